@@ -1445,6 +1445,21 @@ action! {
 }
 
 action! {
+    edge_deployment_get in edge_deployment : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployment()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
     experience_domain_delete in experience_domain : "DELETE"
     "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -1518,6 +1533,125 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.experience_domains()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_delete in experience_endpoint : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab",
+    query["includeWorkflows", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .include_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_get in experience_endpoint : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab",
+    query["version", "develop", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").version("develop")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_linked_resources in experience_endpoint : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab/linkedResources",
+    query["version", "develop", "includeCustomNodes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"experienceEndpoints\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"experienceViews\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .linked_resources("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .version("develop").include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_patch in experience_endpoint : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceEndpointPatch =
+    "{\"access\":\"group\",\"experienceGroupIds\":[\"58c1de6f8f812590d8e82983\"]}",
+    answer 200
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_endpoints_get in experience_endpoints : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints", query["sortField",
+    "order", "sortDirection", "asc", "filterField", "method", "filter", "my*route",
+    "experienceGroupId", "575ec8687ae143cd83dc4a97", "requestCountDuration", "86400000",
+    "version", "develop", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoints()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceEndpointsGetSortField::from("order"))
+    .sort_direction(ExperienceEndpointsGetSortDirection::from("asc"))
+    .filter_field(ExperienceEndpointsGetFilterField::from("method")).filter("my*route")
+    .experience_group_id("575ec8687ae143cd83dc4a97").request_count_duration("86400000")
+    .version("develop").losantdomain("example.com")
+}
+
+action! {
+    experience_endpoints_post in experience_endpoints : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceEndpointPost =
+    "{\"access\":\"public\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}", answer 201
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoints()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_endpoints_stats in experience_endpoints : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/stats",
+    query["statGrouping", "statusCode", "duration", "86400000", "end", "0", "resolution",
+    "3600000", "versionFilter", "myVersion", "domainFilter", "example.com",
+    "statusCodeFilter", "200", "endpointIdFilter", "575ec8687ae143cd83dc4a98",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"58cae95a0f5fcd000138ed0d\":[{\"count\":10,\"time\":\"2017-03-21T20:00:00.000Z\"},{\"count\":1,\"time\":\"2017-03-21T21:00:00.000Z\"}],\"NotFound\":[{\"count\":1,\"time\":\"2017-03-21T20:00:00.000Z\"},{\"count\":4,\"time\":\"2017-03-21T21:00:00.000Z\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoints()
+    .stats("575ec8687ae143cd83dc4a97")
+    .stat_grouping(ExperienceEndpointsStatsStatGrouping::from("statusCode"))
+    .duration("86400000").end("0").resolution("3600000").version_filter("myVersion")
+    .domain_filter("example.com").status_code_filter("200")
+    .endpoint_id_filter("575ec8687ae143cd83dc4a98").losantdomain("example.com")
 }
 
 action! {
@@ -1841,6 +1975,105 @@ action! {
 }
 
 action! {
+    experience_view_delete in experience_view : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_view_get in experience_view : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab",
+    query["version", "develop", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").version("develop")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_view_linked_resources in experience_view : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab/linkedResources",
+    query["version", "develop", "includeCustomNodes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"experienceEndpoints\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"experienceViews\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .linked_resources("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .version("develop").include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    experience_view_patch in experience_view : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceViewPatch =
+    "{\"body\":\"New Content! <p>{{newData}}</p>\",\"viewTags\":{\"customKey\":\"newCustomValue\"}}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_views_get in experience_views : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*view", "viewType", "page", "version", "develop", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_views()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceViewsGetSortField::from("name"))
+    .sort_direction(ExperienceViewsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceViewsGetFilterField::from("name")).filter("my*view")
+    .view_type(ExperienceViewsGetViewType::from("page")).version("develop")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_views_post in experience_views : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ExperienceViewPost =
+    "{\"body\":\"<p>{{data}}</p>\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_views()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     instance_api_token_delete in instance_api_token : "DELETE"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -1951,6 +2184,112 @@ action! {
 }
 
 action! {
+    instance_member_delete in instance_member : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_member()
+    .delete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a94")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_member_get in instance_member : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_member()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a94")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_member_patch in instance_member : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceMemberPatch =
+    "{\"role\":\"view\"}", answer 200 "{\"role\":\"view\"}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_member()
+    .patch("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a94", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_members_get in instance_members : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/members", query["sortField", "role",
+    "sortDirection", "asc", "filterField", "email", "filter", "my * instance",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"count\":4,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"email\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_members()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(InstanceMembersGetSortField::from("role"))
+    .sort_direction(InstanceMembersGetSortDirection::from("asc"))
+    .filter_field(InstanceMembersGetFilterField::from("email")).filter("my * instance")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_members_post in instance_members : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/members", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    InstanceMemberPost = "{\"role\":\"view\",\"userId\":\"675ed18f7ae143cd83dc4bb7\"}",
+    answer 200 "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_members()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_orgs_get in instance_orgs : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*org", "summaryInclude", "payloadCount", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_orgs()
+    .get("575ec8687ae143cd83dc4a97").sort_field(InstanceOrgsGetSortField::from("name"))
+    .sort_direction(InstanceOrgsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(InstanceOrgsGetFilterField::from("name")).filter("my*org")
+    .summary_include("payloadCount").losantdomain("example.com")
+}
+
+action! {
+    instance_orgs_post in instance_orgs : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/orgs", query["summaryInclude", "payloadCount",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : InstanceOrgPost =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}", answer
+    200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_orgs()
+    .post("575ec8687ae143cd83dc4a97").summary_include("payloadCount")
+    .losantdomain("example.com").body(body.clone())
+}
+
+action! {
     instances_get in instances : "GET" "/instances", query["sortField", "name",
     "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
     "filter", "my * instance", "_actions", "false", "_links", "true", "_embedded",
@@ -1963,6 +2302,85 @@ action! {
     .sort_direction(InstancesGetSortDirection::from("asc")).page(0).per_page(10)
     .filter_field(InstancesGetFilterField::from("name")).filter("my * instance")
     .losantdomain("example.com")
+}
+
+action! {
+    integration_delete in integration : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/integrations/575ed78e7ae143cd83dc4aab",
+    query["includeWorkflows", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integration()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .include_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    integration_get in integration : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/integrations/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integration()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    integration_patch in integration : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/integrations/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : IntegrationPatch =
+    "{\"topics\":[\"differentTopic\"]}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integration()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    integrations_get in integrations : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/integrations", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField",
+    "integrationType", "filter", "my*integration", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integrations()
+    .get("575ec8687ae143cd83dc4a97").sort_field(IntegrationsGetSortField::from("name"))
+    .sort_direction(IntegrationsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(IntegrationsGetFilterField::from("integrationType"))
+    .filter("my*integration").losantdomain("example.com")
+}
+
+action! {
+    integrations_post in integrations : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/integrations", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : IntegrationPost =
+    "{\"integrationType\":\"mqtt\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"topics\":[\"myTopic\"]}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integrations()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
 
 action! {
@@ -1993,6 +2411,37 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.org_invites().post(body
     .clone()).losantdomain("example.com")
+}
+
+action! {
+    orgs_get in orgs : "GET" "/orgs", query["sortField", "name", "sortDirection", "asc",
+    "page", "0", "perPage", "10", "filterField", "name", "filter", "my*org",
+    "summaryExclude", "payloadCount", "summaryInclude", "payloadCount", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.orgs().get()
+    .sort_field(OrgsGetSortField::from("name"))
+    .sort_direction(OrgsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(OrgsGetFilterField::from("name")).filter("my*org")
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
+}
+
+action! {
+    orgs_post in orgs : "POST" "/orgs", query["summaryExclude", "payloadCount",
+    "summaryInclude", "payloadCount", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], body body : OrgPost =
+    "{\"description\":\"Description of my new organization\",\"name\":\"My New Organization\"}",
+    answer 201
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.orgs().post(body.clone())
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
 }
 
 action! {

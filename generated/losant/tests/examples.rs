@@ -116,7 +116,10 @@ round_trips! {
     from "schemas.advancedExperienceGroupQuery.examples[0]";
     schema_advanced_experience_user_query_example_1 : AdvancedExperienceUserQuery =
     "{\n  \"firstName\": \"Bob\",\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\"\n}"
-    from "schemas.advancedExperienceUserQuery.examples[0]"; schema_api_token_example_1 :
+    from "schemas.advancedExperienceUserQuery.examples[0]";
+    schema_advanced_instance_org_query_example_1 : AdvancedInstanceOrgQuery =
+    "{\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\",\n  \"name\": \"Bob's Org\"\n}"
+    from "schemas.advancedInstanceOrgQuery.examples[0]"; schema_api_token_example_1 :
     ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
     from "schemas.apiToken.examples[0]" hiding "the_actual_token_string";
@@ -284,7 +287,10 @@ round_trips! {
     from "schemas.deviceStateOrStates.examples[0]"; schema_device_states_example_1 :
     DeviceStates =
     "[\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
-    from "schemas.deviceStates.examples[0]"; schema_error_example_1 : ErrorBody =
+    from "schemas.deviceStates.examples[0]"; schema_edge_deployment_example_1 :
+    EdgeDeployment =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"currentVersion\": null,\n  \"desiredVersion\": \"v1.4.0\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"edgeDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"id\": \"5a591be186b70d7b9f9b0954\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"logs\": [\n    {\n      \"changeType\": \"desired\",\n      \"date\": \"2016-06-13T04:00:00.000Z\",\n      \"newValue\": \"v1.4.0\",\n      \"previousValue\": null,\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceType\": \"user\"\n    }\n  ]\n}"
+    from "schemas.edgeDeployment.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
     "schemas.error.examples[0]"; schema_experience_domain_example_1 : ExperienceDomain =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"domainName\": \"my.domain.example.com\",\n  \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n  \"id\": \"58c1de6c8f812590d8e82980\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"version\": \"develop\"\n}"
@@ -297,7 +303,22 @@ round_trips! {
     from "schemas.experienceDomainPost.examples[0]"; schema_experience_domains_example_1
     : ExperienceDomains =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"domainName\": \"my.domain.example.com\",\n      \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n      \"id\": \"58c1de6c8f812590d8e82980\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"version\": \"develop\"\n    }\n  ],\n  \"totalCount\": 1\n}"
-    from "schemas.experienceDomains.examples[0]"; schema_experience_group_example_1 :
+    from "schemas.experienceDomains.examples[0]"; schema_experience_endpoint_example_1 :
+    ExperienceEndpoint =
+    "{\n  \"access\": \"group\",\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"experienceEndpointId\": \"58c1de6c8f812590d8e82980\",\n  \"experienceGroups\": [\n    {\n      \"id\": \"58b9d794cbfafe1be675744f\",\n      \"name\": \"myGroup\"\n    }\n  ],\n  \"id\": \"58c1de6c8f812590d8e82980\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"method\": \"get\",\n  \"route\": \"/my/route/{id}\"\n}"
+    from "schemas.experienceEndpoint.examples[0]";
+    schema_experience_endpoint_patch_example_1 : ExperienceEndpointPatch =
+    "{\n  \"access\": \"group\",\n  \"experienceGroupIds\": [\n    \"58c1de6f8f812590d8e82983\"\n  ]\n}"
+    from "schemas.experienceEndpointPatch.examples[0]";
+    schema_experience_endpoint_post_example_1 : ExperienceEndpointPost =
+    "{\n  \"access\": \"public\",\n  \"method\": \"get\",\n  \"route\": \"/my/route/{id}\"\n}"
+    from "schemas.experienceEndpointPost.examples[0]";
+    schema_experience_endpoint_stats_example_1 : ExperienceEndpointStats =
+    "{\n  \"58cae95a0f5fcd000138ed0d\": [\n    {\n      \"count\": 10,\n      \"time\": \"2017-03-21T20:00:00.000Z\"\n    },\n    {\n      \"count\": 1,\n      \"time\": \"2017-03-21T21:00:00.000Z\"\n    }\n  ],\n  \"NotFound\": [\n    {\n      \"count\": 1,\n      \"time\": \"2017-03-21T20:00:00.000Z\"\n    },\n    {\n      \"count\": 4,\n      \"time\": \"2017-03-21T21:00:00.000Z\"\n    }\n  ]\n}"
+    from "schemas.experienceEndpointStats.examples[0]";
+    schema_experience_endpoints_example_1 : ExperienceEndpoints =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"access\": \"group\",\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"experienceEndpointId\": \"58c1de6c8f812590d8e82980\",\n      \"experienceGroups\": [\n        {\n          \"id\": \"58b9d794cbfafe1be675744f\",\n          \"name\": \"myGroup\"\n        }\n      ],\n      \"id\": \"58c1de6c8f812590d8e82980\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"method\": \"get\",\n      \"route\": \"/my/route/{id}\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceEndpoints.examples[0]"; schema_experience_group_example_1 :
     ExperienceGroup =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceGroupId\": \"58b9d794cbfafe1be675744f\",\n  \"experienceUserIds\": [\n    \"58b9d782cbfafe1be675744d\",\n    \"58b9d787cbfafe1be675744e\"\n  ],\n  \"id\": \"58b9d794cbfafe1be675744f\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Group\"\n}"
     from "schemas.experienceGroup.examples[0]"; schema_experience_group_patch_example_1 :
@@ -309,8 +330,11 @@ round_trips! {
     from "schemas.experienceGroupPost.examples[0]"; schema_experience_groups_example_1 :
     ExperienceGroups =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceEndpointIds\": [\n        \"58b9d743cbfafe1be675744b\",\n        \"58b9d743cbfafe1be675744c\"\n      ],\n      \"experienceGroupId\": \"58b9d794cbfafe1be675744f\",\n      \"experienceUserIds\": [\n        \"58b9d782cbfafe1be675744d\",\n        \"58b9d787cbfafe1be675744e\"\n      ],\n      \"id\": \"58b9d794cbfafe1be675744f\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Group\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.experienceGroups.examples[0]"; schema_experience_slug_example_1 :
-    ExperienceSlug =
+    from "schemas.experienceGroups.examples[0]";
+    schema_experience_linked_resources_example_1 : ExperienceLinkedResources =
+    "{\n  \"experienceEndpoints\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"access\": \"group\",\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"enabled\": true,\n        \"experienceEndpointId\": \"58c1de6c8f812590d8e82980\",\n        \"experienceGroups\": [\n          {\n            \"id\": \"58b9d794cbfafe1be675744f\",\n            \"name\": \"myGroup\"\n          }\n        ],\n        \"id\": \"58c1de6c8f812590d8e82980\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"method\": \"get\",\n        \"route\": \"/my/route/{id}\"\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  },\n  \"experienceViews\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"body\": \"<p>{{data}}</p>\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n        \"id\": \"59cc5c628246c6caed4b16c1\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n        \"name\": \"My Page View\",\n        \"viewTags\": {\n          \"customKey\": \"customValue\"\n        },\n        \"viewType\": \"page\"\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  },\n  \"flowVersions\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my workflow version\",\n        \"enabled\": true,\n        \"flowClass\": \"experience\",\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n        \"globals\": [],\n        \"id\": \"675ed18f7ae143cd83dc4bb7\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"nodes\": [],\n        \"triggers\": [],\n        \"versions\": [\n          \"v1.2.3\"\n        ]\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"version\",\n    \"totalCount\": 4\n  },\n  \"flows\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my empty workflow\",\n        \"enabled\": true,\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"globals\": [],\n        \"id\": \"575ed18f7ae143cd83dc4aa6\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"name\": \"My Workflow\",\n        \"nodes\": [],\n        \"stats\": {\n          \"errorCount\": 0,\n          \"runCount\": 0\n        },\n        \"triggers\": []\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  }\n}"
+    from "schemas.experienceLinkedResources.examples[0]";
+    schema_experience_slug_example_1 : ExperienceSlug =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceSlugId\": \"5b995e51ea9994b50d745284\",\n  \"id\": \"5b995e51ea9994b50d745284\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"slug\": \"my-custom-slug\",\n  \"version\": \"develop\"\n}"
     from "schemas.experienceSlug.examples[0]"; schema_experience_slug_patch_example_1 :
     ExperienceSlugPatch = "{\n  \"slug\": \"my-new-slug\",\n  \"version\": null\n}" from
@@ -344,7 +368,25 @@ round_trips! {
     from "schemas.experienceVersionPost.examples[0]";
     schema_experience_versions_example_1 : ExperienceVersions =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attachedDomains\": [\n        {\n          \"domainName\": \"my.domain.example.com\",\n          \"id\": \"58c1de6c8f812590d8e82980\"\n        }\n      ],\n      \"attachedSlugs\": [\n        {\n          \"id\": \"5b995e51ea9994b50d745284\",\n          \"slug\": \"my-custom-slug\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"endpointDefaultCors\": true,\n      \"experienceVersionId\": \"5b995ec6ea9994b50d745285\",\n      \"id\": \"5b995ec6ea9994b50d745285\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"version\": \"myVersionName\"\n    }\n  ],\n  \"totalCount\": 1\n}"
-    from "schemas.experienceVersions.examples[0]"; schema_instance_example_1 : Instance =
+    from "schemas.experienceVersions.examples[0]"; schema_experience_view_example_1 :
+    ExperienceView =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"body\": \"<p>{{data}}</p>\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n  \"id\": \"59cc5c628246c6caed4b16c1\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
+    from "schemas.experienceView.examples[0]"; schema_experience_view_patch_example_1 :
+    ExperienceViewPatch =
+    "{\n  \"body\": \"New Content! <p>{{newData}}</p>\",\n  \"viewTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "schemas.experienceViewPatch.examples[0]"; schema_experience_view_post_example_1
+    : ExperienceViewPost =
+    "{\n  \"body\": \"<p>{{data}}</p>\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
+    from "schemas.experienceViewPost.examples[0]"; schema_experience_views_example_1 :
+    ExperienceViews =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"body\": \"<p>{{data}}</p>\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n      \"id\": \"59cc5c628246c6caed4b16c1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n      \"name\": \"My Page View\",\n      \"viewTags\": {\n        \"customKey\": \"customValue\"\n      },\n      \"viewType\": \"page\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceViews.examples[0]"; schema_flow_example_1 : Flow =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my empty workflow\",\n  \"enabled\": true,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"globals\": [],\n  \"id\": \"575ed18f7ae143cd83dc4aa6\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Workflow\",\n  \"nodes\": [],\n  \"stats\": {\n    \"errorCount\": 0,\n    \"runCount\": 0\n  },\n  \"triggers\": []\n}"
+    from "schemas.flow.examples[0]"; schema_flow_versions_example_1 : FlowVersions =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my workflow version\",\n      \"enabled\": true,\n      \"flowClass\": \"experience\",\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n      \"globals\": [],\n      \"id\": \"675ed18f7ae143cd83dc4bb7\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"nodes\": [],\n      \"triggers\": [],\n      \"versions\": [\n        \"v1.2.3\"\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"version\",\n  \"totalCount\": 4\n}"
+    from "schemas.flowVersions.examples[0]"; schema_flows_example_1 : Flows =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my empty workflow\",\n      \"enabled\": true,\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"globals\": [],\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Workflow\",\n      \"nodes\": [],\n      \"stats\": {\n        \"errorCount\": 0,\n        \"runCount\": 0\n      },\n      \"triggers\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.flows.examples[0]"; schema_instance_example_1 : Instance =
     "{\n  \"allowAuditLogging\": false,\n  \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n  \"id\": \"5ff89ff825013dc6c2856188\",\n  \"instanceId\": \"5ff89ff825013dc6c2856188\",\n  \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"organization\": 2000,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 10,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"members\": [\n    {\n      \"role\": \"admin\",\n      \"userId\": \"5ff89ff825013dc6c2856184\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856185\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856186\"\n    }\n  ],\n  \"name\": \"B\"\n}"
     from "schemas.instance.examples[0]"; schema_instance_audit_log_example_1 :
     InstanceAuditLog =
@@ -355,26 +397,68 @@ round_trips! {
     from "schemas.instanceAuditLogFilter.examples[0]";
     schema_instance_audit_logs_example_1 : InstanceAuditLogs =
     "{\n  \"count\": 1,\n  \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"items\": [\n    {\n      \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"actorName\": \"actor@example.com\",\n      \"actorType\": \"User\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceAuditLogId\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n      \"primaryTargetName\": \"My Org\",\n      \"primaryTargetType\": \"Organization\",\n      \"requestAction\": \"delete\",\n      \"requestBody\": {},\n      \"requestPathParams\": {\n        \"organizationId\": \"575ec8687ae143cd83dc4a97\"\n      },\n      \"requestQueryParams\": {},\n      \"requestResource\": \"organization\",\n      \"responseBody\": {\n        \"success\": true\n      },\n      \"responseStatus\": 200\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"desc\",\n  \"sortField\": \"creationDate\",\n  \"totalCount\": 4\n}"
-    from "schemas.instanceAuditLogs.examples[0]"; schema_instances_example_1 : Instances
-    =
+    from "schemas.instanceAuditLogs.examples[0]"; schema_instance_member_example_1 :
+    InstanceMember =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"575ef90f7ae143cd83dc4aad\"\n}" from
+    "schemas.instanceMember.examples[0]"; schema_instance_member_patch_example_1 :
+    InstanceMemberPatch = "{\n  \"role\": \"view\"\n}" from
+    "schemas.instanceMemberPatch.examples[0]"; schema_instance_member_post_example_1 :
+    InstanceMemberPost =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}" from
+    "schemas.instanceMemberPost.examples[0]"; schema_instance_members_example_1 :
+    InstanceMembers =
+    "{\n  \"count\": 4,\n  \"items\": [\n    {\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"email\"\n}"
+    from "schemas.instanceMembers.examples[0]"; schema_instance_org_example_1 :
+    InstanceOrg =
+    "{\n  \"auditLogEnabled\": false,\n  \"banner\": {\n    \"level\": \"warning\",\n    \"message\": \"A banner message\"\n  },\n  \"creationDate\": \"2022-10-26T19:27:42.736Z\",\n  \"currentPeriodEnd\": \"2023-01-31T11:59:59.999Z\",\n  \"currentPeriodStart\": \"2023-01-01T00:00:00.000Z\",\n  \"description\": \"My Org Description\",\n  \"disabledAt\": false,\n  \"iconColor\": \"#057180\",\n  \"id\": \"60106426dc03c6aad06540bb\",\n  \"instanceId\": \"60106426dc03c6aad06560ba\",\n  \"isReadOnly\": false,\n  \"lastUpdated\": \"2024-10-24T17:04:32.009Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationFlowSlots\": 350,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"credential\": 100,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experienceFlowSlots\": 30,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 100,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"mfaMode\": \"notRequired\",\n  \"name\": \"My Org\",\n  \"orgId\": \"60106426dc03c6aad06540bb\",\n  \"summary\": {\n    \"apiTokenCount\": 0,\n    \"appCount\": 2,\n    \"certificateAuthorityCount\": 0,\n    \"certificateCount\": 0,\n    \"credentialCount\": 4,\n    \"dashCount\": 2,\n    \"dataTableCount\": 1,\n    \"deviceCount\": 6,\n    \"deviceRecipeCount\": 1,\n    \"experienceDomainCount\": 0,\n    \"experienceEndpointCount\": 10,\n    \"experienceGroupCount\": 4,\n    \"experienceSlugCount\": 0,\n    \"experienceUserCount\": 2,\n    \"experienceVersionCount\": 4,\n    \"experienceViewCount\": 9,\n    \"fileCount\": 0,\n    \"flowCount\": 30,\n    \"integrationCount\": 6,\n    \"keyCount\": 17,\n    \"memberCount\": 1,\n    \"notebookCount\": 0,\n    \"notebookStats\": {\n      \"awaitingCompletion\": 0,\n      \"minutesThisPeriod\": 0,\n      \"runsThisPeriod\": 0\n    },\n    \"payloadCount\": {\n      \"integration\": {\n        \"integration.flow\": 67679\n      }\n    },\n    \"privateFileCount\": 0,\n    \"resourceJobCount\": 5,\n    \"storageStats\": {\n      \"count\": 0,\n      \"size\": 0\n    },\n    \"webhookCount\": 0\n  },\n  \"tags\": [\n    {\n      \"key\": \"my\",\n      \"value\": \"tag\"\n    }\n  ],\n  \"whitelistedEmailDomains\": []\n}"
+    from "schemas.instanceOrg.examples[0]"; schema_instance_org_post_example_1 :
+    InstanceOrgPost =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "schemas.instanceOrgPost.examples[0]"; schema_instance_orgs_example_1 :
+    InstanceOrgs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"auditLogEnabled\": false,\n      \"banner\": {\n        \"level\": \"warning\",\n        \"message\": \"A banner message\"\n      },\n      \"creationDate\": \"2022-10-26T19:27:42.736Z\",\n      \"currentPeriodEnd\": \"2023-01-31T11:59:59.999Z\",\n      \"currentPeriodStart\": \"2023-01-01T00:00:00.000Z\",\n      \"description\": \"My Org Description\",\n      \"disabledAt\": false,\n      \"iconColor\": \"#057180\",\n      \"id\": \"60106426dc03c6aad06540bb\",\n      \"instanceId\": \"60106426dc03c6aad06560ba\",\n      \"isReadOnly\": false,\n      \"lastUpdated\": \"2024-10-24T17:04:32.009Z\",\n      \"limits\": {\n        \"apitoken\": 1000,\n        \"application\": 100,\n        \"applicationFlowSlots\": 350,\n        \"applicationcertificate\": 1000,\n        \"applicationcertificateauthority\": 1000,\n        \"applicationkey\": 1000,\n        \"credential\": 100,\n        \"dashboard\": 100,\n        \"dataTTL\": 15552000,\n        \"datatable\": 100,\n        \"device\": 1000,\n        \"devicerecipe\": 1000,\n        \"experienceFlowSlots\": 30,\n        \"experiencedomain\": 100,\n        \"experienceendpoint\": 500,\n        \"experiencegroup\": 100,\n        \"experienceslug\": 100,\n        \"experienceuser\": 1000,\n        \"experienceversion\": 1000,\n        \"experienceview\": 500,\n        \"file\": 1000,\n        \"flow\": 1000,\n        \"integration\": 50,\n        \"member\": 100,\n        \"notebook\": 100,\n        \"notebookInParallel\": 5,\n        \"notebookMinutesPerMonth\": 930,\n        \"notebookMinutesPerRun\": 60,\n        \"payload\": 75000000,\n        \"privatefile\": 1000,\n        \"resourcejob\": 100,\n        \"storage\": 1073741824,\n        \"systemInterval\": 5,\n        \"webhook\": 1000\n      },\n      \"mfaMode\": \"notRequired\",\n      \"name\": \"My Org\",\n      \"orgId\": \"60106426dc03c6aad06540bb\",\n      \"summary\": {\n        \"apiTokenCount\": 0,\n        \"appCount\": 2,\n        \"certificateAuthorityCount\": 0,\n        \"certificateCount\": 0,\n        \"credentialCount\": 4,\n        \"dashCount\": 2,\n        \"dataTableCount\": 1,\n        \"deviceCount\": 6,\n        \"deviceRecipeCount\": 1,\n        \"experienceDomainCount\": 0,\n        \"experienceEndpointCount\": 10,\n        \"experienceGroupCount\": 4,\n        \"experienceSlugCount\": 0,\n        \"experienceUserCount\": 2,\n        \"experienceVersionCount\": 4,\n        \"experienceViewCount\": 9,\n        \"fileCount\": 0,\n        \"flowCount\": 30,\n        \"integrationCount\": 6,\n        \"keyCount\": 17,\n        \"memberCount\": 1,\n        \"notebookCount\": 0,\n        \"notebookStats\": {\n          \"awaitingCompletion\": 0,\n          \"minutesThisPeriod\": 0,\n          \"runsThisPeriod\": 0\n        },\n        \"payloadCount\": {\n          \"integration\": {\n            \"integration.flow\": 67679\n          }\n        },\n        \"privateFileCount\": 0,\n        \"resourceJobCount\": 5,\n        \"storageStats\": {\n          \"count\": 0,\n          \"size\": 0\n        },\n        \"webhookCount\": 0\n      },\n      \"tags\": [\n        {\n          \"key\": \"my\",\n          \"value\": \"tag\"\n        }\n      ],\n      \"whitelistedEmailDomains\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
+    from "schemas.instanceOrgs.examples[0]"; schema_instances_example_1 : Instances =
     "{\n  \"count\": 2,\n  \"items\": [\n    {\n      \"allowAuditLogging\": false,\n      \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n      \"id\": \"5ff89ff825013dc6c2856188\",\n      \"instanceId\": \"5ff89ff825013dc6c2856188\",\n      \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n      \"limits\": {\n        \"apitoken\": 1000,\n        \"application\": 100,\n        \"applicationcertificate\": 1000,\n        \"applicationcertificateauthority\": 1000,\n        \"applicationkey\": 1000,\n        \"dashboard\": 100,\n        \"dataTTL\": 15552000,\n        \"datatable\": 100,\n        \"device\": 1000,\n        \"devicerecipe\": 1000,\n        \"experiencedomain\": 100,\n        \"experienceendpoint\": 500,\n        \"experiencegroup\": 100,\n        \"experienceslug\": 100,\n        \"experienceuser\": 1000,\n        \"experienceversion\": 1000,\n        \"experienceview\": 500,\n        \"file\": 1000,\n        \"flow\": 1000,\n        \"integration\": 50,\n        \"member\": 100,\n        \"notebook\": 100,\n        \"notebookInParallel\": 5,\n        \"notebookMinutesPerMonth\": 930,\n        \"notebookMinutesPerRun\": 60,\n        \"organization\": 2000,\n        \"payload\": 75000000,\n        \"privatefile\": 1000,\n        \"resourcejob\": 10,\n        \"storage\": 1073741824,\n        \"systemInterval\": 5,\n        \"webhook\": 1000\n      },\n      \"members\": [\n        {\n          \"role\": \"admin\",\n          \"userId\": \"5ff89ff825013dc6c2856184\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856185\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856186\"\n        }\n      ],\n      \"name\": \"B\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 100,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
-    from "schemas.instances.examples[0]"; schema_job_enqueued_result_example_1 :
-    JobEnqueuedResult =
+    from "schemas.instances.examples[0]"; schema_integration_example_1 : Integration =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"58ec07f20c747f65243d0d76\",\n  \"integrationId\": \"58ec07f20c747f65243d0d76\",\n  \"integrationType\": \"mqtt\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"status\": {\n    \"connectInfo\": {\n      \"ts\": 1490629589313\n    },\n    \"disconnectInfo\": {\n      \"error\": \"Keepalive Timeout\",\n      \"ts\": 1490629587190\n    },\n    \"lastKeepAlive\": 1491863679994\n  },\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
+    from "schemas.integration.examples[0]" hiding "examplePassword";
+    schema_integration_patch_example_1 : IntegrationPatch =
+    "{\n  \"topics\": [\n    \"differentTopic\"\n  ]\n}" from
+    "schemas.integrationPatch.examples[0]"; schema_integration_post_example_1 :
+    IntegrationPost =
+    "{\n  \"integrationType\": \"mqtt\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
+    from "schemas.integrationPost.examples[0]" hiding "examplePassword";
+    schema_integrations_example_1 : Integrations =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"58ec07f20c747f65243d0d76\",\n      \"integrationId\": \"58ec07f20c747f65243d0d76\",\n      \"integrationType\": \"mqtt\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"mqttConfig\": {\n        \"clientId\": \"exampleClientId\",\n        \"host\": \"broker.example.com\",\n        \"password\": \"examplePassword\",\n        \"port\": 8883,\n        \"protocol\": \"mqtts\",\n        \"username\": \"exampleUsername\"\n      },\n      \"name\": \"Example Integrations\",\n      \"status\": {\n        \"connectInfo\": {\n          \"ts\": 1490629589313\n        },\n        \"disconnectInfo\": {\n          \"error\": \"Keepalive Timeout\",\n          \"ts\": 1490629587190\n        },\n        \"lastKeepAlive\": 1491863679994\n      },\n      \"topics\": [\n        \"myTopic\"\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.integrations.examples[0]" hiding "examplePassword";
+    schema_job_enqueued_result_example_1 : JobEnqueuedResult =
     "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
-    from "schemas.jobEnqueuedResult.examples[0]"; schema_org_invite_action_example_1 :
-    OrgInviteAction =
+    from "schemas.jobEnqueuedResult.examples[0]"; schema_org_example_1 : Org =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"My organization description\",\n  \"id\": \"575ed6e87ae143cd83dc4aa8\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"members\": [\n    {\n      \"email\": \"email@example.com\",\n      \"firstName\": \"Example\",\n      \"lastName\": \"Name\",\n      \"role\": \"admin\",\n      \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n    },\n    {\n      \"email\": \"viewer@example.com\",\n      \"firstName\": \"Other View\",\n      \"lastName\": \"Only User\",\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"name\": \"My Organization\",\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"summary\": {\n    \"appCount\": 2,\n    \"dashCount\": 1,\n    \"deviceCount\": 12,\n    \"deviceRecipeCount\": 0,\n    \"flowCount\": 3,\n    \"keyCount\": 2,\n    \"webhookCount\": 0\n  }\n}"
+    from "schemas.org.examples[0]"; schema_org_invite_action_example_1 : OrgInviteAction
+    =
     "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
     from "schemas.orgInviteAction.examples[0]" hiding "the_invitation_token";
     schema_org_invite_info_example_1 : OrgInviteInfo =
     "{\n  \"disallowTransfer\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n  \"orgName\": \"My Organization\",\n  \"role\": \"edit\",\n  \"ttl\": 4233600000\n}"
-    from "schemas.orgInviteInfo.examples[0]"; schema_org_invite_result_example_1 :
+    from "schemas.orgInviteInfo.examples[0]"; schema_org_invite_post_example_1 :
+    OrgInvitePost =
+    "{\n  \"email\": \"invitedUser@example.com\",\n  \"role\": \"edit\"\n}" from
+    "schemas.orgInvitePost.examples[0]"; schema_org_invite_result_example_1 :
     OrgInviteResult =
     "{\n  \"accepted\": true,\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\"\n}" from
-    "schemas.orgInviteResult.examples[0]"; schema_payload_counts_breakdown_example_1 :
+    "schemas.orgInviteResult.examples[0]"; schema_org_post_example_1 : OrgPost =
+    "{\n  \"description\": \"Description of my new organization\",\n  \"name\": \"My New Organization\"\n}"
+    from "schemas.orgPost.examples[0]"; schema_orgs_example_1 : Orgs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"My organization description\",\n      \"id\": \"575ed6e87ae143cd83dc4aa8\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"members\": [\n        {\n          \"email\": \"email@example.com\",\n          \"firstName\": \"Example\",\n          \"lastName\": \"Name\",\n          \"role\": \"admin\",\n          \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n        },\n        {\n          \"email\": \"viewer@example.com\",\n          \"firstName\": \"Other View\",\n          \"lastName\": \"Only User\",\n          \"role\": \"view\",\n          \"userId\": \"575ef90f7ae143cd83dc4aad\"\n        }\n      ],\n      \"name\": \"My Organization\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"summary\": {\n        \"appCount\": 2,\n        \"dashCount\": 1,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"webhookCount\": 0\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
+    from "schemas.orgs.examples[0]"; schema_payload_counts_breakdown_example_1 :
     PayloadCountsBreakdown =
     "{\n  \"counts\": [\n    {\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"value\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
-    from "schemas.payloadCountsBreakdown.examples[0]"; schema_success_example_1 : Success
-    = "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
+    from "schemas.payloadCountsBreakdown.examples[0]"; schema_payload_stats_example_1 :
+    PayloadStats =
+    "{\n  \"deviceConnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceDisconnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceState\": {\n    \"device.mqtt\": 1244049,\n    \"flow.flow\": 5215\n  },\n  \"mqttOut\": {\n    \"device.mqtt\": 12\n  },\n  \"timer\": {\n    \"timer.flow\": 19772\n  },\n  \"webhook\": {\n    \"public.rest\": 1713284\n  }\n}"
+    from "schemas.payloadStats.examples[0]"; schema_success_example_1 : Success =
+    "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
     schema_template_keywords_example_1 : TemplateKeywords =
     "{\n  \"keywords\": [\n    \"gps\",\n    \"featured\"\n  ]\n}" from
     "schemas.templateKeywords.examples[0]"; schema_user_oauth_token_example_1 :
@@ -475,6 +559,12 @@ round_trips! {
     experience_domains_post_request : ExperienceDomainPost =
     "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
     from "resources.experienceDomains.actions.post.body.example";
+    experience_endpoint_patch_request : ExperienceEndpointPatch =
+    "{\n  \"access\": \"group\",\n  \"experienceGroupIds\": [\n    \"58c1de6f8f812590d8e82983\"\n  ]\n}"
+    from "resources.experienceEndpoint.actions.patch.body.example";
+    experience_endpoints_post_request : ExperienceEndpointPost =
+    "{\n  \"access\": \"public\",\n  \"method\": \"get\",\n  \"route\": \"/my/route/{id}\"\n}"
+    from "resources.experienceEndpoints.actions.post.body.example";
     experience_group_patch_request : ExperienceGroupPatch =
     "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"myKey\",\n      \"value\": \"foo\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My New Group Name\",\n  \"parentId\": \"775ed70c7ae143cd83dc4aa9\"\n}"
     from "resources.experienceGroup.actions.patch.body.example";
@@ -499,16 +589,38 @@ round_trips! {
     experience_versions_post_request : ExperienceVersionPost =
     "{\n  \"description\": \"my version description\",\n  \"domainIds\": [\n    \"58c1de6c8f812590d8e82980\"\n  ],\n  \"slugIds\": [\n    \"5b995e51ea9994b50d745284\"\n  ],\n  \"version\": \"myNewVersion\"\n}"
     from "resources.experienceVersions.actions.post.body.example";
+    experience_view_patch_request : ExperienceViewPatch =
+    "{\n  \"body\": \"New Content! <p>{{newData}}</p>\",\n  \"viewTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "resources.experienceView.actions.patch.body.example";
+    experience_views_post_request : ExperienceViewPost =
+    "{\n  \"body\": \"<p>{{data}}</p>\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
+    from "resources.experienceViews.actions.post.body.example";
     instance_api_token_patch_request : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.instanceApiToken.actions.patch.body.example";
     instance_api_tokens_post_request : ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
     from "resources.instanceApiTokens.actions.post.body.example";
+    instance_member_patch_request : InstanceMemberPatch = "{\n  \"role\": \"view\"\n}"
+    from "resources.instanceMember.actions.patch.body.example";
+    instance_members_post_request : InstanceMemberPost =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}" from
+    "resources.instanceMembers.actions.post.body.example"; instance_orgs_post_request :
+    InstanceOrgPost =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "resources.instanceOrgs.actions.post.body.example"; integration_patch_request :
+    IntegrationPatch = "{\n  \"topics\": [\n    \"differentTopic\"\n  ]\n}" from
+    "resources.integration.actions.patch.body.example"; integrations_post_request :
+    IntegrationPost =
+    "{\n  \"integrationType\": \"mqtt\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
+    from "resources.integrations.actions.post.body.example" hiding "examplePassword";
     org_invites_post_request : OrgInviteAction =
     "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
     from "resources.orgInvites.actions.post.body.example" hiding "the_invitation_token";
-    user_api_token_patch_request : ApiTokenPatch =
+    orgs_post_request : OrgPost =
+    "{\n  \"description\": \"Description of my new organization\",\n  \"name\": \"My New Organization\"\n}"
+    from "resources.orgs.actions.post.body.example"; user_api_token_patch_request :
+    ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.userApiToken.actions.patch.body.example"; user_api_tokens_post_request :
     ApiTokenPost =
@@ -538,6 +650,8 @@ keeps_unknown_fields! {
     "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"My Great Group\"}";
     unknown_field_is_kept_by_advanced_experience_user_query : AdvancedExperienceUserQuery
     = "{\"firstName\":\"Bob\",\"lastUpdated\":\"2022-01-30T17:18:11.911Z\"}";
+    unknown_field_is_kept_by_advanced_instance_org_query : AdvancedInstanceOrgQuery =
+    "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"Bob's Org\"}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -650,6 +764,8 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device_state : DeviceState =
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_edge_deployment : EdgeDeployment =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
     unknown_field_is_kept_by_experience_domain : ExperienceDomain =
@@ -660,6 +776,14 @@ keeps_unknown_fields! {
     "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}";
     unknown_field_is_kept_by_experience_domains : ExperienceDomains =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}],\"totalCount\":1}";
+    unknown_field_is_kept_by_experience_endpoint : ExperienceEndpoint =
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}";
+    unknown_field_is_kept_by_experience_endpoint_patch : ExperienceEndpointPatch =
+    "{\"access\":\"group\",\"experienceGroupIds\":[\"58c1de6f8f812590d8e82983\"]}";
+    unknown_field_is_kept_by_experience_endpoint_post : ExperienceEndpointPost =
+    "{\"access\":\"public\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}";
+    unknown_field_is_kept_by_experience_endpoints : ExperienceEndpoints =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_experience_group : ExperienceGroup =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}";
     unknown_field_is_kept_by_experience_group_patch : ExperienceGroupPatch =
@@ -668,6 +792,8 @@ keeps_unknown_fields! {
     "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My Group\",\"parentId\":\"58b9d743cbfafe1be675744e\"}";
     unknown_field_is_kept_by_experience_groups : ExperienceGroups =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_experience_linked_resources : ExperienceLinkedResources =
+    "{\"experienceEndpoints\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"experienceViews\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}";
     unknown_field_is_kept_by_experience_slug : ExperienceSlug =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}";
     unknown_field_is_kept_by_experience_slug_patch : ExperienceSlugPatch =
@@ -692,6 +818,20 @@ keeps_unknown_fields! {
     "{\"description\":\"my version description\",\"domainIds\":[\"58c1de6c8f812590d8e82980\"],\"slugIds\":[\"5b995e51ea9994b50d745284\"],\"version\":\"myNewVersion\"}";
     unknown_field_is_kept_by_experience_versions : ExperienceVersions =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}],\"totalCount\":1}";
+    unknown_field_is_kept_by_experience_view : ExperienceView =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}";
+    unknown_field_is_kept_by_experience_view_patch : ExperienceViewPatch =
+    "{\"body\":\"New Content! <p>{{newData}}</p>\",\"viewTags\":{\"customKey\":\"newCustomValue\"}}";
+    unknown_field_is_kept_by_experience_view_post : ExperienceViewPost =
+    "{\"body\":\"<p>{{data}}</p>\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}";
+    unknown_field_is_kept_by_experience_views : ExperienceViews =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_flow : Flow =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}";
+    unknown_field_is_kept_by_flow_versions : FlowVersions =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}";
+    unknown_field_is_kept_by_flows : Flows =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_instance : Instance =
     "{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}";
     unknown_field_is_kept_by_instance_audit_log : InstanceAuditLog =
@@ -700,18 +840,49 @@ keeps_unknown_fields! {
     "{\"actor\":[{\"id\":\"575ed70c7ae143cd83dc4aa9\",\"type\":\"User\"}],\"primaryTarget\":[{\"type\":\"Organization\"},{\"id\":\"575ec8687ae143cd83dc4a97\",\"type\":\"ApiToken\"}]}";
     unknown_field_is_kept_by_instance_audit_logs : InstanceAuditLogs =
     "{\"count\":1,\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}";
+    unknown_field_is_kept_by_instance_member : InstanceMember =
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}";
+    unknown_field_is_kept_by_instance_member_patch : InstanceMemberPatch =
+    "{\"role\":\"view\"}"; unknown_field_is_kept_by_instance_member_post :
+    InstanceMemberPost = "{\"role\":\"view\",\"userId\":\"675ed18f7ae143cd83dc4bb7\"}";
+    unknown_field_is_kept_by_instance_members : InstanceMembers =
+    "{\"count\":4,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"email\"}";
+    unknown_field_is_kept_by_instance_org : InstanceOrg =
+    "{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}";
+    unknown_field_is_kept_by_instance_org_post : InstanceOrgPost =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}";
+    unknown_field_is_kept_by_instance_orgs : InstanceOrgs =
+    "{\"count\":1,\"items\":[{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
     unknown_field_is_kept_by_instances : Instances =
     "{\"count\":2,\"items\":[{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}],\"page\":0,\"perPage\":100,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
+    unknown_field_is_kept_by_integration : Integration =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}";
+    unknown_field_is_kept_by_integration_patch : IntegrationPatch =
+    "{\"topics\":[\"differentTopic\"]}"; unknown_field_is_kept_by_integration_post :
+    IntegrationPost =
+    "{\"integrationType\":\"mqtt\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"topics\":[\"myTopic\"]}";
+    unknown_field_is_kept_by_integrations : Integrations =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
     "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_org : Org =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}";
     unknown_field_is_kept_by_org_invite_action : OrgInviteAction =
     "{\"accept\":true,\"email\":\"invitedUser@example.com\",\"token\":\"the_invitation_token\"}";
     unknown_field_is_kept_by_org_invite_info : OrgInviteInfo =
     "{\"disallowTransfer\":true,\"email\":\"invitedUser@example.com\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"orgName\":\"My Organization\",\"role\":\"edit\",\"ttl\":4233600000}";
+    unknown_field_is_kept_by_org_invite_post : OrgInvitePost =
+    "{\"email\":\"invitedUser@example.com\",\"role\":\"edit\"}";
     unknown_field_is_kept_by_org_invite_result : OrgInviteResult =
     "{\"accepted\":true,\"orgId\":\"575ed6e87ae143cd83dc4aa8\"}";
+    unknown_field_is_kept_by_org_post : OrgPost =
+    "{\"description\":\"Description of my new organization\",\"name\":\"My New Organization\"}";
+    unknown_field_is_kept_by_orgs : Orgs =
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
     unknown_field_is_kept_by_payload_counts_breakdown : PayloadCountsBreakdown =
     "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
+    unknown_field_is_kept_by_payload_stats : PayloadStats =
+    "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
     unknown_field_is_kept_by_template_keywords : TemplateKeywords =
     "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_user_oauth_token :
@@ -804,32 +975,154 @@ keeps_unknown_values! {
     DeviceDisconnectedStatus;
     unknown_value_is_kept_by_device_payload_counts_breakdown_resolution :
     DevicePayloadCountsBreakdownResolution;
+    unknown_value_is_kept_by_edge_deployment_flow_class : EdgeDeploymentFlowClass;
+    unknown_value_is_kept_by_edge_deployment_logs_item_change_type :
+    EdgeDeploymentLogsItemChangeType;
+    unknown_value_is_kept_by_edge_deployment_logs_item_source_type :
+    EdgeDeploymentLogsItemSourceType; unknown_value_is_kept_by_experience_endpoint_access
+    : ExperienceEndpointAccess; unknown_value_is_kept_by_experience_endpoint_method :
+    ExperienceEndpointMethod;
+    unknown_value_is_kept_by_experience_endpoint_patch_static_reply_type :
+    ExperienceEndpointPatchStaticReplyType;
+    unknown_value_is_kept_by_experience_endpoints_get_filter_field :
+    ExperienceEndpointsGetFilterField;
+    unknown_value_is_kept_by_experience_endpoints_get_sort_field :
+    ExperienceEndpointsGetSortField;
+    unknown_value_is_kept_by_experience_endpoints_stats_stat_grouping :
+    ExperienceEndpointsStatsStatGrouping;
     unknown_value_is_kept_by_experience_users_get_filter_field :
     ExperienceUsersGetFilterField;
     unknown_value_is_kept_by_experience_users_get_sort_field :
     ExperienceUsersGetSortField;
-    unknown_value_is_kept_by_experience_version_not_found_reply_type :
-    ExperienceVersionNotFoundReplyType;
     unknown_value_is_kept_by_experience_versions_get_filter_field :
     ExperienceVersionsGetFilterField;
     unknown_value_is_kept_by_experience_versions_get_sort_field :
     ExperienceVersionsGetSortField;
+    unknown_value_is_kept_by_experience_view_post_view_type : ExperienceViewPostViewType;
+    unknown_value_is_kept_by_experience_views_get_sort_field :
+    ExperienceViewsGetSortField; unknown_value_is_kept_by_experience_views_get_view_type
+    : ExperienceViewsGetViewType; unknown_value_is_kept_by_flow_category : FlowCategory;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_checkbox_type :
+    FlowCustomNodeConfigFieldsItemCheckboxType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_json_template_type :
+    FlowCustomNodeConfigFieldsItemJsonTemplateType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_number_template_type :
+    FlowCustomNodeConfigFieldsItemNumberTemplateType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_payload_path_type :
+    FlowCustomNodeConfigFieldsItemPayloadPathType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_section_type :
+    FlowCustomNodeConfigFieldsItemSectionType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_select_type :
+    FlowCustomNodeConfigFieldsItemSelectType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_string_template_type :
+    FlowCustomNodeConfigFieldsItemStringTemplateType;
+    unknown_value_is_kept_by_flow_custom_node_config_result_mode :
+    FlowCustomNodeConfigResultMode;
+    unknown_value_is_kept_by_flow_custom_node_supports_item : FlowCustomNodeSupportsItem;
+    unknown_value_is_kept_by_flow_flow_class : FlowFlowClass;
+    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_category :
+    FlowTriggersItemAppFileMetaCategory;
+    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_name :
+    FlowTriggersItemAppFileMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_beckhoff_meta_name :
+    FlowTriggersItemBeckhoffMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_data_table_meta_name :
+    FlowTriggersItemDataTableMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_config_batch_behavior :
+    FlowTriggersItemDeviceIdConfigBatchBehavior;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_config_trigger_on :
+    FlowTriggersItemDeviceIdConfigTriggerOn;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_meta_name :
+    FlowTriggersItemDeviceIdInactivityMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_type :
+    FlowTriggersItemDeviceIdInactivityType;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_allowed_attribute_type :
+    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_name :
+    FlowTriggersItemDeviceIdMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_type :
+    FlowTriggersItemDeviceIdType;
+    unknown_value_is_kept_by_flow_triggers_item_direct_meta_name :
+    FlowTriggersItemDirectMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_endpoint_meta_name :
+    FlowTriggersItemEndpointMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_event_meta_name :
+    FlowTriggersItemEventMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_file_tail_meta_name :
+    FlowTriggersItemFileTailMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_file_watch_meta_name :
+    FlowTriggersItemFileWatchMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_flow_error_config_scope :
+    FlowTriggersItemFlowErrorConfigScope;
+    unknown_value_is_kept_by_flow_triggers_item_flow_error_meta_name :
+    FlowTriggersItemFlowErrorMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_integration_meta_name :
+    FlowTriggersItemIntegrationMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_integration_type :
+    FlowTriggersItemIntegrationType;
+    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_config_integration_id :
+    FlowTriggersItemMqttTopicConfigIntegrationId;
+    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_meta_name :
+    FlowTriggersItemMqttTopicMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_type :
+    FlowTriggersItemMqttTopicType;
+    unknown_value_is_kept_by_flow_triggers_item_object_meta_name :
+    FlowTriggersItemObjectMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_object_type : FlowTriggersItemObjectType;
+    unknown_value_is_kept_by_flow_triggers_item_on_sync_config_sync_types_item :
+    FlowTriggersItemOnSyncConfigSyncTypesItem;
+    unknown_value_is_kept_by_flow_triggers_item_on_sync_meta_name :
+    FlowTriggersItemOnSyncMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_opcua_meta_name :
+    FlowTriggersItemOpcuaMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_redis_meta_name :
+    FlowTriggersItemRedisMetaName; unknown_value_is_kept_by_flow_triggers_item_redis_type
+    : FlowTriggersItemRedisType;
+    unknown_value_is_kept_by_flow_triggers_item_request_config_method :
+    FlowTriggersItemRequestConfigMethod;
+    unknown_value_is_kept_by_flow_triggers_item_request_meta_name :
+    FlowTriggersItemRequestMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_serial_meta_name :
+    FlowTriggersItemSerialMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_serial_meta_parse_by :
+    FlowTriggersItemSerialMetaParseBy;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
+    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
+    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
+    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_meta_name :
+    FlowTriggersItemSnmpTrapMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_timer_meta_name :
+    FlowTriggersItemTimerMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_timer_meta_timer_type_select :
+    FlowTriggersItemTimerMetaTimerTypeSelect;
+    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_device_id :
+    FlowTriggersItemVirtualButtonMetaDeviceId;
+    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_name :
+    FlowTriggersItemVirtualButtonMetaName;
     unknown_value_is_kept_by_instance_audit_log_actor_type : InstanceAuditLogActorType;
     unknown_value_is_kept_by_instance_audit_log_filter_primary_target_item_type :
     InstanceAuditLogFilterPrimaryTargetItemType;
     unknown_value_is_kept_by_instance_audit_log_filter_secondary_target_item_type :
     InstanceAuditLogFilterSecondaryTargetItemType;
-    unknown_value_is_kept_by_instance_members_item_role : InstanceMembersItemRole;
-    unknown_value_is_kept_by_instance_mfa_mode : InstanceMfaMode;
+    unknown_value_is_kept_by_instance_member_patch_role : InstanceMemberPatchRole;
+    unknown_value_is_kept_by_instance_members_get_filter_field :
+    InstanceMembersGetFilterField; unknown_value_is_kept_by_instance_mfa_mode :
+    InstanceMfaMode; unknown_value_is_kept_by_instance_org_banner_level :
+    InstanceOrgBannerLevel; unknown_value_is_kept_by_instance_org_subscription_status :
+    InstanceOrgSubscriptionStatus;
     unknown_value_is_kept_by_instance_report_configs_item_date_group_by :
     InstanceReportConfigsItemDateGroupBy;
     unknown_value_is_kept_by_instance_report_configs_item_resource_group_by :
     InstanceReportConfigsItemResourceGroupBy;
-    unknown_value_is_kept_by_integration_integration_type : IntegrationIntegrationType;
-    unknown_value_is_kept_by_integration_mqtt_config_protocol :
-    IntegrationMqttConfigProtocol;
-    unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
-    IntegrationMqttConfigProtocolVersion;
+    unknown_value_is_kept_by_integration2_mqtt_config_protocol :
+    Integration2MqttConfigProtocol;
+    unknown_value_is_kept_by_integration2_mqtt_config_protocol_version :
+    Integration2MqttConfigProtocolVersion;
+    unknown_value_is_kept_by_integrations_get_filter_field : IntegrationsGetFilterField;
+    unknown_value_is_kept_by_integrations_get_sort_field : IntegrationsGetSortField;
     unknown_value_is_kept_by_user_oauth_token_oauth_authorization_status :
     UserOauthTokenOauthAuthorizationStatus;
     unknown_value_is_kept_by_user_oauth_token_post_oauth_code_challenge_method :
@@ -837,113 +1130,11 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_user_oauth_token_post_scope_item :
     UserOauthTokenPostScopeItem; unknown_value_is_kept_by_webhook_cast_buffers_as :
     WebhookCastBuffersAs; unknown_value_is_kept_by_webhook_patch_verification_type :
-    WebhookPatchVerificationType; unknown_value_is_kept_by_workflow_category :
-    WorkflowCategory;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_checkbox_type :
-    WorkflowCustomNodeConfigFieldsItemCheckboxType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_json_template_type :
-    WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_number_template_type
-    : WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_payload_path_type :
-    WorkflowCustomNodeConfigFieldsItemPayloadPathType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_section_type :
-    WorkflowCustomNodeConfigFieldsItemSectionType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_select_type :
-    WorkflowCustomNodeConfigFieldsItemSelectType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_string_template_type
-    : WorkflowCustomNodeConfigFieldsItemStringTemplateType;
-    unknown_value_is_kept_by_workflow_custom_node_config_result_mode :
-    WorkflowCustomNodeConfigResultMode;
-    unknown_value_is_kept_by_workflow_custom_node_supports_item :
-    WorkflowCustomNodeSupportsItem; unknown_value_is_kept_by_workflow_flow_class :
-    WorkflowFlowClass;
-    unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_category :
-    WorkflowTriggersItemAppFileMetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_name :
-    WorkflowTriggersItemAppFileMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_beckhoff_meta_name :
-    WorkflowTriggersItemBeckhoffMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_data_table_meta_name :
-    WorkflowTriggersItemDataTableMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_config_batch_behavior :
-    WorkflowTriggersItemDeviceIdConfigBatchBehavior;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_config_trigger_on :
-    WorkflowTriggersItemDeviceIdConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_meta_name :
-    WorkflowTriggersItemDeviceIdInactivityMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_type :
-    WorkflowTriggersItemDeviceIdInactivityType;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_allowed_attribute_type
-    : WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_name :
-    WorkflowTriggersItemDeviceIdMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_type :
-    WorkflowTriggersItemDeviceIdType;
-    unknown_value_is_kept_by_workflow_triggers_item_direct_meta_name :
-    WorkflowTriggersItemDirectMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_endpoint_meta_name :
-    WorkflowTriggersItemEndpointMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_event_meta_name :
-    WorkflowTriggersItemEventMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_file_tail_meta_name :
-    WorkflowTriggersItemFileTailMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_file_watch_meta_name :
-    WorkflowTriggersItemFileWatchMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_flow_error_config_scope :
-    WorkflowTriggersItemFlowErrorConfigScope;
-    unknown_value_is_kept_by_workflow_triggers_item_flow_error_meta_name :
-    WorkflowTriggersItemFlowErrorMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_integration_type :
-    WorkflowTriggersItemIntegrationType;
-    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_config_integration_id :
-    WorkflowTriggersItemMqttTopicConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_meta_name :
-    WorkflowTriggersItemMqttTopicMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_type :
-    WorkflowTriggersItemMqttTopicType;
-    unknown_value_is_kept_by_workflow_triggers_item_object_meta_name :
-    WorkflowTriggersItemObjectMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_object_type :
-    WorkflowTriggersItemObjectType;
-    unknown_value_is_kept_by_workflow_triggers_item_on_sync_config_sync_types_item :
-    WorkflowTriggersItemOnSyncConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_triggers_item_on_sync_meta_name :
-    WorkflowTriggersItemOnSyncMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_opcua_meta_name :
-    WorkflowTriggersItemOpcuaMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_redis_meta_name :
-    WorkflowTriggersItemRedisMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_redis_type :
-    WorkflowTriggersItemRedisType;
-    unknown_value_is_kept_by_workflow_triggers_item_request_config_method :
-    WorkflowTriggersItemRequestConfigMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_request_meta_name :
-    WorkflowTriggersItemRequestMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_name :
-    WorkflowTriggersItemSerialMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_parse_by :
-    WorkflowTriggersItemSerialMetaParseBy;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
-    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
-    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
-    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_meta_name :
-    WorkflowTriggersItemSnmpTrapMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_name :
-    WorkflowTriggersItemTimerMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_timer_type_select :
-    WorkflowTriggersItemTimerMetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_device_id :
-    WorkflowTriggersItemVirtualButtonMetaDeviceId;
-    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_name :
-    WorkflowTriggersItemVirtualButtonMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_flow_class :
-    WorkflowVersionObject2FlowClass;
-    unknown_value_is_kept_by_workflow_version_object_flow_class :
-    WorkflowVersionObjectFlowClass;
+    WebhookPatchVerificationType;
+    unknown_value_is_kept_by_workflow_version2_object2_flow_class :
+    WorkflowVersion2Object2FlowClass;
+    unknown_value_is_kept_by_workflow_version2_object_flow_class :
+    WorkflowVersion2ObjectFlowClass;
 }
 
 reads_alternative! {
@@ -1397,6 +1588,136 @@ reads_alternative! {
     advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_object2 :
     AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
     AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::Object2;
+    advanced_instance_org_query_audit_log_enabled_reads_object :
+    AdvancedInstanceOrgQueryAuditLogEnabled = "{}" =>
+    AdvancedInstanceOrgQueryAuditLogEnabled::Object;
+    advanced_instance_org_query_creation_date_reads_object :
+    AdvancedInstanceOrgQueryCreationDate = "{}" =>
+    AdvancedInstanceOrgQueryCreationDate::Object;
+    advanced_instance_org_query_disabled_at_reads_object :
+    AdvancedInstanceOrgQueryDisabledAt = "{}" =>
+    AdvancedInstanceOrgQueryDisabledAt::Object;
+    advanced_instance_org_query_id_reads_string : AdvancedInstanceOrgQueryId = "\"\"" =>
+    AdvancedInstanceOrgQueryId::String; advanced_instance_org_query_id_reads_object :
+    AdvancedInstanceOrgQueryId = "{}" => AdvancedInstanceOrgQueryId::Object;
+    advanced_instance_org_query_is_read_only_reads_object :
+    AdvancedInstanceOrgQueryIsReadOnly = "{}" =>
+    AdvancedInstanceOrgQueryIsReadOnly::Object;
+    advanced_instance_org_query_last_updated_reads_object :
+    AdvancedInstanceOrgQueryLastUpdated = "{}" =>
+    AdvancedInstanceOrgQueryLastUpdated::Object;
+    advanced_instance_org_query_member_id_reads_string : AdvancedInstanceOrgQueryMemberId
+    = "\"\"" => AdvancedInstanceOrgQueryMemberId::String;
+    advanced_instance_org_query_member_id_reads_object : AdvancedInstanceOrgQueryMemberId
+    = "{}" => AdvancedInstanceOrgQueryMemberId::Object;
+    advanced_instance_org_query_mfa_mode_reads_object : AdvancedInstanceOrgQueryMfaMode =
+    "{}" => AdvancedInstanceOrgQueryMfaMode::Object;
+    advanced_instance_org_query_name_reads_object : AdvancedInstanceOrgQueryName = "{}"
+    => AdvancedInstanceOrgQueryName::Object;
+    advanced_instance_org_query_referral_id_reads_object :
+    AdvancedInstanceOrgQueryReferralId = "{}" =>
+    AdvancedInstanceOrgQueryReferralId::Object;
+    advanced_instance_org_query_tags_reads_object : AdvancedInstanceOrgQueryTags =
+    "{\"$eq\":null}" => AdvancedInstanceOrgQueryTags::Object;
+    advanced_instance_org_query_tags_reads_object2 : AdvancedInstanceOrgQueryTags =
+    "{\"$ne\":null}" => AdvancedInstanceOrgQueryTags::Object2;
+    advanced_instance_org_query_tags_reads_object3 : AdvancedInstanceOrgQueryTags = "{}"
+    => AdvancedInstanceOrgQueryTags::Object3;
+    advanced_instance_org_query_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedInstanceOrgQueryTags = "{}" => AdvancedInstanceOrgQueryTags::Object3;
+    advanced_instance_org_query_tags_object2_ne_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2Ne = "{}" =>
+    AdvancedInstanceOrgQueryTagsObject2Ne::Object;
+    advanced_instance_org_query_tags_object2_ne_reads_a_value_of_object2_as_object :
+    AdvancedInstanceOrgQueryTagsObject2Ne = "{}" =>
+    AdvancedInstanceOrgQueryTagsObject2Ne::Object;
+    advanced_instance_org_query_tags_object2_ne_object2_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value::String;
+    advanced_instance_org_query_tags_object2_ne_object2_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value::Object;
+    advanced_instance_org_query_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value::Object2;
+    advanced_instance_org_query_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey::String;
+    advanced_instance_org_query_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey::Object;
+    advanced_instance_org_query_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey::Object2;
+    advanced_instance_org_query_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue::String;
+    advanced_instance_org_query_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue::Object;
+    advanced_instance_org_query_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue::Object2;
+    advanced_instance_org_query_tags_object3_tag_key_reads_string :
+    AdvancedInstanceOrgQueryTagsObject3TagKey = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject3TagKey::String;
+    advanced_instance_org_query_tags_object3_tag_key_reads_object :
+    AdvancedInstanceOrgQueryTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagKey::Object;
+    advanced_instance_org_query_tags_object3_tag_key_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagKey::Object2;
+    advanced_instance_org_query_tags_object3_tag_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject3TagValue = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject3TagValue::String;
+    advanced_instance_org_query_tags_object3_tag_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagValue::Object;
+    advanced_instance_org_query_tags_object3_tag_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagValue::Object2;
+    advanced_instance_org_query_tags_object4_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject4Value = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject4Value::String;
+    advanced_instance_org_query_tags_object4_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject4Value::Object;
+    advanced_instance_org_query_tags_object4_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject4Value::Object2;
+    advanced_instance_org_query_tags_object_eq_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEq = "{}" =>
+    AdvancedInstanceOrgQueryTagsObjectEq::Object;
+    advanced_instance_org_query_tags_object_eq_reads_a_value_of_object2_as_object :
+    AdvancedInstanceOrgQueryTagsObjectEq = "{}" =>
+    AdvancedInstanceOrgQueryTagsObjectEq::Object;
+    advanced_instance_org_query_tags_object_eq_object2_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value::String;
+    advanced_instance_org_query_tags_object_eq_object2_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value::Object;
+    advanced_instance_org_query_tags_object_eq_object2_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value::Object2;
+    advanced_instance_org_query_tags_object_eq_object_tag_key_reads_string :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey::String;
+    advanced_instance_org_query_tags_object_eq_object_tag_key_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey::Object;
+    advanced_instance_org_query_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey::Object2;
+    advanced_instance_org_query_tags_object_eq_object_tag_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue::String;
+    advanced_instance_org_query_tags_object_eq_object_tag_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue::Object;
+    advanced_instance_org_query_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue::Object2;
     composite_device_state_value_time_reads_string : CompositeDeviceStateValueTime =
     "\"\"" => CompositeDeviceStateValueTime::String;
     composite_device_state_value_time_reads_number : CompositeDeviceStateValueTime =
@@ -1436,7 +1757,72 @@ reads_alternative! {
     "\"\"" => DeviceStateTime::String; device_state_time_reads_number : DeviceStateTime =
     "0.5" => DeviceStateTime::Number; device_state_time_reads_object : DeviceStateTime =
     "{\"$date\":\"\"}" => DeviceStateTime::Object;
-    workflow_custom_node_config_fields_item_reads_select :
+    flow_custom_node_config_fields_item_reads_select : FlowCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowCustomNodeConfigFieldsItem::Select;
+    flow_custom_node_config_fields_item_reads_checkbox : FlowCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" => FlowCustomNodeConfigFieldsItem::Checkbox;
+    flow_custom_node_config_fields_item_reads_string_template :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::StringTemplate;
+    flow_custom_node_config_fields_item_reads_number_template :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_custom_node_config_fields_item_reads_json_template :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_custom_node_config_fields_item_reads_payload_path :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::PayloadPath;
+    flow_custom_node_config_fields_item_reads_section : FlowCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" => FlowCustomNodeConfigFieldsItem::Section;
+    flow_triggers_item_reads_app_file : FlowTriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowTriggersItem::AppFile; flow_triggers_item_reads_object : FlowTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowTriggersItem::Object;
+    flow_triggers_item_reads_beckhoff : FlowTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    FlowTriggersItem::Beckhoff; flow_triggers_item_reads_data_table : FlowTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowTriggersItem::DataTable;
+    flow_triggers_item_reads_integration : FlowTriggersItem =
+    "{\"type\":\"integration\"}" => FlowTriggersItem::Integration;
+    flow_triggers_item_reads_device_id : FlowTriggersItem = "{\"type\":\"deviceId\"}" =>
+    FlowTriggersItem::DeviceId; flow_triggers_item_reads_device_id_inactivity :
+    FlowTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowTriggersItem::DeviceIdInactivity; flow_triggers_item_reads_direct :
+    FlowTriggersItem = "{\"type\":\"direct\"}" => FlowTriggersItem::Direct;
+    flow_triggers_item_reads_endpoint : FlowTriggersItem = "{\"type\":\"endpoint\"}" =>
+    FlowTriggersItem::Endpoint; flow_triggers_item_reads_event : FlowTriggersItem =
+    "{\"type\":\"event\"}" => FlowTriggersItem::Event; flow_triggers_item_reads_file_tail
+    : FlowTriggersItem = "{\"type\":\"fileTail\"}" => FlowTriggersItem::FileTail;
+    flow_triggers_item_reads_file_watch : FlowTriggersItem = "{\"type\":\"fileWatch\"}"
+    => FlowTriggersItem::FileWatch; flow_triggers_item_reads_flow_error :
+    FlowTriggersItem = "{\"type\":\"flowError\"}" => FlowTriggersItem::FlowError;
+    flow_triggers_item_reads_mqtt_topic : FlowTriggersItem = "{\"type\":\"mqttTopic\"}"
+    => FlowTriggersItem::MqttTopic; flow_triggers_item_reads_on_sync : FlowTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowTriggersItem::OnSync; flow_triggers_item_reads_opcua :
+    FlowTriggersItem = "{\"type\":\"opcua\"}" => FlowTriggersItem::Opcua;
+    flow_triggers_item_reads_redis : FlowTriggersItem = "{\"type\":\"redis\"}" =>
+    FlowTriggersItem::Redis; flow_triggers_item_reads_request : FlowTriggersItem =
+    "{\"type\":\"request\"}" => FlowTriggersItem::Request;
+    flow_triggers_item_reads_serial : FlowTriggersItem = "{\"type\":\"serial\"}" =>
+    FlowTriggersItem::Serial; flow_triggers_item_reads_snmp_trap : FlowTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowTriggersItem::SnmpTrap;
+    flow_triggers_item_reads_timer : FlowTriggersItem = "{\"type\":\"timer\"}" =>
+    FlowTriggersItem::Timer; flow_triggers_item_reads_virtual_button : FlowTriggersItem =
+    "{\"type\":\"virtualButton\"}" => FlowTriggersItem::VirtualButton;
+    instance_org_disabled_at_reads_string : InstanceOrgDisabledAt =
+    "\"1970-01-01T00:00:00Z\"" => InstanceOrgDisabledAt::String;
+    instance_org_disabled_at_reads_boolean : InstanceOrgDisabledAt = "false" =>
+    InstanceOrgDisabledAt::Boolean; instance_org_member_post_reads_object :
+    InstanceOrgMemberPost = "{\"userId\":\"\",\"role\":\"admin\"}" =>
+    InstanceOrgMemberPost::Object; instance_org_member_post_reads_org_invite_post :
+    InstanceOrgMemberPost = "{\"email\":\"invitedUser@example.com\",\"role\":\"admin\"}"
+    => InstanceOrgMemberPost::OrgInvitePost; instance_org_post_disabled_at_reads_string :
+    InstanceOrgPostDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
+    InstanceOrgPostDisabledAt::String; instance_org_post_disabled_at_reads_boolean :
+    InstanceOrgPostDisabledAt = "false" => InstanceOrgPostDisabledAt::Boolean;
+    org_disabled_at_reads_string : OrgDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
+    OrgDisabledAt::String; org_disabled_at_reads_boolean : OrgDisabledAt = "false" =>
+    OrgDisabledAt::Boolean; workflow_custom_node_config_fields_item_reads_select :
     WorkflowCustomNodeConfigFieldsItem =
     "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
     => WorkflowCustomNodeConfigFieldsItem::Select;
@@ -1498,6 +1884,168 @@ reads_alternative! {
     WorkflowTriggersItem::VirtualButton; workflow_version_reads_object : WorkflowVersion
     = "{\"createdByType\":\"flow\"}" => WorkflowVersion::Object;
     workflow_version_reads_object2 : WorkflowVersion = "{}" => WorkflowVersion::Object2;
+    workflow_version2_reads_object : WorkflowVersion2 = "{\"createdByType\":\"flow\"}" =>
+    WorkflowVersion2::Object; workflow_version2_reads_object2 : WorkflowVersion2 = "{}"
+    => WorkflowVersion2::Object2; workflow_version2_object2_triggers_item_reads_app_file
+    : WorkflowVersion2Object2TriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion2Object2TriggersItem::AppFile;
+    workflow_version2_object2_triggers_item_reads_object :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion2Object2TriggersItem::Object;
+    workflow_version2_object2_triggers_item_reads_beckhoff :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion2Object2TriggersItem::Beckhoff;
+    workflow_version2_object2_triggers_item_reads_data_table :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion2Object2TriggersItem::DataTable;
+    workflow_version2_object2_triggers_item_reads_integration :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion2Object2TriggersItem::Integration;
+    workflow_version2_object2_triggers_item_reads_device_id :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion2Object2TriggersItem::DeviceId;
+    workflow_version2_object2_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion2Object2TriggersItem::DeviceIdInactivity;
+    workflow_version2_object2_triggers_item_reads_direct :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion2Object2TriggersItem::Direct;
+    workflow_version2_object2_triggers_item_reads_endpoint :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion2Object2TriggersItem::Endpoint;
+    workflow_version2_object2_triggers_item_reads_event :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion2Object2TriggersItem::Event;
+    workflow_version2_object2_triggers_item_reads_file_tail :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion2Object2TriggersItem::FileTail;
+    workflow_version2_object2_triggers_item_reads_file_watch :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion2Object2TriggersItem::FileWatch;
+    workflow_version2_object2_triggers_item_reads_flow_error :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion2Object2TriggersItem::FlowError;
+    workflow_version2_object2_triggers_item_reads_mqtt_topic :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion2Object2TriggersItem::MqttTopic;
+    workflow_version2_object2_triggers_item_reads_on_sync :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion2Object2TriggersItem::OnSync;
+    workflow_version2_object2_triggers_item_reads_opcua :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion2Object2TriggersItem::Opcua;
+    workflow_version2_object2_triggers_item_reads_redis :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion2Object2TriggersItem::Redis;
+    workflow_version2_object2_triggers_item_reads_request :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion2Object2TriggersItem::Request;
+    workflow_version2_object2_triggers_item_reads_serial :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion2Object2TriggersItem::Serial;
+    workflow_version2_object2_triggers_item_reads_snmp_trap :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion2Object2TriggersItem::SnmpTrap;
+    workflow_version2_object2_triggers_item_reads_timer :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion2Object2TriggersItem::Timer;
+    workflow_version2_object2_triggers_item_reads_virtual_button :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion2Object2TriggersItem::VirtualButton;
+    workflow_version2_object_custom_node_config_fields_item_reads_select :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => WorkflowVersion2ObjectCustomNodeConfigFieldsItem::Select;
+    workflow_version2_object_custom_node_config_fields_item_reads_checkbox :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::Checkbox;
+    workflow_version2_object_custom_node_config_fields_item_reads_string_template :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::StringTemplate;
+    workflow_version2_object_custom_node_config_fields_item_reads_number_template :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::NumberTemplate;
+    workflow_version2_object_custom_node_config_fields_item_reads_json_template :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::JsonTemplate;
+    workflow_version2_object_custom_node_config_fields_item_reads_payload_path :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::PayloadPath;
+    workflow_version2_object_custom_node_config_fields_item_reads_section :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::Section;
+    workflow_version2_object_triggers_item_reads_app_file :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion2ObjectTriggersItem::AppFile;
+    workflow_version2_object_triggers_item_reads_object :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Object;
+    workflow_version2_object_triggers_item_reads_beckhoff :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Beckhoff;
+    workflow_version2_object_triggers_item_reads_data_table :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion2ObjectTriggersItem::DataTable;
+    workflow_version2_object_triggers_item_reads_integration :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Integration;
+    workflow_version2_object_triggers_item_reads_device_id :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion2ObjectTriggersItem::DeviceId;
+    workflow_version2_object_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion2ObjectTriggersItem::DeviceIdInactivity;
+    workflow_version2_object_triggers_item_reads_direct :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Direct;
+    workflow_version2_object_triggers_item_reads_endpoint :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Endpoint;
+    workflow_version2_object_triggers_item_reads_event :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Event;
+    workflow_version2_object_triggers_item_reads_file_tail :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion2ObjectTriggersItem::FileTail;
+    workflow_version2_object_triggers_item_reads_file_watch :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion2ObjectTriggersItem::FileWatch;
+    workflow_version2_object_triggers_item_reads_flow_error :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion2ObjectTriggersItem::FlowError;
+    workflow_version2_object_triggers_item_reads_mqtt_topic :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion2ObjectTriggersItem::MqttTopic;
+    workflow_version2_object_triggers_item_reads_on_sync :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion2ObjectTriggersItem::OnSync;
+    workflow_version2_object_triggers_item_reads_opcua :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Opcua;
+    workflow_version2_object_triggers_item_reads_redis :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Redis;
+    workflow_version2_object_triggers_item_reads_request :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Request;
+    workflow_version2_object_triggers_item_reads_serial :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Serial;
+    workflow_version2_object_triggers_item_reads_snmp_trap :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion2ObjectTriggersItem::SnmpTrap;
+    workflow_version2_object_triggers_item_reads_timer :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Timer;
+    workflow_version2_object_triggers_item_reads_virtual_button :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion2ObjectTriggersItem::VirtualButton;
     workflow_version_object2_triggers_item_reads_app_file :
     WorkflowVersionObject2TriggersItem = "{\"type\":\"appFile\"}" =>
     WorkflowVersionObject2TriggersItem::AppFile;

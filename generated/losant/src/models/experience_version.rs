@@ -233,8 +233,8 @@ impl ExperienceVersionPatchNotFoundReply {
     }
 }
 
-/// The same values as `ExperienceVersionNotFoundReplyType`, so the same type.
-pub type ExperienceVersionPatchNotFoundReplyType = ExperienceVersionNotFoundReplyType;
+/// The same values as `ExperienceEndpointPatchStaticReplyType`, so the same type.
+pub type ExperienceVersionPatchNotFoundReplyType = ExperienceEndpointPatchStaticReplyType;
 
 /// An object with the fields `value`, `statusCode`, `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,5 +293,5 @@ impl ExperienceVersionPatchUnauthorizedReply {
     }
 }
 
-/// The same values as `ExperienceVersionNotFoundReplyType`, so the same type.
-pub type ExperienceVersionPatchUnauthorizedReplyType = ExperienceVersionNotFoundReplyType;
+/// The same values as `ExperienceEndpointPatchStaticReplyType`, so the same type.
+pub type ExperienceVersionPatchUnauthorizedReplyType = ExperienceEndpointPatchStaticReplyType;

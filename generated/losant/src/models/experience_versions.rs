@@ -259,8 +259,8 @@ impl ExperienceVersionPostNotFoundReply {
     }
 }
 
-/// The same values as `ExperienceVersionNotFoundReplyType`, so the same type.
-pub type ExperienceVersionPostNotFoundReplyType = ExperienceVersionNotFoundReplyType;
+/// The same values as `ExperienceEndpointPatchStaticReplyType`, so the same type.
+pub type ExperienceVersionPostNotFoundReplyType = ExperienceEndpointPatchStaticReplyType;
 
 /// An object with the fields `value`, `statusCode`, `type`.
 #[derive(Debug, Clone, PartialEq)]
@@ -319,8 +319,8 @@ impl ExperienceVersionPostUnauthorizedReply {
     }
 }
 
-/// The same values as `ExperienceVersionNotFoundReplyType`, so the same type.
-pub type ExperienceVersionPostUnauthorizedReplyType = ExperienceVersionNotFoundReplyType;
+/// The same values as `ExperienceEndpointPatchStaticReplyType`, so the same type.
+pub type ExperienceVersionPostUnauthorizedReplyType = ExperienceEndpointPatchStaticReplyType;
 
 /// The `experienceVersions` schema.
 ///

@@ -46,10 +46,16 @@ mod device_attributes;
 mod device_recipe;
 #[cfg(feature = "device-recipes")]
 mod device_recipes;
+#[cfg(feature = "edge-deployment")]
+mod edge_deployment;
 #[cfg(feature = "experience-domain")]
 mod experience_domain;
 #[cfg(feature = "experience-domains")]
 mod experience_domains;
+#[cfg(feature = "experience-endpoint")]
+mod experience_endpoint;
+#[cfg(feature = "experience-endpoints")]
+mod experience_endpoints;
 #[cfg(feature = "experience-group")]
 mod experience_group;
 #[cfg(feature = "experience-groups")]
@@ -66,16 +72,32 @@ mod experience_users;
 mod experience_version;
 #[cfg(feature = "experience-versions")]
 mod experience_versions;
+#[cfg(feature = "experience-view")]
+mod experience_view;
+#[cfg(feature = "experience-views")]
+mod experience_views;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
 #[cfg(feature = "instance-audit-log")]
 mod instance_audit_log;
 #[cfg(feature = "instance-audit-logs")]
 mod instance_audit_logs;
+#[cfg(feature = "instance-member")]
+mod instance_member;
+#[cfg(feature = "instance-members")]
+mod instance_members;
+#[cfg(feature = "instance-orgs")]
+mod instance_orgs;
 #[cfg(feature = "instances")]
 mod instances;
+#[cfg(feature = "integration")]
+mod integration;
+#[cfg(feature = "integrations")]
+mod integrations;
 #[cfg(feature = "org-invites")]
 mod org_invites;
+#[cfg(feature = "orgs")]
+mod orgs;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -90,7 +112,9 @@ mod shared_api_token;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-orgs",
     feature = "org-invites",
+    feature = "orgs",
     feature = "user-api-token",
     feature = "user-api-tokens",
     feature = "user-oauth-token",
@@ -102,12 +126,25 @@ mod shared_api_token_default_role;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-orgs",
+    feature = "orgs",
     feature = "user-api-token",
     feature = "user-api-tokens",
     feature = "user-oauth-token",
     feature = "user-oauth-tokens"
 ))]
 mod shared_api_token_org_roles_item_application_roles_item_role;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+mod shared_api_token_org_roles_item_org_id;
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -150,11 +187,19 @@ mod shared_api_token_post;
     feature = "data-tables",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
+    feature = "experience-view",
+    feature = "experience-views",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-members",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -180,12 +225,18 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
     feature = "experience-versions",
+    feature = "experience-views",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-members",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -232,8 +283,12 @@ mod shared_application_key_address_filter_type;
     feature = "application-keys",
     feature = "credential",
     feature = "credentials",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
     feature = "experience-version",
-    feature = "experience-versions"
+    feature = "experience-versions",
+    feature = "experience-view",
+    feature = "experience-views"
 ))]
 mod shared_application_key_created_by_type;
 #[cfg(any(feature = "application-template", feature = "application-templates"))]
@@ -243,7 +298,9 @@ mod shared_application_template;
     feature = "data-tables",
     feature = "device-recipes",
     feature = "experience-groups",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "orgs",
     feature = "webhooks"
 ))]
 mod shared_application_templates_get_sort_field;
@@ -259,7 +316,10 @@ mod shared_data_table;
     feature = "data-tables",
     feature = "device-recipes",
     feature = "experience-groups",
+    feature = "experience-views",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "orgs",
     feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
@@ -291,16 +351,76 @@ mod shared_device_device_class;
 mod shared_device_recipe;
 #[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
 mod shared_experience_domain;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-view"
+))]
+mod shared_experience_endpoint;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-version",
+    feature = "experience-versions",
+    feature = "experience-view"
+))]
+mod shared_experience_endpoint_patch_static_reply_type;
 #[cfg(any(feature = "experience-group", feature = "experience-groups"))]
 mod shared_experience_group;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+mod shared_experience_linked_resources;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+mod shared_experience_linked_resources_2;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+mod shared_experience_linked_resources_3;
 #[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
 mod shared_experience_slug;
 #[cfg(any(feature = "experience-user", feature = "experience-users"))]
 mod shared_experience_user;
 #[cfg(any(feature = "experience-version", feature = "experience-versions"))]
 mod shared_experience_version;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "experience-views"
+))]
+mod shared_experience_view;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view"
+))]
+mod shared_flow_category;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "integration",
+    feature = "integrations"
+))]
+mod shared_flow_triggers_item_integration_meta_name;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 mod shared_instance_audit_log_actor_type;
+#[cfg(any(feature = "instance-member", feature = "instance-members"))]
+mod shared_instance_member;
+#[cfg(any(
+    feature = "instance-member",
+    feature = "instance-members",
+    feature = "instances"
+))]
+mod shared_instance_member_patch_role;
+#[cfg(any(feature = "instance-orgs", feature = "instances", feature = "orgs"))]
+mod shared_instance_mfa_mode;
+#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+mod shared_instance_org_banner_level;
+#[cfg(any(feature = "integration", feature = "integrations"))]
+mod shared_integration;
+#[cfg(any(
+    feature = "credential",
+    feature = "integration",
+    feature = "integrations"
+))]
+mod shared_integration2_mqtt_config_protocol;
 #[cfg(any(feature = "device", feature = "device-recipe"))]
 mod shared_job_enqueued_result;
 #[cfg(any(
@@ -314,11 +434,15 @@ mod shared_job_enqueued_result;
     feature = "device-attribute",
     feature = "device-recipe",
     feature = "experience-domain",
+    feature = "experience-endpoint",
     feature = "experience-group",
     feature = "experience-slug",
     feature = "experience-user",
     feature = "experience-version",
+    feature = "experience-view",
     feature = "instance-api-token",
+    feature = "instance-member",
+    feature = "integration",
     feature = "user-api-token",
     feature = "user-oauth-token",
     feature = "webhook"
@@ -382,10 +506,16 @@ pub use self::device_attributes::*;
 pub use self::device_recipe::*;
 #[cfg(feature = "device-recipes")]
 pub use self::device_recipes::*;
+#[cfg(feature = "edge-deployment")]
+pub use self::edge_deployment::*;
 #[cfg(feature = "experience-domain")]
 pub use self::experience_domain::*;
 #[cfg(feature = "experience-domains")]
 pub use self::experience_domains::*;
+#[cfg(feature = "experience-endpoint")]
+pub use self::experience_endpoint::*;
+#[cfg(feature = "experience-endpoints")]
+pub use self::experience_endpoints::*;
 #[cfg(feature = "experience-group")]
 pub use self::experience_group::*;
 #[cfg(feature = "experience-groups")]
@@ -402,16 +532,32 @@ pub use self::experience_users::*;
 pub use self::experience_version::*;
 #[cfg(feature = "experience-versions")]
 pub use self::experience_versions::*;
+#[cfg(feature = "experience-view")]
+pub use self::experience_view::*;
+#[cfg(feature = "experience-views")]
+pub use self::experience_views::*;
 #[cfg(feature = "instance-api-tokens")]
 pub use self::instance_api_tokens::*;
 #[cfg(feature = "instance-audit-log")]
 pub use self::instance_audit_log::*;
 #[cfg(feature = "instance-audit-logs")]
 pub use self::instance_audit_logs::*;
+#[cfg(feature = "instance-member")]
+pub use self::instance_member::*;
+#[cfg(feature = "instance-members")]
+pub use self::instance_members::*;
+#[cfg(feature = "instance-orgs")]
+pub use self::instance_orgs::*;
 #[cfg(feature = "instances")]
 pub use self::instances::*;
+#[cfg(feature = "integration")]
+pub use self::integration::*;
+#[cfg(feature = "integrations")]
+pub use self::integrations::*;
 #[cfg(feature = "org-invites")]
 pub use self::org_invites::*;
+#[cfg(feature = "orgs")]
+pub use self::orgs::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -426,7 +572,9 @@ pub use self::shared_api_token::*;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-orgs",
     feature = "org-invites",
+    feature = "orgs",
     feature = "user-api-token",
     feature = "user-api-tokens",
     feature = "user-oauth-token",
@@ -438,12 +586,25 @@ pub use self::shared_api_token_default_role::*;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-orgs",
+    feature = "orgs",
     feature = "user-api-token",
     feature = "user-api-tokens",
     feature = "user-oauth-token",
     feature = "user-oauth-tokens"
 ))]
 pub use self::shared_api_token_org_roles_item_application_roles_item_role::*;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_api_token_org_roles_item_org_id::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -486,11 +647,19 @@ pub use self::shared_api_token_post::*;
     feature = "data-tables",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
+    feature = "experience-view",
+    feature = "experience-views",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-members",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -516,12 +685,18 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
     feature = "experience-versions",
+    feature = "experience-views",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-members",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -568,8 +743,12 @@ pub use self::shared_application_key_address_filter_type::*;
     feature = "application-keys",
     feature = "credential",
     feature = "credentials",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
     feature = "experience-version",
-    feature = "experience-versions"
+    feature = "experience-versions",
+    feature = "experience-view",
+    feature = "experience-views"
 ))]
 pub use self::shared_application_key_created_by_type::*;
 #[cfg(any(feature = "application-template", feature = "application-templates"))]
@@ -579,7 +758,9 @@ pub use self::shared_application_template::*;
     feature = "data-tables",
     feature = "device-recipes",
     feature = "experience-groups",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "orgs",
     feature = "webhooks"
 ))]
 pub use self::shared_application_templates_get_sort_field::*;
@@ -595,7 +776,10 @@ pub use self::shared_data_table::*;
     feature = "data-tables",
     feature = "device-recipes",
     feature = "experience-groups",
+    feature = "experience-views",
+    feature = "instance-orgs",
     feature = "instances",
+    feature = "orgs",
     feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
@@ -627,16 +811,76 @@ pub use self::shared_device_device_class::*;
 pub use self::shared_device_recipe::*;
 #[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
 pub use self::shared_experience_domain::*;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-view"
+))]
+pub use self::shared_experience_endpoint::*;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-version",
+    feature = "experience-versions",
+    feature = "experience-view"
+))]
+pub use self::shared_experience_endpoint_patch_static_reply_type::*;
 #[cfg(any(feature = "experience-group", feature = "experience-groups"))]
 pub use self::shared_experience_group::*;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+pub use self::shared_experience_linked_resources::*;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+pub use self::shared_experience_linked_resources_2::*;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+pub use self::shared_experience_linked_resources_3::*;
 #[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
 pub use self::shared_experience_slug::*;
 #[cfg(any(feature = "experience-user", feature = "experience-users"))]
 pub use self::shared_experience_user::*;
 #[cfg(any(feature = "experience-version", feature = "experience-versions"))]
 pub use self::shared_experience_version::*;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "experience-views"
+))]
+pub use self::shared_experience_view::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view"
+))]
+pub use self::shared_flow_category::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "integration",
+    feature = "integrations"
+))]
+pub use self::shared_flow_triggers_item_integration_meta_name::*;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 pub use self::shared_instance_audit_log_actor_type::*;
+#[cfg(any(feature = "instance-member", feature = "instance-members"))]
+pub use self::shared_instance_member::*;
+#[cfg(any(
+    feature = "instance-member",
+    feature = "instance-members",
+    feature = "instances"
+))]
+pub use self::shared_instance_member_patch_role::*;
+#[cfg(any(feature = "instance-orgs", feature = "instances", feature = "orgs"))]
+pub use self::shared_instance_mfa_mode::*;
+#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+pub use self::shared_instance_org_banner_level::*;
+#[cfg(any(feature = "integration", feature = "integrations"))]
+pub use self::shared_integration::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "integration",
+    feature = "integrations"
+))]
+pub use self::shared_integration2_mqtt_config_protocol::*;
 #[cfg(any(feature = "device", feature = "device-recipe"))]
 pub use self::shared_job_enqueued_result::*;
 #[cfg(any(
@@ -650,11 +894,15 @@ pub use self::shared_job_enqueued_result::*;
     feature = "device-attribute",
     feature = "device-recipe",
     feature = "experience-domain",
+    feature = "experience-endpoint",
     feature = "experience-group",
     feature = "experience-slug",
     feature = "experience-user",
     feature = "experience-version",
+    feature = "experience-view",
     feature = "instance-api-token",
+    feature = "instance-member",
+    feature = "integration",
     feature = "user-api-token",
     feature = "user-oauth-token",
     feature = "webhook"

@@ -254,60 +254,8 @@ impl serde::Serialize for ExperienceVersionNotFoundReply {
     }
 }
 
-/// A string: one of `page`, `redirect`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExperienceVersionNotFoundReplyType {
-    /// The value `page`.
-    Page,
-    /// The value `redirect`.
-    Redirect,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ExperienceVersionNotFoundReplyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Page => "page",
-            Self::Redirect => "redirect",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ExperienceVersionNotFoundReplyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "page" => Self::Page,
-            "redirect" => Self::Redirect,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ExperienceVersionNotFoundReplyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ExperienceVersionNotFoundReplyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExperienceVersionNotFoundReplyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `ExperienceEndpointPatchStaticReplyType`, so the same type.
+pub type ExperienceVersionNotFoundReplyType = ExperienceEndpointPatchStaticReplyType;
 
 /// An object with the fields `value`, `statusCode`, `type`.
 ///
@@ -347,5 +295,5 @@ impl serde::Serialize for ExperienceVersionUnauthorizedReply {
     }
 }
 
-/// The same values as `ExperienceVersionNotFoundReplyType`, so the same type.
-pub type ExperienceVersionUnauthorizedReplyType = ExperienceVersionNotFoundReplyType;
+/// The same values as `ExperienceEndpointPatchStaticReplyType`, so the same type.
+pub type ExperienceVersionUnauthorizedReplyType = ExperienceEndpointPatchStaticReplyType;

@@ -47,10 +47,16 @@ pub mod device_attributes;
 pub mod device_recipe;
 #[cfg(feature = "device-recipes")]
 pub mod device_recipes;
+#[cfg(feature = "edge-deployment")]
+pub mod edge_deployment;
 #[cfg(feature = "experience-domain")]
 pub mod experience_domain;
 #[cfg(feature = "experience-domains")]
 pub mod experience_domains;
+#[cfg(feature = "experience-endpoint")]
+pub mod experience_endpoint;
+#[cfg(feature = "experience-endpoints")]
+pub mod experience_endpoints;
 #[cfg(feature = "experience-group")]
 pub mod experience_group;
 #[cfg(feature = "experience-groups")]
@@ -67,6 +73,10 @@ pub mod experience_users;
 pub mod experience_version;
 #[cfg(feature = "experience-versions")]
 pub mod experience_versions;
+#[cfg(feature = "experience-view")]
+pub mod experience_view;
+#[cfg(feature = "experience-views")]
+pub mod experience_views;
 #[cfg(feature = "instance-api-token")]
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
@@ -75,10 +85,22 @@ pub mod instance_api_tokens;
 pub mod instance_audit_log;
 #[cfg(feature = "instance-audit-logs")]
 pub mod instance_audit_logs;
+#[cfg(feature = "instance-member")]
+pub mod instance_member;
+#[cfg(feature = "instance-members")]
+pub mod instance_members;
+#[cfg(feature = "instance-orgs")]
+pub mod instance_orgs;
 #[cfg(feature = "instances")]
 pub mod instances;
+#[cfg(feature = "integration")]
+pub mod integration;
+#[cfg(feature = "integrations")]
+pub mod integrations;
 #[cfg(feature = "org-invites")]
 pub mod org_invites;
+#[cfg(feature = "orgs")]
+pub mod orgs;
 #[cfg(feature = "user-api-token")]
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
@@ -285,6 +307,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Edge Deployment resource.
+    #[cfg(feature = "edge-deployment")]
+    pub fn edge_deployment(&self) -> edge_deployment::EdgeDeploymentResource {
+        edge_deployment::EdgeDeploymentResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Experience Domain resource.
     #[cfg(feature = "experience-domain")]
     pub fn experience_domain(&self) -> experience_domain::ExperienceDomainResource {
@@ -297,6 +327,22 @@ impl crate::Client {
     #[cfg(feature = "experience-domains")]
     pub fn experience_domains(&self) -> experience_domains::ExperienceDomainsResource {
         experience_domains::ExperienceDomainsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Endpoint resource.
+    #[cfg(feature = "experience-endpoint")]
+    pub fn experience_endpoint(&self) -> experience_endpoint::ExperienceEndpointResource {
+        experience_endpoint::ExperienceEndpointResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Endpoints resource.
+    #[cfg(feature = "experience-endpoints")]
+    pub fn experience_endpoints(&self) -> experience_endpoints::ExperienceEndpointsResource {
+        experience_endpoints::ExperienceEndpointsResource {
             client: self.clone(),
         }
     }
@@ -365,6 +411,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Experience View resource.
+    #[cfg(feature = "experience-view")]
+    pub fn experience_view(&self) -> experience_view::ExperienceViewResource {
+        experience_view::ExperienceViewResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Views resource.
+    #[cfg(feature = "experience-views")]
+    pub fn experience_views(&self) -> experience_views::ExperienceViewsResource {
+        experience_views::ExperienceViewsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instance API Token resource.
     #[cfg(feature = "instance-api-token")]
     pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource {
@@ -397,6 +459,30 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Instance Member resource.
+    #[cfg(feature = "instance-member")]
+    pub fn instance_member(&self) -> instance_member::InstanceMemberResource {
+        instance_member::InstanceMemberResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Members resource.
+    #[cfg(feature = "instance-members")]
+    pub fn instance_members(&self) -> instance_members::InstanceMembersResource {
+        instance_members::InstanceMembersResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Orgs resource.
+    #[cfg(feature = "instance-orgs")]
+    pub fn instance_orgs(&self) -> instance_orgs::InstanceOrgsResource {
+        instance_orgs::InstanceOrgsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instances resource.
     #[cfg(feature = "instances")]
     pub fn instances(&self) -> instances::InstancesResource {
@@ -405,10 +491,34 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Integration resource.
+    #[cfg(feature = "integration")]
+    pub fn integration(&self) -> integration::IntegrationResource {
+        integration::IntegrationResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Integrations resource.
+    #[cfg(feature = "integrations")]
+    pub fn integrations(&self) -> integrations::IntegrationsResource {
+        integrations::IntegrationsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Org Invites resource.
     #[cfg(feature = "org-invites")]
     pub fn org_invites(&self) -> org_invites::OrgInvitesResource {
         org_invites::OrgInvitesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs resource.
+    #[cfg(feature = "orgs")]
+    pub fn orgs(&self) -> orgs::OrgsResource {
+        orgs::OrgsResource {
             client: self.clone(),
         }
     }
