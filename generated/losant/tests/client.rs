@@ -1460,6 +1460,160 @@ action! {
 }
 
 action! {
+    edge_deployments_get in edge_deployments : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments", query["sortField",
+    "creationDate", "sortDirection", "asc", "page", "0", "perPage", "10", "deviceId",
+    "575ecf887ae143cd83dc4aa2", "version", "myFlowVersion", "filterEmpty", "true",
+    "flowId", "575ed18f7ae143cd83dc4aa6", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(EdgeDeploymentsGetSortField::from("creationDate"))
+    .sort_direction(EdgeDeploymentsGetSortDirection::from("asc")).page(0).per_page(10)
+    .device_id("575ecf887ae143cd83dc4aa2").version("myFlowVersion").filter_empty(true)
+    .flow_id("575ed18f7ae143cd83dc4aa6").losantdomain("example.com")
+}
+
+action! {
+    edge_deployments_release in edge_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/release", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EdgeDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .release("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    edge_deployments_remove in edge_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/remove", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EdgeDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}", answer 201
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .remove("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    edge_deployments_replace in edge_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/replace", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EdgeDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .replace("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    embedded_deployment_get in embedded_deployment : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployment()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_export in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/export",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentExport =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"email\":\"email@example.com\"}", answer
+    202 "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .export("575ec8687ae143cd83dc4a97").losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    embedded_deployments_get in embedded_deployments : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments", query["sortField",
+    "creationDate", "sortDirection", "asc", "page", "0", "perPage", "10", "deviceId",
+    "575ecf887ae143cd83dc4aa2", "version", "myFlowVersion", "flowId",
+    "575ed18f7ae143cd83dc4aa6", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(EmbeddedDeploymentsGetSortField::from("creationDate"))
+    .sort_direction(EmbeddedDeploymentsGetSortDirection::from("asc")).page(0)
+    .per_page(10).device_id("575ecf887ae143cd83dc4aa2").version("myFlowVersion")
+    .flow_id("575ed18f7ae143cd83dc4aa6").losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_release in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/release",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .release("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_remove in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/remove",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}", answer 201
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .remove("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_replace in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/replace",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .replace("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     experience_domain_delete in experience_domain : "DELETE"
     "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -2074,6 +2228,40 @@ action! {
 }
 
 action! {
+    files_get in files : "GET" "/applications/575ec8687ae143cd83dc4a97/files",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "myFile", "type", "file", "status", "completed",
+    "directory", "/a/path/", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":2,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"},{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a96\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"b\",\"parentDirectory\":\"/a/\",\"status\":\"completed\",\"type\":\"directory\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.files()
+    .get("575ec8687ae143cd83dc4a97").sort_field(FilesGetSortField::from("name"))
+    .sort_direction(FilesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FilesGetFilterField::from("name")).filter("myFile").r#type("file")
+    .status(FilesGetStatus::from("completed")).directory("/a/path/")
+    .losantdomain("example.com")
+}
+
+action! {
+    files_post in files : "POST" "/applications/575ec8687ae143cd83dc4a97/files",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FilePost =
+    "{\"contentType\":\"text/csv\",\"fileSize\":500,\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"type\":\"file\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.files()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     instance_api_token_delete in instance_api_token : "DELETE"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -2184,6 +2372,116 @@ action! {
 }
 
 action! {
+    instance_custom_node_delete in instance_custom_node : "DELETE"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .delete("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_errors in instance_custom_node : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95/errors",
+    query["duration", "86400000", "end", "0", "limit", "25", "sortDirection", "desc",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .errors("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95").duration("86400000")
+    .end("0").limit("25")
+    .sort_direction(InstanceCustomNodeErrorsSortDirection::from("desc"))
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_get in instance_custom_node : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .get("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_patch in instance_custom_node : "PATCH"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceCustomNodePatch =
+    "{\"category\":\"logic\",\"name\":\"My Updated Instance Custom Node\"}", answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .patch("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_stats in instance_custom_node : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95/stats",
+    query["duration", "86400000", "end", "0", "resolution", "3600000", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .stats("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95").duration("86400000")
+    .end("0").resolution("3600000").losantdomain("example.com")
+}
+
+action! {
+    instance_custom_nodes_get in instance_custom_nodes : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "key", "filter",
+    "my*node", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_nodes()
+    .get("575ec7417ae143cd83dc4a96")
+    .sort_field(InstanceCustomNodesGetSortField::from("name"))
+    .sort_direction(InstanceCustomNodesGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(InstanceCustomNodesGetFilterField::from("key"))
+    .filter("my*node").losantdomain("example.com")
+}
+
+action! {
+    instance_custom_nodes_post in instance_custom_nodes : "POST"
+    "/instances/575ec7417ae143cd83dc4a96/nodes", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    InstanceCustomNodePost =
+    "{\"description\":\"Description of my new instance custom node\",\"name\":\"My New Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"triggers\":[{\"type\":\"customNodeStart\"}]}",
+    answer 201
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_nodes()
+    .post("575ec7417ae143cd83dc4a96", body.clone()).losantdomain("example.com")
+}
+
+action! {
     instance_member_delete in instance_member : "DELETE"
     "/instances/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -2259,6 +2557,271 @@ action! {
 }
 
 action! {
+    instance_notification_rule_delete in instance_notification_rule : "DELETE"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .delete("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_evaluate in instance_notification_rule : "POST"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95/evaluate",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body :
+    NotificationRuleEvaluationOptions = "{\"ignoreFrequencyCheck\":true}", answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .evaluate("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_get in instance_notification_rule : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .get("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_logs in instance_notification_rule : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"email\":{\"addresses\":[\"alice@example.com\"],\"body\":\"Org has exceeded its payload limit\",\"subject\":\"Limit Exceeded\"},\"evaluation\":{\"limit\":1000000,\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\",\"value\":1001040},\"id\":\"585ec7417ae143cd83dc4a85\",\"notificationRuleDeliveryId\":\"585ec7417ae143cd83dc4a85\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"requestedById\":\"000000000000000000000000\",\"requestedByType\":\"system\",\"sentAt\":\"2016-06-13T04:00:00.000Z\",\"targetId\":\"585ec7417ae143cd83dc4a75\",\"targetName\":\"My Org\",\"targetType\":\"organization\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .logs("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_patch in instance_notification_rule : "PATCH"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotificationRulePatch =
+    "{\"enabled\":false,\"name\":\"My Updated Notification Rule\"}", answer 200
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .patch("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rules_get in instance_notification_rules : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "key", "filter",
+    "my*rule", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}],\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rules()
+    .get("575ec7417ae143cd83dc4a96")
+    .sort_field(InstanceNotificationRulesGetSortField::from("name"))
+    .sort_direction(InstanceNotificationRulesGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(InstanceNotificationRulesGetFilterField::from("key"))
+    .filter("my*rule").losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rules_post in instance_notification_rules : "POST"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : NotificationRulePost =
+    "{\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"name\":\"My New Notification Rule\",\"ruleConfig\":{\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    answer 201
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rules()
+    .post("575ec7417ae143cd83dc4a96", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_org_invite_delete in instance_org_invite : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invite()
+    .delete("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_invite_get in instance_org_invite : "GET"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invite()
+    .get("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_invite_resend_invite in instance_org_invite : "POST"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : OrgRoleInfo =
+    "{\"role\":\"view\"}", answer 201
+    "{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invite()
+    .resend_invite("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_org_invites_get in instance_org_invites : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/invites",
+    query["sortField", "role", "sortDirection", "asc", "filterField", "email", "filter",
+    "my * instance", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":8,\"items\":[{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invites()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .sort_field(InstanceOrgInvitesGetSortField::from("role"))
+    .sort_direction(InstanceOrgInvitesGetSortDirection::from("asc"))
+    .filter_field(InstanceOrgInvitesGetFilterField::from("email"))
+    .filter("my * instance").losantdomain("example.com")
+}
+
+action! {
+    instance_org_invites_post in instance_org_invites : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/invites",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : OrgInvitePost =
+    "{\"email\":\"invitedUser@example.com\",\"role\":\"edit\"}", answer 201
+    "{\"count\":8,\"items\":[{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invites()
+    .post("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_org_member_delete in instance_org_member : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_member()
+    .delete("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_member_get in instance_org_member : "GET"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_member()
+    .get("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_member_patch in instance_org_member : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceOrgMemberPatch =
+    "{\"role\":\"view\"}", answer 200
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_member()
+    .patch("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_org_members_get in instance_org_members : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/members",
+    query["sortField", "role", "sortDirection", "asc", "filterField", "email", "filter",
+    "my * instance", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":8,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_members()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .sort_field(InstanceOrgMembersGetSortField::from("role"))
+    .sort_direction(InstanceOrgMembersGetSortDirection::from("asc"))
+    .filter_field(InstanceOrgMembersGetFilterField::from("email"))
+    .filter("my * instance").losantdomain("example.com")
+}
+
+action! {
+    instance_org_members_post in instance_org_members : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/members",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceOrgMemberPost =
+    "{\"applicationRoles\":[{\"resourceId\":\"575ef90f7ae143cd83dc4a4f\",\"role\":\"none\"}],\"role\":\"view\",\"userId\":\"675ed18f7ae143cd83dc4bb7\"}",
+    answer 200 "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_members()
+    .post("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
     instance_orgs_get in instance_orgs : "GET"
     "/instances/575ec8687ae143cd83dc4a97/orgs", query["sortField", "name",
     "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
@@ -2287,6 +2850,29 @@ action! {
     "Application was not found")], request client => client.instance_orgs()
     .post("575ec8687ae143cd83dc4a97").summary_include("payloadCount")
     .losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    instance_sandboxes_get in instance_sandboxes : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes", query["summaryExclude",
+    "payloadCount", "summaryInclude", "payloadCount", "sortField", "firstName",
+    "sortDirection", "asc", "startingAfterId", "575ec8687ae143cd83dc4a97",
+    "endingBeforeId", "575ec8687ae143cd83dc4a97", "limit", "10", "filterField",
+    "firstName", "filter", "my * instance", "includeDeleted", "true", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"count\":2,\"hasMore\":false,\"items\":[{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"},{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}],\"limit\":100,\"sortDirection\":\"asc\",\"sortField\":\"firstName\",\"startingAfterId\":\"575ed70c7ae143cd83dc4aa9\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandboxes()
+    .get("575ec8687ae143cd83dc4a97").summary_exclude("payloadCount")
+    .summary_include("payloadCount")
+    .sort_field(InstanceSandboxesGetSortField::from("firstName"))
+    .sort_direction(InstanceSandboxesGetSortDirection::from("asc"))
+    .starting_after_id("575ec8687ae143cd83dc4a97")
+    .ending_before_id("575ec8687ae143cd83dc4a97").limit("10")
+    .filter_field(InstanceSandboxesGetFilterField::from("firstName"))
+    .filter("my * instance").include_deleted("true").losantdomain("example.com")
 }
 
 action! {
@@ -2442,6 +3028,42 @@ action! {
     "Application was not found")], request client => client.orgs().post(body.clone())
     .summary_exclude("payloadCount").summary_include("payloadCount")
     .losantdomain("example.com")
+}
+
+action! {
+    private_files_get in private_files : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "myFile", "type", "file", "status", "completed", "directory", "/a/path/",
+    "urlTTL", "900", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":2,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"},{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a96\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"b\",\"parentDirectory\":\"/a/\",\"status\":\"completed\",\"type\":\"directory\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_files()
+    .get("575ec8687ae143cd83dc4a97").sort_field(PrivateFilesGetSortField::from("name"))
+    .sort_direction(PrivateFilesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(PrivateFilesGetFilterField::from("name")).filter("myFile")
+    .r#type("file").status(PrivateFilesGetStatus::from("completed"))
+    .directory("/a/path/").url_ttl("900").losantdomain("example.com")
+}
+
+action! {
+    private_files_post in private_files : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : FilePost =
+    "{\"contentType\":\"text/csv\",\"fileSize\":500,\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"type\":\"file\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_files()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
 
 action! {

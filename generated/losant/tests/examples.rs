@@ -290,7 +290,37 @@ round_trips! {
     from "schemas.deviceStates.examples[0]"; schema_edge_deployment_example_1 :
     EdgeDeployment =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"currentVersion\": null,\n  \"desiredVersion\": \"v1.4.0\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"edgeDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"id\": \"5a591be186b70d7b9f9b0954\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"logs\": [\n    {\n      \"changeType\": \"desired\",\n      \"date\": \"2016-06-13T04:00:00.000Z\",\n      \"newValue\": \"v1.4.0\",\n      \"previousValue\": null,\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceType\": \"user\"\n    }\n  ]\n}"
-    from "schemas.edgeDeployment.examples[0]"; schema_error_example_1 : ErrorBody =
+    from "schemas.edgeDeployment.examples[0]"; schema_edge_deployment_release_example_1 :
+    EdgeDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "schemas.edgeDeploymentRelease.examples[0]";
+    schema_edge_deployment_remove_example_1 : EdgeDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "schemas.edgeDeploymentRemove.examples[0]"; schema_edge_deployment_replace_example_1
+    : EdgeDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "schemas.edgeDeploymentReplace.examples[0]"; schema_edge_deployments_example_1 :
+    EdgeDeployments =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"currentVersion\": null,\n      \"desiredVersion\": \"v1.4.0\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"edgeDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"id\": \"5a591be186b70d7b9f9b0954\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"logs\": [\n        {\n          \"changeType\": \"desired\",\n          \"date\": \"2016-06-13T04:00:00.000Z\",\n          \"newValue\": \"v1.4.0\",\n          \"previousValue\": null,\n          \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n          \"sourceType\": \"user\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"id\",\n  \"totalCount\": 4\n}"
+    from "schemas.edgeDeployments.examples[0]"; schema_embedded_deployment_example_1 :
+    EmbeddedDeployment =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"currentBundleVersion\": \"nullVersion\",\n  \"desiredBundleVersion\": \"1615500683\",\n  \"embeddedDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n  \"flows\": {\n    \"575ed18f7ae143cd83dc4aa6\": {\n      \"currentVersion\": null,\n      \"desiredVersion\": \"v1.4.0\",\n      \"flowName\": \"my flow\"\n    }\n  },\n  \"id\": \"5a591be186b70d7b9f9b0954\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"logs\": [\n    {\n      \"changeType\": \"desired\",\n      \"date\": \"2016-06-13T04:00:00.000Z\",\n      \"desiredVersion\": \"v1.4.1\",\n      \"newBundle\": \"v1.4.0\",\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceType\": \"user\",\n      \"updateFlowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"updateType\": \"newFlow\"\n    }\n  ],\n  \"unknownBundle\": false\n}"
+    from "schemas.embeddedDeployment.examples[0]";
+    schema_embedded_deployment_export_example_1 : EmbeddedDeploymentExport =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"email\": \"email@example.com\"\n}"
+    from "schemas.embeddedDeploymentExport.examples[0]";
+    schema_embedded_deployment_release_example_1 : EmbeddedDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "schemas.embeddedDeploymentRelease.examples[0]";
+    schema_embedded_deployment_remove_example_1 : EmbeddedDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "schemas.embeddedDeploymentRemove.examples[0]";
+    schema_embedded_deployment_replace_example_1 : EmbeddedDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "schemas.embeddedDeploymentReplace.examples[0]";
+    schema_embedded_deployments_example_1 : EmbeddedDeployments =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"currentBundleVersion\": \"nullVersion\",\n      \"desiredBundleVersion\": \"1615500683\",\n      \"embeddedDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n      \"flows\": {\n        \"575ed18f7ae143cd83dc4aa6\": {\n          \"currentVersion\": null,\n          \"desiredVersion\": \"v1.4.0\",\n          \"flowName\": \"my flow\"\n        }\n      },\n      \"id\": \"5a591be186b70d7b9f9b0954\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"logs\": [\n        {\n          \"changeType\": \"desired\",\n          \"date\": \"2016-06-13T04:00:00.000Z\",\n          \"desiredVersion\": \"v1.4.1\",\n          \"newBundle\": \"v1.4.0\",\n          \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n          \"sourceType\": \"user\",\n          \"updateFlowId\": \"575ed18f7ae143cd83dc4aa6\",\n          \"updateType\": \"newFlow\"\n        }\n      ],\n      \"unknownBundle\": false\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"id\",\n  \"totalCount\": 4\n}"
+    from "schemas.embeddedDeployments.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
     "schemas.error.examples[0]"; schema_experience_domain_example_1 : ExperienceDomain =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"domainName\": \"my.domain.example.com\",\n  \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n  \"id\": \"58c1de6c8f812590d8e82980\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"version\": \"develop\"\n}"
@@ -380,9 +410,22 @@ round_trips! {
     from "schemas.experienceViewPost.examples[0]"; schema_experience_views_example_1 :
     ExperienceViews =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"body\": \"<p>{{data}}</p>\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n      \"id\": \"59cc5c628246c6caed4b16c1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n      \"name\": \"My Page View\",\n      \"viewTags\": {\n        \"customKey\": \"customValue\"\n      },\n      \"viewType\": \"page\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.experienceViews.examples[0]"; schema_flow_example_1 : Flow =
+    from "schemas.experienceViews.examples[0]"; schema_file_example_1 : File =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"authorType\": \"user\",\n  \"contentType\": \"text/csv\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"fileSize\": 500,\n  \"id\": \"575ec8687ae143cd83dc4a97\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"status\": \"pending\",\n  \"type\": \"file\"\n}"
+    from "schemas.file.examples[0]"; schema_file_post_example_1 : FilePost =
+    "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
+    from "schemas.filePost.examples[0]"; schema_file_upload_post_response_example_1 :
+    FileUploadPostResponse =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"authorType\": \"user\",\n  \"contentType\": \"text/csv\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"fileSize\": 500,\n  \"id\": \"575ec8687ae143cd83dc4a97\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"status\": \"pending\",\n  \"type\": \"file\",\n  \"upload\": {\n    \"fields\": {\n      \"Policy\": \"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\n      \"X-Amz-Algorithm\": \"AWS4-HMAC-SHA256\",\n      \"X-Amz-Credential\": \"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\n      \"X-Amz-Date\": \"20180416T142402Z\",\n      \"X-Amz-Signature\": \"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\n      \"bucket\": \"the-bucket-name\",\n      \"key\": \"5630dcbe1035c9d0011/file.js\"\n    },\n    \"url\": \"https://example.com/the-bucket-name\"\n  }\n}"
+    from "schemas.fileUploadPostResponse.examples[0]"; schema_files_example_1 : Files =
+    "{\n  \"count\": 2,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"authorType\": \"user\",\n      \"contentType\": \"text/csv\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"fileSize\": 500,\n      \"id\": \"575ec8687ae143cd83dc4a97\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"file.csv\",\n      \"parentDirectory\": \"/\",\n      \"status\": \"pending\",\n      \"type\": \"file\"\n    },\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"authorType\": \"user\",\n      \"contentType\": \"text/csv\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"fileSize\": 500,\n      \"id\": \"575ec8687ae143cd83dc4a96\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"b\",\n      \"parentDirectory\": \"/a/\",\n      \"status\": \"completed\",\n      \"type\": \"directory\"\n    }\n  ]\n}"
+    from "schemas.files.examples[0]"; schema_flow_example_1 : Flow =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my empty workflow\",\n  \"enabled\": true,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"globals\": [],\n  \"id\": \"575ed18f7ae143cd83dc4aa6\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Workflow\",\n  \"nodes\": [],\n  \"stats\": {\n    \"errorCount\": 0,\n    \"runCount\": 0\n  },\n  \"triggers\": []\n}"
-    from "schemas.flow.examples[0]"; schema_flow_versions_example_1 : FlowVersions =
+    from "schemas.flow.examples[0]"; schema_flow_errors_example_1 : FlowErrors =
+    "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"errors\": [\n    {\n      \"error\": {\n        \"message\": \"Result path is required\",\n        \"name\": \"Validation\"\n      },\n      \"nodeId\": \"dji4r\",\n      \"time\": \"2016-06-03T00:00:00.000Z\"\n    }\n  ],\n  \"limit\": 25,\n  \"sortDirection\": \"desc\",\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
+    from "schemas.flowErrors.examples[0]"; schema_flow_stats_example_1 : FlowStats =
+    "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"metrics\": [\n    {\n      \"pathsCompleted\": 1,\n      \"pathsFailed\": 0,\n      \"runCount\": 1,\n      \"time\": \"2016-06-03T00:00:00.000Z\",\n      \"wallTime\": 450\n    }\n  ],\n  \"resolution\": 86400000,\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
+    from "schemas.flowStats.examples[0]"; schema_flow_versions_example_1 : FlowVersions =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my workflow version\",\n      \"enabled\": true,\n      \"flowClass\": \"experience\",\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n      \"globals\": [],\n      \"id\": \"675ed18f7ae143cd83dc4bb7\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"nodes\": [],\n      \"triggers\": [],\n      \"versions\": [\n        \"v1.2.3\"\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"version\",\n  \"totalCount\": 4\n}"
     from "schemas.flowVersions.examples[0]"; schema_flows_example_1 : Flows =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my empty workflow\",\n      \"enabled\": true,\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"globals\": [],\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Workflow\",\n      \"nodes\": [],\n      \"stats\": {\n        \"errorCount\": 0,\n        \"runCount\": 0\n      },\n      \"triggers\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
@@ -397,7 +440,19 @@ round_trips! {
     from "schemas.instanceAuditLogFilter.examples[0]";
     schema_instance_audit_logs_example_1 : InstanceAuditLogs =
     "{\n  \"count\": 1,\n  \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"items\": [\n    {\n      \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"actorName\": \"actor@example.com\",\n      \"actorType\": \"User\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceAuditLogId\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n      \"primaryTargetName\": \"My Org\",\n      \"primaryTargetType\": \"Organization\",\n      \"requestAction\": \"delete\",\n      \"requestBody\": {},\n      \"requestPathParams\": {\n        \"organizationId\": \"575ec8687ae143cd83dc4a97\"\n      },\n      \"requestQueryParams\": {},\n      \"requestResource\": \"organization\",\n      \"responseBody\": {\n        \"success\": true\n      },\n      \"responseStatus\": 200\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"desc\",\n  \"sortField\": \"creationDate\",\n  \"totalCount\": 4\n}"
-    from "schemas.instanceAuditLogs.examples[0]"; schema_instance_member_example_1 :
+    from "schemas.instanceAuditLogs.examples[0]"; schema_instance_custom_node_example_1 :
+    InstanceCustomNode =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my instance custom node\",\n  \"id\": \"575ed18f7ae143cd83dc4aa6\",\n  \"instanceCustomNodeId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"instanceId\": \"575ec8687ae143cd83dc4a97\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Instance Custom Node\",\n  \"nodes\": [\n    {\n      \"type\": \"CustomNodeCapNode\"\n    }\n  ],\n  \"stats\": {\n    \"errorCount\": 12,\n    \"runCount\": 123\n  },\n  \"triggers\": [\n    {\n      \"type\": \"customNodeStart\"\n    }\n  ],\n  \"usage\": {\n    \"575ed6e87ae143cd83dc4aa8\": {\n      \"appCount\": 1,\n      \"flowCount\": 2\n    }\n  }\n}"
+    from "schemas.instanceCustomNode.examples[0]";
+    schema_instance_custom_node_patch_example_1 : InstanceCustomNodePatch =
+    "{\n  \"category\": \"logic\",\n  \"name\": \"My Updated Instance Custom Node\"\n}"
+    from "schemas.instanceCustomNodePatch.examples[0]";
+    schema_instance_custom_node_post_example_1 : InstanceCustomNodePost =
+    "{\n  \"description\": \"Description of my new instance custom node\",\n  \"name\": \"My New Instance Custom Node\",\n  \"nodes\": [\n    {\n      \"type\": \"CustomNodeCapNode\"\n    }\n  ],\n  \"triggers\": [\n    {\n      \"type\": \"customNodeStart\"\n    }\n  ]\n}"
+    from "schemas.instanceCustomNodePost.examples[0]";
+    schema_instance_custom_nodes_example_1 : InstanceCustomNodes =
+    "{\n  \"count\": 1,\n  \"instanceId\": \"575ec8687ae143cd83dc4a97\",\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my instance custom node\",\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"instanceCustomNodeId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"instanceId\": \"575ec8687ae143cd83dc4a97\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Instance Custom Node\",\n      \"nodes\": [\n        {\n          \"type\": \"CustomNodeCapNode\"\n        }\n      ],\n      \"stats\": {\n        \"errorCount\": 12,\n        \"runCount\": 123\n      },\n      \"triggers\": [\n        {\n          \"type\": \"customNodeStart\"\n        }\n      ],\n      \"usage\": {\n        \"575ed6e87ae143cd83dc4aa8\": {\n          \"appCount\": 1,\n          \"flowCount\": 2\n        }\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.instanceCustomNodes.examples[0]"; schema_instance_member_example_1 :
     InstanceMember =
     "{\n  \"role\": \"view\",\n  \"userId\": \"575ef90f7ae143cd83dc4aad\"\n}" from
     "schemas.instanceMember.examples[0]"; schema_instance_member_patch_example_1 :
@@ -411,13 +466,31 @@ round_trips! {
     from "schemas.instanceMembers.examples[0]"; schema_instance_org_example_1 :
     InstanceOrg =
     "{\n  \"auditLogEnabled\": false,\n  \"banner\": {\n    \"level\": \"warning\",\n    \"message\": \"A banner message\"\n  },\n  \"creationDate\": \"2022-10-26T19:27:42.736Z\",\n  \"currentPeriodEnd\": \"2023-01-31T11:59:59.999Z\",\n  \"currentPeriodStart\": \"2023-01-01T00:00:00.000Z\",\n  \"description\": \"My Org Description\",\n  \"disabledAt\": false,\n  \"iconColor\": \"#057180\",\n  \"id\": \"60106426dc03c6aad06540bb\",\n  \"instanceId\": \"60106426dc03c6aad06560ba\",\n  \"isReadOnly\": false,\n  \"lastUpdated\": \"2024-10-24T17:04:32.009Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationFlowSlots\": 350,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"credential\": 100,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experienceFlowSlots\": 30,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 100,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"mfaMode\": \"notRequired\",\n  \"name\": \"My Org\",\n  \"orgId\": \"60106426dc03c6aad06540bb\",\n  \"summary\": {\n    \"apiTokenCount\": 0,\n    \"appCount\": 2,\n    \"certificateAuthorityCount\": 0,\n    \"certificateCount\": 0,\n    \"credentialCount\": 4,\n    \"dashCount\": 2,\n    \"dataTableCount\": 1,\n    \"deviceCount\": 6,\n    \"deviceRecipeCount\": 1,\n    \"experienceDomainCount\": 0,\n    \"experienceEndpointCount\": 10,\n    \"experienceGroupCount\": 4,\n    \"experienceSlugCount\": 0,\n    \"experienceUserCount\": 2,\n    \"experienceVersionCount\": 4,\n    \"experienceViewCount\": 9,\n    \"fileCount\": 0,\n    \"flowCount\": 30,\n    \"integrationCount\": 6,\n    \"keyCount\": 17,\n    \"memberCount\": 1,\n    \"notebookCount\": 0,\n    \"notebookStats\": {\n      \"awaitingCompletion\": 0,\n      \"minutesThisPeriod\": 0,\n      \"runsThisPeriod\": 0\n    },\n    \"payloadCount\": {\n      \"integration\": {\n        \"integration.flow\": 67679\n      }\n    },\n    \"privateFileCount\": 0,\n    \"resourceJobCount\": 5,\n    \"storageStats\": {\n      \"count\": 0,\n      \"size\": 0\n    },\n    \"webhookCount\": 0\n  },\n  \"tags\": [\n    {\n      \"key\": \"my\",\n      \"value\": \"tag\"\n    }\n  ],\n  \"whitelistedEmailDomains\": []\n}"
-    from "schemas.instanceOrg.examples[0]"; schema_instance_org_post_example_1 :
+    from "schemas.instanceOrg.examples[0]"; schema_instance_org_member_example_1 :
+    InstanceOrgMember =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"575ef90f7ae143cd83dc4aad\"\n}" from
+    "schemas.instanceOrgMember.examples[0]"; schema_instance_org_member_patch_example_1 :
+    InstanceOrgMemberPatch = "{\n  \"role\": \"view\"\n}" from
+    "schemas.instanceOrgMemberPatch.examples[0]";
+    schema_instance_org_member_post_example_1 : InstanceOrgMemberPost =
+    "{\n  \"applicationRoles\": [\n    {\n      \"resourceId\": \"575ef90f7ae143cd83dc4a4f\",\n      \"role\": \"none\"\n    }\n  ],\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}"
+    from "schemas.instanceOrgMemberPost.examples[0]";
+    schema_instance_org_members_example_1 : InstanceOrgMembers =
+    "{\n  \"count\": 8,\n  \"items\": [\n    {\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"role\"\n}"
+    from "schemas.instanceOrgMembers.examples[0]"; schema_instance_org_post_example_1 :
     InstanceOrgPost =
     "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
     from "schemas.instanceOrgPost.examples[0]"; schema_instance_orgs_example_1 :
     InstanceOrgs =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"auditLogEnabled\": false,\n      \"banner\": {\n        \"level\": \"warning\",\n        \"message\": \"A banner message\"\n      },\n      \"creationDate\": \"2022-10-26T19:27:42.736Z\",\n      \"currentPeriodEnd\": \"2023-01-31T11:59:59.999Z\",\n      \"currentPeriodStart\": \"2023-01-01T00:00:00.000Z\",\n      \"description\": \"My Org Description\",\n      \"disabledAt\": false,\n      \"iconColor\": \"#057180\",\n      \"id\": \"60106426dc03c6aad06540bb\",\n      \"instanceId\": \"60106426dc03c6aad06560ba\",\n      \"isReadOnly\": false,\n      \"lastUpdated\": \"2024-10-24T17:04:32.009Z\",\n      \"limits\": {\n        \"apitoken\": 1000,\n        \"application\": 100,\n        \"applicationFlowSlots\": 350,\n        \"applicationcertificate\": 1000,\n        \"applicationcertificateauthority\": 1000,\n        \"applicationkey\": 1000,\n        \"credential\": 100,\n        \"dashboard\": 100,\n        \"dataTTL\": 15552000,\n        \"datatable\": 100,\n        \"device\": 1000,\n        \"devicerecipe\": 1000,\n        \"experienceFlowSlots\": 30,\n        \"experiencedomain\": 100,\n        \"experienceendpoint\": 500,\n        \"experiencegroup\": 100,\n        \"experienceslug\": 100,\n        \"experienceuser\": 1000,\n        \"experienceversion\": 1000,\n        \"experienceview\": 500,\n        \"file\": 1000,\n        \"flow\": 1000,\n        \"integration\": 50,\n        \"member\": 100,\n        \"notebook\": 100,\n        \"notebookInParallel\": 5,\n        \"notebookMinutesPerMonth\": 930,\n        \"notebookMinutesPerRun\": 60,\n        \"payload\": 75000000,\n        \"privatefile\": 1000,\n        \"resourcejob\": 100,\n        \"storage\": 1073741824,\n        \"systemInterval\": 5,\n        \"webhook\": 1000\n      },\n      \"mfaMode\": \"notRequired\",\n      \"name\": \"My Org\",\n      \"orgId\": \"60106426dc03c6aad06540bb\",\n      \"summary\": {\n        \"apiTokenCount\": 0,\n        \"appCount\": 2,\n        \"certificateAuthorityCount\": 0,\n        \"certificateCount\": 0,\n        \"credentialCount\": 4,\n        \"dashCount\": 2,\n        \"dataTableCount\": 1,\n        \"deviceCount\": 6,\n        \"deviceRecipeCount\": 1,\n        \"experienceDomainCount\": 0,\n        \"experienceEndpointCount\": 10,\n        \"experienceGroupCount\": 4,\n        \"experienceSlugCount\": 0,\n        \"experienceUserCount\": 2,\n        \"experienceVersionCount\": 4,\n        \"experienceViewCount\": 9,\n        \"fileCount\": 0,\n        \"flowCount\": 30,\n        \"integrationCount\": 6,\n        \"keyCount\": 17,\n        \"memberCount\": 1,\n        \"notebookCount\": 0,\n        \"notebookStats\": {\n          \"awaitingCompletion\": 0,\n          \"minutesThisPeriod\": 0,\n          \"runsThisPeriod\": 0\n        },\n        \"payloadCount\": {\n          \"integration\": {\n            \"integration.flow\": 67679\n          }\n        },\n        \"privateFileCount\": 0,\n        \"resourceJobCount\": 5,\n        \"storageStats\": {\n          \"count\": 0,\n          \"size\": 0\n        },\n        \"webhookCount\": 0\n      },\n      \"tags\": [\n        {\n          \"key\": \"my\",\n          \"value\": \"tag\"\n        }\n      ],\n      \"whitelistedEmailDomains\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
-    from "schemas.instanceOrgs.examples[0]"; schema_instances_example_1 : Instances =
+    from "schemas.instanceOrgs.examples[0]"; schema_instance_sandbox_example_1 :
+    InstanceSandbox =
+    "{\n  \"companyName\": \"Example, Inc.\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"email\": \"email@example.com\",\n  \"emailVerified\": true,\n  \"firstName\": \"Example\",\n  \"fullName\": \"Example Name\",\n  \"id\": \"575ed70c7ae143cd83dc4aa9\",\n  \"instanceId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"instanceSandboxId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"lastName\": \"Name\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"needsToVerifyEmail\": false,\n  \"orgs\": [\n    {\n      \"iconColor\": \"red\",\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"name\": \"Example\"\n    }\n  ],\n  \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"ssoLinked\": false,\n  \"summary\": {\n    \"appCount\": 8,\n    \"dashCount\": 5,\n    \"deviceCount\": 12,\n    \"deviceRecipeCount\": 0,\n    \"flowCount\": 3,\n    \"keyCount\": 2,\n    \"orgCount\": 2,\n    \"webhookCount\": 0\n  },\n  \"twoFactorAuthEnabled\": false,\n  \"url\": \"https://example.com\"\n}"
+    from "schemas.instanceSandbox.examples[0]"; schema_instance_sandboxes_example_1 :
+    InstanceSandboxes =
+    "{\n  \"count\": 2,\n  \"hasMore\": false,\n  \"items\": [\n    {\n      \"companyName\": \"Example, Inc.\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"email\": \"email@example.com\",\n      \"emailVerified\": true,\n      \"firstName\": \"Example\",\n      \"fullName\": \"Example Name\",\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceSandboxId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"lastName\": \"Name\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"needsToVerifyEmail\": false,\n      \"orgs\": [\n        {\n          \"iconColor\": \"red\",\n          \"id\": \"575ed70c7ae143cd83dc4aa9\",\n          \"name\": \"Example\"\n        }\n      ],\n      \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"ssoLinked\": false,\n      \"summary\": {\n        \"appCount\": 8,\n        \"dashCount\": 5,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"orgCount\": 2,\n        \"webhookCount\": 0\n      },\n      \"twoFactorAuthEnabled\": false,\n      \"url\": \"https://example.com\"\n    },\n    {\n      \"companyName\": \"Example, Inc.\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"email\": \"email@example.com\",\n      \"emailVerified\": true,\n      \"firstName\": \"Example\",\n      \"fullName\": \"Example Name\",\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceSandboxId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"lastName\": \"Name\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"needsToVerifyEmail\": false,\n      \"orgs\": [\n        {\n          \"iconColor\": \"red\",\n          \"id\": \"575ed70c7ae143cd83dc4aa9\",\n          \"name\": \"Example\"\n        }\n      ],\n      \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"ssoLinked\": false,\n      \"summary\": {\n        \"appCount\": 8,\n        \"dashCount\": 5,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"orgCount\": 2,\n        \"webhookCount\": 0\n      },\n      \"twoFactorAuthEnabled\": false,\n      \"url\": \"https://example.com\"\n    }\n  ],\n  \"limit\": 100,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"firstName\",\n  \"startingAfterId\": \"575ed70c7ae143cd83dc4aa9\"\n}"
+    from "schemas.instanceSandboxes.examples[0]"; schema_instances_example_1 : Instances
+    =
     "{\n  \"count\": 2,\n  \"items\": [\n    {\n      \"allowAuditLogging\": false,\n      \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n      \"id\": \"5ff89ff825013dc6c2856188\",\n      \"instanceId\": \"5ff89ff825013dc6c2856188\",\n      \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n      \"limits\": {\n        \"apitoken\": 1000,\n        \"application\": 100,\n        \"applicationcertificate\": 1000,\n        \"applicationcertificateauthority\": 1000,\n        \"applicationkey\": 1000,\n        \"dashboard\": 100,\n        \"dataTTL\": 15552000,\n        \"datatable\": 100,\n        \"device\": 1000,\n        \"devicerecipe\": 1000,\n        \"experiencedomain\": 100,\n        \"experienceendpoint\": 500,\n        \"experiencegroup\": 100,\n        \"experienceslug\": 100,\n        \"experienceuser\": 1000,\n        \"experienceversion\": 1000,\n        \"experienceview\": 500,\n        \"file\": 1000,\n        \"flow\": 1000,\n        \"integration\": 50,\n        \"member\": 100,\n        \"notebook\": 100,\n        \"notebookInParallel\": 5,\n        \"notebookMinutesPerMonth\": 930,\n        \"notebookMinutesPerRun\": 60,\n        \"organization\": 2000,\n        \"payload\": 75000000,\n        \"privatefile\": 1000,\n        \"resourcejob\": 10,\n        \"storage\": 1073741824,\n        \"systemInterval\": 5,\n        \"webhook\": 1000\n      },\n      \"members\": [\n        {\n          \"role\": \"admin\",\n          \"userId\": \"5ff89ff825013dc6c2856184\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856185\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856186\"\n        }\n      ],\n      \"name\": \"B\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 100,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
     from "schemas.instances.examples[0]"; schema_integration_example_1 : Integration =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"58ec07f20c747f65243d0d76\",\n  \"integrationId\": \"58ec07f20c747f65243d0d76\",\n  \"integrationType\": \"mqtt\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"status\": {\n    \"connectInfo\": {\n      \"ts\": 1490629589313\n    },\n    \"disconnectInfo\": {\n      \"error\": \"Keepalive Timeout\",\n      \"ts\": 1490629587190\n    },\n    \"lastKeepAlive\": 1491863679994\n  },\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
@@ -433,13 +506,36 @@ round_trips! {
     from "schemas.integrations.examples[0]" hiding "examplePassword";
     schema_job_enqueued_result_example_1 : JobEnqueuedResult =
     "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
-    from "schemas.jobEnqueuedResult.examples[0]"; schema_org_example_1 : Org =
+    from "schemas.jobEnqueuedResult.examples[0]"; schema_notification_rule_example_1 :
+    NotificationRule =
+    "{\n  \"createdById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToAddresses\": [],\n    \"sendToOwner\": \"none\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"enabled\": true,\n  \"id\": \"585ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"My Notification Rule\",\n  \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n  \"ownerId\": \"60106426dc03c6aad06560ba\",\n  \"ownerType\": \"instance\",\n  \"ruleConfig\": {\n    \"maxFrequency\": \"billingCycle\",\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
+    from "schemas.notificationRule.examples[0]";
+    schema_notification_rule_delivery_logs_example_1 : NotificationRuleDeliveryLogs =
+    "[\n  {\n    \"email\": {\n      \"addresses\": [\n        \"alice@example.com\"\n      ],\n      \"body\": \"Org has exceeded its payload limit\",\n      \"subject\": \"Limit Exceeded\"\n    },\n    \"evaluation\": {\n      \"limit\": 1000000,\n      \"maxFrequency\": \"billingCycle\",\n      \"ruleType\": \"payloadUsage\",\n      \"threshold\": 100,\n      \"thresholdType\": \"percentOfLimit\",\n      \"value\": 1001040\n    },\n    \"id\": \"585ec7417ae143cd83dc4a85\",\n    \"notificationRuleDeliveryId\": \"585ec7417ae143cd83dc4a85\",\n    \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n    \"ownerId\": \"60106426dc03c6aad06560ba\",\n    \"ownerType\": \"instance\",\n    \"requestedById\": \"000000000000000000000000\",\n    \"requestedByType\": \"system\",\n    \"sentAt\": \"2016-06-13T04:00:00.000Z\",\n    \"targetId\": \"585ec7417ae143cd83dc4a75\",\n    \"targetName\": \"My Org\",\n    \"targetType\": \"organization\"\n  }\n]"
+    from "schemas.notificationRuleDeliveryLogs.examples[0]";
+    schema_notification_rule_evaluation_options_example_1 :
+    NotificationRuleEvaluationOptions = "{\n  \"ignoreFrequencyCheck\": true\n}" from
+    "schemas.notificationRuleEvaluationOptions.examples[0]";
+    schema_notification_rule_patch_example_1 : NotificationRulePatch =
+    "{\n  \"enabled\": false,\n  \"name\": \"My Updated Notification Rule\"\n}" from
+    "schemas.notificationRulePatch.examples[0]"; schema_notification_rule_post_example_1
+    : NotificationRulePost =
+    "{\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"name\": \"My New Notification Rule\",\n  \"ruleConfig\": {\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
+    from "schemas.notificationRulePost.examples[0]"; schema_notification_rules_example_1
+    : NotificationRules =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"createdById\": \"575ed70c7ae143cd83dc4aa9\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"emailConfig\": {\n        \"bodyTemplate\": \"Org has exceeded its payload limit\",\n        \"sendToAddresses\": [],\n        \"sendToOwner\": \"none\",\n        \"sendToTarget\": \"admins\",\n        \"subjectTemplate\": \"Limit Exceeded\"\n      },\n      \"enabled\": true,\n      \"id\": \"585ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ed70c7ae143cd83dc4aa9\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"My Notification Rule\",\n      \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n      \"ownerId\": \"60106426dc03c6aad06560ba\",\n      \"ownerType\": \"instance\",\n      \"ruleConfig\": {\n        \"maxFrequency\": \"billingCycle\",\n        \"ruleType\": \"payloadUsage\",\n        \"threshold\": 100,\n        \"thresholdType\": \"percentOfLimit\"\n      },\n      \"targetQueryJson\": \"{}\",\n      \"targetType\": \"organization\"\n    }\n  ],\n  \"ownerId\": \"60106426dc03c6aad06560ba\",\n  \"ownerType\": \"instance\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.notificationRules.examples[0]"; schema_org_example_1 : Org =
     "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"My organization description\",\n  \"id\": \"575ed6e87ae143cd83dc4aa8\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"members\": [\n    {\n      \"email\": \"email@example.com\",\n      \"firstName\": \"Example\",\n      \"lastName\": \"Name\",\n      \"role\": \"admin\",\n      \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n    },\n    {\n      \"email\": \"viewer@example.com\",\n      \"firstName\": \"Other View\",\n      \"lastName\": \"Only User\",\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"name\": \"My Organization\",\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"summary\": {\n    \"appCount\": 2,\n    \"dashCount\": 1,\n    \"deviceCount\": 12,\n    \"deviceRecipeCount\": 0,\n    \"flowCount\": 3,\n    \"keyCount\": 2,\n    \"webhookCount\": 0\n  }\n}"
-    from "schemas.org.examples[0]"; schema_org_invite_action_example_1 : OrgInviteAction
-    =
+    from "schemas.org.examples[0]"; schema_org_invite_example_1 : OrgInvite =
+    "{\n  \"applicationRoles\": [\n    {\n      \"resourceId\": \"575ec8687ae143cd83dc4a97\",\n      \"role\": \"view\"\n    }\n  ],\n  \"dashboardRoles\": [\n    {\n      \"resourceId\": \"575ece2b7ae143cd83dc4a9b\",\n      \"role\": \"none\"\n    }\n  ],\n  \"disallowTransfer\": false,\n  \"email\": \"invitedUser@example.com\",\n  \"hasExpired\": true,\n  \"id\": \"575ed71e7ae143cd83dc4aaa\",\n  \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n  \"role\": \"edit\",\n  \"ttl\": 4233600000\n}"
+    from "schemas.orgInvite.examples[0]"; schema_org_invite_action_example_1 :
+    OrgInviteAction =
     "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
     from "schemas.orgInviteAction.examples[0]" hiding "the_invitation_token";
-    schema_org_invite_info_example_1 : OrgInviteInfo =
+    schema_org_invite_collection_example_1 : OrgInviteCollection =
+    "{\n  \"count\": 8,\n  \"items\": [\n    {\n      \"applicationRoles\": [\n        {\n          \"resourceId\": \"575ec8687ae143cd83dc4a97\",\n          \"role\": \"view\"\n        }\n      ],\n      \"dashboardRoles\": [\n        {\n          \"resourceId\": \"575ece2b7ae143cd83dc4a9b\",\n          \"role\": \"none\"\n        }\n      ],\n      \"disallowTransfer\": false,\n      \"email\": \"invitedUser@example.com\",\n      \"hasExpired\": true,\n      \"id\": \"575ed71e7ae143cd83dc4aaa\",\n      \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n      \"role\": \"edit\",\n      \"ttl\": 4233600000\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"role\"\n}"
+    from "schemas.orgInviteCollection.examples[0]"; schema_org_invite_info_example_1 :
+    OrgInviteInfo =
     "{\n  \"disallowTransfer\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n  \"orgName\": \"My Organization\",\n  \"role\": \"edit\",\n  \"ttl\": 4233600000\n}"
     from "schemas.orgInviteInfo.examples[0]"; schema_org_invite_post_example_1 :
     OrgInvitePost =
@@ -449,7 +545,9 @@ round_trips! {
     "{\n  \"accepted\": true,\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\"\n}" from
     "schemas.orgInviteResult.examples[0]"; schema_org_post_example_1 : OrgPost =
     "{\n  \"description\": \"Description of my new organization\",\n  \"name\": \"My New Organization\"\n}"
-    from "schemas.orgPost.examples[0]"; schema_orgs_example_1 : Orgs =
+    from "schemas.orgPost.examples[0]"; schema_org_role_info_example_1 : OrgRoleInfo =
+    "{\n  \"role\": \"view\"\n}" from "schemas.orgRoleInfo.examples[0]";
+    schema_orgs_example_1 : Orgs =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"My organization description\",\n      \"id\": \"575ed6e87ae143cd83dc4aa8\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"members\": [\n        {\n          \"email\": \"email@example.com\",\n          \"firstName\": \"Example\",\n          \"lastName\": \"Name\",\n          \"role\": \"admin\",\n          \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n        },\n        {\n          \"email\": \"viewer@example.com\",\n          \"firstName\": \"Other View\",\n          \"lastName\": \"Only User\",\n          \"role\": \"view\",\n          \"userId\": \"575ef90f7ae143cd83dc4aad\"\n        }\n      ],\n      \"name\": \"My Organization\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"summary\": {\n        \"appCount\": 2,\n        \"dashCount\": 1,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"webhookCount\": 0\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
     from "schemas.orgs.examples[0]"; schema_payload_counts_breakdown_example_1 :
     PayloadCountsBreakdown =
@@ -553,6 +651,27 @@ round_trips! {
     : DeviceRecipePost =
     "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My New Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
     from "resources.deviceRecipes.actions.post.body.example";
+    edge_deployments_release_request : EdgeDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "resources.edgeDeployments.actions.release.body.example";
+    edge_deployments_remove_request : EdgeDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "resources.edgeDeployments.actions.remove.body.example";
+    edge_deployments_replace_request : EdgeDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "resources.edgeDeployments.actions.replace.body.example";
+    embedded_deployments_export_request : EmbeddedDeploymentExport =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"email\": \"email@example.com\"\n}"
+    from "resources.embeddedDeployments.actions.export.body.example";
+    embedded_deployments_release_request : EmbeddedDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "resources.embeddedDeployments.actions.release.body.example";
+    embedded_deployments_remove_request : EmbeddedDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "resources.embeddedDeployments.actions.remove.body.example";
+    embedded_deployments_replace_request : EmbeddedDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "resources.embeddedDeployments.actions.replace.body.example";
     experience_domain_patch_request : ExperienceDomainPatch =
     "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
     from "resources.experienceDomain.actions.patch.body.example";
@@ -594,19 +713,49 @@ round_trips! {
     from "resources.experienceView.actions.patch.body.example";
     experience_views_post_request : ExperienceViewPost =
     "{\n  \"body\": \"<p>{{data}}</p>\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
-    from "resources.experienceViews.actions.post.body.example";
-    instance_api_token_patch_request : ApiTokenPatch =
+    from "resources.experienceViews.actions.post.body.example"; files_post_request :
+    FilePost =
+    "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
+    from "resources.files.actions.post.body.example"; instance_api_token_patch_request :
+    ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.instanceApiToken.actions.patch.body.example";
     instance_api_tokens_post_request : ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
     from "resources.instanceApiTokens.actions.post.body.example";
+    instance_custom_node_patch_request : InstanceCustomNodePatch =
+    "{\n  \"category\": \"logic\",\n  \"name\": \"My Updated Instance Custom Node\"\n}"
+    from "resources.instanceCustomNode.actions.patch.body.example";
+    instance_custom_nodes_post_request : InstanceCustomNodePost =
+    "{\n  \"description\": \"Description of my new instance custom node\",\n  \"name\": \"My New Instance Custom Node\",\n  \"nodes\": [\n    {\n      \"type\": \"CustomNodeCapNode\"\n    }\n  ],\n  \"triggers\": [\n    {\n      \"type\": \"customNodeStart\"\n    }\n  ]\n}"
+    from "resources.instanceCustomNodes.actions.post.body.example";
     instance_member_patch_request : InstanceMemberPatch = "{\n  \"role\": \"view\"\n}"
     from "resources.instanceMember.actions.patch.body.example";
     instance_members_post_request : InstanceMemberPost =
     "{\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}" from
-    "resources.instanceMembers.actions.post.body.example"; instance_orgs_post_request :
-    InstanceOrgPost =
+    "resources.instanceMembers.actions.post.body.example";
+    instance_notification_rule_evaluate_request : NotificationRuleEvaluationOptions =
+    "{\n  \"ignoreFrequencyCheck\": true\n}" from
+    "resources.instanceNotificationRule.actions.evaluate.body.example";
+    instance_notification_rule_patch_request : NotificationRulePatch =
+    "{\n  \"enabled\": false,\n  \"name\": \"My Updated Notification Rule\"\n}" from
+    "resources.instanceNotificationRule.actions.patch.body.example";
+    instance_notification_rules_post_request : NotificationRulePost =
+    "{\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"name\": \"My New Notification Rule\",\n  \"ruleConfig\": {\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
+    from "resources.instanceNotificationRules.actions.post.body.example";
+    instance_org_invite_resend_invite_request : OrgRoleInfo =
+    "{\n  \"role\": \"view\"\n}" from
+    "resources.instanceOrgInvite.actions.resendInvite.body.example";
+    instance_org_invites_post_request : OrgInvitePost =
+    "{\n  \"email\": \"invitedUser@example.com\",\n  \"role\": \"edit\"\n}" from
+    "resources.instanceOrgInvites.actions.post.body.example";
+    instance_org_member_patch_request : InstanceOrgMemberPatch =
+    "{\n  \"role\": \"view\"\n}" from
+    "resources.instanceOrgMember.actions.patch.body.example";
+    instance_org_members_post_request : InstanceOrgMemberPost =
+    "{\n  \"applicationRoles\": [\n    {\n      \"resourceId\": \"575ef90f7ae143cd83dc4a4f\",\n      \"role\": \"none\"\n    }\n  ],\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}"
+    from "resources.instanceOrgMembers.actions.post.body.example";
+    instance_orgs_post_request : InstanceOrgPost =
     "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
     from "resources.instanceOrgs.actions.post.body.example"; integration_patch_request :
     IntegrationPatch = "{\n  \"topics\": [\n    \"differentTopic\"\n  ]\n}" from
@@ -619,8 +768,11 @@ round_trips! {
     from "resources.orgInvites.actions.post.body.example" hiding "the_invitation_token";
     orgs_post_request : OrgPost =
     "{\n  \"description\": \"Description of my new organization\",\n  \"name\": \"My New Organization\"\n}"
-    from "resources.orgs.actions.post.body.example"; user_api_token_patch_request :
-    ApiTokenPatch =
+    from "resources.orgs.actions.post.body.example"; private_files_post_request :
+    FilePost =
+    "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
+    from "resources.privateFiles.actions.post.body.example"; user_api_token_patch_request
+    : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.userApiToken.actions.patch.body.example"; user_api_tokens_post_request :
     ApiTokenPost =
@@ -766,6 +918,26 @@ keeps_unknown_fields! {
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
     unknown_field_is_kept_by_edge_deployment : EdgeDeployment =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}";
+    unknown_field_is_kept_by_edge_deployment_release : EdgeDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_edge_deployment_remove : EdgeDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}";
+    unknown_field_is_kept_by_edge_deployment_replace : EdgeDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_edge_deployments : EdgeDeployments =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}";
+    unknown_field_is_kept_by_embedded_deployment : EmbeddedDeployment =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}";
+    unknown_field_is_kept_by_embedded_deployment_export : EmbeddedDeploymentExport =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"email\":\"email@example.com\"}";
+    unknown_field_is_kept_by_embedded_deployment_release : EmbeddedDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_embedded_deployment_remove : EmbeddedDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}";
+    unknown_field_is_kept_by_embedded_deployment_replace : EmbeddedDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_embedded_deployments : EmbeddedDeployments =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
     unknown_field_is_kept_by_experience_domain : ExperienceDomain =
@@ -826,8 +998,20 @@ keeps_unknown_fields! {
     "{\"body\":\"<p>{{data}}</p>\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}";
     unknown_field_is_kept_by_experience_views : ExperienceViews =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_file : File =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}";
+    unknown_field_is_kept_by_file_post : FilePost =
+    "{\"contentType\":\"text/csv\",\"fileSize\":500,\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"type\":\"file\"}";
+    unknown_field_is_kept_by_file_upload_post_response : FileUploadPostResponse =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}";
+    unknown_field_is_kept_by_files : Files =
+    "{\"count\":2,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"},{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a96\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"b\",\"parentDirectory\":\"/a/\",\"status\":\"completed\",\"type\":\"directory\"}]}";
     unknown_field_is_kept_by_flow : Flow =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}";
+    unknown_field_is_kept_by_flow_errors : FlowErrors =
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}";
+    unknown_field_is_kept_by_flow_stats : FlowStats =
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}";
     unknown_field_is_kept_by_flow_versions : FlowVersions =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}";
     unknown_field_is_kept_by_flows : Flows =
@@ -840,6 +1024,14 @@ keeps_unknown_fields! {
     "{\"actor\":[{\"id\":\"575ed70c7ae143cd83dc4aa9\",\"type\":\"User\"}],\"primaryTarget\":[{\"type\":\"Organization\"},{\"id\":\"575ec8687ae143cd83dc4a97\",\"type\":\"ApiToken\"}]}";
     unknown_field_is_kept_by_instance_audit_logs : InstanceAuditLogs =
     "{\"count\":1,\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}";
+    unknown_field_is_kept_by_instance_custom_node : InstanceCustomNode =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}";
+    unknown_field_is_kept_by_instance_custom_node_patch : InstanceCustomNodePatch =
+    "{\"category\":\"logic\",\"name\":\"My Updated Instance Custom Node\"}";
+    unknown_field_is_kept_by_instance_custom_node_post : InstanceCustomNodePost =
+    "{\"description\":\"Description of my new instance custom node\",\"name\":\"My New Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"triggers\":[{\"type\":\"customNodeStart\"}]}";
+    unknown_field_is_kept_by_instance_custom_nodes : InstanceCustomNodes =
+    "{\"count\":1,\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_instance_member : InstanceMember =
     "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}";
     unknown_field_is_kept_by_instance_member_patch : InstanceMemberPatch =
@@ -849,10 +1041,20 @@ keeps_unknown_fields! {
     "{\"count\":4,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"email\"}";
     unknown_field_is_kept_by_instance_org : InstanceOrg =
     "{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}";
+    unknown_field_is_kept_by_instance_org_member : InstanceOrgMember =
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}";
+    unknown_field_is_kept_by_instance_org_member_patch : InstanceOrgMemberPatch =
+    "{\"role\":\"view\"}"; unknown_field_is_kept_by_instance_org_members :
+    InstanceOrgMembers =
+    "{\"count\":8,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}";
     unknown_field_is_kept_by_instance_org_post : InstanceOrgPost =
     "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}";
     unknown_field_is_kept_by_instance_orgs : InstanceOrgs =
     "{\"count\":1,\"items\":[{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
+    unknown_field_is_kept_by_instance_sandbox : InstanceSandbox =
+    "{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}";
+    unknown_field_is_kept_by_instance_sandboxes : InstanceSandboxes =
+    "{\"count\":2,\"hasMore\":false,\"items\":[{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"},{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}],\"limit\":100,\"sortDirection\":\"asc\",\"sortField\":\"firstName\",\"startingAfterId\":\"575ed70c7ae143cd83dc4aa9\"}";
     unknown_field_is_kept_by_instances : Instances =
     "{\"count\":2,\"items\":[{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}],\"page\":0,\"perPage\":100,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
     unknown_field_is_kept_by_integration : Integration =
@@ -865,10 +1067,24 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
     "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_notification_rule : NotificationRule =
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}";
+    unknown_field_is_kept_by_notification_rule_evaluation_options :
+    NotificationRuleEvaluationOptions = "{\"ignoreFrequencyCheck\":true}";
+    unknown_field_is_kept_by_notification_rule_patch : NotificationRulePatch =
+    "{\"enabled\":false,\"name\":\"My Updated Notification Rule\"}";
+    unknown_field_is_kept_by_notification_rule_post : NotificationRulePost =
+    "{\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"name\":\"My New Notification Rule\",\"ruleConfig\":{\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}";
+    unknown_field_is_kept_by_notification_rules : NotificationRules =
+    "{\"count\":1,\"items\":[{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}],\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_org : Org =
     "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}";
+    unknown_field_is_kept_by_org_invite : OrgInvite =
+    "{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}";
     unknown_field_is_kept_by_org_invite_action : OrgInviteAction =
     "{\"accept\":true,\"email\":\"invitedUser@example.com\",\"token\":\"the_invitation_token\"}";
+    unknown_field_is_kept_by_org_invite_collection : OrgInviteCollection =
+    "{\"count\":8,\"items\":[{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}";
     unknown_field_is_kept_by_org_invite_info : OrgInviteInfo =
     "{\"disallowTransfer\":true,\"email\":\"invitedUser@example.com\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"orgName\":\"My Organization\",\"role\":\"edit\",\"ttl\":4233600000}";
     unknown_field_is_kept_by_org_invite_post : OrgInvitePost =
@@ -877,6 +1093,7 @@ keeps_unknown_fields! {
     "{\"accepted\":true,\"orgId\":\"575ed6e87ae143cd83dc4aa8\"}";
     unknown_field_is_kept_by_org_post : OrgPost =
     "{\"description\":\"Description of my new organization\",\"name\":\"My New Organization\"}";
+    unknown_field_is_kept_by_org_role_info : OrgRoleInfo = "{\"role\":\"view\"}";
     unknown_field_is_kept_by_orgs : Orgs =
     "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
     unknown_field_is_kept_by_payload_counts_breakdown : PayloadCountsBreakdown =
@@ -979,7 +1196,13 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_edge_deployment_logs_item_change_type :
     EdgeDeploymentLogsItemChangeType;
     unknown_value_is_kept_by_edge_deployment_logs_item_source_type :
-    EdgeDeploymentLogsItemSourceType; unknown_value_is_kept_by_experience_endpoint_access
+    EdgeDeploymentLogsItemSourceType;
+    unknown_value_is_kept_by_edge_deployments_get_sort_field :
+    EdgeDeploymentsGetSortField;
+    unknown_value_is_kept_by_embedded_deployment_logs_item_update_type :
+    EmbeddedDeploymentLogsItemUpdateType;
+    unknown_value_is_kept_by_embedded_deployments_get_sort_field :
+    EmbeddedDeploymentsGetSortField; unknown_value_is_kept_by_experience_endpoint_access
     : ExperienceEndpointAccess; unknown_value_is_kept_by_experience_endpoint_method :
     ExperienceEndpointMethod;
     unknown_value_is_kept_by_experience_endpoint_patch_static_reply_type :
@@ -1001,7 +1224,11 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_experience_view_post_view_type : ExperienceViewPostViewType;
     unknown_value_is_kept_by_experience_views_get_sort_field :
     ExperienceViewsGetSortField; unknown_value_is_kept_by_experience_views_get_view_type
-    : ExperienceViewsGetViewType; unknown_value_is_kept_by_flow_category : FlowCategory;
+    : ExperienceViewsGetViewType; unknown_value_is_kept_by_file_post_type : FilePostType;
+    unknown_value_is_kept_by_file_status : FileStatus;
+    unknown_value_is_kept_by_files_get_sort_field : FilesGetSortField;
+    unknown_value_is_kept_by_files_get_status : FilesGetStatus;
+    unknown_value_is_kept_by_flow_category : FlowCategory;
     unknown_value_is_kept_by_flow_custom_node_config_fields_item_checkbox_type :
     FlowCustomNodeConfigFieldsItemCheckboxType;
     unknown_value_is_kept_by_flow_custom_node_config_fields_item_json_template_type :
@@ -1107,22 +1334,48 @@ keeps_unknown_values! {
     InstanceAuditLogFilterPrimaryTargetItemType;
     unknown_value_is_kept_by_instance_audit_log_filter_secondary_target_item_type :
     InstanceAuditLogFilterSecondaryTargetItemType;
+    unknown_value_is_kept_by_instance_custom_node_created_by_type :
+    InstanceCustomNodeCreatedByType;
+    unknown_value_is_kept_by_instance_custom_node_patch_category :
+    InstanceCustomNodePatchCategory;
+    unknown_value_is_kept_by_instance_custom_node_triggers_item_meta_name :
+    InstanceCustomNodeTriggersItemMetaName;
     unknown_value_is_kept_by_instance_member_patch_role : InstanceMemberPatchRole;
     unknown_value_is_kept_by_instance_members_get_filter_field :
     InstanceMembersGetFilterField; unknown_value_is_kept_by_instance_mfa_mode :
     InstanceMfaMode; unknown_value_is_kept_by_instance_org_banner_level :
-    InstanceOrgBannerLevel; unknown_value_is_kept_by_instance_org_subscription_status :
+    InstanceOrgBannerLevel; unknown_value_is_kept_by_instance_org_invites_get_sort_field
+    : InstanceOrgInvitesGetSortField;
+    unknown_value_is_kept_by_instance_org_subscription_status :
     InstanceOrgSubscriptionStatus;
     unknown_value_is_kept_by_instance_report_configs_item_date_group_by :
     InstanceReportConfigsItemDateGroupBy;
     unknown_value_is_kept_by_instance_report_configs_item_resource_group_by :
     InstanceReportConfigsItemResourceGroupBy;
+    unknown_value_is_kept_by_instance_sandboxes_get_sort_field :
+    InstanceSandboxesGetSortField;
     unknown_value_is_kept_by_integration2_mqtt_config_protocol :
     Integration2MqttConfigProtocol;
     unknown_value_is_kept_by_integration2_mqtt_config_protocol_version :
     Integration2MqttConfigProtocolVersion;
     unknown_value_is_kept_by_integrations_get_filter_field : IntegrationsGetFilterField;
     unknown_value_is_kept_by_integrations_get_sort_field : IntegrationsGetSortField;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_max_frequency
+    : NotificationRuleDeliveryLogsItemEvaluationMaxFrequency;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_rule_type :
+    NotificationRuleDeliveryLogsItemEvaluationRuleType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_threshold_type
+    : NotificationRuleDeliveryLogsItemEvaluationThresholdType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_owner_type :
+    NotificationRuleDeliveryLogsItemOwnerType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_requested_by_type :
+    NotificationRuleDeliveryLogsItemRequestedByType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_target_type :
+    NotificationRuleDeliveryLogsItemTargetType;
+    unknown_value_is_kept_by_notification_rule_email_config_send_to_owner :
+    NotificationRuleEmailConfigSendToOwner;
+    unknown_value_is_kept_by_notification_rule_patch_rule_config_max_frequency :
+    NotificationRulePatchRuleConfigMaxFrequency;
     unknown_value_is_kept_by_user_oauth_token_oauth_authorization_status :
     UserOauthTokenOauthAuthorizationStatus;
     unknown_value_is_kept_by_user_oauth_token_post_oauth_code_challenge_method :
@@ -1809,6 +2062,102 @@ reads_alternative! {
     flow_triggers_item_reads_timer : FlowTriggersItem = "{\"type\":\"timer\"}" =>
     FlowTriggersItem::Timer; flow_triggers_item_reads_virtual_button : FlowTriggersItem =
     "{\"type\":\"virtualButton\"}" => FlowTriggersItem::VirtualButton;
+    instance_custom_node_custom_node_config_fields_item_reads_select :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => InstanceCustomNodeCustomNodeConfigFieldsItem::Select;
+    instance_custom_node_custom_node_config_fields_item_reads_checkbox :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::Checkbox;
+    instance_custom_node_custom_node_config_fields_item_reads_string_template :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::StringTemplate;
+    instance_custom_node_custom_node_config_fields_item_reads_number_template :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::NumberTemplate;
+    instance_custom_node_custom_node_config_fields_item_reads_json_template :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::JsonTemplate;
+    instance_custom_node_custom_node_config_fields_item_reads_payload_path :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::PayloadPath;
+    instance_custom_node_custom_node_config_fields_item_reads_section :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::Section;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_select :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => InstanceCustomNodePatchCustomNodeConfigFieldsItem::Select;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_checkbox :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::Checkbox;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_string_template :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::StringTemplate;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_number_template :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::NumberTemplate;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_json_template :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::JsonTemplate;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_payload_path :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::PayloadPath;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_section :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::Section;
+    instance_custom_node_patch_triggers_item_reads_object :
+    InstanceCustomNodePatchTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    InstanceCustomNodePatchTriggersItem::Object;
+    instance_custom_node_patch_triggers_item_reads_virtual_button :
+    InstanceCustomNodePatchTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    InstanceCustomNodePatchTriggersItem::VirtualButton;
+    instance_custom_node_post_custom_node_config_fields_item_reads_select :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => InstanceCustomNodePostCustomNodeConfigFieldsItem::Select;
+    instance_custom_node_post_custom_node_config_fields_item_reads_checkbox :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::Checkbox;
+    instance_custom_node_post_custom_node_config_fields_item_reads_string_template :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::StringTemplate;
+    instance_custom_node_post_custom_node_config_fields_item_reads_number_template :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::NumberTemplate;
+    instance_custom_node_post_custom_node_config_fields_item_reads_json_template :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::JsonTemplate;
+    instance_custom_node_post_custom_node_config_fields_item_reads_payload_path :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::PayloadPath;
+    instance_custom_node_post_custom_node_config_fields_item_reads_section :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::Section;
+    instance_custom_node_post_triggers_item_reads_object :
+    InstanceCustomNodePostTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    InstanceCustomNodePostTriggersItem::Object;
+    instance_custom_node_post_triggers_item_reads_virtual_button :
+    InstanceCustomNodePostTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    InstanceCustomNodePostTriggersItem::VirtualButton;
     instance_org_disabled_at_reads_string : InstanceOrgDisabledAt =
     "\"1970-01-01T00:00:00Z\"" => InstanceOrgDisabledAt::String;
     instance_org_disabled_at_reads_boolean : InstanceOrgDisabledAt = "false" =>
@@ -1816,8 +2165,12 @@ reads_alternative! {
     InstanceOrgMemberPost = "{\"userId\":\"\",\"role\":\"admin\"}" =>
     InstanceOrgMemberPost::Object; instance_org_member_post_reads_org_invite_post :
     InstanceOrgMemberPost = "{\"email\":\"invitedUser@example.com\",\"role\":\"admin\"}"
-    => InstanceOrgMemberPost::OrgInvitePost; instance_org_post_disabled_at_reads_string :
-    InstanceOrgPostDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
+    => InstanceOrgMemberPost::OrgInvitePost; instance_org_member_post2_reads_object :
+    InstanceOrgMemberPost2 = "{\"userId\":\"\",\"role\":\"admin\"}" =>
+    InstanceOrgMemberPost2::Object; instance_org_member_post2_reads_org_invite_post :
+    InstanceOrgMemberPost2 = "{\"email\":\"invitedUser@example.com\",\"role\":\"admin\"}"
+    => InstanceOrgMemberPost2::OrgInvitePost; instance_org_post_disabled_at_reads_string
+    : InstanceOrgPostDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
     InstanceOrgPostDisabledAt::String; instance_org_post_disabled_at_reads_boolean :
     InstanceOrgPostDisabledAt = "false" => InstanceOrgPostDisabledAt::Boolean;
     org_disabled_at_reads_string : OrgDisabledAt = "\"1970-01-01T00:00:00Z\"" =>

@@ -3705,16 +3705,16 @@ impl serde::Serialize for InstanceOrgLimits {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum InstanceOrgMemberPost {
+pub enum InstanceOrgMemberPost2 {
     /// An object whose `role` is one of `admin`, `edit`, `collaborate`, `view`, `none`.
-    Object(Box<InstanceOrgMemberPostObject>),
+    Object(Box<InstanceOrgMemberPost2Object>),
     /// An object whose `role` is one of `admin`, `edit`, `collaborate`, `view`, `none`.
     OrgInvitePost(Box<OrgInvitePost>),
     /// A shape this version of the SDK does not know.
     Other(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPost {
+impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPost2 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         if crate::support::tag_is(
@@ -3742,20 +3742,20 @@ impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPost {
 /// An object with the fields `userId`, `role`, `applicationRoles`, `dashboardRoles`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct InstanceOrgMemberPostObject {
+pub struct InstanceOrgMemberPost2Object {
     /// `userId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub user_id: String,
     /// `role` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
-    pub role: InstanceOrgMemberPostObjectRole,
+    pub role: InstanceOrgMemberPost2ObjectRole,
     /// `applicationRoles` on the wire: a list (at most 100 items).
-    pub application_roles: Option<Vec<InstanceOrgMemberPostObjectApplicationRolesItem>>,
+    pub application_roles: Option<Vec<InstanceOrgMemberPost2ObjectApplicationRolesItem>>,
     /// `dashboardRoles` on the wire: a list (at most 100 items).
-    pub dashboard_roles: Option<Vec<InstanceOrgMemberPostObjectDashboardRolesItem>>,
+    pub dashboard_roles: Option<Vec<InstanceOrgMemberPost2ObjectDashboardRolesItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPostObject {
+impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPost2Object {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -3768,7 +3768,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPostObject {
     }
 }
 
-impl serde::Serialize for InstanceOrgMemberPostObject {
+impl serde::Serialize for InstanceOrgMemberPost2Object {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("userId", &self.user_id)?;
@@ -3779,11 +3779,11 @@ impl serde::Serialize for InstanceOrgMemberPostObject {
     }
 }
 
-impl InstanceOrgMemberPostObject {
+impl InstanceOrgMemberPost2Object {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         user_id: impl Into<String>,
-        role: impl Into<InstanceOrgMemberPostObjectRole>,
+        role: impl Into<InstanceOrgMemberPost2ObjectRole>,
     ) -> Self {
         Self {
             user_id: user_id.into(),
@@ -3797,7 +3797,7 @@ impl InstanceOrgMemberPostObject {
     /// Sets the `application_roles` field.
     pub fn application_roles(
         mut self,
-        value: impl Into<Vec<InstanceOrgMemberPostObjectApplicationRolesItem>>,
+        value: impl Into<Vec<InstanceOrgMemberPost2ObjectApplicationRolesItem>>,
     ) -> Self {
         self.application_roles = Some(value.into());
         self
@@ -3806,7 +3806,7 @@ impl InstanceOrgMemberPostObject {
     /// Sets the `dashboard_roles` field.
     pub fn dashboard_roles(
         mut self,
-        value: impl Into<Vec<InstanceOrgMemberPostObjectDashboardRolesItem>>,
+        value: impl Into<Vec<InstanceOrgMemberPost2ObjectDashboardRolesItem>>,
     ) -> Self {
         self.dashboard_roles = Some(value.into());
         self
@@ -3816,16 +3816,16 @@ impl InstanceOrgMemberPostObject {
 /// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct InstanceOrgMemberPostObjectApplicationRolesItem {
+pub struct InstanceOrgMemberPost2ObjectApplicationRolesItem {
     /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
     /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
-    pub role: InstanceOrgMemberPostObjectApplicationRolesItemRole,
+    pub role: InstanceOrgMemberPost2ObjectApplicationRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPostObjectApplicationRolesItem {
+impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPost2ObjectApplicationRolesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -3836,7 +3836,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPostObjectApplicationRole
     }
 }
 
-impl serde::Serialize for InstanceOrgMemberPostObjectApplicationRolesItem {
+impl serde::Serialize for InstanceOrgMemberPost2ObjectApplicationRolesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("resourceId", &self.resource_id)?;
@@ -3845,11 +3845,11 @@ impl serde::Serialize for InstanceOrgMemberPostObjectApplicationRolesItem {
     }
 }
 
-impl InstanceOrgMemberPostObjectApplicationRolesItem {
+impl InstanceOrgMemberPost2ObjectApplicationRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         resource_id: impl Into<String>,
-        role: impl Into<InstanceOrgMemberPostObjectApplicationRolesItemRole>,
+        role: impl Into<InstanceOrgMemberPost2ObjectApplicationRolesItemRole>,
     ) -> Self {
         Self {
             resource_id: resource_id.into(),
@@ -3860,22 +3860,22 @@ impl InstanceOrgMemberPostObjectApplicationRolesItem {
 }
 
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
-pub type InstanceOrgMemberPostObjectApplicationRolesItemRole =
+pub type InstanceOrgMemberPost2ObjectApplicationRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
 
 /// An object with the fields `resourceId`, `role`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct InstanceOrgMemberPostObjectDashboardRolesItem {
+pub struct InstanceOrgMemberPost2ObjectDashboardRolesItem {
     /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub resource_id: String,
     /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
-    pub role: InstanceOrgMemberPostObjectDashboardRolesItemRole,
+    pub role: InstanceOrgMemberPost2ObjectDashboardRolesItemRole,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPostObjectDashboardRolesItem {
+impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPost2ObjectDashboardRolesItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -3886,7 +3886,7 @@ impl<'de> serde::Deserialize<'de> for InstanceOrgMemberPostObjectDashboardRolesI
     }
 }
 
-impl serde::Serialize for InstanceOrgMemberPostObjectDashboardRolesItem {
+impl serde::Serialize for InstanceOrgMemberPost2ObjectDashboardRolesItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("resourceId", &self.resource_id)?;
@@ -3895,11 +3895,11 @@ impl serde::Serialize for InstanceOrgMemberPostObjectDashboardRolesItem {
     }
 }
 
-impl InstanceOrgMemberPostObjectDashboardRolesItem {
+impl InstanceOrgMemberPost2ObjectDashboardRolesItem {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         resource_id: impl Into<String>,
-        role: impl Into<InstanceOrgMemberPostObjectDashboardRolesItemRole>,
+        role: impl Into<InstanceOrgMemberPost2ObjectDashboardRolesItemRole>,
     ) -> Self {
         Self {
             resource_id: resource_id.into(),
@@ -3910,11 +3910,11 @@ impl InstanceOrgMemberPostObjectDashboardRolesItem {
 }
 
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
-pub type InstanceOrgMemberPostObjectDashboardRolesItemRole =
+pub type InstanceOrgMemberPost2ObjectDashboardRolesItemRole =
     ApiTokenOrgRolesItemApplicationRolesItemRole;
 
 /// The same values as `ApiTokenDefaultRole`, so the same type.
-pub type InstanceOrgMemberPostObjectRole = ApiTokenDefaultRole;
+pub type InstanceOrgMemberPost2ObjectRole = ApiTokenDefaultRole;
 
 /// The same values as `InstanceMfaMode`, so the same type.
 pub type InstanceOrgMfaMode = InstanceMfaMode;
@@ -3932,7 +3932,7 @@ pub struct InstanceOrgPost {
     /// `limits` on the wire: an object.
     pub limits: Option<InstanceOrgPostLimits>,
     /// `members` on the wire: a list (at most 10 items).
-    pub members: Option<Vec<InstanceOrgMemberPost>>,
+    pub members: Option<Vec<InstanceOrgMemberPost2>>,
     /// `whitelistedEmailDomains` on the wire: a list.
     pub whitelisted_email_domains: Option<Vec<String>>,
     /// `auditLogEnabled` on the wire: a boolean.
@@ -4035,7 +4035,7 @@ impl InstanceOrgPost {
     }
 
     /// Sets the `members` field.
-    pub fn members(mut self, value: impl Into<Vec<InstanceOrgMemberPost>>) -> Self {
+    pub fn members(mut self, value: impl Into<Vec<InstanceOrgMemberPost2>>) -> Self {
         self.members = Some(value.into());
         self
     }
@@ -4927,186 +4927,3 @@ pub type InstanceOrgsGetSortField = ApplicationTemplatesGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type InstanceOrgsSortDirection = ApiTokensSortDirection;
-
-/// The `orgInvitePost` schema.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct OrgInvitePost {
-    /// `email` on the wire: an email address (at most 1024 characters).
-    pub email: String,
-    /// `role` on the wire: a string (one of `admin`, `edit`, `collaborate`, `view`, `none`).
-    pub role: OrgInvitePostRole,
-    /// `applicationRoles` on the wire: a list (at most 100 items).
-    pub application_roles: Option<Vec<OrgInvitePostApplicationRolesItem>>,
-    /// `dashboardRoles` on the wire: a list (at most 100 items).
-    pub dashboard_roles: Option<Vec<OrgInvitePostDashboardRolesItem>>,
-    /// `disallowTransfer` on the wire: a boolean.
-    pub disallow_transfer: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for OrgInvitePost {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            email: fields.required("email")?,
-            role: fields.required("role")?,
-            application_roles: fields.optional("applicationRoles")?,
-            dashboard_roles: fields.optional("dashboardRoles")?,
-            disallow_transfer: fields.optional("disallowTransfer")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for OrgInvitePost {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("email", &self.email)?;
-        fields.required("role", &self.role)?;
-        fields.optional("applicationRoles", &self.application_roles)?;
-        fields.optional("dashboardRoles", &self.dashboard_roles)?;
-        fields.optional("disallowTransfer", &self.disallow_transfer)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl OrgInvitePost {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(email: impl Into<String>, role: impl Into<OrgInvitePostRole>) -> Self {
-        Self {
-            email: email.into(),
-            role: role.into(),
-            application_roles: None,
-            dashboard_roles: None,
-            disallow_transfer: None,
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// Sets the `application_roles` field.
-    pub fn application_roles(
-        mut self,
-        value: impl Into<Vec<OrgInvitePostApplicationRolesItem>>,
-    ) -> Self {
-        self.application_roles = Some(value.into());
-        self
-    }
-
-    /// Sets the `dashboard_roles` field.
-    pub fn dashboard_roles(
-        mut self,
-        value: impl Into<Vec<OrgInvitePostDashboardRolesItem>>,
-    ) -> Self {
-        self.dashboard_roles = Some(value.into());
-        self
-    }
-
-    /// Sets the `disallow_transfer` field.
-    pub fn disallow_transfer(mut self, value: impl Into<bool>) -> Self {
-        self.disallow_transfer = Some(value.into());
-        self
-    }
-}
-
-/// An object with the fields `resourceId`, `role`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct OrgInvitePostApplicationRolesItem {
-    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub resource_id: String,
-    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
-    pub role: OrgInvitePostApplicationRolesItemRole,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for OrgInvitePostApplicationRolesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            resource_id: fields.required("resourceId")?,
-            role: fields.required("role")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for OrgInvitePostApplicationRolesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("resourceId", &self.resource_id)?;
-        fields.required("role", &self.role)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl OrgInvitePostApplicationRolesItem {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(
-        resource_id: impl Into<String>,
-        role: impl Into<OrgInvitePostApplicationRolesItemRole>,
-    ) -> Self {
-        Self {
-            resource_id: resource_id.into(),
-            role: role.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-
-/// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
-pub type OrgInvitePostApplicationRolesItemRole = ApiTokenOrgRolesItemApplicationRolesItemRole;
-
-/// An object with the fields `resourceId`, `role`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct OrgInvitePostDashboardRolesItem {
-    /// `resourceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub resource_id: String,
-    /// `role` on the wire: a string (one of `collaborate`, `view`, `none`).
-    pub role: OrgInvitePostDashboardRolesItemRole,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for OrgInvitePostDashboardRolesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            resource_id: fields.required("resourceId")?,
-            role: fields.required("role")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for OrgInvitePostDashboardRolesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("resourceId", &self.resource_id)?;
-        fields.required("role", &self.role)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl OrgInvitePostDashboardRolesItem {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(
-        resource_id: impl Into<String>,
-        role: impl Into<OrgInvitePostDashboardRolesItemRole>,
-    ) -> Self {
-        Self {
-            resource_id: resource_id.into(),
-            role: role.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-
-/// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
-pub type OrgInvitePostDashboardRolesItemRole = ApiTokenOrgRolesItemApplicationRolesItemRole;
-
-/// The same values as `ApiTokenDefaultRole`, so the same type.
-pub type OrgInvitePostRole = ApiTokenDefaultRole;

@@ -46,8 +46,10 @@ mod device_attributes;
 mod device_recipe;
 #[cfg(feature = "device-recipes")]
 mod device_recipes;
-#[cfg(feature = "edge-deployment")]
-mod edge_deployment;
+#[cfg(feature = "edge-deployments")]
+mod edge_deployments;
+#[cfg(feature = "embedded-deployments")]
+mod embedded_deployments;
 #[cfg(feature = "experience-domain")]
 mod experience_domain;
 #[cfg(feature = "experience-domains")]
@@ -76,18 +78,38 @@ mod experience_versions;
 mod experience_view;
 #[cfg(feature = "experience-views")]
 mod experience_views;
+#[cfg(feature = "files")]
+mod files;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
 #[cfg(feature = "instance-audit-log")]
 mod instance_audit_log;
 #[cfg(feature = "instance-audit-logs")]
 mod instance_audit_logs;
+#[cfg(feature = "instance-custom-node")]
+mod instance_custom_node;
+#[cfg(feature = "instance-custom-nodes")]
+mod instance_custom_nodes;
 #[cfg(feature = "instance-member")]
 mod instance_member;
 #[cfg(feature = "instance-members")]
 mod instance_members;
+#[cfg(feature = "instance-notification-rule")]
+mod instance_notification_rule;
+#[cfg(feature = "instance-notification-rules")]
+mod instance_notification_rules;
+#[cfg(feature = "instance-org-invite")]
+mod instance_org_invite;
+#[cfg(feature = "instance-org-invites")]
+mod instance_org_invites;
+#[cfg(feature = "instance-org-member")]
+mod instance_org_member;
+#[cfg(feature = "instance-org-members")]
+mod instance_org_members;
 #[cfg(feature = "instance-orgs")]
 mod instance_orgs;
+#[cfg(feature = "instance-sandboxes")]
+mod instance_sandboxes;
 #[cfg(feature = "instances")]
 mod instances;
 #[cfg(feature = "integration")]
@@ -98,6 +120,8 @@ mod integrations;
 mod org_invites;
 #[cfg(feature = "orgs")]
 mod orgs;
+#[cfg(feature = "private-files")]
+mod private_files;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -112,6 +136,10 @@ mod shared_api_token;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
     feature = "instance-orgs",
     feature = "org-invites",
     feature = "orgs",
@@ -126,6 +154,10 @@ mod shared_api_token_default_role;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
     feature = "instance-orgs",
     feature = "orgs",
     feature = "user-api-token",
@@ -193,13 +225,21 @@ mod shared_api_token_post;
     feature = "experience-users",
     feature = "experience-view",
     feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
     feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
     feature = "instance-orgs",
+    feature = "instance-sandboxes",
     feature = "instances",
     feature = "integrations",
     feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -225,18 +265,28 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
     feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
     feature = "experience-versions",
     feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
     feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
     feature = "instance-orgs",
+    feature = "instance-sandboxes",
     feature = "instances",
     feature = "integrations",
     feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -298,6 +348,8 @@ mod shared_application_template;
     feature = "data-tables",
     feature = "device-recipes",
     feature = "experience-groups",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
     feature = "instance-orgs",
     feature = "instances",
     feature = "orgs",
@@ -317,9 +369,13 @@ mod shared_data_table;
     feature = "device-recipes",
     feature = "experience-groups",
     feature = "experience-views",
+    feature = "files",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
     feature = "instance-orgs",
     feature = "instances",
     feature = "orgs",
+    feature = "private-files",
     feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
@@ -349,6 +405,26 @@ mod shared_device_attribute_post;
 mod shared_device_device_class;
 #[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
 mod shared_device_recipe;
+#[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
+mod shared_edge_deployment;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments"
+))]
+mod shared_edge_deployment_logs_item_change_type;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments",
+    feature = "files",
+    feature = "private-files"
+))]
+mod shared_edge_deployment_logs_item_source_type;
+#[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
+mod shared_embedded_deployment;
 #[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
 mod shared_experience_domain;
 #[cfg(any(
@@ -377,6 +453,8 @@ mod shared_experience_linked_resources_3;
 mod shared_experience_slug;
 #[cfg(any(feature = "experience-user", feature = "experience-users"))]
 mod shared_experience_user;
+#[cfg(any(feature = "experience-users", feature = "instance-sandboxes"))]
+mod shared_experience_users_get_filter_field;
 #[cfg(any(feature = "experience-version", feature = "experience-versions"))]
 mod shared_experience_version;
 #[cfg(any(
@@ -385,12 +463,22 @@ mod shared_experience_version;
     feature = "experience-views"
 ))]
 mod shared_experience_view;
+#[cfg(any(feature = "files", feature = "private-files"))]
+mod shared_file;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
+))]
+mod shared_flow_category;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view"
 ))]
-mod shared_flow_category;
+mod shared_flow_flow_class;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
@@ -399,8 +487,27 @@ mod shared_flow_category;
     feature = "integrations"
 ))]
 mod shared_flow_triggers_item_integration_meta_name;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+mod shared_flow_triggers_item_virtual_button_meta_device_id;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 mod shared_instance_audit_log_actor_type;
+#[cfg(any(feature = "instance-custom-node", feature = "instance-custom-nodes"))]
+mod shared_instance_custom_node;
+#[cfg(any(
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+mod shared_instance_custom_node_created_by_type;
 #[cfg(any(feature = "instance-member", feature = "instance-members"))]
 mod shared_instance_member;
 #[cfg(any(
@@ -409,10 +516,18 @@ mod shared_instance_member;
     feature = "instances"
 ))]
 mod shared_instance_member_patch_role;
+#[cfg(any(
+    feature = "instance-members",
+    feature = "instance-org-invites",
+    feature = "instance-org-members"
+))]
+mod shared_instance_members_get_filter_field;
 #[cfg(any(feature = "instance-orgs", feature = "instances", feature = "orgs"))]
 mod shared_instance_mfa_mode;
 #[cfg(any(feature = "instance-orgs", feature = "orgs"))]
 mod shared_instance_org_banner_level;
+#[cfg(any(feature = "instance-org-member", feature = "instance-org-members"))]
+mod shared_instance_org_member;
 #[cfg(any(feature = "integration", feature = "integrations"))]
 mod shared_integration;
 #[cfg(any(
@@ -421,8 +536,32 @@ mod shared_integration;
     feature = "integrations"
 ))]
 mod shared_integration2_mqtt_config_protocol;
-#[cfg(any(feature = "device", feature = "device-recipe"))]
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "embedded-deployments",
+    feature = "instance-notification-rule"
+))]
 mod shared_job_enqueued_result;
+#[cfg(any(
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+mod shared_notification_rule;
+#[cfg(any(feature = "instance-org-invite", feature = "instance-org-invites"))]
+mod shared_org_invite;
+#[cfg(any(
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs"
+))]
+mod shared_org_invite_post;
+#[cfg(any(
+    feature = "instance-orgs",
+    feature = "instance-sandboxes",
+    feature = "orgs"
+))]
+mod shared_payload_stats;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
@@ -433,6 +572,8 @@ mod shared_job_enqueued_result;
     feature = "device",
     feature = "device-attribute",
     feature = "device-recipe",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
     feature = "experience-domain",
     feature = "experience-endpoint",
     feature = "experience-group",
@@ -441,7 +582,11 @@ mod shared_job_enqueued_result;
     feature = "experience-version",
     feature = "experience-view",
     feature = "instance-api-token",
+    feature = "instance-custom-node",
     feature = "instance-member",
+    feature = "instance-notification-rule",
+    feature = "instance-org-invite",
+    feature = "instance-org-member",
     feature = "integration",
     feature = "user-api-token",
     feature = "user-oauth-token",
@@ -506,8 +651,10 @@ pub use self::device_attributes::*;
 pub use self::device_recipe::*;
 #[cfg(feature = "device-recipes")]
 pub use self::device_recipes::*;
-#[cfg(feature = "edge-deployment")]
-pub use self::edge_deployment::*;
+#[cfg(feature = "edge-deployments")]
+pub use self::edge_deployments::*;
+#[cfg(feature = "embedded-deployments")]
+pub use self::embedded_deployments::*;
 #[cfg(feature = "experience-domain")]
 pub use self::experience_domain::*;
 #[cfg(feature = "experience-domains")]
@@ -536,18 +683,38 @@ pub use self::experience_versions::*;
 pub use self::experience_view::*;
 #[cfg(feature = "experience-views")]
 pub use self::experience_views::*;
+#[cfg(feature = "files")]
+pub use self::files::*;
 #[cfg(feature = "instance-api-tokens")]
 pub use self::instance_api_tokens::*;
 #[cfg(feature = "instance-audit-log")]
 pub use self::instance_audit_log::*;
 #[cfg(feature = "instance-audit-logs")]
 pub use self::instance_audit_logs::*;
+#[cfg(feature = "instance-custom-node")]
+pub use self::instance_custom_node::*;
+#[cfg(feature = "instance-custom-nodes")]
+pub use self::instance_custom_nodes::*;
 #[cfg(feature = "instance-member")]
 pub use self::instance_member::*;
 #[cfg(feature = "instance-members")]
 pub use self::instance_members::*;
+#[cfg(feature = "instance-notification-rule")]
+pub use self::instance_notification_rule::*;
+#[cfg(feature = "instance-notification-rules")]
+pub use self::instance_notification_rules::*;
+#[cfg(feature = "instance-org-invite")]
+pub use self::instance_org_invite::*;
+#[cfg(feature = "instance-org-invites")]
+pub use self::instance_org_invites::*;
+#[cfg(feature = "instance-org-member")]
+pub use self::instance_org_member::*;
+#[cfg(feature = "instance-org-members")]
+pub use self::instance_org_members::*;
 #[cfg(feature = "instance-orgs")]
 pub use self::instance_orgs::*;
+#[cfg(feature = "instance-sandboxes")]
+pub use self::instance_sandboxes::*;
 #[cfg(feature = "instances")]
 pub use self::instances::*;
 #[cfg(feature = "integration")]
@@ -558,6 +725,8 @@ pub use self::integrations::*;
 pub use self::org_invites::*;
 #[cfg(feature = "orgs")]
 pub use self::orgs::*;
+#[cfg(feature = "private-files")]
+pub use self::private_files::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -572,6 +741,10 @@ pub use self::shared_api_token::*;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
     feature = "instance-orgs",
     feature = "org-invites",
     feature = "orgs",
@@ -586,6 +759,10 @@ pub use self::shared_api_token_default_role::*;
     feature = "application-api-tokens",
     feature = "instance-api-token",
     feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
     feature = "instance-orgs",
     feature = "orgs",
     feature = "user-api-token",
@@ -653,13 +830,21 @@ pub use self::shared_api_token_post::*;
     feature = "experience-users",
     feature = "experience-view",
     feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
     feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
     feature = "instance-orgs",
+    feature = "instance-sandboxes",
     feature = "instances",
     feature = "integrations",
     feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -685,18 +870,28 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
     feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
     feature = "experience-versions",
     feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
     feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
     feature = "instance-orgs",
+    feature = "instance-sandboxes",
     feature = "instances",
     feature = "integrations",
     feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -758,6 +953,8 @@ pub use self::shared_application_template::*;
     feature = "data-tables",
     feature = "device-recipes",
     feature = "experience-groups",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
     feature = "instance-orgs",
     feature = "instances",
     feature = "orgs",
@@ -777,9 +974,13 @@ pub use self::shared_data_table::*;
     feature = "device-recipes",
     feature = "experience-groups",
     feature = "experience-views",
+    feature = "files",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
     feature = "instance-orgs",
     feature = "instances",
     feature = "orgs",
+    feature = "private-files",
     feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
@@ -809,6 +1010,26 @@ pub use self::shared_device_attribute_post::*;
 pub use self::shared_device_device_class::*;
 #[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
 pub use self::shared_device_recipe::*;
+#[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
+pub use self::shared_edge_deployment::*;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments"
+))]
+pub use self::shared_edge_deployment_logs_item_change_type::*;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments",
+    feature = "files",
+    feature = "private-files"
+))]
+pub use self::shared_edge_deployment_logs_item_source_type::*;
+#[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
+pub use self::shared_embedded_deployment::*;
 #[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
 pub use self::shared_experience_domain::*;
 #[cfg(any(
@@ -837,6 +1058,8 @@ pub use self::shared_experience_linked_resources_3::*;
 pub use self::shared_experience_slug::*;
 #[cfg(any(feature = "experience-user", feature = "experience-users"))]
 pub use self::shared_experience_user::*;
+#[cfg(any(feature = "experience-users", feature = "instance-sandboxes"))]
+pub use self::shared_experience_users_get_filter_field::*;
 #[cfg(any(feature = "experience-version", feature = "experience-versions"))]
 pub use self::shared_experience_version::*;
 #[cfg(any(
@@ -845,12 +1068,22 @@ pub use self::shared_experience_version::*;
     feature = "experience-views"
 ))]
 pub use self::shared_experience_view::*;
+#[cfg(any(feature = "files", feature = "private-files"))]
+pub use self::shared_file::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
+))]
+pub use self::shared_flow_category::*;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view"
 ))]
-pub use self::shared_flow_category::*;
+pub use self::shared_flow_flow_class::*;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
@@ -859,8 +1092,27 @@ pub use self::shared_flow_category::*;
     feature = "integrations"
 ))]
 pub use self::shared_flow_triggers_item_integration_meta_name::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+pub use self::shared_flow_triggers_item_virtual_button_meta_device_id::*;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 pub use self::shared_instance_audit_log_actor_type::*;
+#[cfg(any(feature = "instance-custom-node", feature = "instance-custom-nodes"))]
+pub use self::shared_instance_custom_node::*;
+#[cfg(any(
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+pub use self::shared_instance_custom_node_created_by_type::*;
 #[cfg(any(feature = "instance-member", feature = "instance-members"))]
 pub use self::shared_instance_member::*;
 #[cfg(any(
@@ -869,10 +1121,18 @@ pub use self::shared_instance_member::*;
     feature = "instances"
 ))]
 pub use self::shared_instance_member_patch_role::*;
+#[cfg(any(
+    feature = "instance-members",
+    feature = "instance-org-invites",
+    feature = "instance-org-members"
+))]
+pub use self::shared_instance_members_get_filter_field::*;
 #[cfg(any(feature = "instance-orgs", feature = "instances", feature = "orgs"))]
 pub use self::shared_instance_mfa_mode::*;
 #[cfg(any(feature = "instance-orgs", feature = "orgs"))]
 pub use self::shared_instance_org_banner_level::*;
+#[cfg(any(feature = "instance-org-member", feature = "instance-org-members"))]
+pub use self::shared_instance_org_member::*;
 #[cfg(any(feature = "integration", feature = "integrations"))]
 pub use self::shared_integration::*;
 #[cfg(any(
@@ -881,8 +1141,32 @@ pub use self::shared_integration::*;
     feature = "integrations"
 ))]
 pub use self::shared_integration2_mqtt_config_protocol::*;
-#[cfg(any(feature = "device", feature = "device-recipe"))]
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "embedded-deployments",
+    feature = "instance-notification-rule"
+))]
 pub use self::shared_job_enqueued_result::*;
+#[cfg(any(
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+pub use self::shared_notification_rule::*;
+#[cfg(any(feature = "instance-org-invite", feature = "instance-org-invites"))]
+pub use self::shared_org_invite::*;
+#[cfg(any(
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs"
+))]
+pub use self::shared_org_invite_post::*;
+#[cfg(any(
+    feature = "instance-orgs",
+    feature = "instance-sandboxes",
+    feature = "orgs"
+))]
+pub use self::shared_payload_stats::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
@@ -893,6 +1177,8 @@ pub use self::shared_job_enqueued_result::*;
     feature = "device",
     feature = "device-attribute",
     feature = "device-recipe",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
     feature = "experience-domain",
     feature = "experience-endpoint",
     feature = "experience-group",
@@ -901,7 +1187,11 @@ pub use self::shared_job_enqueued_result::*;
     feature = "experience-version",
     feature = "experience-view",
     feature = "instance-api-token",
+    feature = "instance-custom-node",
     feature = "instance-member",
+    feature = "instance-notification-rule",
+    feature = "instance-org-invite",
+    feature = "instance-org-member",
     feature = "integration",
     feature = "user-api-token",
     feature = "user-oauth-token",

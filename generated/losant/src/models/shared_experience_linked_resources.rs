@@ -103,7 +103,7 @@ pub struct Flow {
     /// `deletedInDevelop` on the wire: a boolean.
     pub deleted_in_develop: Option<bool>,
     /// `stats` on the wire: an object.
-    pub stats: Option<FlowStats>,
+    pub stats: Option<FlowStats2>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -758,18 +758,18 @@ impl serde::Serialize for FlowNodesItem {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct FlowStats {
+pub struct FlowStats2 {
     /// `runCount` on the wire: a number.
     pub run_count: Option<f64>,
     /// `errorCount` on the wire: a number.
     pub error_count: Option<f64>,
     /// `byVersion` on the wire: an object.
-    pub by_version: Option<std::collections::BTreeMap<String, FlowStatsByVersionValue>>,
+    pub by_version: Option<std::collections::BTreeMap<String, FlowStats2ByVersionValue>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for FlowStats {
+impl<'de> serde::Deserialize<'de> for FlowStats2 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -781,7 +781,7 @@ impl<'de> serde::Deserialize<'de> for FlowStats {
     }
 }
 
-impl serde::Serialize for FlowStats {
+impl serde::Serialize for FlowStats2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("runCount", &self.run_count)?;
@@ -796,7 +796,7 @@ impl serde::Serialize for FlowStats {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct FlowStatsByVersionValue {
+pub struct FlowStats2ByVersionValue {
     /// `runCount` on the wire: a number.
     pub run_count: Option<f64>,
     /// `errorCount` on the wire: a number.
@@ -805,7 +805,7 @@ pub struct FlowStatsByVersionValue {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for FlowStatsByVersionValue {
+impl<'de> serde::Deserialize<'de> for FlowStats2ByVersionValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -816,7 +816,7 @@ impl<'de> serde::Deserialize<'de> for FlowStatsByVersionValue {
     }
 }
 
-impl serde::Serialize for FlowStatsByVersionValue {
+impl serde::Serialize for FlowStats2ByVersionValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("runCount", &self.run_count)?;

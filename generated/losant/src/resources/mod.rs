@@ -49,6 +49,12 @@ pub mod device_recipe;
 pub mod device_recipes;
 #[cfg(feature = "edge-deployment")]
 pub mod edge_deployment;
+#[cfg(feature = "edge-deployments")]
+pub mod edge_deployments;
+#[cfg(feature = "embedded-deployment")]
+pub mod embedded_deployment;
+#[cfg(feature = "embedded-deployments")]
+pub mod embedded_deployments;
 #[cfg(feature = "experience-domain")]
 pub mod experience_domain;
 #[cfg(feature = "experience-domains")]
@@ -77,6 +83,8 @@ pub mod experience_versions;
 pub mod experience_view;
 #[cfg(feature = "experience-views")]
 pub mod experience_views;
+#[cfg(feature = "files")]
+pub mod files;
 #[cfg(feature = "instance-api-token")]
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
@@ -85,12 +93,30 @@ pub mod instance_api_tokens;
 pub mod instance_audit_log;
 #[cfg(feature = "instance-audit-logs")]
 pub mod instance_audit_logs;
+#[cfg(feature = "instance-custom-node")]
+pub mod instance_custom_node;
+#[cfg(feature = "instance-custom-nodes")]
+pub mod instance_custom_nodes;
 #[cfg(feature = "instance-member")]
 pub mod instance_member;
 #[cfg(feature = "instance-members")]
 pub mod instance_members;
+#[cfg(feature = "instance-notification-rule")]
+pub mod instance_notification_rule;
+#[cfg(feature = "instance-notification-rules")]
+pub mod instance_notification_rules;
+#[cfg(feature = "instance-org-invite")]
+pub mod instance_org_invite;
+#[cfg(feature = "instance-org-invites")]
+pub mod instance_org_invites;
+#[cfg(feature = "instance-org-member")]
+pub mod instance_org_member;
+#[cfg(feature = "instance-org-members")]
+pub mod instance_org_members;
 #[cfg(feature = "instance-orgs")]
 pub mod instance_orgs;
+#[cfg(feature = "instance-sandboxes")]
+pub mod instance_sandboxes;
 #[cfg(feature = "instances")]
 pub mod instances;
 #[cfg(feature = "integration")]
@@ -101,6 +127,8 @@ pub mod integrations;
 pub mod org_invites;
 #[cfg(feature = "orgs")]
 pub mod orgs;
+#[cfg(feature = "private-files")]
+pub mod private_files;
 #[cfg(feature = "user-api-token")]
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
@@ -315,6 +343,30 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Edge Deployments resource.
+    #[cfg(feature = "edge-deployments")]
+    pub fn edge_deployments(&self) -> edge_deployments::EdgeDeploymentsResource {
+        edge_deployments::EdgeDeploymentsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Embedded Deployment resource.
+    #[cfg(feature = "embedded-deployment")]
+    pub fn embedded_deployment(&self) -> embedded_deployment::EmbeddedDeploymentResource {
+        embedded_deployment::EmbeddedDeploymentResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Embedded Deployments resource.
+    #[cfg(feature = "embedded-deployments")]
+    pub fn embedded_deployments(&self) -> embedded_deployments::EmbeddedDeploymentsResource {
+        embedded_deployments::EmbeddedDeploymentsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Experience Domain resource.
     #[cfg(feature = "experience-domain")]
     pub fn experience_domain(&self) -> experience_domain::ExperienceDomainResource {
@@ -427,6 +479,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Files resource.
+    #[cfg(feature = "files")]
+    pub fn files(&self) -> files::FilesResource {
+        files::FilesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instance API Token resource.
     #[cfg(feature = "instance-api-token")]
     pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource {
@@ -459,6 +519,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Instance Custom Node resource.
+    #[cfg(feature = "instance-custom-node")]
+    pub fn instance_custom_node(&self) -> instance_custom_node::InstanceCustomNodeResource {
+        instance_custom_node::InstanceCustomNodeResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Custom Nodes resource.
+    #[cfg(feature = "instance-custom-nodes")]
+    pub fn instance_custom_nodes(&self) -> instance_custom_nodes::InstanceCustomNodesResource {
+        instance_custom_nodes::InstanceCustomNodesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instance Member resource.
     #[cfg(feature = "instance-member")]
     pub fn instance_member(&self) -> instance_member::InstanceMemberResource {
@@ -475,10 +551,70 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Instance Notification Rule resource.
+    #[cfg(feature = "instance-notification-rule")]
+    pub fn instance_notification_rule(
+        &self,
+    ) -> instance_notification_rule::InstanceNotificationRuleResource {
+        instance_notification_rule::InstanceNotificationRuleResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Notification Rules resource.
+    #[cfg(feature = "instance-notification-rules")]
+    pub fn instance_notification_rules(
+        &self,
+    ) -> instance_notification_rules::InstanceNotificationRulesResource {
+        instance_notification_rules::InstanceNotificationRulesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Invite resource.
+    #[cfg(feature = "instance-org-invite")]
+    pub fn instance_org_invite(&self) -> instance_org_invite::InstanceOrgInviteResource {
+        instance_org_invite::InstanceOrgInviteResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Invites resource.
+    #[cfg(feature = "instance-org-invites")]
+    pub fn instance_org_invites(&self) -> instance_org_invites::InstanceOrgInvitesResource {
+        instance_org_invites::InstanceOrgInvitesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Member resource.
+    #[cfg(feature = "instance-org-member")]
+    pub fn instance_org_member(&self) -> instance_org_member::InstanceOrgMemberResource {
+        instance_org_member::InstanceOrgMemberResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Members resource.
+    #[cfg(feature = "instance-org-members")]
+    pub fn instance_org_members(&self) -> instance_org_members::InstanceOrgMembersResource {
+        instance_org_members::InstanceOrgMembersResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instance Orgs resource.
     #[cfg(feature = "instance-orgs")]
     pub fn instance_orgs(&self) -> instance_orgs::InstanceOrgsResource {
         instance_orgs::InstanceOrgsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Sandboxes resource.
+    #[cfg(feature = "instance-sandboxes")]
+    pub fn instance_sandboxes(&self) -> instance_sandboxes::InstanceSandboxesResource {
+        instance_sandboxes::InstanceSandboxesResource {
             client: self.clone(),
         }
     }
@@ -519,6 +655,14 @@ impl crate::Client {
     #[cfg(feature = "orgs")]
     pub fn orgs(&self) -> orgs::OrgsResource {
         orgs::OrgsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Private Files resource.
+    #[cfg(feature = "private-files")]
+    pub fn private_files(&self) -> private_files::PrivateFilesResource {
+        private_files::PrivateFilesResource {
             client: self.clone(),
         }
     }
