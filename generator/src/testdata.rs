@@ -450,9 +450,24 @@ pub(crate) fn union_probes(spec: &Spec, models: &[Model]) -> Vec<crate::ir::Unio
                 }
                 // Where an earlier alternative reads the same values, the value becomes that
                 // one if it decodes there (the rule the union's documentation states).
-                let expected = match v.overlaps.map(|m| &variants[m]) {
-                    Some(earlier) if decodes(spec, &earlier.schema, &value, 0) => earlier,
-                    _ => v,
+                // The first variant tried whose kind, discriminating value and required
+                // properties fit and into which the value decodes.
+                let expected = match v.overlaps {
+                    Some(_) => variants
+                        .iter()
+                        .take_while(|u| !std::ptr::eq(*u, v))
+                        .find(|u| {
+                            u.kind == v.kind
+                                && u.tag.as_ref().is_none_or(|t| {
+                                    value
+                                        .get(&t.field.0)
+                                        .and_then(Value::as_str)
+                                        .is_some_and(|x| t.values.iter().any(|w| w.0 == x))
+                                })
+                                && decodes(spec, &u.schema, &value, 0)
+                        })
+                        .unwrap_or(v),
+                    None => v,
                 };
                 out.push(crate::ir::UnionProbe {
                     test: scope.claim(if expected.name == v.name {

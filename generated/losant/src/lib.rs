@@ -99,6 +99,7 @@ mod support;
 /// ```
 #[cfg(feature = "test-server")]
 pub mod test_server;
+mod upload;
 
 pub use api::ApiErrorBody;
 /// The date-time library of the models' date-time fields (`chrono::DateTime<chrono::Utc>`).
@@ -120,3 +121,4 @@ pub use reqwest::{header::HeaderMap, StatusCode};
 /// The JSON library of the models' untyped values (`serde_json::Value`).
 pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
+pub use upload::FilePart;

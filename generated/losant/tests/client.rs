@@ -4,6 +4,7 @@
 //! each documented error and, for paginated actions, how it streams every page.
 #![allow(clippy::unwrap_used, unused_imports)]
 use losant_sdk::models::*;
+use losant_sdk::FilePart;
 use losant_sdk::{ApiResponse, Client, Error, ErrorKind, RetryPolicy};
 use serde_json::Value;
 use std::future::Future;
@@ -193,7 +194,7 @@ impl Case {
             api.request_id, None,
             "the vendor documents no request id header"
         );
-        if [400u16, 404u16, 410u16].contains(&status) {
+        if [400u16, 404u16, 410u16, 429u16].contains(&status) {
             assert!(
                 api.error_body().is_some(),
                 "the documented {status} body decodes as its model: {:?}",
@@ -1445,6 +1446,239 @@ action! {
 }
 
 action! {
+    devices_attribute_names in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/attributeNames", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"attributeNames\":[\"voltage\",\"location\",\"rpm\"]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .attribute_names("575ec8687ae143cd83dc4a97").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_delete in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/delete", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicesDeleteOrRestorePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 200 "{\"removed\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .delete("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_device_names in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/deviceNames", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"deviceSummary\":[{\"deviceClass\":\"standalone\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .device_names("575ec8687ae143cd83dc4a97").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_export in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/export", query["email",
+    "email@example.com", "callbackUrl", "https://example.com/cburl", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicesExportPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .export("575ec8687ae143cd83dc4a97").email("email@example.com")
+    .callback_url("https://example.com/cburl").losantdomain("example.com").body(body
+    .clone())
+}
+
+action! {
+    devices_get in devices : "GET" "/applications/575ec8687ae143cd83dc4a97/devices",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my * device", "excludeConnectionInfo", "true",
+    "parentId", "575ecf887ae143cd83dc4aa2", "tagsAsObject", "true", "attributesAsObject",
+    "false", "queryDeleted", "false", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .get("575ec8687ae143cd83dc4a97").sort_field(DevicesGetSortField::from("name"))
+    .sort_direction(DevicesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DevicesGetFilterField::from("name")).filter("my * device")
+    .exclude_connection_info("true").parent_id("575ecf887ae143cd83dc4aa2")
+    .tags_as_object("true").attributes_as_object("false").query_deleted("false")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_get_composite_state in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/compositeState", query["start",
+    "1465790400000", "end", "1465790400000", "attributes", "myAttr1,myAttr2",
+    "sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"compositeState\":{\"loaded\":{\"time\":\"2016-06-13T03:00:00.000Z\",\"value\":false},\"voltage\":{\"time\":\"2016-06-13T04:00:00.000Z\",\"value\":22.4}},\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .get_composite_state("575ec8687ae143cd83dc4a97").start("1465790400000")
+    .end("1465790400000").attributes("myAttr1,myAttr2")
+    .sort_field(DevicesGetCompositeStateSortField::from("name"))
+    .sort_direction(DevicesGetCompositeStateSortDirection::from("asc")).page(0)
+    .per_page(10).losantdomain("example.com")
+}
+
+action! {
+    devices_patch in devices : "PATCH" "/applications/575ec8687ae143cd83dc4a97/devices",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DevicesPatch =
+    "{\"deviceIds\":[\"575ecec57ae143cd83dc4a9f\",\"575ecec57ae143cd83dc4a9e\",\"575ecec57ae143cd83dc4a9a\"],\"email\":\"email@example.com\",\"updateFields\":{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}}",
+    answer 200
+    "{\"failed\":0,\"logLink\":\"https://example.com/log-link\",\"skipped\":2,\"updated\":3}",
+    outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .patch("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_payload_counts in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/payloadCounts", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : DevicesExportPayloadCountPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .payload_counts("575ec8687ae143cd83dc4a97").losantdomain("example.com").body(body
+    .clone())
+}
+
+action! {
+    devices_post in devices : "POST" "/applications/575ec8687ae143cd83dc4a97/devices",
+    query["tagsAsObject", "true", "attributesAsObject", "false", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device\",\"deviceClass\":\"standalone\",\"name\":\"My New Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).tags_as_object("true")
+    .attributes_as_object("false").losantdomain("example.com")
+}
+
+action! {
+    devices_remove_data in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/removeData", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : DevicesRemoveDataPost =
+    "{\"attributes\":[\"deleteMyData\",\"mineToo\"],\"callbackUrl\":\"https://example.com/cb\",\"end\":0,\"query\":{\"name\":{\"$ne\":\"My Device\"}},\"start\":1}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .remove_data("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_restore in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/restore", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicesDeleteOrRestorePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 200 "{\"restored\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .restore("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_send_command in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/command", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : MultiDeviceCommand =
+    "{\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}",
+    answer 200 "{\"success\":true}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .send_command("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_tag_keys in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/tagKeys", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"tagKeys\":[\"key1\",\"key2\",\"key3\"]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .tag_keys("575ec8687ae143cd83dc4a97").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_tag_values in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/tagValues", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true", "key",
+    "myKey"], headers["losantdomain", "example.com",], answer 200
+    "{\"tagKey\":\"key1\",\"tagValues\":[\"value1\",\"value2\",\"value3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .tag_values("575ec8687ae143cd83dc4a97", "myKey").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
     edge_deployment_get in edge_deployment : "GET"
     "/applications/575ec8687ae143cd83dc4a97/edge/deployments/575ed78e7ae143cd83dc4aab",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -1611,6 +1845,185 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.embedded_deployments()
     .replace("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    event_delete in event : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/events/575ed0de7ae143cd83dc4aa5",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.event()
+    .delete("575ec8687ae143cd83dc4a97", "575ed0de7ae143cd83dc4aa5")
+    .losantdomain("example.com")
+}
+
+action! {
+    event_get in event : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/events/575ed0de7ae143cd83dc4aa5",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.event()
+    .get("575ec8687ae143cd83dc4a97", "575ed0de7ae143cd83dc4aa5")
+    .losantdomain("example.com")
+}
+
+action! {
+    event_patch in event : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/events/575ed0de7ae143cd83dc4aa5",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EventPatch =
+    "{\"comment\":\"Looking into this issue\",\"state\":\"acknowledged\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.event()
+    .patch("575ec8687ae143cd83dc4a97", "575ed0de7ae143cd83dc4aa5", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    events_delete in events : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/events/delete", query["email",
+    "email@example.com", "callbackUrl", "https://example.com/cburl", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : AdvancedEventQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}", answer 200
+    "{\"removed\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .delete("575ec8687ae143cd83dc4a97").email("email@example.com")
+    .callback_url("https://example.com/cburl").losantdomain("example.com").body(body
+    .clone())
+}
+
+action! {
+    events_export in events : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/events/export", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : EventsExport =
+    "{\"email\":\"email@example.com\",\"excludeUpdates\":true,\"query\":{\"$or\":[{\"subject\":{\"$ne\":\"myValue\"}},{\"level\":\"info\"}]}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .export("575ec8687ae143cd83dc4a97").losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    events_get in events : "GET" "/applications/575ec8687ae143cd83dc4a97/events",
+    query["sortField", "subject", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "subject", "filter", "abnormal power to *", "state", "new",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"subject\",\"state\":\"new\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .get("575ec8687ae143cd83dc4a97").sort_field(EventsGetSortField::from("subject"))
+    .sort_direction(EventsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(EventsGetFilterField::from("subject")).filter("abnormal power to *")
+    .state(EventsGetState::from("new")).losantdomain("example.com")
+}
+
+action! {
+    events_most_recent_by_severity in events : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/events/mostRecentBySeverity", query["filter",
+    "abnormal power to *", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"event\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]},\"newCount\":2}",
+    errors[(404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .most_recent_by_severity("575ec8687ae143cd83dc4a97").filter("abnormal power to *")
+    .losantdomain("example.com")
+}
+
+action! {
+    events_patch in events : "PATCH" "/applications/575ec8687ae143cd83dc4a97/events",
+    query["filterField", "subject", "filter", "abnormal power to *", "state", "new",
+    "email", "email@example.com", "callbackUrl", "https://example.com/cburl", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EventPatch =
+    "{\"comment\":\"Looking into this issue\",\"state\":\"acknowledged\"}", answer 200
+    "{\"success\":true}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .patch("575ec8687ae143cd83dc4a97", body.clone())
+    .filter_field(EventsPatchFilterField::from("subject")).filter("abnormal power to *")
+    .state(EventsPatchState::from("new")).email("email@example.com")
+    .callback_url("https://example.com/cburl").losantdomain("example.com")
+}
+
+action! {
+    events_post in events : "POST" "/applications/575ec8687ae143cd83dc4a97/events",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EventPost =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"state\":\"new\",\"subject\":\"Power levels critical\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (429, RateLimited,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_bootstrap in experience : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/bootstrap", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceBootstrapOptions =
+    "{\"replaceExisting\":true}", answer 200
+    "{\"email\":\"example.user@example.com\",\"password\":\"examplePass\",\"resourceSuffix\":\"\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience()
+    .bootstrap("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_delete in experience : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience", query["keepUsers", "true",
+    "keepGroups", "true", "keepSlugs", "true", "keepDomains", "true", "removeVersions",
+    "true", "keepViews", "true", "keepEndpoints", "true", "removeWorkflows", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience()
+    .delete("575ec8687ae143cd83dc4a97").keep_users("true").keep_groups("true")
+    .keep_slugs("true").keep_domains("true").remove_versions("true").keep_views("true")
+    .keep_endpoints("true").remove_workflows("true").losantdomain("example.com")
 }
 
 action! {
@@ -2228,6 +2641,83 @@ action! {
 }
 
 action! {
+    file_delete in file : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .delete("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    file_get in file : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .get("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    file_move in file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96/move",
+    query["name", "fileA", "parentDirectory", "/new/location/here", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .r#move("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96").name("fileA")
+    .parent_directory("/new/location/here").losantdomain("example.com")
+}
+
+action! {
+    file_patch in file : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FilePatch =
+    "{\"contentType\":\"image\",\"fileDimensions\":{\"height\":200,\"width\":200},\"fileSize\":500}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .patch("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    file_upload in file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96/upload",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .upload("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", FilePart::bytes(""))
+    .losantdomain("example.com")
+}
+
+action! {
     files_get in files : "GET" "/applications/575ec8687ae143cd83dc4a97/files",
     query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
     "filterField", "name", "filter", "myFile", "type", "file", "status", "completed",
@@ -2664,6 +3154,117 @@ action! {
 }
 
 action! {
+    instance_org_delete in instance_org : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .delete("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_org_device_counts in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/deviceCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"created\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"deleted\":1,\"total\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .device_counts("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8").start("0")
+    .end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_org_get in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8",
+    query["summaryInclude", "payloadCount", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .get("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .summary_include("payloadCount").losantdomain("example.com")
+}
+
+action! {
+    instance_org_notebook_minute_counts in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/notebookMinuteCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .notebook_minute_counts("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .start("0").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_org_patch in instance_org : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8",
+    query["summaryInclude", "payloadCount", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    InstanceOrgPatch =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}", answer
+    200
+    "{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .patch("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8", body.clone())
+    .summary_include("payloadCount").losantdomain("example.com")
+}
+
+action! {
+    instance_org_payload_counts in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/payloadCounts",
+    query["start", "0", "end", "1465790400000", "asBytes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .payload_counts("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8").start("0")
+    .end("1465790400000").as_bytes("true").losantdomain("example.com")
+}
+
+action! {
+    instance_org_payload_counts_breakdown in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/payloadCountsBreakdown",
+    query["start", "0", "end", "1465790400000", "resolution", "86400000", "asBytes",
+    "true", "includeNonBillable", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .payload_counts_breakdown("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .start("0").end("1465790400000")
+    .resolution(InstanceOrgPayloadCountsBreakdownResolution::from("86400000"))
+    .as_bytes("true").include_non_billable("true").losantdomain("example.com")
+}
+
+action! {
     instance_org_invite_delete in instance_org_invite : "DELETE"
     "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -2853,6 +3454,118 @@ action! {
 }
 
 action! {
+    instance_sandbox_delete in instance_sandbox : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .delete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_device_counts in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/deviceCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"created\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"deleted\":1,\"total\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .device_counts("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97").start("0")
+    .end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_get in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97",
+    query["summaryExclude", "payloadCount", "summaryInclude", "payloadCount", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_notebook_minute_counts in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/notebookMinuteCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .notebook_minute_counts("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .start("0").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_payload_counts in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/payloadCounts",
+    query["start", "0", "end", "1465790400000", "asBytes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .payload_counts("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97").start("0")
+    .end("1465790400000").as_bytes("true").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_payload_counts_breakdown in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/payloadCountsBreakdown",
+    query["start", "0", "end", "1465790400000", "resolution", "86400000", "asBytes",
+    "true", "includeNonBillable", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .payload_counts_breakdown("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .start("0").end("1465790400000")
+    .resolution(InstanceSandboxPayloadCountsBreakdownResolution::from("86400000"))
+    .as_bytes("true").include_non_billable("true").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_undelete in instance_sandbox : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/undelete",
+    query["summaryExclude", "payloadCount", "summaryInclude", "payloadCount", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .undelete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
+}
+
+action! {
     instance_sandboxes_get in instance_sandboxes : "GET"
     "/instances/575ec8687ae143cd83dc4a97/sandboxes", query["summaryExclude",
     "payloadCount", "summaryInclude", "payloadCount", "sortField", "firstName",
@@ -3028,6 +3741,83 @@ action! {
     "Application was not found")], request client => client.orgs().post(body.clone())
     .summary_exclude("payloadCount").summary_include("payloadCount")
     .losantdomain("example.com")
+}
+
+action! {
+    private_file_delete in private_file : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .delete("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    private_file_get in private_file : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96",
+    query["urlTTL", "900", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .get("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96").url_ttl("900")
+    .losantdomain("example.com")
+}
+
+action! {
+    private_file_move in private_file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96/move",
+    query["name", "fileA", "parentDirectory", "/new/location/here", "urlTTL", "900",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .r#move("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96").name("fileA")
+    .parent_directory("/new/location/here").url_ttl("900").losantdomain("example.com")
+}
+
+action! {
+    private_file_patch in private_file : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FilePatch =
+    "{\"contentType\":\"image\",\"fileDimensions\":{\"height\":200,\"width\":200},\"fileSize\":500}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .patch("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    private_file_upload in private_file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96/upload",
+    query["urlTTL", "900", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .upload("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", FilePart::bytes(""))
+    .url_ttl("900").losantdomain("example.com")
 }
 
 action! {

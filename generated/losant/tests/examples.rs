@@ -111,6 +111,12 @@ round_trips! {
     schema_advanced_application_key_query_example_1 : AdvancedApplicationKeyQuery =
     "{\n  \"$nor\": [\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\"\n    },\n    {\n      \"description\": \"my access key\"\n    },\n    {\n      \"lastUpdated\": {\n        \"$lt\": 1612189931000\n      }\n    }\n  ]\n}"
     from "schemas.advancedApplicationKeyQuery.examples[0]";
+    schema_advanced_device_query_example_1 : AdvancedDeviceQuery =
+    "{\n  \"$or\": [\n    {\n      \"name\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"parentId\": \"575ec8687ae143cd83dc4a97\"\n    }\n  ]\n}"
+    from "schemas.advancedDeviceQuery.examples[0]"; schema_advanced_event_query_example_1
+    : AdvancedEventQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "schemas.advancedEventQuery.examples[0]";
     schema_advanced_experience_group_query_example_1 : AdvancedExperienceGroupQuery =
     "{\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\",\n  \"name\": \"My Great Group\"\n}"
     from "schemas.advancedExperienceGroupQuery.examples[0]";
@@ -190,7 +196,10 @@ round_trips! {
     from "schemas.applicationTemplateCategory.examples[0]";
     schema_application_templates_example_1 : ApplicationTemplates =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"authorName\": \"Example Author\",\n      \"authorUrl\": \"https://example.com/theAuther\",\n      \"creationDate\": \"2020-01-13T04:00:00.000Z\",\n      \"description\": \"a smart env set up\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"lastUpdated\": \"2020-01-13T04:00:00.000Z\",\n      \"name\": \"smart environment\",\n      \"public\": true,\n      \"summary\": {\n        \"applicationCertificateAuthorityCount\": 0,\n        \"dashboardCount\": 0,\n        \"dataTableCount\": 2,\n        \"dataTableCsvSize\": 4008,\n        \"deviceCount\": 1,\n        \"deviceRecipeCount\": 0,\n        \"experienceEndpointCount\": 6,\n        \"experienceGroupCount\": 1,\n        \"experienceUserCount\": 1,\n        \"experienceVersionCount\": 3,\n        \"experienceViewCount\": 6,\n        \"fileCount\": 0,\n        \"flowCount\": 1,\n        \"integrationCount\": 0,\n        \"notebookCount\": 0,\n        \"privateFileCount\": 0,\n        \"resourceJobCount\": 0,\n        \"webhookCount\": 0\n      },\n      \"templateUrl\": \"https://example.com/theTemplate\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 8\n}"
-    from "schemas.applicationTemplates.examples[0]"; schema_audit_log_example_1 :
+    from "schemas.applicationTemplates.examples[0]";
+    schema_attribute_names_response_example_1 : AttributeNamesResponse =
+    "{\n  \"attributeNames\": [\n    \"voltage\",\n    \"location\",\n    \"rpm\"\n  ]\n}"
+    from "schemas.attributeNamesResponse.examples[0]"; schema_audit_log_example_1 :
     AuditLog =
     "{\n  \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"actorName\": \"actor@example.com\",\n  \"actorType\": \"User\",\n  \"auditLogId\": \"586e9d5151265cb9d72f6ec6\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n  \"primaryTargetName\": \"My Application\",\n  \"primaryTargetType\": \"Application\",\n  \"requestAction\": \"delete\",\n  \"requestBody\": {},\n  \"requestPathParams\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\"\n  },\n  \"requestQueryParams\": {},\n  \"requestResource\": \"application\",\n  \"responseBody\": {\n    \"success\": true\n  },\n  \"responseStatus\": 200\n}"
     from "schemas.auditLog.examples[0]"; schema_audit_log_filter_example_1 :
@@ -198,10 +207,17 @@ round_trips! {
     "{\n  \"actor\": [\n    {\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"type\": \"User\"\n    }\n  ],\n  \"primaryTarget\": [\n    {\n      \"type\": \"Dashboard\"\n    },\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\",\n      \"type\": \"Application\"\n    }\n  ]\n}"
     from "schemas.auditLogFilter.examples[0]"; schema_audit_logs_example_1 : AuditLogs =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"actorName\": \"actor@example.com\",\n      \"actorType\": \"User\",\n      \"auditLogId\": \"586e9d5151265cb9d72f6ec6\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n      \"primaryTargetName\": \"My Application\",\n      \"primaryTargetType\": \"Application\",\n      \"requestAction\": \"delete\",\n      \"requestBody\": {},\n      \"requestPathParams\": {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\"\n      },\n      \"requestQueryParams\": {},\n      \"requestResource\": \"application\",\n      \"responseBody\": {\n        \"success\": true\n      },\n      \"responseStatus\": 200\n    }\n  ],\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"desc\",\n  \"sortField\": \"creationDate\",\n  \"totalCount\": 4\n}"
-    from "schemas.auditLogs.examples[0]"; schema_composite_device_state_example_1 :
+    from "schemas.auditLogs.examples[0]"; schema_bulk_delete_response_example_1 :
+    BulkDeleteResponse = "{\n  \"removed\": 3\n}" from
+    "schemas.bulkDeleteResponse.examples[0]"; schema_bulk_restore_response_example_1 :
+    BulkRestoreResponse = "{\n  \"restored\": 3\n}" from
+    "schemas.bulkRestoreResponse.examples[0]"; schema_composite_device_state_example_1 :
     CompositeDeviceState =
     "{\n  \"loaded\": {\n    \"time\": \"2016-06-13T03:00:00.000Z\",\n    \"value\": false\n  },\n  \"voltage\": {\n    \"time\": \"2016-06-13T04:00:00.000Z\",\n    \"value\": 22.4\n  }\n}"
-    from "schemas.compositeDeviceState.examples[0]"; schema_credential_example_1 :
+    from "schemas.compositeDeviceState.examples[0]";
+    schema_composite_devices_state_example_1 : CompositeDevicesState =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"compositeState\": {\n        \"loaded\": {\n          \"time\": \"2016-06-13T03:00:00.000Z\",\n          \"value\": false\n        },\n        \"voltage\": {\n          \"time\": \"2016-06-13T04:00:00.000Z\",\n          \"value\": 22.4\n        }\n      },\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"name\": \"My Device\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.compositeDevicesState.examples[0]"; schema_credential_example_1 :
     Credential =
     "{\n  \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n  \"azureConfig\": {\n    \"account\": \"my account\"\n  },\n  \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"575ece2b7ae143cd83dc4a9b\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"Dave\",\n  \"type\": \"azure\"\n}"
     from "schemas.credential.examples[0]"; schema_credential_linked_resources_example_1 :
@@ -233,15 +249,20 @@ round_trips! {
     from "schemas.device.examples[0]"; schema_device_attribute_example_1 :
     DeviceAttribute =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"dataType\": \"number\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"name\": \"voltage\"\n}"
-    from "schemas.deviceAttribute.examples[0]"; schema_device_attribute_patch_example_1 :
-    DeviceAttributePatch = "{\n  \"description\": \"my new attribute description\"\n}"
-    from "schemas.deviceAttributePatch.examples[0]";
-    schema_device_attribute_post_example_1 : DeviceAttributePost =
-    "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}" from
-    "schemas.deviceAttributePost.examples[0]"; schema_device_attributes_example_1 :
+    from "schemas.deviceAttribute.examples[0]";
+    schema_device_attribute_data_type_filter_example_1 : DeviceAttributeDataTypeFilter =
+    "[\n  \"number\",\n  \"blob\"\n]" from
+    "schemas.deviceAttributeDataTypeFilter.examples[0]";
+    schema_device_attribute_patch_example_1 : DeviceAttributePatch =
+    "{\n  \"description\": \"my new attribute description\"\n}" from
+    "schemas.deviceAttributePatch.examples[0]"; schema_device_attribute_post_example_1 :
+    DeviceAttributePost = "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}"
+    from "schemas.deviceAttributePost.examples[0]"; schema_device_attributes_example_1 :
     DeviceAttributes =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"items\": [\n    {\n      \"$ref\": \"#/examples/deviceAttributes\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 1\n}"
-    from "schemas.deviceAttributes.examples[0]"; schema_device_command_example_1 :
+    from "schemas.deviceAttributes.examples[0]"; schema_device_class_filter_example_1 :
+    DeviceClassFilter = "[\n  \"standalone\",\n  \"edgeCompute\"\n]" from
+    "schemas.deviceClassFilter.examples[0]"; schema_device_command_example_1 :
     DeviceCommand =
     "{\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
     from "schemas.deviceCommand.examples[0]"; schema_device_commands_example_1 :
@@ -249,19 +270,29 @@ round_trips! {
     "[\n  {\n    \"name\": \"myCommand\",\n    \"payload\": [\n      1,\n      1,\n      2,\n      3,\n      5\n    ],\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"name\": \"myCommand\",\n    \"payload\": [\n      1,\n      1,\n      2,\n      3,\n      5\n    ],\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
     from "schemas.deviceCommands.examples[0]"; schema_device_connection_status_example_1
     : DeviceConnectionStatus = "{\n  \"status\": \"connected\"\n}" from
-    "schemas.deviceConnectionStatus.examples[0]"; schema_device_data_export_example_1 :
+    "schemas.deviceConnectionStatus.examples[0]"; schema_device_counts_example_1 :
+    DeviceCounts =
+    "{\n  \"counts\": [\n    {\n      \"created\": 4,\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"deleted\": 1,\n      \"total\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
+    from "schemas.deviceCounts.examples[0]"; schema_device_data_export_example_1 :
     DeviceDataExport =
     "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
     from "schemas.deviceDataExport.examples[0]"; schema_device_log_example_1 : DeviceLog
     =
     "[\n  {\n    \"connected\": 1,\n    \"time\": \"2016-06-03T00:56:22.447Z\"\n  },\n  {\n    \"connected\": 0,\n    \"disconnectReason\": \"Connection Lost\",\n    \"messagesFromClient\": 2548,\n    \"messagesToClient\": 0,\n    \"time\": \"2016-06-03T00:56:21.028Z\"\n  },\n  {\n    \"connected\": 1,\n    \"time\": \"2016-06-01T06:24:39.190Z\"\n  },\n  {\n    \"connected\": 0,\n    \"disconnectReason\": \"Connection Lost\",\n    \"messagesFromClient\": 479,\n    \"messagesToClient\": 0,\n    \"time\": \"2016-06-01T06:24:37.925Z\"\n  },\n  {\n    \"connected\": 1,\n    \"time\": \"2016-05-31T22:24:48.777Z\"\n  }\n]"
-    from "schemas.deviceLog.examples[0]"; schema_device_patch_example_1 : DevicePatch =
+    from "schemas.deviceLog.examples[0]"; schema_device_names_response_example_1 :
+    DeviceNamesResponse =
+    "{\n  \"deviceSummary\": [\n    {\n      \"deviceClass\": \"standalone\",\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"name\": \"My Device\"\n    }\n  ]\n}"
+    from "schemas.deviceNamesResponse.examples[0]"; schema_device_patch_example_1 :
+    DevicePatch =
     "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My Updated Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
     from "schemas.devicePatch.examples[0]"; schema_device_payload_counts_example_1 :
     DevicePayloadCounts =
     "{\n  \"deviceConnect\": 1016,\n  \"deviceDisconnect\": 1016,\n  \"deviceState\": 1244049,\n  \"mqttOut\": 12\n}"
-    from "schemas.devicePayloadCounts.examples[0]"; schema_device_recipe_example_1 :
-    DeviceRecipe =
+    from "schemas.devicePayloadCounts.examples[0]"; schema_device_post_example_1 :
+    DevicePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My New Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.devicePost.examples[0]"; schema_device_recipe_example_1 : DeviceRecipe
+    =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"My recipe description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"deviceRecipeId\": \"575ecec57ae143cd83dc4a9f\",\n  \"id\": \"575ecec57ae143cd83dc4a9f\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"Actual recipe name\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
     from "schemas.deviceRecipe.examples[0]"; schema_device_recipe_bulk_create_example_1 :
     DeviceRecipeBulkCreate =
@@ -287,7 +318,30 @@ round_trips! {
     from "schemas.deviceStateOrStates.examples[0]"; schema_device_states_example_1 :
     DeviceStates =
     "[\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
-    from "schemas.deviceStates.examples[0]"; schema_edge_deployment_example_1 :
+    from "schemas.deviceStates.examples[0]"; schema_device_tag_filter_example_1 :
+    DeviceTagFilter =
+    "[\n  {\n    \"key\": \"Floor\",\n    \"value\": \"2\"\n  },\n  {\n    \"key\": \"Serial\"\n  }\n]"
+    from "schemas.deviceTagFilter.examples[0]"; schema_devices_example_1 : Devices =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attributes\": [\n        {\n          \"dataType\": \"number\",\n          \"name\": \"voltage\"\n        }\n      ],\n      \"connectionInfo\": {\n        \"connected\": 1,\n        \"time\": \"2016-06-14T08:15:00.000Z\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"A device description\",\n      \"deviceClass\": \"standalone\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Device\",\n      \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n      \"tags\": [\n        {\n          \"key\": \"TagKey\",\n          \"value\": \"TagValue\"\n        },\n        {\n          \"key\": \"floor\",\n          \"value\": \"8\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.devices.examples[0]"; schema_devices_delete_or_restore_post_example_1 :
+    DevicesDeleteOrRestorePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "schemas.devicesDeleteOrRestorePost.examples[0]";
+    schema_devices_export_payload_count_post_example_1 : DevicesExportPayloadCountPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "schemas.devicesExportPayloadCountPost.examples[0]";
+    schema_devices_export_post_example_1 : DevicesExportPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "schemas.devicesExportPost.examples[0]"; schema_devices_patch_example_1 :
+    DevicesPatch =
+    "{\n  \"deviceIds\": [\n    \"575ecec57ae143cd83dc4a9f\",\n    \"575ecec57ae143cd83dc4a9e\",\n    \"575ecec57ae143cd83dc4a9a\"\n  ],\n  \"email\": \"email@example.com\",\n  \"updateFields\": {\n    \"attributes\": [\n      {\n        \"dataType\": \"number\",\n        \"name\": \"voltage\"\n      }\n    ],\n    \"description\": \"Description of my updated device\",\n    \"deviceClass\": \"standalone\",\n    \"name\": \"My Updated Device\",\n    \"tags\": [\n      {\n        \"key\": \"TagKey\",\n        \"value\": \"TagValue\"\n      }\n    ]\n  }\n}"
+    from "schemas.devicesPatch.examples[0]"; schema_devices_remove_data_post_example_1 :
+    DevicesRemoveDataPost =
+    "{\n  \"attributes\": [\n    \"deleteMyData\",\n    \"mineToo\"\n  ],\n  \"callbackUrl\": \"https://example.com/cb\",\n  \"end\": 0,\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  },\n  \"start\": 1\n}"
+    from "schemas.devicesRemoveDataPost.examples[0]"; schema_devices_updated_example_1 :
+    DevicesUpdated =
+    "{\n  \"failed\": 0,\n  \"logLink\": \"https://example.com/log-link\",\n  \"skipped\": 2,\n  \"updated\": 3\n}"
+    from "schemas.devicesUpdated.examples[0]"; schema_edge_deployment_example_1 :
     EdgeDeployment =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"currentVersion\": null,\n  \"desiredVersion\": \"v1.4.0\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"edgeDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"id\": \"5a591be186b70d7b9f9b0954\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"logs\": [\n    {\n      \"changeType\": \"desired\",\n      \"date\": \"2016-06-13T04:00:00.000Z\",\n      \"newValue\": \"v1.4.0\",\n      \"previousValue\": null,\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceType\": \"user\"\n    }\n  ]\n}"
     from "schemas.edgeDeployment.examples[0]"; schema_edge_deployment_release_example_1 :
@@ -322,7 +376,30 @@ round_trips! {
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"currentBundleVersion\": \"nullVersion\",\n      \"desiredBundleVersion\": \"1615500683\",\n      \"embeddedDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n      \"flows\": {\n        \"575ed18f7ae143cd83dc4aa6\": {\n          \"currentVersion\": null,\n          \"desiredVersion\": \"v1.4.0\",\n          \"flowName\": \"my flow\"\n        }\n      },\n      \"id\": \"5a591be186b70d7b9f9b0954\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"logs\": [\n        {\n          \"changeType\": \"desired\",\n          \"date\": \"2016-06-13T04:00:00.000Z\",\n          \"desiredVersion\": \"v1.4.1\",\n          \"newBundle\": \"v1.4.0\",\n          \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n          \"sourceType\": \"user\",\n          \"updateFlowId\": \"575ed18f7ae143cd83dc4aa6\",\n          \"updateType\": \"newFlow\"\n        }\n      ],\n      \"unknownBundle\": false\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"id\",\n  \"totalCount\": 4\n}"
     from "schemas.embeddedDeployments.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
-    "schemas.error.examples[0]"; schema_experience_domain_example_1 : ExperienceDomain =
+    "schemas.error.examples[0]"; schema_event_example_1 : Event =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"deviceName\": \"My Device\",\n  \"eventId\": \"575ed0de7ae143cd83dc4aa5\",\n  \"eventTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"id\": \"575ed0de7ae143cd83dc4aa5\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"level\": \"info\",\n  \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n  \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"sourceName\": \"hello@example.com\",\n  \"sourceType\": \"user\",\n  \"state\": \"new\",\n  \"subject\": \"Power levels critical\",\n  \"updates\": []\n}"
+    from "schemas.event.examples[0]"; schema_event_patch_example_1 : EventPatch =
+    "{\n  \"comment\": \"Looking into this issue\",\n  \"state\": \"acknowledged\"\n}"
+    from "schemas.eventPatch.examples[0]"; schema_event_plus_new_count_example_1 :
+    EventPlusNewCount =
+    "{\n  \"event\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n    \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n    \"deviceName\": \"My Device\",\n    \"eventId\": \"575ed0de7ae143cd83dc4aa5\",\n    \"eventTags\": {\n      \"customKey\": \"customValue\"\n    },\n    \"id\": \"575ed0de7ae143cd83dc4aa5\",\n    \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n    \"level\": \"info\",\n    \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n    \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n    \"sourceName\": \"hello@example.com\",\n    \"sourceType\": \"user\",\n    \"state\": \"new\",\n    \"subject\": \"Power levels critical\",\n    \"updates\": []\n  },\n  \"newCount\": 2\n}"
+    from "schemas.eventPlusNewCount.examples[0]"; schema_event_post_example_1 : EventPost
+    =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"level\": \"info\",\n  \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n  \"state\": \"new\",\n  \"subject\": \"Power levels critical\"\n}"
+    from "schemas.eventPost.examples[0]"; schema_events_example_1 : Events =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"deviceName\": \"My Device\",\n      \"eventId\": \"575ed0de7ae143cd83dc4aa5\",\n      \"eventTags\": {\n        \"customKey\": \"customValue\"\n      },\n      \"id\": \"575ed0de7ae143cd83dc4aa5\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"level\": \"info\",\n      \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceName\": \"hello@example.com\",\n      \"sourceType\": \"user\",\n      \"state\": \"new\",\n      \"subject\": \"Power levels critical\",\n      \"updates\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"subject\",\n  \"state\": \"new\",\n  \"totalCount\": 4\n}"
+    from "schemas.events.examples[0]"; schema_events_deleted_example_1 : EventsDeleted =
+    "{\n  \"removed\": 3\n}" from "schemas.eventsDeleted.examples[0]";
+    schema_events_export_example_1 : EventsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"excludeUpdates\": true,\n  \"query\": {\n    \"$or\": [\n      {\n        \"subject\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"level\": \"info\"\n      }\n    ]\n  }\n}"
+    from "schemas.eventsExport.examples[0]";
+    schema_experience_bootstrap_options_example_1 : ExperienceBootstrapOptions =
+    "{\n  \"replaceExisting\": true\n}" from
+    "schemas.experienceBootstrapOptions.examples[0]";
+    schema_experience_bootstrap_result_example_1 : ExperienceBootstrapResult =
+    "{\n  \"email\": \"example.user@example.com\",\n  \"password\": \"examplePass\",\n  \"resourceSuffix\": \"\"\n}"
+    from "schemas.experienceBootstrapResult.examples[0]" hiding "examplePass";
+    schema_experience_domain_example_1 : ExperienceDomain =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"domainName\": \"my.domain.example.com\",\n  \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n  \"id\": \"58c1de6c8f812590d8e82980\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"version\": \"develop\"\n}"
     from "schemas.experienceDomain.examples[0]"; schema_experience_domain_patch_example_1
     : ExperienceDomainPatch =
@@ -412,7 +489,9 @@ round_trips! {
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"body\": \"<p>{{data}}</p>\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n      \"id\": \"59cc5c628246c6caed4b16c1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n      \"name\": \"My Page View\",\n      \"viewTags\": {\n        \"customKey\": \"customValue\"\n      },\n      \"viewType\": \"page\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
     from "schemas.experienceViews.examples[0]"; schema_file_example_1 : File =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"authorType\": \"user\",\n  \"contentType\": \"text/csv\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"fileSize\": 500,\n  \"id\": \"575ec8687ae143cd83dc4a97\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"status\": \"pending\",\n  \"type\": \"file\"\n}"
-    from "schemas.file.examples[0]"; schema_file_post_example_1 : FilePost =
+    from "schemas.file.examples[0]"; schema_file_patch_example_1 : FilePatch =
+    "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
+    from "schemas.filePatch.examples[0]"; schema_file_post_example_1 : FilePost =
     "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
     from "schemas.filePost.examples[0]"; schema_file_upload_post_response_example_1 :
     FileUploadPostResponse =
@@ -477,7 +556,10 @@ round_trips! {
     from "schemas.instanceOrgMemberPost.examples[0]";
     schema_instance_org_members_example_1 : InstanceOrgMembers =
     "{\n  \"count\": 8,\n  \"items\": [\n    {\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"role\"\n}"
-    from "schemas.instanceOrgMembers.examples[0]"; schema_instance_org_post_example_1 :
+    from "schemas.instanceOrgMembers.examples[0]"; schema_instance_org_patch_example_1 :
+    InstanceOrgPatch =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "schemas.instanceOrgPatch.examples[0]"; schema_instance_org_post_example_1 :
     InstanceOrgPost =
     "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
     from "schemas.instanceOrgPost.examples[0]"; schema_instance_orgs_example_1 :
@@ -506,7 +588,13 @@ round_trips! {
     from "schemas.integrations.examples[0]" hiding "examplePassword";
     schema_job_enqueued_result_example_1 : JobEnqueuedResult =
     "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
-    from "schemas.jobEnqueuedResult.examples[0]"; schema_notification_rule_example_1 :
+    from "schemas.jobEnqueuedResult.examples[0]"; schema_multi_device_command_example_1 :
+    MultiDeviceCommand =
+    "{\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "schemas.multiDeviceCommand.examples[0]";
+    schema_notebook_minute_counts_example_1 : NotebookMinuteCounts =
+    "{\n  \"counts\": [\n    {\n      \"canceled\": 0,\n      \"completed\": 4,\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"errored\": 1,\n      \"minutes\": 17,\n      \"timeout\": 0\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
+    from "schemas.notebookMinuteCounts.examples[0]"; schema_notification_rule_example_1 :
     NotificationRule =
     "{\n  \"createdById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToAddresses\": [],\n    \"sendToOwner\": \"none\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"enabled\": true,\n  \"id\": \"585ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"My Notification Rule\",\n  \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n  \"ownerId\": \"60106426dc03c6aad06560ba\",\n  \"ownerType\": \"instance\",\n  \"ruleConfig\": {\n    \"maxFrequency\": \"billingCycle\",\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
     from "schemas.notificationRule.examples[0]";
@@ -557,9 +645,14 @@ round_trips! {
     "{\n  \"deviceConnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceDisconnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceState\": {\n    \"device.mqtt\": 1244049,\n    \"flow.flow\": 5215\n  },\n  \"mqttOut\": {\n    \"device.mqtt\": 12\n  },\n  \"timer\": {\n    \"timer.flow\": 19772\n  },\n  \"webhook\": {\n    \"public.rest\": 1713284\n  }\n}"
     from "schemas.payloadStats.examples[0]"; schema_success_example_1 : Success =
     "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
-    schema_template_keywords_example_1 : TemplateKeywords =
-    "{\n  \"keywords\": [\n    \"gps\",\n    \"featured\"\n  ]\n}" from
-    "schemas.templateKeywords.examples[0]"; schema_user_oauth_token_example_1 :
+    schema_tag_keys_response_example_1 : TagKeysResponse =
+    "{\n  \"tagKeys\": [\n    \"key1\",\n    \"key2\",\n    \"key3\"\n  ]\n}" from
+    "schemas.tagKeysResponse.examples[0]"; schema_tag_values_response_example_1 :
+    TagValuesResponse =
+    "{\n  \"tagKey\": \"key1\",\n  \"tagValues\": [\n    \"value1\",\n    \"value2\",\n    \"value3\"\n  ]\n}"
+    from "schemas.tagValuesResponse.examples[0]"; schema_template_keywords_example_1 :
+    TemplateKeywords = "{\n  \"keywords\": [\n    \"gps\",\n    \"featured\"\n  ]\n}"
+    from "schemas.templateKeywords.examples[0]"; schema_user_oauth_token_example_1 :
     UserOauthToken =
     "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"authorizationStatus\": \"authorized\",\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"client_name\": \"My OAuth Client\",\n    \"client_uri\": \"https://example.com\",\n    \"logo_uri\": \"https://example.com/logo.png\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"orgRoles\": [],\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ],\n  \"status\": \"active\"\n}"
     from "schemas.userOauthToken.examples[0]"; schema_user_oauth_token_patch_example_1 :
@@ -650,7 +743,31 @@ round_trips! {
     from "resources.deviceRecipe.actions.patch.body.example"; device_recipes_post_request
     : DeviceRecipePost =
     "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My New Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
-    from "resources.deviceRecipes.actions.post.body.example";
+    from "resources.deviceRecipes.actions.post.body.example"; devices_delete_request :
+    DevicesDeleteOrRestorePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.delete.body.example"; devices_export_request :
+    DevicesExportPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.export.body.example"; devices_patch_request :
+    DevicesPatch =
+    "{\n  \"deviceIds\": [\n    \"575ecec57ae143cd83dc4a9f\",\n    \"575ecec57ae143cd83dc4a9e\",\n    \"575ecec57ae143cd83dc4a9a\"\n  ],\n  \"email\": \"email@example.com\",\n  \"updateFields\": {\n    \"attributes\": [\n      {\n        \"dataType\": \"number\",\n        \"name\": \"voltage\"\n      }\n    ],\n    \"description\": \"Description of my updated device\",\n    \"deviceClass\": \"standalone\",\n    \"name\": \"My Updated Device\",\n    \"tags\": [\n      {\n        \"key\": \"TagKey\",\n        \"value\": \"TagValue\"\n      }\n    ]\n  }\n}"
+    from "resources.devices.actions.patch.body.example"; devices_payload_counts_request :
+    DevicesExportPayloadCountPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.payloadCounts.body.example"; devices_post_request :
+    DevicePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My New Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "resources.devices.actions.post.body.example"; devices_remove_data_request :
+    DevicesRemoveDataPost =
+    "{\n  \"attributes\": [\n    \"deleteMyData\",\n    \"mineToo\"\n  ],\n  \"callbackUrl\": \"https://example.com/cb\",\n  \"end\": 0,\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  },\n  \"start\": 1\n}"
+    from "resources.devices.actions.removeData.body.example"; devices_restore_request :
+    DevicesDeleteOrRestorePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.restore.body.example"; devices_send_command_request :
+    MultiDeviceCommand =
+    "{\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "resources.devices.actions.sendCommand.body.example";
     edge_deployments_release_request : EdgeDeploymentRelease =
     "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
     from "resources.edgeDeployments.actions.release.body.example";
@@ -672,6 +789,22 @@ round_trips! {
     embedded_deployments_replace_request : EmbeddedDeploymentReplace =
     "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
     from "resources.embeddedDeployments.actions.replace.body.example";
+    event_patch_request : EventPatch =
+    "{\n  \"comment\": \"Looking into this issue\",\n  \"state\": \"acknowledged\"\n}"
+    from "resources.event.actions.patch.body.example"; events_delete_request :
+    AdvancedEventQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "resources.events.actions.delete.body.example"; events_export_request :
+    EventsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"excludeUpdates\": true,\n  \"query\": {\n    \"$or\": [\n      {\n        \"subject\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"level\": \"info\"\n      }\n    ]\n  }\n}"
+    from "resources.events.actions.export.body.example"; events_patch_request :
+    EventPatch =
+    "{\n  \"comment\": \"Looking into this issue\",\n  \"state\": \"acknowledged\"\n}"
+    from "resources.events.actions.patch.body.example"; events_post_request : EventPost =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"level\": \"info\",\n  \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n  \"state\": \"new\",\n  \"subject\": \"Power levels critical\"\n}"
+    from "resources.events.actions.post.body.example"; experience_bootstrap_request :
+    ExperienceBootstrapOptions = "{\n  \"replaceExisting\": true\n}" from
+    "resources.experience.actions.bootstrap.body.example";
     experience_domain_patch_request : ExperienceDomainPatch =
     "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
     from "resources.experienceDomain.actions.patch.body.example";
@@ -713,8 +846,10 @@ round_trips! {
     from "resources.experienceView.actions.patch.body.example";
     experience_views_post_request : ExperienceViewPost =
     "{\n  \"body\": \"<p>{{data}}</p>\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
-    from "resources.experienceViews.actions.post.body.example"; files_post_request :
-    FilePost =
+    from "resources.experienceViews.actions.post.body.example"; file_patch_request :
+    FilePatch =
+    "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
+    from "resources.file.actions.patch.body.example"; files_post_request : FilePost =
     "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
     from "resources.files.actions.post.body.example"; instance_api_token_patch_request :
     ApiTokenPatch =
@@ -743,6 +878,9 @@ round_trips! {
     instance_notification_rules_post_request : NotificationRulePost =
     "{\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"name\": \"My New Notification Rule\",\n  \"ruleConfig\": {\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
     from "resources.instanceNotificationRules.actions.post.body.example";
+    instance_org_patch_request : InstanceOrgPatch =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "resources.instanceOrg.actions.patch.body.example";
     instance_org_invite_resend_invite_request : OrgRoleInfo =
     "{\n  \"role\": \"view\"\n}" from
     "resources.instanceOrgInvite.actions.resendInvite.body.example";
@@ -768,7 +906,10 @@ round_trips! {
     from "resources.orgInvites.actions.post.body.example" hiding "the_invitation_token";
     orgs_post_request : OrgPost =
     "{\n  \"description\": \"Description of my new organization\",\n  \"name\": \"My New Organization\"\n}"
-    from "resources.orgs.actions.post.body.example"; private_files_post_request :
+    from "resources.orgs.actions.post.body.example"; private_file_patch_request :
+    FilePatch =
+    "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
+    from "resources.privateFile.actions.patch.body.example"; private_files_post_request :
     FilePost =
     "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
     from "resources.privateFiles.actions.post.body.example"; user_api_token_patch_request
@@ -797,6 +938,10 @@ keeps_unknown_fields! {
     unknown_field_is_kept_by_advanced_application_key_query : AdvancedApplicationKeyQuery
     =
     "{\"$nor\":[{\"id\":\"575ec8687ae143cd83dc4a97\"},{\"description\":\"my access key\"},{\"lastUpdated\":{\"$lt\":1612189931000}}]}";
+    unknown_field_is_kept_by_advanced_device_query : AdvancedDeviceQuery =
+    "{\"$or\":[{\"name\":{\"$ne\":\"myValue\"}},{\"parentId\":\"575ec8687ae143cd83dc4a97\"}]}";
+    unknown_field_is_kept_by_advanced_event_query : AdvancedEventQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}";
     unknown_field_is_kept_by_advanced_experience_group_query :
     AdvancedExperienceGroupQuery =
     "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"My Great Group\"}";
@@ -857,12 +1002,19 @@ keeps_unknown_fields! {
     "{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"}";
     unknown_field_is_kept_by_application_templates : ApplicationTemplates =
     "{\"count\":1,\"items\":[{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}";
+    unknown_field_is_kept_by_attribute_names_response : AttributeNamesResponse =
+    "{\"attributeNames\":[\"voltage\",\"location\",\"rpm\"]}";
     unknown_field_is_kept_by_audit_log : AuditLog =
     "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}";
     unknown_field_is_kept_by_audit_log_filter : AuditLogFilter =
     "{\"actor\":[{\"id\":\"575ed70c7ae143cd83dc4aa9\",\"type\":\"User\"}],\"primaryTarget\":[{\"type\":\"Dashboard\"},{\"id\":\"575ec8687ae143cd83dc4a97\",\"type\":\"Application\"}]}";
     unknown_field_is_kept_by_audit_logs : AuditLogs =
     "{\"count\":1,\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}";
+    unknown_field_is_kept_by_bulk_delete_response : BulkDeleteResponse =
+    "{\"removed\":3}"; unknown_field_is_kept_by_bulk_restore_response :
+    BulkRestoreResponse = "{\"restored\":3}";
+    unknown_field_is_kept_by_composite_devices_state : CompositeDevicesState =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"compositeState\":{\"loaded\":{\"time\":\"2016-06-13T03:00:00.000Z\",\"value\":false},\"voltage\":{\"time\":\"2016-06-13T04:00:00.000Z\",\"value\":22.4}},\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_credential : Credential =
     "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credential_linked_resources : CredentialLinkedResources =
@@ -895,12 +1047,18 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"items\":[{\"$ref\":\"#/examples/deviceAttributes\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}";
     unknown_field_is_kept_by_device_command : DeviceCommand =
     "{\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_device_counts : DeviceCounts =
+    "{\"counts\":[{\"created\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"deleted\":1,\"total\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
     unknown_field_is_kept_by_device_data_export : DeviceDataExport =
     "{\"attributes\":[\"voltage\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}";
+    unknown_field_is_kept_by_device_names_response : DeviceNamesResponse =
+    "{\"deviceSummary\":[{\"deviceClass\":\"standalone\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}]}";
     unknown_field_is_kept_by_device_patch : DevicePatch =
     "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
     unknown_field_is_kept_by_device_payload_counts : DevicePayloadCounts =
     "{\"deviceConnect\":1016,\"deviceDisconnect\":1016,\"deviceState\":1244049,\"mqttOut\":12}";
+    unknown_field_is_kept_by_device_post : DevicePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device\",\"deviceClass\":\"standalone\",\"name\":\"My New Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
     unknown_field_is_kept_by_device_recipe : DeviceRecipe =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
     unknown_field_is_kept_by_device_recipe_bulk_create : DeviceRecipeBulkCreate =
@@ -916,6 +1074,21 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device_state : DeviceState =
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_devices : Devices =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_devices_delete_or_restore_post : DevicesDeleteOrRestorePost
+    = "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
+    unknown_field_is_kept_by_devices_export_payload_count_post :
+    DevicesExportPayloadCountPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
+    unknown_field_is_kept_by_devices_export_post : DevicesExportPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
+    unknown_field_is_kept_by_devices_patch : DevicesPatch =
+    "{\"deviceIds\":[\"575ecec57ae143cd83dc4a9f\",\"575ecec57ae143cd83dc4a9e\",\"575ecec57ae143cd83dc4a9a\"],\"email\":\"email@example.com\",\"updateFields\":{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}}";
+    unknown_field_is_kept_by_devices_remove_data_post : DevicesRemoveDataPost =
+    "{\"attributes\":[\"deleteMyData\",\"mineToo\"],\"callbackUrl\":\"https://example.com/cb\",\"end\":0,\"query\":{\"name\":{\"$ne\":\"My Device\"}},\"start\":1}";
+    unknown_field_is_kept_by_devices_updated : DevicesUpdated =
+    "{\"failed\":0,\"logLink\":\"https://example.com/log-link\",\"skipped\":2,\"updated\":3}";
     unknown_field_is_kept_by_edge_deployment : EdgeDeployment =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}";
     unknown_field_is_kept_by_edge_deployment_release : EdgeDeploymentRelease =
@@ -940,6 +1113,23 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
+    unknown_field_is_kept_by_event : Event =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}";
+    unknown_field_is_kept_by_event_patch : EventPatch =
+    "{\"comment\":\"Looking into this issue\",\"state\":\"acknowledged\"}";
+    unknown_field_is_kept_by_event_plus_new_count : EventPlusNewCount =
+    "{\"event\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]},\"newCount\":2}";
+    unknown_field_is_kept_by_event_post : EventPost =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"state\":\"new\",\"subject\":\"Power levels critical\"}";
+    unknown_field_is_kept_by_events : Events =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"subject\",\"state\":\"new\",\"totalCount\":4}";
+    unknown_field_is_kept_by_events_deleted : EventsDeleted = "{\"removed\":3}";
+    unknown_field_is_kept_by_events_export : EventsExport =
+    "{\"email\":\"email@example.com\",\"excludeUpdates\":true,\"query\":{\"$or\":[{\"subject\":{\"$ne\":\"myValue\"}},{\"level\":\"info\"}]}}";
+    unknown_field_is_kept_by_experience_bootstrap_options : ExperienceBootstrapOptions =
+    "{\"replaceExisting\":true}"; unknown_field_is_kept_by_experience_bootstrap_result :
+    ExperienceBootstrapResult =
+    "{\"email\":\"example.user@example.com\",\"password\":\"examplePass\",\"resourceSuffix\":\"\"}";
     unknown_field_is_kept_by_experience_domain : ExperienceDomain =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}";
     unknown_field_is_kept_by_experience_domain_patch : ExperienceDomainPatch =
@@ -1000,6 +1190,8 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_file : File =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}";
+    unknown_field_is_kept_by_file_patch : FilePatch =
+    "{\"contentType\":\"image\",\"fileDimensions\":{\"height\":200,\"width\":200},\"fileSize\":500}";
     unknown_field_is_kept_by_file_post : FilePost =
     "{\"contentType\":\"text/csv\",\"fileSize\":500,\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"type\":\"file\"}";
     unknown_field_is_kept_by_file_upload_post_response : FileUploadPostResponse =
@@ -1047,6 +1239,8 @@ keeps_unknown_fields! {
     "{\"role\":\"view\"}"; unknown_field_is_kept_by_instance_org_members :
     InstanceOrgMembers =
     "{\"count\":8,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}";
+    unknown_field_is_kept_by_instance_org_patch : InstanceOrgPatch =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}";
     unknown_field_is_kept_by_instance_org_post : InstanceOrgPost =
     "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}";
     unknown_field_is_kept_by_instance_orgs : InstanceOrgs =
@@ -1067,6 +1261,10 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
     "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_multi_device_command : MultiDeviceCommand =
+    "{\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_notebook_minute_counts : NotebookMinuteCounts =
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
     unknown_field_is_kept_by_notification_rule : NotificationRule =
     "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}";
     unknown_field_is_kept_by_notification_rule_evaluation_options :
@@ -1101,6 +1299,10 @@ keeps_unknown_fields! {
     unknown_field_is_kept_by_payload_stats : PayloadStats =
     "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
+    unknown_field_is_kept_by_tag_keys_response : TagKeysResponse =
+    "{\"tagKeys\":[\"key1\",\"key2\",\"key3\"]}";
+    unknown_field_is_kept_by_tag_values_response : TagValuesResponse =
+    "{\"tagKey\":\"key1\",\"tagValues\":[\"value1\",\"value2\",\"value3\"]}";
     unknown_field_is_kept_by_template_keywords : TemplateKeywords =
     "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_user_oauth_token :
     UserOauthToken =
@@ -1186,12 +1388,48 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_device_attribute_patch_system_aggregation :
     DeviceAttributePatchSystemAggregation;
     unknown_value_is_kept_by_device_attributes_get_filter_field :
-    DeviceAttributesGetFilterField; unknown_value_is_kept_by_device_connected_status :
-    DeviceConnectedStatus; unknown_value_is_kept_by_device_device_class :
-    DeviceDeviceClass; unknown_value_is_kept_by_device_disconnected_status :
-    DeviceDisconnectedStatus;
+    DeviceAttributesGetFilterField;
+    unknown_value_is_kept_by_device_class_filter_array_item : DeviceClassFilterArrayItem;
+    unknown_value_is_kept_by_device_connected_status : DeviceConnectedStatus;
+    unknown_value_is_kept_by_device_disconnected_status : DeviceDisconnectedStatus;
     unknown_value_is_kept_by_device_payload_counts_breakdown_resolution :
     DevicePayloadCountsBreakdownResolution;
+    unknown_value_is_kept_by_devices_export_post_format : DevicesExportPostFormat;
+    unknown_value_is_kept_by_devices_get_composite_state_sort_field :
+    DevicesGetCompositeStateSortField; unknown_value_is_kept_by_devices_get_sort_field :
+    DevicesGetSortField;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_add2_operation :
+    DevicesPatchUpdateOperationsItemAdd2Operation;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_add2_target :
+    DevicesPatchUpdateOperationsItemAdd2Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_add_target :
+    DevicesPatchUpdateOperationsItemAddTarget;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove2_operation :
+    DevicesPatchUpdateOperationsItemRemove2Operation;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove2_target :
+    DevicesPatchUpdateOperationsItemRemove2Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove4_target :
+    DevicesPatchUpdateOperationsItemRemove4Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove5_target :
+    DevicesPatchUpdateOperationsItemRemove5Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove_target :
+    DevicesPatchUpdateOperationsItemRemoveTarget;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set10_operation :
+    DevicesPatchUpdateOperationsItemSet10Operation;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set10_target :
+    DevicesPatchUpdateOperationsItemSet10Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set3_target :
+    DevicesPatchUpdateOperationsItemSet3Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set4_target :
+    DevicesPatchUpdateOperationsItemSet4Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set6_target :
+    DevicesPatchUpdateOperationsItemSet6Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set7_target :
+    DevicesPatchUpdateOperationsItemSet7Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set8_target :
+    DevicesPatchUpdateOperationsItemSet8Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set9_target :
+    DevicesPatchUpdateOperationsItemSet9Target;
     unknown_value_is_kept_by_edge_deployment_flow_class : EdgeDeploymentFlowClass;
     unknown_value_is_kept_by_edge_deployment_logs_item_change_type :
     EdgeDeploymentLogsItemChangeType;
@@ -1202,9 +1440,13 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_embedded_deployment_logs_item_update_type :
     EmbeddedDeploymentLogsItemUpdateType;
     unknown_value_is_kept_by_embedded_deployments_get_sort_field :
-    EmbeddedDeploymentsGetSortField; unknown_value_is_kept_by_experience_endpoint_access
-    : ExperienceEndpointAccess; unknown_value_is_kept_by_experience_endpoint_method :
-    ExperienceEndpointMethod;
+    EmbeddedDeploymentsGetSortField; unknown_value_is_kept_by_event_level : EventLevel;
+    unknown_value_is_kept_by_event_patch_state : EventPatchState;
+    unknown_value_is_kept_by_event_source_type : EventSourceType;
+    unknown_value_is_kept_by_events_get_filter_field : EventsGetFilterField;
+    unknown_value_is_kept_by_events_get_sort_field : EventsGetSortField;
+    unknown_value_is_kept_by_experience_endpoint_access : ExperienceEndpointAccess;
+    unknown_value_is_kept_by_experience_endpoint_method : ExperienceEndpointMethod;
     unknown_value_is_kept_by_experience_endpoint_patch_static_reply_type :
     ExperienceEndpointPatchStaticReplyType;
     unknown_value_is_kept_by_experience_endpoints_get_filter_field :
@@ -1565,6 +1807,272 @@ reads_alternative! {
     advanced_application_key_query_sub_topics_reads_object :
     AdvancedApplicationKeyQuerySubTopics = "{}" =>
     AdvancedApplicationKeyQuerySubTopics::Object;
+    advanced_device_query_ancestor_id_reads_string : AdvancedDeviceQueryAncestorId =
+    "\"\"" => AdvancedDeviceQueryAncestorId::String;
+    advanced_device_query_ancestor_id_reads_object : AdvancedDeviceQueryAncestorId = "{}"
+    => AdvancedDeviceQueryAncestorId::Object;
+    advanced_device_query_attribute_name_reads_object : AdvancedDeviceQueryAttributeName
+    = "{}" => AdvancedDeviceQueryAttributeName::Object;
+    advanced_device_query_connected_at_reads_object : AdvancedDeviceQueryConnectedAt =
+    "{}" => AdvancedDeviceQueryConnectedAt::Object;
+    advanced_device_query_connection_status_reads_object :
+    AdvancedDeviceQueryConnectionStatus = "{}" =>
+    AdvancedDeviceQueryConnectionStatus::Object;
+    advanced_device_query_creation_date_reads_object : AdvancedDeviceQueryCreationDate =
+    "{}" => AdvancedDeviceQueryCreationDate::Object;
+    advanced_device_query_deleted_at_reads_object : AdvancedDeviceQueryDeletedAt = "{}"
+    => AdvancedDeviceQueryDeletedAt::Object;
+    advanced_device_query_device_class_reads_object : AdvancedDeviceQueryDeviceClass =
+    "{}" => AdvancedDeviceQueryDeviceClass::Object;
+    advanced_device_query_disconnected_at_reads_object :
+    AdvancedDeviceQueryDisconnectedAt = "{}" =>
+    AdvancedDeviceQueryDisconnectedAt::Object;
+    advanced_device_query_experience_group_id_reads_string :
+    AdvancedDeviceQueryExperienceGroupId = "\"\"" =>
+    AdvancedDeviceQueryExperienceGroupId::String;
+    advanced_device_query_experience_group_id_reads_object :
+    AdvancedDeviceQueryExperienceGroupId = "{}" =>
+    AdvancedDeviceQueryExperienceGroupId::Object;
+    advanced_device_query_experience_user_id_reads_string :
+    AdvancedDeviceQueryExperienceUserId = "\"\"" =>
+    AdvancedDeviceQueryExperienceUserId::String;
+    advanced_device_query_experience_user_id_reads_object :
+    AdvancedDeviceQueryExperienceUserId = "{}" =>
+    AdvancedDeviceQueryExperienceUserId::Object;
+    advanced_device_query_gateway_id_reads_string : AdvancedDeviceQueryGatewayId = "\"\""
+    => AdvancedDeviceQueryGatewayId::String;
+    advanced_device_query_gateway_id_reads_object : AdvancedDeviceQueryGatewayId = "{}"
+    => AdvancedDeviceQueryGatewayId::Object; advanced_device_query_id_reads_string :
+    AdvancedDeviceQueryId = "\"\"" => AdvancedDeviceQueryId::String;
+    advanced_device_query_id_reads_object : AdvancedDeviceQueryId = "{}" =>
+    AdvancedDeviceQueryId::Object; advanced_device_query_last_updated_reads_object :
+    AdvancedDeviceQueryLastUpdated = "{}" => AdvancedDeviceQueryLastUpdated::Object;
+    advanced_device_query_name_reads_object : AdvancedDeviceQueryName = "{}" =>
+    AdvancedDeviceQueryName::Object; advanced_device_query_parent_id_reads_string :
+    AdvancedDeviceQueryParentId = "\"\"" => AdvancedDeviceQueryParentId::String;
+    advanced_device_query_parent_id_reads_object : AdvancedDeviceQueryParentId = "{}" =>
+    AdvancedDeviceQueryParentId::Object; advanced_device_query_tags_reads_object :
+    AdvancedDeviceQueryTags = "{\"$eq\":null}" => AdvancedDeviceQueryTags::Object;
+    advanced_device_query_tags_reads_object2 : AdvancedDeviceQueryTags = "{\"$ne\":null}"
+    => AdvancedDeviceQueryTags::Object2; advanced_device_query_tags_reads_object3 :
+    AdvancedDeviceQueryTags = "{}" => AdvancedDeviceQueryTags::Object3;
+    advanced_device_query_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedDeviceQueryTags = "{}" => AdvancedDeviceQueryTags::Object3;
+    advanced_device_query_tags_object2_ne_reads_object : AdvancedDeviceQueryTagsObject2Ne
+    = "{}" => AdvancedDeviceQueryTagsObject2Ne::Object;
+    advanced_device_query_tags_object2_ne_reads_a_value_of_object2_as_object :
+    AdvancedDeviceQueryTagsObject2Ne = "{}" => AdvancedDeviceQueryTagsObject2Ne::Object;
+    advanced_device_query_tags_object2_ne_object2_value_reads_string :
+    AdvancedDeviceQueryTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedDeviceQueryTagsObject2NeObject2Value::String;
+    advanced_device_query_tags_object2_ne_object2_value_reads_object :
+    AdvancedDeviceQueryTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObject2Value::Object;
+    advanced_device_query_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObject2Value::Object2;
+    advanced_device_query_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey::String;
+    advanced_device_query_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey::Object;
+    advanced_device_query_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey::Object2;
+    advanced_device_query_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue::String;
+    advanced_device_query_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue::Object;
+    advanced_device_query_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue::Object2;
+    advanced_device_query_tags_object3_tag_key_reads_string :
+    AdvancedDeviceQueryTagsObject3TagKey = "\"\"" =>
+    AdvancedDeviceQueryTagsObject3TagKey::String;
+    advanced_device_query_tags_object3_tag_key_reads_object :
+    AdvancedDeviceQueryTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagKey::Object;
+    advanced_device_query_tags_object3_tag_key_reads_object2 :
+    AdvancedDeviceQueryTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagKey::Object2;
+    advanced_device_query_tags_object3_tag_value_reads_string :
+    AdvancedDeviceQueryTagsObject3TagValue = "\"\"" =>
+    AdvancedDeviceQueryTagsObject3TagValue::String;
+    advanced_device_query_tags_object3_tag_value_reads_object :
+    AdvancedDeviceQueryTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagValue::Object;
+    advanced_device_query_tags_object3_tag_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagValue::Object2;
+    advanced_device_query_tags_object4_value_reads_string :
+    AdvancedDeviceQueryTagsObject4Value = "\"\"" =>
+    AdvancedDeviceQueryTagsObject4Value::String;
+    advanced_device_query_tags_object4_value_reads_object :
+    AdvancedDeviceQueryTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject4Value::Object;
+    advanced_device_query_tags_object4_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject4Value::Object2;
+    advanced_device_query_tags_object_eq_reads_object : AdvancedDeviceQueryTagsObjectEq =
+    "{}" => AdvancedDeviceQueryTagsObjectEq::Object;
+    advanced_device_query_tags_object_eq_reads_a_value_of_object2_as_object :
+    AdvancedDeviceQueryTagsObjectEq = "{}" => AdvancedDeviceQueryTagsObjectEq::Object;
+    advanced_device_query_tags_object_eq_object2_value_reads_string :
+    AdvancedDeviceQueryTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedDeviceQueryTagsObjectEqObject2Value::String;
+    advanced_device_query_tags_object_eq_object2_value_reads_object :
+    AdvancedDeviceQueryTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObject2Value::Object;
+    advanced_device_query_tags_object_eq_object2_value_reads_object2 :
+    AdvancedDeviceQueryTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObject2Value::Object2;
+    advanced_device_query_tags_object_eq_object_tag_key_reads_string :
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey::String;
+    advanced_device_query_tags_object_eq_object_tag_key_reads_object :
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey::Object;
+    advanced_device_query_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey::Object2;
+    advanced_device_query_tags_object_eq_object_tag_value_reads_string :
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue::String;
+    advanced_device_query_tags_object_eq_object_tag_value_reads_object :
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue::Object;
+    advanced_device_query_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue::Object2;
+    advanced_event_query_creation_date_reads_object : AdvancedEventQueryCreationDate =
+    "{}" => AdvancedEventQueryCreationDate::Object;
+    advanced_event_query_device_id_reads_object : AdvancedEventQueryDeviceId = "{}" =>
+    AdvancedEventQueryDeviceId::Object; advanced_event_query_event_tags_reads_object :
+    AdvancedEventQueryEventTags = "{\"$eq\":null}" =>
+    AdvancedEventQueryEventTags::Object; advanced_event_query_event_tags_reads_object2 :
+    AdvancedEventQueryEventTags = "{\"$ne\":null}" =>
+    AdvancedEventQueryEventTags::Object2; advanced_event_query_event_tags_reads_object3 :
+    AdvancedEventQueryEventTags = "{}" => AdvancedEventQueryEventTags::Object3;
+    advanced_event_query_event_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedEventQueryEventTags = "{}" => AdvancedEventQueryEventTags::Object3;
+    advanced_event_query_event_tags_object2_ne_reads_object :
+    AdvancedEventQueryEventTagsObject2Ne = "{}" =>
+    AdvancedEventQueryEventTagsObject2Ne::Object;
+    advanced_event_query_event_tags_object2_ne_reads_a_value_of_object2_as_object :
+    AdvancedEventQueryEventTagsObject2Ne = "{}" =>
+    AdvancedEventQueryEventTagsObject2Ne::Object;
+    advanced_event_query_event_tags_object2_ne_object2_value_reads_string :
+    AdvancedEventQueryEventTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedEventQueryEventTagsObject2NeObject2Value::String;
+    advanced_event_query_event_tags_object2_ne_object2_value_reads_object :
+    AdvancedEventQueryEventTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObject2Value::Object;
+    advanced_event_query_event_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObject2Value::Object2;
+    advanced_event_query_event_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey::String;
+    advanced_event_query_event_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey::Object;
+    advanced_event_query_event_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey::Object2;
+    advanced_event_query_event_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue::String;
+    advanced_event_query_event_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue::Object;
+    advanced_event_query_event_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue::Object2;
+    advanced_event_query_event_tags_object3_tag_key_reads_string :
+    AdvancedEventQueryEventTagsObject3TagKey = "\"\"" =>
+    AdvancedEventQueryEventTagsObject3TagKey::String;
+    advanced_event_query_event_tags_object3_tag_key_reads_object :
+    AdvancedEventQueryEventTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagKey::Object;
+    advanced_event_query_event_tags_object3_tag_key_reads_object2 :
+    AdvancedEventQueryEventTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagKey::Object2;
+    advanced_event_query_event_tags_object3_tag_value_reads_string :
+    AdvancedEventQueryEventTagsObject3TagValue = "\"\"" =>
+    AdvancedEventQueryEventTagsObject3TagValue::String;
+    advanced_event_query_event_tags_object3_tag_value_reads_object :
+    AdvancedEventQueryEventTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagValue::Object;
+    advanced_event_query_event_tags_object3_tag_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagValue::Object2;
+    advanced_event_query_event_tags_object4_value_reads_string :
+    AdvancedEventQueryEventTagsObject4Value = "\"\"" =>
+    AdvancedEventQueryEventTagsObject4Value::String;
+    advanced_event_query_event_tags_object4_value_reads_object :
+    AdvancedEventQueryEventTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject4Value::Object;
+    advanced_event_query_event_tags_object4_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject4Value::Object2;
+    advanced_event_query_event_tags_object_eq_reads_object :
+    AdvancedEventQueryEventTagsObjectEq = "{}" =>
+    AdvancedEventQueryEventTagsObjectEq::Object;
+    advanced_event_query_event_tags_object_eq_reads_a_value_of_object2_as_object :
+    AdvancedEventQueryEventTagsObjectEq = "{}" =>
+    AdvancedEventQueryEventTagsObjectEq::Object;
+    advanced_event_query_event_tags_object_eq_object2_value_reads_string :
+    AdvancedEventQueryEventTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedEventQueryEventTagsObjectEqObject2Value::String;
+    advanced_event_query_event_tags_object_eq_object2_value_reads_object :
+    AdvancedEventQueryEventTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObject2Value::Object;
+    advanced_event_query_event_tags_object_eq_object2_value_reads_object2 :
+    AdvancedEventQueryEventTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObject2Value::Object2;
+    advanced_event_query_event_tags_object_eq_object_tag_key_reads_string :
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey::String;
+    advanced_event_query_event_tags_object_eq_object_tag_key_reads_object :
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey::Object;
+    advanced_event_query_event_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey::Object2;
+    advanced_event_query_event_tags_object_eq_object_tag_value_reads_string :
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue::String;
+    advanced_event_query_event_tags_object_eq_object_tag_value_reads_object :
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue::Object;
+    advanced_event_query_event_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue::Object2;
+    advanced_event_query_experience_group_id_reads_string :
+    AdvancedEventQueryExperienceGroupId = "\"\"" =>
+    AdvancedEventQueryExperienceGroupId::String;
+    advanced_event_query_experience_group_id_reads_object :
+    AdvancedEventQueryExperienceGroupId = "{}" =>
+    AdvancedEventQueryExperienceGroupId::Object;
+    advanced_event_query_experience_user_id_reads_string :
+    AdvancedEventQueryExperienceUserId = "\"\"" =>
+    AdvancedEventQueryExperienceUserId::String;
+    advanced_event_query_experience_user_id_reads_object :
+    AdvancedEventQueryExperienceUserId = "{}" =>
+    AdvancedEventQueryExperienceUserId::Object; advanced_event_query_id_reads_object :
+    AdvancedEventQueryId = "{}" => AdvancedEventQueryId::Object;
+    advanced_event_query_last_updated_reads_object : AdvancedEventQueryLastUpdated = "{}"
+    => AdvancedEventQueryLastUpdated::Object; advanced_event_query_level_reads_object :
+    AdvancedEventQueryLevel = "{}" => AdvancedEventQueryLevel::Object;
+    advanced_event_query_source_id_reads_object : AdvancedEventQuerySourceId = "{}" =>
+    AdvancedEventQuerySourceId::Object; advanced_event_query_source_type_reads_object :
+    AdvancedEventQuerySourceType = "{}" => AdvancedEventQuerySourceType::Object;
+    advanced_event_query_state_reads_object : AdvancedEventQueryState = "{}" =>
+    AdvancedEventQueryState::Object; advanced_event_query_subject_reads_object :
+    AdvancedEventQuerySubject = "{}" => AdvancedEventQuerySubject::Object;
     advanced_experience_group_query_ancestor_id_reads_string :
     AdvancedExperienceGroupQueryAncestorId = "\"\"" =>
     AdvancedExperienceGroupQueryAncestorId::String;
@@ -1977,17 +2485,33 @@ reads_alternative! {
     "0.5" => CompositeDeviceStateValueTime::Number;
     composite_device_state_value_time_reads_object : CompositeDeviceStateValueTime =
     "{\"$date\":\"\"}" => CompositeDeviceStateValueTime::Object;
-    device_command_time_reads_string : DeviceCommandTime = "\"\"" =>
-    DeviceCommandTime::String; device_command_time_reads_number : DeviceCommandTime =
-    "0.5" => DeviceCommandTime::Number; device_command_time_reads_object :
-    DeviceCommandTime = "{\"$date\":\"\"}" => DeviceCommandTime::Object;
-    device_connected_connected_at_reads_string : DeviceConnectedConnectedAt = "\"\"" =>
-    DeviceConnectedConnectedAt::String; device_connected_connected_at_reads_number :
-    DeviceConnectedConnectedAt = "0.5" => DeviceConnectedConnectedAt::Number;
-    device_connected_connected_at_reads_object : DeviceConnectedConnectedAt =
-    "{\"$date\":\"\"}" => DeviceConnectedConnectedAt::Object;
-    device_connection_status_reads_device_connected : DeviceConnectionStatus =
-    "{\"status\":\"connected\"}" => DeviceConnectionStatus::DeviceConnected;
+    composite_devices_state_items_item_composite_state_value_time_reads_string :
+    CompositeDevicesStateItemsItemCompositeStateValueTime = "\"\"" =>
+    CompositeDevicesStateItemsItemCompositeStateValueTime::String;
+    composite_devices_state_items_item_composite_state_value_time_reads_number :
+    CompositeDevicesStateItemsItemCompositeStateValueTime = "0.5" =>
+    CompositeDevicesStateItemsItemCompositeStateValueTime::Number;
+    composite_devices_state_items_item_composite_state_value_time_reads_object :
+    CompositeDevicesStateItemsItemCompositeStateValueTime = "{\"$date\":\"\"}" =>
+    CompositeDevicesStateItemsItemCompositeStateValueTime::Object;
+    device_attribute_data_type_filter_reads_string : DeviceAttributeDataTypeFilter =
+    "\"string\"" => DeviceAttributeDataTypeFilter::String;
+    device_attribute_data_type_filter_reads_array : DeviceAttributeDataTypeFilter =
+    "[\"string\"]" => DeviceAttributeDataTypeFilter::Array;
+    device_class_filter_reads_string : DeviceClassFilter = "\"standalone\"" =>
+    DeviceClassFilter::String; device_class_filter_reads_array : DeviceClassFilter = "[]"
+    => DeviceClassFilter::Array; device_command_time_reads_string : DeviceCommandTime =
+    "\"\"" => DeviceCommandTime::String; device_command_time_reads_number :
+    DeviceCommandTime = "0.5" => DeviceCommandTime::Number;
+    device_command_time_reads_object : DeviceCommandTime = "{\"$date\":\"\"}" =>
+    DeviceCommandTime::Object; device_connected_connected_at_reads_string :
+    DeviceConnectedConnectedAt = "\"\"" => DeviceConnectedConnectedAt::String;
+    device_connected_connected_at_reads_number : DeviceConnectedConnectedAt = "0.5" =>
+    DeviceConnectedConnectedAt::Number; device_connected_connected_at_reads_object :
+    DeviceConnectedConnectedAt = "{\"$date\":\"\"}" =>
+    DeviceConnectedConnectedAt::Object; device_connection_status_reads_device_connected :
+    DeviceConnectionStatus = "{\"status\":\"connected\"}" =>
+    DeviceConnectionStatus::DeviceConnected;
     device_connection_status_reads_device_disconnected : DeviceConnectionStatus =
     "{\"status\":\"disconnected\"}" => DeviceConnectionStatus::DeviceDisconnected;
     device_disconnected_connected_at_reads_string : DeviceDisconnectedConnectedAt =
@@ -2010,6 +2534,72 @@ reads_alternative! {
     "\"\"" => DeviceStateTime::String; device_state_time_reads_number : DeviceStateTime =
     "0.5" => DeviceStateTime::Number; device_state_time_reads_object : DeviceStateTime =
     "{\"$date\":\"\"}" => DeviceStateTime::Object;
+    devices_patch_update_operations_item_reads_set : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeTag\",\"attributeName\":\"\",\"value\":{\"key\":\"\",\"value\":\"\"}}"
+    => DevicesPatchUpdateOperationsItem::Set;
+    devices_patch_update_operations_item_reads_set2 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeDescription\",\"attributeName\":\"\",\"value\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Set2;
+    devices_patch_update_operations_item_reads_a_value_of_set3_as_set2 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeContentType\",\"attributeName\":\"\",\"value\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Set2;
+    devices_patch_update_operations_item_reads_a_value_of_set4_as_set2 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeName\",\"attributeName\":\"\",\"value\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Set2;
+    devices_patch_update_operations_item_reads_remove : DevicesPatchUpdateOperationsItem
+    =
+    "{\"operation\":\"remove\",\"target\":\"attributeTag\",\"attributeName\":\"\",\"tagKey\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Remove;
+    devices_patch_update_operations_item_reads_set5 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"name\",\"value\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_a_value_of_set6_as_set5 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"deviceClass\",\"value\":\"standalone\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_a_value_of_set7_as_set5 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"description\",\"value\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_a_value_of_set8_as_set5 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"gatewayId\",\"value\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_set9 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"systemInterval\",\"value\":5}" =>
+    DevicesPatchUpdateOperationsItem::Set9;
+    devices_patch_update_operations_item_reads_set10 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"keepDuplicates\",\"value\":false}" =>
+    DevicesPatchUpdateOperationsItem::Set10;
+    devices_patch_update_operations_item_reads_set11 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"tag\",\"value\":{\"key\":\"\",\"value\":\"\"}}"
+    => DevicesPatchUpdateOperationsItem::Set11;
+    devices_patch_update_operations_item_reads_remove2 : DevicesPatchUpdateOperationsItem
+    = "{\"operation\":\"remove\",\"target\":\"tag\",\"tagKey\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Remove2;
+    devices_patch_update_operations_item_reads_remove3 : DevicesPatchUpdateOperationsItem
+    = "{\"operation\":\"remove\",\"target\":\"attribute\",\"attributeName\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Remove3;
+    devices_patch_update_operations_item_reads_a_value_of_remove4_as_remove3 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"remove\",\"target\":\"attributeDescription\",\"attributeName\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Remove3;
+    devices_patch_update_operations_item_reads_add : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"add\",\"target\":\"attribute\",\"value\":{\"dataType\":\"number\",\"name\":\"voltage\"}}"
+    => DevicesPatchUpdateOperationsItem::Add;
+    devices_patch_update_operations_item_reads_a_value_of_add2_as_add :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"add\",\"target\":\"attributeSystem\",\"value\":{\"dataType\":\"number\",\"name\":\"voltage\"}}"
+    => DevicesPatchUpdateOperationsItem::Add;
+    devices_patch_update_operations_item_reads_remove5 : DevicesPatchUpdateOperationsItem
+    = "{\"operation\":\"remove\",\"target\":\"description\"}" =>
+    DevicesPatchUpdateOperationsItem::Remove5; event_post_creation_date_reads_string :
+    EventPostCreationDate = "\"\"" => EventPostCreationDate::String;
+    event_post_creation_date_reads_number : EventPostCreationDate = "0.5" =>
+    EventPostCreationDate::Number; event_post_creation_date_reads_object :
+    EventPostCreationDate = "{\"$date\":\"\"}" => EventPostCreationDate::Object;
     flow_custom_node_config_fields_item_reads_select : FlowCustomNodeConfigFieldsItem =
     "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
     => FlowCustomNodeConfigFieldsItem::Select;
@@ -2169,10 +2759,18 @@ reads_alternative! {
     InstanceOrgMemberPost2 = "{\"userId\":\"\",\"role\":\"admin\"}" =>
     InstanceOrgMemberPost2::Object; instance_org_member_post2_reads_org_invite_post :
     InstanceOrgMemberPost2 = "{\"email\":\"invitedUser@example.com\",\"role\":\"admin\"}"
-    => InstanceOrgMemberPost2::OrgInvitePost; instance_org_post_disabled_at_reads_string
-    : InstanceOrgPostDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
-    InstanceOrgPostDisabledAt::String; instance_org_post_disabled_at_reads_boolean :
-    InstanceOrgPostDisabledAt = "false" => InstanceOrgPostDisabledAt::Boolean;
+    => InstanceOrgMemberPost2::OrgInvitePost; instance_org_patch_disabled_at_reads_string
+    : InstanceOrgPatchDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
+    InstanceOrgPatchDisabledAt::String; instance_org_patch_disabled_at_reads_boolean :
+    InstanceOrgPatchDisabledAt = "false" => InstanceOrgPatchDisabledAt::Boolean;
+    instance_org_post_disabled_at_reads_string : InstanceOrgPostDisabledAt =
+    "\"1970-01-01T00:00:00Z\"" => InstanceOrgPostDisabledAt::String;
+    instance_org_post_disabled_at_reads_boolean : InstanceOrgPostDisabledAt = "false" =>
+    InstanceOrgPostDisabledAt::Boolean; multi_device_command_time_reads_string :
+    MultiDeviceCommandTime = "\"\"" => MultiDeviceCommandTime::String;
+    multi_device_command_time_reads_number : MultiDeviceCommandTime = "0.5" =>
+    MultiDeviceCommandTime::Number; multi_device_command_time_reads_object :
+    MultiDeviceCommandTime = "{\"$date\":\"\"}" => MultiDeviceCommandTime::Object;
     org_disabled_at_reads_string : OrgDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
     OrgDisabledAt::String; org_disabled_at_reads_boolean : OrgDisabledAt = "false" =>
     OrgDisabledAt::Boolean; workflow_custom_node_config_fields_item_reads_select :

@@ -322,8 +322,8 @@ impl DeviceRecipePatch {
     }
 }
 
-/// The same values as `DeviceDeviceClass`, so the same type.
-pub type DeviceRecipePatchDeviceClass = DeviceDeviceClass;
+/// The same values as `DeviceClassFilterArrayItem`, so the same type.
+pub type DeviceRecipePatchDeviceClass = DeviceClassFilterArrayItem;
 
 /// An object with the fields `key`, `value`.
 #[derive(Debug, Clone, PartialEq)]

@@ -150,8 +150,8 @@ impl DeviceRecipePost {
     }
 }
 
-/// The same values as `DeviceDeviceClass`, so the same type.
-pub type DeviceRecipePostDeviceClass = DeviceDeviceClass;
+/// The same values as `DeviceClassFilterArrayItem`, so the same type.
+pub type DeviceRecipePostDeviceClass = DeviceClassFilterArrayItem;
 
 /// An object with the fields `key`, `value`.
 #[derive(Debug, Clone, PartialEq)]

@@ -46,10 +46,16 @@ mod device_attributes;
 mod device_recipe;
 #[cfg(feature = "device-recipes")]
 mod device_recipes;
+#[cfg(feature = "devices")]
+mod devices;
 #[cfg(feature = "edge-deployments")]
 mod edge_deployments;
 #[cfg(feature = "embedded-deployments")]
 mod embedded_deployments;
+#[cfg(feature = "events")]
+mod events;
+#[cfg(feature = "experience")]
+mod experience;
 #[cfg(feature = "experience-domain")]
 mod experience_domain;
 #[cfg(feature = "experience-domains")]
@@ -98,6 +104,8 @@ mod instance_members;
 mod instance_notification_rule;
 #[cfg(feature = "instance-notification-rules")]
 mod instance_notification_rules;
+#[cfg(feature = "instance-org")]
+mod instance_org;
 #[cfg(feature = "instance-org-invite")]
 mod instance_org_invite;
 #[cfg(feature = "instance-org-invites")]
@@ -108,6 +116,8 @@ mod instance_org_member;
 mod instance_org_members;
 #[cfg(feature = "instance-orgs")]
 mod instance_orgs;
+#[cfg(feature = "instance-sandbox")]
+mod instance_sandbox;
 #[cfg(feature = "instance-sandboxes")]
 mod instance_sandboxes;
 #[cfg(feature = "instances")]
@@ -219,6 +229,8 @@ mod shared_api_token_post;
     feature = "data-tables",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "devices",
+    feature = "events",
     feature = "experience-endpoint",
     feature = "experience-endpoints",
     feature = "experience-groups",
@@ -265,8 +277,10 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "devices",
     feature = "edge-deployments",
     feature = "embedded-deployments",
+    feature = "events",
     feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
@@ -325,7 +339,8 @@ mod shared_application_key;
     feature = "device-attribute",
     feature = "device-attributes",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 mod shared_application_key_address_filter_type;
 #[cfg(any(
@@ -367,6 +382,7 @@ mod shared_data_table;
 #[cfg(any(
     feature = "data-tables",
     feature = "device-recipes",
+    feature = "devices",
     feature = "experience-groups",
     feature = "experience-views",
     feature = "files",
@@ -380,6 +396,8 @@ mod shared_data_table;
     feature = "webhooks"
 ))]
 mod shared_data_tables_get_filter_field;
+#[cfg(any(feature = "device", feature = "devices"))]
+mod shared_device;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 mod shared_device_attribute;
 #[cfg(any(
@@ -387,24 +405,37 @@ mod shared_device_attribute;
     feature = "device-attribute",
     feature = "device-attributes",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 mod shared_device_attribute_data_type;
 #[cfg(any(
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 mod shared_device_attribute_post;
 #[cfg(any(
     feature = "device",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
-mod shared_device_device_class;
+mod shared_device_class_filter_array_item;
+#[cfg(any(feature = "instance-org", feature = "instance-sandbox"))]
+mod shared_device_counts;
+#[cfg(any(
+    feature = "device",
+    feature = "instance-org",
+    feature = "instance-sandbox"
+))]
+mod shared_device_payload_counts_breakdown_resolution;
 #[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
 mod shared_device_recipe;
+#[cfg(any(feature = "devices", feature = "events"))]
+mod shared_devices_export_post_format;
 #[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
 mod shared_edge_deployment;
 #[cfg(any(
@@ -419,12 +450,16 @@ mod shared_edge_deployment_logs_item_change_type;
     feature = "edge-deployments",
     feature = "embedded-deployment",
     feature = "embedded-deployments",
+    feature = "file",
     feature = "files",
+    feature = "private-file",
     feature = "private-files"
 ))]
 mod shared_edge_deployment_logs_item_source_type;
 #[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
 mod shared_embedded_deployment;
+#[cfg(any(feature = "event", feature = "events"))]
+mod shared_event;
 #[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
 mod shared_experience_domain;
 #[cfg(any(
@@ -463,8 +498,17 @@ mod shared_experience_version;
     feature = "experience-views"
 ))]
 mod shared_experience_view;
-#[cfg(any(feature = "files", feature = "private-files"))]
+#[cfg(any(
+    feature = "file",
+    feature = "files",
+    feature = "private-file",
+    feature = "private-files"
+))]
 mod shared_file;
+#[cfg(any(feature = "file", feature = "private-file"))]
+mod shared_file_patch;
+#[cfg(any(feature = "files", feature = "private-files"))]
+mod shared_file_post;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
@@ -522,12 +566,21 @@ mod shared_instance_member_patch_role;
     feature = "instance-org-members"
 ))]
 mod shared_instance_members_get_filter_field;
-#[cfg(any(feature = "instance-orgs", feature = "instances", feature = "orgs"))]
+#[cfg(any(
+    feature = "instance-org",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs"
+))]
 mod shared_instance_mfa_mode;
-#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+#[cfg(any(feature = "instance-org", feature = "instance-orgs"))]
+mod shared_instance_org;
+#[cfg(any(feature = "instance-org", feature = "instance-orgs", feature = "orgs"))]
 mod shared_instance_org_banner_level;
 #[cfg(any(feature = "instance-org-member", feature = "instance-org-members"))]
 mod shared_instance_org_member;
+#[cfg(any(feature = "instance-sandbox", feature = "instance-sandboxes"))]
+mod shared_instance_sandbox;
 #[cfg(any(feature = "integration", feature = "integrations"))]
 mod shared_integration;
 #[cfg(any(
@@ -539,7 +592,9 @@ mod shared_integration2_mqtt_config_protocol;
 #[cfg(any(
     feature = "device",
     feature = "device-recipe",
+    feature = "devices",
     feature = "embedded-deployments",
+    feature = "events",
     feature = "instance-notification-rule"
 ))]
 mod shared_job_enqueued_result;
@@ -548,6 +603,8 @@ mod shared_job_enqueued_result;
     feature = "instance-notification-rules"
 ))]
 mod shared_notification_rule;
+#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+mod shared_org;
 #[cfg(any(feature = "instance-org-invite", feature = "instance-org-invites"))]
 mod shared_org_invite;
 #[cfg(any(
@@ -557,7 +614,9 @@ mod shared_org_invite;
 ))]
 mod shared_org_invite_post;
 #[cfg(any(
+    feature = "instance-org",
     feature = "instance-orgs",
+    feature = "instance-sandbox",
     feature = "instance-sandboxes",
     feature = "orgs"
 ))]
@@ -572,8 +631,12 @@ mod shared_payload_stats;
     feature = "device",
     feature = "device-attribute",
     feature = "device-recipe",
+    feature = "devices",
     feature = "edge-deployments",
     feature = "embedded-deployments",
+    feature = "event",
+    feature = "events",
+    feature = "experience",
     feature = "experience-domain",
     feature = "experience-endpoint",
     feature = "experience-group",
@@ -581,13 +644,17 @@ mod shared_payload_stats;
     feature = "experience-user",
     feature = "experience-version",
     feature = "experience-view",
+    feature = "file",
     feature = "instance-api-token",
     feature = "instance-custom-node",
     feature = "instance-member",
     feature = "instance-notification-rule",
+    feature = "instance-org",
     feature = "instance-org-invite",
     feature = "instance-org-member",
+    feature = "instance-sandbox",
     feature = "integration",
+    feature = "private-file",
     feature = "user-api-token",
     feature = "user-oauth-token",
     feature = "webhook"
@@ -651,10 +718,16 @@ pub use self::device_attributes::*;
 pub use self::device_recipe::*;
 #[cfg(feature = "device-recipes")]
 pub use self::device_recipes::*;
+#[cfg(feature = "devices")]
+pub use self::devices::*;
 #[cfg(feature = "edge-deployments")]
 pub use self::edge_deployments::*;
 #[cfg(feature = "embedded-deployments")]
 pub use self::embedded_deployments::*;
+#[cfg(feature = "events")]
+pub use self::events::*;
+#[cfg(feature = "experience")]
+pub use self::experience::*;
 #[cfg(feature = "experience-domain")]
 pub use self::experience_domain::*;
 #[cfg(feature = "experience-domains")]
@@ -703,6 +776,8 @@ pub use self::instance_members::*;
 pub use self::instance_notification_rule::*;
 #[cfg(feature = "instance-notification-rules")]
 pub use self::instance_notification_rules::*;
+#[cfg(feature = "instance-org")]
+pub use self::instance_org::*;
 #[cfg(feature = "instance-org-invite")]
 pub use self::instance_org_invite::*;
 #[cfg(feature = "instance-org-invites")]
@@ -713,6 +788,8 @@ pub use self::instance_org_member::*;
 pub use self::instance_org_members::*;
 #[cfg(feature = "instance-orgs")]
 pub use self::instance_orgs::*;
+#[cfg(feature = "instance-sandbox")]
+pub use self::instance_sandbox::*;
 #[cfg(feature = "instance-sandboxes")]
 pub use self::instance_sandboxes::*;
 #[cfg(feature = "instances")]
@@ -824,6 +901,8 @@ pub use self::shared_api_token_post::*;
     feature = "data-tables",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "devices",
+    feature = "events",
     feature = "experience-endpoint",
     feature = "experience-endpoints",
     feature = "experience-groups",
@@ -870,8 +949,10 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipes",
+    feature = "devices",
     feature = "edge-deployments",
     feature = "embedded-deployments",
+    feature = "events",
     feature = "experience-endpoints",
     feature = "experience-groups",
     feature = "experience-users",
@@ -930,7 +1011,8 @@ pub use self::shared_application_key::*;
     feature = "device-attribute",
     feature = "device-attributes",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 pub use self::shared_application_key_address_filter_type::*;
 #[cfg(any(
@@ -972,6 +1054,7 @@ pub use self::shared_data_table::*;
 #[cfg(any(
     feature = "data-tables",
     feature = "device-recipes",
+    feature = "devices",
     feature = "experience-groups",
     feature = "experience-views",
     feature = "files",
@@ -985,6 +1068,8 @@ pub use self::shared_data_table::*;
     feature = "webhooks"
 ))]
 pub use self::shared_data_tables_get_filter_field::*;
+#[cfg(any(feature = "device", feature = "devices"))]
+pub use self::shared_device::*;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 pub use self::shared_device_attribute::*;
 #[cfg(any(
@@ -992,24 +1077,37 @@ pub use self::shared_device_attribute::*;
     feature = "device-attribute",
     feature = "device-attributes",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 pub use self::shared_device_attribute_data_type::*;
 #[cfg(any(
     feature = "device",
     feature = "device-attributes",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 pub use self::shared_device_attribute_post::*;
 #[cfg(any(
     feature = "device",
     feature = "device-recipe",
-    feature = "device-recipes"
+    feature = "device-recipes",
+    feature = "devices"
 ))]
-pub use self::shared_device_device_class::*;
+pub use self::shared_device_class_filter_array_item::*;
+#[cfg(any(feature = "instance-org", feature = "instance-sandbox"))]
+pub use self::shared_device_counts::*;
+#[cfg(any(
+    feature = "device",
+    feature = "instance-org",
+    feature = "instance-sandbox"
+))]
+pub use self::shared_device_payload_counts_breakdown_resolution::*;
 #[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
 pub use self::shared_device_recipe::*;
+#[cfg(any(feature = "devices", feature = "events"))]
+pub use self::shared_devices_export_post_format::*;
 #[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
 pub use self::shared_edge_deployment::*;
 #[cfg(any(
@@ -1024,12 +1122,16 @@ pub use self::shared_edge_deployment_logs_item_change_type::*;
     feature = "edge-deployments",
     feature = "embedded-deployment",
     feature = "embedded-deployments",
+    feature = "file",
     feature = "files",
+    feature = "private-file",
     feature = "private-files"
 ))]
 pub use self::shared_edge_deployment_logs_item_source_type::*;
 #[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
 pub use self::shared_embedded_deployment::*;
+#[cfg(any(feature = "event", feature = "events"))]
+pub use self::shared_event::*;
 #[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
 pub use self::shared_experience_domain::*;
 #[cfg(any(
@@ -1068,8 +1170,17 @@ pub use self::shared_experience_version::*;
     feature = "experience-views"
 ))]
 pub use self::shared_experience_view::*;
-#[cfg(any(feature = "files", feature = "private-files"))]
+#[cfg(any(
+    feature = "file",
+    feature = "files",
+    feature = "private-file",
+    feature = "private-files"
+))]
 pub use self::shared_file::*;
+#[cfg(any(feature = "file", feature = "private-file"))]
+pub use self::shared_file_patch::*;
+#[cfg(any(feature = "files", feature = "private-files"))]
+pub use self::shared_file_post::*;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
@@ -1127,12 +1238,21 @@ pub use self::shared_instance_member_patch_role::*;
     feature = "instance-org-members"
 ))]
 pub use self::shared_instance_members_get_filter_field::*;
-#[cfg(any(feature = "instance-orgs", feature = "instances", feature = "orgs"))]
+#[cfg(any(
+    feature = "instance-org",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs"
+))]
 pub use self::shared_instance_mfa_mode::*;
-#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+#[cfg(any(feature = "instance-org", feature = "instance-orgs"))]
+pub use self::shared_instance_org::*;
+#[cfg(any(feature = "instance-org", feature = "instance-orgs", feature = "orgs"))]
 pub use self::shared_instance_org_banner_level::*;
 #[cfg(any(feature = "instance-org-member", feature = "instance-org-members"))]
 pub use self::shared_instance_org_member::*;
+#[cfg(any(feature = "instance-sandbox", feature = "instance-sandboxes"))]
+pub use self::shared_instance_sandbox::*;
 #[cfg(any(feature = "integration", feature = "integrations"))]
 pub use self::shared_integration::*;
 #[cfg(any(
@@ -1144,7 +1264,9 @@ pub use self::shared_integration2_mqtt_config_protocol::*;
 #[cfg(any(
     feature = "device",
     feature = "device-recipe",
+    feature = "devices",
     feature = "embedded-deployments",
+    feature = "events",
     feature = "instance-notification-rule"
 ))]
 pub use self::shared_job_enqueued_result::*;
@@ -1153,6 +1275,8 @@ pub use self::shared_job_enqueued_result::*;
     feature = "instance-notification-rules"
 ))]
 pub use self::shared_notification_rule::*;
+#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+pub use self::shared_org::*;
 #[cfg(any(feature = "instance-org-invite", feature = "instance-org-invites"))]
 pub use self::shared_org_invite::*;
 #[cfg(any(
@@ -1162,7 +1286,9 @@ pub use self::shared_org_invite::*;
 ))]
 pub use self::shared_org_invite_post::*;
 #[cfg(any(
+    feature = "instance-org",
     feature = "instance-orgs",
+    feature = "instance-sandbox",
     feature = "instance-sandboxes",
     feature = "orgs"
 ))]
@@ -1177,8 +1303,12 @@ pub use self::shared_payload_stats::*;
     feature = "device",
     feature = "device-attribute",
     feature = "device-recipe",
+    feature = "devices",
     feature = "edge-deployments",
     feature = "embedded-deployments",
+    feature = "event",
+    feature = "events",
+    feature = "experience",
     feature = "experience-domain",
     feature = "experience-endpoint",
     feature = "experience-group",
@@ -1186,13 +1316,17 @@ pub use self::shared_payload_stats::*;
     feature = "experience-user",
     feature = "experience-version",
     feature = "experience-view",
+    feature = "file",
     feature = "instance-api-token",
     feature = "instance-custom-node",
     feature = "instance-member",
     feature = "instance-notification-rule",
+    feature = "instance-org",
     feature = "instance-org-invite",
     feature = "instance-org-member",
+    feature = "instance-sandbox",
     feature = "integration",
+    feature = "private-file",
     feature = "user-api-token",
     feature = "user-oauth-token",
     feature = "webhook"

@@ -92,8 +92,8 @@ impl serde::Serialize for DeviceRecipe {
     }
 }
 
-/// The same values as `DeviceDeviceClass`, so the same type.
-pub type DeviceRecipeDeviceClass = DeviceDeviceClass;
+/// The same values as `DeviceClassFilterArrayItem`, so the same type.
+pub type DeviceRecipeDeviceClass = DeviceClassFilterArrayItem;
 
 /// An object with the fields `key`, `value`.
 ///

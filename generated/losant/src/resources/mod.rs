@@ -47,6 +47,8 @@ pub mod device_attributes;
 pub mod device_recipe;
 #[cfg(feature = "device-recipes")]
 pub mod device_recipes;
+#[cfg(feature = "devices")]
+pub mod devices;
 #[cfg(feature = "edge-deployment")]
 pub mod edge_deployment;
 #[cfg(feature = "edge-deployments")]
@@ -55,6 +57,12 @@ pub mod edge_deployments;
 pub mod embedded_deployment;
 #[cfg(feature = "embedded-deployments")]
 pub mod embedded_deployments;
+#[cfg(feature = "event")]
+pub mod event;
+#[cfg(feature = "events")]
+pub mod events;
+#[cfg(feature = "experience")]
+pub mod experience;
 #[cfg(feature = "experience-domain")]
 pub mod experience_domain;
 #[cfg(feature = "experience-domains")]
@@ -83,6 +91,8 @@ pub mod experience_versions;
 pub mod experience_view;
 #[cfg(feature = "experience-views")]
 pub mod experience_views;
+#[cfg(feature = "file")]
+pub mod file;
 #[cfg(feature = "files")]
 pub mod files;
 #[cfg(feature = "instance-api-token")]
@@ -105,6 +115,8 @@ pub mod instance_members;
 pub mod instance_notification_rule;
 #[cfg(feature = "instance-notification-rules")]
 pub mod instance_notification_rules;
+#[cfg(feature = "instance-org")]
+pub mod instance_org;
 #[cfg(feature = "instance-org-invite")]
 pub mod instance_org_invite;
 #[cfg(feature = "instance-org-invites")]
@@ -115,6 +127,8 @@ pub mod instance_org_member;
 pub mod instance_org_members;
 #[cfg(feature = "instance-orgs")]
 pub mod instance_orgs;
+#[cfg(feature = "instance-sandbox")]
+pub mod instance_sandbox;
 #[cfg(feature = "instance-sandboxes")]
 pub mod instance_sandboxes;
 #[cfg(feature = "instances")]
@@ -127,6 +141,8 @@ pub mod integrations;
 pub mod org_invites;
 #[cfg(feature = "orgs")]
 pub mod orgs;
+#[cfg(feature = "private-file")]
+pub mod private_file;
 #[cfg(feature = "private-files")]
 pub mod private_files;
 #[cfg(feature = "user-api-token")]
@@ -335,6 +351,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Devices resource.
+    #[cfg(feature = "devices")]
+    pub fn devices(&self) -> devices::DevicesResource {
+        devices::DevicesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Edge Deployment resource.
     #[cfg(feature = "edge-deployment")]
     pub fn edge_deployment(&self) -> edge_deployment::EdgeDeploymentResource {
@@ -363,6 +387,30 @@ impl crate::Client {
     #[cfg(feature = "embedded-deployments")]
     pub fn embedded_deployments(&self) -> embedded_deployments::EmbeddedDeploymentsResource {
         embedded_deployments::EmbeddedDeploymentsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Event resource.
+    #[cfg(feature = "event")]
+    pub fn event(&self) -> event::EventResource {
+        event::EventResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Events resource.
+    #[cfg(feature = "events")]
+    pub fn events(&self) -> events::EventsResource {
+        events::EventsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience resource.
+    #[cfg(feature = "experience")]
+    pub fn experience(&self) -> experience::ExperienceResource {
+        experience::ExperienceResource {
             client: self.clone(),
         }
     }
@@ -479,6 +527,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the File resource.
+    #[cfg(feature = "file")]
+    pub fn file(&self) -> file::FileResource {
+        file::FileResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Files resource.
     #[cfg(feature = "files")]
     pub fn files(&self) -> files::FilesResource {
@@ -571,6 +627,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Instance Org resource.
+    #[cfg(feature = "instance-org")]
+    pub fn instance_org(&self) -> instance_org::InstanceOrgResource {
+        instance_org::InstanceOrgResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instance Org Invite resource.
     #[cfg(feature = "instance-org-invite")]
     pub fn instance_org_invite(&self) -> instance_org_invite::InstanceOrgInviteResource {
@@ -607,6 +671,14 @@ impl crate::Client {
     #[cfg(feature = "instance-orgs")]
     pub fn instance_orgs(&self) -> instance_orgs::InstanceOrgsResource {
         instance_orgs::InstanceOrgsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Sandbox resource.
+    #[cfg(feature = "instance-sandbox")]
+    pub fn instance_sandbox(&self) -> instance_sandbox::InstanceSandboxResource {
+        instance_sandbox::InstanceSandboxResource {
             client: self.clone(),
         }
     }
@@ -655,6 +727,14 @@ impl crate::Client {
     #[cfg(feature = "orgs")]
     pub fn orgs(&self) -> orgs::OrgsResource {
         orgs::OrgsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Private File resource.
+    #[cfg(feature = "private-file")]
+    pub fn private_file(&self) -> private_file::PrivateFileResource {
+        private_file::PrivateFileResource {
             client: self.clone(),
         }
     }
