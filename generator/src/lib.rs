@@ -26,6 +26,7 @@
 //! - [`validate`]: whole-spec checks (references, paths, collisions, values against schemas);
 //! - [`rules`]: what a name, URL, path or value must be, one sentence per problem;
 //! - [`schema`]: schema helpers shared by validation, lowering and test data;
+//! - [`secrets`]: which properties carry a credential, by a rule on names and formats;
 //! - [`unions`]: how a union's alternatives are told apart, in which order they are tried and
 //!   which overlap (used by lowering and test data);
 //! - [`path`]: path templates, parsed once;
