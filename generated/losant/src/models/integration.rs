@@ -143,7 +143,9 @@ pub struct IntegrationPatchGooglePubSubConfig {
     /// `projectId` on the wire: a string (1 to 255 characters).
     pub project_id: Option<String>,
     /// `keyJson` on the wire: a string (4 to 32767 characters).
-    pub key_json: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub key_json: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -181,7 +183,7 @@ impl IntegrationPatchGooglePubSubConfig {
     }
 
     /// Sets the `key_json` field.
-    pub fn key_json(mut self, value: impl Into<String>) -> Self {
+    pub fn key_json(mut self, value: impl Into<crate::Secret>) -> Self {
         self.key_json = Some(value.into());
         self
     }
@@ -429,7 +431,9 @@ impl IntegrationPatchParticleConfig {
 #[non_exhaustive]
 pub struct IntegrationPatchSqsConfig {
     /// `accessKeyId` on the wire: a string.
-    pub access_key_id: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub access_key_id: Option<crate::Secret>,
     /// `secretAccessKey` on the wire: a string.
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
@@ -479,7 +483,7 @@ impl IntegrationPatchSqsConfig {
     }
 
     /// Sets the `access_key_id` field.
-    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
+    pub fn access_key_id(mut self, value: impl Into<crate::Secret>) -> Self {
         self.access_key_id = Some(value.into());
         self
     }

@@ -4327,7 +4327,9 @@ impl serde::Serialize for FlowTriggersItemSnmpTrapConfig {
 #[non_exhaustive]
 pub struct FlowTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// `community` on the wire: a string (at most 1024 characters).
-    pub community: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub community: Option<crate::Secret>,
     /// `user` on the wire: an object.
     pub user: Option<FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.

@@ -3709,7 +3709,9 @@ impl serde::Serialize for WorkflowVersion2Object2TriggersItemSnmpTrapConfig {
 #[non_exhaustive]
 pub struct WorkflowVersion2Object2TriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// `community` on the wire: a string (at most 1024 characters).
-    pub community: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub community: Option<crate::Secret>,
     /// `user` on the wire: an object.
     pub user: Option<WorkflowVersion2Object2TriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.

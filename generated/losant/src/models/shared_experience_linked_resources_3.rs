@@ -3258,7 +3258,9 @@ impl serde::Serialize for WorkflowVersion2ObjectTriggersItemSnmpTrapConfig {
 #[non_exhaustive]
 pub struct WorkflowVersion2ObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
     /// `community` on the wire: a string (at most 1024 characters).
-    pub community: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub community: Option<crate::Secret>,
     /// `user` on the wire: an object.
     pub user: Option<WorkflowVersion2ObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.

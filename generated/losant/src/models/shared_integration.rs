@@ -40,8 +40,8 @@ pub struct Integration {
     pub sqs_config: Option<IntegrationSqsConfig>,
     /// `websocketConfig` on the wire: an object.
     pub websocket_config: Option<IntegrationWebsocketConfig>,
-    /// `status` on the wire.
-    pub status: Option<serde_json::Value>,
+    /// `status` on the wire: an object.
+    pub status: Option<IntegrationStatus>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -105,7 +105,9 @@ pub struct IntegrationGooglePubSubConfig {
     /// `projectId` on the wire: a string (1 to 255 characters).
     pub project_id: Option<String>,
     /// `keyJson` on the wire: a string (4 to 32767 characters).
-    pub key_json: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub key_json: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -268,7 +270,9 @@ impl serde::Serialize for IntegrationParticleConfig {
 #[non_exhaustive]
 pub struct IntegrationSqsConfig {
     /// `accessKeyId` on the wire: a string.
-    pub access_key_id: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub access_key_id: Option<crate::Secret>,
     /// `secretAccessKey` on the wire: a string.
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
@@ -301,6 +305,112 @@ impl serde::Serialize for IntegrationSqsConfig {
         fields.optional("secretAccessKey", &self.secret_access_key)?;
         fields.optional("region", &self.region)?;
         fields.required("queueUrl", &self.queue_url)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `lastKeepAlive`, `nextAttempt`, `connectInfo`, `disconnectInfo`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct IntegrationStatus {
+    /// `lastKeepAlive` on the wire: a number.
+    pub last_keep_alive: Option<f64>,
+    /// `nextAttempt` on the wire: a number.
+    pub next_attempt: Option<f64>,
+    /// `connectInfo` on the wire: an object.
+    pub connect_info: Option<IntegrationStatusConnectInfo>,
+    /// `disconnectInfo` on the wire: an object.
+    pub disconnect_info: Option<IntegrationStatusDisconnectInfo>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for IntegrationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            last_keep_alive: fields.optional("lastKeepAlive")?,
+            next_attempt: fields.optional("nextAttempt")?,
+            connect_info: fields.optional("connectInfo")?,
+            disconnect_info: fields.optional("disconnectInfo")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for IntegrationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("lastKeepAlive", &self.last_keep_alive)?;
+        fields.optional("nextAttempt", &self.next_attempt)?;
+        fields.optional("connectInfo", &self.connect_info)?;
+        fields.optional("disconnectInfo", &self.disconnect_info)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `ts`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct IntegrationStatusConnectInfo {
+    /// `ts` on the wire: a number, or `null`.
+    pub ts: Option<crate::Nullable<f64>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for IntegrationStatusConnectInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ts: fields.present("ts")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for IntegrationStatusConnectInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ts", &self.ts)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `ts`, `error`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct IntegrationStatusDisconnectInfo {
+    /// `ts` on the wire: a number, or `null`.
+    pub ts: Option<crate::Nullable<f64>>,
+    /// `error` on the wire: a string.
+    pub error: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for IntegrationStatusDisconnectInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ts: fields.present("ts")?,
+            error: fields.optional("error")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for IntegrationStatusDisconnectInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ts", &self.ts)?;
+        fields.optional("error", &self.error)?;
         fields.end(&self.extra)
     }
 }
