@@ -468,9 +468,17 @@ pub struct UnionVariant {
     pub kind: ValueKind,
     /// For an object: the discriminating property and the values that choose this alternative.
     pub tag: Option<TagIr>,
+    /// For an object without a discriminating property: the properties it requires, which a
+    /// value must have to be read as it (a required property that may be `null` is an `Option`
+    /// and would otherwise read its absence).
+    pub required: Vec<Lit>,
     /// The alternative's schema, from which the generated tests take a value of it.
     #[serde(skip)]
     pub schema: serde_json::Value,
+    /// The earlier variant (its index) that reads the same values where no shape tells the two
+    /// apart: a value both read becomes that one.
+    #[serde(skip)]
+    pub overlaps: Option<usize>,
 }
 
 /// The property whose value tells a union's object alternatives apart.

@@ -26,8 +26,9 @@
 //! - [`validate`]: whole-spec checks (references, paths, collisions, values against schemas);
 //! - [`rules`]: what a name, URL, path or value must be, one sentence per problem;
 //! - [`schema`]: schema helpers shared by validation, lowering and test data;
-//! - [`unions`]: how a union's alternatives are told apart (checked by validation, used by
-//!   lowering);
+//! - [`secrets`]: which properties carry a credential, by a rule on names and formats;
+//! - [`unions`]: how a union's alternatives are told apart, in which order they are tried and
+//!   which overlap (used by lowering and test data);
 //! - [`path`]: path templates, parsed once;
 //! - [`graph`]: strongly connected components of the schema reference graph.
 //!
@@ -88,6 +89,7 @@ pub mod render;
 pub mod rules;
 pub mod rust;
 pub mod schema;
+pub mod secrets;
 pub mod spec;
 pub mod templates;
 #[cfg(test)]

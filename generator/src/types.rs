@@ -306,11 +306,11 @@ impl<'a> Lowerer<'a> {
             if let Some(alts) = union_alternatives(s) {
                 let spec = self.spec;
                 match unions::shape(spec, &unions::flatten(alts)) {
-                    Ok(unions::Shape::Union(alts)) => {
+                    unions::Shape::Union(alts) => {
                         self.define_union(rust, doc, alts, request);
                         return;
                     }
-                    Ok(unions::Shape::Strings(values)) if !values.is_empty() => {
+                    unions::Shape::Strings(values) if !values.is_empty() => {
                         self.define_enum(rust, doc, &values);
                         return;
                     }
@@ -377,7 +377,8 @@ impl<'a> Lowerer<'a> {
     ) {
         let mut scope = Scope::default();
         scope.claim("Other".into());
-        let mut variants = Vec::new();
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut ambiguous = Vec::new();
         for alt in alts {
             let s = alt.schema;
             // A variant that stands for several string alternatives is named for its kind.
@@ -433,18 +434,47 @@ impl<'a> Lowerer<'a> {
                     alt.kind.label().to_lowercase()
                 ),
             };
+            let required = if alt.tag.is_none() && alt.kind == unions::Kind::Object {
+                alt.required.iter().cloned().map(Lit).collect()
+            } else {
+                Vec::new()
+            };
+            let mut vdoc = schema_doc(s, &fallback);
+            if let Some(o) = &alt.overlaps {
+                let earlier = &variants[o.earlier].name;
+                vdoc.push_str(&format!(
+                    "\n\nOverlaps `{earlier}` ({}): a value both read becomes `{earlier}`; this variant reads only what `{earlier}` cannot decode.",
+                    o.why
+                ));
+                ambiguous.push(format!(
+                    "- a value that both `{earlier}` and `{vname}` read ({}) becomes `{earlier}`.",
+                    o.why
+                ));
+            }
             variants.push(UnionVariant {
                 name: vname,
                 ty,
-                doc: Doc(schema_doc(s, &fallback)),
+                doc: Doc(vdoc),
                 kind: value_kind_of(alt.kind),
                 tag: alt.tag.map(|(field, values)| TagIr {
                     field: Lit(field),
                     values: values.into_iter().map(Lit).collect(),
                 }),
                 schema: s.clone(),
+                overlaps: alt.overlaps.as_ref().map(|o| o.earlier),
+                required,
             });
         }
+        let doc = if ambiguous.is_empty() {
+            doc
+        } else {
+            // The rule of spec/README.md ("Unions"), said where a user meets its consequence.
+            Doc(format!(
+                "{}\n\nAmbiguous: some values fit more than one alternative. The variants are tried in the order listed here and the first that decodes a value wins, so\n{}",
+                doc.0,
+                ambiguous.join("\n")
+            ))
+        };
         self.models.push(Model::Union {
             name: rust.to_string(),
             doc,
@@ -607,11 +637,10 @@ impl<'a> Lowerer<'a> {
         if let Some(alts) = union_alternatives(s) {
             let spec = self.spec;
             match unions::shape(spec, &unions::flatten(alts)) {
-                // A clash is refused by validation; read such a value raw.
-                Ok(unions::Shape::Raw) | Err(_) => return TypeRef::Json,
-                Ok(unions::Shape::Single(alt)) => return self.type_of(alt, hint, request),
-                Ok(unions::Shape::Strings(values)) if values.is_empty() => return TypeRef::String,
-                Ok(_) => {}
+                unions::Shape::Raw => return TypeRef::Json,
+                unions::Shape::Single(alt) => return self.type_of(alt, hint, request),
+                unions::Shape::Strings(values) if values.is_empty() => return TypeRef::String,
+                _ => {}
             }
         }
         if string_enum(s).is_some() || is_object_with_props(s) || union_alternatives(s).is_some() {

@@ -1,7 +1,10 @@
-//! How the alternatives of a `oneOf`/`anyOf` are told apart when a value is read. Validation
-//! refuses a union whose alternatives no shape can tell apart; lowering uses the same analysis
-//! to merge string alternatives into one open string type, to take `null` out as nullability,
-//! and to order the alternatives so that none swallows a later one.
+//! How the alternatives of a `oneOf`/`anyOf` are told apart when a value is read. Lowering
+//! uses this analysis to merge string alternatives into one open string type, to take `null`
+//! out as nullability, and to order the alternatives so that none swallows a later one where
+//! their shapes differ. Where two alternatives read the same values (no discriminator, the
+//! same kind, the same required properties), the union is still generated: the one tried
+//! first wins (the rule of `spec/README.md`), and the later one is marked as overlapping it so
+//! that its type documents which alternative an ambiguous value becomes.
 
 use serde_json::Value;
 
@@ -59,6 +62,19 @@ pub struct Alternative<'a> {
     /// For the string alternative that stands for several: every value they document
     /// together (`None` when it stands for itself alone).
     pub strings: Option<Vec<String>>,
+    /// Where an earlier alternative reads every value this one would read: its index in the
+    /// order of trial, and why. A value both read becomes the earlier one; this one reads only
+    /// what the earlier one refuses to decode.
+    pub overlaps: Option<Overlap>,
+}
+
+/// An alternative tried earlier that reads the same values as a later one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlap {
+    /// The earlier alternative's index in the order of trial.
+    pub earlier: usize,
+    /// Why no shape tells the two apart (`both read integers`).
+    pub why: String,
 }
 
 /// The alternatives of a union, with nested unions (that add nothing of their own) inlined.
@@ -140,38 +156,27 @@ pub enum Shape<'a> {
     Strings(Vec<String>),
     /// Alternatives to tell apart, in the order they are tried. String alternatives are merged
     /// into the first of them (its schema stands for all); raw alternatives are left to the
-    /// union's catch-all.
+    /// union's catch-all. An alternative that an earlier one overlaps says so.
     Union(Vec<Alternative<'a>>),
 }
 
-/// Two alternatives (indices into the flattened list) that no value tells apart.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Clash {
-    /// The earlier alternative, which would read every value of the later one.
-    pub first: usize,
-    /// The later one, which could never be chosen.
-    pub second: usize,
-    /// Why they cannot be told apart.
-    pub why: String,
-}
-
-/// Analyses a union's alternatives (as flattened by [`flatten`]).
-pub fn shape<'a>(spec: &'a Spec, alts: &[&'a Value]) -> Result<Shape<'a>, Clash> {
+/// Analyses a union's alternatives (as flattened by [`flatten`]). Every union can be read:
+/// alternatives that no shape tells apart are tried in a stated order and the first wins.
+pub fn shape<'a>(spec: &'a Spec, alts: &[&'a Value]) -> Shape<'a> {
     let kinds: Vec<Kind> = alts.iter().map(|a| kind_of(spec, a)).collect();
     let real: Vec<usize> = (0..alts.len())
         .filter(|&i| !matches!(kinds[i], Kind::Null | Kind::Any))
         .collect();
     if real.is_empty() {
-        return Ok(Shape::Raw);
+        return Shape::Raw;
     }
-    if real.len() == 1 {
-        return Ok(Shape::Single(alts[real[0]]));
+    // One alternative beside `null` is that type; beside a raw one (a value of several types,
+    // `{type: [string, number]}`), it is a union of one variant whose catch-all keeps the rest.
+    if real.len() == 1 && !kinds.contains(&Kind::Any) {
+        return Shape::Single(alts[real[0]]);
     }
-    if real.iter().all(|&i| kinds[i] == Kind::String) {
-        return Ok(Shape::Strings(string_values(
-            spec,
-            real.iter().map(|&i| alts[i]),
-        )));
+    if !kinds.contains(&Kind::Any) && real.iter().all(|&i| kinds[i] == Kind::String) {
+        return Shape::Strings(string_values(spec, real.iter().map(|&i| alts[i])));
     }
     let tag_name = discriminator(spec, alts, &kinds);
     let string_alts: Vec<&Value> = real
@@ -213,6 +218,7 @@ pub fn shape<'a>(spec: &'a Spec, alts: &[&'a Value]) -> Result<Shape<'a>, Clash>
                 // One variant reads every string: it documents the values of them all.
                 strings: (kind == Kind::String && string_alts.len() > 1)
                     .then(|| string_values(spec, string_alts.iter().copied())),
+                overlaps: None,
             },
         ));
     }
@@ -226,22 +232,21 @@ pub fn shape<'a>(spec: &'a Spec, alts: &[&'a Value]) -> Result<Shape<'a>, Clash>
             .then(b.required.len().cmp(&a.required.len()))
             .then(i.cmp(j))
     });
-    for (n, (i, a)) in out.iter().enumerate() {
-        for (j, b) in &out[n + 1..] {
-            if let Some(why) = swallows(a, b) {
-                return Err(Clash {
-                    first: (*i).min(*j),
-                    second: (*i).max(*j),
-                    why,
-                });
-            }
-        }
+    // Where no shape tells two apart, the earlier reads a value both read: the later is marked
+    // with the first alternative that overlaps it.
+    let mut alternatives: Vec<Alternative<'a>> = out.into_iter().map(|(_, a)| a).collect();
+    for n in 1..alternatives.len() {
+        let overlap = (0..n).find_map(|m| {
+            swallows(&alternatives[m], &alternatives[n]).map(|why| Overlap { earlier: m, why })
+        });
+        alternatives[n].overlaps = overlap;
     }
-    Ok(Shape::Union(out.into_iter().map(|(_, a)| a).collect()))
+    Shape::Union(alternatives)
 }
 
-/// Why alternative `a`, tried first, reads every value that `b` would read; `None` when some
-/// value reaches `b`.
+/// Why alternative `a`, tried first, may read every value that `b` would read (by shape: the
+/// same kind, and for objects the same required or discriminating properties); `None` when a
+/// shape tells them apart.
 fn swallows(a: &Alternative<'_>, b: &Alternative<'_>) -> Option<String> {
     if a.kind != b.kind {
         return None;
@@ -351,7 +356,7 @@ mod tests {
         loaded.expect("the spec loads").spec
     }
 
-    fn shape_of(spec: &Spec) -> Result<Shape<'_>, Clash> {
+    fn shape_of(spec: &Spec) -> Shape<'_> {
         let alts = union_alternatives(&spec.schemas["probe"]).unwrap();
         shape(spec, &flatten(alts))
     }
@@ -362,7 +367,7 @@ mod tests {
             "oneOf:\n  - oneOf:\n      - {type: string, enum: [a, b]}\n      - {type: string, enum: [b, c]}\n  - {type: string}\n  - {const: d}\n",
         );
         match shape_of(&spec) {
-            Ok(Shape::Strings(values)) => assert_eq!(values, ["a", "b", "c", "d"]),
+            Shape::Strings(values) => assert_eq!(values, ["a", "b", "c", "d"]),
             other => panic!("{other:?}"),
         }
     }
@@ -375,7 +380,7 @@ mod tests {
             "oneOf:\n  - {type: string, enum: [a, b]}\n  - {type: integer}\n  - {type: string, enum: [c]}\n",
         );
         match shape_of(&spec) {
-            Ok(Shape::Union(alts)) => {
+            Shape::Union(alts) => {
                 let strings: Vec<_> = alts.iter().filter(|a| a.kind == Kind::String).collect();
                 assert_eq!(strings.len(), 1);
                 assert_eq!(
@@ -392,7 +397,7 @@ mod tests {
     #[test]
     fn a_null_alternative_is_nullability() {
         let spec = spec_with("oneOf:\n  - {type: integer, minimum: 1}\n  - {type: 'null'}\n");
-        assert!(matches!(shape_of(&spec), Ok(Shape::Single(_))));
+        assert!(matches!(shape_of(&spec), Shape::Single(_)));
         assert!(is_nullable(&spec, &spec.schemas["probe"]));
         let plain = spec_with("type: integer\n");
         assert!(!is_nullable(&plain, &plain.schemas["probe"]));
@@ -405,7 +410,7 @@ mod tests {
         let spec = spec_with(
             "anyOf:\n  - {type: object, properties: {a: {type: string}}, required: [a]}\n  - {type: number}\n  - {type: object, properties: {a: {type: string}, b: {type: string}}, required: [a, b]}\n  - {type: object, properties: {kind: {const: x}, a: {type: string}}}\n  - {}\n  - {type: integer}\n",
         );
-        let Ok(Shape::Union(alts)) = shape_of(&spec) else {
+        let Shape::Union(alts) = shape_of(&spec) else {
             panic!("a union")
         };
         let order: Vec<(Kind, Option<&str>, usize)> = alts
@@ -430,17 +435,51 @@ mod tests {
         );
     }
 
+    /// Alternatives that no shape tells apart are accepted: the one tried first wins, and each
+    /// later one names the first earlier one that reads its values.
     #[test]
-    fn alternatives_that_read_the_same_values_clash() {
+    fn an_ambiguous_union_is_accepted_and_the_first_in_order_wins() {
         let spec = spec_with(
-            "oneOf:\n  - {type: array}\n  - {type: object, properties: {a: {type: string}}, required: [a]}\n  - {type: object, properties: {a: {type: integer}, c: {type: string}}, required: [a]}\n",
+            "oneOf:\n  - {type: array}\n  - {type: object, properties: {a: {type: string}}, required: [a]}\n  - {type: object, properties: {a: {type: integer}, c: {type: string}}, required: [a]}\n  - {type: integer, minimum: 0}\n  - {type: integer, maximum: 10}\n",
         );
-        let clash = shape_of(&spec).unwrap_err();
-        assert_eq!((clash.first, clash.second), (1, 2));
-        assert!(clash.why.contains("require exactly `a`"), "{}", clash.why);
+        let Shape::Union(alts) = shape_of(&spec) else {
+            panic!("a union")
+        };
+        let kinds: Vec<Kind> = alts.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Integer,
+                Kind::Integer,
+                Kind::Array,
+                Kind::Object,
+                Kind::Object
+            ]
+        );
+        assert_eq!(alts[0].overlaps, None);
+        assert_eq!(
+            alts[1].overlaps,
+            Some(Overlap {
+                earlier: 0,
+                why: "both read integers".into()
+            })
+        );
+        assert_eq!(alts[2].overlaps, None);
+        assert_eq!(alts[3].overlaps, None);
+        // Document order decides between objects that require the same properties.
+        assert_eq!(alts[3].schema["properties"]["a"]["type"], "string");
+        let later = alts[4]
+            .overlaps
+            .as_ref()
+            .expect("the later object overlaps");
+        assert_eq!(later.earlier, 3);
+        assert!(later.why.contains("require exactly `a`"), "{}", later.why);
         let tagged = spec_with(
             "oneOf:\n  - {type: object, properties: {t: {const: x}}}\n  - {type: object, properties: {t: {enum: [y]}}}\n",
         );
-        assert!(shape_of(&tagged).is_ok());
+        let Shape::Union(alts) = shape_of(&tagged) else {
+            panic!("a union")
+        };
+        assert!(alts.iter().all(|a| a.overlaps.is_none()));
     }
 }

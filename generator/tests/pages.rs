@@ -154,6 +154,11 @@ fn type_of(spec: &Spec, schema: &Value) -> String {
     }
     match schema.get("type") {
         Some(Value::Array(ts)) => ts.iter().map(text).collect::<Vec<_>>().join(" or "),
+        // A list says what it holds (a list query parameter: `array of string`).
+        Some(Value::String(t)) if t == "array" => match schema.get("items") {
+            Some(items) => format!("array of {}", type_of(spec, items)),
+            None => "array".into(),
+        },
         Some(t) => text(t),
         None => String::new(),
     }

@@ -53,8 +53,12 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
 pub enum ApiErrorBody {
     /// 400: Error if malformed request
     Status400(crate::models::ErrorBody),
-    /// 404: Error if API token was not found; Error if application certificate was not found; Error if application was not found; Error if application certificate authority was not found; Error if applicationKey was not found; Error if credential was not found; Error if device was not found; Error if device attribute was not found; Error if webhook was not found
+    /// 404: Error if API token was not found; Error if application certificate was not found; Error if application was not found; Error if application certificate authority was not found; Error if application job log was not found; Error if applicationKey was not found; Error if template was not found; Error if audit log was not found; Error if organization was not found; Error if credential was not found; Error if data table was not found; Error if device was not found; Error if device attribute was not found; Error if device recipe was not found; Error if edge deployment was not found; Error if embedded deployment was not found; Error if deployment was not found; Error if application or device was not found; Error if event was not found; Error if event is not found; Error if events were not found; Error if application is not found; Error if experience domain was not found; Error if experience endpoint was not found; Error if experience group was not found; Error if experience slug was not found; Error if experience user was not found; Error if experience version was not found; Error if experience view was not found; Error if file was not found; Error if instance audit log was not found; Error if instance was not found; Error if Custom Node was not found; Error if instance or member was not found; Error if notification rule was not found; Error if instance or organization was not found; Error if instance, organization or invite was not found; Error if instance, organization, or invite was not found; Error if organization or member was not found; Error if instance, organization, or member was not found; Error if sandbox or instance was not found; Error if integration was not found; Error if invite not found; Error if private file was not found; Error if OAuth token was not found; Error if webhook was not found
     Status404(crate::models::ErrorBody),
+    /// 410: Error if invite has expired
+    Status410(crate::models::ErrorBody),
+    /// 429: Error if event creation rate limit exceeded
+    Status429(crate::models::ErrorBody),
 }
 
 impl crate::ApiError {
@@ -64,6 +68,8 @@ impl crate::ApiError {
         match self.status.as_u16() {
             400 => self.body_as().map(ApiErrorBody::Status400),
             404 => self.body_as().map(ApiErrorBody::Status404),
+            410 => self.body_as().map(ApiErrorBody::Status410),
+            429 => self.body_as().map(ApiErrorBody::Status429),
             _ => None,
         }
     }

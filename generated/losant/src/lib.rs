@@ -16,6 +16,7 @@ mod client;
 mod error;
 mod events;
 pub mod models;
+mod outcome;
 mod request;
 pub mod resources;
 mod support;
@@ -98,6 +99,7 @@ mod support;
 /// ```
 #[cfg(feature = "test-server")]
 pub mod test_server;
+mod upload;
 
 pub use api::ApiErrorBody;
 /// The date-time library of the models' date-time fields (`chrono::DateTime<chrono::Utc>`).
@@ -109,6 +111,7 @@ pub use error::{ApiError, BODY_EXCERPT_LIMIT, Error, ErrorKind, Result, TimeLimi
 pub use events::{
     DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_RECONNECTS, DEFAULT_RECONNECT_DELAY, Event, Events,
 };
+pub use outcome::OtherAnswer;
 pub use request::{Action, Request};
 /// The HTTP client this crate is built on: a `reqwest::Client` for
 /// [`ClientBuilder::http_client`], and the status and header types of answers and errors.
@@ -118,3 +121,4 @@ pub use reqwest::{StatusCode, header::HeaderMap};
 /// The JSON library of the models' untyped values (`serde_json::Value`).
 pub use serde_json;
 pub use support::{EpochSeconds, Nullable, Secret, UnknownValue};
+pub use upload::FilePart;

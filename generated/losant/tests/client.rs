@@ -3,6 +3,7 @@
 //! query, auth and default headers, body), how it decodes the documented answer, how it maps
 //! each documented error and, for paginated actions, how it streams every page.
 #![allow(clippy::unwrap_used, unused_imports)]
+use losant_sdk::FilePart;
 use losant_sdk::models::*;
 use losant_sdk::{ApiResponse, Client, Error, ErrorKind, RetryPolicy};
 use serde_json::Value;
@@ -240,7 +241,7 @@ impl Case {
             api.request_id, None,
             "the vendor documents no request id header"
         );
-        if [400u16, 404u16].contains(&status) {
+        if [400u16, 404u16, 410u16, 429u16].contains(&status) {
             assert!(
                 api.error_body().is_some(),
                 "the documented {status} body decodes as its model: {:?}",
@@ -636,6 +637,38 @@ action! {
 }
 
 action! {
+    application_job_log_get in application_job_log : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/jobLogs/575ec8687ae143cd83dc4a98",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_job_log()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a98")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_job_logs_get in application_job_logs : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/jobLogs", query["sortField", "status",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_job_logs()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ApplicationJobLogsGetSortField::from("status"))
+    .sort_direction(ApplicationJobLogsGetSortDirection::from("asc")).page(0).per_page(10)
+    .losantdomain("example.com")
+}
+
+action! {
     application_key_delete in application_key : "DELETE"
     "/applications/575ec8687ae143cd83dc4a97/keys/575ec76c7ae143cd83dc4a96",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -715,6 +748,92 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.application_keys()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    application_template_get in application_template : "GET"
+    "/applicationTemplates/575ed0de7ae143cd83dc4aa5", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_template()
+    .get("575ed0de7ae143cd83dc4aa5").losantdomain("example.com")
+}
+
+action! {
+    application_templates_get in application_templates : "GET" "/applicationTemplates",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my * app", "keywords[0]", "gps", "keywords[1]",
+    "aws", "categoryId", "575ec76c7ae143cd83dc4a96", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_templates().get()
+    .sort_field(ApplicationTemplatesGetSortField::from("name"))
+    .sort_direction(ApplicationTemplatesGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(ApplicationTemplatesGetFilterField::from("name"))
+    .filter("my * app").keywords(vec!["gps".to_string(), "aws".to_string()])
+    .category_id("575ec76c7ae143cd83dc4a96").losantdomain("example.com")
+}
+
+action! {
+    application_templates_get_categories in application_templates : "GET"
+    "/applicationTemplates/categories", query["baseId", "575ed6e87ae143cd83dc4aa8",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"baseId\":\"586e9d5151265cb9d72f6ec6\",\"count\":2,\"items\":[{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"},{\"description\":\"Pre-configured device recipes\",\"id\":\"586e9d5151265cb9d72f6ec7\",\"name\":\"Device Recipes\"}],\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_templates()
+    .get_categories().base_id("575ed6e87ae143cd83dc4aa8").losantdomain("example.com")
+}
+
+action! {
+    application_templates_get_unique_keywords in application_templates : "GET"
+    "/applicationTemplates/keywords", query["_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"keywords\":[\"gps\",\"featured\"]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_templates()
+    .get_unique_keywords().losantdomain("example.com")
+}
+
+action! {
+    audit_log_get in audit_log : "GET"
+    "/orgs/575ed6e87ae143cd83dc4aa8/audit-logs/57955788124b37010084c053",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.audit_log()
+    .get("575ed6e87ae143cd83dc4aa8", "57955788124b37010084c053")
+    .losantdomain("example.com")
+}
+
+action! {
+    audit_logs_get in audit_logs : "GET" "/orgs/575ed6e87ae143cd83dc4aa8/audit-logs",
+    query["sortField", "creationDate", "sortDirection", "asc", "page", "0", "perPage",
+    "10", "start", "1465790400000", "end", "1465790400000", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"count\":1,\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.audit_logs()
+    .get("575ed6e87ae143cd83dc4aa8")
+    .sort_field(AuditLogsGetSortField::from("creationDate"))
+    .sort_direction(AuditLogsGetSortDirection::from("asc")).page(0).per_page(10)
+    .start("1465790400000").end("1465790400000").losantdomain("example.com")
 }
 
 action! {
@@ -811,6 +930,117 @@ action! {
     "Application was not found"), (404, NotFound,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.credentials()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    data_table_add_column in data_table : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/column",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableColumn =
+    "{\"constraint\":\"optional\",\"dataType\":\"string\",\"defaultValue\":\"aDefault\",\"name\":\"myColumn3\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .add_column("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_delete in data_table : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_get in data_table : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_patch in data_table : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTablePatch =
+    "{\"name\":\"My Updated Data Table\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_remove_column in data_table : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/column",
+    query["_actions", "false", "_links", "true", "_embedded", "true", "columnName",
+    "myColumnName"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table()
+    .remove_column("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "myColumnName").losantdomain("example.com")
+}
+
+action! {
+    data_tables_get in data_tables : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*table", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_tables()
+    .get("575ec8687ae143cd83dc4a97").sort_field(DataTablesGetSortField::from("name"))
+    .sort_direction(DataTablesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DataTablesGetFilterField::from("name")).filter("my*table")
+    .losantdomain("example.com")
+}
+
+action! {
+    data_tables_post in data_tables : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DataTablePost =
+    "{\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"name\":\"My Data Table\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_tables()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
 
@@ -1156,6 +1386,1416 @@ action! {
 }
 
 action! {
+    device_recipe_bulk_create in device_recipe : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f/bulkCreate",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DeviceRecipeBulkCreatePost =
+    "{\"csv\":\"a,comma,separated,string,of,input,data\",\"descriptionColumn\":\"column2\",\"nameColumn\":\"myNameColumn\"}",
+    answer 201
+    "{\"created\":10,\"csvResult\":\"a,comma,separated,string,of,results\",\"failed\":0}",
+    outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .bulk_create("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    device_recipe_delete in device_recipe : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .delete("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f")
+    .losantdomain("example.com")
+}
+
+action! {
+    device_recipe_get in device_recipe : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f",
+    query["tagsAsObject", "true", "attributesAsObject", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .get("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f").tags_as_object("true")
+    .attributes_as_object("true").losantdomain("example.com")
+}
+
+action! {
+    device_recipe_patch in device_recipe : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes/575ecec57ae143cd83dc4a9f",
+    query["tagsAsObject", "false", "attributesAsObject", "false", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DeviceRecipePatch =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My Updated Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipe()
+    .patch("575ec8687ae143cd83dc4a97", "575ecec57ae143cd83dc4a9f", body.clone())
+    .tags_as_object("false").attributes_as_object("false").losantdomain("example.com")
+}
+
+action! {
+    device_recipes_get in device_recipes : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * recipe", "tagsAsObject", "false", "attributesAsObject", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipes()
+    .get("575ec8687ae143cd83dc4a97").sort_field(DeviceRecipesGetSortField::from("name"))
+    .sort_direction(DeviceRecipesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DeviceRecipesGetFilterField::from("name")).filter("my * recipe")
+    .tags_as_object("false").attributes_as_object("true").losantdomain("example.com")
+}
+
+action! {
+    device_recipes_post in device_recipes : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/device-recipes", query["tagsAsObject",
+    "false", "attributesAsObject", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    DeviceRecipePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My New Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.device_recipes()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).tags_as_object("false")
+    .attributes_as_object("true").losantdomain("example.com")
+}
+
+action! {
+    devices_attribute_names in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/attributeNames", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"attributeNames\":[\"voltage\",\"location\",\"rpm\"]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .attribute_names("575ec8687ae143cd83dc4a97").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_delete in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/delete", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicesDeleteOrRestorePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 200 "{\"removed\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .delete("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_device_names in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/deviceNames", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"deviceSummary\":[{\"deviceClass\":\"standalone\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .device_names("575ec8687ae143cd83dc4a97").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_export in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/export", query["email",
+    "email@example.com", "callbackUrl", "https://example.com/cburl", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicesExportPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .export("575ec8687ae143cd83dc4a97").email("email@example.com")
+    .callback_url("https://example.com/cburl").losantdomain("example.com").body(body
+    .clone())
+}
+
+action! {
+    devices_get in devices : "GET" "/applications/575ec8687ae143cd83dc4a97/devices",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my * device", "excludeConnectionInfo", "true",
+    "parentId", "575ecf887ae143cd83dc4aa2", "tagsAsObject", "true", "attributesAsObject",
+    "false", "queryDeleted", "false", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .get("575ec8687ae143cd83dc4a97").sort_field(DevicesGetSortField::from("name"))
+    .sort_direction(DevicesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DevicesGetFilterField::from("name")).filter("my * device")
+    .exclude_connection_info("true").parent_id("575ecf887ae143cd83dc4aa2")
+    .tags_as_object("true").attributes_as_object("false").query_deleted("false")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_get_composite_state in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/compositeState", query["start",
+    "1465790400000", "end", "1465790400000", "attributes", "myAttr1,myAttr2",
+    "sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"compositeState\":{\"loaded\":{\"time\":\"2016-06-13T03:00:00.000Z\",\"value\":false},\"voltage\":{\"time\":\"2016-06-13T04:00:00.000Z\",\"value\":22.4}},\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .get_composite_state("575ec8687ae143cd83dc4a97").start("1465790400000")
+    .end("1465790400000").attributes("myAttr1,myAttr2")
+    .sort_field(DevicesGetCompositeStateSortField::from("name"))
+    .sort_direction(DevicesGetCompositeStateSortDirection::from("asc")).page(0)
+    .per_page(10).losantdomain("example.com")
+}
+
+action! {
+    devices_patch in devices : "PATCH" "/applications/575ec8687ae143cd83dc4a97/devices",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DevicesPatch =
+    "{\"deviceIds\":[\"575ecec57ae143cd83dc4a9f\",\"575ecec57ae143cd83dc4a9e\",\"575ecec57ae143cd83dc4a9a\"],\"email\":\"email@example.com\",\"updateFields\":{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}}",
+    answer 200
+    "{\"failed\":0,\"logLink\":\"https://example.com/log-link\",\"skipped\":2,\"updated\":3}",
+    outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .patch("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_payload_counts in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/payloadCounts", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : DevicesExportPayloadCountPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .payload_counts("575ec8687ae143cd83dc4a97").losantdomain("example.com").body(body
+    .clone())
+}
+
+action! {
+    devices_post in devices : "POST" "/applications/575ec8687ae143cd83dc4a97/devices",
+    query["tagsAsObject", "true", "attributesAsObject", "false", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device\",\"deviceClass\":\"standalone\",\"name\":\"My New Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).tags_as_object("true")
+    .attributes_as_object("false").losantdomain("example.com")
+}
+
+action! {
+    devices_remove_data in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/removeData", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : DevicesRemoveDataPost =
+    "{\"attributes\":[\"deleteMyData\",\"mineToo\"],\"callbackUrl\":\"https://example.com/cb\",\"end\":0,\"query\":{\"name\":{\"$ne\":\"My Device\"}},\"start\":1}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .remove_data("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_restore in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/restore", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DevicesDeleteOrRestorePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}",
+    answer 200 "{\"restored\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .restore("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_send_command in devices : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/devices/command", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : MultiDeviceCommand =
+    "{\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}",
+    answer 200 "{\"success\":true}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .send_command("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    devices_tag_keys in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/tagKeys", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"tagKeys\":[\"key1\",\"key2\",\"key3\"]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .tag_keys("575ec8687ae143cd83dc4a97").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
+    devices_tag_values in devices : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/devices/tagValues", query["startsWith",
+    "temper", "_actions", "false", "_links", "true", "_embedded", "true", "key",
+    "myKey"], headers["losantdomain", "example.com",], answer 200
+    "{\"tagKey\":\"key1\",\"tagValues\":[\"value1\",\"value2\",\"value3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.devices()
+    .tag_values("575ec8687ae143cd83dc4a97", "myKey").starts_with("temper")
+    .losantdomain("example.com")
+}
+
+action! {
+    edge_deployment_get in edge_deployment : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployment()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    edge_deployments_get in edge_deployments : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments", query["sortField",
+    "creationDate", "sortDirection", "asc", "page", "0", "perPage", "10", "deviceId",
+    "575ecf887ae143cd83dc4aa2", "version", "myFlowVersion", "filterEmpty", "true",
+    "flowId", "575ed18f7ae143cd83dc4aa6", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(EdgeDeploymentsGetSortField::from("creationDate"))
+    .sort_direction(EdgeDeploymentsGetSortDirection::from("asc")).page(0).per_page(10)
+    .device_id("575ecf887ae143cd83dc4aa2").version("myFlowVersion").filter_empty(true)
+    .flow_id("575ed18f7ae143cd83dc4aa6").losantdomain("example.com")
+}
+
+action! {
+    edge_deployments_release in edge_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/release", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EdgeDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .release("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    edge_deployments_remove in edge_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/remove", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EdgeDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}", answer 201
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .remove("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    edge_deployments_replace in edge_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/edge/deployments/replace", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EdgeDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.edge_deployments()
+    .replace("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    embedded_deployment_get in embedded_deployment : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployment()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_export in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/export",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentExport =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"email\":\"email@example.com\"}", answer
+    202 "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .export("575ec8687ae143cd83dc4a97").losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    embedded_deployments_get in embedded_deployments : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments", query["sortField",
+    "creationDate", "sortDirection", "asc", "page", "0", "perPage", "10", "deviceId",
+    "575ecf887ae143cd83dc4aa2", "version", "myFlowVersion", "flowId",
+    "575ed18f7ae143cd83dc4aa6", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(EmbeddedDeploymentsGetSortField::from("creationDate"))
+    .sort_direction(EmbeddedDeploymentsGetSortDirection::from("asc")).page(0)
+    .per_page(10).device_id("575ecf887ae143cd83dc4aa2").version("myFlowVersion")
+    .flow_id("575ed18f7ae143cd83dc4aa6").losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_release in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/release",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .release("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_remove in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/remove",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}", answer 201
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .remove("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    embedded_deployments_replace in embedded_deployments : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/embedded/deployments/replace",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EmbeddedDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}",
+    answer 201 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.embedded_deployments()
+    .replace("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    event_delete in event : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/events/575ed0de7ae143cd83dc4aa5",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.event()
+    .delete("575ec8687ae143cd83dc4a97", "575ed0de7ae143cd83dc4aa5")
+    .losantdomain("example.com")
+}
+
+action! {
+    event_get in event : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/events/575ed0de7ae143cd83dc4aa5",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.event()
+    .get("575ec8687ae143cd83dc4a97", "575ed0de7ae143cd83dc4aa5")
+    .losantdomain("example.com")
+}
+
+action! {
+    event_patch in event : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/events/575ed0de7ae143cd83dc4aa5",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EventPatch =
+    "{\"comment\":\"Looking into this issue\",\"state\":\"acknowledged\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.event()
+    .patch("575ec8687ae143cd83dc4a97", "575ed0de7ae143cd83dc4aa5", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    events_delete in events : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/events/delete", query["email",
+    "email@example.com", "callbackUrl", "https://example.com/cburl", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : AdvancedEventQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}", answer 200
+    "{\"removed\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .delete("575ec8687ae143cd83dc4a97").email("email@example.com")
+    .callback_url("https://example.com/cburl").losantdomain("example.com").body(body
+    .clone())
+}
+
+action! {
+    events_export in events : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/events/export", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : EventsExport =
+    "{\"email\":\"email@example.com\",\"excludeUpdates\":true,\"query\":{\"$or\":[{\"subject\":{\"$ne\":\"myValue\"}},{\"level\":\"info\"}]}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .export("575ec8687ae143cd83dc4a97").losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    events_get in events : "GET" "/applications/575ec8687ae143cd83dc4a97/events",
+    query["sortField", "subject", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "subject", "filter", "abnormal power to *", "state", "new",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"subject\",\"state\":\"new\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .get("575ec8687ae143cd83dc4a97").sort_field(EventsGetSortField::from("subject"))
+    .sort_direction(EventsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(EventsGetFilterField::from("subject")).filter("abnormal power to *")
+    .state(EventsGetState::from("new")).losantdomain("example.com")
+}
+
+action! {
+    events_most_recent_by_severity in events : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/events/mostRecentBySeverity", query["filter",
+    "abnormal power to *", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"event\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]},\"newCount\":2}",
+    errors[(404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .most_recent_by_severity("575ec8687ae143cd83dc4a97").filter("abnormal power to *")
+    .losantdomain("example.com")
+}
+
+action! {
+    events_patch in events : "PATCH" "/applications/575ec8687ae143cd83dc4a97/events",
+    query["filterField", "subject", "filter", "abnormal power to *", "state", "new",
+    "email", "email@example.com", "callbackUrl", "https://example.com/cburl", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : EventPatch =
+    "{\"comment\":\"Looking into this issue\",\"state\":\"acknowledged\"}", answer 200
+    "{\"success\":true}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .patch("575ec8687ae143cd83dc4a97", body.clone())
+    .filter_field(EventsPatchFilterField::from("subject")).filter("abnormal power to *")
+    .state(EventsPatchState::from("new")).email("email@example.com")
+    .callback_url("https://example.com/cburl").losantdomain("example.com")
+}
+
+action! {
+    events_post in events : "POST" "/applications/575ec8687ae143cd83dc4a97/events",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : EventPost =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"state\":\"new\",\"subject\":\"Power levels critical\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (429, RateLimited,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.events()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_bootstrap in experience : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/bootstrap", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceBootstrapOptions =
+    "{\"replaceExisting\":true}", answer 200
+    "{\"email\":\"example.user@example.com\",\"password\":\"examplePass\",\"resourceSuffix\":\"\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience()
+    .bootstrap("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_delete in experience : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience", query["keepUsers", "true",
+    "keepGroups", "true", "keepSlugs", "true", "keepDomains", "true", "removeVersions",
+    "true", "keepViews", "true", "keepEndpoints", "true", "removeWorkflows", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience()
+    .delete("575ec8687ae143cd83dc4a97").keep_users("true").keep_groups("true")
+    .keep_slugs("true").keep_domains("true").remove_versions("true").keep_views("true")
+    .keep_endpoints("true").remove_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    experience_domain_delete in experience_domain : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domain()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_domain_get in experience_domain : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domain()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_domain_patch in experience_domain : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceDomainPatch =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domain()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_domains_get in experience_domains : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}],\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domains()
+    .get("575ec8687ae143cd83dc4a97").losantdomain("example.com")
+}
+
+action! {
+    experience_domains_post in experience_domains : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/domains", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceDomainPost =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_domains()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_delete in experience_endpoint : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab",
+    query["includeWorkflows", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .include_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_get in experience_endpoint : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab",
+    query["version", "develop", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").version("develop")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_linked_resources in experience_endpoint : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab/linkedResources",
+    query["version", "develop", "includeCustomNodes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"experienceEndpoints\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"experienceViews\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .linked_resources("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .version("develop").include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    experience_endpoint_patch in experience_endpoint : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceEndpointPatch =
+    "{\"access\":\"group\",\"experienceGroupIds\":[\"58c1de6f8f812590d8e82983\"]}",
+    answer 200
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoint()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_endpoints_get in experience_endpoints : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints", query["sortField",
+    "order", "sortDirection", "asc", "filterField", "method", "filter", "my*route",
+    "experienceGroupId", "575ec8687ae143cd83dc4a97", "requestCountDuration", "86400000",
+    "version", "develop", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoints()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceEndpointsGetSortField::from("order"))
+    .sort_direction(ExperienceEndpointsGetSortDirection::from("asc"))
+    .filter_field(ExperienceEndpointsGetFilterField::from("method")).filter("my*route")
+    .experience_group_id("575ec8687ae143cd83dc4a97").request_count_duration("86400000")
+    .version("develop").losantdomain("example.com")
+}
+
+action! {
+    experience_endpoints_post in experience_endpoints : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceEndpointPost =
+    "{\"access\":\"public\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}", answer 201
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoints()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_endpoints_stats in experience_endpoints : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/endpoints/stats",
+    query["statGrouping", "statusCode", "duration", "86400000", "end", "0", "resolution",
+    "3600000", "versionFilter", "myVersion", "domainFilter", "example.com",
+    "statusCodeFilter", "200", "endpointIdFilter", "575ec8687ae143cd83dc4a98",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"58cae95a0f5fcd000138ed0d\":[{\"count\":10,\"time\":\"2017-03-21T20:00:00.000Z\"},{\"count\":1,\"time\":\"2017-03-21T21:00:00.000Z\"}],\"NotFound\":[{\"count\":1,\"time\":\"2017-03-21T20:00:00.000Z\"},{\"count\":4,\"time\":\"2017-03-21T21:00:00.000Z\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_endpoints()
+    .stats("575ec8687ae143cd83dc4a97")
+    .stat_grouping(ExperienceEndpointsStatsStatGrouping::from("statusCode"))
+    .duration("86400000").end("0").resolution("3600000").version_filter("myVersion")
+    .domain_filter("example.com").status_code_filter("200")
+    .endpoint_id_filter("575ec8687ae143cd83dc4a98").losantdomain("example.com")
+}
+
+action! {
+    experience_group_delete in experience_group : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_group()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_group_get in experience_group : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups/575ed78e7ae143cd83dc4aab",
+    query["includeDirectDeviceCount", "true", "includeTotalDeviceCount", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_group()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .include_direct_device_count("true").include_total_device_count("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_group_patch in experience_group : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceGroupPatch =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"myKey\",\"value\":\"foo\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My New Group Name\",\"parentId\":\"775ed70c7ae143cd83dc4aa9\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_group()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_groups_get in experience_groups : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups", query["sortField",
+    "name", "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*group", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_groups()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceGroupsGetSortField::from("name"))
+    .sort_direction(ExperienceGroupsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceGroupsGetFilterField::from("name")).filter("my*group")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_groups_post in experience_groups : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/groups", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceGroupPost =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My Group\",\"parentId\":\"58b9d743cbfafe1be675744e\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_groups()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_slug_delete in experience_slug : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slug()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_slug_get in experience_slug : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slug()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_slug_patch in experience_slug : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceSlugPatch =
+    "{\"slug\":\"my-new-slug\",\"version\":null}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slug()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_slugs_get in experience_slugs : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}],\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slugs()
+    .get("575ec8687ae143cd83dc4a97").losantdomain("example.com")
+}
+
+action! {
+    experience_slugs_post in experience_slugs : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/slugs", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ExperienceSlugPost = "{\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_slugs()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_user_delete in experience_user : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_user()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_user_get in experience_user : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_user()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_user_patch in experience_user : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceUserPatch =
+    "{\"password\":\"aNewPassword\",\"userTags\":{\"customKey\":\"newCustomValue\"}}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_user()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_users_get in experience_users : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users", query["sortField",
+    "email", "sortDirection", "asc", "page", "0", "perPage", "10", "filterField",
+    "email", "filter", "my*user", "experienceGroupId", "575ec8687ae143cd83dc4a97",
+    "includeAncestorGroups", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_users()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceUsersGetSortField::from("email"))
+    .sort_direction(ExperienceUsersGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceUsersGetFilterField::from("email")).filter("my*user")
+    .experience_group_id("575ec8687ae143cd83dc4a97").include_ancestor_groups("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_users_post in experience_users : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/users", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ExperienceUserPost =
+    "{\"email\":\"experienceuser@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"password\":\"aUserPassword\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_users()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_version_delete in experience_version : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_version()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_version_get in experience_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_version()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_version_patch in experience_version : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceVersionPatch =
+    "{\"endpointDefaultCors\":false}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_version()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_versions_get in experience_versions : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions", query["sortField",
+    "version", "sortDirection", "asc", "page", "0", "perPage", "10", "filterField",
+    "email", "filter", "my*version", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}],\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_versions()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceVersionsGetSortField::from("version"))
+    .sort_direction(ExperienceVersionsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceVersionsGetFilterField::from("email")).filter("my*version")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_versions_post in experience_versions : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/versions", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : ExperienceVersionPost =
+    "{\"description\":\"my version description\",\"domainIds\":[\"58c1de6c8f812590d8e82980\"],\"slugIds\":[\"5b995e51ea9994b50d745284\"],\"version\":\"myNewVersion\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_versions()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    experience_view_delete in experience_view : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_view_get in experience_view : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab",
+    query["version", "develop", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").version("develop")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_view_linked_resources in experience_view : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab/linkedResources",
+    query["version", "develop", "includeCustomNodes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"experienceEndpoints\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"experienceViews\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .linked_resources("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .version("develop").include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    experience_view_patch in experience_view : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ExperienceViewPatch =
+    "{\"body\":\"New Content! <p>{{newData}}</p>\",\"viewTags\":{\"customKey\":\"newCustomValue\"}}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_view()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_views_get in experience_views : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*view", "viewType", "page", "version", "develop", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_views()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ExperienceViewsGetSortField::from("name"))
+    .sort_direction(ExperienceViewsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ExperienceViewsGetFilterField::from("name")).filter("my*view")
+    .view_type(ExperienceViewsGetViewType::from("page")).version("develop")
+    .losantdomain("example.com")
+}
+
+action! {
+    experience_views_post in experience_views : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/experience/views", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ExperienceViewPost =
+    "{\"body\":\"<p>{{data}}</p>\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.experience_views()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    file_delete in file : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .delete("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    file_get in file : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .get("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    file_move in file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96/move",
+    query["name", "fileA", "parentDirectory", "/new/location/here", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .r#move("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96").name("fileA")
+    .parent_directory("/new/location/here").losantdomain("example.com")
+}
+
+action! {
+    file_patch in file : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FilePatch =
+    "{\"contentType\":\"image\",\"fileDimensions\":{\"height\":200,\"width\":200},\"fileSize\":500}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .patch("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    file_upload in file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/file/575ec76c7ae143cd83dc4a96/upload",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.file()
+    .upload("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", FilePart::bytes(""))
+    .losantdomain("example.com")
+}
+
+action! {
+    files_get in files : "GET" "/applications/575ec8687ae143cd83dc4a97/files",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "myFile", "type", "file", "status", "completed",
+    "directory", "/a/path/", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":2,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"},{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a96\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"b\",\"parentDirectory\":\"/a/\",\"status\":\"completed\",\"type\":\"directory\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.files()
+    .get("575ec8687ae143cd83dc4a97").sort_field(FilesGetSortField::from("name"))
+    .sort_direction(FilesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FilesGetFilterField::from("name")).filter("myFile").r#type("file")
+    .status(FilesGetStatus::from("completed")).directory("/a/path/")
+    .losantdomain("example.com")
+}
+
+action! {
+    files_post in files : "POST" "/applications/575ec8687ae143cd83dc4a97/files",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FilePost =
+    "{\"contentType\":\"text/csv\",\"fileSize\":500,\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"type\":\"file\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.files()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     instance_api_token_delete in instance_api_token : "DELETE"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -1233,6 +2873,1034 @@ action! {
 }
 
 action! {
+    instance_audit_log_get in instance_audit_log : "GET"
+    "/instance/575ec7417ae143cd83dc4a96/audit-logs/57955788124b37010084c053",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_audit_log()
+    .get("575ec7417ae143cd83dc4a96", "57955788124b37010084c053")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_audit_logs_get in instance_audit_logs : "GET"
+    "/instance/575ec7417ae143cd83dc4a96/audit-logs", query["sortField", "creationDate",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "start", "1465790400000",
+    "end", "1465790400000", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_audit_logs()
+    .get("575ec7417ae143cd83dc4a96")
+    .sort_field(InstanceAuditLogsGetSortField::from("creationDate"))
+    .sort_direction(InstanceAuditLogsGetSortDirection::from("asc")).page(0).per_page(10)
+    .start("1465790400000").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_delete in instance_custom_node : "DELETE"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .delete("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_errors in instance_custom_node : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95/errors",
+    query["duration", "86400000", "end", "0", "limit", "25", "sortDirection", "desc",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .errors("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95").duration("86400000")
+    .end("0").limit("25")
+    .sort_direction(InstanceCustomNodeErrorsSortDirection::from("desc"))
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_get in instance_custom_node : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .get("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_patch in instance_custom_node : "PATCH"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceCustomNodePatch =
+    "{\"category\":\"logic\",\"name\":\"My Updated Instance Custom Node\"}", answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .patch("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_custom_node_stats in instance_custom_node : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes/575ec7417ae143cd83dc4a95/stats",
+    query["duration", "86400000", "end", "0", "resolution", "3600000", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_node()
+    .stats("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95").duration("86400000")
+    .end("0").resolution("3600000").losantdomain("example.com")
+}
+
+action! {
+    instance_custom_nodes_get in instance_custom_nodes : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/nodes", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "key", "filter",
+    "my*node", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_nodes()
+    .get("575ec7417ae143cd83dc4a96")
+    .sort_field(InstanceCustomNodesGetSortField::from("name"))
+    .sort_direction(InstanceCustomNodesGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(InstanceCustomNodesGetFilterField::from("key"))
+    .filter("my*node").losantdomain("example.com")
+}
+
+action! {
+    instance_custom_nodes_post in instance_custom_nodes : "POST"
+    "/instances/575ec7417ae143cd83dc4a96/nodes", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    InstanceCustomNodePost =
+    "{\"description\":\"Description of my new instance custom node\",\"name\":\"My New Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"triggers\":[{\"type\":\"customNodeStart\"}]}",
+    answer 201
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_custom_nodes()
+    .post("575ec7417ae143cd83dc4a96", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_member_delete in instance_member : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_member()
+    .delete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a94")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_member_get in instance_member : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_member()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a94")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_member_patch in instance_member : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceMemberPatch =
+    "{\"role\":\"view\"}", answer 200 "{\"role\":\"view\"}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_member()
+    .patch("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a94", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_members_get in instance_members : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/members", query["sortField", "role",
+    "sortDirection", "asc", "filterField", "email", "filter", "my * instance",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"count\":4,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"email\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_members()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(InstanceMembersGetSortField::from("role"))
+    .sort_direction(InstanceMembersGetSortDirection::from("asc"))
+    .filter_field(InstanceMembersGetFilterField::from("email")).filter("my * instance")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_members_post in instance_members : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/members", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    InstanceMemberPost = "{\"role\":\"view\",\"userId\":\"675ed18f7ae143cd83dc4bb7\"}",
+    answer 200 "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_members()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_delete in instance_notification_rule : "DELETE"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .delete("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_evaluate in instance_notification_rule : "POST"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95/evaluate",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body :
+    NotificationRuleEvaluationOptions = "{\"ignoreFrequencyCheck\":true}", answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .evaluate("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_get in instance_notification_rule : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .get("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_logs in instance_notification_rule : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"email\":{\"addresses\":[\"alice@example.com\"],\"body\":\"Org has exceeded its payload limit\",\"subject\":\"Limit Exceeded\"},\"evaluation\":{\"limit\":1000000,\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\",\"value\":1001040},\"id\":\"585ec7417ae143cd83dc4a85\",\"notificationRuleDeliveryId\":\"585ec7417ae143cd83dc4a85\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"requestedById\":\"000000000000000000000000\",\"requestedByType\":\"system\",\"sentAt\":\"2016-06-13T04:00:00.000Z\",\"targetId\":\"585ec7417ae143cd83dc4a75\",\"targetName\":\"My Org\",\"targetType\":\"organization\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .logs("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rule_patch in instance_notification_rule : "PATCH"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules/575ec7417ae143cd83dc4a95",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotificationRulePatch =
+    "{\"enabled\":false,\"name\":\"My Updated Notification Rule\"}", answer 200
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rule()
+    .patch("575ec7417ae143cd83dc4a96", "575ec7417ae143cd83dc4a95", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rules_get in instance_notification_rules : "GET"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "key", "filter",
+    "my*rule", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}],\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rules()
+    .get("575ec7417ae143cd83dc4a96")
+    .sort_field(InstanceNotificationRulesGetSortField::from("name"))
+    .sort_direction(InstanceNotificationRulesGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(InstanceNotificationRulesGetFilterField::from("key"))
+    .filter("my*rule").losantdomain("example.com")
+}
+
+action! {
+    instance_notification_rules_post in instance_notification_rules : "POST"
+    "/instances/575ec7417ae143cd83dc4a96/notification-rules", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : NotificationRulePost =
+    "{\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"name\":\"My New Notification Rule\",\"ruleConfig\":{\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    answer 201
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_notification_rules()
+    .post("575ec7417ae143cd83dc4a96", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_org_delete in instance_org : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .delete("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_org_device_counts in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/deviceCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"created\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"deleted\":1,\"total\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .device_counts("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8").start("0")
+    .end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_org_get in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8",
+    query["summaryInclude", "payloadCount", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .get("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .summary_include("payloadCount").losantdomain("example.com")
+}
+
+action! {
+    instance_org_notebook_minute_counts in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/notebookMinuteCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .notebook_minute_counts("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .start("0").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_org_patch in instance_org : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8",
+    query["summaryInclude", "payloadCount", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    InstanceOrgPatch =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}", answer
+    200
+    "{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .patch("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8", body.clone())
+    .summary_include("payloadCount").losantdomain("example.com")
+}
+
+action! {
+    instance_org_payload_counts in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/payloadCounts",
+    query["start", "0", "end", "1465790400000", "asBytes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .payload_counts("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8").start("0")
+    .end("1465790400000").as_bytes("true").losantdomain("example.com")
+}
+
+action! {
+    instance_org_payload_counts_breakdown in instance_org : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ed6e87ae143cd83dc4aa8/payloadCountsBreakdown",
+    query["start", "0", "end", "1465790400000", "resolution", "86400000", "asBytes",
+    "true", "includeNonBillable", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org()
+    .payload_counts_breakdown("575ec8687ae143cd83dc4a97", "575ed6e87ae143cd83dc4aa8")
+    .start("0").end("1465790400000")
+    .resolution(InstanceOrgPayloadCountsBreakdownResolution::from("86400000"))
+    .as_bytes("true").include_non_billable("true").losantdomain("example.com")
+}
+
+action! {
+    instance_org_invite_delete in instance_org_invite : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invite()
+    .delete("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_invite_get in instance_org_invite : "GET"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invite()
+    .get("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_invite_resend_invite in instance_org_invite : "POST"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/invites/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : OrgRoleInfo =
+    "{\"role\":\"view\"}", answer 201
+    "{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invite()
+    .resend_invite("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_org_invites_get in instance_org_invites : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/invites",
+    query["sortField", "role", "sortDirection", "asc", "filterField", "email", "filter",
+    "my * instance", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":8,\"items\":[{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invites()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .sort_field(InstanceOrgInvitesGetSortField::from("role"))
+    .sort_direction(InstanceOrgInvitesGetSortDirection::from("asc"))
+    .filter_field(InstanceOrgInvitesGetFilterField::from("email"))
+    .filter("my * instance").losantdomain("example.com")
+}
+
+action! {
+    instance_org_invites_post in instance_org_invites : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/invites",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : OrgInvitePost =
+    "{\"email\":\"invitedUser@example.com\",\"role\":\"edit\"}", answer 201
+    "{\"count\":8,\"items\":[{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_invites()
+    .post("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_org_member_delete in instance_org_member : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_member()
+    .delete("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_member_get in instance_org_member : "GET"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_member()
+    .get("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94").losantdomain("example.com")
+}
+
+action! {
+    instance_org_member_patch in instance_org_member : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a95/orgs/575ec8687ae143cd83dc4a97/members/575ec8687ae143cd83dc4a94",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceOrgMemberPatch =
+    "{\"role\":\"view\"}", answer 200
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_member()
+    .patch("575ec8687ae143cd83dc4a95", "575ec8687ae143cd83dc4a97",
+    "575ec8687ae143cd83dc4a94", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    instance_org_members_get in instance_org_members : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/members",
+    query["sortField", "role", "sortDirection", "asc", "filterField", "email", "filter",
+    "my * instance", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":8,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_members()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .sort_field(InstanceOrgMembersGetSortField::from("role"))
+    .sort_direction(InstanceOrgMembersGetSortDirection::from("asc"))
+    .filter_field(InstanceOrgMembersGetFilterField::from("email"))
+    .filter("my * instance").losantdomain("example.com")
+}
+
+action! {
+    instance_org_members_post in instance_org_members : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/orgs/575ec8687ae143cd83dc4a97/members",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : InstanceOrgMemberPost =
+    "{\"applicationRoles\":[{\"resourceId\":\"575ef90f7ae143cd83dc4a4f\",\"role\":\"none\"}],\"role\":\"view\",\"userId\":\"675ed18f7ae143cd83dc4bb7\"}",
+    answer 200 "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_org_members()
+    .post("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_orgs_get in instance_orgs : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/orgs", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*org", "summaryInclude", "payloadCount", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_orgs()
+    .get("575ec8687ae143cd83dc4a97").sort_field(InstanceOrgsGetSortField::from("name"))
+    .sort_direction(InstanceOrgsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(InstanceOrgsGetFilterField::from("name")).filter("my*org")
+    .summary_include("payloadCount").losantdomain("example.com")
+}
+
+action! {
+    instance_orgs_post in instance_orgs : "POST"
+    "/instances/575ec8687ae143cd83dc4a97/orgs", query["summaryInclude", "payloadCount",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : InstanceOrgPost =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}", answer
+    200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_orgs()
+    .post("575ec8687ae143cd83dc4a97").summary_include("payloadCount")
+    .losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    instance_sandbox_delete in instance_sandbox : "DELETE"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .delete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_device_counts in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/deviceCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"created\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"deleted\":1,\"total\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .device_counts("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97").start("0")
+    .end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_get in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97",
+    query["summaryExclude", "payloadCount", "summaryInclude", "payloadCount", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_notebook_minute_counts in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/notebookMinuteCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .notebook_minute_counts("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .start("0").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_payload_counts in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/payloadCounts",
+    query["start", "0", "end", "1465790400000", "asBytes", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .payload_counts("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97").start("0")
+    .end("1465790400000").as_bytes("true").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_payload_counts_breakdown in instance_sandbox : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/payloadCountsBreakdown",
+    query["start", "0", "end", "1465790400000", "resolution", "86400000", "asBytes",
+    "true", "includeNonBillable", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .payload_counts_breakdown("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .start("0").end("1465790400000")
+    .resolution(InstanceSandboxPayloadCountsBreakdownResolution::from("86400000"))
+    .as_bytes("true").include_non_billable("true").losantdomain("example.com")
+}
+
+action! {
+    instance_sandbox_undelete in instance_sandbox : "PATCH"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes/575ec8687ae143cd83dc4a97/undelete",
+    query["summaryExclude", "payloadCount", "summaryInclude", "payloadCount", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandbox()
+    .undelete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
+}
+
+action! {
+    instance_sandboxes_get in instance_sandboxes : "GET"
+    "/instances/575ec8687ae143cd83dc4a97/sandboxes", query["summaryExclude",
+    "payloadCount", "summaryInclude", "payloadCount", "sortField", "firstName",
+    "sortDirection", "asc", "startingAfterId", "575ec8687ae143cd83dc4a97",
+    "endingBeforeId", "575ec8687ae143cd83dc4a97", "limit", "10", "filterField",
+    "firstName", "filter", "my * instance", "includeDeleted", "true", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"count\":2,\"hasMore\":false,\"items\":[{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"},{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}],\"limit\":100,\"sortDirection\":\"asc\",\"sortField\":\"firstName\",\"startingAfterId\":\"575ed70c7ae143cd83dc4aa9\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instance_sandboxes()
+    .get("575ec8687ae143cd83dc4a97").summary_exclude("payloadCount")
+    .summary_include("payloadCount")
+    .sort_field(InstanceSandboxesGetSortField::from("firstName"))
+    .sort_direction(InstanceSandboxesGetSortDirection::from("asc"))
+    .starting_after_id("575ec8687ae143cd83dc4a97")
+    .ending_before_id("575ec8687ae143cd83dc4a97").limit("10")
+    .filter_field(InstanceSandboxesGetFilterField::from("firstName"))
+    .filter("my * instance").include_deleted("true").losantdomain("example.com")
+}
+
+action! {
+    instances_get in instances : "GET" "/instances", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * instance", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":2,\"items\":[{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}],\"page\":0,\"perPage\":100,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.instances().get()
+    .sort_field(InstancesGetSortField::from("name"))
+    .sort_direction(InstancesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(InstancesGetFilterField::from("name")).filter("my * instance")
+    .losantdomain("example.com")
+}
+
+action! {
+    integration_delete in integration : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/integrations/575ed78e7ae143cd83dc4aab",
+    query["includeWorkflows", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integration()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .include_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    integration_get in integration : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/integrations/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integration()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    integration_patch in integration : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/integrations/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : IntegrationPatch =
+    "{\"topics\":[\"differentTopic\"]}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integration()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    integrations_get in integrations : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/integrations", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField",
+    "integrationType", "filter", "my*integration", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integrations()
+    .get("575ec8687ae143cd83dc4a97").sort_field(IntegrationsGetSortField::from("name"))
+    .sort_direction(IntegrationsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(IntegrationsGetFilterField::from("integrationType"))
+    .filter("my*integration").losantdomain("example.com")
+}
+
+action! {
+    integrations_post in integrations : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/integrations", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : IntegrationPost =
+    "{\"integrationType\":\"mqtt\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"topics\":[\"myTopic\"]}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.integrations()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    org_invites_get in org_invites : "GET" "/invites", query["_actions", "false",
+    "_links", "true", "_embedded", "true", "token", "aTokenString", "email",
+    "example@example.com"], headers["losantdomain", "example.com",], answer 200
+    "{\"disallowTransfer\":true,\"email\":\"invitedUser@example.com\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"orgName\":\"My Organization\",\"role\":\"edit\",\"ttl\":4233600000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (410, Other,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.org_invites()
+    .get("aTokenString", "example@example.com").losantdomain("example.com")
+}
+
+action! {
+    org_invites_post in org_invites : "POST" "/invites", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : OrgInviteAction =
+    "{\"accept\":true,\"email\":\"invitedUser@example.com\",\"token\":\"the_invitation_token\"}",
+    answer 200 "{\"accepted\":true,\"orgId\":\"575ed6e87ae143cd83dc4aa8\"}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (410, Other,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.org_invites().post(body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    orgs_get in orgs : "GET" "/orgs", query["sortField", "name", "sortDirection", "asc",
+    "page", "0", "perPage", "10", "filterField", "name", "filter", "my*org",
+    "summaryExclude", "payloadCount", "summaryInclude", "payloadCount", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.orgs().get()
+    .sort_field(OrgsGetSortField::from("name"))
+    .sort_direction(OrgsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(OrgsGetFilterField::from("name")).filter("my*org")
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
+}
+
+action! {
+    orgs_post in orgs : "POST" "/orgs", query["summaryExclude", "payloadCount",
+    "summaryInclude", "payloadCount", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], body body : OrgPost =
+    "{\"description\":\"Description of my new organization\",\"name\":\"My New Organization\"}",
+    answer 201
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.orgs().post(body.clone())
+    .summary_exclude("payloadCount").summary_include("payloadCount")
+    .losantdomain("example.com")
+}
+
+action! {
+    private_file_delete in private_file : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .delete("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96")
+    .losantdomain("example.com")
+}
+
+action! {
+    private_file_get in private_file : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96",
+    query["urlTTL", "900", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .get("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96").url_ttl("900")
+    .losantdomain("example.com")
+}
+
+action! {
+    private_file_move in private_file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96/move",
+    query["name", "fileA", "parentDirectory", "/new/location/here", "urlTTL", "900",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .r#move("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96").name("fileA")
+    .parent_directory("/new/location/here").url_ttl("900").losantdomain("example.com")
+}
+
+action! {
+    private_file_patch in private_file : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FilePatch =
+    "{\"contentType\":\"image\",\"fileDimensions\":{\"height\":200,\"width\":200},\"fileSize\":500}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .patch("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    private_file_upload in private_file : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles/575ec76c7ae143cd83dc4a96/upload",
+    query["urlTTL", "900", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_file()
+    .upload("575ec8687ae143cd83dc4a97", "575ec76c7ae143cd83dc4a96", FilePart::bytes(""))
+    .url_ttl("900").losantdomain("example.com")
+}
+
+action! {
+    private_files_get in private_files : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "myFile", "type", "file", "status", "completed", "directory", "/a/path/",
+    "urlTTL", "900", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"count\":2,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"},{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a96\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"b\",\"parentDirectory\":\"/a/\",\"status\":\"completed\",\"type\":\"directory\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_files()
+    .get("575ec8687ae143cd83dc4a97").sort_field(PrivateFilesGetSortField::from("name"))
+    .sort_direction(PrivateFilesGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(PrivateFilesGetFilterField::from("name")).filter("myFile")
+    .r#type("file").status(PrivateFilesGetStatus::from("completed"))
+    .directory("/a/path/").url_ttl("900").losantdomain("example.com")
+}
+
+action! {
+    private_files_post in private_files : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/privateFiles", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : FilePost =
+    "{\"contentType\":\"text/csv\",\"fileSize\":500,\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"type\":\"file\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.private_files()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     user_api_token_delete in user_api_token : "DELETE"
     "/me/tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links", "true",
     "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
@@ -1298,6 +3966,75 @@ action! {
     errors[(400, BadRequest,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.user_api_tokens().post(body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    user_oauth_token_delete in user_oauth_token : "DELETE"
+    "/me/oauth-tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_token()
+    .delete("575ec7417ae143cd83dc4a95").losantdomain("example.com")
+}
+
+action! {
+    user_oauth_token_get in user_oauth_token : "GET"
+    "/me/oauth-tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_token()
+    .get("575ec7417ae143cd83dc4a95").losantdomain("example.com")
+}
+
+action! {
+    user_oauth_token_patch in user_oauth_token : "PATCH"
+    "/me/oauth-tokens/575ec7417ae143cd83dc4a95", query["_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    UserOauthTokenPatch =
+    "{\"defaultRole\":\"edit\",\"description\":\"Updated description\",\"name\":\"Updated OAuth App Name\",\"status\":\"inactive\"}",
+    answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_token()
+    .patch("575ec7417ae143cd83dc4a95", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    user_oauth_tokens_get in user_oauth_tokens : "GET" "/me/oauth-tokens",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my*app", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}],\"page\":0,\"perPage\":1000,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_tokens().get()
+    .sort_field(UserOauthTokensGetSortField::from("name"))
+    .sort_direction(UserOauthTokensGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(UserOauthTokensGetFilterField::from("name")).filter("my*app")
+    .losantdomain("example.com")
+}
+
+action! {
+    user_oauth_tokens_post in user_oauth_tokens : "POST" "/me/oauth-tokens",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : UserOauthTokenPost =
+    "{\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"name\":\"My OAuth App\",\"oauth\":{\"client_id\":\"575ec8687ae143cd83dc4a97\",\"code_challenge\":\"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\"code_challenge_method\":\"S256\",\"redirect_uri\":\"https://example.com/callback\"},\"scope\":[\"only.User.read\",\"all.Application.read\"]}",
+    answer 201
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.user_oauth_tokens().post(body
     .clone()).losantdomain("example.com")
 }
 
@@ -1430,6 +4167,12 @@ const ACTIONS: &[(&str, Run)] = &[
     ("application_certificates_post", |server, client| {
         Box::pin(application_certificates_post(server, client))
     }),
+    ("application_job_log_get", |server, client| {
+        Box::pin(application_job_log_get(server, client))
+    }),
+    ("application_job_logs_get", |server, client| {
+        Box::pin(application_job_logs_get(server, client))
+    }),
     ("application_key_delete", |server, client| {
         Box::pin(application_key_delete(server, client))
     }),
@@ -1444,6 +4187,25 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("application_keys_post", |server, client| {
         Box::pin(application_keys_post(server, client))
+    }),
+    ("application_template_get", |server, client| {
+        Box::pin(application_template_get(server, client))
+    }),
+    ("application_templates_get", |server, client| {
+        Box::pin(application_templates_get(server, client))
+    }),
+    ("application_templates_get_categories", |server, client| {
+        Box::pin(application_templates_get_categories(server, client))
+    }),
+    (
+        "application_templates_get_unique_keywords",
+        |server, client| Box::pin(application_templates_get_unique_keywords(server, client)),
+    ),
+    ("audit_log_get", |server, client| {
+        Box::pin(audit_log_get(server, client))
+    }),
+    ("audit_logs_get", |server, client| {
+        Box::pin(audit_logs_get(server, client))
     }),
     ("credential_delete", |server, client| {
         Box::pin(credential_delete(server, client))
@@ -1462,6 +4224,27 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("credentials_post", |server, client| {
         Box::pin(credentials_post(server, client))
+    }),
+    ("data_table_add_column", |server, client| {
+        Box::pin(data_table_add_column(server, client))
+    }),
+    ("data_table_delete", |server, client| {
+        Box::pin(data_table_delete(server, client))
+    }),
+    ("data_table_get", |server, client| {
+        Box::pin(data_table_get(server, client))
+    }),
+    ("data_table_patch", |server, client| {
+        Box::pin(data_table_patch(server, client))
+    }),
+    ("data_table_remove_column", |server, client| {
+        Box::pin(data_table_remove_column(server, client))
+    }),
+    ("data_tables_get", |server, client| {
+        Box::pin(data_tables_get(server, client))
+    }),
+    ("data_tables_post", |server, client| {
+        Box::pin(data_tables_post(server, client))
     }),
     ("device_command_stream", |server, client| {
         Box::pin(device_command_stream(server, client))
@@ -1526,6 +4309,267 @@ const ACTIONS: &[(&str, Run)] = &[
     ("device_attributes_post", |server, client| {
         Box::pin(device_attributes_post(server, client))
     }),
+    ("device_recipe_bulk_create", |server, client| {
+        Box::pin(device_recipe_bulk_create(server, client))
+    }),
+    ("device_recipe_delete", |server, client| {
+        Box::pin(device_recipe_delete(server, client))
+    }),
+    ("device_recipe_get", |server, client| {
+        Box::pin(device_recipe_get(server, client))
+    }),
+    ("device_recipe_patch", |server, client| {
+        Box::pin(device_recipe_patch(server, client))
+    }),
+    ("device_recipes_get", |server, client| {
+        Box::pin(device_recipes_get(server, client))
+    }),
+    ("device_recipes_post", |server, client| {
+        Box::pin(device_recipes_post(server, client))
+    }),
+    ("devices_attribute_names", |server, client| {
+        Box::pin(devices_attribute_names(server, client))
+    }),
+    ("devices_delete", |server, client| {
+        Box::pin(devices_delete(server, client))
+    }),
+    ("devices_device_names", |server, client| {
+        Box::pin(devices_device_names(server, client))
+    }),
+    ("devices_export", |server, client| {
+        Box::pin(devices_export(server, client))
+    }),
+    ("devices_get", |server, client| {
+        Box::pin(devices_get(server, client))
+    }),
+    ("devices_get_composite_state", |server, client| {
+        Box::pin(devices_get_composite_state(server, client))
+    }),
+    ("devices_patch", |server, client| {
+        Box::pin(devices_patch(server, client))
+    }),
+    ("devices_payload_counts", |server, client| {
+        Box::pin(devices_payload_counts(server, client))
+    }),
+    ("devices_post", |server, client| {
+        Box::pin(devices_post(server, client))
+    }),
+    ("devices_remove_data", |server, client| {
+        Box::pin(devices_remove_data(server, client))
+    }),
+    ("devices_restore", |server, client| {
+        Box::pin(devices_restore(server, client))
+    }),
+    ("devices_send_command", |server, client| {
+        Box::pin(devices_send_command(server, client))
+    }),
+    ("devices_tag_keys", |server, client| {
+        Box::pin(devices_tag_keys(server, client))
+    }),
+    ("devices_tag_values", |server, client| {
+        Box::pin(devices_tag_values(server, client))
+    }),
+    ("edge_deployment_get", |server, client| {
+        Box::pin(edge_deployment_get(server, client))
+    }),
+    ("edge_deployments_get", |server, client| {
+        Box::pin(edge_deployments_get(server, client))
+    }),
+    ("edge_deployments_release", |server, client| {
+        Box::pin(edge_deployments_release(server, client))
+    }),
+    ("edge_deployments_remove", |server, client| {
+        Box::pin(edge_deployments_remove(server, client))
+    }),
+    ("edge_deployments_replace", |server, client| {
+        Box::pin(edge_deployments_replace(server, client))
+    }),
+    ("embedded_deployment_get", |server, client| {
+        Box::pin(embedded_deployment_get(server, client))
+    }),
+    ("embedded_deployments_export", |server, client| {
+        Box::pin(embedded_deployments_export(server, client))
+    }),
+    ("embedded_deployments_get", |server, client| {
+        Box::pin(embedded_deployments_get(server, client))
+    }),
+    ("embedded_deployments_release", |server, client| {
+        Box::pin(embedded_deployments_release(server, client))
+    }),
+    ("embedded_deployments_remove", |server, client| {
+        Box::pin(embedded_deployments_remove(server, client))
+    }),
+    ("embedded_deployments_replace", |server, client| {
+        Box::pin(embedded_deployments_replace(server, client))
+    }),
+    ("event_delete", |server, client| {
+        Box::pin(event_delete(server, client))
+    }),
+    ("event_get", |server, client| {
+        Box::pin(event_get(server, client))
+    }),
+    ("event_patch", |server, client| {
+        Box::pin(event_patch(server, client))
+    }),
+    ("events_delete", |server, client| {
+        Box::pin(events_delete(server, client))
+    }),
+    ("events_export", |server, client| {
+        Box::pin(events_export(server, client))
+    }),
+    ("events_get", |server, client| {
+        Box::pin(events_get(server, client))
+    }),
+    ("events_most_recent_by_severity", |server, client| {
+        Box::pin(events_most_recent_by_severity(server, client))
+    }),
+    ("events_patch", |server, client| {
+        Box::pin(events_patch(server, client))
+    }),
+    ("events_post", |server, client| {
+        Box::pin(events_post(server, client))
+    }),
+    ("experience_bootstrap", |server, client| {
+        Box::pin(experience_bootstrap(server, client))
+    }),
+    ("experience_delete", |server, client| {
+        Box::pin(experience_delete(server, client))
+    }),
+    ("experience_domain_delete", |server, client| {
+        Box::pin(experience_domain_delete(server, client))
+    }),
+    ("experience_domain_get", |server, client| {
+        Box::pin(experience_domain_get(server, client))
+    }),
+    ("experience_domain_patch", |server, client| {
+        Box::pin(experience_domain_patch(server, client))
+    }),
+    ("experience_domains_get", |server, client| {
+        Box::pin(experience_domains_get(server, client))
+    }),
+    ("experience_domains_post", |server, client| {
+        Box::pin(experience_domains_post(server, client))
+    }),
+    ("experience_endpoint_delete", |server, client| {
+        Box::pin(experience_endpoint_delete(server, client))
+    }),
+    ("experience_endpoint_get", |server, client| {
+        Box::pin(experience_endpoint_get(server, client))
+    }),
+    ("experience_endpoint_linked_resources", |server, client| {
+        Box::pin(experience_endpoint_linked_resources(server, client))
+    }),
+    ("experience_endpoint_patch", |server, client| {
+        Box::pin(experience_endpoint_patch(server, client))
+    }),
+    ("experience_endpoints_get", |server, client| {
+        Box::pin(experience_endpoints_get(server, client))
+    }),
+    ("experience_endpoints_post", |server, client| {
+        Box::pin(experience_endpoints_post(server, client))
+    }),
+    ("experience_endpoints_stats", |server, client| {
+        Box::pin(experience_endpoints_stats(server, client))
+    }),
+    ("experience_group_delete", |server, client| {
+        Box::pin(experience_group_delete(server, client))
+    }),
+    ("experience_group_get", |server, client| {
+        Box::pin(experience_group_get(server, client))
+    }),
+    ("experience_group_patch", |server, client| {
+        Box::pin(experience_group_patch(server, client))
+    }),
+    ("experience_groups_get", |server, client| {
+        Box::pin(experience_groups_get(server, client))
+    }),
+    ("experience_groups_post", |server, client| {
+        Box::pin(experience_groups_post(server, client))
+    }),
+    ("experience_slug_delete", |server, client| {
+        Box::pin(experience_slug_delete(server, client))
+    }),
+    ("experience_slug_get", |server, client| {
+        Box::pin(experience_slug_get(server, client))
+    }),
+    ("experience_slug_patch", |server, client| {
+        Box::pin(experience_slug_patch(server, client))
+    }),
+    ("experience_slugs_get", |server, client| {
+        Box::pin(experience_slugs_get(server, client))
+    }),
+    ("experience_slugs_post", |server, client| {
+        Box::pin(experience_slugs_post(server, client))
+    }),
+    ("experience_user_delete", |server, client| {
+        Box::pin(experience_user_delete(server, client))
+    }),
+    ("experience_user_get", |server, client| {
+        Box::pin(experience_user_get(server, client))
+    }),
+    ("experience_user_patch", |server, client| {
+        Box::pin(experience_user_patch(server, client))
+    }),
+    ("experience_users_get", |server, client| {
+        Box::pin(experience_users_get(server, client))
+    }),
+    ("experience_users_post", |server, client| {
+        Box::pin(experience_users_post(server, client))
+    }),
+    ("experience_version_delete", |server, client| {
+        Box::pin(experience_version_delete(server, client))
+    }),
+    ("experience_version_get", |server, client| {
+        Box::pin(experience_version_get(server, client))
+    }),
+    ("experience_version_patch", |server, client| {
+        Box::pin(experience_version_patch(server, client))
+    }),
+    ("experience_versions_get", |server, client| {
+        Box::pin(experience_versions_get(server, client))
+    }),
+    ("experience_versions_post", |server, client| {
+        Box::pin(experience_versions_post(server, client))
+    }),
+    ("experience_view_delete", |server, client| {
+        Box::pin(experience_view_delete(server, client))
+    }),
+    ("experience_view_get", |server, client| {
+        Box::pin(experience_view_get(server, client))
+    }),
+    ("experience_view_linked_resources", |server, client| {
+        Box::pin(experience_view_linked_resources(server, client))
+    }),
+    ("experience_view_patch", |server, client| {
+        Box::pin(experience_view_patch(server, client))
+    }),
+    ("experience_views_get", |server, client| {
+        Box::pin(experience_views_get(server, client))
+    }),
+    ("experience_views_post", |server, client| {
+        Box::pin(experience_views_post(server, client))
+    }),
+    ("file_delete", |server, client| {
+        Box::pin(file_delete(server, client))
+    }),
+    ("file_get", |server, client| {
+        Box::pin(file_get(server, client))
+    }),
+    ("file_move", |server, client| {
+        Box::pin(file_move(server, client))
+    }),
+    ("file_patch", |server, client| {
+        Box::pin(file_patch(server, client))
+    }),
+    ("file_upload", |server, client| {
+        Box::pin(file_upload(server, client))
+    }),
+    ("files_get", |server, client| {
+        Box::pin(files_get(server, client))
+    }),
+    ("files_post", |server, client| {
+        Box::pin(files_post(server, client))
+    }),
     ("instance_api_token_delete", |server, client| {
         Box::pin(instance_api_token_delete(server, client))
     }),
@@ -1541,6 +4585,203 @@ const ACTIONS: &[(&str, Run)] = &[
     ("instance_api_tokens_post", |server, client| {
         Box::pin(instance_api_tokens_post(server, client))
     }),
+    ("instance_audit_log_get", |server, client| {
+        Box::pin(instance_audit_log_get(server, client))
+    }),
+    ("instance_audit_logs_get", |server, client| {
+        Box::pin(instance_audit_logs_get(server, client))
+    }),
+    ("instance_custom_node_delete", |server, client| {
+        Box::pin(instance_custom_node_delete(server, client))
+    }),
+    ("instance_custom_node_errors", |server, client| {
+        Box::pin(instance_custom_node_errors(server, client))
+    }),
+    ("instance_custom_node_get", |server, client| {
+        Box::pin(instance_custom_node_get(server, client))
+    }),
+    ("instance_custom_node_patch", |server, client| {
+        Box::pin(instance_custom_node_patch(server, client))
+    }),
+    ("instance_custom_node_stats", |server, client| {
+        Box::pin(instance_custom_node_stats(server, client))
+    }),
+    ("instance_custom_nodes_get", |server, client| {
+        Box::pin(instance_custom_nodes_get(server, client))
+    }),
+    ("instance_custom_nodes_post", |server, client| {
+        Box::pin(instance_custom_nodes_post(server, client))
+    }),
+    ("instance_member_delete", |server, client| {
+        Box::pin(instance_member_delete(server, client))
+    }),
+    ("instance_member_get", |server, client| {
+        Box::pin(instance_member_get(server, client))
+    }),
+    ("instance_member_patch", |server, client| {
+        Box::pin(instance_member_patch(server, client))
+    }),
+    ("instance_members_get", |server, client| {
+        Box::pin(instance_members_get(server, client))
+    }),
+    ("instance_members_post", |server, client| {
+        Box::pin(instance_members_post(server, client))
+    }),
+    ("instance_notification_rule_delete", |server, client| {
+        Box::pin(instance_notification_rule_delete(server, client))
+    }),
+    ("instance_notification_rule_evaluate", |server, client| {
+        Box::pin(instance_notification_rule_evaluate(server, client))
+    }),
+    ("instance_notification_rule_get", |server, client| {
+        Box::pin(instance_notification_rule_get(server, client))
+    }),
+    ("instance_notification_rule_logs", |server, client| {
+        Box::pin(instance_notification_rule_logs(server, client))
+    }),
+    ("instance_notification_rule_patch", |server, client| {
+        Box::pin(instance_notification_rule_patch(server, client))
+    }),
+    ("instance_notification_rules_get", |server, client| {
+        Box::pin(instance_notification_rules_get(server, client))
+    }),
+    ("instance_notification_rules_post", |server, client| {
+        Box::pin(instance_notification_rules_post(server, client))
+    }),
+    ("instance_org_delete", |server, client| {
+        Box::pin(instance_org_delete(server, client))
+    }),
+    ("instance_org_device_counts", |server, client| {
+        Box::pin(instance_org_device_counts(server, client))
+    }),
+    ("instance_org_get", |server, client| {
+        Box::pin(instance_org_get(server, client))
+    }),
+    ("instance_org_notebook_minute_counts", |server, client| {
+        Box::pin(instance_org_notebook_minute_counts(server, client))
+    }),
+    ("instance_org_patch", |server, client| {
+        Box::pin(instance_org_patch(server, client))
+    }),
+    ("instance_org_payload_counts", |server, client| {
+        Box::pin(instance_org_payload_counts(server, client))
+    }),
+    ("instance_org_payload_counts_breakdown", |server, client| {
+        Box::pin(instance_org_payload_counts_breakdown(server, client))
+    }),
+    ("instance_org_invite_delete", |server, client| {
+        Box::pin(instance_org_invite_delete(server, client))
+    }),
+    ("instance_org_invite_get", |server, client| {
+        Box::pin(instance_org_invite_get(server, client))
+    }),
+    ("instance_org_invite_resend_invite", |server, client| {
+        Box::pin(instance_org_invite_resend_invite(server, client))
+    }),
+    ("instance_org_invites_get", |server, client| {
+        Box::pin(instance_org_invites_get(server, client))
+    }),
+    ("instance_org_invites_post", |server, client| {
+        Box::pin(instance_org_invites_post(server, client))
+    }),
+    ("instance_org_member_delete", |server, client| {
+        Box::pin(instance_org_member_delete(server, client))
+    }),
+    ("instance_org_member_get", |server, client| {
+        Box::pin(instance_org_member_get(server, client))
+    }),
+    ("instance_org_member_patch", |server, client| {
+        Box::pin(instance_org_member_patch(server, client))
+    }),
+    ("instance_org_members_get", |server, client| {
+        Box::pin(instance_org_members_get(server, client))
+    }),
+    ("instance_org_members_post", |server, client| {
+        Box::pin(instance_org_members_post(server, client))
+    }),
+    ("instance_orgs_get", |server, client| {
+        Box::pin(instance_orgs_get(server, client))
+    }),
+    ("instance_orgs_post", |server, client| {
+        Box::pin(instance_orgs_post(server, client))
+    }),
+    ("instance_sandbox_delete", |server, client| {
+        Box::pin(instance_sandbox_delete(server, client))
+    }),
+    ("instance_sandbox_device_counts", |server, client| {
+        Box::pin(instance_sandbox_device_counts(server, client))
+    }),
+    ("instance_sandbox_get", |server, client| {
+        Box::pin(instance_sandbox_get(server, client))
+    }),
+    (
+        "instance_sandbox_notebook_minute_counts",
+        |server, client| Box::pin(instance_sandbox_notebook_minute_counts(server, client)),
+    ),
+    ("instance_sandbox_payload_counts", |server, client| {
+        Box::pin(instance_sandbox_payload_counts(server, client))
+    }),
+    (
+        "instance_sandbox_payload_counts_breakdown",
+        |server, client| Box::pin(instance_sandbox_payload_counts_breakdown(server, client)),
+    ),
+    ("instance_sandbox_undelete", |server, client| {
+        Box::pin(instance_sandbox_undelete(server, client))
+    }),
+    ("instance_sandboxes_get", |server, client| {
+        Box::pin(instance_sandboxes_get(server, client))
+    }),
+    ("instances_get", |server, client| {
+        Box::pin(instances_get(server, client))
+    }),
+    ("integration_delete", |server, client| {
+        Box::pin(integration_delete(server, client))
+    }),
+    ("integration_get", |server, client| {
+        Box::pin(integration_get(server, client))
+    }),
+    ("integration_patch", |server, client| {
+        Box::pin(integration_patch(server, client))
+    }),
+    ("integrations_get", |server, client| {
+        Box::pin(integrations_get(server, client))
+    }),
+    ("integrations_post", |server, client| {
+        Box::pin(integrations_post(server, client))
+    }),
+    ("org_invites_get", |server, client| {
+        Box::pin(org_invites_get(server, client))
+    }),
+    ("org_invites_post", |server, client| {
+        Box::pin(org_invites_post(server, client))
+    }),
+    ("orgs_get", |server, client| {
+        Box::pin(orgs_get(server, client))
+    }),
+    ("orgs_post", |server, client| {
+        Box::pin(orgs_post(server, client))
+    }),
+    ("private_file_delete", |server, client| {
+        Box::pin(private_file_delete(server, client))
+    }),
+    ("private_file_get", |server, client| {
+        Box::pin(private_file_get(server, client))
+    }),
+    ("private_file_move", |server, client| {
+        Box::pin(private_file_move(server, client))
+    }),
+    ("private_file_patch", |server, client| {
+        Box::pin(private_file_patch(server, client))
+    }),
+    ("private_file_upload", |server, client| {
+        Box::pin(private_file_upload(server, client))
+    }),
+    ("private_files_get", |server, client| {
+        Box::pin(private_files_get(server, client))
+    }),
+    ("private_files_post", |server, client| {
+        Box::pin(private_files_post(server, client))
+    }),
     ("user_api_token_delete", |server, client| {
         Box::pin(user_api_token_delete(server, client))
     }),
@@ -1555,6 +4796,21 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("user_api_tokens_post", |server, client| {
         Box::pin(user_api_tokens_post(server, client))
+    }),
+    ("user_oauth_token_delete", |server, client| {
+        Box::pin(user_oauth_token_delete(server, client))
+    }),
+    ("user_oauth_token_get", |server, client| {
+        Box::pin(user_oauth_token_get(server, client))
+    }),
+    ("user_oauth_token_patch", |server, client| {
+        Box::pin(user_oauth_token_patch(server, client))
+    }),
+    ("user_oauth_tokens_get", |server, client| {
+        Box::pin(user_oauth_tokens_get(server, client))
+    }),
+    ("user_oauth_tokens_post", |server, client| {
+        Box::pin(user_oauth_tokens_post(server, client))
     }),
     ("webhook_delete", |server, client| {
         Box::pin(webhook_delete(server, client))

@@ -151,9 +151,28 @@ macro_rules! reads_alternative {
 }
 
 round_trips! {
+    schema_advanced_application_job_log_query_example_1 : AdvancedApplicationJobLogQuery
+    =
+    "{\n  \"name\": \"ApplicationExport\",\n  \"status\": {\n    \"$in\": [\n      \"errored\",\n      \"failed\",\n      \"completed\"\n    ]\n  }\n}"
+    from "schemas.advancedApplicationJobLogQuery.examples[0]";
     schema_advanced_application_key_query_example_1 : AdvancedApplicationKeyQuery =
     "{\n  \"$nor\": [\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\"\n    },\n    {\n      \"description\": \"my access key\"\n    },\n    {\n      \"lastUpdated\": {\n        \"$lt\": 1612189931000\n      }\n    }\n  ]\n}"
-    from "schemas.advancedApplicationKeyQuery.examples[0]"; schema_api_token_example_1 :
+    from "schemas.advancedApplicationKeyQuery.examples[0]";
+    schema_advanced_device_query_example_1 : AdvancedDeviceQuery =
+    "{\n  \"$or\": [\n    {\n      \"name\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"parentId\": \"575ec8687ae143cd83dc4a97\"\n    }\n  ]\n}"
+    from "schemas.advancedDeviceQuery.examples[0]"; schema_advanced_event_query_example_1
+    : AdvancedEventQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "schemas.advancedEventQuery.examples[0]";
+    schema_advanced_experience_group_query_example_1 : AdvancedExperienceGroupQuery =
+    "{\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\",\n  \"name\": \"My Great Group\"\n}"
+    from "schemas.advancedExperienceGroupQuery.examples[0]";
+    schema_advanced_experience_user_query_example_1 : AdvancedExperienceUserQuery =
+    "{\n  \"firstName\": \"Bob\",\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\"\n}"
+    from "schemas.advancedExperienceUserQuery.examples[0]";
+    schema_advanced_instance_org_query_example_1 : AdvancedInstanceOrgQuery =
+    "{\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\",\n  \"name\": \"Bob's Org\"\n}"
+    from "schemas.advancedInstanceOrgQuery.examples[0]"; schema_api_token_example_1 :
     ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
     from "schemas.apiToken.examples[0]" hiding "the_actual_token_string";
@@ -191,8 +210,14 @@ round_trips! {
     from "schemas.applicationCertificatePost.examples[0]";
     schema_application_certificates_example_1 : ApplicationCertificates =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationCertificateId\": \"5cd02a50df66feb0994c7196\",\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"certificateInfo\": {\n        \"commonName\": \"example.com\",\n        \"fingerprint\": \"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\n        \"issuerName\": \"Example Issuer\",\n        \"notValidAfter\": \"2020-04-10T00:00:00.000Z\",\n        \"notValidBefore\": \"2019-04-10T00:00:00.000Z\",\n        \"serialNumber\": \"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example certificate description\",\n      \"filterType\": \"all\",\n      \"id\": \"5cd02a50df66feb0994c7196\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
-    from "schemas.applicationCertificates.examples[0]"; schema_application_key_example_1
-    : ApplicationKey =
+    from "schemas.applicationCertificates.examples[0]";
+    schema_application_job_log_example_1 : ApplicationJobLog =
+    "{\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"jobId\": \"575ec76c7ae143cd83dc4a96\",\n  \"name\": \"ArchiveData\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"progress\": {\n    \"completed\": 5,\n    \"total\": 10\n  },\n  \"runQueuedAt\": \"2025-06-10T04:00:00.000Z\",\n  \"runStartedAt\": \"2025-06-10T04:00:01.000Z\",\n  \"status\": \"inProgress\"\n}"
+    from "schemas.applicationJobLog.examples[0]"; schema_application_job_logs_example_1 :
+    ApplicationJobLogs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"id\": \"575ec76c7ae143cd83dc4a96\",\n      \"jobId\": \"575ec76c7ae143cd83dc4a96\",\n      \"name\": \"ArchiveData\",\n      \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n      \"ownerType\": \"application\",\n      \"progress\": {\n        \"completed\": 5,\n        \"total\": 10\n      },\n      \"runQueuedAt\": \"2025-06-10T04:00:00.000Z\",\n      \"runStartedAt\": \"2025-06-10T04:00:01.000Z\",\n      \"status\": \"inProgress\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 8\n}"
+    from "schemas.applicationJobLogs.examples[0]"; schema_application_key_example_1 :
+    ApplicationKey =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example key description\",\n  \"filterType\": \"all\",\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"key\": \"this_would_be_the_key\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
     from "schemas.applicationKey.examples[0]"; schema_application_key_patch_example_1 :
     ApplicationKeyPatch =
@@ -203,13 +228,43 @@ round_trips! {
     from "schemas.applicationKeyPost.examples[0]";
     schema_application_key_post_response_example_1 : ApplicationKeyPostResponse =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"An example key description\",\n  \"filterType\": \"all\",\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"key\": \"this_would_be_the_key\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"pubTopics\": [],\n  \"secret\": \"shhhSecret\",\n  \"status\": \"active\",\n  \"subTopics\": []\n}"
-    from "schemas.applicationKeyPostResponse.examples[0]";
+    from "schemas.applicationKeyPostResponse.examples[0]" hiding "shhhSecret";
     schema_application_keys_example_1 : ApplicationKeys =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"applicationKeyId\": \"575ec76c7ae143cd83dc4a96\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example key description\",\n      \"filterType\": \"all\",\n      \"id\": \"575ec76c7ae143cd83dc4a96\",\n      \"key\": \"this_would_be_the_key\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
-    from "schemas.applicationKeys.examples[0]"; schema_composite_device_state_example_1 :
+    from "schemas.applicationKeys.examples[0]"; schema_application_template_example_1 :
+    ApplicationTemplate =
+    "{\n  \"authorName\": \"Example Author\",\n  \"authorUrl\": \"https://example.com/theAuther\",\n  \"creationDate\": \"2020-01-13T04:00:00.000Z\",\n  \"description\": \"a smart env set up\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"lastUpdated\": \"2020-01-13T04:00:00.000Z\",\n  \"name\": \"smart environment\",\n  \"public\": true,\n  \"summary\": {\n    \"applicationCertificateAuthorityCount\": 0,\n    \"dashboardCount\": 0,\n    \"dataTableCount\": 2,\n    \"dataTableCsvSize\": 4008,\n    \"deviceCount\": 1,\n    \"deviceRecipeCount\": 0,\n    \"experienceEndpointCount\": 6,\n    \"experienceGroupCount\": 1,\n    \"experienceUserCount\": 1,\n    \"experienceVersionCount\": 3,\n    \"experienceViewCount\": 6,\n    \"fileCount\": 0,\n    \"flowCount\": 1,\n    \"integrationCount\": 0,\n    \"notebookCount\": 0,\n    \"privateFileCount\": 0,\n    \"resourceJobCount\": 0,\n    \"webhookCount\": 0\n  },\n  \"templateUrl\": \"https://example.com/theTemplate\"\n}"
+    from "schemas.applicationTemplate.examples[0]";
+    schema_application_template_categories_example_1 : ApplicationTemplateCategories =
+    "{\n  \"baseId\": \"586e9d5151265cb9d72f6ec6\",\n  \"count\": 2,\n  \"items\": [\n    {\n      \"description\": \"Pre-built workflows for quick solution development\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"name\": \"Workflows\"\n    },\n    {\n      \"description\": \"Pre-configured device recipes\",\n      \"id\": \"586e9d5151265cb9d72f6ec7\",\n      \"name\": \"Device Recipes\"\n    }\n  ],\n  \"totalCount\": 2\n}"
+    from "schemas.applicationTemplateCategories.examples[0]";
+    schema_application_template_category_example_1 : ApplicationTemplateCategory =
+    "{\n  \"description\": \"Pre-built workflows for quick solution development\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"name\": \"Workflows\"\n}"
+    from "schemas.applicationTemplateCategory.examples[0]";
+    schema_application_templates_example_1 : ApplicationTemplates =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"authorName\": \"Example Author\",\n      \"authorUrl\": \"https://example.com/theAuther\",\n      \"creationDate\": \"2020-01-13T04:00:00.000Z\",\n      \"description\": \"a smart env set up\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"lastUpdated\": \"2020-01-13T04:00:00.000Z\",\n      \"name\": \"smart environment\",\n      \"public\": true,\n      \"summary\": {\n        \"applicationCertificateAuthorityCount\": 0,\n        \"dashboardCount\": 0,\n        \"dataTableCount\": 2,\n        \"dataTableCsvSize\": 4008,\n        \"deviceCount\": 1,\n        \"deviceRecipeCount\": 0,\n        \"experienceEndpointCount\": 6,\n        \"experienceGroupCount\": 1,\n        \"experienceUserCount\": 1,\n        \"experienceVersionCount\": 3,\n        \"experienceViewCount\": 6,\n        \"fileCount\": 0,\n        \"flowCount\": 1,\n        \"integrationCount\": 0,\n        \"notebookCount\": 0,\n        \"privateFileCount\": 0,\n        \"resourceJobCount\": 0,\n        \"webhookCount\": 0\n      },\n      \"templateUrl\": \"https://example.com/theTemplate\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 8\n}"
+    from "schemas.applicationTemplates.examples[0]";
+    schema_attribute_names_response_example_1 : AttributeNamesResponse =
+    "{\n  \"attributeNames\": [\n    \"voltage\",\n    \"location\",\n    \"rpm\"\n  ]\n}"
+    from "schemas.attributeNamesResponse.examples[0]"; schema_audit_log_example_1 :
+    AuditLog =
+    "{\n  \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"actorName\": \"actor@example.com\",\n  \"actorType\": \"User\",\n  \"auditLogId\": \"586e9d5151265cb9d72f6ec6\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n  \"primaryTargetName\": \"My Application\",\n  \"primaryTargetType\": \"Application\",\n  \"requestAction\": \"delete\",\n  \"requestBody\": {},\n  \"requestPathParams\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\"\n  },\n  \"requestQueryParams\": {},\n  \"requestResource\": \"application\",\n  \"responseBody\": {\n    \"success\": true\n  },\n  \"responseStatus\": 200\n}"
+    from "schemas.auditLog.examples[0]"; schema_audit_log_filter_example_1 :
+    AuditLogFilter =
+    "{\n  \"actor\": [\n    {\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"type\": \"User\"\n    }\n  ],\n  \"primaryTarget\": [\n    {\n      \"type\": \"Dashboard\"\n    },\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\",\n      \"type\": \"Application\"\n    }\n  ]\n}"
+    from "schemas.auditLogFilter.examples[0]"; schema_audit_logs_example_1 : AuditLogs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"actorName\": \"actor@example.com\",\n      \"actorType\": \"User\",\n      \"auditLogId\": \"586e9d5151265cb9d72f6ec6\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n      \"primaryTargetName\": \"My Application\",\n      \"primaryTargetType\": \"Application\",\n      \"requestAction\": \"delete\",\n      \"requestBody\": {},\n      \"requestPathParams\": {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\"\n      },\n      \"requestQueryParams\": {},\n      \"requestResource\": \"application\",\n      \"responseBody\": {\n        \"success\": true\n      },\n      \"responseStatus\": 200\n    }\n  ],\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"desc\",\n  \"sortField\": \"creationDate\",\n  \"totalCount\": 4\n}"
+    from "schemas.auditLogs.examples[0]"; schema_bulk_delete_response_example_1 :
+    BulkDeleteResponse = "{\n  \"removed\": 3\n}" from
+    "schemas.bulkDeleteResponse.examples[0]"; schema_bulk_restore_response_example_1 :
+    BulkRestoreResponse = "{\n  \"restored\": 3\n}" from
+    "schemas.bulkRestoreResponse.examples[0]"; schema_composite_device_state_example_1 :
     CompositeDeviceState =
     "{\n  \"loaded\": {\n    \"time\": \"2016-06-13T03:00:00.000Z\",\n    \"value\": false\n  },\n  \"voltage\": {\n    \"time\": \"2016-06-13T04:00:00.000Z\",\n    \"value\": 22.4\n  }\n}"
-    from "schemas.compositeDeviceState.examples[0]"; schema_credential_example_1 :
+    from "schemas.compositeDeviceState.examples[0]";
+    schema_composite_devices_state_example_1 : CompositeDevicesState =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"compositeState\": {\n        \"loaded\": {\n          \"time\": \"2016-06-13T03:00:00.000Z\",\n          \"value\": false\n        },\n        \"voltage\": {\n          \"time\": \"2016-06-13T04:00:00.000Z\",\n          \"value\": 22.4\n        }\n      },\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"name\": \"My Device\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.compositeDevicesState.examples[0]"; schema_credential_example_1 :
     Credential =
     "{\n  \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n  \"azureConfig\": {\n    \"account\": \"my account\"\n  },\n  \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"575ece2b7ae143cd83dc4a9b\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"Dave\",\n  \"type\": \"azure\"\n}"
     from "schemas.credential.examples[0]"; schema_credential_linked_resources_example_1 :
@@ -224,20 +279,37 @@ round_trips! {
     from "schemas.credentialPost.examples[0]" hiding "123abc";
     schema_credentials_example_1 : Credentials =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
-    from "schemas.credentials.examples[0]"; schema_device_example_1 : Device =
+    from "schemas.credentials.examples[0]"; schema_data_table_example_1 : DataTable =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"dataTableId\": \"596e6ce831761df4231708f1\",\n  \"id\": \"596e6ce831761df4231708f1\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Data Table\"\n}"
+    from "schemas.dataTable.examples[0]"; schema_data_table_column_example_1 :
+    DataTableColumn =
+    "{\n  \"constraint\": \"optional\",\n  \"dataType\": \"string\",\n  \"defaultValue\": \"aDefault\",\n  \"name\": \"myColumn3\"\n}"
+    from "schemas.dataTableColumn.examples[0]"; schema_data_table_patch_example_1 :
+    DataTablePatch = "{\n  \"name\": \"My Updated Data Table\"\n}" from
+    "schemas.dataTablePatch.examples[0]"; schema_data_table_post_example_1 :
+    DataTablePost =
+    "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
+    from "schemas.dataTablePost.examples[0]"; schema_data_tables_example_1 : DataTables =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"columns\": [\n        {\n          \"constraint\": \"unique\",\n          \"dataType\": \"string\",\n          \"name\": \"myColumn1\"\n        },\n        {\n          \"constraint\": \"optional\",\n          \"dataType\": \"number\",\n          \"name\": \"myColumn2\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"dataTableId\": \"596e6ce831761df4231708f1\",\n      \"id\": \"596e6ce831761df4231708f1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Data Table\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.dataTables.examples[0]"; schema_device_example_1 : Device =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"connectionInfo\": {\n    \"connected\": 1,\n    \"time\": \"2016-06-14T08:15:00.000Z\"\n  },\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"A device description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"id\": \"575ecf887ae143cd83dc4aa2\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Device\",\n  \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    },\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ]\n}"
     from "schemas.device.examples[0]"; schema_device_attribute_example_1 :
     DeviceAttribute =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"dataType\": \"number\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"name\": \"voltage\"\n}"
-    from "schemas.deviceAttribute.examples[0]"; schema_device_attribute_patch_example_1 :
-    DeviceAttributePatch = "{\n  \"description\": \"my new attribute description\"\n}"
-    from "schemas.deviceAttributePatch.examples[0]";
-    schema_device_attribute_post_example_1 : DeviceAttributePost =
-    "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}" from
-    "schemas.deviceAttributePost.examples[0]"; schema_device_attributes_example_1 :
+    from "schemas.deviceAttribute.examples[0]";
+    schema_device_attribute_data_type_filter_example_1 : DeviceAttributeDataTypeFilter =
+    "[\n  \"number\",\n  \"blob\"\n]" from
+    "schemas.deviceAttributeDataTypeFilter.examples[0]";
+    schema_device_attribute_patch_example_1 : DeviceAttributePatch =
+    "{\n  \"description\": \"my new attribute description\"\n}" from
+    "schemas.deviceAttributePatch.examples[0]"; schema_device_attribute_post_example_1 :
+    DeviceAttributePost = "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}"
+    from "schemas.deviceAttributePost.examples[0]"; schema_device_attributes_example_1 :
     DeviceAttributes =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"items\": [\n    {\n      \"$ref\": \"#/examples/deviceAttributes\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 1\n}"
-    from "schemas.deviceAttributes.examples[0]"; schema_device_command_example_1 :
+    from "schemas.deviceAttributes.examples[0]"; schema_device_class_filter_example_1 :
+    DeviceClassFilter = "[\n  \"standalone\",\n  \"edgeCompute\"\n]" from
+    "schemas.deviceClassFilter.examples[0]"; schema_device_command_example_1 :
     DeviceCommand =
     "{\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
     from "schemas.deviceCommand.examples[0]"; schema_device_commands_example_1 :
@@ -245,19 +317,47 @@ round_trips! {
     "[\n  {\n    \"name\": \"myCommand\",\n    \"payload\": [\n      1,\n      1,\n      2,\n      3,\n      5\n    ],\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"name\": \"myCommand\",\n    \"payload\": [\n      1,\n      1,\n      2,\n      3,\n      5\n    ],\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
     from "schemas.deviceCommands.examples[0]"; schema_device_connection_status_example_1
     : DeviceConnectionStatus = "{\n  \"status\": \"connected\"\n}" from
-    "schemas.deviceConnectionStatus.examples[0]"; schema_device_data_export_example_1 :
+    "schemas.deviceConnectionStatus.examples[0]"; schema_device_counts_example_1 :
+    DeviceCounts =
+    "{\n  \"counts\": [\n    {\n      \"created\": 4,\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"deleted\": 1,\n      \"total\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
+    from "schemas.deviceCounts.examples[0]"; schema_device_data_export_example_1 :
     DeviceDataExport =
     "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
     from "schemas.deviceDataExport.examples[0]"; schema_device_log_example_1 : DeviceLog
     =
     "[\n  {\n    \"connected\": 1,\n    \"time\": \"2016-06-03T00:56:22.447Z\"\n  },\n  {\n    \"connected\": 0,\n    \"disconnectReason\": \"Connection Lost\",\n    \"messagesFromClient\": 2548,\n    \"messagesToClient\": 0,\n    \"time\": \"2016-06-03T00:56:21.028Z\"\n  },\n  {\n    \"connected\": 1,\n    \"time\": \"2016-06-01T06:24:39.190Z\"\n  },\n  {\n    \"connected\": 0,\n    \"disconnectReason\": \"Connection Lost\",\n    \"messagesFromClient\": 479,\n    \"messagesToClient\": 0,\n    \"time\": \"2016-06-01T06:24:37.925Z\"\n  },\n  {\n    \"connected\": 1,\n    \"time\": \"2016-05-31T22:24:48.777Z\"\n  }\n]"
-    from "schemas.deviceLog.examples[0]"; schema_device_patch_example_1 : DevicePatch =
+    from "schemas.deviceLog.examples[0]"; schema_device_names_response_example_1 :
+    DeviceNamesResponse =
+    "{\n  \"deviceSummary\": [\n    {\n      \"deviceClass\": \"standalone\",\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"name\": \"My Device\"\n    }\n  ]\n}"
+    from "schemas.deviceNamesResponse.examples[0]"; schema_device_patch_example_1 :
+    DevicePatch =
     "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My Updated Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
     from "schemas.devicePatch.examples[0]"; schema_device_payload_counts_example_1 :
     DevicePayloadCounts =
     "{\n  \"deviceConnect\": 1016,\n  \"deviceDisconnect\": 1016,\n  \"deviceState\": 1244049,\n  \"mqttOut\": 12\n}"
-    from "schemas.devicePayloadCounts.examples[0]"; schema_device_state_example_1 :
-    DeviceState =
+    from "schemas.devicePayloadCounts.examples[0]"; schema_device_post_example_1 :
+    DevicePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My New Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.devicePost.examples[0]"; schema_device_recipe_example_1 : DeviceRecipe
+    =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"My recipe description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"deviceRecipeId\": \"575ecec57ae143cd83dc4a9f\",\n  \"id\": \"575ecec57ae143cd83dc4a9f\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"Actual recipe name\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.deviceRecipe.examples[0]"; schema_device_recipe_bulk_create_example_1 :
+    DeviceRecipeBulkCreate =
+    "{\n  \"created\": 10,\n  \"csvResult\": \"a,comma,separated,string,of,results\",\n  \"failed\": 0\n}"
+    from "schemas.deviceRecipeBulkCreate.examples[0]";
+    schema_device_recipe_bulk_create_post_example_1 : DeviceRecipeBulkCreatePost =
+    "{\n  \"csv\": \"a,comma,separated,string,of,input,data\",\n  \"descriptionColumn\": \"column2\",\n  \"nameColumn\": \"myNameColumn\"\n}"
+    from "schemas.deviceRecipeBulkCreatePost.examples[0]";
+    schema_device_recipe_patch_example_1 : DeviceRecipePatch =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My Updated Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.deviceRecipePatch.examples[0]"; schema_device_recipe_post_example_1 :
+    DeviceRecipePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My New Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "schemas.deviceRecipePost.examples[0]"; schema_device_recipes_example_1 :
+    DeviceRecipes =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attributes\": [\n        {\n          \"dataType\": \"number\",\n          \"name\": \"voltage\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"My recipe description\",\n      \"deviceClass\": \"standalone\",\n      \"deviceDescription\": \"Future device description\",\n      \"deviceName\": \"Future device name\",\n      \"deviceRecipeId\": \"575ecec57ae143cd83dc4a9f\",\n      \"id\": \"575ecec57ae143cd83dc4a9f\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"Actual recipe name\",\n      \"tags\": [\n        {\n          \"key\": \"TagKey\",\n          \"value\": \"TagValue\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.deviceRecipes.examples[0]"; schema_device_state_example_1 : DeviceState
+    =
     "{\n  \"data\": {\n    \"voltage\": 22.4\n  },\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
     from "schemas.deviceState.examples[0]"; schema_device_state_or_states_example_1 :
     DeviceStateOrStates =
@@ -265,26 +365,363 @@ round_trips! {
     from "schemas.deviceStateOrStates.examples[0]"; schema_device_states_example_1 :
     DeviceStates =
     "[\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  {\n    \"data\": {\n      \"voltage\": 22.4\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  }\n]"
-    from "schemas.deviceStates.examples[0]"; schema_error_example_1 : ErrorBody =
+    from "schemas.deviceStates.examples[0]"; schema_device_tag_filter_example_1 :
+    DeviceTagFilter =
+    "[\n  {\n    \"key\": \"Floor\",\n    \"value\": \"2\"\n  },\n  {\n    \"key\": \"Serial\"\n  }\n]"
+    from "schemas.deviceTagFilter.examples[0]"; schema_devices_example_1 : Devices =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attributes\": [\n        {\n          \"dataType\": \"number\",\n          \"name\": \"voltage\"\n        }\n      ],\n      \"connectionInfo\": {\n        \"connected\": 1,\n        \"time\": \"2016-06-14T08:15:00.000Z\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"A device description\",\n      \"deviceClass\": \"standalone\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Device\",\n      \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n      \"tags\": [\n        {\n          \"key\": \"TagKey\",\n          \"value\": \"TagValue\"\n        },\n        {\n          \"key\": \"floor\",\n          \"value\": \"8\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.devices.examples[0]"; schema_devices_delete_or_restore_post_example_1 :
+    DevicesDeleteOrRestorePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "schemas.devicesDeleteOrRestorePost.examples[0]";
+    schema_devices_export_payload_count_post_example_1 : DevicesExportPayloadCountPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "schemas.devicesExportPayloadCountPost.examples[0]";
+    schema_devices_export_post_example_1 : DevicesExportPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "schemas.devicesExportPost.examples[0]"; schema_devices_patch_example_1 :
+    DevicesPatch =
+    "{\n  \"deviceIds\": [\n    \"575ecec57ae143cd83dc4a9f\",\n    \"575ecec57ae143cd83dc4a9e\",\n    \"575ecec57ae143cd83dc4a9a\"\n  ],\n  \"email\": \"email@example.com\",\n  \"updateFields\": {\n    \"attributes\": [\n      {\n        \"dataType\": \"number\",\n        \"name\": \"voltage\"\n      }\n    ],\n    \"description\": \"Description of my updated device\",\n    \"deviceClass\": \"standalone\",\n    \"name\": \"My Updated Device\",\n    \"tags\": [\n      {\n        \"key\": \"TagKey\",\n        \"value\": \"TagValue\"\n      }\n    ]\n  }\n}"
+    from "schemas.devicesPatch.examples[0]"; schema_devices_remove_data_post_example_1 :
+    DevicesRemoveDataPost =
+    "{\n  \"attributes\": [\n    \"deleteMyData\",\n    \"mineToo\"\n  ],\n  \"callbackUrl\": \"https://example.com/cb\",\n  \"end\": 0,\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  },\n  \"start\": 1\n}"
+    from "schemas.devicesRemoveDataPost.examples[0]"; schema_devices_updated_example_1 :
+    DevicesUpdated =
+    "{\n  \"failed\": 0,\n  \"logLink\": \"https://example.com/log-link\",\n  \"skipped\": 2,\n  \"updated\": 3\n}"
+    from "schemas.devicesUpdated.examples[0]"; schema_edge_deployment_example_1 :
+    EdgeDeployment =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"currentVersion\": null,\n  \"desiredVersion\": \"v1.4.0\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"edgeDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"id\": \"5a591be186b70d7b9f9b0954\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"logs\": [\n    {\n      \"changeType\": \"desired\",\n      \"date\": \"2016-06-13T04:00:00.000Z\",\n      \"newValue\": \"v1.4.0\",\n      \"previousValue\": null,\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceType\": \"user\"\n    }\n  ]\n}"
+    from "schemas.edgeDeployment.examples[0]"; schema_edge_deployment_release_example_1 :
+    EdgeDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "schemas.edgeDeploymentRelease.examples[0]";
+    schema_edge_deployment_remove_example_1 : EdgeDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "schemas.edgeDeploymentRemove.examples[0]"; schema_edge_deployment_replace_example_1
+    : EdgeDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "schemas.edgeDeploymentReplace.examples[0]"; schema_edge_deployments_example_1 :
+    EdgeDeployments =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"currentVersion\": null,\n      \"desiredVersion\": \"v1.4.0\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"edgeDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"id\": \"5a591be186b70d7b9f9b0954\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"logs\": [\n        {\n          \"changeType\": \"desired\",\n          \"date\": \"2016-06-13T04:00:00.000Z\",\n          \"newValue\": \"v1.4.0\",\n          \"previousValue\": null,\n          \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n          \"sourceType\": \"user\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"id\",\n  \"totalCount\": 4\n}"
+    from "schemas.edgeDeployments.examples[0]"; schema_embedded_deployment_example_1 :
+    EmbeddedDeployment =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"currentBundleVersion\": \"nullVersion\",\n  \"desiredBundleVersion\": \"1615500683\",\n  \"embeddedDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n  \"flows\": {\n    \"575ed18f7ae143cd83dc4aa6\": {\n      \"currentVersion\": null,\n      \"desiredVersion\": \"v1.4.0\",\n      \"flowName\": \"my flow\"\n    }\n  },\n  \"id\": \"5a591be186b70d7b9f9b0954\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"logs\": [\n    {\n      \"changeType\": \"desired\",\n      \"date\": \"2016-06-13T04:00:00.000Z\",\n      \"desiredVersion\": \"v1.4.1\",\n      \"newBundle\": \"v1.4.0\",\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceType\": \"user\",\n      \"updateFlowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"updateType\": \"newFlow\"\n    }\n  ],\n  \"unknownBundle\": false\n}"
+    from "schemas.embeddedDeployment.examples[0]";
+    schema_embedded_deployment_export_example_1 : EmbeddedDeploymentExport =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"email\": \"email@example.com\"\n}"
+    from "schemas.embeddedDeploymentExport.examples[0]";
+    schema_embedded_deployment_release_example_1 : EmbeddedDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "schemas.embeddedDeploymentRelease.examples[0]";
+    schema_embedded_deployment_remove_example_1 : EmbeddedDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "schemas.embeddedDeploymentRemove.examples[0]";
+    schema_embedded_deployment_replace_example_1 : EmbeddedDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "schemas.embeddedDeploymentReplace.examples[0]";
+    schema_embedded_deployments_example_1 : EmbeddedDeployments =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"currentBundleVersion\": \"nullVersion\",\n      \"desiredBundleVersion\": \"1615500683\",\n      \"embeddedDeploymentId\": \"5a591be186b70d7b9f9b0954\",\n      \"flows\": {\n        \"575ed18f7ae143cd83dc4aa6\": {\n          \"currentVersion\": null,\n          \"desiredVersion\": \"v1.4.0\",\n          \"flowName\": \"my flow\"\n        }\n      },\n      \"id\": \"5a591be186b70d7b9f9b0954\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"logs\": [\n        {\n          \"changeType\": \"desired\",\n          \"date\": \"2016-06-13T04:00:00.000Z\",\n          \"desiredVersion\": \"v1.4.1\",\n          \"newBundle\": \"v1.4.0\",\n          \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n          \"sourceType\": \"user\",\n          \"updateFlowId\": \"575ed18f7ae143cd83dc4aa6\",\n          \"updateType\": \"newFlow\"\n        }\n      ],\n      \"unknownBundle\": false\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"id\",\n  \"totalCount\": 4\n}"
+    from "schemas.embeddedDeployments.examples[0]"; schema_error_example_1 : ErrorBody =
     "{\n  \"message\": \"Application was not found\",\n  \"type\": \"NotFound\"\n}" from
-    "schemas.error.examples[0]"; schema_job_enqueued_result_example_1 : JobEnqueuedResult
+    "schemas.error.examples[0]"; schema_event_example_1 : Event =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"deviceName\": \"My Device\",\n  \"eventId\": \"575ed0de7ae143cd83dc4aa5\",\n  \"eventTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"id\": \"575ed0de7ae143cd83dc4aa5\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"level\": \"info\",\n  \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n  \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"sourceName\": \"hello@example.com\",\n  \"sourceType\": \"user\",\n  \"state\": \"new\",\n  \"subject\": \"Power levels critical\",\n  \"updates\": []\n}"
+    from "schemas.event.examples[0]"; schema_event_patch_example_1 : EventPatch =
+    "{\n  \"comment\": \"Looking into this issue\",\n  \"state\": \"acknowledged\"\n}"
+    from "schemas.eventPatch.examples[0]"; schema_event_plus_new_count_example_1 :
+    EventPlusNewCount =
+    "{\n  \"event\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n    \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n    \"deviceName\": \"My Device\",\n    \"eventId\": \"575ed0de7ae143cd83dc4aa5\",\n    \"eventTags\": {\n      \"customKey\": \"customValue\"\n    },\n    \"id\": \"575ed0de7ae143cd83dc4aa5\",\n    \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n    \"level\": \"info\",\n    \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n    \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n    \"sourceName\": \"hello@example.com\",\n    \"sourceType\": \"user\",\n    \"state\": \"new\",\n    \"subject\": \"Power levels critical\",\n    \"updates\": []\n  },\n  \"newCount\": 2\n}"
+    from "schemas.eventPlusNewCount.examples[0]"; schema_event_post_example_1 : EventPost
     =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"level\": \"info\",\n  \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n  \"state\": \"new\",\n  \"subject\": \"Power levels critical\"\n}"
+    from "schemas.eventPost.examples[0]"; schema_events_example_1 : Events =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"deviceName\": \"My Device\",\n      \"eventId\": \"575ed0de7ae143cd83dc4aa5\",\n      \"eventTags\": {\n        \"customKey\": \"customValue\"\n      },\n      \"id\": \"575ed0de7ae143cd83dc4aa5\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"level\": \"info\",\n      \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n      \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"sourceName\": \"hello@example.com\",\n      \"sourceType\": \"user\",\n      \"state\": \"new\",\n      \"subject\": \"Power levels critical\",\n      \"updates\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"subject\",\n  \"state\": \"new\",\n  \"totalCount\": 4\n}"
+    from "schemas.events.examples[0]"; schema_events_deleted_example_1 : EventsDeleted =
+    "{\n  \"removed\": 3\n}" from "schemas.eventsDeleted.examples[0]";
+    schema_events_export_example_1 : EventsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"excludeUpdates\": true,\n  \"query\": {\n    \"$or\": [\n      {\n        \"subject\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"level\": \"info\"\n      }\n    ]\n  }\n}"
+    from "schemas.eventsExport.examples[0]";
+    schema_experience_bootstrap_options_example_1 : ExperienceBootstrapOptions =
+    "{\n  \"replaceExisting\": true\n}" from
+    "schemas.experienceBootstrapOptions.examples[0]";
+    schema_experience_bootstrap_result_example_1 : ExperienceBootstrapResult =
+    "{\n  \"email\": \"example.user@example.com\",\n  \"password\": \"examplePass\",\n  \"resourceSuffix\": \"\"\n}"
+    from "schemas.experienceBootstrapResult.examples[0]" hiding "examplePass";
+    schema_experience_domain_example_1 : ExperienceDomain =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"domainName\": \"my.domain.example.com\",\n  \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n  \"id\": \"58c1de6c8f812590d8e82980\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceDomain.examples[0]"; schema_experience_domain_patch_example_1
+    : ExperienceDomainPatch =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceDomainPatch.examples[0]";
+    schema_experience_domain_post_example_1 : ExperienceDomainPost =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceDomainPost.examples[0]"; schema_experience_domains_example_1
+    : ExperienceDomains =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"domainName\": \"my.domain.example.com\",\n      \"experienceDomainId\": \"58c1de6c8f812590d8e82980\",\n      \"id\": \"58c1de6c8f812590d8e82980\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"version\": \"develop\"\n    }\n  ],\n  \"totalCount\": 1\n}"
+    from "schemas.experienceDomains.examples[0]"; schema_experience_endpoint_example_1 :
+    ExperienceEndpoint =
+    "{\n  \"access\": \"group\",\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"experienceEndpointId\": \"58c1de6c8f812590d8e82980\",\n  \"experienceGroups\": [\n    {\n      \"id\": \"58b9d794cbfafe1be675744f\",\n      \"name\": \"myGroup\"\n    }\n  ],\n  \"id\": \"58c1de6c8f812590d8e82980\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"method\": \"get\",\n  \"route\": \"/my/route/{id}\"\n}"
+    from "schemas.experienceEndpoint.examples[0]";
+    schema_experience_endpoint_patch_example_1 : ExperienceEndpointPatch =
+    "{\n  \"access\": \"group\",\n  \"experienceGroupIds\": [\n    \"58c1de6f8f812590d8e82983\"\n  ]\n}"
+    from "schemas.experienceEndpointPatch.examples[0]";
+    schema_experience_endpoint_post_example_1 : ExperienceEndpointPost =
+    "{\n  \"access\": \"public\",\n  \"method\": \"get\",\n  \"route\": \"/my/route/{id}\"\n}"
+    from "schemas.experienceEndpointPost.examples[0]";
+    schema_experience_endpoint_stats_example_1 : ExperienceEndpointStats =
+    "{\n  \"58cae95a0f5fcd000138ed0d\": [\n    {\n      \"count\": 10,\n      \"time\": \"2017-03-21T20:00:00.000Z\"\n    },\n    {\n      \"count\": 1,\n      \"time\": \"2017-03-21T21:00:00.000Z\"\n    }\n  ],\n  \"NotFound\": [\n    {\n      \"count\": 1,\n      \"time\": \"2017-03-21T20:00:00.000Z\"\n    },\n    {\n      \"count\": 4,\n      \"time\": \"2017-03-21T21:00:00.000Z\"\n    }\n  ]\n}"
+    from "schemas.experienceEndpointStats.examples[0]";
+    schema_experience_endpoints_example_1 : ExperienceEndpoints =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"access\": \"group\",\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"experienceEndpointId\": \"58c1de6c8f812590d8e82980\",\n      \"experienceGroups\": [\n        {\n          \"id\": \"58b9d794cbfafe1be675744f\",\n          \"name\": \"myGroup\"\n        }\n      ],\n      \"id\": \"58c1de6c8f812590d8e82980\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"method\": \"get\",\n      \"route\": \"/my/route/{id}\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceEndpoints.examples[0]"; schema_experience_group_example_1 :
+    ExperienceGroup =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceGroupId\": \"58b9d794cbfafe1be675744f\",\n  \"experienceUserIds\": [\n    \"58b9d782cbfafe1be675744d\",\n    \"58b9d787cbfafe1be675744e\"\n  ],\n  \"id\": \"58b9d794cbfafe1be675744f\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Group\"\n}"
+    from "schemas.experienceGroup.examples[0]"; schema_experience_group_patch_example_1 :
+    ExperienceGroupPatch =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"myKey\",\n      \"value\": \"foo\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My New Group Name\",\n  \"parentId\": \"775ed70c7ae143cd83dc4aa9\"\n}"
+    from "schemas.experienceGroupPatch.examples[0]";
+    schema_experience_group_post_example_1 : ExperienceGroupPost =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My Group\",\n  \"parentId\": \"58b9d743cbfafe1be675744e\"\n}"
+    from "schemas.experienceGroupPost.examples[0]"; schema_experience_groups_example_1 :
+    ExperienceGroups =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceEndpointIds\": [\n        \"58b9d743cbfafe1be675744b\",\n        \"58b9d743cbfafe1be675744c\"\n      ],\n      \"experienceGroupId\": \"58b9d794cbfafe1be675744f\",\n      \"experienceUserIds\": [\n        \"58b9d782cbfafe1be675744d\",\n        \"58b9d787cbfafe1be675744e\"\n      ],\n      \"id\": \"58b9d794cbfafe1be675744f\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Group\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceGroups.examples[0]";
+    schema_experience_linked_resources_example_1 : ExperienceLinkedResources =
+    "{\n  \"experienceEndpoints\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"access\": \"group\",\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"enabled\": true,\n        \"experienceEndpointId\": \"58c1de6c8f812590d8e82980\",\n        \"experienceGroups\": [\n          {\n            \"id\": \"58b9d794cbfafe1be675744f\",\n            \"name\": \"myGroup\"\n          }\n        ],\n        \"id\": \"58c1de6c8f812590d8e82980\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"method\": \"get\",\n        \"route\": \"/my/route/{id}\"\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  },\n  \"experienceViews\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"body\": \"<p>{{data}}</p>\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n        \"id\": \"59cc5c628246c6caed4b16c1\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n        \"name\": \"My Page View\",\n        \"viewTags\": {\n          \"customKey\": \"customValue\"\n        },\n        \"viewType\": \"page\"\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  },\n  \"flowVersions\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my workflow version\",\n        \"enabled\": true,\n        \"flowClass\": \"experience\",\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n        \"globals\": [],\n        \"id\": \"675ed18f7ae143cd83dc4bb7\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"nodes\": [],\n        \"triggers\": [],\n        \"versions\": [\n          \"v1.2.3\"\n        ]\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"version\",\n    \"totalCount\": 4\n  },\n  \"flows\": {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"count\": 1,\n    \"items\": [\n      {\n        \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n        \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n        \"description\": \"Description of my empty workflow\",\n        \"enabled\": true,\n        \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n        \"globals\": [],\n        \"id\": \"575ed18f7ae143cd83dc4aa6\",\n        \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n        \"name\": \"My Workflow\",\n        \"nodes\": [],\n        \"stats\": {\n          \"errorCount\": 0,\n          \"runCount\": 0\n        },\n        \"triggers\": []\n      }\n    ],\n    \"page\": 0,\n    \"perPage\": 1,\n    \"sortDirection\": \"asc\",\n    \"sortField\": \"name\",\n    \"totalCount\": 4\n  }\n}"
+    from "schemas.experienceLinkedResources.examples[0]";
+    schema_experience_slug_example_1 : ExperienceSlug =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceSlugId\": \"5b995e51ea9994b50d745284\",\n  \"id\": \"5b995e51ea9994b50d745284\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"slug\": \"my-custom-slug\",\n  \"version\": \"develop\"\n}"
+    from "schemas.experienceSlug.examples[0]"; schema_experience_slug_patch_example_1 :
+    ExperienceSlugPatch = "{\n  \"slug\": \"my-new-slug\",\n  \"version\": null\n}" from
+    "schemas.experienceSlugPatch.examples[0]"; schema_experience_slug_post_example_1 :
+    ExperienceSlugPost =
+    "{\n  \"slug\": \"my-custom-slug\",\n  \"version\": \"develop\"\n}" from
+    "schemas.experienceSlugPost.examples[0]"; schema_experience_slugs_example_1 :
+    ExperienceSlugs =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceSlugId\": \"5b995e51ea9994b50d745284\",\n      \"id\": \"5b995e51ea9994b50d745284\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"slug\": \"my-custom-slug\",\n      \"version\": \"develop\"\n    }\n  ],\n  \"totalCount\": 1\n}"
+    from "schemas.experienceSlugs.examples[0]"; schema_experience_user_example_1 :
+    ExperienceUser =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"avatarUrl\": \"https://example.avatar.url/is_here.png\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"email\": \"experienceuser@example.com\",\n  \"experienceUserId\": \"58b9d782cbfafe1be675744d\",\n  \"firstName\": \"Example\",\n  \"id\": \"58b9d782cbfafe1be675744d\",\n  \"lastLogin\": \"2016-06-13T04:00:00.000Z\",\n  \"lastName\": \"Name\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"userTags\": {\n    \"customKey\": \"customValue\"\n  }\n}"
+    from "schemas.experienceUser.examples[0]"; schema_experience_user_patch_example_1 :
+    ExperienceUserPatch =
+    "{\n  \"password\": \"aNewPassword\",\n  \"userTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "schemas.experienceUserPatch.examples[0]" hiding "aNewPassword";
+    schema_experience_user_post_example_1 : ExperienceUserPost =
+    "{\n  \"email\": \"experienceuser@example.com\",\n  \"firstName\": \"Example\",\n  \"lastName\": \"Name\",\n  \"password\": \"aUserPassword\",\n  \"userTags\": {\n    \"customKey\": \"customValue\"\n  }\n}"
+    from "schemas.experienceUserPost.examples[0]" hiding "aUserPassword";
+    schema_experience_users_example_1 : ExperienceUsers =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"avatarUrl\": \"https://example.avatar.url/is_here.png\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"email\": \"experienceuser@example.com\",\n      \"experienceUserId\": \"58b9d782cbfafe1be675744d\",\n      \"firstName\": \"Example\",\n      \"id\": \"58b9d782cbfafe1be675744d\",\n      \"lastLogin\": \"2016-06-13T04:00:00.000Z\",\n      \"lastName\": \"Name\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"userTags\": {\n        \"customKey\": \"customValue\"\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceUsers.examples[0]"; schema_experience_version_example_1 :
+    ExperienceVersion =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attachedDomains\": [\n    {\n      \"domainName\": \"my.domain.example.com\",\n      \"id\": \"58c1de6c8f812590d8e82980\"\n    }\n  ],\n  \"attachedSlugs\": [\n    {\n      \"id\": \"5b995e51ea9994b50d745284\",\n      \"slug\": \"my-custom-slug\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"endpointDefaultCors\": true,\n  \"experienceVersionId\": \"5b995ec6ea9994b50d745285\",\n  \"id\": \"5b995ec6ea9994b50d745285\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"version\": \"myVersionName\"\n}"
+    from "schemas.experienceVersion.examples[0]";
+    schema_experience_version_patch_example_1 : ExperienceVersionPatch =
+    "{\n  \"endpointDefaultCors\": false\n}" from
+    "schemas.experienceVersionPatch.examples[0]";
+    schema_experience_version_post_example_1 : ExperienceVersionPost =
+    "{\n  \"description\": \"my version description\",\n  \"domainIds\": [\n    \"58c1de6c8f812590d8e82980\"\n  ],\n  \"slugIds\": [\n    \"5b995e51ea9994b50d745284\"\n  ],\n  \"version\": \"myNewVersion\"\n}"
+    from "schemas.experienceVersionPost.examples[0]";
+    schema_experience_versions_example_1 : ExperienceVersions =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attachedDomains\": [\n        {\n          \"domainName\": \"my.domain.example.com\",\n          \"id\": \"58c1de6c8f812590d8e82980\"\n        }\n      ],\n      \"attachedSlugs\": [\n        {\n          \"id\": \"5b995e51ea9994b50d745284\",\n          \"slug\": \"my-custom-slug\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"endpointDefaultCors\": true,\n      \"experienceVersionId\": \"5b995ec6ea9994b50d745285\",\n      \"id\": \"5b995ec6ea9994b50d745285\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"version\": \"myVersionName\"\n    }\n  ],\n  \"totalCount\": 1\n}"
+    from "schemas.experienceVersions.examples[0]"; schema_experience_view_example_1 :
+    ExperienceView =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"body\": \"<p>{{data}}</p>\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n  \"id\": \"59cc5c628246c6caed4b16c1\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
+    from "schemas.experienceView.examples[0]"; schema_experience_view_patch_example_1 :
+    ExperienceViewPatch =
+    "{\n  \"body\": \"New Content! <p>{{newData}}</p>\",\n  \"viewTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "schemas.experienceViewPatch.examples[0]"; schema_experience_view_post_example_1
+    : ExperienceViewPost =
+    "{\n  \"body\": \"<p>{{data}}</p>\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
+    from "schemas.experienceViewPost.examples[0]"; schema_experience_views_example_1 :
+    ExperienceViews =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"body\": \"<p>{{data}}</p>\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"experienceViewId\": \"59cc5c628246c6caed4b16c1\",\n      \"id\": \"59cc5c628246c6caed4b16c1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n      \"name\": \"My Page View\",\n      \"viewTags\": {\n        \"customKey\": \"customValue\"\n      },\n      \"viewType\": \"page\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.experienceViews.examples[0]"; schema_file_example_1 : File =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"authorType\": \"user\",\n  \"contentType\": \"text/csv\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"fileSize\": 500,\n  \"id\": \"575ec8687ae143cd83dc4a97\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"status\": \"pending\",\n  \"type\": \"file\"\n}"
+    from "schemas.file.examples[0]"; schema_file_patch_example_1 : FilePatch =
+    "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
+    from "schemas.filePatch.examples[0]"; schema_file_post_example_1 : FilePost =
+    "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
+    from "schemas.filePost.examples[0]"; schema_file_upload_post_response_example_1 :
+    FileUploadPostResponse =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"authorType\": \"user\",\n  \"contentType\": \"text/csv\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"fileSize\": 500,\n  \"id\": \"575ec8687ae143cd83dc4a97\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"status\": \"pending\",\n  \"type\": \"file\",\n  \"upload\": {\n    \"fields\": {\n      \"Policy\": \"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\n      \"X-Amz-Algorithm\": \"AWS4-HMAC-SHA256\",\n      \"X-Amz-Credential\": \"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\n      \"X-Amz-Date\": \"20180416T142402Z\",\n      \"X-Amz-Signature\": \"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\n      \"bucket\": \"the-bucket-name\",\n      \"key\": \"5630dcbe1035c9d0011/file.js\"\n    },\n    \"url\": \"https://example.com/the-bucket-name\"\n  }\n}"
+    from "schemas.fileUploadPostResponse.examples[0]"; schema_files_example_1 : Files =
+    "{\n  \"count\": 2,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"authorType\": \"user\",\n      \"contentType\": \"text/csv\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"fileSize\": 500,\n      \"id\": \"575ec8687ae143cd83dc4a97\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"file.csv\",\n      \"parentDirectory\": \"/\",\n      \"status\": \"pending\",\n      \"type\": \"file\"\n    },\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"authorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"authorType\": \"user\",\n      \"contentType\": \"text/csv\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"fileSize\": 500,\n      \"id\": \"575ec8687ae143cd83dc4a96\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"b\",\n      \"parentDirectory\": \"/a/\",\n      \"status\": \"completed\",\n      \"type\": \"directory\"\n    }\n  ]\n}"
+    from "schemas.files.examples[0]"; schema_flow_example_1 : Flow =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my empty workflow\",\n  \"enabled\": true,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"globals\": [],\n  \"id\": \"575ed18f7ae143cd83dc4aa6\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Workflow\",\n  \"nodes\": [],\n  \"stats\": {\n    \"errorCount\": 0,\n    \"runCount\": 0\n  },\n  \"triggers\": []\n}"
+    from "schemas.flow.examples[0]"; schema_flow_errors_example_1 : FlowErrors =
+    "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"errors\": [\n    {\n      \"error\": {\n        \"message\": \"Result path is required\",\n        \"name\": \"Validation\"\n      },\n      \"nodeId\": \"dji4r\",\n      \"time\": \"2016-06-03T00:00:00.000Z\"\n    }\n  ],\n  \"limit\": 25,\n  \"sortDirection\": \"desc\",\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
+    from "schemas.flowErrors.examples[0]"; schema_flow_stats_example_1 : FlowStats =
+    "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"metrics\": [\n    {\n      \"pathsCompleted\": 1,\n      \"pathsFailed\": 0,\n      \"runCount\": 1,\n      \"time\": \"2016-06-03T00:00:00.000Z\",\n      \"wallTime\": 450\n    }\n  ],\n  \"resolution\": 86400000,\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
+    from "schemas.flowStats.examples[0]"; schema_flow_versions_example_1 : FlowVersions =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my workflow version\",\n      \"enabled\": true,\n      \"flowClass\": \"experience\",\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n      \"globals\": [],\n      \"id\": \"675ed18f7ae143cd83dc4bb7\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"nodes\": [],\n      \"triggers\": [],\n      \"versions\": [\n        \"v1.2.3\"\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"version\",\n  \"totalCount\": 4\n}"
+    from "schemas.flowVersions.examples[0]"; schema_flows_example_1 : Flows =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my empty workflow\",\n      \"enabled\": true,\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"globals\": [],\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Workflow\",\n      \"nodes\": [],\n      \"stats\": {\n        \"errorCount\": 0,\n        \"runCount\": 0\n      },\n      \"triggers\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.flows.examples[0]"; schema_instance_example_1 : Instance =
+    "{\n  \"allowAuditLogging\": false,\n  \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n  \"id\": \"5ff89ff825013dc6c2856188\",\n  \"instanceId\": \"5ff89ff825013dc6c2856188\",\n  \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"organization\": 2000,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 10,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"members\": [\n    {\n      \"role\": \"admin\",\n      \"userId\": \"5ff89ff825013dc6c2856184\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856185\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856186\"\n    }\n  ],\n  \"name\": \"B\"\n}"
+    from "schemas.instance.examples[0]"; schema_instance_audit_log_example_1 :
+    InstanceAuditLog =
+    "{\n  \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"actorName\": \"actor@example.com\",\n  \"actorType\": \"User\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"586e9d5151265cb9d72f6ec6\",\n  \"instanceAuditLogId\": \"586e9d5151265cb9d72f6ec6\",\n  \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n  \"primaryTargetName\": \"My Org\",\n  \"primaryTargetType\": \"Organization\",\n  \"requestAction\": \"delete\",\n  \"requestBody\": {},\n  \"requestPathParams\": {\n    \"organizationId\": \"575ec8687ae143cd83dc4a97\"\n  },\n  \"requestQueryParams\": {},\n  \"requestResource\": \"organization\",\n  \"responseBody\": {\n    \"success\": true\n  },\n  \"responseStatus\": 200\n}"
+    from "schemas.instanceAuditLog.examples[0]";
+    schema_instance_audit_log_filter_example_1 : InstanceAuditLogFilter =
+    "{\n  \"actor\": [\n    {\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"type\": \"User\"\n    }\n  ],\n  \"primaryTarget\": [\n    {\n      \"type\": \"Organization\"\n    },\n    {\n      \"id\": \"575ec8687ae143cd83dc4a97\",\n      \"type\": \"ApiToken\"\n    }\n  ]\n}"
+    from "schemas.instanceAuditLogFilter.examples[0]";
+    schema_instance_audit_logs_example_1 : InstanceAuditLogs =
+    "{\n  \"count\": 1,\n  \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"items\": [\n    {\n      \"actorId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"actorName\": \"actor@example.com\",\n      \"actorType\": \"User\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceAuditLogId\": \"586e9d5151265cb9d72f6ec6\",\n      \"instanceId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"primaryTargetId\": \"575ec8687ae143cd83dc4a97\",\n      \"primaryTargetName\": \"My Org\",\n      \"primaryTargetType\": \"Organization\",\n      \"requestAction\": \"delete\",\n      \"requestBody\": {},\n      \"requestPathParams\": {\n        \"organizationId\": \"575ec8687ae143cd83dc4a97\"\n      },\n      \"requestQueryParams\": {},\n      \"requestResource\": \"organization\",\n      \"responseBody\": {\n        \"success\": true\n      },\n      \"responseStatus\": 200\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"desc\",\n  \"sortField\": \"creationDate\",\n  \"totalCount\": 4\n}"
+    from "schemas.instanceAuditLogs.examples[0]"; schema_instance_custom_node_example_1 :
+    InstanceCustomNode =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my instance custom node\",\n  \"id\": \"575ed18f7ae143cd83dc4aa6\",\n  \"instanceCustomNodeId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"instanceId\": \"575ec8687ae143cd83dc4a97\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Instance Custom Node\",\n  \"nodes\": [\n    {\n      \"type\": \"CustomNodeCapNode\"\n    }\n  ],\n  \"stats\": {\n    \"errorCount\": 12,\n    \"runCount\": 123\n  },\n  \"triggers\": [\n    {\n      \"type\": \"customNodeStart\"\n    }\n  ],\n  \"usage\": {\n    \"575ed6e87ae143cd83dc4aa8\": {\n      \"appCount\": 1,\n      \"flowCount\": 2\n    }\n  }\n}"
+    from "schemas.instanceCustomNode.examples[0]";
+    schema_instance_custom_node_patch_example_1 : InstanceCustomNodePatch =
+    "{\n  \"category\": \"logic\",\n  \"name\": \"My Updated Instance Custom Node\"\n}"
+    from "schemas.instanceCustomNodePatch.examples[0]";
+    schema_instance_custom_node_post_example_1 : InstanceCustomNodePost =
+    "{\n  \"description\": \"Description of my new instance custom node\",\n  \"name\": \"My New Instance Custom Node\",\n  \"nodes\": [\n    {\n      \"type\": \"CustomNodeCapNode\"\n    }\n  ],\n  \"triggers\": [\n    {\n      \"type\": \"customNodeStart\"\n    }\n  ]\n}"
+    from "schemas.instanceCustomNodePost.examples[0]";
+    schema_instance_custom_nodes_example_1 : InstanceCustomNodes =
+    "{\n  \"count\": 1,\n  \"instanceId\": \"575ec8687ae143cd83dc4a97\",\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my instance custom node\",\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"instanceCustomNodeId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"instanceId\": \"575ec8687ae143cd83dc4a97\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Instance Custom Node\",\n      \"nodes\": [\n        {\n          \"type\": \"CustomNodeCapNode\"\n        }\n      ],\n      \"stats\": {\n        \"errorCount\": 12,\n        \"runCount\": 123\n      },\n      \"triggers\": [\n        {\n          \"type\": \"customNodeStart\"\n        }\n      ],\n      \"usage\": {\n        \"575ed6e87ae143cd83dc4aa8\": {\n          \"appCount\": 1,\n          \"flowCount\": 2\n        }\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.instanceCustomNodes.examples[0]"; schema_instance_member_example_1 :
+    InstanceMember =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"575ef90f7ae143cd83dc4aad\"\n}" from
+    "schemas.instanceMember.examples[0]"; schema_instance_member_patch_example_1 :
+    InstanceMemberPatch = "{\n  \"role\": \"view\"\n}" from
+    "schemas.instanceMemberPatch.examples[0]"; schema_instance_member_post_example_1 :
+    InstanceMemberPost =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}" from
+    "schemas.instanceMemberPost.examples[0]"; schema_instance_members_example_1 :
+    InstanceMembers =
+    "{\n  \"count\": 4,\n  \"items\": [\n    {\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"email\"\n}"
+    from "schemas.instanceMembers.examples[0]"; schema_instance_org_example_1 :
+    InstanceOrg =
+    "{\n  \"auditLogEnabled\": false,\n  \"banner\": {\n    \"level\": \"warning\",\n    \"message\": \"A banner message\"\n  },\n  \"creationDate\": \"2022-10-26T19:27:42.736Z\",\n  \"currentPeriodEnd\": \"2023-01-31T11:59:59.999Z\",\n  \"currentPeriodStart\": \"2023-01-01T00:00:00.000Z\",\n  \"description\": \"My Org Description\",\n  \"disabledAt\": false,\n  \"iconColor\": \"#057180\",\n  \"id\": \"60106426dc03c6aad06540bb\",\n  \"instanceId\": \"60106426dc03c6aad06560ba\",\n  \"isReadOnly\": false,\n  \"lastUpdated\": \"2024-10-24T17:04:32.009Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationFlowSlots\": 350,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"credential\": 100,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experienceFlowSlots\": 30,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 100,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"mfaMode\": \"notRequired\",\n  \"name\": \"My Org\",\n  \"orgId\": \"60106426dc03c6aad06540bb\",\n  \"summary\": {\n    \"apiTokenCount\": 0,\n    \"appCount\": 2,\n    \"certificateAuthorityCount\": 0,\n    \"certificateCount\": 0,\n    \"credentialCount\": 4,\n    \"dashCount\": 2,\n    \"dataTableCount\": 1,\n    \"deviceCount\": 6,\n    \"deviceRecipeCount\": 1,\n    \"experienceDomainCount\": 0,\n    \"experienceEndpointCount\": 10,\n    \"experienceGroupCount\": 4,\n    \"experienceSlugCount\": 0,\n    \"experienceUserCount\": 2,\n    \"experienceVersionCount\": 4,\n    \"experienceViewCount\": 9,\n    \"fileCount\": 0,\n    \"flowCount\": 30,\n    \"integrationCount\": 6,\n    \"keyCount\": 17,\n    \"memberCount\": 1,\n    \"notebookCount\": 0,\n    \"notebookStats\": {\n      \"awaitingCompletion\": 0,\n      \"minutesThisPeriod\": 0,\n      \"runsThisPeriod\": 0\n    },\n    \"payloadCount\": {\n      \"integration\": {\n        \"integration.flow\": 67679\n      }\n    },\n    \"privateFileCount\": 0,\n    \"resourceJobCount\": 5,\n    \"storageStats\": {\n      \"count\": 0,\n      \"size\": 0\n    },\n    \"webhookCount\": 0\n  },\n  \"tags\": [\n    {\n      \"key\": \"my\",\n      \"value\": \"tag\"\n    }\n  ],\n  \"whitelistedEmailDomains\": []\n}"
+    from "schemas.instanceOrg.examples[0]"; schema_instance_org_member_example_1 :
+    InstanceOrgMember =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"575ef90f7ae143cd83dc4aad\"\n}" from
+    "schemas.instanceOrgMember.examples[0]"; schema_instance_org_member_patch_example_1 :
+    InstanceOrgMemberPatch = "{\n  \"role\": \"view\"\n}" from
+    "schemas.instanceOrgMemberPatch.examples[0]";
+    schema_instance_org_member_post_example_1 : InstanceOrgMemberPost =
+    "{\n  \"applicationRoles\": [\n    {\n      \"resourceId\": \"575ef90f7ae143cd83dc4a4f\",\n      \"role\": \"none\"\n    }\n  ],\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}"
+    from "schemas.instanceOrgMemberPost.examples[0]";
+    schema_instance_org_members_example_1 : InstanceOrgMembers =
+    "{\n  \"count\": 8,\n  \"items\": [\n    {\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"role\"\n}"
+    from "schemas.instanceOrgMembers.examples[0]"; schema_instance_org_patch_example_1 :
+    InstanceOrgPatch =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "schemas.instanceOrgPatch.examples[0]"; schema_instance_org_post_example_1 :
+    InstanceOrgPost =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "schemas.instanceOrgPost.examples[0]"; schema_instance_orgs_example_1 :
+    InstanceOrgs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"auditLogEnabled\": false,\n      \"banner\": {\n        \"level\": \"warning\",\n        \"message\": \"A banner message\"\n      },\n      \"creationDate\": \"2022-10-26T19:27:42.736Z\",\n      \"currentPeriodEnd\": \"2023-01-31T11:59:59.999Z\",\n      \"currentPeriodStart\": \"2023-01-01T00:00:00.000Z\",\n      \"description\": \"My Org Description\",\n      \"disabledAt\": false,\n      \"iconColor\": \"#057180\",\n      \"id\": \"60106426dc03c6aad06540bb\",\n      \"instanceId\": \"60106426dc03c6aad06560ba\",\n      \"isReadOnly\": false,\n      \"lastUpdated\": \"2024-10-24T17:04:32.009Z\",\n      \"limits\": {\n        \"apitoken\": 1000,\n        \"application\": 100,\n        \"applicationFlowSlots\": 350,\n        \"applicationcertificate\": 1000,\n        \"applicationcertificateauthority\": 1000,\n        \"applicationkey\": 1000,\n        \"credential\": 100,\n        \"dashboard\": 100,\n        \"dataTTL\": 15552000,\n        \"datatable\": 100,\n        \"device\": 1000,\n        \"devicerecipe\": 1000,\n        \"experienceFlowSlots\": 30,\n        \"experiencedomain\": 100,\n        \"experienceendpoint\": 500,\n        \"experiencegroup\": 100,\n        \"experienceslug\": 100,\n        \"experienceuser\": 1000,\n        \"experienceversion\": 1000,\n        \"experienceview\": 500,\n        \"file\": 1000,\n        \"flow\": 1000,\n        \"integration\": 50,\n        \"member\": 100,\n        \"notebook\": 100,\n        \"notebookInParallel\": 5,\n        \"notebookMinutesPerMonth\": 930,\n        \"notebookMinutesPerRun\": 60,\n        \"payload\": 75000000,\n        \"privatefile\": 1000,\n        \"resourcejob\": 100,\n        \"storage\": 1073741824,\n        \"systemInterval\": 5,\n        \"webhook\": 1000\n      },\n      \"mfaMode\": \"notRequired\",\n      \"name\": \"My Org\",\n      \"orgId\": \"60106426dc03c6aad06540bb\",\n      \"summary\": {\n        \"apiTokenCount\": 0,\n        \"appCount\": 2,\n        \"certificateAuthorityCount\": 0,\n        \"certificateCount\": 0,\n        \"credentialCount\": 4,\n        \"dashCount\": 2,\n        \"dataTableCount\": 1,\n        \"deviceCount\": 6,\n        \"deviceRecipeCount\": 1,\n        \"experienceDomainCount\": 0,\n        \"experienceEndpointCount\": 10,\n        \"experienceGroupCount\": 4,\n        \"experienceSlugCount\": 0,\n        \"experienceUserCount\": 2,\n        \"experienceVersionCount\": 4,\n        \"experienceViewCount\": 9,\n        \"fileCount\": 0,\n        \"flowCount\": 30,\n        \"integrationCount\": 6,\n        \"keyCount\": 17,\n        \"memberCount\": 1,\n        \"notebookCount\": 0,\n        \"notebookStats\": {\n          \"awaitingCompletion\": 0,\n          \"minutesThisPeriod\": 0,\n          \"runsThisPeriod\": 0\n        },\n        \"payloadCount\": {\n          \"integration\": {\n            \"integration.flow\": 67679\n          }\n        },\n        \"privateFileCount\": 0,\n        \"resourceJobCount\": 5,\n        \"storageStats\": {\n          \"count\": 0,\n          \"size\": 0\n        },\n        \"webhookCount\": 0\n      },\n      \"tags\": [\n        {\n          \"key\": \"my\",\n          \"value\": \"tag\"\n        }\n      ],\n      \"whitelistedEmailDomains\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
+    from "schemas.instanceOrgs.examples[0]"; schema_instance_sandbox_example_1 :
+    InstanceSandbox =
+    "{\n  \"companyName\": \"Example, Inc.\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"email\": \"email@example.com\",\n  \"emailVerified\": true,\n  \"firstName\": \"Example\",\n  \"fullName\": \"Example Name\",\n  \"id\": \"575ed70c7ae143cd83dc4aa9\",\n  \"instanceId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"instanceSandboxId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"lastName\": \"Name\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"needsToVerifyEmail\": false,\n  \"orgs\": [\n    {\n      \"iconColor\": \"red\",\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"name\": \"Example\"\n    }\n  ],\n  \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"ssoLinked\": false,\n  \"summary\": {\n    \"appCount\": 8,\n    \"dashCount\": 5,\n    \"deviceCount\": 12,\n    \"deviceRecipeCount\": 0,\n    \"flowCount\": 3,\n    \"keyCount\": 2,\n    \"orgCount\": 2,\n    \"webhookCount\": 0\n  },\n  \"twoFactorAuthEnabled\": false,\n  \"url\": \"https://example.com\"\n}"
+    from "schemas.instanceSandbox.examples[0]"; schema_instance_sandboxes_example_1 :
+    InstanceSandboxes =
+    "{\n  \"count\": 2,\n  \"hasMore\": false,\n  \"items\": [\n    {\n      \"companyName\": \"Example, Inc.\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"email\": \"email@example.com\",\n      \"emailVerified\": true,\n      \"firstName\": \"Example\",\n      \"fullName\": \"Example Name\",\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceSandboxId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"lastName\": \"Name\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"needsToVerifyEmail\": false,\n      \"orgs\": [\n        {\n          \"iconColor\": \"red\",\n          \"id\": \"575ed70c7ae143cd83dc4aa9\",\n          \"name\": \"Example\"\n        }\n      ],\n      \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"ssoLinked\": false,\n      \"summary\": {\n        \"appCount\": 8,\n        \"dashCount\": 5,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"orgCount\": 2,\n        \"webhookCount\": 0\n      },\n      \"twoFactorAuthEnabled\": false,\n      \"url\": \"https://example.com\"\n    },\n    {\n      \"companyName\": \"Example, Inc.\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"email\": \"email@example.com\",\n      \"emailVerified\": true,\n      \"firstName\": \"Example\",\n      \"fullName\": \"Example Name\",\n      \"id\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"instanceSandboxId\": \"575ed70c7ae143cd83dc4aa9\",\n      \"lastName\": \"Name\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"needsToVerifyEmail\": false,\n      \"orgs\": [\n        {\n          \"iconColor\": \"red\",\n          \"id\": \"575ed70c7ae143cd83dc4aa9\",\n          \"name\": \"Example\"\n        }\n      ],\n      \"passwordLastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"ssoLinked\": false,\n      \"summary\": {\n        \"appCount\": 8,\n        \"dashCount\": 5,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"orgCount\": 2,\n        \"webhookCount\": 0\n      },\n      \"twoFactorAuthEnabled\": false,\n      \"url\": \"https://example.com\"\n    }\n  ],\n  \"limit\": 100,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"firstName\",\n  \"startingAfterId\": \"575ed70c7ae143cd83dc4aa9\"\n}"
+    from "schemas.instanceSandboxes.examples[0]"; schema_instances_example_1 : Instances
+    =
+    "{\n  \"count\": 2,\n  \"items\": [\n    {\n      \"allowAuditLogging\": false,\n      \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n      \"id\": \"5ff89ff825013dc6c2856188\",\n      \"instanceId\": \"5ff89ff825013dc6c2856188\",\n      \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n      \"limits\": {\n        \"apitoken\": 1000,\n        \"application\": 100,\n        \"applicationcertificate\": 1000,\n        \"applicationcertificateauthority\": 1000,\n        \"applicationkey\": 1000,\n        \"dashboard\": 100,\n        \"dataTTL\": 15552000,\n        \"datatable\": 100,\n        \"device\": 1000,\n        \"devicerecipe\": 1000,\n        \"experiencedomain\": 100,\n        \"experienceendpoint\": 500,\n        \"experiencegroup\": 100,\n        \"experienceslug\": 100,\n        \"experienceuser\": 1000,\n        \"experienceversion\": 1000,\n        \"experienceview\": 500,\n        \"file\": 1000,\n        \"flow\": 1000,\n        \"integration\": 50,\n        \"member\": 100,\n        \"notebook\": 100,\n        \"notebookInParallel\": 5,\n        \"notebookMinutesPerMonth\": 930,\n        \"notebookMinutesPerRun\": 60,\n        \"organization\": 2000,\n        \"payload\": 75000000,\n        \"privatefile\": 1000,\n        \"resourcejob\": 10,\n        \"storage\": 1073741824,\n        \"systemInterval\": 5,\n        \"webhook\": 1000\n      },\n      \"members\": [\n        {\n          \"role\": \"admin\",\n          \"userId\": \"5ff89ff825013dc6c2856184\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856185\"\n        },\n        {\n          \"role\": \"view\",\n          \"userId\": \"5ff89ff825013dc6c2856186\"\n        }\n      ],\n      \"name\": \"B\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 100,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
+    from "schemas.instances.examples[0]"; schema_integration_example_1 : Integration =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"enabled\": true,\n  \"id\": \"58ec07f20c747f65243d0d76\",\n  \"integrationId\": \"58ec07f20c747f65243d0d76\",\n  \"integrationType\": \"mqtt\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"status\": {\n    \"connectInfo\": {\n      \"ts\": 1490629589313\n    },\n    \"disconnectInfo\": {\n      \"error\": \"Keepalive Timeout\",\n      \"ts\": 1490629587190\n    },\n    \"lastKeepAlive\": 1491863679994\n  },\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
+    from "schemas.integration.examples[0]" hiding "examplePassword";
+    schema_integration_patch_example_1 : IntegrationPatch =
+    "{\n  \"topics\": [\n    \"differentTopic\"\n  ]\n}" from
+    "schemas.integrationPatch.examples[0]"; schema_integration_post_example_1 :
+    IntegrationPost =
+    "{\n  \"integrationType\": \"mqtt\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
+    from "schemas.integrationPost.examples[0]" hiding "examplePassword";
+    schema_integrations_example_1 : Integrations =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"58ec07f20c747f65243d0d76\",\n      \"integrationId\": \"58ec07f20c747f65243d0d76\",\n      \"integrationType\": \"mqtt\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"mqttConfig\": {\n        \"clientId\": \"exampleClientId\",\n        \"host\": \"broker.example.com\",\n        \"password\": \"examplePassword\",\n        \"port\": 8883,\n        \"protocol\": \"mqtts\",\n        \"username\": \"exampleUsername\"\n      },\n      \"name\": \"Example Integrations\",\n      \"status\": {\n        \"connectInfo\": {\n          \"ts\": 1490629589313\n        },\n        \"disconnectInfo\": {\n          \"error\": \"Keepalive Timeout\",\n          \"ts\": 1490629587190\n        },\n        \"lastKeepAlive\": 1491863679994\n      },\n      \"topics\": [\n        \"myTopic\"\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.integrations.examples[0]" hiding "examplePassword";
+    schema_job_enqueued_result_example_1 : JobEnqueuedResult =
     "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
-    from "schemas.jobEnqueuedResult.examples[0]";
-    schema_payload_counts_breakdown_example_1 : PayloadCountsBreakdown =
+    from "schemas.jobEnqueuedResult.examples[0]"; schema_multi_device_command_example_1 :
+    MultiDeviceCommand =
+    "{\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "schemas.multiDeviceCommand.examples[0]";
+    schema_notebook_minute_counts_example_1 : NotebookMinuteCounts =
+    "{\n  \"counts\": [\n    {\n      \"canceled\": 0,\n      \"completed\": 4,\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"errored\": 1,\n      \"minutes\": 17,\n      \"timeout\": 0\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
+    from "schemas.notebookMinuteCounts.examples[0]"; schema_notification_rule_example_1 :
+    NotificationRule =
+    "{\n  \"createdById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToAddresses\": [],\n    \"sendToOwner\": \"none\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"enabled\": true,\n  \"id\": \"585ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"My Notification Rule\",\n  \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n  \"ownerId\": \"60106426dc03c6aad06560ba\",\n  \"ownerType\": \"instance\",\n  \"ruleConfig\": {\n    \"maxFrequency\": \"billingCycle\",\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
+    from "schemas.notificationRule.examples[0]";
+    schema_notification_rule_delivery_logs_example_1 : NotificationRuleDeliveryLogs =
+    "[\n  {\n    \"email\": {\n      \"addresses\": [\n        \"alice@example.com\"\n      ],\n      \"body\": \"Org has exceeded its payload limit\",\n      \"subject\": \"Limit Exceeded\"\n    },\n    \"evaluation\": {\n      \"limit\": 1000000,\n      \"maxFrequency\": \"billingCycle\",\n      \"ruleType\": \"payloadUsage\",\n      \"threshold\": 100,\n      \"thresholdType\": \"percentOfLimit\",\n      \"value\": 1001040\n    },\n    \"id\": \"585ec7417ae143cd83dc4a85\",\n    \"notificationRuleDeliveryId\": \"585ec7417ae143cd83dc4a85\",\n    \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n    \"ownerId\": \"60106426dc03c6aad06560ba\",\n    \"ownerType\": \"instance\",\n    \"requestedById\": \"000000000000000000000000\",\n    \"requestedByType\": \"system\",\n    \"sentAt\": \"2016-06-13T04:00:00.000Z\",\n    \"targetId\": \"585ec7417ae143cd83dc4a75\",\n    \"targetName\": \"My Org\",\n    \"targetType\": \"organization\"\n  }\n]"
+    from "schemas.notificationRuleDeliveryLogs.examples[0]";
+    schema_notification_rule_evaluation_options_example_1 :
+    NotificationRuleEvaluationOptions = "{\n  \"ignoreFrequencyCheck\": true\n}" from
+    "schemas.notificationRuleEvaluationOptions.examples[0]";
+    schema_notification_rule_patch_example_1 : NotificationRulePatch =
+    "{\n  \"enabled\": false,\n  \"name\": \"My Updated Notification Rule\"\n}" from
+    "schemas.notificationRulePatch.examples[0]"; schema_notification_rule_post_example_1
+    : NotificationRulePost =
+    "{\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"name\": \"My New Notification Rule\",\n  \"ruleConfig\": {\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
+    from "schemas.notificationRulePost.examples[0]"; schema_notification_rules_example_1
+    : NotificationRules =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"createdById\": \"575ed70c7ae143cd83dc4aa9\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"emailConfig\": {\n        \"bodyTemplate\": \"Org has exceeded its payload limit\",\n        \"sendToAddresses\": [],\n        \"sendToOwner\": \"none\",\n        \"sendToTarget\": \"admins\",\n        \"subjectTemplate\": \"Limit Exceeded\"\n      },\n      \"enabled\": true,\n      \"id\": \"585ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ed70c7ae143cd83dc4aa9\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"My Notification Rule\",\n      \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n      \"ownerId\": \"60106426dc03c6aad06560ba\",\n      \"ownerType\": \"instance\",\n      \"ruleConfig\": {\n        \"maxFrequency\": \"billingCycle\",\n        \"ruleType\": \"payloadUsage\",\n        \"threshold\": 100,\n        \"thresholdType\": \"percentOfLimit\"\n      },\n      \"targetQueryJson\": \"{}\",\n      \"targetType\": \"organization\"\n    }\n  ],\n  \"ownerId\": \"60106426dc03c6aad06560ba\",\n  \"ownerType\": \"instance\",\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.notificationRules.examples[0]"; schema_org_example_1 : Org =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"My organization description\",\n  \"id\": \"575ed6e87ae143cd83dc4aa8\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"members\": [\n    {\n      \"email\": \"email@example.com\",\n      \"firstName\": \"Example\",\n      \"lastName\": \"Name\",\n      \"role\": \"admin\",\n      \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n    },\n    {\n      \"email\": \"viewer@example.com\",\n      \"firstName\": \"Other View\",\n      \"lastName\": \"Only User\",\n      \"role\": \"view\",\n      \"userId\": \"575ef90f7ae143cd83dc4aad\"\n    }\n  ],\n  \"name\": \"My Organization\",\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n  \"summary\": {\n    \"appCount\": 2,\n    \"dashCount\": 1,\n    \"deviceCount\": 12,\n    \"deviceRecipeCount\": 0,\n    \"flowCount\": 3,\n    \"keyCount\": 2,\n    \"webhookCount\": 0\n  }\n}"
+    from "schemas.org.examples[0]"; schema_org_invite_example_1 : OrgInvite =
+    "{\n  \"applicationRoles\": [\n    {\n      \"resourceId\": \"575ec8687ae143cd83dc4a97\",\n      \"role\": \"view\"\n    }\n  ],\n  \"dashboardRoles\": [\n    {\n      \"resourceId\": \"575ece2b7ae143cd83dc4a9b\",\n      \"role\": \"none\"\n    }\n  ],\n  \"disallowTransfer\": false,\n  \"email\": \"invitedUser@example.com\",\n  \"hasExpired\": true,\n  \"id\": \"575ed71e7ae143cd83dc4aaa\",\n  \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n  \"role\": \"edit\",\n  \"ttl\": 4233600000\n}"
+    from "schemas.orgInvite.examples[0]"; schema_org_invite_action_example_1 :
+    OrgInviteAction =
+    "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
+    from "schemas.orgInviteAction.examples[0]" hiding "the_invitation_token";
+    schema_org_invite_collection_example_1 : OrgInviteCollection =
+    "{\n  \"count\": 8,\n  \"items\": [\n    {\n      \"applicationRoles\": [\n        {\n          \"resourceId\": \"575ec8687ae143cd83dc4a97\",\n          \"role\": \"view\"\n        }\n      ],\n      \"dashboardRoles\": [\n        {\n          \"resourceId\": \"575ece2b7ae143cd83dc4a9b\",\n          \"role\": \"none\"\n        }\n      ],\n      \"disallowTransfer\": false,\n      \"email\": \"invitedUser@example.com\",\n      \"hasExpired\": true,\n      \"id\": \"575ed71e7ae143cd83dc4aaa\",\n      \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n      \"role\": \"edit\",\n      \"ttl\": 4233600000\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"role\"\n}"
+    from "schemas.orgInviteCollection.examples[0]"; schema_org_invite_info_example_1 :
+    OrgInviteInfo =
+    "{\n  \"disallowTransfer\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"inviteDate\": \"2016-05-13T04:00:00.000Z\",\n  \"orgName\": \"My Organization\",\n  \"role\": \"edit\",\n  \"ttl\": 4233600000\n}"
+    from "schemas.orgInviteInfo.examples[0]"; schema_org_invite_post_example_1 :
+    OrgInvitePost =
+    "{\n  \"email\": \"invitedUser@example.com\",\n  \"role\": \"edit\"\n}" from
+    "schemas.orgInvitePost.examples[0]"; schema_org_invite_result_example_1 :
+    OrgInviteResult =
+    "{\n  \"accepted\": true,\n  \"orgId\": \"575ed6e87ae143cd83dc4aa8\"\n}" from
+    "schemas.orgInviteResult.examples[0]"; schema_org_post_example_1 : OrgPost =
+    "{\n  \"description\": \"Description of my new organization\",\n  \"name\": \"My New Organization\"\n}"
+    from "schemas.orgPost.examples[0]"; schema_org_role_info_example_1 : OrgRoleInfo =
+    "{\n  \"role\": \"view\"\n}" from "schemas.orgRoleInfo.examples[0]";
+    schema_orgs_example_1 : Orgs =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"My organization description\",\n      \"id\": \"575ed6e87ae143cd83dc4aa8\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"members\": [\n        {\n          \"email\": \"email@example.com\",\n          \"firstName\": \"Example\",\n          \"lastName\": \"Name\",\n          \"role\": \"admin\",\n          \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n        },\n        {\n          \"email\": \"viewer@example.com\",\n          \"firstName\": \"Other View\",\n          \"lastName\": \"Only User\",\n          \"role\": \"view\",\n          \"userId\": \"575ef90f7ae143cd83dc4aad\"\n        }\n      ],\n      \"name\": \"My Organization\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"summary\": {\n        \"appCount\": 2,\n        \"dashCount\": 1,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"webhookCount\": 0\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
+    from "schemas.orgs.examples[0]"; schema_payload_counts_breakdown_example_1 :
+    PayloadCountsBreakdown =
     "{\n  \"counts\": [\n    {\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"value\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
-    from "schemas.payloadCountsBreakdown.examples[0]"; schema_success_example_1 : Success
-    = "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
-    schema_webhook_example_1 : Webhook =
+    from "schemas.payloadCountsBreakdown.examples[0]"; schema_payload_stats_example_1 :
+    PayloadStats =
+    "{\n  \"deviceConnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceDisconnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceState\": {\n    \"device.mqtt\": 1244049,\n    \"flow.flow\": 5215\n  },\n  \"mqttOut\": {\n    \"device.mqtt\": 12\n  },\n  \"timer\": {\n    \"timer.flow\": 19772\n  },\n  \"webhook\": {\n    \"public.rest\": 1713284\n  }\n}"
+    from "schemas.payloadStats.examples[0]"; schema_success_example_1 : Success =
+    "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
+    schema_tag_keys_response_example_1 : TagKeysResponse =
+    "{\n  \"tagKeys\": [\n    \"key1\",\n    \"key2\",\n    \"key3\"\n  ]\n}" from
+    "schemas.tagKeysResponse.examples[0]"; schema_tag_values_response_example_1 :
+    TagValuesResponse =
+    "{\n  \"tagKey\": \"key1\",\n  \"tagValues\": [\n    \"value1\",\n    \"value2\",\n    \"value3\"\n  ]\n}"
+    from "schemas.tagValuesResponse.examples[0]"; schema_template_keywords_example_1 :
+    TemplateKeywords = "{\n  \"keywords\": [\n    \"gps\",\n    \"featured\"\n  ]\n}"
+    from "schemas.templateKeywords.examples[0]"; schema_user_oauth_token_example_1 :
+    UserOauthToken =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"authorizationStatus\": \"authorized\",\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"client_name\": \"My OAuth Client\",\n    \"client_uri\": \"https://example.com\",\n    \"logo_uri\": \"https://example.com/logo.png\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"orgRoles\": [],\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ],\n  \"status\": \"active\"\n}"
+    from "schemas.userOauthToken.examples[0]"; schema_user_oauth_token_patch_example_1 :
+    UserOauthTokenPatch =
+    "{\n  \"defaultRole\": \"edit\",\n  \"description\": \"Updated description\",\n  \"name\": \"Updated OAuth App Name\",\n  \"status\": \"inactive\"\n}"
+    from "schemas.userOauthTokenPatch.examples[0]";
+    schema_user_oauth_token_post_example_1 : UserOauthTokenPost =
+    "{\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"code_challenge\": \"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\n    \"code_challenge_method\": \"S256\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ]\n}"
+    from "schemas.userOauthTokenPost.examples[0]"; schema_user_oauth_tokens_example_1 :
+    UserOauthTokens =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"defaultRole\": \"view\",\n      \"description\": \"OAuth application for automation\",\n      \"id\": \"575ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My OAuth App\",\n      \"oauth\": {\n        \"authorizationStatus\": \"authorized\",\n        \"client_id\": \"575ec8687ae143cd83dc4a97\",\n        \"client_name\": \"My OAuth Client\",\n        \"client_uri\": \"https://example.com\",\n        \"logo_uri\": \"https://example.com/logo.png\",\n        \"redirect_uri\": \"https://example.com/callback\"\n      },\n      \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n      \"orgRoles\": [],\n      \"scope\": [\n        \"only.User.read\",\n        \"all.Application.read\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1000,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 1\n}"
+    from "schemas.userOauthTokens.examples[0]"; schema_webhook_example_1 : Webhook =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"575ed78e7ae143cd83dc4aab\",\n  \"isWebsocket\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Webhook\",\n  \"responseCode\": 200,\n  \"token\": \"the_webhook_token\",\n  \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n}"
-    from "schemas.webhook.examples[0]"; schema_webhook_patch_example_1 : WebhookPatch =
+    from "schemas.webhook.examples[0]" hiding "the_webhook_token";
+    schema_webhook_patch_example_1 : WebhookPatch =
     "{\n  \"name\": \"My Updated Webhook\",\n  \"responseCode\": 201\n}" from
     "schemas.webhookPatch.examples[0]"; schema_webhook_post_example_1 : WebhookPost =
     "{\n  \"name\": \"My New Webhook\"\n}" from "schemas.webhookPost.examples[0]";
     schema_webhooks_example_1 : Webhooks =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"575ed78e7ae143cd83dc4aab\",\n      \"isWebsocket\": false,\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Webhook\",\n      \"responseCode\": 200,\n      \"token\": \"the_webhook_token\",\n      \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.webhooks.examples[0]"; application_api_token_patch_request :
-    ApiTokenPatch =
+    from "schemas.webhooks.examples[0]" hiding "the_webhook_token";
+    application_api_token_patch_request : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.applicationApiToken.actions.patch.body.example";
     application_api_tokens_post_request : ApiTokenPost =
@@ -316,7 +753,15 @@ round_trips! {
     credentials_post_request : CredentialPost =
     "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}"
     from "resources.credentials.actions.post.body.example" hiding "123abc";
-    device_export_request : DeviceDataExport =
+    data_table_add_column_request : DataTableColumn =
+    "{\n  \"constraint\": \"optional\",\n  \"dataType\": \"string\",\n  \"defaultValue\": \"aDefault\",\n  \"name\": \"myColumn3\"\n}"
+    from "resources.dataTable.actions.addColumn.body.example"; data_table_patch_request :
+    DataTablePatch = "{\n  \"name\": \"My Updated Data Table\"\n}" from
+    "resources.dataTable.actions.patch.body.example"; data_tables_post_request :
+    DataTablePost =
+    "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
+    from "resources.dataTables.actions.post.body.example"; device_export_request :
+    DeviceDataExport =
     "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
     from "resources.device.actions.export.body.example"; device_patch_request :
     DevicePatch =
@@ -337,18 +782,196 @@ round_trips! {
     device_attributes_post_request : DeviceAttributePost =
     "{\n  \"dataType\": \"number\",\n  \"name\": \"voltage\"\n}" from
     "resources.deviceAttributes.actions.post.body.example";
-    instance_api_token_patch_request : ApiTokenPatch =
+    device_recipe_bulk_create_request : DeviceRecipeBulkCreatePost =
+    "{\n  \"csv\": \"a,comma,separated,string,of,input,data\",\n  \"descriptionColumn\": \"column2\",\n  \"nameColumn\": \"myNameColumn\"\n}"
+    from "resources.deviceRecipe.actions.bulkCreate.body.example";
+    device_recipe_patch_request : DeviceRecipePatch =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my updated device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My Updated Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "resources.deviceRecipe.actions.patch.body.example"; device_recipes_post_request
+    : DeviceRecipePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device recipe\",\n  \"deviceClass\": \"standalone\",\n  \"deviceDescription\": \"Future device description\",\n  \"deviceName\": \"Future device name\",\n  \"name\": \"My New Device Recipe\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "resources.deviceRecipes.actions.post.body.example"; devices_delete_request :
+    DevicesDeleteOrRestorePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.delete.body.example"; devices_export_request :
+    DevicesExportPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.export.body.example"; devices_patch_request :
+    DevicesPatch =
+    "{\n  \"deviceIds\": [\n    \"575ecec57ae143cd83dc4a9f\",\n    \"575ecec57ae143cd83dc4a9e\",\n    \"575ecec57ae143cd83dc4a9a\"\n  ],\n  \"email\": \"email@example.com\",\n  \"updateFields\": {\n    \"attributes\": [\n      {\n        \"dataType\": \"number\",\n        \"name\": \"voltage\"\n      }\n    ],\n    \"description\": \"Description of my updated device\",\n    \"deviceClass\": \"standalone\",\n    \"name\": \"My Updated Device\",\n    \"tags\": [\n      {\n        \"key\": \"TagKey\",\n        \"value\": \"TagValue\"\n      }\n    ]\n  }\n}"
+    from "resources.devices.actions.patch.body.example"; devices_payload_counts_request :
+    DevicesExportPayloadCountPost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.payloadCounts.body.example"; devices_post_request :
+    DevicePost =
+    "{\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"description\": \"Description of my new device\",\n  \"deviceClass\": \"standalone\",\n  \"name\": \"My New Device\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    }\n  ]\n}"
+    from "resources.devices.actions.post.body.example"; devices_remove_data_request :
+    DevicesRemoveDataPost =
+    "{\n  \"attributes\": [\n    \"deleteMyData\",\n    \"mineToo\"\n  ],\n  \"callbackUrl\": \"https://example.com/cb\",\n  \"end\": 0,\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  },\n  \"start\": 1\n}"
+    from "resources.devices.actions.removeData.body.example"; devices_restore_request :
+    DevicesDeleteOrRestorePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
+    from "resources.devices.actions.restore.body.example"; devices_send_command_request :
+    MultiDeviceCommand =
+    "{\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "resources.devices.actions.sendCommand.body.example";
+    edge_deployments_release_request : EdgeDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "resources.edgeDeployments.actions.release.body.example";
+    edge_deployments_remove_request : EdgeDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "resources.edgeDeployments.actions.remove.body.example";
+    edge_deployments_replace_request : EdgeDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "resources.edgeDeployments.actions.replace.body.example";
+    embedded_deployments_export_request : EmbeddedDeploymentExport =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"email\": \"email@example.com\"\n}"
+    from "resources.embeddedDeployments.actions.export.body.example";
+    embedded_deployments_release_request : EmbeddedDeploymentRelease =
+    "{\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\"\n  ],\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"version\": \"v1.2.3\"\n}"
+    from "resources.embeddedDeployments.actions.release.body.example";
+    embedded_deployments_remove_request : EmbeddedDeploymentRemove =
+    "{\n  \"deviceId\": null,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\"\n}" from
+    "resources.embeddedDeployments.actions.remove.body.example";
+    embedded_deployments_replace_request : EmbeddedDeploymentReplace =
+    "{\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"newVersion\": \"v1.2.4\",\n  \"oldVersion\": \"v1.2.3\"\n}"
+    from "resources.embeddedDeployments.actions.replace.body.example";
+    event_patch_request : EventPatch =
+    "{\n  \"comment\": \"Looking into this issue\",\n  \"state\": \"acknowledged\"\n}"
+    from "resources.event.actions.patch.body.example"; events_delete_request :
+    AdvancedEventQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "resources.events.actions.delete.body.example"; events_export_request :
+    EventsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"excludeUpdates\": true,\n  \"query\": {\n    \"$or\": [\n      {\n        \"subject\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"level\": \"info\"\n      }\n    ]\n  }\n}"
+    from "resources.events.actions.export.body.example"; events_patch_request :
+    EventPatch =
+    "{\n  \"comment\": \"Looking into this issue\",\n  \"state\": \"acknowledged\"\n}"
+    from "resources.events.actions.patch.body.example"; events_post_request : EventPost =
+    "{\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"level\": \"info\",\n  \"message\": \"Power levels on device 432 have surpassed critical thresholds\",\n  \"state\": \"new\",\n  \"subject\": \"Power levels critical\"\n}"
+    from "resources.events.actions.post.body.example"; experience_bootstrap_request :
+    ExperienceBootstrapOptions = "{\n  \"replaceExisting\": true\n}" from
+    "resources.experience.actions.bootstrap.body.example";
+    experience_domain_patch_request : ExperienceDomainPatch =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "resources.experienceDomain.actions.patch.body.example";
+    experience_domains_post_request : ExperienceDomainPost =
+    "{\n  \"domainName\": \"my.domain.example.com\",\n  \"sslCert\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"sslKey\": \"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\n  \"version\": \"develop\"\n}"
+    from "resources.experienceDomains.actions.post.body.example";
+    experience_endpoint_patch_request : ExperienceEndpointPatch =
+    "{\n  \"access\": \"group\",\n  \"experienceGroupIds\": [\n    \"58c1de6f8f812590d8e82983\"\n  ]\n}"
+    from "resources.experienceEndpoint.actions.patch.body.example";
+    experience_endpoints_post_request : ExperienceEndpointPost =
+    "{\n  \"access\": \"public\",\n  \"method\": \"get\",\n  \"route\": \"/my/route/{id}\"\n}"
+    from "resources.experienceEndpoints.actions.post.body.example";
+    experience_group_patch_request : ExperienceGroupPatch =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"myKey\",\n      \"value\": \"foo\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My New Group Name\",\n  \"parentId\": \"775ed70c7ae143cd83dc4aa9\"\n}"
+    from "resources.experienceGroup.actions.patch.body.example";
+    experience_groups_post_request : ExperienceGroupPost =
+    "{\n  \"deviceIds\": [\n    \"58b9d743cbfafe1be675744d\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"experienceEndpointIds\": [\n    \"58b9d743cbfafe1be675744b\",\n    \"58b9d743cbfafe1be675744c\"\n  ],\n  \"experienceUserIds\": [\n    \"575ed70c7ae143cd83dc4aa9\",\n    \"675ed70c7ae143cd83dc4aa9\"\n  ],\n  \"name\": \"My Group\",\n  \"parentId\": \"58b9d743cbfafe1be675744e\"\n}"
+    from "resources.experienceGroups.actions.post.body.example";
+    experience_slug_patch_request : ExperienceSlugPatch =
+    "{\n  \"slug\": \"my-new-slug\",\n  \"version\": null\n}" from
+    "resources.experienceSlug.actions.patch.body.example"; experience_slugs_post_request
+    : ExperienceSlugPost =
+    "{\n  \"slug\": \"my-custom-slug\",\n  \"version\": \"develop\"\n}" from
+    "resources.experienceSlugs.actions.post.body.example"; experience_user_patch_request
+    : ExperienceUserPatch =
+    "{\n  \"password\": \"aNewPassword\",\n  \"userTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "resources.experienceUser.actions.patch.body.example" hiding "aNewPassword";
+    experience_users_post_request : ExperienceUserPost =
+    "{\n  \"email\": \"experienceuser@example.com\",\n  \"firstName\": \"Example\",\n  \"lastName\": \"Name\",\n  \"password\": \"aUserPassword\",\n  \"userTags\": {\n    \"customKey\": \"customValue\"\n  }\n}"
+    from "resources.experienceUsers.actions.post.body.example" hiding "aUserPassword";
+    experience_version_patch_request : ExperienceVersionPatch =
+    "{\n  \"endpointDefaultCors\": false\n}" from
+    "resources.experienceVersion.actions.patch.body.example";
+    experience_versions_post_request : ExperienceVersionPost =
+    "{\n  \"description\": \"my version description\",\n  \"domainIds\": [\n    \"58c1de6c8f812590d8e82980\"\n  ],\n  \"slugIds\": [\n    \"5b995e51ea9994b50d745284\"\n  ],\n  \"version\": \"myNewVersion\"\n}"
+    from "resources.experienceVersions.actions.post.body.example";
+    experience_view_patch_request : ExperienceViewPatch =
+    "{\n  \"body\": \"New Content! <p>{{newData}}</p>\",\n  \"viewTags\": {\n    \"customKey\": \"newCustomValue\"\n  }\n}"
+    from "resources.experienceView.actions.patch.body.example";
+    experience_views_post_request : ExperienceViewPost =
+    "{\n  \"body\": \"<p>{{data}}</p>\",\n  \"layoutId\": \"59cc5cad8246c6caed4b16c2\",\n  \"name\": \"My Page View\",\n  \"viewTags\": {\n    \"customKey\": \"customValue\"\n  },\n  \"viewType\": \"page\"\n}"
+    from "resources.experienceViews.actions.post.body.example"; file_patch_request :
+    FilePatch =
+    "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
+    from "resources.file.actions.patch.body.example"; files_post_request : FilePost =
+    "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
+    from "resources.files.actions.post.body.example"; instance_api_token_patch_request :
+    ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.instanceApiToken.actions.patch.body.example";
     instance_api_tokens_post_request : ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
     from "resources.instanceApiTokens.actions.post.body.example";
-    user_api_token_patch_request : ApiTokenPatch =
+    instance_custom_node_patch_request : InstanceCustomNodePatch =
+    "{\n  \"category\": \"logic\",\n  \"name\": \"My Updated Instance Custom Node\"\n}"
+    from "resources.instanceCustomNode.actions.patch.body.example";
+    instance_custom_nodes_post_request : InstanceCustomNodePost =
+    "{\n  \"description\": \"Description of my new instance custom node\",\n  \"name\": \"My New Instance Custom Node\",\n  \"nodes\": [\n    {\n      \"type\": \"CustomNodeCapNode\"\n    }\n  ],\n  \"triggers\": [\n    {\n      \"type\": \"customNodeStart\"\n    }\n  ]\n}"
+    from "resources.instanceCustomNodes.actions.post.body.example";
+    instance_member_patch_request : InstanceMemberPatch = "{\n  \"role\": \"view\"\n}"
+    from "resources.instanceMember.actions.patch.body.example";
+    instance_members_post_request : InstanceMemberPost =
+    "{\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}" from
+    "resources.instanceMembers.actions.post.body.example";
+    instance_notification_rule_evaluate_request : NotificationRuleEvaluationOptions =
+    "{\n  \"ignoreFrequencyCheck\": true\n}" from
+    "resources.instanceNotificationRule.actions.evaluate.body.example";
+    instance_notification_rule_patch_request : NotificationRulePatch =
+    "{\n  \"enabled\": false,\n  \"name\": \"My Updated Notification Rule\"\n}" from
+    "resources.instanceNotificationRule.actions.patch.body.example";
+    instance_notification_rules_post_request : NotificationRulePost =
+    "{\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"name\": \"My New Notification Rule\",\n  \"ruleConfig\": {\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
+    from "resources.instanceNotificationRules.actions.post.body.example";
+    instance_org_patch_request : InstanceOrgPatch =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "resources.instanceOrg.actions.patch.body.example";
+    instance_org_invite_resend_invite_request : OrgRoleInfo =
+    "{\n  \"role\": \"view\"\n}" from
+    "resources.instanceOrgInvite.actions.resendInvite.body.example";
+    instance_org_invites_post_request : OrgInvitePost =
+    "{\n  \"email\": \"invitedUser@example.com\",\n  \"role\": \"edit\"\n}" from
+    "resources.instanceOrgInvites.actions.post.body.example";
+    instance_org_member_patch_request : InstanceOrgMemberPatch =
+    "{\n  \"role\": \"view\"\n}" from
+    "resources.instanceOrgMember.actions.patch.body.example";
+    instance_org_members_post_request : InstanceOrgMemberPost =
+    "{\n  \"applicationRoles\": [\n    {\n      \"resourceId\": \"575ef90f7ae143cd83dc4a4f\",\n      \"role\": \"none\"\n    }\n  ],\n  \"role\": \"view\",\n  \"userId\": \"675ed18f7ae143cd83dc4bb7\"\n}"
+    from "resources.instanceOrgMembers.actions.post.body.example";
+    instance_orgs_post_request : InstanceOrgPost =
+    "{\n  \"auditLogEnabled\": true,\n  \"limits\": {\n    \"member\": 500\n  },\n  \"name\": \"My Org\"\n}"
+    from "resources.instanceOrgs.actions.post.body.example"; integration_patch_request :
+    IntegrationPatch = "{\n  \"topics\": [\n    \"differentTopic\"\n  ]\n}" from
+    "resources.integration.actions.patch.body.example"; integrations_post_request :
+    IntegrationPost =
+    "{\n  \"integrationType\": \"mqtt\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
+    from "resources.integrations.actions.post.body.example" hiding "examplePassword";
+    org_invites_post_request : OrgInviteAction =
+    "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
+    from "resources.orgInvites.actions.post.body.example" hiding "the_invitation_token";
+    orgs_post_request : OrgPost =
+    "{\n  \"description\": \"Description of my new organization\",\n  \"name\": \"My New Organization\"\n}"
+    from "resources.orgs.actions.post.body.example"; private_file_patch_request :
+    FilePatch =
+    "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
+    from "resources.privateFile.actions.patch.body.example"; private_files_post_request :
+    FilePost =
+    "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
+    from "resources.privateFiles.actions.post.body.example"; user_api_token_patch_request
+    : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.userApiToken.actions.patch.body.example"; user_api_tokens_post_request :
     ApiTokenPost =
     "{\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"name\": \"My New API Token\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\"\n}"
-    from "resources.userApiTokens.actions.post.body.example"; webhook_patch_request :
+    from "resources.userApiTokens.actions.post.body.example";
+    user_oauth_token_patch_request : UserOauthTokenPatch =
+    "{\n  \"defaultRole\": \"edit\",\n  \"description\": \"Updated description\",\n  \"name\": \"Updated OAuth App Name\",\n  \"status\": \"inactive\"\n}"
+    from "resources.userOauthToken.actions.patch.body.example";
+    user_oauth_tokens_post_request : UserOauthTokenPost =
+    "{\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"code_challenge\": \"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\n    \"code_challenge_method\": \"S256\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ]\n}"
+    from "resources.userOauthTokens.actions.post.body.example"; webhook_patch_request :
     WebhookPatch = "{\n  \"name\": \"My Updated Webhook\",\n  \"responseCode\": 201\n}"
     from "resources.webhook.actions.patch.body.example"; webhooks_post_request :
     WebhookPost = "{\n  \"name\": \"My New Webhook\"\n}" from
@@ -356,6 +979,23 @@ round_trips! {
 }
 
 keeps_unknown_fields! {
+    unknown_field_is_kept_by_advanced_application_job_log_query :
+    AdvancedApplicationJobLogQuery =
+    "{\"name\":\"ApplicationExport\",\"status\":{\"$in\":[\"errored\",\"failed\",\"completed\"]}}";
+    unknown_field_is_kept_by_advanced_application_key_query : AdvancedApplicationKeyQuery
+    =
+    "{\"$nor\":[{\"id\":\"575ec8687ae143cd83dc4a97\"},{\"description\":\"my access key\"},{\"lastUpdated\":{\"$lt\":1612189931000}}]}";
+    unknown_field_is_kept_by_advanced_device_query : AdvancedDeviceQuery =
+    "{\"$or\":[{\"name\":{\"$ne\":\"myValue\"}},{\"parentId\":\"575ec8687ae143cd83dc4a97\"}]}";
+    unknown_field_is_kept_by_advanced_event_query : AdvancedEventQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}";
+    unknown_field_is_kept_by_advanced_experience_group_query :
+    AdvancedExperienceGroupQuery =
+    "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"My Great Group\"}";
+    unknown_field_is_kept_by_advanced_experience_user_query : AdvancedExperienceUserQuery
+    = "{\"firstName\":\"Bob\",\"lastUpdated\":\"2022-01-30T17:18:11.911Z\"}";
+    unknown_field_is_kept_by_advanced_instance_org_query : AdvancedInstanceOrgQuery =
+    "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"Bob's Org\"}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -385,6 +1025,10 @@ keeps_unknown_fields! {
     "{\"certificate\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"description\":\"An example new certificate description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}";
     unknown_field_is_kept_by_application_certificates : ApplicationCertificates =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_job_log : ApplicationJobLog =
+    "{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}";
+    unknown_field_is_kept_by_application_job_logs : ApplicationJobLogs =
+    "{\"count\":1,\"items\":[{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}";
     unknown_field_is_kept_by_application_key : ApplicationKey =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}";
     unknown_field_is_kept_by_application_key_patch : ApplicationKeyPatch =
@@ -395,6 +1039,29 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"secret\":\"shhhSecret\",\"status\":\"active\",\"subTopics\":[]}";
     unknown_field_is_kept_by_application_keys : ApplicationKeys =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"applicationKeyId\":\"575ec76c7ae143cd83dc4a96\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example key description\",\"filterType\":\"all\",\"id\":\"575ec76c7ae143cd83dc4a96\",\"key\":\"this_would_be_the_key\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_template : ApplicationTemplate =
+    "{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}";
+    unknown_field_is_kept_by_application_template_categories :
+    ApplicationTemplateCategories =
+    "{\"baseId\":\"586e9d5151265cb9d72f6ec6\",\"count\":2,\"items\":[{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"},{\"description\":\"Pre-configured device recipes\",\"id\":\"586e9d5151265cb9d72f6ec7\",\"name\":\"Device Recipes\"}],\"totalCount\":2}";
+    unknown_field_is_kept_by_application_template_category : ApplicationTemplateCategory
+    =
+    "{\"description\":\"Pre-built workflows for quick solution development\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"name\":\"Workflows\"}";
+    unknown_field_is_kept_by_application_templates : ApplicationTemplates =
+    "{\"count\":1,\"items\":[{\"authorName\":\"Example Author\",\"authorUrl\":\"https://example.com/theAuther\",\"creationDate\":\"2020-01-13T04:00:00.000Z\",\"description\":\"a smart env set up\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"lastUpdated\":\"2020-01-13T04:00:00.000Z\",\"name\":\"smart environment\",\"public\":true,\"summary\":{\"applicationCertificateAuthorityCount\":0,\"dashboardCount\":0,\"dataTableCount\":2,\"dataTableCsvSize\":4008,\"deviceCount\":1,\"deviceRecipeCount\":0,\"experienceEndpointCount\":6,\"experienceGroupCount\":1,\"experienceUserCount\":1,\"experienceVersionCount\":3,\"experienceViewCount\":6,\"fileCount\":0,\"flowCount\":1,\"integrationCount\":0,\"notebookCount\":0,\"privateFileCount\":0,\"resourceJobCount\":0,\"webhookCount\":0},\"templateUrl\":\"https://example.com/theTemplate\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":8}";
+    unknown_field_is_kept_by_attribute_names_response : AttributeNamesResponse =
+    "{\"attributeNames\":[\"voltage\",\"location\",\"rpm\"]}";
+    unknown_field_is_kept_by_audit_log : AuditLog =
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}";
+    unknown_field_is_kept_by_audit_log_filter : AuditLogFilter =
+    "{\"actor\":[{\"id\":\"575ed70c7ae143cd83dc4aa9\",\"type\":\"User\"}],\"primaryTarget\":[{\"type\":\"Dashboard\"},{\"id\":\"575ec8687ae143cd83dc4a97\",\"type\":\"Application\"}]}";
+    unknown_field_is_kept_by_audit_logs : AuditLogs =
+    "{\"count\":1,\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"auditLogId\":\"586e9d5151265cb9d72f6ec6\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Application\",\"primaryTargetType\":\"Application\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"application\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}";
+    unknown_field_is_kept_by_bulk_delete_response : BulkDeleteResponse =
+    "{\"removed\":3}"; unknown_field_is_kept_by_bulk_restore_response :
+    BulkRestoreResponse = "{\"restored\":3}";
+    unknown_field_is_kept_by_composite_devices_state : CompositeDevicesState =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"compositeState\":{\"loaded\":{\"time\":\"2016-06-13T03:00:00.000Z\",\"value\":false},\"voltage\":{\"time\":\"2016-06-13T04:00:00.000Z\",\"value\":22.4}},\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_credential : Credential =
     "{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credential_linked_resources : CredentialLinkedResources =
@@ -405,6 +1072,16 @@ keeps_unknown_fields! {
     "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credentials : Credentials =
     "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
+    unknown_field_is_kept_by_data_table : DataTable =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}";
+    unknown_field_is_kept_by_data_table_column : DataTableColumn =
+    "{\"constraint\":\"optional\",\"dataType\":\"string\",\"defaultValue\":\"aDefault\",\"name\":\"myColumn3\"}";
+    unknown_field_is_kept_by_data_table_patch : DataTablePatch =
+    "{\"name\":\"My Updated Data Table\"}"; unknown_field_is_kept_by_data_table_post :
+    DataTablePost =
+    "{\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"name\":\"My Data Table\"}";
+    unknown_field_is_kept_by_data_tables : DataTables =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device : Device =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}";
     unknown_field_is_kept_by_device_attribute : DeviceAttribute =
@@ -417,21 +1094,272 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"items\":[{\"$ref\":\"#/examples/deviceAttributes\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}";
     unknown_field_is_kept_by_device_command : DeviceCommand =
     "{\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_device_counts : DeviceCounts =
+    "{\"counts\":[{\"created\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"deleted\":1,\"total\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
     unknown_field_is_kept_by_device_data_export : DeviceDataExport =
     "{\"attributes\":[\"voltage\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}";
+    unknown_field_is_kept_by_device_names_response : DeviceNamesResponse =
+    "{\"deviceSummary\":[{\"deviceClass\":\"standalone\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"name\":\"My Device\"}]}";
     unknown_field_is_kept_by_device_patch : DevicePatch =
     "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
     unknown_field_is_kept_by_device_payload_counts : DevicePayloadCounts =
     "{\"deviceConnect\":1016,\"deviceDisconnect\":1016,\"deviceState\":1244049,\"mqttOut\":12}";
+    unknown_field_is_kept_by_device_post : DevicePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device\",\"deviceClass\":\"standalone\",\"name\":\"My New Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_recipe : DeviceRecipe =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_recipe_bulk_create : DeviceRecipeBulkCreate =
+    "{\"created\":10,\"csvResult\":\"a,comma,separated,string,of,results\",\"failed\":0}";
+    unknown_field_is_kept_by_device_recipe_bulk_create_post : DeviceRecipeBulkCreatePost
+    =
+    "{\"csv\":\"a,comma,separated,string,of,input,data\",\"descriptionColumn\":\"column2\",\"nameColumn\":\"myNameColumn\"}";
+    unknown_field_is_kept_by_device_recipe_patch : DeviceRecipePatch =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My Updated Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_recipe_post : DeviceRecipePost =
+    "{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my new device recipe\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"name\":\"My New Device Recipe\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}";
+    unknown_field_is_kept_by_device_recipes : DeviceRecipes =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My recipe description\",\"deviceClass\":\"standalone\",\"deviceDescription\":\"Future device description\",\"deviceName\":\"Future device name\",\"deviceRecipeId\":\"575ecec57ae143cd83dc4a9f\",\"id\":\"575ecec57ae143cd83dc4a9f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Actual recipe name\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device_state : DeviceState =
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_devices : Devices =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_devices_delete_or_restore_post : DevicesDeleteOrRestorePost
+    = "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
+    unknown_field_is_kept_by_devices_export_payload_count_post :
+    DevicesExportPayloadCountPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
+    unknown_field_is_kept_by_devices_export_post : DevicesExportPost =
+    "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
+    unknown_field_is_kept_by_devices_patch : DevicesPatch =
+    "{\"deviceIds\":[\"575ecec57ae143cd83dc4a9f\",\"575ecec57ae143cd83dc4a9e\",\"575ecec57ae143cd83dc4a9a\"],\"email\":\"email@example.com\",\"updateFields\":{\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"description\":\"Description of my updated device\",\"deviceClass\":\"standalone\",\"name\":\"My Updated Device\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"}]}}";
+    unknown_field_is_kept_by_devices_remove_data_post : DevicesRemoveDataPost =
+    "{\"attributes\":[\"deleteMyData\",\"mineToo\"],\"callbackUrl\":\"https://example.com/cb\",\"end\":0,\"query\":{\"name\":{\"$ne\":\"My Device\"}},\"start\":1}";
+    unknown_field_is_kept_by_devices_updated : DevicesUpdated =
+    "{\"failed\":0,\"logLink\":\"https://example.com/log-link\",\"skipped\":2,\"updated\":3}";
+    unknown_field_is_kept_by_edge_deployment : EdgeDeployment =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}";
+    unknown_field_is_kept_by_edge_deployment_release : EdgeDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_edge_deployment_remove : EdgeDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}";
+    unknown_field_is_kept_by_edge_deployment_replace : EdgeDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_edge_deployments : EdgeDeployments =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"edgeDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"newValue\":\"v1.4.0\",\"previousValue\":null,\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}";
+    unknown_field_is_kept_by_embedded_deployment : EmbeddedDeployment =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}";
+    unknown_field_is_kept_by_embedded_deployment_export : EmbeddedDeploymentExport =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"email\":\"email@example.com\"}";
+    unknown_field_is_kept_by_embedded_deployment_release : EmbeddedDeploymentRelease =
+    "{\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\"],\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"version\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_embedded_deployment_remove : EmbeddedDeploymentRemove =
+    "{\"deviceId\":null,\"flowId\":\"575ed18f7ae143cd83dc4aa6\"}";
+    unknown_field_is_kept_by_embedded_deployment_replace : EmbeddedDeploymentReplace =
+    "{\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"newVersion\":\"v1.2.4\",\"oldVersion\":\"v1.2.3\"}";
+    unknown_field_is_kept_by_embedded_deployments : EmbeddedDeployments =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"currentBundleVersion\":\"nullVersion\",\"desiredBundleVersion\":\"1615500683\",\"embeddedDeploymentId\":\"5a591be186b70d7b9f9b0954\",\"flows\":{\"575ed18f7ae143cd83dc4aa6\":{\"currentVersion\":null,\"desiredVersion\":\"v1.4.0\",\"flowName\":\"my flow\"}},\"id\":\"5a591be186b70d7b9f9b0954\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"logs\":[{\"changeType\":\"desired\",\"date\":\"2016-06-13T04:00:00.000Z\",\"desiredVersion\":\"v1.4.1\",\"newBundle\":\"v1.4.0\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"updateFlowId\":\"575ed18f7ae143cd83dc4aa6\",\"updateType\":\"newFlow\"}],\"unknownBundle\":false}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"id\",\"totalCount\":4}";
     unknown_field_is_kept_by_error : ErrorBody =
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}";
+    unknown_field_is_kept_by_event : Event =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}";
+    unknown_field_is_kept_by_event_patch : EventPatch =
+    "{\"comment\":\"Looking into this issue\",\"state\":\"acknowledged\"}";
+    unknown_field_is_kept_by_event_plus_new_count : EventPlusNewCount =
+    "{\"event\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]},\"newCount\":2}";
+    unknown_field_is_kept_by_event_post : EventPost =
+    "{\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"state\":\"new\",\"subject\":\"Power levels critical\"}";
+    unknown_field_is_kept_by_events : Events =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"deviceName\":\"My Device\",\"eventId\":\"575ed0de7ae143cd83dc4aa5\",\"eventTags\":{\"customKey\":\"customValue\"},\"id\":\"575ed0de7ae143cd83dc4aa5\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"level\":\"info\",\"message\":\"Power levels on device 432 have surpassed critical thresholds\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceName\":\"hello@example.com\",\"sourceType\":\"user\",\"state\":\"new\",\"subject\":\"Power levels critical\",\"updates\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"subject\",\"state\":\"new\",\"totalCount\":4}";
+    unknown_field_is_kept_by_events_deleted : EventsDeleted = "{\"removed\":3}";
+    unknown_field_is_kept_by_events_export : EventsExport =
+    "{\"email\":\"email@example.com\",\"excludeUpdates\":true,\"query\":{\"$or\":[{\"subject\":{\"$ne\":\"myValue\"}},{\"level\":\"info\"}]}}";
+    unknown_field_is_kept_by_experience_bootstrap_options : ExperienceBootstrapOptions =
+    "{\"replaceExisting\":true}"; unknown_field_is_kept_by_experience_bootstrap_result :
+    ExperienceBootstrapResult =
+    "{\"email\":\"example.user@example.com\",\"password\":\"examplePass\",\"resourceSuffix\":\"\"}";
+    unknown_field_is_kept_by_experience_domain : ExperienceDomain =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_domain_patch : ExperienceDomainPatch =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_domain_post : ExperienceDomainPost =
+    "{\"domainName\":\"my.domain.example.com\",\"sslCert\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"sslKey\":\"-----BEGIN PRIVATE KEY-----\\nMY_SSL_KEY\\n-----END PRIVATE KEY-----\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_domains : ExperienceDomains =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"domainName\":\"my.domain.example.com\",\"experienceDomainId\":\"58c1de6c8f812590d8e82980\",\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"develop\"}],\"totalCount\":1}";
+    unknown_field_is_kept_by_experience_endpoint : ExperienceEndpoint =
+    "{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}";
+    unknown_field_is_kept_by_experience_endpoint_patch : ExperienceEndpointPatch =
+    "{\"access\":\"group\",\"experienceGroupIds\":[\"58c1de6f8f812590d8e82983\"]}";
+    unknown_field_is_kept_by_experience_endpoint_post : ExperienceEndpointPost =
+    "{\"access\":\"public\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}";
+    unknown_field_is_kept_by_experience_endpoints : ExperienceEndpoints =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_experience_group : ExperienceGroup =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}";
+    unknown_field_is_kept_by_experience_group_patch : ExperienceGroupPatch =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"myKey\",\"value\":\"foo\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My New Group Name\",\"parentId\":\"775ed70c7ae143cd83dc4aa9\"}";
+    unknown_field_is_kept_by_experience_group_post : ExperienceGroupPost =
+    "{\"deviceIds\":[\"58b9d743cbfafe1be675744d\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceUserIds\":[\"575ed70c7ae143cd83dc4aa9\",\"675ed70c7ae143cd83dc4aa9\"],\"name\":\"My Group\",\"parentId\":\"58b9d743cbfafe1be675744e\"}";
+    unknown_field_is_kept_by_experience_groups : ExperienceGroups =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceEndpointIds\":[\"58b9d743cbfafe1be675744b\",\"58b9d743cbfafe1be675744c\"],\"experienceGroupId\":\"58b9d794cbfafe1be675744f\",\"experienceUserIds\":[\"58b9d782cbfafe1be675744d\",\"58b9d787cbfafe1be675744e\"],\"id\":\"58b9d794cbfafe1be675744f\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Group\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_experience_linked_resources : ExperienceLinkedResources =
+    "{\"experienceEndpoints\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"access\":\"group\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"experienceEndpointId\":\"58c1de6c8f812590d8e82980\",\"experienceGroups\":[{\"id\":\"58b9d794cbfafe1be675744f\",\"name\":\"myGroup\"}],\"id\":\"58c1de6c8f812590d8e82980\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"method\":\"get\",\"route\":\"/my/route/{id}\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"experienceViews\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4},\"flowVersions\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4},\"flows\":{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}}";
+    unknown_field_is_kept_by_experience_slug : ExperienceSlug =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_slug_patch : ExperienceSlugPatch =
+    "{\"slug\":\"my-new-slug\",\"version\":null}";
+    unknown_field_is_kept_by_experience_slug_post : ExperienceSlugPost =
+    "{\"slug\":\"my-custom-slug\",\"version\":\"develop\"}";
+    unknown_field_is_kept_by_experience_slugs : ExperienceSlugs =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceSlugId\":\"5b995e51ea9994b50d745284\",\"id\":\"5b995e51ea9994b50d745284\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"slug\":\"my-custom-slug\",\"version\":\"develop\"}],\"totalCount\":1}";
+    unknown_field_is_kept_by_experience_user : ExperienceUser =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}";
+    unknown_field_is_kept_by_experience_user_patch : ExperienceUserPatch =
+    "{\"password\":\"aNewPassword\",\"userTags\":{\"customKey\":\"newCustomValue\"}}";
+    unknown_field_is_kept_by_experience_user_post : ExperienceUserPost =
+    "{\"email\":\"experienceuser@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"password\":\"aUserPassword\",\"userTags\":{\"customKey\":\"customValue\"}}";
+    unknown_field_is_kept_by_experience_users : ExperienceUsers =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"avatarUrl\":\"https://example.avatar.url/is_here.png\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"experienceuser@example.com\",\"experienceUserId\":\"58b9d782cbfafe1be675744d\",\"firstName\":\"Example\",\"id\":\"58b9d782cbfafe1be675744d\",\"lastLogin\":\"2016-06-13T04:00:00.000Z\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"userTags\":{\"customKey\":\"customValue\"}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_experience_version : ExperienceVersion =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}";
+    unknown_field_is_kept_by_experience_version_patch : ExperienceVersionPatch =
+    "{\"endpointDefaultCors\":false}"; unknown_field_is_kept_by_experience_version_post :
+    ExperienceVersionPost =
+    "{\"description\":\"my version description\",\"domainIds\":[\"58c1de6c8f812590d8e82980\"],\"slugIds\":[\"5b995e51ea9994b50d745284\"],\"version\":\"myNewVersion\"}";
+    unknown_field_is_kept_by_experience_versions : ExperienceVersions =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attachedDomains\":[{\"domainName\":\"my.domain.example.com\",\"id\":\"58c1de6c8f812590d8e82980\"}],\"attachedSlugs\":[{\"id\":\"5b995e51ea9994b50d745284\",\"slug\":\"my-custom-slug\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"endpointDefaultCors\":true,\"experienceVersionId\":\"5b995ec6ea9994b50d745285\",\"id\":\"5b995ec6ea9994b50d745285\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"version\":\"myVersionName\"}],\"totalCount\":1}";
+    unknown_field_is_kept_by_experience_view : ExperienceView =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}";
+    unknown_field_is_kept_by_experience_view_patch : ExperienceViewPatch =
+    "{\"body\":\"New Content! <p>{{newData}}</p>\",\"viewTags\":{\"customKey\":\"newCustomValue\"}}";
+    unknown_field_is_kept_by_experience_view_post : ExperienceViewPost =
+    "{\"body\":\"<p>{{data}}</p>\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}";
+    unknown_field_is_kept_by_experience_views : ExperienceViews =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"body\":\"<p>{{data}}</p>\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"experienceViewId\":\"59cc5c628246c6caed4b16c1\",\"id\":\"59cc5c628246c6caed4b16c1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"layoutId\":\"59cc5cad8246c6caed4b16c2\",\"name\":\"My Page View\",\"viewTags\":{\"customKey\":\"customValue\"},\"viewType\":\"page\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_file : File =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"}";
+    unknown_field_is_kept_by_file_patch : FilePatch =
+    "{\"contentType\":\"image\",\"fileDimensions\":{\"height\":200,\"width\":200},\"fileSize\":500}";
+    unknown_field_is_kept_by_file_post : FilePost =
+    "{\"contentType\":\"text/csv\",\"fileSize\":500,\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"type\":\"file\"}";
+    unknown_field_is_kept_by_file_upload_post_response : FileUploadPostResponse =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\",\"upload\":{\"fields\":{\"Policy\":\"wMloiLCJjb25kaXRpb25zIjpbeyJrZXkiOiI1NjMwZGNiZTEwM2Y4ZTQ4NWM5ZDAwMTEvZmlsZS5qcyJ9LHsiYnVja2V0IjoibG9zYW50LWZpbGVzIn0seyJYLUFtei1BbGdvcml0aG0iOiJBV1M0LUhNQUMtU0hBMjU2In0seyJYLUFtei1DcmVkZW50aWFsIjoiQUtJQUpQR1FHQlFYNFBZTTZGWEEvMjAxODA0MTYvdXMtd2VzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LHsiWC1BbXotRGF0ZSI6IjIwMTgwNDE2VDE0MjQwMloifV19\",\"X-Amz-Algorithm\":\"AWS4-HMAC-SHA256\",\"X-Amz-Credential\":\"AKIAJPGQGBQX4PYM6FXA/20180416/us-west-1/s3/aws4_request\",\"X-Amz-Date\":\"20180416T142402Z\",\"X-Amz-Signature\":\"a4a411df572c43b4427ff08ef51763bc2d834fa399c3688f347d936370\",\"bucket\":\"the-bucket-name\",\"key\":\"5630dcbe1035c9d0011/file.js\"},\"url\":\"https://example.com/the-bucket-name\"}}";
+    unknown_field_is_kept_by_files : Files =
+    "{\"count\":2,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"file.csv\",\"parentDirectory\":\"/\",\"status\":\"pending\",\"type\":\"file\"},{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"authorId\":\"575ed70c7ae143cd83dc4aa9\",\"authorType\":\"user\",\"contentType\":\"text/csv\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"fileSize\":500,\"id\":\"575ec8687ae143cd83dc4a96\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"b\",\"parentDirectory\":\"/a/\",\"status\":\"completed\",\"type\":\"directory\"}]}";
+    unknown_field_is_kept_by_flow : Flow =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}";
+    unknown_field_is_kept_by_flow_errors : FlowErrors =
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}";
+    unknown_field_is_kept_by_flow_stats : FlowStats =
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}";
+    unknown_field_is_kept_by_flow_versions : FlowVersions =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}";
+    unknown_field_is_kept_by_flows : Flows =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_instance : Instance =
+    "{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}";
+    unknown_field_is_kept_by_instance_audit_log : InstanceAuditLog =
+    "{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}";
+    unknown_field_is_kept_by_instance_audit_log_filter : InstanceAuditLogFilter =
+    "{\"actor\":[{\"id\":\"575ed70c7ae143cd83dc4aa9\",\"type\":\"User\"}],\"primaryTarget\":[{\"type\":\"Organization\"},{\"id\":\"575ec8687ae143cd83dc4a97\",\"type\":\"ApiToken\"}]}";
+    unknown_field_is_kept_by_instance_audit_logs : InstanceAuditLogs =
+    "{\"count\":1,\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"items\":[{\"actorId\":\"575ed70c7ae143cd83dc4aa9\",\"actorName\":\"actor@example.com\",\"actorType\":\"User\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"586e9d5151265cb9d72f6ec6\",\"instanceAuditLogId\":\"586e9d5151265cb9d72f6ec6\",\"instanceId\":\"575ed6e87ae143cd83dc4aa8\",\"primaryTargetId\":\"575ec8687ae143cd83dc4a97\",\"primaryTargetName\":\"My Org\",\"primaryTargetType\":\"Organization\",\"requestAction\":\"delete\",\"requestBody\":{},\"requestPathParams\":{\"organizationId\":\"575ec8687ae143cd83dc4a97\"},\"requestQueryParams\":{},\"requestResource\":\"organization\",\"responseBody\":{\"success\":true},\"responseStatus\":200}],\"page\":0,\"perPage\":1,\"sortDirection\":\"desc\",\"sortField\":\"creationDate\",\"totalCount\":4}";
+    unknown_field_is_kept_by_instance_custom_node : InstanceCustomNode =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}";
+    unknown_field_is_kept_by_instance_custom_node_patch : InstanceCustomNodePatch =
+    "{\"category\":\"logic\",\"name\":\"My Updated Instance Custom Node\"}";
+    unknown_field_is_kept_by_instance_custom_node_post : InstanceCustomNodePost =
+    "{\"description\":\"Description of my new instance custom node\",\"name\":\"My New Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"triggers\":[{\"type\":\"customNodeStart\"}]}";
+    unknown_field_is_kept_by_instance_custom_nodes : InstanceCustomNodes =
+    "{\"count\":1,\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my instance custom node\",\"id\":\"575ed18f7ae143cd83dc4aa6\",\"instanceCustomNodeId\":\"575ed18f7ae143cd83dc4aa6\",\"instanceId\":\"575ec8687ae143cd83dc4a97\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Instance Custom Node\",\"nodes\":[{\"type\":\"CustomNodeCapNode\"}],\"stats\":{\"errorCount\":12,\"runCount\":123},\"triggers\":[{\"type\":\"customNodeStart\"}],\"usage\":{\"575ed6e87ae143cd83dc4aa8\":{\"appCount\":1,\"flowCount\":2}}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_instance_member : InstanceMember =
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}";
+    unknown_field_is_kept_by_instance_member_patch : InstanceMemberPatch =
+    "{\"role\":\"view\"}"; unknown_field_is_kept_by_instance_member_post :
+    InstanceMemberPost = "{\"role\":\"view\",\"userId\":\"675ed18f7ae143cd83dc4bb7\"}";
+    unknown_field_is_kept_by_instance_members : InstanceMembers =
+    "{\"count\":4,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"email\"}";
+    unknown_field_is_kept_by_instance_org : InstanceOrg =
+    "{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}";
+    unknown_field_is_kept_by_instance_org_member : InstanceOrgMember =
+    "{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}";
+    unknown_field_is_kept_by_instance_org_member_patch : InstanceOrgMemberPatch =
+    "{\"role\":\"view\"}"; unknown_field_is_kept_by_instance_org_members :
+    InstanceOrgMembers =
+    "{\"count\":8,\"items\":[{\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}";
+    unknown_field_is_kept_by_instance_org_patch : InstanceOrgPatch =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}";
+    unknown_field_is_kept_by_instance_org_post : InstanceOrgPost =
+    "{\"auditLogEnabled\":true,\"limits\":{\"member\":500},\"name\":\"My Org\"}";
+    unknown_field_is_kept_by_instance_orgs : InstanceOrgs =
+    "{\"count\":1,\"items\":[{\"auditLogEnabled\":false,\"banner\":{\"level\":\"warning\",\"message\":\"A banner message\"},\"creationDate\":\"2022-10-26T19:27:42.736Z\",\"currentPeriodEnd\":\"2023-01-31T11:59:59.999Z\",\"currentPeriodStart\":\"2023-01-01T00:00:00.000Z\",\"description\":\"My Org Description\",\"disabledAt\":false,\"iconColor\":\"#057180\",\"id\":\"60106426dc03c6aad06540bb\",\"instanceId\":\"60106426dc03c6aad06560ba\",\"isReadOnly\":false,\"lastUpdated\":\"2024-10-24T17:04:32.009Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationFlowSlots\":350,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"credential\":100,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experienceFlowSlots\":30,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":100,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"mfaMode\":\"notRequired\",\"name\":\"My Org\",\"orgId\":\"60106426dc03c6aad06540bb\",\"summary\":{\"apiTokenCount\":0,\"appCount\":2,\"certificateAuthorityCount\":0,\"certificateCount\":0,\"credentialCount\":4,\"dashCount\":2,\"dataTableCount\":1,\"deviceCount\":6,\"deviceRecipeCount\":1,\"experienceDomainCount\":0,\"experienceEndpointCount\":10,\"experienceGroupCount\":4,\"experienceSlugCount\":0,\"experienceUserCount\":2,\"experienceVersionCount\":4,\"experienceViewCount\":9,\"fileCount\":0,\"flowCount\":30,\"integrationCount\":6,\"keyCount\":17,\"memberCount\":1,\"notebookCount\":0,\"notebookStats\":{\"awaitingCompletion\":0,\"minutesThisPeriod\":0,\"runsThisPeriod\":0},\"payloadCount\":{\"integration\":{\"integration.flow\":67679}},\"privateFileCount\":0,\"resourceJobCount\":5,\"storageStats\":{\"count\":0,\"size\":0},\"webhookCount\":0},\"tags\":[{\"key\":\"my\",\"value\":\"tag\"}],\"whitelistedEmailDomains\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
+    unknown_field_is_kept_by_instance_sandbox : InstanceSandbox =
+    "{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}";
+    unknown_field_is_kept_by_instance_sandboxes : InstanceSandboxes =
+    "{\"count\":2,\"hasMore\":false,\"items\":[{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"},{\"companyName\":\"Example, Inc.\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"email\":\"email@example.com\",\"emailVerified\":true,\"firstName\":\"Example\",\"fullName\":\"Example Name\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"instanceId\":\"575ed70c7ae143cd83dc4aa9\",\"instanceSandboxId\":\"575ed70c7ae143cd83dc4aa9\",\"lastName\":\"Name\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"needsToVerifyEmail\":false,\"orgs\":[{\"iconColor\":\"red\",\"id\":\"575ed70c7ae143cd83dc4aa9\",\"name\":\"Example\"}],\"passwordLastUpdated\":\"2016-06-13T04:00:00.000Z\",\"ssoLinked\":false,\"summary\":{\"appCount\":8,\"dashCount\":5,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"orgCount\":2,\"webhookCount\":0},\"twoFactorAuthEnabled\":false,\"url\":\"https://example.com\"}],\"limit\":100,\"sortDirection\":\"asc\",\"sortField\":\"firstName\",\"startingAfterId\":\"575ed70c7ae143cd83dc4aa9\"}";
+    unknown_field_is_kept_by_instances : Instances =
+    "{\"count\":2,\"items\":[{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}],\"page\":0,\"perPage\":100,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
+    unknown_field_is_kept_by_integration : Integration =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}";
+    unknown_field_is_kept_by_integration_patch : IntegrationPatch =
+    "{\"topics\":[\"differentTopic\"]}"; unknown_field_is_kept_by_integration_post :
+    IntegrationPost =
+    "{\"integrationType\":\"mqtt\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"topics\":[\"myTopic\"]}";
+    unknown_field_is_kept_by_integrations : Integrations =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
     "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_multi_device_command : MultiDeviceCommand =
+    "{\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}";
+    unknown_field_is_kept_by_notebook_minute_counts : NotebookMinuteCounts =
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
+    unknown_field_is_kept_by_notification_rule : NotificationRule =
+    "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}";
+    unknown_field_is_kept_by_notification_rule_evaluation_options :
+    NotificationRuleEvaluationOptions = "{\"ignoreFrequencyCheck\":true}";
+    unknown_field_is_kept_by_notification_rule_patch : NotificationRulePatch =
+    "{\"enabled\":false,\"name\":\"My Updated Notification Rule\"}";
+    unknown_field_is_kept_by_notification_rule_post : NotificationRulePost =
+    "{\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"name\":\"My New Notification Rule\",\"ruleConfig\":{\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}";
+    unknown_field_is_kept_by_notification_rules : NotificationRules =
+    "{\"count\":1,\"items\":[{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}],\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_org : Org =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}";
+    unknown_field_is_kept_by_org_invite : OrgInvite =
+    "{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}";
+    unknown_field_is_kept_by_org_invite_action : OrgInviteAction =
+    "{\"accept\":true,\"email\":\"invitedUser@example.com\",\"token\":\"the_invitation_token\"}";
+    unknown_field_is_kept_by_org_invite_collection : OrgInviteCollection =
+    "{\"count\":8,\"items\":[{\"applicationRoles\":[{\"resourceId\":\"575ec8687ae143cd83dc4a97\",\"role\":\"view\"}],\"dashboardRoles\":[{\"resourceId\":\"575ece2b7ae143cd83dc4a9b\",\"role\":\"none\"}],\"disallowTransfer\":false,\"email\":\"invitedUser@example.com\",\"hasExpired\":true,\"id\":\"575ed71e7ae143cd83dc4aaa\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"role\":\"edit\",\"ttl\":4233600000}],\"sortDirection\":\"asc\",\"sortField\":\"role\"}";
+    unknown_field_is_kept_by_org_invite_info : OrgInviteInfo =
+    "{\"disallowTransfer\":true,\"email\":\"invitedUser@example.com\",\"inviteDate\":\"2016-05-13T04:00:00.000Z\",\"orgName\":\"My Organization\",\"role\":\"edit\",\"ttl\":4233600000}";
+    unknown_field_is_kept_by_org_invite_post : OrgInvitePost =
+    "{\"email\":\"invitedUser@example.com\",\"role\":\"edit\"}";
+    unknown_field_is_kept_by_org_invite_result : OrgInviteResult =
+    "{\"accepted\":true,\"orgId\":\"575ed6e87ae143cd83dc4aa8\"}";
+    unknown_field_is_kept_by_org_post : OrgPost =
+    "{\"description\":\"Description of my new organization\",\"name\":\"My New Organization\"}";
+    unknown_field_is_kept_by_org_role_info : OrgRoleInfo = "{\"role\":\"view\"}";
+    unknown_field_is_kept_by_orgs : Orgs =
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
     unknown_field_is_kept_by_payload_counts_breakdown : PayloadCountsBreakdown =
     "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
+    unknown_field_is_kept_by_payload_stats : PayloadStats =
+    "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
+    unknown_field_is_kept_by_tag_keys_response : TagKeysResponse =
+    "{\"tagKeys\":[\"key1\",\"key2\",\"key3\"]}";
+    unknown_field_is_kept_by_tag_values_response : TagValuesResponse =
+    "{\"tagKey\":\"key1\",\"tagValues\":[\"value1\",\"value2\",\"value3\"]}";
+    unknown_field_is_kept_by_template_keywords : TemplateKeywords =
+    "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_user_oauth_token :
+    UserOauthToken =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}";
+    unknown_field_is_kept_by_user_oauth_token_patch : UserOauthTokenPatch =
+    "{\"defaultRole\":\"edit\",\"description\":\"Updated description\",\"name\":\"Updated OAuth App Name\",\"status\":\"inactive\"}";
+    unknown_field_is_kept_by_user_oauth_token_post : UserOauthTokenPost =
+    "{\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"name\":\"My OAuth App\",\"oauth\":{\"client_id\":\"575ec8687ae143cd83dc4a97\",\"code_challenge\":\"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\"code_challenge_method\":\"S256\",\"redirect_uri\":\"https://example.com/callback\"},\"scope\":[\"only.User.read\",\"all.Application.read\"]}";
+    unknown_field_is_kept_by_user_oauth_tokens : UserOauthTokens =
+    "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}],\"page\":0,\"perPage\":1000,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}";
     unknown_field_is_kept_by_webhook : Webhook =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}";
     unknown_field_is_kept_by_webhook_patch : WebhookPatch =
@@ -464,6 +1392,13 @@ keeps_unknown_values! {
     ApplicationCertificatesGetFilterField;
     unknown_value_is_kept_by_application_certificates_get_sort_field :
     ApplicationCertificatesGetSortField;
+    unknown_value_is_kept_by_application_job_log_owner_type : ApplicationJobLogOwnerType;
+    unknown_value_is_kept_by_application_job_log_requested_by_type :
+    ApplicationJobLogRequestedByType;
+    unknown_value_is_kept_by_application_job_log_resource_type :
+    ApplicationJobLogResourceType; unknown_value_is_kept_by_application_job_log_status :
+    ApplicationJobLogStatus; unknown_value_is_kept_by_application_job_logs_get_sort_field
+    : ApplicationJobLogsGetSortField;
     unknown_value_is_kept_by_application_key_address_filter_type :
     ApplicationKeyAddressFilterType;
     unknown_value_is_kept_by_application_key_created_by_type :
@@ -471,161 +1406,1159 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_application_keys_get_filter_field :
     ApplicationKeysGetFilterField;
     unknown_value_is_kept_by_application_keys_get_sort_field :
-    ApplicationKeysGetSortField; unknown_value_is_kept_by_credential_git_config_type :
-    CredentialGitConfigType; unknown_value_is_kept_by_credential_http_config_auth_method
-    : CredentialHttpConfigAuthMethod;
+    ApplicationKeysGetSortField;
+    unknown_value_is_kept_by_application_template_category_resource_types_item :
+    ApplicationTemplateCategoryResourceTypesItem;
+    unknown_value_is_kept_by_application_templates_get_filter_field :
+    ApplicationTemplatesGetFilterField;
+    unknown_value_is_kept_by_application_templates_get_sort_field :
+    ApplicationTemplatesGetSortField; unknown_value_is_kept_by_audit_log_actor_type :
+    AuditLogActorType; unknown_value_is_kept_by_audit_log_filter_primary_target_item_type
+    : AuditLogFilterPrimaryTargetItemType;
+    unknown_value_is_kept_by_audit_log_filter_secondary_target_item_type :
+    AuditLogFilterSecondaryTargetItemType;
+    unknown_value_is_kept_by_audit_logs_get_sort_field : AuditLogsGetSortField;
+    unknown_value_is_kept_by_credential_git_config_type : CredentialGitConfigType;
+    unknown_value_is_kept_by_credential_http_config_auth_method :
+    CredentialHttpConfigAuthMethod;
     unknown_value_is_kept_by_credential_jwt_config_algorithm :
     CredentialJwtConfigAlgorithm;
     unknown_value_is_kept_by_credential_patch_sql_config_system :
     CredentialPatchSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
     CredentialPostType; unknown_value_is_kept_by_credentials_get_filter_field :
     CredentialsGetFilterField; unknown_value_is_kept_by_credentials_get_sort_field :
-    CredentialsGetSortField; unknown_value_is_kept_by_device_attribute_data_type :
+    CredentialsGetSortField; unknown_value_is_kept_by_data_table_column_constraint :
+    DataTableColumnConstraint; unknown_value_is_kept_by_data_table_column_data_type :
+    DataTableColumnDataType; unknown_value_is_kept_by_data_tables_get_filter_field :
+    DataTablesGetFilterField; unknown_value_is_kept_by_device_attribute_data_type :
     DeviceAttributeDataType;
     unknown_value_is_kept_by_device_attribute_patch_system_aggregation :
     DeviceAttributePatchSystemAggregation;
     unknown_value_is_kept_by_device_attributes_get_filter_field :
-    DeviceAttributesGetFilterField; unknown_value_is_kept_by_device_connected_status :
-    DeviceConnectedStatus; unknown_value_is_kept_by_device_device_class :
-    DeviceDeviceClass; unknown_value_is_kept_by_device_disconnected_status :
-    DeviceDisconnectedStatus;
+    DeviceAttributesGetFilterField;
+    unknown_value_is_kept_by_device_class_filter_array_item : DeviceClassFilterArrayItem;
+    unknown_value_is_kept_by_device_connected_status : DeviceConnectedStatus;
+    unknown_value_is_kept_by_device_disconnected_status : DeviceDisconnectedStatus;
     unknown_value_is_kept_by_device_payload_counts_breakdown_resolution :
     DevicePayloadCountsBreakdownResolution;
-    unknown_value_is_kept_by_integration_integration_type : IntegrationIntegrationType;
-    unknown_value_is_kept_by_integration_mqtt_config_protocol :
-    IntegrationMqttConfigProtocol;
-    unknown_value_is_kept_by_integration_mqtt_config_protocol_version :
-    IntegrationMqttConfigProtocolVersion;
-    unknown_value_is_kept_by_webhook_cast_buffers_as : WebhookCastBuffersAs;
-    unknown_value_is_kept_by_webhook_patch_verification_type :
-    WebhookPatchVerificationType; unknown_value_is_kept_by_webhooks_get_filter_field :
-    WebhooksGetFilterField; unknown_value_is_kept_by_webhooks_get_sort_field :
-    WebhooksGetSortField; unknown_value_is_kept_by_workflow_category : WorkflowCategory;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_checkbox_type :
-    WorkflowCustomNodeConfigFieldsItemCheckboxType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_json_template_type :
-    WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_number_template_type
-    : WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_payload_path_type :
-    WorkflowCustomNodeConfigFieldsItemPayloadPathType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_section_type :
-    WorkflowCustomNodeConfigFieldsItemSectionType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_select_type :
-    WorkflowCustomNodeConfigFieldsItemSelectType;
-    unknown_value_is_kept_by_workflow_custom_node_config_fields_item_string_template_type
-    : WorkflowCustomNodeConfigFieldsItemStringTemplateType;
-    unknown_value_is_kept_by_workflow_custom_node_config_result_mode :
-    WorkflowCustomNodeConfigResultMode;
-    unknown_value_is_kept_by_workflow_custom_node_supports_item :
-    WorkflowCustomNodeSupportsItem; unknown_value_is_kept_by_workflow_flow_class :
-    WorkflowFlowClass;
-    unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_category :
-    WorkflowTriggersItemAppFileMetaCategory;
-    unknown_value_is_kept_by_workflow_triggers_item_app_file_meta_name :
-    WorkflowTriggersItemAppFileMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_beckhoff_meta_name :
-    WorkflowTriggersItemBeckhoffMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_data_table_meta_name :
-    WorkflowTriggersItemDataTableMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_config_batch_behavior :
-    WorkflowTriggersItemDeviceIdConfigBatchBehavior;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_config_trigger_on :
-    WorkflowTriggersItemDeviceIdConfigTriggerOn;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_meta_name :
-    WorkflowTriggersItemDeviceIdInactivityMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_inactivity_type :
-    WorkflowTriggersItemDeviceIdInactivityType;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_allowed_attribute_type
-    : WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_meta_name :
-    WorkflowTriggersItemDeviceIdMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_device_id_type :
-    WorkflowTriggersItemDeviceIdType;
-    unknown_value_is_kept_by_workflow_triggers_item_direct_meta_name :
-    WorkflowTriggersItemDirectMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_endpoint_meta_name :
-    WorkflowTriggersItemEndpointMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_event_meta_name :
-    WorkflowTriggersItemEventMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_file_tail_meta_name :
-    WorkflowTriggersItemFileTailMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_file_watch_meta_name :
-    WorkflowTriggersItemFileWatchMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_flow_error_config_scope :
-    WorkflowTriggersItemFlowErrorConfigScope;
-    unknown_value_is_kept_by_workflow_triggers_item_flow_error_meta_name :
-    WorkflowTriggersItemFlowErrorMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_integration_type :
-    WorkflowTriggersItemIntegrationType;
-    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_config_integration_id :
-    WorkflowTriggersItemMqttTopicConfigIntegrationId;
-    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_meta_name :
-    WorkflowTriggersItemMqttTopicMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_mqtt_topic_type :
-    WorkflowTriggersItemMqttTopicType;
-    unknown_value_is_kept_by_workflow_triggers_item_object_meta_name :
-    WorkflowTriggersItemObjectMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_object_type :
-    WorkflowTriggersItemObjectType;
-    unknown_value_is_kept_by_workflow_triggers_item_on_sync_config_sync_types_item :
-    WorkflowTriggersItemOnSyncConfigSyncTypesItem;
-    unknown_value_is_kept_by_workflow_triggers_item_on_sync_meta_name :
-    WorkflowTriggersItemOnSyncMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_opcua_meta_name :
-    WorkflowTriggersItemOpcuaMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_redis_meta_name :
-    WorkflowTriggersItemRedisMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_redis_type :
-    WorkflowTriggersItemRedisType;
-    unknown_value_is_kept_by_workflow_triggers_item_request_config_method :
-    WorkflowTriggersItemRequestConfigMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_request_meta_name :
-    WorkflowTriggersItemRequestMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_name :
-    WorkflowTriggersItemSerialMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_serial_meta_parse_by :
-    WorkflowTriggersItemSerialMetaParseBy;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
-    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
-    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
-    : WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_workflow_triggers_item_snmp_trap_meta_name :
-    WorkflowTriggersItemSnmpTrapMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_name :
-    WorkflowTriggersItemTimerMetaName;
-    unknown_value_is_kept_by_workflow_triggers_item_timer_meta_timer_type_select :
-    WorkflowTriggersItemTimerMetaTimerTypeSelect;
-    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_device_id :
-    WorkflowTriggersItemVirtualButtonMetaDeviceId;
-    unknown_value_is_kept_by_workflow_triggers_item_virtual_button_meta_name :
-    WorkflowTriggersItemVirtualButtonMetaName;
-    unknown_value_is_kept_by_workflow_version_object2_flow_class :
-    WorkflowVersionObject2FlowClass;
-    unknown_value_is_kept_by_workflow_version_object_flow_class :
-    WorkflowVersionObjectFlowClass;
+    unknown_value_is_kept_by_devices_export_post_format : DevicesExportPostFormat;
+    unknown_value_is_kept_by_devices_get_composite_state_sort_field :
+    DevicesGetCompositeStateSortField; unknown_value_is_kept_by_devices_get_sort_field :
+    DevicesGetSortField;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_add2_operation :
+    DevicesPatchUpdateOperationsItemAdd2Operation;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_add2_target :
+    DevicesPatchUpdateOperationsItemAdd2Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_add_target :
+    DevicesPatchUpdateOperationsItemAddTarget;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove2_operation :
+    DevicesPatchUpdateOperationsItemRemove2Operation;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove2_target :
+    DevicesPatchUpdateOperationsItemRemove2Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove4_target :
+    DevicesPatchUpdateOperationsItemRemove4Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove5_target :
+    DevicesPatchUpdateOperationsItemRemove5Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_remove_target :
+    DevicesPatchUpdateOperationsItemRemoveTarget;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set10_operation :
+    DevicesPatchUpdateOperationsItemSet10Operation;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set10_target :
+    DevicesPatchUpdateOperationsItemSet10Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set3_target :
+    DevicesPatchUpdateOperationsItemSet3Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set4_target :
+    DevicesPatchUpdateOperationsItemSet4Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set6_target :
+    DevicesPatchUpdateOperationsItemSet6Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set7_target :
+    DevicesPatchUpdateOperationsItemSet7Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set8_target :
+    DevicesPatchUpdateOperationsItemSet8Target;
+    unknown_value_is_kept_by_devices_patch_update_operations_item_set9_target :
+    DevicesPatchUpdateOperationsItemSet9Target;
+    unknown_value_is_kept_by_edge_deployment_flow_class : EdgeDeploymentFlowClass;
+    unknown_value_is_kept_by_edge_deployment_logs_item_change_type :
+    EdgeDeploymentLogsItemChangeType;
+    unknown_value_is_kept_by_edge_deployment_logs_item_source_type :
+    EdgeDeploymentLogsItemSourceType;
+    unknown_value_is_kept_by_edge_deployments_get_sort_field :
+    EdgeDeploymentsGetSortField;
+    unknown_value_is_kept_by_embedded_deployment_logs_item_update_type :
+    EmbeddedDeploymentLogsItemUpdateType;
+    unknown_value_is_kept_by_embedded_deployments_get_sort_field :
+    EmbeddedDeploymentsGetSortField; unknown_value_is_kept_by_event_level : EventLevel;
+    unknown_value_is_kept_by_event_patch_state : EventPatchState;
+    unknown_value_is_kept_by_event_source_type : EventSourceType;
+    unknown_value_is_kept_by_events_get_filter_field : EventsGetFilterField;
+    unknown_value_is_kept_by_events_get_sort_field : EventsGetSortField;
+    unknown_value_is_kept_by_experience_endpoint_access : ExperienceEndpointAccess;
+    unknown_value_is_kept_by_experience_endpoint_method : ExperienceEndpointMethod;
+    unknown_value_is_kept_by_experience_endpoint_patch_static_reply_type :
+    ExperienceEndpointPatchStaticReplyType;
+    unknown_value_is_kept_by_experience_endpoints_get_filter_field :
+    ExperienceEndpointsGetFilterField;
+    unknown_value_is_kept_by_experience_endpoints_get_sort_field :
+    ExperienceEndpointsGetSortField;
+    unknown_value_is_kept_by_experience_endpoints_stats_stat_grouping :
+    ExperienceEndpointsStatsStatGrouping;
+    unknown_value_is_kept_by_experience_users_get_filter_field :
+    ExperienceUsersGetFilterField;
+    unknown_value_is_kept_by_experience_users_get_sort_field :
+    ExperienceUsersGetSortField;
+    unknown_value_is_kept_by_experience_versions_get_filter_field :
+    ExperienceVersionsGetFilterField;
+    unknown_value_is_kept_by_experience_versions_get_sort_field :
+    ExperienceVersionsGetSortField;
+    unknown_value_is_kept_by_experience_view_post_view_type : ExperienceViewPostViewType;
+    unknown_value_is_kept_by_experience_views_get_sort_field :
+    ExperienceViewsGetSortField; unknown_value_is_kept_by_experience_views_get_view_type
+    : ExperienceViewsGetViewType; unknown_value_is_kept_by_file_post_type : FilePostType;
+    unknown_value_is_kept_by_file_status : FileStatus;
+    unknown_value_is_kept_by_files_get_sort_field : FilesGetSortField;
+    unknown_value_is_kept_by_files_get_status : FilesGetStatus;
+    unknown_value_is_kept_by_flow_category : FlowCategory;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_checkbox_type :
+    FlowCustomNodeConfigFieldsItemCheckboxType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_json_template_type :
+    FlowCustomNodeConfigFieldsItemJsonTemplateType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_number_template_type :
+    FlowCustomNodeConfigFieldsItemNumberTemplateType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_payload_path_type :
+    FlowCustomNodeConfigFieldsItemPayloadPathType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_section_type :
+    FlowCustomNodeConfigFieldsItemSectionType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_select_type :
+    FlowCustomNodeConfigFieldsItemSelectType;
+    unknown_value_is_kept_by_flow_custom_node_config_fields_item_string_template_type :
+    FlowCustomNodeConfigFieldsItemStringTemplateType;
+    unknown_value_is_kept_by_flow_custom_node_config_result_mode :
+    FlowCustomNodeConfigResultMode;
+    unknown_value_is_kept_by_flow_custom_node_supports_item : FlowCustomNodeSupportsItem;
+    unknown_value_is_kept_by_flow_flow_class : FlowFlowClass;
+    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_category :
+    FlowTriggersItemAppFileMetaCategory;
+    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_name :
+    FlowTriggersItemAppFileMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_beckhoff_meta_name :
+    FlowTriggersItemBeckhoffMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_data_table_meta_name :
+    FlowTriggersItemDataTableMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_config_batch_behavior :
+    FlowTriggersItemDeviceIdConfigBatchBehavior;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_config_trigger_on :
+    FlowTriggersItemDeviceIdConfigTriggerOn;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_meta_name :
+    FlowTriggersItemDeviceIdInactivityMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_type :
+    FlowTriggersItemDeviceIdInactivityType;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_allowed_attribute_type :
+    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_name :
+    FlowTriggersItemDeviceIdMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_device_id_type :
+    FlowTriggersItemDeviceIdType;
+    unknown_value_is_kept_by_flow_triggers_item_direct_meta_name :
+    FlowTriggersItemDirectMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_endpoint_meta_name :
+    FlowTriggersItemEndpointMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_event_meta_name :
+    FlowTriggersItemEventMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_file_tail_meta_name :
+    FlowTriggersItemFileTailMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_file_watch_meta_name :
+    FlowTriggersItemFileWatchMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_flow_error_config_scope :
+    FlowTriggersItemFlowErrorConfigScope;
+    unknown_value_is_kept_by_flow_triggers_item_flow_error_meta_name :
+    FlowTriggersItemFlowErrorMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_integration_meta_name :
+    FlowTriggersItemIntegrationMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_integration_type :
+    FlowTriggersItemIntegrationType;
+    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_config_integration_id :
+    FlowTriggersItemMqttTopicConfigIntegrationId;
+    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_meta_name :
+    FlowTriggersItemMqttTopicMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_type :
+    FlowTriggersItemMqttTopicType;
+    unknown_value_is_kept_by_flow_triggers_item_object_meta_name :
+    FlowTriggersItemObjectMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_object_type : FlowTriggersItemObjectType;
+    unknown_value_is_kept_by_flow_triggers_item_on_sync_config_sync_types_item :
+    FlowTriggersItemOnSyncConfigSyncTypesItem;
+    unknown_value_is_kept_by_flow_triggers_item_on_sync_meta_name :
+    FlowTriggersItemOnSyncMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_opcua_meta_name :
+    FlowTriggersItemOpcuaMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_redis_meta_name :
+    FlowTriggersItemRedisMetaName; unknown_value_is_kept_by_flow_triggers_item_redis_type
+    : FlowTriggersItemRedisType;
+    unknown_value_is_kept_by_flow_triggers_item_request_config_method :
+    FlowTriggersItemRequestConfigMethod;
+    unknown_value_is_kept_by_flow_triggers_item_request_meta_name :
+    FlowTriggersItemRequestMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_serial_meta_name :
+    FlowTriggersItemSerialMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_serial_meta_parse_by :
+    FlowTriggersItemSerialMetaParseBy;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
+    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
+    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
+    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_meta_name :
+    FlowTriggersItemSnmpTrapMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_timer_meta_name :
+    FlowTriggersItemTimerMetaName;
+    unknown_value_is_kept_by_flow_triggers_item_timer_meta_timer_type_select :
+    FlowTriggersItemTimerMetaTimerTypeSelect;
+    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_device_id :
+    FlowTriggersItemVirtualButtonMetaDeviceId;
+    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_name :
+    FlowTriggersItemVirtualButtonMetaName;
+    unknown_value_is_kept_by_instance_audit_log_actor_type : InstanceAuditLogActorType;
+    unknown_value_is_kept_by_instance_audit_log_filter_primary_target_item_type :
+    InstanceAuditLogFilterPrimaryTargetItemType;
+    unknown_value_is_kept_by_instance_audit_log_filter_secondary_target_item_type :
+    InstanceAuditLogFilterSecondaryTargetItemType;
+    unknown_value_is_kept_by_instance_custom_node_created_by_type :
+    InstanceCustomNodeCreatedByType;
+    unknown_value_is_kept_by_instance_custom_node_patch_category :
+    InstanceCustomNodePatchCategory;
+    unknown_value_is_kept_by_instance_custom_node_triggers_item_meta_name :
+    InstanceCustomNodeTriggersItemMetaName;
+    unknown_value_is_kept_by_instance_member_patch_role : InstanceMemberPatchRole;
+    unknown_value_is_kept_by_instance_members_get_filter_field :
+    InstanceMembersGetFilterField; unknown_value_is_kept_by_instance_mfa_mode :
+    InstanceMfaMode; unknown_value_is_kept_by_instance_org_banner_level :
+    InstanceOrgBannerLevel; unknown_value_is_kept_by_instance_org_invites_get_sort_field
+    : InstanceOrgInvitesGetSortField;
+    unknown_value_is_kept_by_instance_org_subscription_status :
+    InstanceOrgSubscriptionStatus;
+    unknown_value_is_kept_by_instance_report_configs_item_date_group_by :
+    InstanceReportConfigsItemDateGroupBy;
+    unknown_value_is_kept_by_instance_report_configs_item_resource_group_by :
+    InstanceReportConfigsItemResourceGroupBy;
+    unknown_value_is_kept_by_instance_sandboxes_get_sort_field :
+    InstanceSandboxesGetSortField;
+    unknown_value_is_kept_by_integration2_mqtt_config_protocol :
+    Integration2MqttConfigProtocol;
+    unknown_value_is_kept_by_integration2_mqtt_config_protocol_version :
+    Integration2MqttConfigProtocolVersion;
+    unknown_value_is_kept_by_integrations_get_filter_field : IntegrationsGetFilterField;
+    unknown_value_is_kept_by_integrations_get_sort_field : IntegrationsGetSortField;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_max_frequency
+    : NotificationRuleDeliveryLogsItemEvaluationMaxFrequency;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_rule_type :
+    NotificationRuleDeliveryLogsItemEvaluationRuleType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_threshold_type
+    : NotificationRuleDeliveryLogsItemEvaluationThresholdType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_owner_type :
+    NotificationRuleDeliveryLogsItemOwnerType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_requested_by_type :
+    NotificationRuleDeliveryLogsItemRequestedByType;
+    unknown_value_is_kept_by_notification_rule_delivery_logs_item_target_type :
+    NotificationRuleDeliveryLogsItemTargetType;
+    unknown_value_is_kept_by_notification_rule_email_config_send_to_owner :
+    NotificationRuleEmailConfigSendToOwner;
+    unknown_value_is_kept_by_notification_rule_patch_rule_config_max_frequency :
+    NotificationRulePatchRuleConfigMaxFrequency;
+    unknown_value_is_kept_by_user_oauth_token_oauth_authorization_status :
+    UserOauthTokenOauthAuthorizationStatus;
+    unknown_value_is_kept_by_user_oauth_token_post_oauth_code_challenge_method :
+    UserOauthTokenPostOauthCodeChallengeMethod;
+    unknown_value_is_kept_by_user_oauth_token_post_scope_item :
+    UserOauthTokenPostScopeItem; unknown_value_is_kept_by_webhook_cast_buffers_as :
+    WebhookCastBuffersAs; unknown_value_is_kept_by_webhook_patch_verification_type :
+    WebhookPatchVerificationType;
+    unknown_value_is_kept_by_workflow_version2_object2_flow_class :
+    WorkflowVersion2Object2FlowClass;
+    unknown_value_is_kept_by_workflow_version2_object_flow_class :
+    WorkflowVersion2ObjectFlowClass;
 }
 
 reads_alternative! {
+    advanced_application_job_log_query_id_reads_string : AdvancedApplicationJobLogQueryId
+    = "\"\"" => AdvancedApplicationJobLogQueryId::String;
+    advanced_application_job_log_query_id_reads_object : AdvancedApplicationJobLogQueryId
+    = "{}" => AdvancedApplicationJobLogQueryId::Object;
+    advanced_application_job_log_query_name_reads_object :
+    AdvancedApplicationJobLogQueryName = "{}" =>
+    AdvancedApplicationJobLogQueryName::Object;
+    advanced_application_job_log_query_resource_id_reads_string :
+    AdvancedApplicationJobLogQueryResourceId = "\"\"" =>
+    AdvancedApplicationJobLogQueryResourceId::String;
+    advanced_application_job_log_query_resource_id_reads_object :
+    AdvancedApplicationJobLogQueryResourceId = "{}" =>
+    AdvancedApplicationJobLogQueryResourceId::Object;
+    advanced_application_job_log_query_resource_type_reads_object :
+    AdvancedApplicationJobLogQueryResourceType = "{}" =>
+    AdvancedApplicationJobLogQueryResourceType::Object;
+    advanced_application_job_log_query_run_completed_at_reads_object :
+    AdvancedApplicationJobLogQueryRunCompletedAt = "{}" =>
+    AdvancedApplicationJobLogQueryRunCompletedAt::Object;
+    advanced_application_job_log_query_run_queued_at_reads_object :
+    AdvancedApplicationJobLogQueryRunQueuedAt = "{}" =>
+    AdvancedApplicationJobLogQueryRunQueuedAt::Object;
+    advanced_application_job_log_query_run_started_at_reads_object :
+    AdvancedApplicationJobLogQueryRunStartedAt = "{}" =>
+    AdvancedApplicationJobLogQueryRunStartedAt::Object;
+    advanced_application_job_log_query_status_reads_object :
+    AdvancedApplicationJobLogQueryStatus = "{}" =>
+    AdvancedApplicationJobLogQueryStatus::Object;
+    advanced_application_key_query_address_filter_type_reads_object :
+    AdvancedApplicationKeyQueryAddressFilterType = "{}" =>
+    AdvancedApplicationKeyQueryAddressFilterType::Object;
+    advanced_application_key_query_addresses_reads_object :
+    AdvancedApplicationKeyQueryAddresses = "{}" =>
+    AdvancedApplicationKeyQueryAddresses::Object;
+    advanced_application_key_query_creation_date_reads_object :
+    AdvancedApplicationKeyQueryCreationDate = "{}" =>
+    AdvancedApplicationKeyQueryCreationDate::Object;
+    advanced_application_key_query_description_reads_object :
+    AdvancedApplicationKeyQueryDescription = "{}" =>
+    AdvancedApplicationKeyQueryDescription::Object;
+    advanced_application_key_query_device_ids_reads_string :
+    AdvancedApplicationKeyQueryDeviceIds = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceIds::String;
+    advanced_application_key_query_device_ids_reads_object :
+    AdvancedApplicationKeyQueryDeviceIds = "{}" =>
+    AdvancedApplicationKeyQueryDeviceIds::Object;
+    advanced_application_key_query_device_tags_reads_object :
+    AdvancedApplicationKeyQueryDeviceTags = "{\"$eq\":null}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object;
+    advanced_application_key_query_device_tags_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTags = "{\"$ne\":null}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object2;
+    advanced_application_key_query_device_tags_reads_object3 :
+    AdvancedApplicationKeyQueryDeviceTags = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object3;
+    advanced_application_key_query_device_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedApplicationKeyQueryDeviceTags = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTags::Object3;
+    advanced_application_key_query_device_tags_object2_ne_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2Ne = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2Ne::Object;
+    advanced_application_key_query_device_tags_object2_ne_reads_a_value_of_object2_as_object
+    : AdvancedApplicationKeyQueryDeviceTagsObject2Ne = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2Ne::Object;
+    advanced_application_key_query_device_tags_object2_ne_object2_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value::String;
+    advanced_application_key_query_device_tags_object2_ne_object2_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value::Object;
+    advanced_application_key_query_device_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value::Object2;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey::String;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey::Object;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey::Object2;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue::String;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue::Object;
+    advanced_application_key_query_device_tags_object2_ne_object_tag_value_reads_object2
+    : AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue::Object2;
+    advanced_application_key_query_device_tags_object3_tag_key_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey::String;
+    advanced_application_key_query_device_tags_object3_tag_key_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey::Object;
+    advanced_application_key_query_device_tags_object3_tag_key_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagKey::Object2;
+    advanced_application_key_query_device_tags_object3_tag_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue::String;
+    advanced_application_key_query_device_tags_object3_tag_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue::Object;
+    advanced_application_key_query_device_tags_object3_tag_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject3TagValue::Object2;
+    advanced_application_key_query_device_tags_object4_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value::String;
+    advanced_application_key_query_device_tags_object4_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value::Object;
+    advanced_application_key_query_device_tags_object4_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObject4Value::Object2;
+    advanced_application_key_query_device_tags_object_eq_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEq = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEq::Object;
+    advanced_application_key_query_device_tags_object_eq_reads_a_value_of_object2_as_object
+    : AdvancedApplicationKeyQueryDeviceTagsObjectEq = "{}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEq::Object;
+    advanced_application_key_query_device_tags_object_eq_object2_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value::String;
+    advanced_application_key_query_device_tags_object_eq_object2_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value::Object;
+    advanced_application_key_query_device_tags_object_eq_object2_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value::Object2;
+    advanced_application_key_query_device_tags_object_eq_object_tag_key_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey::String;
+    advanced_application_key_query_device_tags_object_eq_object_tag_key_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey::Object;
+    advanced_application_key_query_device_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey::Object2;
+    advanced_application_key_query_device_tags_object_eq_object_tag_value_reads_string :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue::String;
+    advanced_application_key_query_device_tags_object_eq_object_tag_value_reads_object :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue::Object;
+    advanced_application_key_query_device_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue::Object2;
+    advanced_application_key_query_filter_type_reads_object :
+    AdvancedApplicationKeyQueryFilterType = "{}" =>
+    AdvancedApplicationKeyQueryFilterType::Object;
+    advanced_application_key_query_id_reads_string : AdvancedApplicationKeyQueryId =
+    "\"\"" => AdvancedApplicationKeyQueryId::String;
+    advanced_application_key_query_id_reads_object : AdvancedApplicationKeyQueryId = "{}"
+    => AdvancedApplicationKeyQueryId::Object;
+    advanced_application_key_query_key_reads_object : AdvancedApplicationKeyQueryKey =
+    "{}" => AdvancedApplicationKeyQueryKey::Object;
+    advanced_application_key_query_last_updated_reads_object :
+    AdvancedApplicationKeyQueryLastUpdated = "{}" =>
+    AdvancedApplicationKeyQueryLastUpdated::Object;
+    advanced_application_key_query_name_reads_object : AdvancedApplicationKeyQueryName =
+    "{}" => AdvancedApplicationKeyQueryName::Object;
+    advanced_application_key_query_pub_topics_reads_object :
+    AdvancedApplicationKeyQueryPubTopics = "{}" =>
+    AdvancedApplicationKeyQueryPubTopics::Object;
+    advanced_application_key_query_status_reads_object :
+    AdvancedApplicationKeyQueryStatus = "{}" =>
+    AdvancedApplicationKeyQueryStatus::Object;
+    advanced_application_key_query_sub_topics_reads_object :
+    AdvancedApplicationKeyQuerySubTopics = "{}" =>
+    AdvancedApplicationKeyQuerySubTopics::Object;
+    advanced_device_query_ancestor_id_reads_string : AdvancedDeviceQueryAncestorId =
+    "\"\"" => AdvancedDeviceQueryAncestorId::String;
+    advanced_device_query_ancestor_id_reads_object : AdvancedDeviceQueryAncestorId = "{}"
+    => AdvancedDeviceQueryAncestorId::Object;
+    advanced_device_query_attribute_name_reads_object : AdvancedDeviceQueryAttributeName
+    = "{}" => AdvancedDeviceQueryAttributeName::Object;
+    advanced_device_query_connected_at_reads_object : AdvancedDeviceQueryConnectedAt =
+    "{}" => AdvancedDeviceQueryConnectedAt::Object;
+    advanced_device_query_connection_status_reads_object :
+    AdvancedDeviceQueryConnectionStatus = "{}" =>
+    AdvancedDeviceQueryConnectionStatus::Object;
+    advanced_device_query_creation_date_reads_object : AdvancedDeviceQueryCreationDate =
+    "{}" => AdvancedDeviceQueryCreationDate::Object;
+    advanced_device_query_deleted_at_reads_object : AdvancedDeviceQueryDeletedAt = "{}"
+    => AdvancedDeviceQueryDeletedAt::Object;
+    advanced_device_query_device_class_reads_object : AdvancedDeviceQueryDeviceClass =
+    "{}" => AdvancedDeviceQueryDeviceClass::Object;
+    advanced_device_query_disconnected_at_reads_object :
+    AdvancedDeviceQueryDisconnectedAt = "{}" =>
+    AdvancedDeviceQueryDisconnectedAt::Object;
+    advanced_device_query_experience_group_id_reads_string :
+    AdvancedDeviceQueryExperienceGroupId = "\"\"" =>
+    AdvancedDeviceQueryExperienceGroupId::String;
+    advanced_device_query_experience_group_id_reads_object :
+    AdvancedDeviceQueryExperienceGroupId = "{}" =>
+    AdvancedDeviceQueryExperienceGroupId::Object;
+    advanced_device_query_experience_user_id_reads_string :
+    AdvancedDeviceQueryExperienceUserId = "\"\"" =>
+    AdvancedDeviceQueryExperienceUserId::String;
+    advanced_device_query_experience_user_id_reads_object :
+    AdvancedDeviceQueryExperienceUserId = "{}" =>
+    AdvancedDeviceQueryExperienceUserId::Object;
+    advanced_device_query_gateway_id_reads_string : AdvancedDeviceQueryGatewayId = "\"\""
+    => AdvancedDeviceQueryGatewayId::String;
+    advanced_device_query_gateway_id_reads_object : AdvancedDeviceQueryGatewayId = "{}"
+    => AdvancedDeviceQueryGatewayId::Object; advanced_device_query_id_reads_string :
+    AdvancedDeviceQueryId = "\"\"" => AdvancedDeviceQueryId::String;
+    advanced_device_query_id_reads_object : AdvancedDeviceQueryId = "{}" =>
+    AdvancedDeviceQueryId::Object; advanced_device_query_last_updated_reads_object :
+    AdvancedDeviceQueryLastUpdated = "{}" => AdvancedDeviceQueryLastUpdated::Object;
+    advanced_device_query_name_reads_object : AdvancedDeviceQueryName = "{}" =>
+    AdvancedDeviceQueryName::Object; advanced_device_query_parent_id_reads_string :
+    AdvancedDeviceQueryParentId = "\"\"" => AdvancedDeviceQueryParentId::String;
+    advanced_device_query_parent_id_reads_object : AdvancedDeviceQueryParentId = "{}" =>
+    AdvancedDeviceQueryParentId::Object; advanced_device_query_tags_reads_object :
+    AdvancedDeviceQueryTags = "{\"$eq\":null}" => AdvancedDeviceQueryTags::Object;
+    advanced_device_query_tags_reads_object2 : AdvancedDeviceQueryTags = "{\"$ne\":null}"
+    => AdvancedDeviceQueryTags::Object2; advanced_device_query_tags_reads_object3 :
+    AdvancedDeviceQueryTags = "{}" => AdvancedDeviceQueryTags::Object3;
+    advanced_device_query_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedDeviceQueryTags = "{}" => AdvancedDeviceQueryTags::Object3;
+    advanced_device_query_tags_object2_ne_reads_object : AdvancedDeviceQueryTagsObject2Ne
+    = "{}" => AdvancedDeviceQueryTagsObject2Ne::Object;
+    advanced_device_query_tags_object2_ne_reads_a_value_of_object2_as_object :
+    AdvancedDeviceQueryTagsObject2Ne = "{}" => AdvancedDeviceQueryTagsObject2Ne::Object;
+    advanced_device_query_tags_object2_ne_object2_value_reads_string :
+    AdvancedDeviceQueryTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedDeviceQueryTagsObject2NeObject2Value::String;
+    advanced_device_query_tags_object2_ne_object2_value_reads_object :
+    AdvancedDeviceQueryTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObject2Value::Object;
+    advanced_device_query_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObject2Value::Object2;
+    advanced_device_query_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey::String;
+    advanced_device_query_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey::Object;
+    advanced_device_query_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagKey::Object2;
+    advanced_device_query_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue::String;
+    advanced_device_query_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue::Object;
+    advanced_device_query_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject2NeObjectTagValue::Object2;
+    advanced_device_query_tags_object3_tag_key_reads_string :
+    AdvancedDeviceQueryTagsObject3TagKey = "\"\"" =>
+    AdvancedDeviceQueryTagsObject3TagKey::String;
+    advanced_device_query_tags_object3_tag_key_reads_object :
+    AdvancedDeviceQueryTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagKey::Object;
+    advanced_device_query_tags_object3_tag_key_reads_object2 :
+    AdvancedDeviceQueryTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagKey::Object2;
+    advanced_device_query_tags_object3_tag_value_reads_string :
+    AdvancedDeviceQueryTagsObject3TagValue = "\"\"" =>
+    AdvancedDeviceQueryTagsObject3TagValue::String;
+    advanced_device_query_tags_object3_tag_value_reads_object :
+    AdvancedDeviceQueryTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagValue::Object;
+    advanced_device_query_tags_object3_tag_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject3TagValue::Object2;
+    advanced_device_query_tags_object4_value_reads_string :
+    AdvancedDeviceQueryTagsObject4Value = "\"\"" =>
+    AdvancedDeviceQueryTagsObject4Value::String;
+    advanced_device_query_tags_object4_value_reads_object :
+    AdvancedDeviceQueryTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObject4Value::Object;
+    advanced_device_query_tags_object4_value_reads_object2 :
+    AdvancedDeviceQueryTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObject4Value::Object2;
+    advanced_device_query_tags_object_eq_reads_object : AdvancedDeviceQueryTagsObjectEq =
+    "{}" => AdvancedDeviceQueryTagsObjectEq::Object;
+    advanced_device_query_tags_object_eq_reads_a_value_of_object2_as_object :
+    AdvancedDeviceQueryTagsObjectEq = "{}" => AdvancedDeviceQueryTagsObjectEq::Object;
+    advanced_device_query_tags_object_eq_object2_value_reads_string :
+    AdvancedDeviceQueryTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedDeviceQueryTagsObjectEqObject2Value::String;
+    advanced_device_query_tags_object_eq_object2_value_reads_object :
+    AdvancedDeviceQueryTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObject2Value::Object;
+    advanced_device_query_tags_object_eq_object2_value_reads_object2 :
+    AdvancedDeviceQueryTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObject2Value::Object2;
+    advanced_device_query_tags_object_eq_object_tag_key_reads_string :
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey::String;
+    advanced_device_query_tags_object_eq_object_tag_key_reads_object :
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey::Object;
+    advanced_device_query_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagKey::Object2;
+    advanced_device_query_tags_object_eq_object_tag_value_reads_string :
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue::String;
+    advanced_device_query_tags_object_eq_object_tag_value_reads_object :
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue::Object;
+    advanced_device_query_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedDeviceQueryTagsObjectEqObjectTagValue::Object2;
+    advanced_event_query_creation_date_reads_object : AdvancedEventQueryCreationDate =
+    "{}" => AdvancedEventQueryCreationDate::Object;
+    advanced_event_query_device_id_reads_object : AdvancedEventQueryDeviceId = "{}" =>
+    AdvancedEventQueryDeviceId::Object; advanced_event_query_event_tags_reads_object :
+    AdvancedEventQueryEventTags = "{\"$eq\":null}" =>
+    AdvancedEventQueryEventTags::Object; advanced_event_query_event_tags_reads_object2 :
+    AdvancedEventQueryEventTags = "{\"$ne\":null}" =>
+    AdvancedEventQueryEventTags::Object2; advanced_event_query_event_tags_reads_object3 :
+    AdvancedEventQueryEventTags = "{}" => AdvancedEventQueryEventTags::Object3;
+    advanced_event_query_event_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedEventQueryEventTags = "{}" => AdvancedEventQueryEventTags::Object3;
+    advanced_event_query_event_tags_object2_ne_reads_object :
+    AdvancedEventQueryEventTagsObject2Ne = "{}" =>
+    AdvancedEventQueryEventTagsObject2Ne::Object;
+    advanced_event_query_event_tags_object2_ne_reads_a_value_of_object2_as_object :
+    AdvancedEventQueryEventTagsObject2Ne = "{}" =>
+    AdvancedEventQueryEventTagsObject2Ne::Object;
+    advanced_event_query_event_tags_object2_ne_object2_value_reads_string :
+    AdvancedEventQueryEventTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedEventQueryEventTagsObject2NeObject2Value::String;
+    advanced_event_query_event_tags_object2_ne_object2_value_reads_object :
+    AdvancedEventQueryEventTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObject2Value::Object;
+    advanced_event_query_event_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObject2Value::Object2;
+    advanced_event_query_event_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey::String;
+    advanced_event_query_event_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey::Object;
+    advanced_event_query_event_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagKey::Object2;
+    advanced_event_query_event_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue::String;
+    advanced_event_query_event_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue::Object;
+    advanced_event_query_event_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject2NeObjectTagValue::Object2;
+    advanced_event_query_event_tags_object3_tag_key_reads_string :
+    AdvancedEventQueryEventTagsObject3TagKey = "\"\"" =>
+    AdvancedEventQueryEventTagsObject3TagKey::String;
+    advanced_event_query_event_tags_object3_tag_key_reads_object :
+    AdvancedEventQueryEventTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagKey::Object;
+    advanced_event_query_event_tags_object3_tag_key_reads_object2 :
+    AdvancedEventQueryEventTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagKey::Object2;
+    advanced_event_query_event_tags_object3_tag_value_reads_string :
+    AdvancedEventQueryEventTagsObject3TagValue = "\"\"" =>
+    AdvancedEventQueryEventTagsObject3TagValue::String;
+    advanced_event_query_event_tags_object3_tag_value_reads_object :
+    AdvancedEventQueryEventTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagValue::Object;
+    advanced_event_query_event_tags_object3_tag_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject3TagValue::Object2;
+    advanced_event_query_event_tags_object4_value_reads_string :
+    AdvancedEventQueryEventTagsObject4Value = "\"\"" =>
+    AdvancedEventQueryEventTagsObject4Value::String;
+    advanced_event_query_event_tags_object4_value_reads_object :
+    AdvancedEventQueryEventTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObject4Value::Object;
+    advanced_event_query_event_tags_object4_value_reads_object2 :
+    AdvancedEventQueryEventTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObject4Value::Object2;
+    advanced_event_query_event_tags_object_eq_reads_object :
+    AdvancedEventQueryEventTagsObjectEq = "{}" =>
+    AdvancedEventQueryEventTagsObjectEq::Object;
+    advanced_event_query_event_tags_object_eq_reads_a_value_of_object2_as_object :
+    AdvancedEventQueryEventTagsObjectEq = "{}" =>
+    AdvancedEventQueryEventTagsObjectEq::Object;
+    advanced_event_query_event_tags_object_eq_object2_value_reads_string :
+    AdvancedEventQueryEventTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedEventQueryEventTagsObjectEqObject2Value::String;
+    advanced_event_query_event_tags_object_eq_object2_value_reads_object :
+    AdvancedEventQueryEventTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObject2Value::Object;
+    advanced_event_query_event_tags_object_eq_object2_value_reads_object2 :
+    AdvancedEventQueryEventTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObject2Value::Object2;
+    advanced_event_query_event_tags_object_eq_object_tag_key_reads_string :
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey::String;
+    advanced_event_query_event_tags_object_eq_object_tag_key_reads_object :
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey::Object;
+    advanced_event_query_event_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagKey::Object2;
+    advanced_event_query_event_tags_object_eq_object_tag_value_reads_string :
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue::String;
+    advanced_event_query_event_tags_object_eq_object_tag_value_reads_object :
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue::Object;
+    advanced_event_query_event_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedEventQueryEventTagsObjectEqObjectTagValue::Object2;
+    advanced_event_query_experience_group_id_reads_string :
+    AdvancedEventQueryExperienceGroupId = "\"\"" =>
+    AdvancedEventQueryExperienceGroupId::String;
+    advanced_event_query_experience_group_id_reads_object :
+    AdvancedEventQueryExperienceGroupId = "{}" =>
+    AdvancedEventQueryExperienceGroupId::Object;
+    advanced_event_query_experience_user_id_reads_string :
+    AdvancedEventQueryExperienceUserId = "\"\"" =>
+    AdvancedEventQueryExperienceUserId::String;
+    advanced_event_query_experience_user_id_reads_object :
+    AdvancedEventQueryExperienceUserId = "{}" =>
+    AdvancedEventQueryExperienceUserId::Object; advanced_event_query_id_reads_object :
+    AdvancedEventQueryId = "{}" => AdvancedEventQueryId::Object;
+    advanced_event_query_last_updated_reads_object : AdvancedEventQueryLastUpdated = "{}"
+    => AdvancedEventQueryLastUpdated::Object; advanced_event_query_level_reads_object :
+    AdvancedEventQueryLevel = "{}" => AdvancedEventQueryLevel::Object;
+    advanced_event_query_source_id_reads_object : AdvancedEventQuerySourceId = "{}" =>
+    AdvancedEventQuerySourceId::Object; advanced_event_query_source_type_reads_object :
+    AdvancedEventQuerySourceType = "{}" => AdvancedEventQuerySourceType::Object;
+    advanced_event_query_state_reads_object : AdvancedEventQueryState = "{}" =>
+    AdvancedEventQueryState::Object; advanced_event_query_subject_reads_object :
+    AdvancedEventQuerySubject = "{}" => AdvancedEventQuerySubject::Object;
+    advanced_experience_group_query_ancestor_id_reads_string :
+    AdvancedExperienceGroupQueryAncestorId = "\"\"" =>
+    AdvancedExperienceGroupQueryAncestorId::String;
+    advanced_experience_group_query_ancestor_id_reads_object :
+    AdvancedExperienceGroupQueryAncestorId = "{}" =>
+    AdvancedExperienceGroupQueryAncestorId::Object;
+    advanced_experience_group_query_creation_date_reads_object :
+    AdvancedExperienceGroupQueryCreationDate = "{}" =>
+    AdvancedExperienceGroupQueryCreationDate::Object;
+    advanced_experience_group_query_experience_endpoint_id_reads_string :
+    AdvancedExperienceGroupQueryExperienceEndpointId = "\"\"" =>
+    AdvancedExperienceGroupQueryExperienceEndpointId::String;
+    advanced_experience_group_query_experience_endpoint_id_reads_object :
+    AdvancedExperienceGroupQueryExperienceEndpointId = "{}" =>
+    AdvancedExperienceGroupQueryExperienceEndpointId::Object;
+    advanced_experience_group_query_experience_user_id_reads_string :
+    AdvancedExperienceGroupQueryExperienceUserId = "\"\"" =>
+    AdvancedExperienceGroupQueryExperienceUserId::String;
+    advanced_experience_group_query_experience_user_id_reads_object :
+    AdvancedExperienceGroupQueryExperienceUserId = "{}" =>
+    AdvancedExperienceGroupQueryExperienceUserId::Object;
+    advanced_experience_group_query_group_tags_reads_object :
+    AdvancedExperienceGroupQueryGroupTags = "{\"$eq\":null}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object;
+    advanced_experience_group_query_group_tags_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTags = "{\"$ne\":null}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object2;
+    advanced_experience_group_query_group_tags_reads_object3 :
+    AdvancedExperienceGroupQueryGroupTags = "{}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object3;
+    advanced_experience_group_query_group_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedExperienceGroupQueryGroupTags = "{}" =>
+    AdvancedExperienceGroupQueryGroupTags::Object3;
+    advanced_experience_group_query_group_tags_object2_ne_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2Ne = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2Ne::Object;
+    advanced_experience_group_query_group_tags_object2_ne_reads_a_value_of_object2_as_object
+    : AdvancedExperienceGroupQueryGroupTagsObject2Ne = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2Ne::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object2_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value::String;
+    advanced_experience_group_query_group_tags_object2_ne_object2_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObject2Value::Object2;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey::String;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagKey::Object2;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue::String;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue::Object;
+    advanced_experience_group_query_group_tags_object2_ne_object_tag_value_reads_object2
+    : AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject2NeObjectTagValue::Object2;
+    advanced_experience_group_query_group_tags_object3_tag_key_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey::String;
+    advanced_experience_group_query_group_tags_object3_tag_key_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey::Object;
+    advanced_experience_group_query_group_tags_object3_tag_key_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagKey::Object2;
+    advanced_experience_group_query_group_tags_object3_tag_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue::String;
+    advanced_experience_group_query_group_tags_object3_tag_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue::Object;
+    advanced_experience_group_query_group_tags_object3_tag_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject3TagValue::Object2;
+    advanced_experience_group_query_group_tags_object4_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObject4Value = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObject4Value::String;
+    advanced_experience_group_query_group_tags_object4_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject4Value::Object;
+    advanced_experience_group_query_group_tags_object4_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObject4Value::Object2;
+    advanced_experience_group_query_group_tags_object_eq_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEq = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEq::Object;
+    advanced_experience_group_query_group_tags_object_eq_reads_a_value_of_object2_as_object
+    : AdvancedExperienceGroupQueryGroupTagsObjectEq = "{}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEq::Object;
+    advanced_experience_group_query_group_tags_object_eq_object2_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value::String;
+    advanced_experience_group_query_group_tags_object_eq_object2_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value::Object;
+    advanced_experience_group_query_group_tags_object_eq_object2_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObject2Value::Object2;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_key_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey::String;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_key_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey::Object;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagKey::Object2;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_value_reads_string :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue::String;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_value_reads_object :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue::Object;
+    advanced_experience_group_query_group_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceGroupQueryGroupTagsObjectEqObjectTagValue::Object2;
+    advanced_experience_group_query_id_reads_string : AdvancedExperienceGroupQueryId =
+    "\"\"" => AdvancedExperienceGroupQueryId::String;
+    advanced_experience_group_query_id_reads_object : AdvancedExperienceGroupQueryId =
+    "{}" => AdvancedExperienceGroupQueryId::Object;
+    advanced_experience_group_query_last_updated_reads_object :
+    AdvancedExperienceGroupQueryLastUpdated = "{}" =>
+    AdvancedExperienceGroupQueryLastUpdated::Object;
+    advanced_experience_group_query_name_reads_object : AdvancedExperienceGroupQueryName
+    = "{}" => AdvancedExperienceGroupQueryName::Object;
+    advanced_experience_group_query_parent_id_reads_string :
+    AdvancedExperienceGroupQueryParentId = "\"\"" =>
+    AdvancedExperienceGroupQueryParentId::String;
+    advanced_experience_group_query_parent_id_reads_object :
+    AdvancedExperienceGroupQueryParentId = "{}" =>
+    AdvancedExperienceGroupQueryParentId::Object;
+    advanced_experience_user_query_creation_date_reads_object :
+    AdvancedExperienceUserQueryCreationDate = "{}" =>
+    AdvancedExperienceUserQueryCreationDate::Object;
+    advanced_experience_user_query_email_reads_object : AdvancedExperienceUserQueryEmail
+    = "{}" => AdvancedExperienceUserQueryEmail::Object;
+    advanced_experience_user_query_experience_group_id_reads_string :
+    AdvancedExperienceUserQueryExperienceGroupId = "\"\"" =>
+    AdvancedExperienceUserQueryExperienceGroupId::String;
+    advanced_experience_user_query_experience_group_id_reads_object :
+    AdvancedExperienceUserQueryExperienceGroupId = "{}" =>
+    AdvancedExperienceUserQueryExperienceGroupId::Object;
+    advanced_experience_user_query_first_name_reads_object :
+    AdvancedExperienceUserQueryFirstName = "{}" =>
+    AdvancedExperienceUserQueryFirstName::Object;
+    advanced_experience_user_query_id_reads_string : AdvancedExperienceUserQueryId =
+    "\"\"" => AdvancedExperienceUserQueryId::String;
+    advanced_experience_user_query_id_reads_object : AdvancedExperienceUserQueryId = "{}"
+    => AdvancedExperienceUserQueryId::Object;
+    advanced_experience_user_query_last_login_reads_object :
+    AdvancedExperienceUserQueryLastLogin = "{}" =>
+    AdvancedExperienceUserQueryLastLogin::Object;
+    advanced_experience_user_query_last_name_reads_object :
+    AdvancedExperienceUserQueryLastName = "{}" =>
+    AdvancedExperienceUserQueryLastName::Object;
+    advanced_experience_user_query_last_updated_reads_object :
+    AdvancedExperienceUserQueryLastUpdated = "{}" =>
+    AdvancedExperienceUserQueryLastUpdated::Object;
+    advanced_experience_user_query_password_last_updated_reads_object :
+    AdvancedExperienceUserQueryPasswordLastUpdated = "{}" =>
+    AdvancedExperienceUserQueryPasswordLastUpdated::Object;
+    advanced_experience_user_query_user_tags_reads_object :
+    AdvancedExperienceUserQueryUserTags = "{\"$eq\":null}" =>
+    AdvancedExperienceUserQueryUserTags::Object;
+    advanced_experience_user_query_user_tags_reads_object2 :
+    AdvancedExperienceUserQueryUserTags = "{\"$ne\":null}" =>
+    AdvancedExperienceUserQueryUserTags::Object2;
+    advanced_experience_user_query_user_tags_reads_object3 :
+    AdvancedExperienceUserQueryUserTags = "{}" =>
+    AdvancedExperienceUserQueryUserTags::Object3;
+    advanced_experience_user_query_user_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedExperienceUserQueryUserTags = "{}" =>
+    AdvancedExperienceUserQueryUserTags::Object3;
+    advanced_experience_user_query_user_tags_object2_ne_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2Ne = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObject2Ne::Object;
+    advanced_experience_user_query_user_tags_object2_ne_reads_a_value_of_object2_as_object
+    : AdvancedExperienceUserQueryUserTagsObject2Ne = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObject2Ne::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object2_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value::String;
+    advanced_experience_user_query_user_tags_object2_ne_object2_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObject2Value::Object2;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey::String;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagKey::Object2;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue::String;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue::Object;
+    advanced_experience_user_query_user_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject2NeObjectTagValue::Object2;
+    advanced_experience_user_query_user_tags_object3_tag_key_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject3TagKey = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagKey::String;
+    advanced_experience_user_query_user_tags_object3_tag_key_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagKey::Object;
+    advanced_experience_user_query_user_tags_object3_tag_key_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagKey::Object2;
+    advanced_experience_user_query_user_tags_object3_tag_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject3TagValue = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagValue::String;
+    advanced_experience_user_query_user_tags_object3_tag_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagValue::Object;
+    advanced_experience_user_query_user_tags_object3_tag_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject3TagValue::Object2;
+    advanced_experience_user_query_user_tags_object4_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObject4Value = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObject4Value::String;
+    advanced_experience_user_query_user_tags_object4_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject4Value::Object;
+    advanced_experience_user_query_user_tags_object4_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObject4Value::Object2;
+    advanced_experience_user_query_user_tags_object_eq_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEq = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEq::Object;
+    advanced_experience_user_query_user_tags_object_eq_reads_a_value_of_object2_as_object
+    : AdvancedExperienceUserQueryUserTagsObjectEq = "{}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEq::Object;
+    advanced_experience_user_query_user_tags_object_eq_object2_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value::String;
+    advanced_experience_user_query_user_tags_object_eq_object2_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value::Object;
+    advanced_experience_user_query_user_tags_object_eq_object2_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObject2Value::Object2;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_key_reads_string :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey::String;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_key_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey::Object;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagKey::Object2;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_string :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::String;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_object :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::Object;
+    advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::Object2;
+    advanced_instance_org_query_audit_log_enabled_reads_object :
+    AdvancedInstanceOrgQueryAuditLogEnabled = "{}" =>
+    AdvancedInstanceOrgQueryAuditLogEnabled::Object;
+    advanced_instance_org_query_creation_date_reads_object :
+    AdvancedInstanceOrgQueryCreationDate = "{}" =>
+    AdvancedInstanceOrgQueryCreationDate::Object;
+    advanced_instance_org_query_disabled_at_reads_object :
+    AdvancedInstanceOrgQueryDisabledAt = "{}" =>
+    AdvancedInstanceOrgQueryDisabledAt::Object;
+    advanced_instance_org_query_id_reads_string : AdvancedInstanceOrgQueryId = "\"\"" =>
+    AdvancedInstanceOrgQueryId::String; advanced_instance_org_query_id_reads_object :
+    AdvancedInstanceOrgQueryId = "{}" => AdvancedInstanceOrgQueryId::Object;
+    advanced_instance_org_query_is_read_only_reads_object :
+    AdvancedInstanceOrgQueryIsReadOnly = "{}" =>
+    AdvancedInstanceOrgQueryIsReadOnly::Object;
+    advanced_instance_org_query_last_updated_reads_object :
+    AdvancedInstanceOrgQueryLastUpdated = "{}" =>
+    AdvancedInstanceOrgQueryLastUpdated::Object;
+    advanced_instance_org_query_member_id_reads_string : AdvancedInstanceOrgQueryMemberId
+    = "\"\"" => AdvancedInstanceOrgQueryMemberId::String;
+    advanced_instance_org_query_member_id_reads_object : AdvancedInstanceOrgQueryMemberId
+    = "{}" => AdvancedInstanceOrgQueryMemberId::Object;
+    advanced_instance_org_query_mfa_mode_reads_object : AdvancedInstanceOrgQueryMfaMode =
+    "{}" => AdvancedInstanceOrgQueryMfaMode::Object;
+    advanced_instance_org_query_name_reads_object : AdvancedInstanceOrgQueryName = "{}"
+    => AdvancedInstanceOrgQueryName::Object;
+    advanced_instance_org_query_referral_id_reads_object :
+    AdvancedInstanceOrgQueryReferralId = "{}" =>
+    AdvancedInstanceOrgQueryReferralId::Object;
+    advanced_instance_org_query_tags_reads_object : AdvancedInstanceOrgQueryTags =
+    "{\"$eq\":null}" => AdvancedInstanceOrgQueryTags::Object;
+    advanced_instance_org_query_tags_reads_object2 : AdvancedInstanceOrgQueryTags =
+    "{\"$ne\":null}" => AdvancedInstanceOrgQueryTags::Object2;
+    advanced_instance_org_query_tags_reads_object3 : AdvancedInstanceOrgQueryTags = "{}"
+    => AdvancedInstanceOrgQueryTags::Object3;
+    advanced_instance_org_query_tags_reads_a_value_of_object4_as_object3 :
+    AdvancedInstanceOrgQueryTags = "{}" => AdvancedInstanceOrgQueryTags::Object3;
+    advanced_instance_org_query_tags_object2_ne_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2Ne = "{}" =>
+    AdvancedInstanceOrgQueryTagsObject2Ne::Object;
+    advanced_instance_org_query_tags_object2_ne_reads_a_value_of_object2_as_object :
+    AdvancedInstanceOrgQueryTagsObject2Ne = "{}" =>
+    AdvancedInstanceOrgQueryTagsObject2Ne::Object;
+    advanced_instance_org_query_tags_object2_ne_object2_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value::String;
+    advanced_instance_org_query_tags_object2_ne_object2_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value::Object;
+    advanced_instance_org_query_tags_object2_ne_object2_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObject2Value::Object2;
+    advanced_instance_org_query_tags_object2_ne_object_tag_key_reads_string :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey::String;
+    advanced_instance_org_query_tags_object2_ne_object_tag_key_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey::Object;
+    advanced_instance_org_query_tags_object2_ne_object_tag_key_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagKey::Object2;
+    advanced_instance_org_query_tags_object2_ne_object_tag_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue::String;
+    advanced_instance_org_query_tags_object2_ne_object_tag_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue::Object;
+    advanced_instance_org_query_tags_object2_ne_object_tag_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject2NeObjectTagValue::Object2;
+    advanced_instance_org_query_tags_object3_tag_key_reads_string :
+    AdvancedInstanceOrgQueryTagsObject3TagKey = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject3TagKey::String;
+    advanced_instance_org_query_tags_object3_tag_key_reads_object :
+    AdvancedInstanceOrgQueryTagsObject3TagKey = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagKey::Object;
+    advanced_instance_org_query_tags_object3_tag_key_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject3TagKey = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagKey::Object2;
+    advanced_instance_org_query_tags_object3_tag_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject3TagValue = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject3TagValue::String;
+    advanced_instance_org_query_tags_object3_tag_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject3TagValue = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagValue::Object;
+    advanced_instance_org_query_tags_object3_tag_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject3TagValue = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject3TagValue::Object2;
+    advanced_instance_org_query_tags_object4_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObject4Value = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObject4Value::String;
+    advanced_instance_org_query_tags_object4_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObject4Value = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject4Value::Object;
+    advanced_instance_org_query_tags_object4_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObject4Value = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObject4Value::Object2;
+    advanced_instance_org_query_tags_object_eq_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEq = "{}" =>
+    AdvancedInstanceOrgQueryTagsObjectEq::Object;
+    advanced_instance_org_query_tags_object_eq_reads_a_value_of_object2_as_object :
+    AdvancedInstanceOrgQueryTagsObjectEq = "{}" =>
+    AdvancedInstanceOrgQueryTagsObjectEq::Object;
+    advanced_instance_org_query_tags_object_eq_object2_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value::String;
+    advanced_instance_org_query_tags_object_eq_object2_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value::Object;
+    advanced_instance_org_query_tags_object_eq_object2_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObject2Value::Object2;
+    advanced_instance_org_query_tags_object_eq_object_tag_key_reads_string :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey::String;
+    advanced_instance_org_query_tags_object_eq_object_tag_key_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey::Object;
+    advanced_instance_org_query_tags_object_eq_object_tag_key_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagKey::Object2;
+    advanced_instance_org_query_tags_object_eq_object_tag_value_reads_string :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue = "\"\"" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue::String;
+    advanced_instance_org_query_tags_object_eq_object_tag_value_reads_object :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue = "{\"$in\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue::Object;
+    advanced_instance_org_query_tags_object_eq_object_tag_value_reads_object2 :
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
+    AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue::Object2;
     composite_device_state_value_time_reads_string : CompositeDeviceStateValueTime =
     "\"\"" => CompositeDeviceStateValueTime::String;
     composite_device_state_value_time_reads_number : CompositeDeviceStateValueTime =
     "0.5" => CompositeDeviceStateValueTime::Number;
     composite_device_state_value_time_reads_object : CompositeDeviceStateValueTime =
     "{\"$date\":\"\"}" => CompositeDeviceStateValueTime::Object;
-    device_command_time_reads_string : DeviceCommandTime = "\"\"" =>
-    DeviceCommandTime::String; device_command_time_reads_number : DeviceCommandTime =
-    "0.5" => DeviceCommandTime::Number; device_command_time_reads_object :
-    DeviceCommandTime = "{\"$date\":\"\"}" => DeviceCommandTime::Object;
-    device_connected_connected_at_reads_string : DeviceConnectedConnectedAt = "\"\"" =>
-    DeviceConnectedConnectedAt::String; device_connected_connected_at_reads_number :
-    DeviceConnectedConnectedAt = "0.5" => DeviceConnectedConnectedAt::Number;
-    device_connected_connected_at_reads_object : DeviceConnectedConnectedAt =
-    "{\"$date\":\"\"}" => DeviceConnectedConnectedAt::Object;
-    device_connection_status_reads_device_connected : DeviceConnectionStatus =
-    "{\"status\":\"connected\"}" => DeviceConnectionStatus::DeviceConnected;
+    composite_devices_state_items_item_composite_state_value_time_reads_string :
+    CompositeDevicesStateItemsItemCompositeStateValueTime = "\"\"" =>
+    CompositeDevicesStateItemsItemCompositeStateValueTime::String;
+    composite_devices_state_items_item_composite_state_value_time_reads_number :
+    CompositeDevicesStateItemsItemCompositeStateValueTime = "0.5" =>
+    CompositeDevicesStateItemsItemCompositeStateValueTime::Number;
+    composite_devices_state_items_item_composite_state_value_time_reads_object :
+    CompositeDevicesStateItemsItemCompositeStateValueTime = "{\"$date\":\"\"}" =>
+    CompositeDevicesStateItemsItemCompositeStateValueTime::Object;
+    device_attribute_data_type_filter_reads_string : DeviceAttributeDataTypeFilter =
+    "\"string\"" => DeviceAttributeDataTypeFilter::String;
+    device_attribute_data_type_filter_reads_array : DeviceAttributeDataTypeFilter =
+    "[\"string\"]" => DeviceAttributeDataTypeFilter::Array;
+    device_class_filter_reads_string : DeviceClassFilter = "\"standalone\"" =>
+    DeviceClassFilter::String; device_class_filter_reads_array : DeviceClassFilter = "[]"
+    => DeviceClassFilter::Array; device_command_time_reads_string : DeviceCommandTime =
+    "\"\"" => DeviceCommandTime::String; device_command_time_reads_number :
+    DeviceCommandTime = "0.5" => DeviceCommandTime::Number;
+    device_command_time_reads_object : DeviceCommandTime = "{\"$date\":\"\"}" =>
+    DeviceCommandTime::Object; device_connected_connected_at_reads_string :
+    DeviceConnectedConnectedAt = "\"\"" => DeviceConnectedConnectedAt::String;
+    device_connected_connected_at_reads_number : DeviceConnectedConnectedAt = "0.5" =>
+    DeviceConnectedConnectedAt::Number; device_connected_connected_at_reads_object :
+    DeviceConnectedConnectedAt = "{\"$date\":\"\"}" =>
+    DeviceConnectedConnectedAt::Object; device_connection_status_reads_device_connected :
+    DeviceConnectionStatus = "{\"status\":\"connected\"}" =>
+    DeviceConnectionStatus::DeviceConnected;
     device_connection_status_reads_device_disconnected : DeviceConnectionStatus =
     "{\"status\":\"disconnected\"}" => DeviceConnectionStatus::DeviceDisconnected;
     device_disconnected_connected_at_reads_string : DeviceDisconnectedConnectedAt =
@@ -648,7 +2581,246 @@ reads_alternative! {
     "\"\"" => DeviceStateTime::String; device_state_time_reads_number : DeviceStateTime =
     "0.5" => DeviceStateTime::Number; device_state_time_reads_object : DeviceStateTime =
     "{\"$date\":\"\"}" => DeviceStateTime::Object;
-    workflow_custom_node_config_fields_item_reads_select :
+    devices_patch_update_operations_item_reads_set : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeTag\",\"attributeName\":\"\",\"value\":{\"key\":\"\",\"value\":\"\"}}"
+    => DevicesPatchUpdateOperationsItem::Set;
+    devices_patch_update_operations_item_reads_set2 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeDescription\",\"attributeName\":\"\",\"value\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Set2;
+    devices_patch_update_operations_item_reads_a_value_of_set3_as_set2 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeContentType\",\"attributeName\":\"\",\"value\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Set2;
+    devices_patch_update_operations_item_reads_a_value_of_set4_as_set2 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"attributeName\",\"attributeName\":\"\",\"value\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Set2;
+    devices_patch_update_operations_item_reads_remove : DevicesPatchUpdateOperationsItem
+    =
+    "{\"operation\":\"remove\",\"target\":\"attributeTag\",\"attributeName\":\"\",\"tagKey\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Remove;
+    devices_patch_update_operations_item_reads_set5 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"name\",\"value\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_a_value_of_set6_as_set5 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"deviceClass\",\"value\":\"standalone\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_a_value_of_set7_as_set5 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"description\",\"value\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_a_value_of_set8_as_set5 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"gatewayId\",\"value\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Set5;
+    devices_patch_update_operations_item_reads_set9 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"systemInterval\",\"value\":5}" =>
+    DevicesPatchUpdateOperationsItem::Set9;
+    devices_patch_update_operations_item_reads_set10 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"keepDuplicates\",\"value\":false}" =>
+    DevicesPatchUpdateOperationsItem::Set10;
+    devices_patch_update_operations_item_reads_set11 : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"set\",\"target\":\"tag\",\"value\":{\"key\":\"\",\"value\":\"\"}}"
+    => DevicesPatchUpdateOperationsItem::Set11;
+    devices_patch_update_operations_item_reads_remove2 : DevicesPatchUpdateOperationsItem
+    = "{\"operation\":\"remove\",\"target\":\"tag\",\"tagKey\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Remove2;
+    devices_patch_update_operations_item_reads_remove3 : DevicesPatchUpdateOperationsItem
+    = "{\"operation\":\"remove\",\"target\":\"attribute\",\"attributeName\":\"\"}" =>
+    DevicesPatchUpdateOperationsItem::Remove3;
+    devices_patch_update_operations_item_reads_a_value_of_remove4_as_remove3 :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"remove\",\"target\":\"attributeDescription\",\"attributeName\":\"\"}"
+    => DevicesPatchUpdateOperationsItem::Remove3;
+    devices_patch_update_operations_item_reads_add : DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"add\",\"target\":\"attribute\",\"value\":{\"dataType\":\"number\",\"name\":\"voltage\"}}"
+    => DevicesPatchUpdateOperationsItem::Add;
+    devices_patch_update_operations_item_reads_a_value_of_add2_as_add :
+    DevicesPatchUpdateOperationsItem =
+    "{\"operation\":\"add\",\"target\":\"attributeSystem\",\"value\":{\"dataType\":\"number\",\"name\":\"voltage\"}}"
+    => DevicesPatchUpdateOperationsItem::Add;
+    devices_patch_update_operations_item_reads_remove5 : DevicesPatchUpdateOperationsItem
+    = "{\"operation\":\"remove\",\"target\":\"description\"}" =>
+    DevicesPatchUpdateOperationsItem::Remove5; event_post_creation_date_reads_string :
+    EventPostCreationDate = "\"\"" => EventPostCreationDate::String;
+    event_post_creation_date_reads_number : EventPostCreationDate = "0.5" =>
+    EventPostCreationDate::Number; event_post_creation_date_reads_object :
+    EventPostCreationDate = "{\"$date\":\"\"}" => EventPostCreationDate::Object;
+    flow_custom_node_config_fields_item_reads_select : FlowCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowCustomNodeConfigFieldsItem::Select;
+    flow_custom_node_config_fields_item_reads_checkbox : FlowCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" => FlowCustomNodeConfigFieldsItem::Checkbox;
+    flow_custom_node_config_fields_item_reads_string_template :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::StringTemplate;
+    flow_custom_node_config_fields_item_reads_number_template :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_custom_node_config_fields_item_reads_json_template :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_custom_node_config_fields_item_reads_payload_path :
+    FlowCustomNodeConfigFieldsItem = "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowCustomNodeConfigFieldsItem::PayloadPath;
+    flow_custom_node_config_fields_item_reads_section : FlowCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" => FlowCustomNodeConfigFieldsItem::Section;
+    flow_triggers_item_reads_app_file : FlowTriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowTriggersItem::AppFile; flow_triggers_item_reads_object : FlowTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowTriggersItem::Object;
+    flow_triggers_item_reads_beckhoff : FlowTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    FlowTriggersItem::Beckhoff; flow_triggers_item_reads_data_table : FlowTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowTriggersItem::DataTable;
+    flow_triggers_item_reads_integration : FlowTriggersItem =
+    "{\"type\":\"integration\"}" => FlowTriggersItem::Integration;
+    flow_triggers_item_reads_device_id : FlowTriggersItem = "{\"type\":\"deviceId\"}" =>
+    FlowTriggersItem::DeviceId; flow_triggers_item_reads_device_id_inactivity :
+    FlowTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowTriggersItem::DeviceIdInactivity; flow_triggers_item_reads_direct :
+    FlowTriggersItem = "{\"type\":\"direct\"}" => FlowTriggersItem::Direct;
+    flow_triggers_item_reads_endpoint : FlowTriggersItem = "{\"type\":\"endpoint\"}" =>
+    FlowTriggersItem::Endpoint; flow_triggers_item_reads_event : FlowTriggersItem =
+    "{\"type\":\"event\"}" => FlowTriggersItem::Event; flow_triggers_item_reads_file_tail
+    : FlowTriggersItem = "{\"type\":\"fileTail\"}" => FlowTriggersItem::FileTail;
+    flow_triggers_item_reads_file_watch : FlowTriggersItem = "{\"type\":\"fileWatch\"}"
+    => FlowTriggersItem::FileWatch; flow_triggers_item_reads_flow_error :
+    FlowTriggersItem = "{\"type\":\"flowError\"}" => FlowTriggersItem::FlowError;
+    flow_triggers_item_reads_mqtt_topic : FlowTriggersItem = "{\"type\":\"mqttTopic\"}"
+    => FlowTriggersItem::MqttTopic; flow_triggers_item_reads_on_sync : FlowTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowTriggersItem::OnSync; flow_triggers_item_reads_opcua :
+    FlowTriggersItem = "{\"type\":\"opcua\"}" => FlowTriggersItem::Opcua;
+    flow_triggers_item_reads_redis : FlowTriggersItem = "{\"type\":\"redis\"}" =>
+    FlowTriggersItem::Redis; flow_triggers_item_reads_request : FlowTriggersItem =
+    "{\"type\":\"request\"}" => FlowTriggersItem::Request;
+    flow_triggers_item_reads_serial : FlowTriggersItem = "{\"type\":\"serial\"}" =>
+    FlowTriggersItem::Serial; flow_triggers_item_reads_snmp_trap : FlowTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowTriggersItem::SnmpTrap;
+    flow_triggers_item_reads_timer : FlowTriggersItem = "{\"type\":\"timer\"}" =>
+    FlowTriggersItem::Timer; flow_triggers_item_reads_virtual_button : FlowTriggersItem =
+    "{\"type\":\"virtualButton\"}" => FlowTriggersItem::VirtualButton;
+    instance_custom_node_custom_node_config_fields_item_reads_select :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => InstanceCustomNodeCustomNodeConfigFieldsItem::Select;
+    instance_custom_node_custom_node_config_fields_item_reads_checkbox :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::Checkbox;
+    instance_custom_node_custom_node_config_fields_item_reads_string_template :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::StringTemplate;
+    instance_custom_node_custom_node_config_fields_item_reads_number_template :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::NumberTemplate;
+    instance_custom_node_custom_node_config_fields_item_reads_json_template :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::JsonTemplate;
+    instance_custom_node_custom_node_config_fields_item_reads_payload_path :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::PayloadPath;
+    instance_custom_node_custom_node_config_fields_item_reads_section :
+    InstanceCustomNodeCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    InstanceCustomNodeCustomNodeConfigFieldsItem::Section;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_select :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => InstanceCustomNodePatchCustomNodeConfigFieldsItem::Select;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_checkbox :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::Checkbox;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_string_template :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::StringTemplate;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_number_template :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::NumberTemplate;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_json_template :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::JsonTemplate;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_payload_path :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::PayloadPath;
+    instance_custom_node_patch_custom_node_config_fields_item_reads_section :
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    InstanceCustomNodePatchCustomNodeConfigFieldsItem::Section;
+    instance_custom_node_patch_triggers_item_reads_object :
+    InstanceCustomNodePatchTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    InstanceCustomNodePatchTriggersItem::Object;
+    instance_custom_node_patch_triggers_item_reads_virtual_button :
+    InstanceCustomNodePatchTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    InstanceCustomNodePatchTriggersItem::VirtualButton;
+    instance_custom_node_post_custom_node_config_fields_item_reads_select :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => InstanceCustomNodePostCustomNodeConfigFieldsItem::Select;
+    instance_custom_node_post_custom_node_config_fields_item_reads_checkbox :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::Checkbox;
+    instance_custom_node_post_custom_node_config_fields_item_reads_string_template :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::StringTemplate;
+    instance_custom_node_post_custom_node_config_fields_item_reads_number_template :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::NumberTemplate;
+    instance_custom_node_post_custom_node_config_fields_item_reads_json_template :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::JsonTemplate;
+    instance_custom_node_post_custom_node_config_fields_item_reads_payload_path :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::PayloadPath;
+    instance_custom_node_post_custom_node_config_fields_item_reads_section :
+    InstanceCustomNodePostCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    InstanceCustomNodePostCustomNodeConfigFieldsItem::Section;
+    instance_custom_node_post_triggers_item_reads_object :
+    InstanceCustomNodePostTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    InstanceCustomNodePostTriggersItem::Object;
+    instance_custom_node_post_triggers_item_reads_virtual_button :
+    InstanceCustomNodePostTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    InstanceCustomNodePostTriggersItem::VirtualButton;
+    instance_org_disabled_at_reads_string : InstanceOrgDisabledAt =
+    "\"1970-01-01T00:00:00Z\"" => InstanceOrgDisabledAt::String;
+    instance_org_disabled_at_reads_boolean : InstanceOrgDisabledAt = "false" =>
+    InstanceOrgDisabledAt::Boolean; instance_org_member_post_reads_object :
+    InstanceOrgMemberPost = "{\"userId\":\"\",\"role\":\"admin\"}" =>
+    InstanceOrgMemberPost::Object; instance_org_member_post_reads_org_invite_post :
+    InstanceOrgMemberPost = "{\"email\":\"invitedUser@example.com\",\"role\":\"admin\"}"
+    => InstanceOrgMemberPost::OrgInvitePost; instance_org_member_post2_reads_object :
+    InstanceOrgMemberPost2 = "{\"userId\":\"\",\"role\":\"admin\"}" =>
+    InstanceOrgMemberPost2::Object; instance_org_member_post2_reads_org_invite_post :
+    InstanceOrgMemberPost2 = "{\"email\":\"invitedUser@example.com\",\"role\":\"admin\"}"
+    => InstanceOrgMemberPost2::OrgInvitePost; instance_org_patch_disabled_at_reads_string
+    : InstanceOrgPatchDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
+    InstanceOrgPatchDisabledAt::String; instance_org_patch_disabled_at_reads_boolean :
+    InstanceOrgPatchDisabledAt = "false" => InstanceOrgPatchDisabledAt::Boolean;
+    instance_org_post_disabled_at_reads_string : InstanceOrgPostDisabledAt =
+    "\"1970-01-01T00:00:00Z\"" => InstanceOrgPostDisabledAt::String;
+    instance_org_post_disabled_at_reads_boolean : InstanceOrgPostDisabledAt = "false" =>
+    InstanceOrgPostDisabledAt::Boolean; multi_device_command_time_reads_string :
+    MultiDeviceCommandTime = "\"\"" => MultiDeviceCommandTime::String;
+    multi_device_command_time_reads_number : MultiDeviceCommandTime = "0.5" =>
+    MultiDeviceCommandTime::Number; multi_device_command_time_reads_object :
+    MultiDeviceCommandTime = "{\"$date\":\"\"}" => MultiDeviceCommandTime::Object;
+    org_disabled_at_reads_string : OrgDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
+    OrgDisabledAt::String; org_disabled_at_reads_boolean : OrgDisabledAt = "false" =>
+    OrgDisabledAt::Boolean; workflow_custom_node_config_fields_item_reads_select :
     WorkflowCustomNodeConfigFieldsItem =
     "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
     => WorkflowCustomNodeConfigFieldsItem::Select;
@@ -710,6 +2882,168 @@ reads_alternative! {
     WorkflowTriggersItem::VirtualButton; workflow_version_reads_object : WorkflowVersion
     = "{\"createdByType\":\"flow\"}" => WorkflowVersion::Object;
     workflow_version_reads_object2 : WorkflowVersion = "{}" => WorkflowVersion::Object2;
+    workflow_version2_reads_object : WorkflowVersion2 = "{\"createdByType\":\"flow\"}" =>
+    WorkflowVersion2::Object; workflow_version2_reads_object2 : WorkflowVersion2 = "{}"
+    => WorkflowVersion2::Object2; workflow_version2_object2_triggers_item_reads_app_file
+    : WorkflowVersion2Object2TriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion2Object2TriggersItem::AppFile;
+    workflow_version2_object2_triggers_item_reads_object :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion2Object2TriggersItem::Object;
+    workflow_version2_object2_triggers_item_reads_beckhoff :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion2Object2TriggersItem::Beckhoff;
+    workflow_version2_object2_triggers_item_reads_data_table :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion2Object2TriggersItem::DataTable;
+    workflow_version2_object2_triggers_item_reads_integration :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion2Object2TriggersItem::Integration;
+    workflow_version2_object2_triggers_item_reads_device_id :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion2Object2TriggersItem::DeviceId;
+    workflow_version2_object2_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion2Object2TriggersItem::DeviceIdInactivity;
+    workflow_version2_object2_triggers_item_reads_direct :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion2Object2TriggersItem::Direct;
+    workflow_version2_object2_triggers_item_reads_endpoint :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion2Object2TriggersItem::Endpoint;
+    workflow_version2_object2_triggers_item_reads_event :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion2Object2TriggersItem::Event;
+    workflow_version2_object2_triggers_item_reads_file_tail :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion2Object2TriggersItem::FileTail;
+    workflow_version2_object2_triggers_item_reads_file_watch :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion2Object2TriggersItem::FileWatch;
+    workflow_version2_object2_triggers_item_reads_flow_error :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion2Object2TriggersItem::FlowError;
+    workflow_version2_object2_triggers_item_reads_mqtt_topic :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion2Object2TriggersItem::MqttTopic;
+    workflow_version2_object2_triggers_item_reads_on_sync :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion2Object2TriggersItem::OnSync;
+    workflow_version2_object2_triggers_item_reads_opcua :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion2Object2TriggersItem::Opcua;
+    workflow_version2_object2_triggers_item_reads_redis :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion2Object2TriggersItem::Redis;
+    workflow_version2_object2_triggers_item_reads_request :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion2Object2TriggersItem::Request;
+    workflow_version2_object2_triggers_item_reads_serial :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion2Object2TriggersItem::Serial;
+    workflow_version2_object2_triggers_item_reads_snmp_trap :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion2Object2TriggersItem::SnmpTrap;
+    workflow_version2_object2_triggers_item_reads_timer :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion2Object2TriggersItem::Timer;
+    workflow_version2_object2_triggers_item_reads_virtual_button :
+    WorkflowVersion2Object2TriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion2Object2TriggersItem::VirtualButton;
+    workflow_version2_object_custom_node_config_fields_item_reads_select :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => WorkflowVersion2ObjectCustomNodeConfigFieldsItem::Select;
+    workflow_version2_object_custom_node_config_fields_item_reads_checkbox :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::Checkbox;
+    workflow_version2_object_custom_node_config_fields_item_reads_string_template :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::StringTemplate;
+    workflow_version2_object_custom_node_config_fields_item_reads_number_template :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::NumberTemplate;
+    workflow_version2_object_custom_node_config_fields_item_reads_json_template :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::JsonTemplate;
+    workflow_version2_object_custom_node_config_fields_item_reads_payload_path :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::PayloadPath;
+    workflow_version2_object_custom_node_config_fields_item_reads_section :
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    WorkflowVersion2ObjectCustomNodeConfigFieldsItem::Section;
+    workflow_version2_object_triggers_item_reads_app_file :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion2ObjectTriggersItem::AppFile;
+    workflow_version2_object_triggers_item_reads_object :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Object;
+    workflow_version2_object_triggers_item_reads_beckhoff :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Beckhoff;
+    workflow_version2_object_triggers_item_reads_data_table :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion2ObjectTriggersItem::DataTable;
+    workflow_version2_object_triggers_item_reads_integration :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Integration;
+    workflow_version2_object_triggers_item_reads_device_id :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion2ObjectTriggersItem::DeviceId;
+    workflow_version2_object_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion2ObjectTriggersItem::DeviceIdInactivity;
+    workflow_version2_object_triggers_item_reads_direct :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Direct;
+    workflow_version2_object_triggers_item_reads_endpoint :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Endpoint;
+    workflow_version2_object_triggers_item_reads_event :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Event;
+    workflow_version2_object_triggers_item_reads_file_tail :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion2ObjectTriggersItem::FileTail;
+    workflow_version2_object_triggers_item_reads_file_watch :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion2ObjectTriggersItem::FileWatch;
+    workflow_version2_object_triggers_item_reads_flow_error :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion2ObjectTriggersItem::FlowError;
+    workflow_version2_object_triggers_item_reads_mqtt_topic :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion2ObjectTriggersItem::MqttTopic;
+    workflow_version2_object_triggers_item_reads_on_sync :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion2ObjectTriggersItem::OnSync;
+    workflow_version2_object_triggers_item_reads_opcua :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Opcua;
+    workflow_version2_object_triggers_item_reads_redis :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Redis;
+    workflow_version2_object_triggers_item_reads_request :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Request;
+    workflow_version2_object_triggers_item_reads_serial :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Serial;
+    workflow_version2_object_triggers_item_reads_snmp_trap :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion2ObjectTriggersItem::SnmpTrap;
+    workflow_version2_object_triggers_item_reads_timer :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion2ObjectTriggersItem::Timer;
+    workflow_version2_object_triggers_item_reads_virtual_button :
+    WorkflowVersion2ObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion2ObjectTriggersItem::VirtualButton;
     workflow_version_object2_triggers_item_reads_app_file :
     WorkflowVersionObject2TriggersItem = "{\"type\":\"appFile\"}" =>
     WorkflowVersionObject2TriggersItem::AppFile;

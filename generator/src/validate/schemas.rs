@@ -45,36 +45,6 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// Refuses a union with two alternatives that no value tells apart: the later one could
-    /// never be chosen when a value is read.
-    fn union_shape(&mut self, alts: &'a [Value], path: &str) {
-        let flat = crate::unions::flatten(alts);
-        if let Err(clash) = crate::unions::shape(self.spec, &flat) {
-            let nested = flat.len() != alts.len();
-            let at = |i: usize| {
-                if nested {
-                    format!("alternative {} (counting those of nested unions)", i + 1)
-                } else {
-                    format!("`{path}[{i}]`")
-                }
-            };
-            let fix = if clash.why.contains("objects") {
-                "give the objects a discriminating property (`const` or a one-value `enum`) or different required properties"
-            } else {
-                "merge the two into one alternative"
-            };
-            self.push(
-                path,
-                format!(
-                    "alternatives {} and {} cannot be told apart when a value is read ({}), so the later could never be chosen; {fix}",
-                    at(clash.first),
-                    at(clash.second),
-                    clash.why
-                ),
-            );
-        }
-    }
-
     fn schema_values_in(&mut self, s: &'a Value, path: &str, depth: usize) {
         let Value::Object(map) = s else { return };
         if depth > MAX_SCHEMA_DEPTH {
@@ -179,10 +149,9 @@ impl<'a> Validator<'a> {
                     }
                 }
                 "items" | "additionalProperties" => self.schema_values_in(v, &child, depth + 1),
+                // Every union can be read (`unions`: the first alternative in the order of trial
+                // wins where shapes overlap), so none is refused for its alternatives.
                 "oneOf" | "anyOf" | "allOf" => {
-                    if let (Value::Array(items), true) = (v, k != "allOf") {
-                        self.union_shape(items, &child);
-                    }
                     if let Value::Array(items) = v {
                         for (i, it) in items.iter().enumerate() {
                             self.schema_values_in(it, &format!("{child}[{i}]"), depth + 1);

@@ -3,9 +3,3926 @@
 use super::*;
 
 /// The `advancedApplicationKeyQuery` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQuery {
+    /// `$and` on the wire: a list (at most 100 items).
+    pub and: Option<Vec<AdvancedApplicationKeyQuery>>,
+    /// `$or` on the wire: a list (at most 100 items).
+    pub or: Option<Vec<AdvancedApplicationKeyQuery>>,
+    /// `$nor` on the wire: a list (at most 100 items).
+    pub nor: Option<Vec<AdvancedApplicationKeyQuery>>,
+    /// `id` on the wire.
+    pub id: Option<crate::Nullable<AdvancedApplicationKeyQueryId>>,
+    /// `creationDate` on the wire.
+    pub creation_date: Option<AdvancedApplicationKeyQueryCreationDate>,
+    /// `lastUpdated` on the wire.
+    pub last_updated: Option<AdvancedApplicationKeyQueryLastUpdated>,
+    /// `status` on the wire.
+    pub status: Option<AdvancedApplicationKeyQueryStatus>,
+    /// `deviceIds` on the wire.
+    pub device_ids: Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceIds>>,
+    /// `deviceTags` on the wire.
+    pub device_tags: Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceTags>>,
+    /// `key` on the wire.
+    pub key: Option<AdvancedApplicationKeyQueryKey>,
+    /// `name` on the wire.
+    pub name: Option<AdvancedApplicationKeyQueryName>,
+    /// `description` on the wire.
+    pub description: Option<AdvancedApplicationKeyQueryDescription>,
+    /// `filterType` on the wire.
+    pub filter_type: Option<AdvancedApplicationKeyQueryFilterType>,
+    /// `pubTopics` on the wire.
+    pub pub_topics: Option<AdvancedApplicationKeyQueryPubTopics>,
+    /// `subTopics` on the wire.
+    pub sub_topics: Option<AdvancedApplicationKeyQuerySubTopics>,
+    /// `addressFilterType` on the wire.
+    pub address_filter_type: Option<AdvancedApplicationKeyQueryAddressFilterType>,
+    /// `addresses` on the wire.
+    pub addresses: Option<AdvancedApplicationKeyQueryAddresses>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            and: fields.optional("$and")?,
+            or: fields.optional("$or")?,
+            nor: fields.optional("$nor")?,
+            id: fields.present("id")?,
+            creation_date: fields.optional("creationDate")?,
+            last_updated: fields.optional("lastUpdated")?,
+            status: fields.optional("status")?,
+            device_ids: fields.present("deviceIds")?,
+            device_tags: fields.present("deviceTags")?,
+            key: fields.optional("key")?,
+            name: fields.optional("name")?,
+            description: fields.optional("description")?,
+            filter_type: fields.optional("filterType")?,
+            pub_topics: fields.optional("pubTopics")?,
+            sub_topics: fields.optional("subTopics")?,
+            address_filter_type: fields.optional("addressFilterType")?,
+            addresses: fields.optional("addresses")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQuery {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$and", &self.and)?;
+        fields.optional("$or", &self.or)?;
+        fields.optional("$nor", &self.nor)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("creationDate", &self.creation_date)?;
+        fields.optional("lastUpdated", &self.last_updated)?;
+        fields.optional("status", &self.status)?;
+        fields.optional("deviceIds", &self.device_ids)?;
+        fields.optional("deviceTags", &self.device_tags)?;
+        fields.optional("key", &self.key)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("filterType", &self.filter_type)?;
+        fields.optional("pubTopics", &self.pub_topics)?;
+        fields.optional("subTopics", &self.sub_topics)?;
+        fields.optional("addressFilterType", &self.address_filter_type)?;
+        fields.optional("addresses", &self.addresses)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQuery {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `and` field.
+    pub fn and(mut self, value: impl Into<Vec<AdvancedApplicationKeyQuery>>) -> Self {
+        self.and = Some(value.into());
+        self
+    }
+
+    /// Sets the `or` field.
+    pub fn or(mut self, value: impl Into<Vec<AdvancedApplicationKeyQuery>>) -> Self {
+        self.or = Some(value.into());
+        self
+    }
+
+    /// Sets the `nor` field.
+    pub fn nor(mut self, value: impl Into<Vec<AdvancedApplicationKeyQuery>>) -> Self {
+        self.nor = Some(value.into());
+        self
+    }
+
+    /// Sets the `id` field.
+    pub fn id(mut self, value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryId>>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets the `creation_date` field.
+    pub fn creation_date(
+        mut self,
+        value: impl Into<AdvancedApplicationKeyQueryCreationDate>,
+    ) -> Self {
+        self.creation_date = Some(value.into());
+        self
+    }
+
+    /// Sets the `last_updated` field.
+    pub fn last_updated(
+        mut self,
+        value: impl Into<AdvancedApplicationKeyQueryLastUpdated>,
+    ) -> Self {
+        self.last_updated = Some(value.into());
+        self
+    }
+
+    /// Sets the `status` field.
+    pub fn status(mut self, value: impl Into<AdvancedApplicationKeyQueryStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets the `device_ids` field.
+    pub fn device_ids(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceIds>>,
+    ) -> Self {
+        self.device_ids = Some(value.into());
+        self
+    }
+
+    /// Sets the `device_tags` field.
+    pub fn device_tags(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceTags>>,
+    ) -> Self {
+        self.device_tags = Some(value.into());
+        self
+    }
+
+    /// Sets the `key` field.
+    pub fn key(mut self, value: impl Into<AdvancedApplicationKeyQueryKey>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets the `name` field.
+    pub fn name(mut self, value: impl Into<AdvancedApplicationKeyQueryName>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets the `description` field.
+    pub fn description(mut self, value: impl Into<AdvancedApplicationKeyQueryDescription>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets the `filter_type` field.
+    pub fn filter_type(mut self, value: impl Into<AdvancedApplicationKeyQueryFilterType>) -> Self {
+        self.filter_type = Some(value.into());
+        self
+    }
+
+    /// Sets the `pub_topics` field.
+    pub fn pub_topics(mut self, value: impl Into<AdvancedApplicationKeyQueryPubTopics>) -> Self {
+        self.pub_topics = Some(value.into());
+        self
+    }
+
+    /// Sets the `sub_topics` field.
+    pub fn sub_topics(mut self, value: impl Into<AdvancedApplicationKeyQuerySubTopics>) -> Self {
+        self.sub_topics = Some(value.into());
+        self
+    }
+
+    /// Sets the `address_filter_type` field.
+    pub fn address_filter_type(
+        mut self,
+        value: impl Into<AdvancedApplicationKeyQueryAddressFilterType>,
+    ) -> Self {
+        self.address_filter_type = Some(value.into());
+        self
+    }
+
+    /// Sets the `addresses` field.
+    pub fn addresses(mut self, value: impl Into<AdvancedApplicationKeyQueryAddresses>) -> Self {
+        self.addresses = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
 ///
-/// Kept as raw JSON: its unions cannot all be told apart when a value is read
-pub type AdvancedApplicationKeyQuery = serde_json::Value;
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryAddressFilterType {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryAddressFilterTypeObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryAddressFilterType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryAddressFilterTypeObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryAddressFilterTypeObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryAddressFilterTypeObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryAddressFilterTypeObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryAddresses {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryAddressesObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryAddresses {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryAddressesObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryAddressesObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryAddressesObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryAddressesObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryCreationDate {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryCreationDateObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryCreationDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryCreationDateObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryCreationDateObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryCreationDateObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryCreationDateObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDescription {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDescriptionObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDescription {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDescriptionObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDescriptionObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDescriptionObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDescriptionObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `null`; an object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceIds {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceIdsObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceIds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceIdsObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<String>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<String>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<String>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<String>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<String>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<String>>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<String>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<String>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceIdsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceIdsObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceIdsObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of: `null`; an object with the fields `$tagKey`, `$tagValue`; an object; an object with the fields `$eq`; an object with the fields `$ne`.
+///
+/// Ambiguous: some values fit more than one alternative. The variants are tried in the order listed here and the first that decodes a value wins, so
+/// - a value that both `Object3` and `Object4` read (both are objects without a required or discriminating property) becomes `Object3`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTags {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObject2>),
+    /// An object.
+    Object3(Box<AdvancedApplicationKeyQueryDeviceTagsObject3>),
+    /// An object.
+    ///
+    /// Overlaps `Object3` (both are objects without a required or discriminating property): a value both read becomes `Object3`; this variant reads only what `Object3` cannot decode.
+    Object4(std::collections::BTreeMap<String, AdvancedApplicationKeyQueryDeviceTagsObject4Value>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTags {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value
+            .as_object()
+            .is_some_and(|o| ["$eq"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$ne"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object3(v));
+        }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object4(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject {
+    /// `$eq` on the wire.
+    pub eq: Option<AdvancedApplicationKeyQueryDeviceTagsObjectEq>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.required("$eq")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$eq", &self.eq)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(eq: impl Into<Option<AdvancedApplicationKeyQueryDeviceTagsObjectEq>>) -> Self {
+        Self {
+            eq: eq.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$ne`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2 {
+    /// `$ne` on the wire.
+    pub ne: Option<AdvancedApplicationKeyQueryDeviceTagsObject2Ne>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject2 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ne: fields.required("$ne")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$ne", &self.ne)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(ne: impl Into<Option<AdvancedApplicationKeyQueryDeviceTagsObject2Ne>>) -> Self {
+        Self {
+            ne: ne.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: `null`; an object with the fields `$tagKey`, `$tagValue`; an object.
+///
+/// Ambiguous: some values fit more than one alternative. The variants are tried in the order listed here and the first that decodes a value wins, so
+/// - a value that both `Object` and `Object2` read (both are objects without a required or discriminating property) becomes `Object`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObject2Ne {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject2NeObject>),
+    /// An object.
+    ///
+    /// Overlaps `Object` (both are objects without a required or discriminating property): a value both read becomes `Object`; this variant reads only what `Object` cannot decode.
+    Object2(
+        std::collections::BTreeMap<
+            String,
+            AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value,
+        >,
+    ),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject2Ne {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$tagKey`, `$tagValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2NeObject {
+    /// `$tagKey` on the wire.
+    pub tag_key:
+        Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey>>,
+    /// `$tagValue` on the wire.
+    pub tag_value:
+        Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject2NeObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            tag_key: fields.present("$tagKey")?,
+            tag_value: fields.present("$tagValue")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2NeObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$tagKey", &self.tag_key)?;
+        fields.optional("$tagValue", &self.tag_value)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2NeObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `tag_key` field.
+    pub fn tag_key(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey>>,
+    ) -> Self {
+        self.tag_key = Some(value.into());
+        self
+    }
+
+    /// Sets the `tag_value` field.
+    pub fn tag_value(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue>>,
+    ) -> Self {
+        self.tag_value = Some(value.into());
+        self
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject2
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2NeObject2ValueObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject2
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagKeyObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject2
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject2NeObjectTagValueObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$tagKey`, `$tagValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject3 {
+    /// `$tagKey` on the wire.
+    pub tag_key: Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject3TagKey>>,
+    /// `$tagValue` on the wire.
+    pub tag_value: Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject3TagValue>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject3 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            tag_key: fields.present("$tagKey")?,
+            tag_value: fields.present("$tagValue")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject3 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$tagKey", &self.tag_key)?;
+        fields.optional("$tagValue", &self.tag_value)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject3 {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `tag_key` field.
+    pub fn tag_key(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject3TagKey>>,
+    ) -> Self {
+        self.tag_key = Some(value.into());
+        self
+    }
+
+    /// Sets the `tag_value` field.
+    pub fn tag_value(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObject3TagValue>>,
+    ) -> Self {
+        self.tag_value = Some(value.into());
+        self
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObject3TagKey {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject3TagKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject2 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject3TagKeyObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObject3TagValue {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject3TagValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject2 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject3TagValueObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObject4Value {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject4Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject2 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObject4ValueObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: `null`; an object with the fields `$tagKey`, `$tagValue`; an object.
+///
+/// Ambiguous: some values fit more than one alternative. The variants are tried in the order listed here and the first that decodes a value wins, so
+/// - a value that both `Object` and `Object2` read (both are objects without a required or discriminating property) becomes `Object`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObjectEq {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObjectEqObject>),
+    /// An object.
+    ///
+    /// Overlaps `Object` (both are objects without a required or discriminating property): a value both read becomes `Object`; this variant reads only what `Object` cannot decode.
+    Object2(
+        std::collections::BTreeMap<
+            String,
+            AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value,
+        >,
+    ),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObjectEq {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$tagKey`, `$tagValue`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObjectEqObject {
+    /// `$tagKey` on the wire.
+    pub tag_key: Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey>>,
+    /// `$tagValue` on the wire.
+    pub tag_value:
+        Option<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObjectEqObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            tag_key: fields.present("$tagKey")?,
+            tag_value: fields.present("$tagValue")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObjectEqObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$tagKey", &self.tag_key)?;
+        fields.optional("$tagValue", &self.tag_value)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObjectEqObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `tag_key` field.
+    pub fn tag_key(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey>>,
+    ) -> Self {
+        self.tag_key = Some(value.into());
+        self
+    }
+
+    /// Sets the `tag_value` field.
+    pub fn tag_value(
+        mut self,
+        value: impl Into<crate::Nullable<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue>>,
+    ) -> Self {
+        self.tag_value = Some(value.into());
+        self
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject2
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObjectEqObject2ValueObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject2
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagKeyObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of: a string (at most 255 characters); `null`; an object with the fields `$in`; an object with the fields `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject>),
+    /// An object.
+    Object2(Box<AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject2>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$in"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        if value
+            .as_object()
+            .is_some_and(|o| ["$nin"].iter().all(|k| o.contains_key(*k)))
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object2(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$in`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject {
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#in: fields.required("$in")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$in", &self.r#in)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(r#in: impl Into<Vec<String>>) -> Self {
+        Self {
+            r#in: r#in.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An object with the fields `$nin`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject2 {
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Vec<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject2
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            nin: fields.required("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject2 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryDeviceTagsObjectEqObjectTagValueObject2 {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(nin: impl Into<Vec<String>>) -> Self {
+        Self {
+            nin: nin.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryFilterType {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryFilterTypeObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryFilterType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryFilterTypeObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryFilterTypeObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryFilterTypeObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryFilterTypeObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `null`; an object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryId {
+    /// A string.
+    String(String),
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryIdObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::String(v));
+        }
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$in`, `$nin`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryIdObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<String>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<String>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<String>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<String>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<String>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<String>>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<String>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<String>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryIdObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryIdObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryIdObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryKey {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryKeyObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryKeyObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryKeyObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryKeyObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryKeyObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryLastUpdated {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryLastUpdatedObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryLastUpdated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryLastUpdatedObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryLastUpdatedObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryLastUpdatedObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryLastUpdatedObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryName {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryNameObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryNameObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryNameObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryNameObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryNameObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryPubTopics {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryPubTopicsObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryPubTopics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryPubTopicsObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryPubTopicsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryPubTopicsObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryPubTopicsObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQueryStatus {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQueryStatusObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQueryStatusObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQueryStatusObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQueryStatusObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQueryStatusObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
+
+/// One of 2 documented alternatives.
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum AdvancedApplicationKeyQuerySubTopics {
+    /// An object.
+    Object(Box<AdvancedApplicationKeyQuerySubTopicsObject>),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQuerySubTopics {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_object()
+            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        {
+            return Ok(Self::Object(v));
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// An object with the fields `$eq`, `$ne`, `$gt`, `$lt`, `$gte`, `$lte`, `$startsWith`, `$endsWith`, ….
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct AdvancedApplicationKeyQuerySubTopicsObject {
+    /// `$eq` on the wire.
+    pub eq: Option<crate::Nullable<serde_json::Value>>,
+    /// `$ne` on the wire.
+    pub ne: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gt` on the wire.
+    pub gt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lt` on the wire.
+    pub lt: Option<crate::Nullable<serde_json::Value>>,
+    /// `$gte` on the wire.
+    pub gte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$lte` on the wire.
+    pub lte: Option<crate::Nullable<serde_json::Value>>,
+    /// `$startsWith` on the wire: a string (at least 1 character).
+    pub starts_with: Option<String>,
+    /// `$endsWith` on the wire: a string (at least 1 character).
+    pub ends_with: Option<String>,
+    /// `$contains` on the wire: a string (at least 1 character).
+    pub contains: Option<String>,
+    /// `$ci` on the wire: a boolean.
+    pub ci: Option<bool>,
+    /// `$in` on the wire: a list (at most 100 items).
+    pub r#in: Option<Vec<serde_json::Value>>,
+    /// `$nin` on the wire: a list (at most 100 items).
+    pub nin: Option<Vec<serde_json::Value>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for AdvancedApplicationKeyQuerySubTopicsObject {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            eq: fields.present("$eq")?,
+            ne: fields.present("$ne")?,
+            gt: fields.present("$gt")?,
+            lt: fields.present("$lt")?,
+            gte: fields.present("$gte")?,
+            lte: fields.present("$lte")?,
+            starts_with: fields.optional("$startsWith")?,
+            ends_with: fields.optional("$endsWith")?,
+            contains: fields.optional("$contains")?,
+            ci: fields.optional("$ci")?,
+            r#in: fields.optional("$in")?,
+            nin: fields.optional("$nin")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for AdvancedApplicationKeyQuerySubTopicsObject {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("$eq", &self.eq)?;
+        fields.optional("$ne", &self.ne)?;
+        fields.optional("$gt", &self.gt)?;
+        fields.optional("$lt", &self.lt)?;
+        fields.optional("$gte", &self.gte)?;
+        fields.optional("$lte", &self.lte)?;
+        fields.optional("$startsWith", &self.starts_with)?;
+        fields.optional("$endsWith", &self.ends_with)?;
+        fields.optional("$contains", &self.contains)?;
+        fields.optional("$ci", &self.ci)?;
+        fields.optional("$in", &self.r#in)?;
+        fields.optional("$nin", &self.nin)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl AdvancedApplicationKeyQuerySubTopicsObject {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `eq` field.
+    pub fn set_eq(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.eq = Some(value.into());
+        self
+    }
+
+    /// Sets the `ne` field.
+    pub fn set_ne(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.ne = Some(value.into());
+        self
+    }
+
+    /// Sets the `gt` field.
+    pub fn gt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gt = Some(value.into());
+        self
+    }
+
+    /// Sets the `lt` field.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lt = Some(value.into());
+        self
+    }
+
+    /// Sets the `gte` field.
+    pub fn gte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.gte = Some(value.into());
+        self
+    }
+
+    /// Sets the `lte` field.
+    pub fn lte(mut self, value: impl Into<crate::Nullable<serde_json::Value>>) -> Self {
+        self.lte = Some(value.into());
+        self
+    }
+
+    /// Sets the `starts_with` field.
+    pub fn starts_with(mut self, value: impl Into<String>) -> Self {
+        self.starts_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `ends_with` field.
+    pub fn ends_with(mut self, value: impl Into<String>) -> Self {
+        self.ends_with = Some(value.into());
+        self
+    }
+
+    /// Sets the `contains` field.
+    pub fn contains(mut self, value: impl Into<String>) -> Self {
+        self.contains = Some(value.into());
+        self
+    }
+
+    /// Sets the `ci` field.
+    pub fn ci(mut self, value: impl Into<bool>) -> Self {
+        self.ci = Some(value.into());
+        self
+    }
+
+    /// Sets the `in` field.
+    pub fn r#in(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.r#in = Some(value.into());
+        self
+    }
+
+    /// Sets the `nin` field.
+    pub fn nin(mut self, value: impl Into<Vec<serde_json::Value>>) -> Self {
+        self.nin = Some(value.into());
+        self
+    }
+}
 
 /// The `applicationKeyPost` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -217,7 +4134,9 @@ pub struct ApplicationKeyPostResponse {
     /// `status` on the wire: a string (one of `active`, `inactive`).
     pub status: Option<ApplicationKeyPostResponseStatus>,
     /// `secret` on the wire: a string.
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// `deviceIds` on the wire: a list (at most 1000 items).
     pub device_ids: Option<Vec<String>>,
     /// `deviceTags` on the wire: a list (at most 100 items).

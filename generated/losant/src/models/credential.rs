@@ -11,7 +11,7 @@ use super::*;
 #[non_exhaustive]
 pub struct CredentialLinkedResources {
     /// Schema for a collection of Integrations
-    pub integrations: Option<Integrations>,
+    pub integrations: Option<Integrations2>,
     /// Schema for a collection of Workflows
     pub flows: Option<Workflows>,
     /// Schema for a collection of Workflow Versions
@@ -1267,7 +1267,7 @@ impl CredentialPatchWhatsappConfig {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Integration {
+pub struct Integration2 {
     /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub id: Option<String>,
     /// `integrationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
@@ -1283,7 +1283,7 @@ pub struct Integration {
     /// `credentialName` on the wire: a string (1 to 255 characters).
     pub credential_name: Option<String>,
     /// `integrationType` on the wire: a string (one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`).
-    pub integration_type: Option<IntegrationIntegrationType>,
+    pub integration_type: Option<Integration2IntegrationType>,
     /// `enabled` on the wire: a boolean.
     pub enabled: Option<bool>,
     /// `topics` on the wire: a list.
@@ -1291,22 +1291,22 @@ pub struct Integration {
     /// `azureEventHubConfig` on the wire: an object.
     pub azure_event_hub_config: Option<serde_json::Value>,
     /// `googlePubSubConfig` on the wire: an object.
-    pub google_pub_sub_config: Option<IntegrationGooglePubSubConfig>,
+    pub google_pub_sub_config: Option<Integration2GooglePubSubConfig>,
     /// `mqttConfig` on the wire: an object.
-    pub mqtt_config: Option<IntegrationMqttConfig>,
+    pub mqtt_config: Option<Integration2MqttConfig>,
     /// `particleConfig` on the wire: an object.
-    pub particle_config: Option<IntegrationParticleConfig>,
+    pub particle_config: Option<Integration2ParticleConfig>,
     /// `sqsConfig` on the wire: an object.
-    pub sqs_config: Option<IntegrationSqsConfig>,
+    pub sqs_config: Option<Integration2SqsConfig>,
     /// `websocketConfig` on the wire: an object.
-    pub websocket_config: Option<IntegrationWebsocketConfig>,
+    pub websocket_config: Option<Integration2WebsocketConfig>,
     /// `status` on the wire: an object.
-    pub status: Option<IntegrationStatus>,
+    pub status: Option<Integration2Status>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for Integration {
+impl<'de> serde::Deserialize<'de> for Integration2 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1332,7 +1332,7 @@ impl<'de> serde::Deserialize<'de> for Integration {
     }
 }
 
-impl serde::Serialize for Integration {
+impl serde::Serialize for Integration2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("id", &self.id)?;
@@ -1361,7 +1361,7 @@ impl serde::Serialize for Integration {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct IntegrationGooglePubSubConfig {
+pub struct Integration2GooglePubSubConfig {
     /// `projectId` on the wire: a string (1 to 255 characters).
     pub project_id: Option<String>,
     /// `keyJson` on the wire: a string (4 to 32767 characters).
@@ -1372,7 +1372,7 @@ pub struct IntegrationGooglePubSubConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationGooglePubSubConfig {
+impl<'de> serde::Deserialize<'de> for Integration2GooglePubSubConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1383,7 +1383,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationGooglePubSubConfig {
     }
 }
 
-impl serde::Serialize for IntegrationGooglePubSubConfig {
+impl serde::Serialize for Integration2GooglePubSubConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("projectId", &self.project_id)?;
@@ -1392,83 +1392,15 @@ impl serde::Serialize for IntegrationGooglePubSubConfig {
     }
 }
 
-/// A string: one of `azureEventHub`, `googlePubSub`, `mqtt`, `particle`, `sqs`, `websocket`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntegrationIntegrationType {
-    /// The value `azureEventHub`.
-    AzureEventHub,
-    /// The value `googlePubSub`.
-    GooglePubSub,
-    /// The value `mqtt`.
-    Mqtt,
-    /// The value `particle`.
-    Particle,
-    /// The value `sqs`.
-    Sqs,
-    /// The value `websocket`.
-    Websocket,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl IntegrationIntegrationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AzureEventHub => "azureEventHub",
-            Self::GooglePubSub => "googlePubSub",
-            Self::Mqtt => "mqtt",
-            Self::Particle => "particle",
-            Self::Sqs => "sqs",
-            Self::Websocket => "websocket",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for IntegrationIntegrationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "azureEventHub" => Self::AzureEventHub,
-            "googlePubSub" => Self::GooglePubSub,
-            "mqtt" => Self::Mqtt,
-            "particle" => Self::Particle,
-            "sqs" => Self::Sqs,
-            "websocket" => Self::Websocket,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for IntegrationIntegrationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for IntegrationIntegrationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IntegrationIntegrationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
+pub type Integration2IntegrationType = FlowTriggersItemIntegrationMetaName;
 
 /// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct IntegrationMqttConfig {
+pub struct Integration2MqttConfig {
     /// `clientId` on the wire: a string (1 to 1024 characters).
     pub client_id: Option<String>,
     /// `username` on the wire: a string (1 to 1024 characters).
@@ -1482,7 +1414,7 @@ pub struct IntegrationMqttConfig {
     /// `port` on the wire: a number (from 1 to 65535).
     pub port: f64,
     /// `protocol` on the wire: a string (one of `mqtt`, `mqtts`, `ws`, `wss`).
-    pub protocol: IntegrationMqttConfigProtocol,
+    pub protocol: Integration2MqttConfigProtocol,
     /// `host` on the wire: a string (1 to 1024 characters).
     pub host: String,
     /// `privateKey` on the wire: a string (4 to 32767 characters).
@@ -1496,12 +1428,12 @@ pub struct IntegrationMqttConfig {
     /// `disableSSLVerification` on the wire: a boolean.
     pub disable_ssl_verification: Option<bool>,
     /// `protocolVersion` on the wire: a string (one of `3.1.1`, `5`).
-    pub protocol_version: Option<IntegrationMqttConfigProtocolVersion>,
+    pub protocol_version: Option<Integration2MqttConfigProtocolVersion>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationMqttConfig {
+impl<'de> serde::Deserialize<'de> for Integration2MqttConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1522,7 +1454,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationMqttConfig {
     }
 }
 
-impl serde::Serialize for IntegrationMqttConfig {
+impl serde::Serialize for Integration2MqttConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("clientId", &self.client_id)?;
@@ -1541,130 +1473,12 @@ impl serde::Serialize for IntegrationMqttConfig {
     }
 }
 
-/// A string: one of `mqtt`, `mqtts`, `ws`, `wss`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntegrationMqttConfigProtocol {
-    /// The value `mqtt`.
-    Mqtt,
-    /// The value `mqtts`.
-    Mqtts,
-    /// The value `ws`.
-    Ws,
-    /// The value `wss`.
-    Wss,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl IntegrationMqttConfigProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mqtt => "mqtt",
-            Self::Mqtts => "mqtts",
-            Self::Ws => "ws",
-            Self::Wss => "wss",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for IntegrationMqttConfigProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "mqtt" => Self::Mqtt,
-            "mqtts" => Self::Mqtts,
-            "ws" => Self::Ws,
-            "wss" => Self::Wss,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for IntegrationMqttConfigProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for IntegrationMqttConfigProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `3.1.1`, `5`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IntegrationMqttConfigProtocolVersion {
-    /// The value `3.1.1`.
-    N311,
-    /// The value `5`.
-    N5,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl IntegrationMqttConfigProtocolVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N311 => "3.1.1",
-            Self::N5 => "5",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for IntegrationMqttConfigProtocolVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "3.1.1" => Self::N311,
-            "5" => Self::N5,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for IntegrationMqttConfigProtocolVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for IntegrationMqttConfigProtocolVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IntegrationMqttConfigProtocolVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// An object with the fields `accessToken`, `productSlugOrId`, `orgSlugOrId`, `deviceNameOrId`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct IntegrationParticleConfig {
+pub struct Integration2ParticleConfig {
     /// `accessToken` on the wire: a string (1 to 1024 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
@@ -1679,7 +1493,7 @@ pub struct IntegrationParticleConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationParticleConfig {
+impl<'de> serde::Deserialize<'de> for Integration2ParticleConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1692,7 +1506,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationParticleConfig {
     }
 }
 
-impl serde::Serialize for IntegrationParticleConfig {
+impl serde::Serialize for Integration2ParticleConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("accessToken", &self.access_token)?;
@@ -1708,7 +1522,7 @@ impl serde::Serialize for IntegrationParticleConfig {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct IntegrationSqsConfig {
+pub struct Integration2SqsConfig {
     /// `accessKeyId` on the wire: a string (4 to 128 characters).
     ///
     /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
@@ -1725,7 +1539,7 @@ pub struct IntegrationSqsConfig {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationSqsConfig {
+impl<'de> serde::Deserialize<'de> for Integration2SqsConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1738,7 +1552,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationSqsConfig {
     }
 }
 
-impl serde::Serialize for IntegrationSqsConfig {
+impl serde::Serialize for Integration2SqsConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("accessKeyId", &self.access_key_id)?;
@@ -1754,20 +1568,20 @@ impl serde::Serialize for IntegrationSqsConfig {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct IntegrationStatus {
+pub struct Integration2Status {
     /// `lastKeepAlive` on the wire: a number.
     pub last_keep_alive: Option<f64>,
     /// `nextAttempt` on the wire: a number.
     pub next_attempt: Option<f64>,
     /// `connectInfo` on the wire: an object.
-    pub connect_info: Option<IntegrationStatusConnectInfo>,
+    pub connect_info: Option<Integration2StatusConnectInfo>,
     /// `disconnectInfo` on the wire: an object.
-    pub disconnect_info: Option<IntegrationStatusDisconnectInfo>,
+    pub disconnect_info: Option<Integration2StatusDisconnectInfo>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationStatus {
+impl<'de> serde::Deserialize<'de> for Integration2Status {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1780,7 +1594,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationStatus {
     }
 }
 
-impl serde::Serialize for IntegrationStatus {
+impl serde::Serialize for Integration2Status {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("lastKeepAlive", &self.last_keep_alive)?;
@@ -1796,14 +1610,14 @@ impl serde::Serialize for IntegrationStatus {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct IntegrationStatusConnectInfo {
+pub struct Integration2StatusConnectInfo {
     /// `ts` on the wire: a number, or `null`.
     pub ts: Option<crate::Nullable<f64>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationStatusConnectInfo {
+impl<'de> serde::Deserialize<'de> for Integration2StatusConnectInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1813,7 +1627,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationStatusConnectInfo {
     }
 }
 
-impl serde::Serialize for IntegrationStatusConnectInfo {
+impl serde::Serialize for Integration2StatusConnectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("ts", &self.ts)?;
@@ -1826,7 +1640,7 @@ impl serde::Serialize for IntegrationStatusConnectInfo {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct IntegrationStatusDisconnectInfo {
+pub struct Integration2StatusDisconnectInfo {
     /// `ts` on the wire: a number, or `null`.
     pub ts: Option<crate::Nullable<f64>>,
     /// `error` on the wire: a string.
@@ -1835,7 +1649,7 @@ pub struct IntegrationStatusDisconnectInfo {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationStatusDisconnectInfo {
+impl<'de> serde::Deserialize<'de> for Integration2StatusDisconnectInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1846,7 +1660,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationStatusDisconnectInfo {
     }
 }
 
-impl serde::Serialize for IntegrationStatusDisconnectInfo {
+impl serde::Serialize for Integration2StatusDisconnectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("ts", &self.ts)?;
@@ -1860,7 +1674,7 @@ impl serde::Serialize for IntegrationStatusDisconnectInfo {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct IntegrationWebsocketConfig {
+pub struct Integration2WebsocketConfig {
     /// `url` on the wire: a string (1 to 1024 characters).
     pub url: String,
     /// `disableSSLVerification` on the wire: a boolean.
@@ -1880,12 +1694,12 @@ pub struct IntegrationWebsocketConfig {
     /// `caCertificate` on the wire: a string (4 to 32767 characters).
     pub ca_certificate: Option<String>,
     /// `headers` on the wire: a list (at most 50 items).
-    pub headers: Option<Vec<IntegrationWebsocketConfigHeadersItem>>,
+    pub headers: Option<Vec<Integration2WebsocketConfigHeadersItem>>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfig {
+impl<'de> serde::Deserialize<'de> for Integration2WebsocketConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1902,7 +1716,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfig {
     }
 }
 
-impl serde::Serialize for IntegrationWebsocketConfig {
+impl serde::Serialize for Integration2WebsocketConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("url", &self.url)?;
@@ -1922,7 +1736,7 @@ impl serde::Serialize for IntegrationWebsocketConfig {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct IntegrationWebsocketConfigHeadersItem {
+pub struct Integration2WebsocketConfigHeadersItem {
     /// `headerKey` on the wire: a string (1 to 1024 characters).
     pub header_key: String,
     /// `headerValue` on the wire: a string (1 to 1024 characters).
@@ -1931,7 +1745,7 @@ pub struct IntegrationWebsocketConfigHeadersItem {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfigHeadersItem {
+impl<'de> serde::Deserialize<'de> for Integration2WebsocketConfigHeadersItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -1942,7 +1756,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationWebsocketConfigHeadersItem {
     }
 }
 
-impl serde::Serialize for IntegrationWebsocketConfigHeadersItem {
+impl serde::Serialize for Integration2WebsocketConfigHeadersItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("headerKey", &self.header_key)?;
@@ -1958,9 +1772,9 @@ impl serde::Serialize for IntegrationWebsocketConfigHeadersItem {
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct Integrations {
+pub struct Integrations2 {
     /// `items` on the wire: a list.
-    pub items: Option<Vec<Integration>>,
+    pub items: Option<Vec<Integration2>>,
     /// `count` on the wire: an integer.
     pub count: Option<i64>,
     /// `totalCount` on the wire: an integer.
@@ -1976,14 +1790,14 @@ pub struct Integrations {
     /// `sortField` on the wire: a string.
     pub sort_field: Option<String>,
     /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
-    pub sort_direction: Option<IntegrationsSortDirection>,
+    pub sort_direction: Option<Integrations2SortDirection>,
     /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
     pub application_id: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for Integrations {
+impl<'de> serde::Deserialize<'de> for Integrations2 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
@@ -2002,7 +1816,7 @@ impl<'de> serde::Deserialize<'de> for Integrations {
     }
 }
 
-impl serde::Serialize for Integrations {
+impl serde::Serialize for Integrations2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.optional("items", &self.items)?;
@@ -2020,7 +1834,7 @@ impl serde::Serialize for Integrations {
 }
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
-pub type IntegrationsSortDirection = ApiTokensSortDirection;
+pub type Integrations2SortDirection = ApiTokensSortDirection;
 
 /// Workflow
 ///
@@ -2158,72 +1972,8 @@ impl serde::Serialize for Workflow {
     }
 }
 
-/// A string: one of `data`, `experience`, `logic`, `output`, `debug`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCategory {
-    /// The value `data`.
-    Data,
-    /// The value `experience`.
-    Experience,
-    /// The value `logic`.
-    Logic,
-    /// The value `output`.
-    Output,
-    /// The value `debug`.
-    Debug,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Data => "data",
-            Self::Experience => "experience",
-            Self::Logic => "logic",
-            Self::Output => "output",
-            Self::Debug => "debug",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "data" => Self::Data,
-            "experience" => Self::Experience,
-            "logic" => Self::Logic,
-            "output" => Self::Output,
-            "debug" => Self::Debug,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowCategory`, so the same type.
+pub type WorkflowCategory = FlowCategory;
 
 /// The same values as `ApplicationKeyCreatedByType`, so the same type.
 pub type WorkflowCreatedByType = ApplicationKeyCreatedByType;
@@ -2383,56 +2133,9 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemCheckbox {
     }
 }
 
-/// A string: one of `checkbox`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigFieldsItemCheckboxType {
-    /// The value `checkbox`.
-    Checkbox,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeConfigFieldsItemCheckboxType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Checkbox => "checkbox",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
-    fn from(value: &str) -> Self {
-        match value {
-            "checkbox" => Self::Checkbox,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemCheckboxType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemCheckboxType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemCheckboxType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowCustomNodeConfigFieldsItemCheckboxType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemCheckboxType =
+    FlowCustomNodeConfigFieldsItemCheckboxType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 ///
@@ -2484,56 +2187,9 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemJsonTemplate {
     }
 }
 
-/// A string: one of `jsonTemplate`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
-    /// The value `jsonTemplate`.
-    JsonTemplate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonTemplate => "jsonTemplate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "jsonTemplate" => Self::JsonTemplate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemJsonTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowCustomNodeConfigFieldsItemJsonTemplateType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemJsonTemplateType =
+    FlowCustomNodeConfigFieldsItemJsonTemplateType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 ///
@@ -2593,56 +2249,9 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemNumberTemplate {
     }
 }
 
-/// A string: one of `numberTemplate`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
-    /// The value `numberTemplate`.
-    NumberTemplate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NumberTemplate => "numberTemplate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "numberTemplate" => Self::NumberTemplate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemNumberTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowCustomNodeConfigFieldsItemNumberTemplateType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemNumberTemplateType =
+    FlowCustomNodeConfigFieldsItemNumberTemplateType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
 ///
@@ -2690,56 +2299,9 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemPayloadPath {
     }
 }
 
-/// A string: one of `payloadPath`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigFieldsItemPayloadPathType {
-    /// The value `payloadPath`.
-    PayloadPath,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeConfigFieldsItemPayloadPathType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PayloadPath => "payloadPath",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
-    fn from(value: &str) -> Self {
-        match value {
-            "payloadPath" => Self::PayloadPath,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemPayloadPathType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowCustomNodeConfigFieldsItemPayloadPathType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemPayloadPathType =
+    FlowCustomNodeConfigFieldsItemPayloadPathType;
 
 /// An object with the fields `type`, `label`, `id`, `description`.
 ///
@@ -2783,56 +2345,8 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSection {
     }
 }
 
-/// A string: one of `section`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigFieldsItemSectionType {
-    /// The value `section`.
-    Section,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeConfigFieldsItemSectionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Section => "section",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeConfigFieldsItemSectionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "section" => Self::Section,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemSectionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSectionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowCustomNodeConfigFieldsItemSectionType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemSectionType = FlowCustomNodeConfigFieldsItemSectionType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 ///
@@ -2918,56 +2432,8 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     }
 }
 
-/// A string: one of `select`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigFieldsItemSelectType {
-    /// The value `select`.
-    Select,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeConfigFieldsItemSelectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "select",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeConfigFieldsItemSelectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "select" => Self::Select,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemSelectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemSelectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemSelectType = FlowCustomNodeConfigFieldsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
@@ -3023,237 +2489,18 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemStringTemplate {
     }
 }
 
-/// A string: one of `stringTemplate`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigFieldsItemStringTemplateType {
-    /// The value `stringTemplate`.
-    StringTemplate,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowCustomNodeConfigFieldsItemStringTemplateType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemStringTemplateType =
+    FlowCustomNodeConfigFieldsItemStringTemplateType;
 
-impl WorkflowCustomNodeConfigFieldsItemStringTemplateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringTemplate => "stringTemplate",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// The same values as `FlowCustomNodeConfigResultMode`, so the same type.
+pub type WorkflowCustomNodeConfigResultMode = FlowCustomNodeConfigResultMode;
 
-impl From<&str> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
-    fn from(value: &str) -> Self {
-        match value {
-            "stringTemplate" => Self::StringTemplate,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+/// The same values as `FlowCustomNodeSupportsItem`, so the same type.
+pub type WorkflowCustomNodeSupportsItem = FlowCustomNodeSupportsItem;
 
-impl std::fmt::Display for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigFieldsItemStringTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `optional`, `required`, `none`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeConfigResultMode {
-    /// The value `optional`.
-    Optional,
-    /// The value `required`.
-    Required,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeConfigResultMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Optional => "optional",
-            Self::Required => "required",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeConfigResultMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeConfigResultMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeConfigResultMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeConfigResultMode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `cloud`, `edge`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowCustomNodeSupportsItem {
-    /// The value `cloud`.
-    Cloud,
-    /// The value `edge`.
-    Edge,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowCustomNodeSupportsItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloud => "cloud",
-            Self::Edge => "edge",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowCustomNodeSupportsItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "cloud" => Self::Cloud,
-            "edge" => Self::Edge,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowCustomNodeSupportsItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowCustomNodeSupportsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowCustomNodeSupportsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `cloud`, `edge`, `embedded`, `experience`, `customNode`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowFlowClass {
-    /// The value `cloud`.
-    Cloud,
-    /// The value `edge`.
-    Edge,
-    /// The value `embedded`.
-    Embedded,
-    /// The value `experience`.
-    Experience,
-    /// The value `customNode`.
-    CustomNode,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowFlowClass {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloud => "cloud",
-            Self::Edge => "edge",
-            Self::Embedded => "embedded",
-            Self::Experience => "experience",
-            Self::CustomNode => "customNode",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowFlowClass {
-    fn from(value: &str) -> Self {
-        match value {
-            "cloud" => Self::Cloud,
-            "edge" => Self::Edge,
-            "embedded" => Self::Embedded,
-            "experience" => Self::Experience,
-            "customNode" => Self::CustomNode,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowFlowClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowFlowClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowFlowClass {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowFlowClass`, so the same type.
+pub type WorkflowFlowClass = FlowFlowClass;
 
 /// An object with the fields `key`, `json`.
 ///
@@ -3776,110 +3023,14 @@ impl serde::Serialize for WorkflowTriggersItemAppFileMeta {
     }
 }
 
-/// A string: one of `trigger`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemAppFileMetaCategory {
-    /// The value `trigger`.
-    Trigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemAppFileMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-impl WorkflowTriggersItemAppFileMetaCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trigger => "trigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowTriggersItemAppFileMetaName = FlowTriggersItemAppFileMetaName;
 
-impl From<&str> for WorkflowTriggersItemAppFileMetaCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "trigger" => Self::Trigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemAppFileMetaCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemAppFileMetaCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `appFile`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemAppFileMetaName {
-    /// The value `appFile`.
-    AppFile,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemAppFileMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AppFile => "appFile",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemAppFileMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "appFile" => Self::AppFile,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemAppFileMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemAppFileMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemAppFileMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
+/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowTriggersItemAppFileType = FlowTriggersItemAppFileMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4093,62 +3244,14 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemBeckhoffMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemBeckhoffMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `beckhoff`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemBeckhoffMetaName {
-    /// The value `beckhoff`.
-    Beckhoff,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowTriggersItemBeckhoffMetaName = FlowTriggersItemBeckhoffMetaName;
 
-impl WorkflowTriggersItemBeckhoffMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Beckhoff => "beckhoff",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemBeckhoffMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "beckhoff" => Self::Beckhoff,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemBeckhoffMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemBeckhoffMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemBeckhoffMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowTriggersItemBeckhoffType = FlowTriggersItemBeckhoffMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4312,62 +3415,14 @@ impl serde::Serialize for WorkflowTriggersItemDataTableMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDataTableMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDataTableMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `dataTable`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDataTableMetaName {
-    /// The value `dataTable`.
-    DataTable,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowTriggersItemDataTableMetaName = FlowTriggersItemDataTableMetaName;
 
-impl WorkflowTriggersItemDataTableMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataTable => "dataTable",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDataTableMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "dataTable" => Self::DataTable,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDataTableMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDataTableMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDataTableMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
+/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowTriggersItemDataTableType = FlowTriggersItemDataTableMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4465,119 +3520,12 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdConfig {
     }
 }
 
-/// A string: one of `once`, `each`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDeviceIdConfigBatchBehavior {
-    /// The value `once`.
-    Once,
-    /// The value `each`.
-    Each,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
+pub type WorkflowTriggersItemDeviceIdConfigBatchBehavior =
+    FlowTriggersItemDeviceIdConfigBatchBehavior;
 
-impl WorkflowTriggersItemDeviceIdConfigBatchBehavior {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Once => "once",
-            Self::Each => "each",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "once" => Self::Once,
-            "each" => Self::Each,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigBatchBehavior {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `batch`, `individual`, `both`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDeviceIdConfigTriggerOn {
-    /// The value `batch`.
-    Batch,
-    /// The value `individual`.
-    Individual,
-    /// The value `both`.
-    Both,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemDeviceIdConfigTriggerOn {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Batch => "batch",
-            Self::Individual => "individual",
-            Self::Both => "both",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
-    fn from(value: &str) -> Self {
-        match value {
-            "batch" => Self::Batch,
-            "individual" => Self::Individual,
-            "both" => Self::Both,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdConfigTriggerOn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDeviceIdConfigTriggerOn {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdConfigTriggerOn {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
+pub type WorkflowTriggersItemDeviceIdConfigTriggerOn = FlowTriggersItemDeviceIdConfigTriggerOn;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4729,115 +3677,15 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDeviceIdInactivityMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDeviceIdInactivityMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `deviceIdsTagsInactivity`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDeviceIdInactivityMetaName {
-    /// The value `deviceIdsTagsInactivity`.
-    DeviceIdsTagsInactivity,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemDeviceIdInactivityMetaName`, so the same type.
+pub type WorkflowTriggersItemDeviceIdInactivityMetaName =
+    FlowTriggersItemDeviceIdInactivityMetaName;
 
-impl WorkflowTriggersItemDeviceIdInactivityMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdsTagsInactivity => "deviceIdsTagsInactivity",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDeviceIdInactivityMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdsTagsInactivity" => Self::DeviceIdsTagsInactivity,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `deviceIdInactivity`, `deviceTagInactivity`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDeviceIdInactivityType {
-    /// The value `deviceIdInactivity`.
-    DeviceIdInactivity,
-    /// The value `deviceTagInactivity`.
-    DeviceTagInactivity,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemDeviceIdInactivityType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdInactivity => "deviceIdInactivity",
-            Self::DeviceTagInactivity => "deviceTagInactivity",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDeviceIdInactivityType {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdInactivity" => Self::DeviceIdInactivity,
-            "deviceTagInactivity" => Self::DeviceTagInactivity,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdInactivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdInactivityType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemDeviceIdInactivityType`, so the same type.
+pub type WorkflowTriggersItemDeviceIdInactivityType = FlowTriggersItemDeviceIdInactivityType;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4925,181 +3773,18 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdMeta {
     }
 }
 
-/// A string: one of `attributeWhitelist`, `any`, `attributeBlacklist`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
-    /// The value `attributeWhitelist`.
-    AttributeWhitelist,
-    /// The value `any`.
-    Any,
-    /// The value `attributeBlacklist`.
-    AttributeBlacklist,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
+pub type WorkflowTriggersItemDeviceIdMetaAllowedAttributeType =
+    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
 
-impl WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AttributeWhitelist => "attributeWhitelist",
-            Self::Any => "any",
-            Self::AttributeBlacklist => "attributeBlacklist",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDeviceIdMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-impl From<&str> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "attributeWhitelist" => Self::AttributeWhitelist,
-            "any" => Self::Any,
-            "attributeBlacklist" => Self::AttributeBlacklist,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+/// The same values as `FlowTriggersItemDeviceIdMetaName`, so the same type.
+pub type WorkflowTriggersItemDeviceIdMetaName = FlowTriggersItemDeviceIdMetaName;
 
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaAllowedAttributeType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDeviceIdMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-
-/// A string: one of `deviceIdsTags`, `device`, `deviceTag`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDeviceIdMetaName {
-    /// The value `deviceIdsTags`.
-    DeviceIdsTags,
-    /// The value `device`.
-    Device,
-    /// The value `deviceTag`.
-    DeviceTag,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemDeviceIdMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceIdsTags => "deviceIdsTags",
-            Self::Device => "device",
-            Self::DeviceTag => "deviceTag",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDeviceIdMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceIdsTags" => Self::DeviceIdsTags,
-            "device" => Self::Device,
-            "deviceTag" => Self::DeviceTag,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDeviceIdMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `deviceId`, `deviceTag`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDeviceIdType {
-    /// The value `deviceId`.
-    DeviceId,
-    /// The value `deviceTag`.
-    DeviceTag,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemDeviceIdType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeviceId => "deviceId",
-            Self::DeviceTag => "deviceTag",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDeviceIdType {
-    fn from(value: &str) -> Self {
-        match value {
-            "deviceId" => Self::DeviceId,
-            "deviceTag" => Self::DeviceTag,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDeviceIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDeviceIdType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDeviceIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemDeviceIdType`, so the same type.
+pub type WorkflowTriggersItemDeviceIdType = FlowTriggersItemDeviceIdType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5247,62 +3932,14 @@ impl serde::Serialize for WorkflowTriggersItemDirectMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDirectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDirectMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `direct`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemDirectMetaName {
-    /// The value `direct`.
-    Direct,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowTriggersItemDirectMetaName = FlowTriggersItemDirectMetaName;
 
-impl WorkflowTriggersItemDirectMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Direct => "direct",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemDirectMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "direct" => Self::Direct,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemDirectMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemDirectMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemDirectMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
+/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowTriggersItemDirectType = FlowTriggersItemDirectMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5454,62 +4091,14 @@ impl serde::Serialize for WorkflowTriggersItemEndpointMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemEndpointMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemEndpointMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `endpoint`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemEndpointMetaName {
-    /// The value `endpoint`.
-    Endpoint,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowTriggersItemEndpointMetaName = FlowTriggersItemEndpointMetaName;
 
-impl WorkflowTriggersItemEndpointMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Endpoint => "endpoint",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemEndpointMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "endpoint" => Self::Endpoint,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemEndpointMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemEndpointMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEndpointMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
+/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowTriggersItemEndpointType = FlowTriggersItemEndpointMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5673,62 +4262,14 @@ impl serde::Serialize for WorkflowTriggersItemEventMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemEventMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemEventMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `event`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemEventMetaName {
-    /// The value `event`.
-    Event,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
+pub type WorkflowTriggersItemEventMetaName = FlowTriggersItemEventMetaName;
 
-impl WorkflowTriggersItemEventMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Event => "event",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemEventMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "event" => Self::Event,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemEventMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemEventMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemEventMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowTriggersItemEventType = WorkflowTriggersItemEventMetaName;
+/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
+pub type WorkflowTriggersItemEventType = FlowTriggersItemEventMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5892,62 +4433,14 @@ impl serde::Serialize for WorkflowTriggersItemFileTailMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemFileTailMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemFileTailMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `fileTail`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemFileTailMetaName {
-    /// The value `fileTail`.
-    FileTail,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowTriggersItemFileTailMetaName = FlowTriggersItemFileTailMetaName;
 
-impl WorkflowTriggersItemFileTailMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileTail => "fileTail",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemFileTailMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileTail" => Self::FileTail,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemFileTailMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemFileTailMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileTailMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
+/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowTriggersItemFileTailType = FlowTriggersItemFileTailMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -6119,62 +4612,14 @@ impl serde::Serialize for WorkflowTriggersItemFileWatchMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemFileWatchMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemFileWatchMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `fileWatch`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemFileWatchMetaName {
-    /// The value `fileWatch`.
-    FileWatch,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowTriggersItemFileWatchMetaName = FlowTriggersItemFileWatchMetaName;
 
-impl WorkflowTriggersItemFileWatchMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FileWatch => "fileWatch",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemFileWatchMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fileWatch" => Self::FileWatch,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemFileWatchMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemFileWatchMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFileWatchMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
+/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowTriggersItemFileWatchType = FlowTriggersItemFileWatchMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -6252,68 +4697,8 @@ impl serde::Serialize for WorkflowTriggersItemFlowErrorConfig {
     }
 }
 
-/// A string: one of `local`, `global`, `experience`, `cloud`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemFlowErrorConfigScope {
-    /// The value `local`.
-    Local,
-    /// The value `global`.
-    Global,
-    /// The value `experience`.
-    Experience,
-    /// The value `cloud`.
-    Cloud,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemFlowErrorConfigScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "local",
-            Self::Global => "global",
-            Self::Experience => "experience",
-            Self::Cloud => "cloud",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemFlowErrorConfigScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "local" => Self::Local,
-            "global" => Self::Global,
-            "experience" => Self::Experience,
-            "cloud" => Self::Cloud,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemFlowErrorConfigScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemFlowErrorConfigScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorConfigScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemFlowErrorConfigScope`, so the same type.
+pub type WorkflowTriggersItemFlowErrorConfigScope = FlowTriggersItemFlowErrorConfigScope;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -6389,62 +4774,14 @@ impl serde::Serialize for WorkflowTriggersItemFlowErrorMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemFlowErrorMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemFlowErrorMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `flowError`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemFlowErrorMetaName {
-    /// The value `flowError`.
-    FlowError,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowTriggersItemFlowErrorMetaName = FlowTriggersItemFlowErrorMetaName;
 
-impl WorkflowTriggersItemFlowErrorMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FlowError => "flowError",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemFlowErrorMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "flowError" => Self::FlowError,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemFlowErrorMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemFlowErrorMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemFlowErrorMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowTriggersItemFlowErrorType = FlowTriggersItemFlowErrorMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -6612,62 +4949,14 @@ impl serde::Serialize for WorkflowTriggersItemIntegrationMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemIntegrationMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemIntegrationMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `IntegrationIntegrationType`, so the same type.
-pub type WorkflowTriggersItemIntegrationMetaName = IntegrationIntegrationType;
+/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
+pub type WorkflowTriggersItemIntegrationMetaName = FlowTriggersItemIntegrationMetaName;
 
-/// A string: one of `integration`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemIntegrationType {
-    /// The value `integration`.
-    Integration,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemIntegrationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Integration => "integration",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemIntegrationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "integration" => Self::Integration,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemIntegrationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemIntegrationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemIntegrationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemIntegrationType`, so the same type.
+pub type WorkflowTriggersItemIntegrationType = FlowTriggersItemIntegrationType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -6745,64 +5034,9 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopicConfig {
     }
 }
 
-/// A string: one of `losant`, `local`, `external`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemMqttTopicConfigIntegrationId {
-    /// The value `losant`.
-    Losant,
-    /// The value `local`.
-    Local,
-    /// The value `external`.
-    External,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemMqttTopicConfigIntegrationId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Losant => "losant",
-            Self::Local => "local",
-            Self::External => "external",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
-    fn from(value: &str) -> Self {
-        match value {
-            "losant" => Self::Losant,
-            "local" => Self::Local,
-            "external" => Self::External,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemMqttTopicConfigIntegrationId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemMqttTopicConfigIntegrationId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicConfigIntegrationId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
+pub type WorkflowTriggersItemMqttTopicConfigIntegrationId =
+    FlowTriggersItemMqttTopicConfigIntegrationId;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -6882,110 +5116,14 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopicMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemMqttTopicMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemMqttTopicMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `mqtt`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemMqttTopicMetaName {
-    /// The value `mqtt`.
-    Mqtt,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemMqttTopicMetaName`, so the same type.
+pub type WorkflowTriggersItemMqttTopicMetaName = FlowTriggersItemMqttTopicMetaName;
 
-impl WorkflowTriggersItemMqttTopicMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mqtt => "mqtt",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemMqttTopicMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "mqtt" => Self::Mqtt,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemMqttTopicMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemMqttTopicMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `mqttTopic`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemMqttTopicType {
-    /// The value `mqttTopic`.
-    MqttTopic,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemMqttTopicType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MqttTopic => "mqttTopic",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemMqttTopicType {
-    fn from(value: &str) -> Self {
-        match value {
-            "mqttTopic" => Self::MqttTopic,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemMqttTopicType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemMqttTopicType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemMqttTopicType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemMqttTopicType`, so the same type.
+pub type WorkflowTriggersItemMqttTopicType = FlowTriggersItemMqttTopicType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -7111,235 +5249,636 @@ impl serde::Serialize for WorkflowTriggersItemObjectMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemObjectMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemObjectMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of 17 documented values.
+/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
+pub type WorkflowTriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
+
+/// The same values as `FlowTriggersItemObjectType`, so the same type.
+pub type WorkflowTriggersItemObjectType = FlowTriggersItemObjectType;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum WorkflowTriggersItemObjectMetaName {
-    /// The value `customNodeStart`.
-    CustomNodeStart,
-    /// The value `deviceCreate`.
-    DeviceCreate,
-    /// The value `deviceCommand`.
-    DeviceCommand,
-    /// The value `deviceIdsTagsConnect`.
-    DeviceIdsTagsConnect,
-    /// The value `deviceIdsTagsDisconnect`.
-    DeviceIdsTagsDisconnect,
-    /// The value `eeaInit`.
-    EeaInit,
-    /// The value `flowError`.
-    FlowError,
-    /// The value `inboundEmail`.
-    InboundEmail,
-    /// The value `notebook`.
-    Notebook,
-    /// The value `onBoot`.
-    OnBoot,
-    /// The value `onConnect`.
-    OnConnect,
-    /// The value `onDisconnect`.
-    OnDisconnect,
-    /// The value `resourceJobComplete`.
-    ResourceJobComplete,
-    /// The value `resourceJobIteration`.
-    ResourceJobIteration,
-    /// The value `resourceJobIterationTimeout`.
-    ResourceJobIterationTimeout,
-    /// The value `udp`.
-    Udp,
-    /// The value `webhook`.
-    Webhook,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
+pub struct WorkflowTriggersItemOnSync {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `onSync`).
+    pub r#type: WorkflowTriggersItemOnSyncType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowTriggersItemOnSyncConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowTriggersItemOnSyncMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl WorkflowTriggersItemObjectMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomNodeStart => "customNodeStart",
-            Self::DeviceCreate => "deviceCreate",
-            Self::DeviceCommand => "deviceCommand",
-            Self::DeviceIdsTagsConnect => "deviceIdsTagsConnect",
-            Self::DeviceIdsTagsDisconnect => "deviceIdsTagsDisconnect",
-            Self::EeaInit => "eeaInit",
-            Self::FlowError => "flowError",
-            Self::InboundEmail => "inboundEmail",
-            Self::Notebook => "notebook",
-            Self::OnBoot => "onBoot",
-            Self::OnConnect => "onConnect",
-            Self::OnDisconnect => "onDisconnect",
-            Self::ResourceJobComplete => "resourceJobComplete",
-            Self::ResourceJobIteration => "resourceJobIteration",
-            Self::ResourceJobIterationTimeout => "resourceJobIterationTimeout",
-            Self::Udp => "udp",
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemObjectMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "customNodeStart" => Self::CustomNodeStart,
-            "deviceCreate" => Self::DeviceCreate,
-            "deviceCommand" => Self::DeviceCommand,
-            "deviceIdsTagsConnect" => Self::DeviceIdsTagsConnect,
-            "deviceIdsTagsDisconnect" => Self::DeviceIdsTagsDisconnect,
-            "eeaInit" => Self::EeaInit,
-            "flowError" => Self::FlowError,
-            "inboundEmail" => Self::InboundEmail,
-            "notebook" => Self::Notebook,
-            "onBoot" => Self::OnBoot,
-            "onConnect" => Self::OnConnect,
-            "onDisconnect" => Self::OnDisconnect,
-            "resourceJobComplete" => Self::ResourceJobComplete,
-            "resourceJobIteration" => Self::ResourceJobIteration,
-            "resourceJobIterationTimeout" => Self::ResourceJobIterationTimeout,
-            "udp" => Self::Udp,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemObjectMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemObjectMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectMetaName {
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSync {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
     }
 }
 
-/// A string: one of 17 documented values.
+impl serde::Serialize for WorkflowTriggersItemOnSync {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `syncTypes`.
 ///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub enum WorkflowTriggersItemObjectType {
-    /// The value `customNodeStart`.
-    CustomNodeStart,
-    /// The value `deviceCreate`.
-    DeviceCreate,
-    /// The value `deviceCommand`.
-    DeviceCommand,
-    /// The value `deviceIdConnect`.
-    DeviceIdConnect,
-    /// The value `deviceTagConnect`.
-    DeviceTagConnect,
-    /// The value `deviceIdDisconnect`.
-    DeviceIdDisconnect,
-    /// The value `deviceTagDisconnect`.
-    DeviceTagDisconnect,
-    /// The value `inboundEmail`.
-    InboundEmail,
-    /// The value `notebook`.
-    Notebook,
-    /// The value `onBoot`.
-    OnBoot,
-    /// The value `onConnect`.
-    OnConnect,
-    /// The value `onDisconnect`.
-    OnDisconnect,
-    /// The value `resourceJobComplete`.
-    ResourceJobComplete,
-    /// The value `resourceJobIteration`.
-    ResourceJobIteration,
-    /// The value `resourceJobIterationTimeout`.
-    ResourceJobIterationTimeout,
-    /// The value `udp`.
-    Udp,
-    /// The value `webhook`.
-    Webhook,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
+pub struct WorkflowTriggersItemOnSyncConfig {
+    /// `syncTypes` on the wire: a list (1 to 3 items).
+    pub sync_types: Option<Vec<WorkflowTriggersItemOnSyncConfigSyncTypesItem>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl WorkflowTriggersItemObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomNodeStart => "customNodeStart",
-            Self::DeviceCreate => "deviceCreate",
-            Self::DeviceCommand => "deviceCommand",
-            Self::DeviceIdConnect => "deviceIdConnect",
-            Self::DeviceTagConnect => "deviceTagConnect",
-            Self::DeviceIdDisconnect => "deviceIdDisconnect",
-            Self::DeviceTagDisconnect => "deviceTagDisconnect",
-            Self::InboundEmail => "inboundEmail",
-            Self::Notebook => "notebook",
-            Self::OnBoot => "onBoot",
-            Self::OnConnect => "onConnect",
-            Self::OnDisconnect => "onDisconnect",
-            Self::ResourceJobComplete => "resourceJobComplete",
-            Self::ResourceJobIteration => "resourceJobIteration",
-            Self::ResourceJobIterationTimeout => "resourceJobIterationTimeout",
-            Self::Udp => "udp",
-            Self::Webhook => "webhook",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "customNodeStart" => Self::CustomNodeStart,
-            "deviceCreate" => Self::DeviceCreate,
-            "deviceCommand" => Self::DeviceCommand,
-            "deviceIdConnect" => Self::DeviceIdConnect,
-            "deviceTagConnect" => Self::DeviceTagConnect,
-            "deviceIdDisconnect" => Self::DeviceIdDisconnect,
-            "deviceTagDisconnect" => Self::DeviceTagDisconnect,
-            "inboundEmail" => Self::InboundEmail,
-            "notebook" => Self::Notebook,
-            "onBoot" => Self::OnBoot,
-            "onConnect" => Self::OnConnect,
-            "onDisconnect" => Self::OnDisconnect,
-            "resourceJobComplete" => Self::ResourceJobComplete,
-            "resourceJobIteration" => Self::ResourceJobIteration,
-            "resourceJobIterationTimeout" => Self::ResourceJobIterationTimeout,
-            "udp" => Self::Udp,
-            "webhook" => Self::Webhook,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemObjectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemObjectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemObjectType {
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfig {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            sync_types: fields.optional("syncTypes")?,
+            extra: fields.rest(),
+        })
     }
 }
+
+impl serde::Serialize for WorkflowTriggersItemOnSyncConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("syncTypes", &self.sync_types)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
+pub type WorkflowTriggersItemOnSyncConfigSyncTypesItem = FlowTriggersItemOnSyncConfigSyncTypesItem;
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemOnSyncMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowTriggersItemOnSyncMetaCategory>,
+    /// `name` on the wire: a string (one of `onSync`).
+    pub name: Option<WorkflowTriggersItemOnSyncMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemOnSyncMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemOnSyncMetaCategory = FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowTriggersItemOnSyncMetaName = FlowTriggersItemOnSyncMetaName;
+
+/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowTriggersItemOnSyncType = FlowTriggersItemOnSyncMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemOpcua {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `opcua`).
+    pub r#type: WorkflowTriggersItemOpcuaType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowTriggersItemOpcuaConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowTriggersItemOpcuaMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcua {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemOpcua {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemOpcuaConfig {
+    /// `uri` on the wire: a URI (at most 1024 characters).
+    pub uri: Option<String>,
+    /// `securityPolicy` on the wire: a string (at most 255 characters).
+    pub security_policy: Option<String>,
+    /// `securityMode` on the wire: a string (at most 255 characters).
+    pub security_mode: Option<String>,
+    /// `username` on the wire: a string (at most 1024 characters).
+    pub username: Option<String>,
+    /// `password` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Secret>,
+    /// `cert` on the wire: a string (at most 32767 characters).
+    pub cert: Option<String>,
+    /// `privateKey` on the wire: a string (at most 32767 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub private_key: Option<crate::Secret>,
+    /// `nameSpace` on the wire: a string (at most 255 characters).
+    pub name_space: Option<String>,
+    /// `identifier` on the wire: a string (at most 255 characters).
+    pub identifier: Option<String>,
+    /// `samplingInterval` on the wire: a string (at most 255 characters).
+    pub sampling_interval: Option<String>,
+    /// `eventFilter` on the wire: a list (at most 100 items).
+    pub event_filter: Option<Vec<String>>,
+    /// `configName` on the wire: a string (at most 1024 characters).
+    pub config_name: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            uri: fields.optional("uri")?,
+            security_policy: fields.optional("securityPolicy")?,
+            security_mode: fields.optional("securityMode")?,
+            username: fields.optional("username")?,
+            password: fields.optional("password")?,
+            cert: fields.optional("cert")?,
+            private_key: fields.optional("privateKey")?,
+            name_space: fields.optional("nameSpace")?,
+            identifier: fields.optional("identifier")?,
+            sampling_interval: fields.optional("samplingInterval")?,
+            event_filter: fields.optional("eventFilter")?,
+            config_name: fields.optional("configName")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemOpcuaConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("uri", &self.uri)?;
+        fields.optional("securityPolicy", &self.security_policy)?;
+        fields.optional("securityMode", &self.security_mode)?;
+        fields.optional("username", &self.username)?;
+        fields.optional("password", &self.password)?;
+        fields.optional("cert", &self.cert)?;
+        fields.optional("privateKey", &self.private_key)?;
+        fields.optional("nameSpace", &self.name_space)?;
+        fields.optional("identifier", &self.identifier)?;
+        fields.optional("samplingInterval", &self.sampling_interval)?;
+        fields.optional("eventFilter", &self.event_filter)?;
+        fields.optional("configName", &self.config_name)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemOpcuaMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowTriggersItemOpcuaMetaCategory>,
+    /// `name` on the wire: a string (one of `opcua`).
+    pub name: Option<WorkflowTriggersItemOpcuaMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemOpcuaMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemOpcuaMetaCategory = FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowTriggersItemOpcuaMetaName = FlowTriggersItemOpcuaMetaName;
+
+/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowTriggersItemOpcuaType = FlowTriggersItemOpcuaMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemRedis {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `redis`).
+    pub r#type: WorkflowTriggersItemRedisType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowTriggersItemRedisConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowTriggersItemRedisMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedis {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemRedis {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemRedisConfig {
+    /// `host` on the wire: a string (at most 1024 characters).
+    pub host: Option<String>,
+    /// `port` on the wire: a string (at most 16 characters).
+    pub port: Option<String>,
+    /// `password` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Secret>,
+    /// `topic` on the wire: a string (at most 1024 characters).
+    pub topic: Option<String>,
+    /// `fileAdded` on the wire: a boolean.
+    pub file_added: Option<bool>,
+    /// `fileChanged` on the wire: a boolean.
+    pub file_changed: Option<bool>,
+    /// `fileRemoved` on the wire: a boolean.
+    pub file_removed: Option<bool>,
+    /// `directoryAdded` on the wire: a boolean.
+    pub directory_added: Option<bool>,
+    /// `directoryRemoved` on the wire: a boolean.
+    pub directory_removed: Option<bool>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            host: fields.optional("host")?,
+            port: fields.optional("port")?,
+            password: fields.optional("password")?,
+            topic: fields.optional("topic")?,
+            file_added: fields.optional("fileAdded")?,
+            file_changed: fields.optional("fileChanged")?,
+            file_removed: fields.optional("fileRemoved")?,
+            directory_added: fields.optional("directoryAdded")?,
+            directory_removed: fields.optional("directoryRemoved")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemRedisConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("host", &self.host)?;
+        fields.optional("port", &self.port)?;
+        fields.optional("password", &self.password)?;
+        fields.optional("topic", &self.topic)?;
+        fields.optional("fileAdded", &self.file_added)?;
+        fields.optional("fileChanged", &self.file_changed)?;
+        fields.optional("fileRemoved", &self.file_removed)?;
+        fields.optional("directoryAdded", &self.directory_added)?;
+        fields.optional("directoryRemoved", &self.directory_removed)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemRedisMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowTriggersItemRedisMetaCategory>,
+    /// `name` on the wire: a string (one of `redisTrigger`).
+    pub name: Option<WorkflowTriggersItemRedisMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemRedisMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemRedisMetaCategory = FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemRedisMetaName`, so the same type.
+pub type WorkflowTriggersItemRedisMetaName = FlowTriggersItemRedisMetaName;
+
+/// The same values as `FlowTriggersItemRedisType`, so the same type.
+pub type WorkflowTriggersItemRedisType = FlowTriggersItemRedisType;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemRequest {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `request`).
+    pub r#type: WorkflowTriggersItemRequestType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowTriggersItemRequestConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowTriggersItemRequestMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `method`, `route`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowTriggersItemRequestConfig {
+    /// `method` on the wire: a string (one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`).
+    pub method: Option<WorkflowTriggersItemRequestConfigMethod>,
+    /// `route` on the wire: a string (at most 1024 characters).
+    pub route: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            method: fields.optional("method")?,
+            route: fields.optional("route")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowTriggersItemRequestConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("method", &self.method)?;
+        fields.optional("route", &self.route)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemRequestConfigMethod`, so the same type.
+pub type WorkflowTriggersItemRequestConfigMethod = FlowTriggersItemRequestConfigMethod;

@@ -2,951 +2,6 @@
 //! Types of the `credential` resource alone.
 use super::*;
 
-/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemOnSync {
-    /// `key` on the wire: a string (at most 1024 characters).
-    pub key: Option<String>,
-    /// `type` on the wire: a string (one of `onSync`).
-    pub r#type: WorkflowTriggersItemOnSyncType,
-    /// `config` on the wire: an object.
-    pub config: Option<WorkflowTriggersItemOnSyncConfig>,
-    /// `meta` on the wire: an object.
-    pub meta: Option<WorkflowTriggersItemOnSyncMeta>,
-    /// `outputIds` on the wire: a list (at most 100 items).
-    pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSync {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.optional("key")?,
-            r#type: fields.required("type")?,
-            config: fields.optional("config")?,
-            meta: fields.optional("meta")?,
-            output_ids: fields.optional("outputIds")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOnSync {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("key", &self.key)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("meta", &self.meta)?;
-        fields.optional("outputIds", &self.output_ids)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `syncTypes`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemOnSyncConfig {
-    /// `syncTypes` on the wire: a list (1 to 3 items).
-    pub sync_types: Option<Vec<WorkflowTriggersItemOnSyncConfigSyncTypesItem>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            sync_types: fields.optional("syncTypes")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOnSyncConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("syncTypes", &self.sync_types)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// A string: one of `application`, `device`, `peripheral`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemOnSyncConfigSyncTypesItem {
-    /// The value `application`.
-    Application,
-    /// The value `device`.
-    Device,
-    /// The value `peripheral`.
-    Peripheral,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemOnSyncConfigSyncTypesItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "application",
-            Self::Device => "device",
-            Self::Peripheral => "peripheral",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
-    fn from(value: &str) -> Self {
-        match value {
-            "application" => Self::Application,
-            "device" => Self::Device,
-            "peripheral" => Self::Peripheral,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncConfigSyncTypesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemOnSyncMeta {
-    /// `category` on the wire: a string (one of `trigger`).
-    pub category: Option<WorkflowTriggersItemOnSyncMetaCategory>,
-    /// `name` on the wire: a string (one of `onSync`).
-    pub name: Option<WorkflowTriggersItemOnSyncMetaName>,
-    /// `label` on the wire: a string (1 to 255 characters).
-    pub label: Option<String>,
-    /// `x` on the wire: a number.
-    pub x: Option<f64>,
-    /// `y` on the wire: a number.
-    pub y: Option<f64>,
-    /// `uiId` on the wire: a string (at most 48 characters).
-    pub ui_id: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            category: fields.optional("category")?,
-            name: fields.optional("name")?,
-            label: fields.optional("label")?,
-            x: fields.optional("x")?,
-            y: fields.optional("y")?,
-            ui_id: fields.optional("uiId")?,
-            description: fields.optional("description")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOnSyncMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("category", &self.category)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("x", &self.x)?;
-        fields.optional("y", &self.y)?;
-        fields.optional("uiId", &self.ui_id)?;
-        fields.optional("description", &self.description)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemOnSyncMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-
-/// A string: one of `onSync`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemOnSyncMetaName {
-    /// The value `onSync`.
-    OnSync,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemOnSyncMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnSync => "onSync",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemOnSyncMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "onSync" => Self::OnSync,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemOnSyncMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOnSyncMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOnSyncMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
-
-/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemOpcua {
-    /// `key` on the wire: a string (at most 1024 characters).
-    pub key: Option<String>,
-    /// `type` on the wire: a string (one of `opcua`).
-    pub r#type: WorkflowTriggersItemOpcuaType,
-    /// `config` on the wire: an object.
-    pub config: Option<WorkflowTriggersItemOpcuaConfig>,
-    /// `meta` on the wire: an object.
-    pub meta: Option<WorkflowTriggersItemOpcuaMeta>,
-    /// `outputIds` on the wire: a list (at most 100 items).
-    pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcua {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.optional("key")?,
-            r#type: fields.required("type")?,
-            config: fields.optional("config")?,
-            meta: fields.optional("meta")?,
-            output_ids: fields.optional("outputIds")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOpcua {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("key", &self.key)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("meta", &self.meta)?;
-        fields.optional("outputIds", &self.output_ids)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `uri`, `securityPolicy`, `securityMode`, `username`, `password`, `cert`, `privateKey`, `nameSpace`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemOpcuaConfig {
-    /// `uri` on the wire: a URI (at most 1024 characters).
-    pub uri: Option<String>,
-    /// `securityPolicy` on the wire: a string (at most 255 characters).
-    pub security_policy: Option<String>,
-    /// `securityMode` on the wire: a string (at most 255 characters).
-    pub security_mode: Option<String>,
-    /// `username` on the wire: a string (at most 1024 characters).
-    pub username: Option<String>,
-    /// `password` on the wire: a string (at most 1024 characters).
-    ///
-    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    pub password: Option<crate::Secret>,
-    /// `cert` on the wire: a string (at most 32767 characters).
-    pub cert: Option<String>,
-    /// `privateKey` on the wire: a string (at most 32767 characters).
-    ///
-    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    pub private_key: Option<crate::Secret>,
-    /// `nameSpace` on the wire: a string (at most 255 characters).
-    pub name_space: Option<String>,
-    /// `identifier` on the wire: a string (at most 255 characters).
-    pub identifier: Option<String>,
-    /// `samplingInterval` on the wire: a string (at most 255 characters).
-    pub sampling_interval: Option<String>,
-    /// `eventFilter` on the wire: a list (at most 100 items).
-    pub event_filter: Option<Vec<String>>,
-    /// `configName` on the wire: a string (at most 1024 characters).
-    pub config_name: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            uri: fields.optional("uri")?,
-            security_policy: fields.optional("securityPolicy")?,
-            security_mode: fields.optional("securityMode")?,
-            username: fields.optional("username")?,
-            password: fields.optional("password")?,
-            cert: fields.optional("cert")?,
-            private_key: fields.optional("privateKey")?,
-            name_space: fields.optional("nameSpace")?,
-            identifier: fields.optional("identifier")?,
-            sampling_interval: fields.optional("samplingInterval")?,
-            event_filter: fields.optional("eventFilter")?,
-            config_name: fields.optional("configName")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOpcuaConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("uri", &self.uri)?;
-        fields.optional("securityPolicy", &self.security_policy)?;
-        fields.optional("securityMode", &self.security_mode)?;
-        fields.optional("username", &self.username)?;
-        fields.optional("password", &self.password)?;
-        fields.optional("cert", &self.cert)?;
-        fields.optional("privateKey", &self.private_key)?;
-        fields.optional("nameSpace", &self.name_space)?;
-        fields.optional("identifier", &self.identifier)?;
-        fields.optional("samplingInterval", &self.sampling_interval)?;
-        fields.optional("eventFilter", &self.event_filter)?;
-        fields.optional("configName", &self.config_name)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemOpcuaMeta {
-    /// `category` on the wire: a string (one of `trigger`).
-    pub category: Option<WorkflowTriggersItemOpcuaMetaCategory>,
-    /// `name` on the wire: a string (one of `opcua`).
-    pub name: Option<WorkflowTriggersItemOpcuaMetaName>,
-    /// `label` on the wire: a string (1 to 255 characters).
-    pub label: Option<String>,
-    /// `x` on the wire: a number.
-    pub x: Option<f64>,
-    /// `y` on the wire: a number.
-    pub y: Option<f64>,
-    /// `uiId` on the wire: a string (at most 48 characters).
-    pub ui_id: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `icon` on the wire: a string (at most 1024 characters).
-    pub icon: Option<String>,
-    /// `color` on the wire: a string (at most 1024 characters).
-    pub color: Option<String>,
-    /// `inputCount` on the wire: a number.
-    pub input_count: Option<f64>,
-    /// `outputCount` on the wire: a number.
-    pub output_count: Option<f64>,
-    /// `id` on the wire: a string (at most 48 characters).
-    pub id: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            category: fields.optional("category")?,
-            name: fields.optional("name")?,
-            label: fields.optional("label")?,
-            x: fields.optional("x")?,
-            y: fields.optional("y")?,
-            ui_id: fields.optional("uiId")?,
-            description: fields.optional("description")?,
-            icon: fields.optional("icon")?,
-            color: fields.optional("color")?,
-            input_count: fields.optional("inputCount")?,
-            output_count: fields.optional("outputCount")?,
-            id: fields.optional("id")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOpcuaMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("category", &self.category)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("x", &self.x)?;
-        fields.optional("y", &self.y)?;
-        fields.optional("uiId", &self.ui_id)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("icon", &self.icon)?;
-        fields.optional("color", &self.color)?;
-        fields.optional("inputCount", &self.input_count)?;
-        fields.optional("outputCount", &self.output_count)?;
-        fields.optional("id", &self.id)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemOpcuaMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-
-/// A string: one of `opcua`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemOpcuaMetaName {
-    /// The value `opcua`.
-    Opcua,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemOpcuaMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opcua => "opcua",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemOpcuaMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "opcua" => Self::Opcua,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemOpcuaMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemOpcuaMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemOpcuaMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
-
-/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemRedis {
-    /// `key` on the wire: a string (at most 1024 characters).
-    pub key: Option<String>,
-    /// `type` on the wire: a string (one of `redis`).
-    pub r#type: WorkflowTriggersItemRedisType,
-    /// `config` on the wire: an object.
-    pub config: Option<WorkflowTriggersItemRedisConfig>,
-    /// `meta` on the wire: an object.
-    pub meta: Option<WorkflowTriggersItemRedisMeta>,
-    /// `outputIds` on the wire: a list (at most 100 items).
-    pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedis {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.optional("key")?,
-            r#type: fields.required("type")?,
-            config: fields.optional("config")?,
-            meta: fields.optional("meta")?,
-            output_ids: fields.optional("outputIds")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRedis {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("key", &self.key)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("meta", &self.meta)?;
-        fields.optional("outputIds", &self.output_ids)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemRedisConfig {
-    /// `host` on the wire: a string (at most 1024 characters).
-    pub host: Option<String>,
-    /// `port` on the wire: a string (at most 16 characters).
-    pub port: Option<String>,
-    /// `password` on the wire: a string (at most 1024 characters).
-    ///
-    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    pub password: Option<crate::Secret>,
-    /// `topic` on the wire: a string (at most 1024 characters).
-    pub topic: Option<String>,
-    /// `fileAdded` on the wire: a boolean.
-    pub file_added: Option<bool>,
-    /// `fileChanged` on the wire: a boolean.
-    pub file_changed: Option<bool>,
-    /// `fileRemoved` on the wire: a boolean.
-    pub file_removed: Option<bool>,
-    /// `directoryAdded` on the wire: a boolean.
-    pub directory_added: Option<bool>,
-    /// `directoryRemoved` on the wire: a boolean.
-    pub directory_removed: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            host: fields.optional("host")?,
-            port: fields.optional("port")?,
-            password: fields.optional("password")?,
-            topic: fields.optional("topic")?,
-            file_added: fields.optional("fileAdded")?,
-            file_changed: fields.optional("fileChanged")?,
-            file_removed: fields.optional("fileRemoved")?,
-            directory_added: fields.optional("directoryAdded")?,
-            directory_removed: fields.optional("directoryRemoved")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRedisConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("host", &self.host)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("password", &self.password)?;
-        fields.optional("topic", &self.topic)?;
-        fields.optional("fileAdded", &self.file_added)?;
-        fields.optional("fileChanged", &self.file_changed)?;
-        fields.optional("fileRemoved", &self.file_removed)?;
-        fields.optional("directoryAdded", &self.directory_added)?;
-        fields.optional("directoryRemoved", &self.directory_removed)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemRedisMeta {
-    /// `category` on the wire: a string (one of `trigger`).
-    pub category: Option<WorkflowTriggersItemRedisMetaCategory>,
-    /// `name` on the wire: a string (one of `redisTrigger`).
-    pub name: Option<WorkflowTriggersItemRedisMetaName>,
-    /// `label` on the wire: a string (1 to 255 characters).
-    pub label: Option<String>,
-    /// `x` on the wire: a number.
-    pub x: Option<f64>,
-    /// `y` on the wire: a number.
-    pub y: Option<f64>,
-    /// `uiId` on the wire: a string (at most 48 characters).
-    pub ui_id: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `icon` on the wire: a string (at most 1024 characters).
-    pub icon: Option<String>,
-    /// `color` on the wire: a string (at most 1024 characters).
-    pub color: Option<String>,
-    /// `inputCount` on the wire: a number.
-    pub input_count: Option<f64>,
-    /// `outputCount` on the wire: a number.
-    pub output_count: Option<f64>,
-    /// `id` on the wire: a string (at most 48 characters).
-    pub id: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            category: fields.optional("category")?,
-            name: fields.optional("name")?,
-            label: fields.optional("label")?,
-            x: fields.optional("x")?,
-            y: fields.optional("y")?,
-            ui_id: fields.optional("uiId")?,
-            description: fields.optional("description")?,
-            icon: fields.optional("icon")?,
-            color: fields.optional("color")?,
-            input_count: fields.optional("inputCount")?,
-            output_count: fields.optional("outputCount")?,
-            id: fields.optional("id")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRedisMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("category", &self.category)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("x", &self.x)?;
-        fields.optional("y", &self.y)?;
-        fields.optional("uiId", &self.ui_id)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("icon", &self.icon)?;
-        fields.optional("color", &self.color)?;
-        fields.optional("inputCount", &self.input_count)?;
-        fields.optional("outputCount", &self.output_count)?;
-        fields.optional("id", &self.id)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemRedisMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
-
-/// A string: one of `redisTrigger`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemRedisMetaName {
-    /// The value `redisTrigger`.
-    RedisTrigger,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemRedisMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RedisTrigger => "redisTrigger",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemRedisMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "redisTrigger" => Self::RedisTrigger,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemRedisMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRedisMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `redis`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemRedisType {
-    /// The value `redis`.
-    Redis,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemRedisType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redis => "redis",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemRedisType {
-    fn from(value: &str) -> Self {
-        match value {
-            "redis" => Self::Redis,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemRedisType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRedisType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRedisType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemRequest {
-    /// `key` on the wire: a string (at most 1024 characters).
-    pub key: Option<String>,
-    /// `type` on the wire: a string (one of `request`).
-    pub r#type: WorkflowTriggersItemRequestType,
-    /// `config` on the wire: an object.
-    pub config: Option<WorkflowTriggersItemRequestConfig>,
-    /// `meta` on the wire: an object.
-    pub meta: Option<WorkflowTriggersItemRequestMeta>,
-    /// `outputIds` on the wire: a list (at most 100 items).
-    pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.optional("key")?,
-            r#type: fields.required("type")?,
-            config: fields.optional("config")?,
-            meta: fields.optional("meta")?,
-            output_ids: fields.optional("outputIds")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("key", &self.key)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("meta", &self.meta)?;
-        fields.optional("outputIds", &self.output_ids)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `method`, `route`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowTriggersItemRequestConfig {
-    /// `method` on the wire: a string (one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`).
-    pub method: Option<WorkflowTriggersItemRequestConfigMethod>,
-    /// `route` on the wire: a string (at most 1024 characters).
-    pub route: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            method: fields.optional("method")?,
-            route: fields.optional("route")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRequestConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("method", &self.method)?;
-        fields.optional("route", &self.route)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// A string: one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemRequestConfigMethod {
-    /// The value `*`.
-    Value,
-    /// The value `delete`.
-    Delete,
-    /// The value `get`.
-    Get,
-    /// The value `options`.
-    Options,
-    /// The value `patch`.
-    Patch,
-    /// The value `post`.
-    Post,
-    /// The value `put`.
-    Put,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemRequestConfigMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Value => "*",
-            Self::Delete => "delete",
-            Self::Get => "get",
-            Self::Options => "options",
-            Self::Patch => "patch",
-            Self::Post => "post",
-            Self::Put => "put",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemRequestConfigMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "*" => Self::Value,
-            "delete" => Self::Delete,
-            "get" => Self::Get,
-            "options" => Self::Options,
-            "patch" => Self::Patch,
-            "post" => Self::Post,
-            "put" => Self::Put,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemRequestConfigMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRequestConfigMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestConfigMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -1025,62 +80,14 @@ impl serde::Serialize for WorkflowTriggersItemRequestMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemRequestMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemRequestMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `request`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemRequestMetaName {
-    /// The value `request`.
-    Request,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowTriggersItemRequestMetaName = FlowTriggersItemRequestMetaName;
 
-impl WorkflowTriggersItemRequestMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Request => "request",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemRequestMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "request" => Self::Request,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemRequestMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemRequestMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemRequestMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
+/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowTriggersItemRequestType = FlowTriggersItemRequestMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -1280,117 +287,17 @@ impl serde::Serialize for WorkflowTriggersItemSerialMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemSerialMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemSerialMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `serial`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemSerialMetaName {
-    /// The value `serial`.
-    Serial,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowTriggersItemSerialMetaName = FlowTriggersItemSerialMetaName;
 
-impl WorkflowTriggersItemSerialMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serial => "serial",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// The same values as `FlowTriggersItemSerialMetaParseBy`, so the same type.
+pub type WorkflowTriggersItemSerialMetaParseBy = FlowTriggersItemSerialMetaParseBy;
 
-impl From<&str> for WorkflowTriggersItemSerialMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "serial" => Self::Serial,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemSerialMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemSerialMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `byteLength`, `delimiter`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemSerialMetaParseBy {
-    /// The value `byteLength`.
-    ByteLength,
-    /// The value `delimiter`.
-    Delimiter,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemSerialMetaParseBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByteLength => "byteLength",
-            Self::Delimiter => "delimiter",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemSerialMetaParseBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "byteLength" => Self::ByteLength,
-            "delimiter" => Self::Delimiter,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemSerialMetaParseBy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemSerialMetaParseBy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSerialMetaParseBy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowTriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
+/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowTriggersItemSerialType = FlowTriggersItemSerialMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -1563,180 +470,17 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     }
 }
 
-/// A string: one of `sha`, `md5`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    /// The value `sha`.
-    Sha,
-    /// The value `md5`.
-    Md5,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
 
-impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha => "sha",
-            Self::Md5 => "md5",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
 
-impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "sha" => Self::Sha,
-            "md5" => Self::Md5,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-    for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `aes`, `des`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    /// The value `aes`.
-    Aes,
-    /// The value `des`.
-    Des,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes => "aes",
-            Self::Des => "des",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    fn from(value: &str) -> Self {
-        match value {
-            "aes" => Self::Aes,
-            "des" => Self::Des,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-    for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `none`, `auth`, `authAndEncrypt`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    /// The value `none`.
-    None,
-    /// The value `auth`.
-    Auth,
-    /// The value `authAndEncrypt`.
-    AuthAndEncrypt,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Auth => "auth",
-            Self::AuthAndEncrypt => "authAndEncrypt",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "auth" => Self::Auth,
-            "authAndEncrypt" => Self::AuthAndEncrypt,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-    for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -1812,62 +556,14 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemSnmpTrapMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `snmpTrap`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemSnmpTrapMetaName {
-    /// The value `snmpTrap`.
-    SnmpTrap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapMetaName = FlowTriggersItemSnmpTrapMetaName;
 
-impl WorkflowTriggersItemSnmpTrapMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SnmpTrap => "snmpTrap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemSnmpTrapMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "snmpTrap" => Self::SnmpTrap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemSnmpTrapMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemSnmpTrapMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemSnmpTrapMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowTriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
+/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapType = FlowTriggersItemSnmpTrapMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2043,121 +739,17 @@ impl serde::Serialize for WorkflowTriggersItemTimerMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemTimerMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemTimerMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// A string: one of `timer`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemTimerMetaName {
-    /// The value `timer`.
-    Timer,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowTriggersItemTimerMetaName = FlowTriggersItemTimerMetaName;
 
-impl WorkflowTriggersItemTimerMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timer => "timer",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// The same values as `FlowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
+pub type WorkflowTriggersItemTimerMetaTimerTypeSelect = FlowTriggersItemTimerMetaTimerTypeSelect;
 
-impl From<&str> for WorkflowTriggersItemTimerMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "timer" => Self::Timer,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemTimerMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemTimerMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `cronWeekly`, `seconds`, `cron`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemTimerMetaTimerTypeSelect {
-    /// The value `cronWeekly`.
-    CronWeekly,
-    /// The value `seconds`.
-    Seconds,
-    /// The value `cron`.
-    Cron,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemTimerMetaTimerTypeSelect {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CronWeekly => "cronWeekly",
-            Self::Seconds => "seconds",
-            Self::Cron => "cron",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
-    fn from(value: &str) -> Self {
-        match value {
-            "cronWeekly" => Self::CronWeekly,
-            "seconds" => Self::Seconds,
-            "cron" => Self::Cron,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemTimerMetaTimerTypeSelect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemTimerMetaTimerTypeSelect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemTimerMetaTimerTypeSelect {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowTriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
+/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowTriggersItemTimerType = FlowTriggersItemTimerMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2291,113 +883,17 @@ impl serde::Serialize for WorkflowTriggersItemVirtualButtonMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemVirtualButtonMetaCategory = WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `""`; `null`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemVirtualButtonMetaDeviceId {
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonMetaDeviceId = FlowTriggersItemVirtualButtonMetaDeviceId;
 
-impl WorkflowTriggersItemVirtualButtonMetaDeviceId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonMetaName = FlowTriggersItemVirtualButtonMetaName;
 
-impl From<&str> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
-    fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaDeviceId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaDeviceId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaDeviceId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `virtualButton`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowTriggersItemVirtualButtonMetaName {
-    /// The value `virtualButton`.
-    VirtualButton,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowTriggersItemVirtualButtonMetaName {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VirtualButton => "virtualButton",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowTriggersItemVirtualButtonMetaName {
-    fn from(value: &str) -> Self {
-        match value {
-            "virtualButton" => Self::VirtualButton,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowTriggersItemVirtualButtonMetaName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowTriggersItemVirtualButtonMetaName {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowTriggersItemVirtualButtonMetaName {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
-pub type WorkflowTriggersItemVirtualButtonType = WorkflowTriggersItemVirtualButtonMetaName;
+/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonType = FlowTriggersItemVirtualButtonMetaName;
 
 /// Workflow Version
 ///
@@ -2625,56 +1121,8 @@ impl serde::Serialize for WorkflowVersionObject2 {
     }
 }
 
-/// A string: one of `experience`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowVersionObject2FlowClass {
-    /// The value `experience`.
-    Experience,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowVersionObject2FlowClass {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Experience => "experience",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowVersionObject2FlowClass {
-    fn from(value: &str) -> Self {
-        match value {
-            "experience" => Self::Experience,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowVersionObject2FlowClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2FlowClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2FlowClass {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `WorkflowVersion2Object2FlowClass`, so the same type.
+pub type WorkflowVersionObject2FlowClass = WorkflowVersion2Object2FlowClass;
 
 /// An object with the fields `key`, `json`.
 ///
@@ -3195,15 +1643,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemAppFileMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemAppFileMetaName = WorkflowTriggersItemAppFileMetaName;
+/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemAppFileMetaName = FlowTriggersItemAppFileMetaName;
 
-/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
+/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemAppFileType = FlowTriggersItemAppFileMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3420,15 +1868,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemBeckhoffMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = WorkflowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = FlowTriggersItemBeckhoffMetaName;
 
-/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemBeckhoffType = FlowTriggersItemBeckhoffMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3592,16 +2040,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDataTableMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDataTableMetaName =
-    WorkflowTriggersItemDataTableMetaName;
+/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDataTableMetaName = FlowTriggersItemDataTableMetaName;
 
-/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
+/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDataTableType = FlowTriggersItemDataTableMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3699,13 +2146,13 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior =
-    WorkflowTriggersItemDeviceIdConfigBatchBehavior;
+    FlowTriggersItemDeviceIdConfigBatchBehavior;
 
-/// The same values as `WorkflowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn =
-    WorkflowTriggersItemDeviceIdConfigTriggerOn;
+    FlowTriggersItemDeviceIdConfigTriggerOn;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3857,17 +2304,17 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMe
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDeviceIdInactivityMetaName`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdInactivityMetaName`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName =
-    WorkflowTriggersItemDeviceIdInactivityMetaName;
+    FlowTriggersItemDeviceIdInactivityMetaName;
 
-/// The same values as `WorkflowTriggersItemDeviceIdInactivityType`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdInactivityType`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityType =
-    WorkflowTriggersItemDeviceIdInactivityType;
+    FlowTriggersItemDeviceIdInactivityType;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -3956,19 +2403,19 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType =
-    WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
+    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDeviceIdMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = WorkflowTriggersItemDeviceIdMetaName;
+/// The same values as `FlowTriggersItemDeviceIdMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = FlowTriggersItemDeviceIdMetaName;
 
-/// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
+/// The same values as `FlowTriggersItemDeviceIdType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDeviceIdType = FlowTriggersItemDeviceIdType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4116,15 +2563,14 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDirectMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDirectMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDirectMetaName = WorkflowTriggersItemDirectMetaName;
+/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDirectMetaName = FlowTriggersItemDirectMetaName;
 
-/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
+/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDirectType = FlowTriggersItemDirectMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4276,15 +2722,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemEndpointMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEndpointMetaName = WorkflowTriggersItemEndpointMetaName;
+/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEndpointMetaName = FlowTriggersItemEndpointMetaName;
 
-/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
+/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEndpointType = FlowTriggersItemEndpointMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4448,15 +2894,14 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEventMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEventMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEventMetaName = WorkflowTriggersItemEventMetaName;
+/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEventMetaName = FlowTriggersItemEventMetaName;
 
-/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEventType = WorkflowTriggersItemEventMetaName;
+/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEventType = FlowTriggersItemEventMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4620,15 +3065,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFileTailMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileTailMetaName = WorkflowTriggersItemFileTailMetaName;
+/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileTailMetaName = FlowTriggersItemFileTailMetaName;
 
-/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
+/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileTailType = FlowTriggersItemFileTailMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4800,16 +3245,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFileWatchMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileWatchMetaName =
-    WorkflowTriggersItemFileWatchMetaName;
+/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileWatchMetaName = FlowTriggersItemFileWatchMetaName;
 
-/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
+/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileWatchType = FlowTriggersItemFileWatchMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4887,9 +3331,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemFlowErrorConfigScope`, so the same type.
+/// The same values as `FlowTriggersItemFlowErrorConfigScope`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFlowErrorConfigScope =
-    WorkflowTriggersItemFlowErrorConfigScope;
+    FlowTriggersItemFlowErrorConfigScope;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4965,16 +3409,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFlowErrorMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName =
-    WorkflowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName = FlowTriggersItemFlowErrorMetaName;
 
-/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFlowErrorType = FlowTriggersItemFlowErrorMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5142,15 +3585,16 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemIntegrationMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `IntegrationIntegrationType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemIntegrationMetaName = IntegrationIntegrationType;
+/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemIntegrationMetaName =
+    FlowTriggersItemIntegrationMetaName;
 
-/// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
+/// The same values as `FlowTriggersItemIntegrationType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemIntegrationType = FlowTriggersItemIntegrationType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5228,9 +3672,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
+/// The same values as `FlowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 pub type WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId =
-    WorkflowTriggersItemMqttTopicConfigIntegrationId;
+    FlowTriggersItemMqttTopicConfigIntegrationId;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -5310,16 +3754,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemMqttTopicMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemMqttTopicMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName =
-    WorkflowTriggersItemMqttTopicMetaName;
+/// The same values as `FlowTriggersItemMqttTopicMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName = FlowTriggersItemMqttTopicMetaName;
 
-/// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
+/// The same values as `FlowTriggersItemMqttTopicType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemMqttTopicType = FlowTriggersItemMqttTopicType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5445,15 +3888,14 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemObjectMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemObjectMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemObjectMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemObjectMetaName = WorkflowTriggersItemObjectMetaName;
+/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
 
-/// The same values as `WorkflowTriggersItemObjectType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemObjectType = WorkflowTriggersItemObjectType;
+/// The same values as `FlowTriggersItemObjectType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemObjectType = FlowTriggersItemObjectType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5531,9 +3973,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
+/// The same values as `FlowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 pub type WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem =
-    WorkflowTriggersItemOnSyncConfigSyncTypesItem;
+    FlowTriggersItemOnSyncConfigSyncTypesItem;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
@@ -5589,15 +4031,14 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOnSyncMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOnSyncMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = WorkflowTriggersItemOnSyncMetaName;
+/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = FlowTriggersItemOnSyncMetaName;
 
-/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
+/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOnSyncType = FlowTriggersItemOnSyncMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5797,15 +4238,14 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOpcuaMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOpcuaMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = WorkflowTriggersItemOpcuaMetaName;
+/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = FlowTriggersItemOpcuaMetaName;
 
-/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
+/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOpcuaType = FlowTriggersItemOpcuaMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5852,3 +4292,805 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedis {
         fields.end(&self.extra)
     }
 }
+
+/// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemRedisConfig {
+    /// `host` on the wire: a string (at most 1024 characters).
+    pub host: Option<String>,
+    /// `port` on the wire: a string (at most 16 characters).
+    pub port: Option<String>,
+    /// `password` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Secret>,
+    /// `topic` on the wire: a string (at most 1024 characters).
+    pub topic: Option<String>,
+    /// `fileAdded` on the wire: a boolean.
+    pub file_added: Option<bool>,
+    /// `fileChanged` on the wire: a boolean.
+    pub file_changed: Option<bool>,
+    /// `fileRemoved` on the wire: a boolean.
+    pub file_removed: Option<bool>,
+    /// `directoryAdded` on the wire: a boolean.
+    pub directory_added: Option<bool>,
+    /// `directoryRemoved` on the wire: a boolean.
+    pub directory_removed: Option<bool>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            host: fields.optional("host")?,
+            port: fields.optional("port")?,
+            password: fields.optional("password")?,
+            topic: fields.optional("topic")?,
+            file_added: fields.optional("fileAdded")?,
+            file_changed: fields.optional("fileChanged")?,
+            file_removed: fields.optional("fileRemoved")?,
+            directory_added: fields.optional("directoryAdded")?,
+            directory_removed: fields.optional("directoryRemoved")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("host", &self.host)?;
+        fields.optional("port", &self.port)?;
+        fields.optional("password", &self.password)?;
+        fields.optional("topic", &self.topic)?;
+        fields.optional("fileAdded", &self.file_added)?;
+        fields.optional("fileChanged", &self.file_changed)?;
+        fields.optional("fileRemoved", &self.file_removed)?;
+        fields.optional("directoryAdded", &self.directory_added)?;
+        fields.optional("directoryRemoved", &self.directory_removed)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemRedisMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObject2TriggersItemRedisMetaCategory>,
+    /// `name` on the wire: a string (one of `redisTrigger`).
+    pub name: Option<WorkflowVersionObject2TriggersItemRedisMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRedisMetaCategory = FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemRedisMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRedisMetaName = FlowTriggersItemRedisMetaName;
+
+/// The same values as `FlowTriggersItemRedisType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRedisType = FlowTriggersItemRedisType;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemRequest {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `request`).
+    pub r#type: WorkflowVersionObject2TriggersItemRequestType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowVersionObject2TriggersItemRequestConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowVersionObject2TriggersItemRequestMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `method`, `route`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemRequestConfig {
+    /// `method` on the wire: a string (one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`).
+    pub method: Option<WorkflowVersionObject2TriggersItemRequestConfigMethod>,
+    /// `route` on the wire: a string (at most 1024 characters).
+    pub route: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            method: fields.optional("method")?,
+            route: fields.optional("route")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("method", &self.method)?;
+        fields.optional("route", &self.route)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemRequestConfigMethod`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
+    FlowTriggersItemRequestConfigMethod;
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemRequestMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObject2TriggersItemRequestMetaCategory>,
+    /// `name` on the wire: a string (one of `request`).
+    pub name: Option<WorkflowVersionObject2TriggersItemRequestMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `triggerId` on the wire: a string (at most 48 characters).
+    pub trigger_id: Option<String>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            trigger_id: fields.optional("triggerId")?,
+            id: fields.optional("id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("triggerId", &self.trigger_id)?;
+        fields.optional("id", &self.id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRequestMetaCategory =
+    FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRequestMetaName = FlowTriggersItemRequestMetaName;
+
+/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRequestType = FlowTriggersItemRequestMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSerial {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `serial`).
+    pub r#type: WorkflowVersionObject2TriggersItemSerialType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowVersionObject2TriggersItemSerialConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowVersionObject2TriggersItemSerialMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerial {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSerial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSerialConfig {
+    /// `path` on the wire: a string (at most 1024 characters).
+    pub path: Option<String>,
+    /// `baudRate` on the wire: a number.
+    pub baud_rate: Option<f64>,
+    /// `dataBits` on the wire: a number.
+    pub data_bits: Option<f64>,
+    /// `stopBits` on the wire: a number.
+    pub stop_bits: Option<f64>,
+    /// `parity` on the wire: a string (at most 8 characters).
+    pub parity: Option<String>,
+    /// `rtscts` on the wire: a boolean.
+    pub rtscts: Option<bool>,
+    /// `encoding` on the wire: a string (at most 48 characters).
+    pub encoding: Option<String>,
+    /// `writeOnOpen` on the wire: a string (at most 1024 characters).
+    pub write_on_open: Option<String>,
+    /// `writeOnOpenEncoding` on the wire: a string (at most 48 characters).
+    pub write_on_open_encoding: Option<String>,
+    /// `byteLength` on the wire: a string (at most 48 characters).
+    pub byte_length: Option<String>,
+    /// `delimiter` on the wire: a string (at most 48 characters).
+    pub delimiter: Option<String>,
+    /// `delimiterEncoding` on the wire: a string (at most 48 characters).
+    pub delimiter_encoding: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            path: fields.optional("path")?,
+            baud_rate: fields.optional("baudRate")?,
+            data_bits: fields.optional("dataBits")?,
+            stop_bits: fields.optional("stopBits")?,
+            parity: fields.optional("parity")?,
+            rtscts: fields.optional("rtscts")?,
+            encoding: fields.optional("encoding")?,
+            write_on_open: fields.optional("writeOnOpen")?,
+            write_on_open_encoding: fields.optional("writeOnOpenEncoding")?,
+            byte_length: fields.optional("byteLength")?,
+            delimiter: fields.optional("delimiter")?,
+            delimiter_encoding: fields.optional("delimiterEncoding")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("path", &self.path)?;
+        fields.optional("baudRate", &self.baud_rate)?;
+        fields.optional("dataBits", &self.data_bits)?;
+        fields.optional("stopBits", &self.stop_bits)?;
+        fields.optional("parity", &self.parity)?;
+        fields.optional("rtscts", &self.rtscts)?;
+        fields.optional("encoding", &self.encoding)?;
+        fields.optional("writeOnOpen", &self.write_on_open)?;
+        fields.optional("writeOnOpenEncoding", &self.write_on_open_encoding)?;
+        fields.optional("byteLength", &self.byte_length)?;
+        fields.optional("delimiter", &self.delimiter)?;
+        fields.optional("delimiterEncoding", &self.delimiter_encoding)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSerialMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObject2TriggersItemSerialMetaCategory>,
+    /// `name` on the wire: a string (one of `serial`).
+    pub name: Option<WorkflowVersionObject2TriggersItemSerialMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// `parseBy` on the wire: a string (one of `byteLength`, `delimiter`).
+    pub parse_by: Option<WorkflowVersionObject2TriggersItemSerialMetaParseBy>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            parse_by: fields.optional("parseBy")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("parseBy", &self.parse_by)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialMetaCategory = FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialMetaName = FlowTriggersItemSerialMetaName;
+
+/// The same values as `FlowTriggersItemSerialMetaParseBy`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy = FlowTriggersItemSerialMetaParseBy;
+
+/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialType = FlowTriggersItemSerialMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSnmpTrap {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `snmpTrap`).
+    pub r#type: WorkflowVersionObject2TriggersItemSnmpTrapType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowVersionObject2TriggersItemSnmpTrapConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowVersionObject2TriggersItemSnmpTrapMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `udpPort`, `snmpTrapConfig`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfig {
+    /// `udpPort` on the wire: a string (at most 5 characters).
+    pub udp_port: String,
+    /// `snmpTrapConfig` on the wire: an object.
+    pub snmp_trap_config: WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            udp_port: fields.required("udpPort")?,
+            snmp_trap_config: fields.required("snmpTrapConfig")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("udpPort", &self.udp_port)?;
+        fields.required("snmpTrapConfig", &self.snmp_trap_config)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `community`, `user`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
+    /// `community` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub community: Option<crate::Secret>,
+    /// `user` on the wire: an object.
+    pub user: Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            community: fields.optional("community")?,
+            user: fields.optional("user")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("community", &self.community)?;
+        fields.optional("user", &self.user)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
+    /// `name` on the wire: a string (at most 1024 characters).
+    pub name: String,
+    /// `securityLevel` on the wire: a string (one of `none`, `auth`, `authAndEncrypt`).
+    pub security_level:
+        WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel,
+    /// `authMethod` on the wire: a string (one of `sha`, `md5`).
+    pub auth_method:
+        Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod>,
+    /// `authKey` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub auth_key: Option<crate::Secret>,
+    /// `encryptionMethod` on the wire: a string (one of `aes`, `des`).
+    pub encryption_method:
+        Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod>,
+    /// `encryptionKey` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub encryption_key: Option<crate::Secret>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            name: fields.required("name")?,
+            security_level: fields.required("securityLevel")?,
+            auth_method: fields.optional("authMethod")?,
+            auth_key: fields.optional("authKey")?,
+            encryption_method: fields.optional("encryptionMethod")?,
+            encryption_key: fields.optional("encryptionKey")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("name", &self.name)?;
+        fields.required("securityLevel", &self.security_level)?;
+        fields.optional("authMethod", &self.auth_method)?;
+        fields.optional("authKey", &self.auth_key)?;
+        fields.optional("encryptionMethod", &self.encryption_method)?;
+        fields.optional("encryptionKey", &self.encryption_key)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObject2TriggersItemSnmpTrapMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory>,
+    /// `name` on the wire: a string (one of `snmpTrap`).
+    pub name: Option<WorkflowVersionObject2TriggersItemSnmpTrapMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory =
+    FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = FlowTriggersItemSnmpTrapMetaName;
+
+/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapType = FlowTriggersItemSnmpTrapMetaName;

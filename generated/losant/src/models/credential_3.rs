@@ -2,811 +2,6 @@
 //! Types of the `credential` resource alone.
 use super::*;
 
-/// An object with the fields `host`, `port`, `password`, `topic`, `fileAdded`, `fileChanged`, `fileRemoved`, `directoryAdded`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemRedisConfig {
-    /// `host` on the wire: a string (at most 1024 characters).
-    pub host: Option<String>,
-    /// `port` on the wire: a string (at most 16 characters).
-    pub port: Option<String>,
-    /// `password` on the wire: a string (at most 1024 characters).
-    ///
-    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    pub password: Option<crate::Secret>,
-    /// `topic` on the wire: a string (at most 1024 characters).
-    pub topic: Option<String>,
-    /// `fileAdded` on the wire: a boolean.
-    pub file_added: Option<bool>,
-    /// `fileChanged` on the wire: a boolean.
-    pub file_changed: Option<bool>,
-    /// `fileRemoved` on the wire: a boolean.
-    pub file_removed: Option<bool>,
-    /// `directoryAdded` on the wire: a boolean.
-    pub directory_added: Option<bool>,
-    /// `directoryRemoved` on the wire: a boolean.
-    pub directory_removed: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            host: fields.optional("host")?,
-            port: fields.optional("port")?,
-            password: fields.optional("password")?,
-            topic: fields.optional("topic")?,
-            file_added: fields.optional("fileAdded")?,
-            file_changed: fields.optional("fileChanged")?,
-            file_removed: fields.optional("fileRemoved")?,
-            directory_added: fields.optional("directoryAdded")?,
-            directory_removed: fields.optional("directoryRemoved")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("host", &self.host)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("password", &self.password)?;
-        fields.optional("topic", &self.topic)?;
-        fields.optional("fileAdded", &self.file_added)?;
-        fields.optional("fileChanged", &self.file_changed)?;
-        fields.optional("fileRemoved", &self.file_removed)?;
-        fields.optional("directoryAdded", &self.directory_added)?;
-        fields.optional("directoryRemoved", &self.directory_removed)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemRedisMeta {
-    /// `category` on the wire: a string (one of `trigger`).
-    pub category: Option<WorkflowVersionObject2TriggersItemRedisMetaCategory>,
-    /// `name` on the wire: a string (one of `redisTrigger`).
-    pub name: Option<WorkflowVersionObject2TriggersItemRedisMetaName>,
-    /// `label` on the wire: a string (1 to 255 characters).
-    pub label: Option<String>,
-    /// `x` on the wire: a number.
-    pub x: Option<f64>,
-    /// `y` on the wire: a number.
-    pub y: Option<f64>,
-    /// `uiId` on the wire: a string (at most 48 characters).
-    pub ui_id: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `icon` on the wire: a string (at most 1024 characters).
-    pub icon: Option<String>,
-    /// `color` on the wire: a string (at most 1024 characters).
-    pub color: Option<String>,
-    /// `inputCount` on the wire: a number.
-    pub input_count: Option<f64>,
-    /// `outputCount` on the wire: a number.
-    pub output_count: Option<f64>,
-    /// `id` on the wire: a string (at most 48 characters).
-    pub id: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRedisMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            category: fields.optional("category")?,
-            name: fields.optional("name")?,
-            label: fields.optional("label")?,
-            x: fields.optional("x")?,
-            y: fields.optional("y")?,
-            ui_id: fields.optional("uiId")?,
-            description: fields.optional("description")?,
-            icon: fields.optional("icon")?,
-            color: fields.optional("color")?,
-            input_count: fields.optional("inputCount")?,
-            output_count: fields.optional("outputCount")?,
-            id: fields.optional("id")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("category", &self.category)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("x", &self.x)?;
-        fields.optional("y", &self.y)?;
-        fields.optional("uiId", &self.ui_id)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("icon", &self.icon)?;
-        fields.optional("color", &self.color)?;
-        fields.optional("inputCount", &self.input_count)?;
-        fields.optional("outputCount", &self.output_count)?;
-        fields.optional("id", &self.id)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRedisMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
-
-/// The same values as `WorkflowTriggersItemRedisMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRedisMetaName = WorkflowTriggersItemRedisMetaName;
-
-/// The same values as `WorkflowTriggersItemRedisType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRedisType = WorkflowTriggersItemRedisType;
-
-/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemRequest {
-    /// `key` on the wire: a string (at most 1024 characters).
-    pub key: Option<String>,
-    /// `type` on the wire: a string (one of `request`).
-    pub r#type: WorkflowVersionObject2TriggersItemRequestType,
-    /// `config` on the wire: an object.
-    pub config: Option<WorkflowVersionObject2TriggersItemRequestConfig>,
-    /// `meta` on the wire: an object.
-    pub meta: Option<WorkflowVersionObject2TriggersItemRequestMeta>,
-    /// `outputIds` on the wire: a list (at most 100 items).
-    pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.optional("key")?,
-            r#type: fields.required("type")?,
-            config: fields.optional("config")?,
-            meta: fields.optional("meta")?,
-            output_ids: fields.optional("outputIds")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("key", &self.key)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("meta", &self.meta)?;
-        fields.optional("outputIds", &self.output_ids)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `method`, `route`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemRequestConfig {
-    /// `method` on the wire: a string (one of `*`, `delete`, `get`, `options`, `patch`, `post`, `put`).
-    pub method: Option<WorkflowVersionObject2TriggersItemRequestConfigMethod>,
-    /// `route` on the wire: a string (at most 1024 characters).
-    pub route: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            method: fields.optional("method")?,
-            route: fields.optional("route")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("method", &self.method)?;
-        fields.optional("route", &self.route)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemRequestConfigMethod`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
-    WorkflowTriggersItemRequestConfigMethod;
-
-/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemRequestMeta {
-    /// `category` on the wire: a string (one of `trigger`).
-    pub category: Option<WorkflowVersionObject2TriggersItemRequestMetaCategory>,
-    /// `name` on the wire: a string (one of `request`).
-    pub name: Option<WorkflowVersionObject2TriggersItemRequestMetaName>,
-    /// `label` on the wire: a string (1 to 255 characters).
-    pub label: Option<String>,
-    /// `x` on the wire: a number.
-    pub x: Option<f64>,
-    /// `y` on the wire: a number.
-    pub y: Option<f64>,
-    /// `uiId` on the wire: a string (at most 48 characters).
-    pub ui_id: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `icon` on the wire: a string (at most 1024 characters).
-    pub icon: Option<String>,
-    /// `color` on the wire: a string (at most 1024 characters).
-    pub color: Option<String>,
-    /// `inputCount` on the wire: a number.
-    pub input_count: Option<f64>,
-    /// `outputCount` on the wire: a number.
-    pub output_count: Option<f64>,
-    /// `triggerId` on the wire: a string (at most 48 characters).
-    pub trigger_id: Option<String>,
-    /// `id` on the wire: a string (at most 48 characters).
-    pub id: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemRequestMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            category: fields.optional("category")?,
-            name: fields.optional("name")?,
-            label: fields.optional("label")?,
-            x: fields.optional("x")?,
-            y: fields.optional("y")?,
-            ui_id: fields.optional("uiId")?,
-            description: fields.optional("description")?,
-            icon: fields.optional("icon")?,
-            color: fields.optional("color")?,
-            input_count: fields.optional("inputCount")?,
-            output_count: fields.optional("outputCount")?,
-            trigger_id: fields.optional("triggerId")?,
-            id: fields.optional("id")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("category", &self.category)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("x", &self.x)?;
-        fields.optional("y", &self.y)?;
-        fields.optional("uiId", &self.ui_id)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("icon", &self.icon)?;
-        fields.optional("color", &self.color)?;
-        fields.optional("inputCount", &self.input_count)?;
-        fields.optional("outputCount", &self.output_count)?;
-        fields.optional("triggerId", &self.trigger_id)?;
-        fields.optional("id", &self.id)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRequestMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
-
-/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRequestMetaName = WorkflowTriggersItemRequestMetaName;
-
-/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
-
-/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSerial {
-    /// `key` on the wire: a string (at most 1024 characters).
-    pub key: Option<String>,
-    /// `type` on the wire: a string (one of `serial`).
-    pub r#type: WorkflowVersionObject2TriggersItemSerialType,
-    /// `config` on the wire: an object.
-    pub config: Option<WorkflowVersionObject2TriggersItemSerialConfig>,
-    /// `meta` on the wire: an object.
-    pub meta: Option<WorkflowVersionObject2TriggersItemSerialMeta>,
-    /// `outputIds` on the wire: a list (at most 100 items).
-    pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerial {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.optional("key")?,
-            r#type: fields.required("type")?,
-            config: fields.optional("config")?,
-            meta: fields.optional("meta")?,
-            output_ids: fields.optional("outputIds")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSerial {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("key", &self.key)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("meta", &self.meta)?;
-        fields.optional("outputIds", &self.output_ids)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSerialConfig {
-    /// `path` on the wire: a string (at most 1024 characters).
-    pub path: Option<String>,
-    /// `baudRate` on the wire: a number.
-    pub baud_rate: Option<f64>,
-    /// `dataBits` on the wire: a number.
-    pub data_bits: Option<f64>,
-    /// `stopBits` on the wire: a number.
-    pub stop_bits: Option<f64>,
-    /// `parity` on the wire: a string (at most 8 characters).
-    pub parity: Option<String>,
-    /// `rtscts` on the wire: a boolean.
-    pub rtscts: Option<bool>,
-    /// `encoding` on the wire: a string (at most 48 characters).
-    pub encoding: Option<String>,
-    /// `writeOnOpen` on the wire: a string (at most 1024 characters).
-    pub write_on_open: Option<String>,
-    /// `writeOnOpenEncoding` on the wire: a string (at most 48 characters).
-    pub write_on_open_encoding: Option<String>,
-    /// `byteLength` on the wire: a string (at most 48 characters).
-    pub byte_length: Option<String>,
-    /// `delimiter` on the wire: a string (at most 48 characters).
-    pub delimiter: Option<String>,
-    /// `delimiterEncoding` on the wire: a string (at most 48 characters).
-    pub delimiter_encoding: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            path: fields.optional("path")?,
-            baud_rate: fields.optional("baudRate")?,
-            data_bits: fields.optional("dataBits")?,
-            stop_bits: fields.optional("stopBits")?,
-            parity: fields.optional("parity")?,
-            rtscts: fields.optional("rtscts")?,
-            encoding: fields.optional("encoding")?,
-            write_on_open: fields.optional("writeOnOpen")?,
-            write_on_open_encoding: fields.optional("writeOnOpenEncoding")?,
-            byte_length: fields.optional("byteLength")?,
-            delimiter: fields.optional("delimiter")?,
-            delimiter_encoding: fields.optional("delimiterEncoding")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("path", &self.path)?;
-        fields.optional("baudRate", &self.baud_rate)?;
-        fields.optional("dataBits", &self.data_bits)?;
-        fields.optional("stopBits", &self.stop_bits)?;
-        fields.optional("parity", &self.parity)?;
-        fields.optional("rtscts", &self.rtscts)?;
-        fields.optional("encoding", &self.encoding)?;
-        fields.optional("writeOnOpen", &self.write_on_open)?;
-        fields.optional("writeOnOpenEncoding", &self.write_on_open_encoding)?;
-        fields.optional("byteLength", &self.byte_length)?;
-        fields.optional("delimiter", &self.delimiter)?;
-        fields.optional("delimiterEncoding", &self.delimiter_encoding)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSerialMeta {
-    /// `category` on the wire: a string (one of `trigger`).
-    pub category: Option<WorkflowVersionObject2TriggersItemSerialMetaCategory>,
-    /// `name` on the wire: a string (one of `serial`).
-    pub name: Option<WorkflowVersionObject2TriggersItemSerialMetaName>,
-    /// `label` on the wire: a string (1 to 255 characters).
-    pub label: Option<String>,
-    /// `x` on the wire: a number.
-    pub x: Option<f64>,
-    /// `y` on the wire: a number.
-    pub y: Option<f64>,
-    /// `uiId` on the wire: a string (at most 48 characters).
-    pub ui_id: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `icon` on the wire: a string (at most 1024 characters).
-    pub icon: Option<String>,
-    /// `color` on the wire: a string (at most 1024 characters).
-    pub color: Option<String>,
-    /// `inputCount` on the wire: a number.
-    pub input_count: Option<f64>,
-    /// `outputCount` on the wire: a number.
-    pub output_count: Option<f64>,
-    /// `id` on the wire: a string (at most 48 characters).
-    pub id: Option<String>,
-    /// `parseBy` on the wire: a string (one of `byteLength`, `delimiter`).
-    pub parse_by: Option<WorkflowVersionObject2TriggersItemSerialMetaParseBy>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSerialMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            category: fields.optional("category")?,
-            name: fields.optional("name")?,
-            label: fields.optional("label")?,
-            x: fields.optional("x")?,
-            y: fields.optional("y")?,
-            ui_id: fields.optional("uiId")?,
-            description: fields.optional("description")?,
-            icon: fields.optional("icon")?,
-            color: fields.optional("color")?,
-            input_count: fields.optional("inputCount")?,
-            output_count: fields.optional("outputCount")?,
-            id: fields.optional("id")?,
-            parse_by: fields.optional("parseBy")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("category", &self.category)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("x", &self.x)?;
-        fields.optional("y", &self.y)?;
-        fields.optional("uiId", &self.ui_id)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("icon", &self.icon)?;
-        fields.optional("color", &self.color)?;
-        fields.optional("inputCount", &self.input_count)?;
-        fields.optional("outputCount", &self.output_count)?;
-        fields.optional("id", &self.id)?;
-        fields.optional("parseBy", &self.parse_by)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
-
-/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialMetaName = WorkflowTriggersItemSerialMetaName;
-
-/// The same values as `WorkflowTriggersItemSerialMetaParseBy`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy =
-    WorkflowTriggersItemSerialMetaParseBy;
-
-/// The same values as `WorkflowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialType = WorkflowTriggersItemSerialMetaName;
-
-/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSnmpTrap {
-    /// `key` on the wire: a string (at most 1024 characters).
-    pub key: Option<String>,
-    /// `type` on the wire: a string (one of `snmpTrap`).
-    pub r#type: WorkflowVersionObject2TriggersItemSnmpTrapType,
-    /// `config` on the wire: an object.
-    pub config: Option<WorkflowVersionObject2TriggersItemSnmpTrapConfig>,
-    /// `meta` on the wire: an object.
-    pub meta: Option<WorkflowVersionObject2TriggersItemSnmpTrapMeta>,
-    /// `outputIds` on the wire: a list (at most 100 items).
-    pub output_ids: Option<Vec<Vec<String>>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrap {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.optional("key")?,
-            r#type: fields.required("type")?,
-            config: fields.optional("config")?,
-            meta: fields.optional("meta")?,
-            output_ids: fields.optional("outputIds")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrap {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("key", &self.key)?;
-        fields.required("type", &self.r#type)?;
-        fields.optional("config", &self.config)?;
-        fields.optional("meta", &self.meta)?;
-        fields.optional("outputIds", &self.output_ids)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `udpPort`, `snmpTrapConfig`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfig {
-    /// `udpPort` on the wire: a string (at most 5 characters).
-    pub udp_port: String,
-    /// `snmpTrapConfig` on the wire: an object.
-    pub snmp_trap_config: WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            udp_port: fields.required("udpPort")?,
-            snmp_trap_config: fields.required("snmpTrapConfig")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("udpPort", &self.udp_port)?;
-        fields.required("snmpTrapConfig", &self.snmp_trap_config)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `community`, `user`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
-    /// `community` on the wire: a string (at most 1024 characters).
-    ///
-    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    pub community: Option<crate::Secret>,
-    /// `user` on the wire: an object.
-    pub user: Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            community: fields.optional("community")?,
-            user: fields.optional("user")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("community", &self.community)?;
-        fields.optional("user", &self.user)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
-    /// `name` on the wire: a string (at most 1024 characters).
-    pub name: String,
-    /// `securityLevel` on the wire: a string (one of `none`, `auth`, `authAndEncrypt`).
-    pub security_level:
-        WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel,
-    /// `authMethod` on the wire: a string (one of `sha`, `md5`).
-    pub auth_method:
-        Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod>,
-    /// `authKey` on the wire: a string (at most 1024 characters).
-    ///
-    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    pub auth_key: Option<crate::Secret>,
-    /// `encryptionMethod` on the wire: a string (one of `aes`, `des`).
-    pub encryption_method:
-        Option<WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod>,
-    /// `encryptionKey` on the wire: a string (at most 1024 characters).
-    ///
-    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
-    pub encryption_key: Option<crate::Secret>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de>
-    for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            name: fields.required("name")?,
-            security_level: fields.required("securityLevel")?,
-            auth_method: fields.optional("authMethod")?,
-            auth_key: fields.optional("authKey")?,
-            encryption_method: fields.optional("encryptionMethod")?,
-            encryption_key: fields.optional("encryptionKey")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("name", &self.name)?;
-        fields.required("securityLevel", &self.security_level)?;
-        fields.optional("authMethod", &self.auth_method)?;
-        fields.optional("authKey", &self.auth_key)?;
-        fields.optional("encryptionMethod", &self.encryption_method)?;
-        fields.optional("encryptionKey", &self.encryption_key)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
-    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
-
-/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
-    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
-
-/// The same values as `WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
-    WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-
-/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WorkflowVersionObject2TriggersItemSnmpTrapMeta {
-    /// `category` on the wire: a string (one of `trigger`).
-    pub category: Option<WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory>,
-    /// `name` on the wire: a string (one of `snmpTrap`).
-    pub name: Option<WorkflowVersionObject2TriggersItemSnmpTrapMetaName>,
-    /// `label` on the wire: a string (1 to 255 characters).
-    pub label: Option<String>,
-    /// `x` on the wire: a number.
-    pub x: Option<f64>,
-    /// `y` on the wire: a number.
-    pub y: Option<f64>,
-    /// `uiId` on the wire: a string (at most 48 characters).
-    pub ui_id: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `icon` on the wire: a string (at most 1024 characters).
-    pub icon: Option<String>,
-    /// `color` on the wire: a string (at most 1024 characters).
-    pub color: Option<String>,
-    /// `inputCount` on the wire: a number.
-    pub input_count: Option<f64>,
-    /// `outputCount` on the wire: a number.
-    pub output_count: Option<f64>,
-    /// `id` on the wire: a string (at most 48 characters).
-    pub id: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            category: fields.optional("category")?,
-            name: fields.optional("name")?,
-            label: fields.optional("label")?,
-            x: fields.optional("x")?,
-            y: fields.optional("y")?,
-            ui_id: fields.optional("uiId")?,
-            description: fields.optional("description")?,
-            icon: fields.optional("icon")?,
-            color: fields.optional("color")?,
-            input_count: fields.optional("inputCount")?,
-            output_count: fields.optional("outputCount")?,
-            id: fields.optional("id")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("category", &self.category)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("label", &self.label)?;
-        fields.optional("x", &self.x)?;
-        fields.optional("y", &self.y)?;
-        fields.optional("uiId", &self.ui_id)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("icon", &self.icon)?;
-        fields.optional("color", &self.color)?;
-        fields.optional("inputCount", &self.input_count)?;
-        fields.optional("outputCount", &self.output_count)?;
-        fields.optional("id", &self.id)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
-
-/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = WorkflowTriggersItemSnmpTrapMetaName;
-
-/// The same values as `WorkflowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapType = WorkflowTriggersItemSnmpTrapMetaName;
-
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -981,19 +176,18 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemTimerMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemTimerMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemTimerMetaName = WorkflowTriggersItemTimerMetaName;
+/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemTimerMetaName = FlowTriggersItemTimerMetaName;
 
-/// The same values as `WorkflowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
+/// The same values as `FlowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
 pub type WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect =
-    WorkflowTriggersItemTimerMetaTimerTypeSelect;
+    FlowTriggersItemTimerMetaTimerTypeSelect;
 
-/// The same values as `WorkflowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemTimerType = WorkflowTriggersItemTimerMetaName;
+/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemTimerType = FlowTriggersItemTimerMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -1128,21 +322,21 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId =
-    WorkflowTriggersItemVirtualButtonMetaDeviceId;
+    FlowTriggersItemVirtualButtonMetaDeviceId;
 
-/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaName =
-    WorkflowTriggersItemVirtualButtonMetaName;
+    FlowTriggersItemVirtualButtonMetaName;
 
-/// The same values as `WorkflowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
-    WorkflowTriggersItemVirtualButtonMetaName;
+    FlowTriggersItemVirtualButtonMetaName;
 
 /// The same values as `ApplicationKeyCreatedByType`, so the same type.
 pub type WorkflowVersionObjectCreatedByType = ApplicationKeyCreatedByType;
@@ -1302,9 +496,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemCheckbo
     }
 }
 
-/// The same values as `WorkflowCustomNodeConfigFieldsItemCheckboxType`, so the same type.
+/// The same values as `FlowCustomNodeConfigFieldsItemCheckboxType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemCheckboxType =
-    WorkflowCustomNodeConfigFieldsItemCheckboxType;
+    FlowCustomNodeConfigFieldsItemCheckboxType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`.
 ///
@@ -1356,9 +550,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTem
     }
 }
 
-/// The same values as `WorkflowCustomNodeConfigFieldsItemJsonTemplateType`, so the same type.
+/// The same values as `FlowCustomNodeConfigFieldsItemJsonTemplateType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemJsonTemplateType =
-    WorkflowCustomNodeConfigFieldsItemJsonTemplateType;
+    FlowCustomNodeConfigFieldsItemJsonTemplateType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validMin`, `validMax`.
 ///
@@ -1420,9 +614,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemNumberT
     }
 }
 
-/// The same values as `WorkflowCustomNodeConfigFieldsItemNumberTemplateType`, so the same type.
+/// The same values as `FlowCustomNodeConfigFieldsItemNumberTemplateType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemNumberTemplateType =
-    WorkflowCustomNodeConfigFieldsItemNumberTemplateType;
+    FlowCustomNodeConfigFieldsItemNumberTemplateType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `required`.
 ///
@@ -1470,9 +664,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemPayload
     }
 }
 
-/// The same values as `WorkflowCustomNodeConfigFieldsItemPayloadPathType`, so the same type.
+/// The same values as `FlowCustomNodeConfigFieldsItemPayloadPathType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemPayloadPathType =
-    WorkflowCustomNodeConfigFieldsItemPayloadPathType;
+    FlowCustomNodeConfigFieldsItemPayloadPathType;
 
 /// An object with the fields `type`, `label`, `id`, `description`.
 ///
@@ -1516,9 +710,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSection
     }
 }
 
-/// The same values as `WorkflowCustomNodeConfigFieldsItemSectionType`, so the same type.
+/// The same values as `FlowCustomNodeConfigFieldsItemSectionType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSectionType =
-    WorkflowCustomNodeConfigFieldsItemSectionType;
+    FlowCustomNodeConfigFieldsItemSectionType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `options`.
 ///
@@ -1606,9 +800,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectO
     }
 }
 
-/// The same values as `WorkflowCustomNodeConfigFieldsItemSelectType`, so the same type.
+/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType =
-    WorkflowCustomNodeConfigFieldsItemSelectType;
+    FlowCustomNodeConfigFieldsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
@@ -1666,75 +860,15 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemStringT
     }
 }
 
-/// The same values as `WorkflowCustomNodeConfigFieldsItemStringTemplateType`, so the same type.
+/// The same values as `FlowCustomNodeConfigFieldsItemStringTemplateType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType =
-    WorkflowCustomNodeConfigFieldsItemStringTemplateType;
+    FlowCustomNodeConfigFieldsItemStringTemplateType;
 
-/// The same values as `WorkflowCustomNodeConfigResultMode`, so the same type.
-pub type WorkflowVersionObjectCustomNodeConfigResultMode = WorkflowCustomNodeConfigResultMode;
+/// The same values as `FlowCustomNodeConfigResultMode`, so the same type.
+pub type WorkflowVersionObjectCustomNodeConfigResultMode = FlowCustomNodeConfigResultMode;
 
-/// A string: one of `cloud`, `edge`, `embedded`, `customNode`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WorkflowVersionObjectFlowClass {
-    /// The value `cloud`.
-    Cloud,
-    /// The value `edge`.
-    Edge,
-    /// The value `embedded`.
-    Embedded,
-    /// The value `customNode`.
-    CustomNode,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WorkflowVersionObjectFlowClass {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloud => "cloud",
-            Self::Edge => "edge",
-            Self::Embedded => "embedded",
-            Self::CustomNode => "customNode",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WorkflowVersionObjectFlowClass {
-    fn from(value: &str) -> Self {
-        match value {
-            "cloud" => Self::Cloud,
-            "edge" => Self::Edge,
-            "embedded" => Self::Embedded,
-            "customNode" => Self::CustomNode,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowVersionObjectFlowClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WorkflowVersionObjectFlowClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectFlowClass {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
+/// The same values as `WorkflowVersion2ObjectFlowClass`, so the same type.
+pub type WorkflowVersionObjectFlowClass = WorkflowVersion2ObjectFlowClass;
 
 /// An object with the fields `key`, `json`.
 ///
@@ -2258,15 +1392,14 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemAppFileMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemAppFileMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemAppFileMetaName = WorkflowTriggersItemAppFileMetaName;
+/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemAppFileMetaName = FlowTriggersItemAppFileMetaName;
 
-/// The same values as `WorkflowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemAppFileType = WorkflowTriggersItemAppFileMetaName;
+/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemAppFileType = FlowTriggersItemAppFileMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2483,15 +1616,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemBeckhoffMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = WorkflowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = FlowTriggersItemBeckhoffMetaName;
 
-/// The same values as `WorkflowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemBeckhoffType = WorkflowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemBeckhoffType = FlowTriggersItemBeckhoffMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2655,15 +1788,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDataTableMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDataTableMetaName = WorkflowTriggersItemDataTableMetaName;
+/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDataTableMetaName = FlowTriggersItemDataTableMetaName;
 
-/// The same values as `WorkflowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDataTableType = WorkflowTriggersItemDataTableMetaName;
+/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDataTableType = FlowTriggersItemDataTableMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2761,13 +1894,13 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior =
-    WorkflowTriggersItemDeviceIdConfigBatchBehavior;
+    FlowTriggersItemDeviceIdConfigBatchBehavior;
 
-/// The same values as `WorkflowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn =
-    WorkflowTriggersItemDeviceIdConfigTriggerOn;
+    FlowTriggersItemDeviceIdConfigTriggerOn;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2919,17 +2052,17 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMet
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDeviceIdInactivityMetaName`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdInactivityMetaName`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName =
-    WorkflowTriggersItemDeviceIdInactivityMetaName;
+    FlowTriggersItemDeviceIdInactivityMetaName;
 
-/// The same values as `WorkflowTriggersItemDeviceIdInactivityType`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdInactivityType`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityType =
-    WorkflowTriggersItemDeviceIdInactivityType;
+    FlowTriggersItemDeviceIdInactivityType;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -3018,19 +2151,19 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
+/// The same values as `FlowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType =
-    WorkflowTriggersItemDeviceIdMetaAllowedAttributeType;
+    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDeviceIdMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = WorkflowTriggersItemDeviceIdMetaName;
+/// The same values as `FlowTriggersItemDeviceIdMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = FlowTriggersItemDeviceIdMetaName;
 
-/// The same values as `WorkflowTriggersItemDeviceIdType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDeviceIdType = WorkflowTriggersItemDeviceIdType;
+/// The same values as `FlowTriggersItemDeviceIdType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDeviceIdType = FlowTriggersItemDeviceIdType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3178,15 +2311,14 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDirectMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDirectMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDirectMetaName = WorkflowTriggersItemDirectMetaName;
+/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDirectMetaName = FlowTriggersItemDirectMetaName;
 
-/// The same values as `WorkflowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDirectType = WorkflowTriggersItemDirectMetaName;
+/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDirectType = FlowTriggersItemDirectMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3338,15 +2470,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemEndpointMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEndpointMetaName = WorkflowTriggersItemEndpointMetaName;
+/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEndpointMetaName = FlowTriggersItemEndpointMetaName;
 
-/// The same values as `WorkflowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEndpointType = WorkflowTriggersItemEndpointMetaName;
+/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEndpointType = FlowTriggersItemEndpointMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3510,15 +2642,14 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEventMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEventMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEventMetaName = WorkflowTriggersItemEventMetaName;
+/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEventMetaName = FlowTriggersItemEventMetaName;
 
-/// The same values as `WorkflowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEventType = WorkflowTriggersItemEventMetaName;
+/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEventType = FlowTriggersItemEventMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3682,15 +2813,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFileTailMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileTailMetaName = WorkflowTriggersItemFileTailMetaName;
+/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileTailMetaName = FlowTriggersItemFileTailMetaName;
 
-/// The same values as `WorkflowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileTailType = WorkflowTriggersItemFileTailMetaName;
+/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileTailType = FlowTriggersItemFileTailMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3862,15 +2993,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFileWatchMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = WorkflowTriggersItemFileWatchMetaName;
+/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = FlowTriggersItemFileWatchMetaName;
 
-/// The same values as `WorkflowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileWatchType = WorkflowTriggersItemFileWatchMetaName;
+/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileWatchType = FlowTriggersItemFileWatchMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3948,9 +3079,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemFlowErrorConfigScope`, so the same type.
+/// The same values as `FlowTriggersItemFlowErrorConfigScope`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFlowErrorConfigScope =
-    WorkflowTriggersItemFlowErrorConfigScope;
+    FlowTriggersItemFlowErrorConfigScope;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4026,15 +3157,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFlowErrorMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = WorkflowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = FlowTriggersItemFlowErrorMetaName;
 
-/// The same values as `WorkflowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFlowErrorType = WorkflowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFlowErrorType = FlowTriggersItemFlowErrorMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4202,15 +3333,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemIntegrationMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `IntegrationIntegrationType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = IntegrationIntegrationType;
+/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = FlowTriggersItemIntegrationMetaName;
 
-/// The same values as `WorkflowTriggersItemIntegrationType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemIntegrationType = WorkflowTriggersItemIntegrationType;
+/// The same values as `FlowTriggersItemIntegrationType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemIntegrationType = FlowTriggersItemIntegrationType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4288,9 +3419,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
+/// The same values as `FlowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 pub type WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId =
-    WorkflowTriggersItemMqttTopicConfigIntegrationId;
+    FlowTriggersItemMqttTopicConfigIntegrationId;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4370,15 +3501,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemMqttTopicMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+    FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemMqttTopicMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = WorkflowTriggersItemMqttTopicMetaName;
+/// The same values as `FlowTriggersItemMqttTopicMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = FlowTriggersItemMqttTopicMetaName;
 
-/// The same values as `WorkflowTriggersItemMqttTopicType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemMqttTopicType = WorkflowTriggersItemMqttTopicType;
+/// The same values as `FlowTriggersItemMqttTopicType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemMqttTopicType = FlowTriggersItemMqttTopicType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4504,15 +3635,14 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemObjectMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemObjectMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemObjectMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemObjectMetaName = WorkflowTriggersItemObjectMetaName;
+/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
 
-/// The same values as `WorkflowTriggersItemObjectType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemObjectType = WorkflowTriggersItemObjectType;
+/// The same values as `FlowTriggersItemObjectType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemObjectType = FlowTriggersItemObjectType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4590,9 +3720,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
+/// The same values as `FlowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 pub type WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem =
-    WorkflowTriggersItemOnSyncConfigSyncTypesItem;
+    FlowTriggersItemOnSyncConfigSyncTypesItem;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
@@ -4648,15 +3778,14 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOnSyncMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOnSyncMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = WorkflowTriggersItemOnSyncMetaName;
+/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = FlowTriggersItemOnSyncMetaName;
 
-/// The same values as `WorkflowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOnSyncType = WorkflowTriggersItemOnSyncMetaName;
+/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOnSyncType = FlowTriggersItemOnSyncMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4856,15 +3985,14 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOpcuaMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOpcuaMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = WorkflowTriggersItemOpcuaMetaName;
+/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = FlowTriggersItemOpcuaMetaName;
 
-/// The same values as `WorkflowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOpcuaType = WorkflowTriggersItemOpcuaMetaName;
+/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOpcuaType = FlowTriggersItemOpcuaMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5050,15 +4178,14 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRedisMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRedisMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemRedisMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRedisMetaName = WorkflowTriggersItemRedisMetaName;
+/// The same values as `FlowTriggersItemRedisMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRedisMetaName = FlowTriggersItemRedisMetaName;
 
-/// The same values as `WorkflowTriggersItemRedisType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRedisType = WorkflowTriggersItemRedisType;
+/// The same values as `FlowTriggersItemRedisType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRedisType = FlowTriggersItemRedisType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5140,9 +4267,8 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestConfig {
     }
 }
 
-/// The same values as `WorkflowTriggersItemRequestConfigMethod`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestConfigMethod =
-    WorkflowTriggersItemRequestConfigMethod;
+/// The same values as `FlowTriggersItemRequestConfigMethod`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestConfigMethod = FlowTriggersItemRequestConfigMethod;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -5222,12 +4348,829 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMeta {
     }
 }
 
-/// The same values as `WorkflowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestMetaCategory =
-    WorkflowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestMetaCategory = FlowTriggersItemAppFileMetaCategory;
 
-/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestMetaName = WorkflowTriggersItemRequestMetaName;
+/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestMetaName = FlowTriggersItemRequestMetaName;
 
-/// The same values as `WorkflowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestType = WorkflowTriggersItemRequestMetaName;
+/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestType = FlowTriggersItemRequestMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSerial {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `serial`).
+    pub r#type: WorkflowVersionObjectTriggersItemSerialType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowVersionObjectTriggersItemSerialConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowVersionObjectTriggersItemSerialMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerial {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSerial {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `path`, `baudRate`, `dataBits`, `stopBits`, `parity`, `rtscts`, `encoding`, `writeOnOpen`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSerialConfig {
+    /// `path` on the wire: a string (at most 1024 characters).
+    pub path: Option<String>,
+    /// `baudRate` on the wire: a number.
+    pub baud_rate: Option<f64>,
+    /// `dataBits` on the wire: a number.
+    pub data_bits: Option<f64>,
+    /// `stopBits` on the wire: a number.
+    pub stop_bits: Option<f64>,
+    /// `parity` on the wire: a string (at most 8 characters).
+    pub parity: Option<String>,
+    /// `rtscts` on the wire: a boolean.
+    pub rtscts: Option<bool>,
+    /// `encoding` on the wire: a string (at most 48 characters).
+    pub encoding: Option<String>,
+    /// `writeOnOpen` on the wire: a string (at most 1024 characters).
+    pub write_on_open: Option<String>,
+    /// `writeOnOpenEncoding` on the wire: a string (at most 48 characters).
+    pub write_on_open_encoding: Option<String>,
+    /// `byteLength` on the wire: a string (at most 48 characters).
+    pub byte_length: Option<String>,
+    /// `delimiter` on the wire: a string (at most 48 characters).
+    pub delimiter: Option<String>,
+    /// `delimiterEncoding` on the wire: a string (at most 48 characters).
+    pub delimiter_encoding: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            path: fields.optional("path")?,
+            baud_rate: fields.optional("baudRate")?,
+            data_bits: fields.optional("dataBits")?,
+            stop_bits: fields.optional("stopBits")?,
+            parity: fields.optional("parity")?,
+            rtscts: fields.optional("rtscts")?,
+            encoding: fields.optional("encoding")?,
+            write_on_open: fields.optional("writeOnOpen")?,
+            write_on_open_encoding: fields.optional("writeOnOpenEncoding")?,
+            byte_length: fields.optional("byteLength")?,
+            delimiter: fields.optional("delimiter")?,
+            delimiter_encoding: fields.optional("delimiterEncoding")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("path", &self.path)?;
+        fields.optional("baudRate", &self.baud_rate)?;
+        fields.optional("dataBits", &self.data_bits)?;
+        fields.optional("stopBits", &self.stop_bits)?;
+        fields.optional("parity", &self.parity)?;
+        fields.optional("rtscts", &self.rtscts)?;
+        fields.optional("encoding", &self.encoding)?;
+        fields.optional("writeOnOpen", &self.write_on_open)?;
+        fields.optional("writeOnOpenEncoding", &self.write_on_open_encoding)?;
+        fields.optional("byteLength", &self.byte_length)?;
+        fields.optional("delimiter", &self.delimiter)?;
+        fields.optional("delimiterEncoding", &self.delimiter_encoding)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSerialMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObjectTriggersItemSerialMetaCategory>,
+    /// `name` on the wire: a string (one of `serial`).
+    pub name: Option<WorkflowVersionObjectTriggersItemSerialMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// `parseBy` on the wire: a string (one of `byteLength`, `delimiter`).
+    pub parse_by: Option<WorkflowVersionObjectTriggersItemSerialMetaParseBy>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSerialMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            parse_by: fields.optional("parseBy")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("parseBy", &self.parse_by)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialMetaCategory = FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialMetaName = FlowTriggersItemSerialMetaName;
+
+/// The same values as `FlowTriggersItemSerialMetaParseBy`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy = FlowTriggersItemSerialMetaParseBy;
+
+/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialType = FlowTriggersItemSerialMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSnmpTrap {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `snmpTrap`).
+    pub r#type: WorkflowVersionObjectTriggersItemSnmpTrapType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowVersionObjectTriggersItemSnmpTrapConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowVersionObjectTriggersItemSnmpTrapMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `udpPort`, `snmpTrapConfig`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfig {
+    /// `udpPort` on the wire: a string (at most 5 characters).
+    pub udp_port: String,
+    /// `snmpTrapConfig` on the wire: an object.
+    pub snmp_trap_config: WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            udp_port: fields.required("udpPort")?,
+            snmp_trap_config: fields.required("snmpTrapConfig")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("udpPort", &self.udp_port)?;
+        fields.required("snmpTrapConfig", &self.snmp_trap_config)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `community`, `user`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
+    /// `community` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub community: Option<crate::Secret>,
+    /// `user` on the wire: an object.
+    pub user: Option<WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            community: fields.optional("community")?,
+            user: fields.optional("user")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("community", &self.community)?;
+        fields.optional("user", &self.user)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `name`, `securityLevel`, `authMethod`, `authKey`, `encryptionMethod`, `encryptionKey`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
+    /// `name` on the wire: a string (at most 1024 characters).
+    pub name: String,
+    /// `securityLevel` on the wire: a string (one of `none`, `auth`, `authAndEncrypt`).
+    pub security_level:
+        WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel,
+    /// `authMethod` on the wire: a string (one of `sha`, `md5`).
+    pub auth_method:
+        Option<WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod>,
+    /// `authKey` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub auth_key: Option<crate::Secret>,
+    /// `encryptionMethod` on the wire: a string (one of `aes`, `des`).
+    pub encryption_method:
+        Option<WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod>,
+    /// `encryptionKey` on the wire: a string (at most 1024 characters).
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub encryption_key: Option<crate::Secret>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de>
+    for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser
+{
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            name: fields.required("name")?,
+            security_level: fields.required("securityLevel")?,
+            auth_method: fields.optional("authMethod")?,
+            auth_key: fields.optional("authKey")?,
+            encryption_method: fields.optional("encryptionMethod")?,
+            encryption_key: fields.optional("encryptionKey")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("name", &self.name)?;
+        fields.required("securityLevel", &self.security_level)?;
+        fields.optional("authMethod", &self.auth_method)?;
+        fields.optional("authKey", &self.auth_key)?;
+        fields.optional("encryptionMethod", &self.encryption_method)?;
+        fields.optional("encryptionKey", &self.encryption_key)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+
+/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
+    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemSnmpTrapMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory>,
+    /// `name` on the wire: a string (one of `snmpTrap`).
+    pub name: Option<WorkflowVersionObjectTriggersItemSnmpTrapMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemSnmpTrapMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory =
+    FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = FlowTriggersItemSnmpTrapMetaName;
+
+/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapType = FlowTriggersItemSnmpTrapMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemTimer {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `timer`).
+    pub r#type: WorkflowVersionObjectTriggersItemTimerType,
+    /// `config` on the wire: an object.
+    pub config: Option<WorkflowVersionObjectTriggersItemTimerConfig>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowVersionObjectTriggersItemTimerMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemTimer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `seconds`, `cron`, `tz`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemTimerConfig {
+    /// `seconds` on the wire: a number.
+    pub seconds: Option<f64>,
+    /// `cron` on the wire: a string (at most 255 characters).
+    pub cron: Option<String>,
+    /// `tz` on the wire: a string (at most 255 characters).
+    pub tz: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            seconds: fields.optional("seconds")?,
+            cron: fields.optional("cron")?,
+            tz: fields.optional("tz")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("seconds", &self.seconds)?;
+        fields.optional("cron", &self.cron)?;
+        fields.optional("tz", &self.tz)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemTimerMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObjectTriggersItemTimerMetaCategory>,
+    /// `name` on the wire: a string (one of `timer`).
+    pub name: Option<WorkflowVersionObjectTriggersItemTimerMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// `timerTypeSelect` on the wire: a string (one of `cronWeekly`, `seconds`, `cron`).
+    pub timer_type_select: Option<WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect>,
+    /// `timeAt` on the wire: a string (at most 255 characters).
+    pub time_at: Option<String>,
+    /// `timezone` on the wire: a string (at most 255 characters).
+    pub timezone: Option<String>,
+    /// `weekdays` on the wire: a list (at most 7 items).
+    pub weekdays: Option<Vec<f64>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemTimerMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            timer_type_select: fields.optional("timerTypeSelect")?,
+            time_at: fields.optional("timeAt")?,
+            timezone: fields.optional("timezone")?,
+            weekdays: fields.optional("weekdays")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("timerTypeSelect", &self.timer_type_select)?;
+        fields.optional("timeAt", &self.time_at)?;
+        fields.optional("timezone", &self.timezone)?;
+        fields.optional("weekdays", &self.weekdays)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemTimerMetaCategory = FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemTimerMetaName = FlowTriggersItemTimerMetaName;
+
+/// The same values as `FlowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
+pub type WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect =
+    FlowTriggersItemTimerMetaTimerTypeSelect;
+
+/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemTimerType = FlowTriggersItemTimerMetaName;
+
+/// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemVirtualButton {
+    /// `key` on the wire: a string (at most 1024 characters).
+    pub key: Option<String>,
+    /// `type` on the wire: a string (one of `virtualButton`).
+    pub r#type: WorkflowVersionObjectTriggersItemVirtualButtonType,
+    /// `config` on the wire: an object.
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `meta` on the wire: an object.
+    pub meta: Option<WorkflowVersionObjectTriggersItemVirtualButtonMeta>,
+    /// `outputIds` on the wire: a list (at most 100 items).
+    pub output_ids: Option<Vec<Vec<String>>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButton {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            key: fields.optional("key")?,
+            r#type: fields.required("type")?,
+            config: fields.optional("config")?,
+            meta: fields.optional("meta")?,
+            output_ids: fields.optional("outputIds")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButton {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("key", &self.key)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("config", &self.config)?;
+        fields.optional("meta", &self.meta)?;
+        fields.optional("outputIds", &self.output_ids)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `groupId`, `description`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WorkflowVersionObjectTriggersItemVirtualButtonMeta {
+    /// `category` on the wire: a string (one of `trigger`).
+    pub category: Option<WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory>,
+    /// `name` on the wire: a string (one of `virtualButton`).
+    pub name: Option<WorkflowVersionObjectTriggersItemVirtualButtonMetaName>,
+    /// `label` on the wire: a string (1 to 255 characters).
+    pub label: Option<String>,
+    /// `x` on the wire: a number.
+    pub x: Option<f64>,
+    /// `y` on the wire: a number.
+    pub y: Option<f64>,
+    /// `uiId` on the wire: a string (at most 48 characters).
+    pub ui_id: Option<String>,
+    /// `groupId` on the wire: a string (at most 48 characters).
+    pub group_id: Option<String>,
+    /// `description` on the wire: a string (at most 32767 characters).
+    pub description: Option<String>,
+    /// `icon` on the wire: a string (at most 1024 characters).
+    pub icon: Option<String>,
+    /// `color` on the wire: a string (at most 1024 characters).
+    pub color: Option<String>,
+    /// `inputCount` on the wire: a number.
+    pub input_count: Option<f64>,
+    /// `outputCount` on the wire: a number.
+    pub output_count: Option<f64>,
+    /// `id` on the wire: a string (at most 48 characters).
+    pub id: Option<String>,
+    /// `payload` on the wire: a string (at most 262144 characters).
+    pub payload: Option<String>,
+    /// `deviceId` on the wire.
+    pub device_id:
+        Option<crate::Nullable<WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowVersionObjectTriggersItemVirtualButtonMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            category: fields.optional("category")?,
+            name: fields.optional("name")?,
+            label: fields.optional("label")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            ui_id: fields.optional("uiId")?,
+            group_id: fields.optional("groupId")?,
+            description: fields.optional("description")?,
+            icon: fields.optional("icon")?,
+            color: fields.optional("color")?,
+            input_count: fields.optional("inputCount")?,
+            output_count: fields.optional("outputCount")?,
+            id: fields.optional("id")?,
+            payload: fields.optional("payload")?,
+            device_id: fields.present("deviceId")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("category", &self.category)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("label", &self.label)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.optional("uiId", &self.ui_id)?;
+        fields.optional("groupId", &self.group_id)?;
+        fields.optional("description", &self.description)?;
+        fields.optional("icon", &self.icon)?;
+        fields.optional("color", &self.color)?;
+        fields.optional("inputCount", &self.input_count)?;
+        fields.optional("outputCount", &self.output_count)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("payload", &self.payload)?;
+        fields.optional("deviceId", &self.device_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory =
+    FlowTriggersItemAppFileMetaCategory;
+
+/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId =
+    FlowTriggersItemVirtualButtonMetaDeviceId;
+
+/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaName =
+    FlowTriggersItemVirtualButtonMetaName;
+
+/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemVirtualButtonType = FlowTriggersItemVirtualButtonMetaName;

@@ -69,7 +69,9 @@ impl<'de> serde::Deserialize<'de> for CompositeDeviceStateValueTime {
         {
             return Ok(Self::Number(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::Object(v));
@@ -104,104 +106,6 @@ impl serde::Serialize for CompositeDeviceStateValueTimeObject {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("$date", &self.date)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `device` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Device {
-    /// `id` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub id: Option<String>,
-    /// `deviceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub device_id: Option<String>,
-    /// `applicationId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub application_id: Option<String>,
-    /// `creationDate` on the wire: a date and time (RFC 3339 text).
-    pub creation_date: Option<chrono::DateTime<chrono::Utc>>,
-    /// `lastUpdated` on the wire: a date and time (RFC 3339 text).
-    pub last_updated: Option<chrono::DateTime<chrono::Utc>>,
-    /// `deletedAt` on the wire: a date and time (RFC 3339 text).
-    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// `name` on the wire: a string (1 to 255 characters).
-    pub name: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `tags` on the wire: a list (at most 100 items).
-    pub tags: Option<Vec<DeviceTagsItem>>,
-    /// `attributes` on the wire: a list (at most 256 items).
-    pub attributes: Option<Vec<DeviceAttributePost>>,
-    /// `deviceClass` on the wire: a string (one of `standalone`, `gateway`, `peripheral`, `floating`, `edgeCompute`, `system`, `embedded`).
-    pub device_class: Option<DeviceDeviceClass>,
-    /// `gatewayId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub gateway_id: Option<String>,
-    /// `edgeAgentVersion` on the wire: a string (matching `^(0|([1-9]\d*))\.(0|([1-9]\d*))\.(0|([1-9]\d*))$`).
-    pub edge_agent_version: Option<String>,
-    /// `connectionInfo` on the wire: an object.
-    pub connection_info: Option<DeviceConnectionInfo>,
-    /// `parentId` on the wire.
-    pub parent_id: Option<crate::Nullable<String>>,
-    /// `ancestorIds` on the wire: a list (at most 1000 items).
-    pub ancestor_ids: Option<Vec<String>>,
-    /// `systemInterval` on the wire: an integer (from 5 to 3600).
-    pub system_interval: Option<i64>,
-    /// `keepDuplicates` on the wire: a boolean.
-    pub keep_duplicates: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Device {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            id: fields.optional("id")?,
-            device_id: fields.optional("deviceId")?,
-            application_id: fields.optional("applicationId")?,
-            creation_date: fields.optional("creationDate")?,
-            last_updated: fields.optional("lastUpdated")?,
-            deleted_at: fields.optional("deletedAt")?,
-            name: fields.optional("name")?,
-            description: fields.optional("description")?,
-            tags: fields.optional("tags")?,
-            attributes: fields.optional("attributes")?,
-            device_class: fields.optional("deviceClass")?,
-            gateway_id: fields.optional("gatewayId")?,
-            edge_agent_version: fields.optional("edgeAgentVersion")?,
-            connection_info: fields.optional("connectionInfo")?,
-            parent_id: fields.present("parentId")?,
-            ancestor_ids: fields.optional("ancestorIds")?,
-            system_interval: fields.optional("systemInterval")?,
-            keep_duplicates: fields.optional("keepDuplicates")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Device {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("id", &self.id)?;
-        fields.optional("deviceId", &self.device_id)?;
-        fields.optional("applicationId", &self.application_id)?;
-        fields.optional("creationDate", &self.creation_date)?;
-        fields.optional("lastUpdated", &self.last_updated)?;
-        fields.optional("deletedAt", &self.deleted_at)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("tags", &self.tags)?;
-        fields.optional("attributes", &self.attributes)?;
-        fields.optional("deviceClass", &self.device_class)?;
-        fields.optional("gatewayId", &self.gateway_id)?;
-        fields.optional("edgeAgentVersion", &self.edge_agent_version)?;
-        fields.optional("connectionInfo", &self.connection_info)?;
-        fields.optional("parentId", &self.parent_id)?;
-        fields.optional("ancestorIds", &self.ancestor_ids)?;
-        fields.optional("systemInterval", &self.system_interval)?;
-        fields.optional("keepDuplicates", &self.keep_duplicates)?;
         fields.end(&self.extra)
     }
 }
@@ -296,7 +200,9 @@ impl<'de> serde::Deserialize<'de> for DeviceCommandTime {
         {
             return Ok(Self::Number(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::Object(v));
@@ -438,7 +344,9 @@ impl<'de> serde::Deserialize<'de> for DeviceConnectedConnectedAt {
         {
             return Ok(Self::Number(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::Object(v));
@@ -533,40 +441,6 @@ impl serde::Serialize for DeviceConnectedStatus {
 impl<'de> serde::Deserialize<'de> for DeviceConnectedStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
-    }
-}
-
-/// An object with the fields `time`, `connected`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct DeviceConnectionInfo {
-    /// `time` on the wire: a date and time (RFC 3339 text).
-    pub time: Option<chrono::DateTime<chrono::Utc>>,
-    /// `connected` on the wire.
-    pub connected: Option<serde_json::Value>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for DeviceConnectionInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            time: fields.optional("time")?,
-            connected: fields.optional("connected")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for DeviceConnectionInfo {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("time", &self.time)?;
-        fields.optional("connected", &self.connected)?;
-        fields.end(&self.extra)
     }
 }
 
@@ -758,81 +632,6 @@ impl DeviceDataExportOptions {
     }
 }
 
-/// A string: one of `standalone`, `gateway`, `peripheral`, `floating`, `edgeCompute`, `system`, `embedded`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeviceDeviceClass {
-    /// The value `standalone`.
-    Standalone,
-    /// The value `gateway`.
-    Gateway,
-    /// The value `peripheral`.
-    Peripheral,
-    /// The value `floating`.
-    Floating,
-    /// The value `edgeCompute`.
-    EdgeCompute,
-    /// The value `system`.
-    System,
-    /// The value `embedded`.
-    Embedded,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl DeviceDeviceClass {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standalone => "standalone",
-            Self::Gateway => "gateway",
-            Self::Peripheral => "peripheral",
-            Self::Floating => "floating",
-            Self::EdgeCompute => "edgeCompute",
-            Self::System => "system",
-            Self::Embedded => "embedded",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for DeviceDeviceClass {
-    fn from(value: &str) -> Self {
-        match value {
-            "standalone" => Self::Standalone,
-            "gateway" => Self::Gateway,
-            "peripheral" => Self::Peripheral,
-            "floating" => Self::Floating,
-            "edgeCompute" => Self::EdgeCompute,
-            "system" => Self::System,
-            "embedded" => Self::Embedded,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for DeviceDeviceClass {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DeviceDeviceClass {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DeviceDeviceClass {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// Device Disconnected
 ///
 /// Schema for marking a device as disconnected
@@ -969,7 +768,9 @@ impl<'de> serde::Deserialize<'de> for DeviceDisconnectedConnectedAt {
         {
             return Ok(Self::Number(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::Object(v));
@@ -1046,7 +847,9 @@ impl<'de> serde::Deserialize<'de> for DeviceDisconnectedDisconnectedAt {
         {
             return Ok(Self::Number(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::Object(v));
@@ -1206,173 +1009,6 @@ impl serde::Serialize for DeviceLogItem {
     }
 }
 
-/// The `devicePatch` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct DevicePatch {
-    /// `name` on the wire: a string (1 to 255 characters).
-    pub name: Option<String>,
-    /// `description` on the wire: a string (at most 32767 characters).
-    pub description: Option<String>,
-    /// `tags` on the wire: a list (at most 100 items).
-    pub tags: Option<Vec<DevicePatchTagsItem>>,
-    /// `attributes` on the wire: a list (at most 256 items).
-    pub attributes: Option<Vec<DeviceAttributePost>>,
-    /// `deviceClass` on the wire: a string (one of `standalone`, `gateway`, `peripheral`, `floating`, `edgeCompute`, `system`, `embedded`).
-    pub device_class: Option<DevicePatchDeviceClass>,
-    /// `gatewayId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub gateway_id: Option<String>,
-    /// `parentId` on the wire.
-    pub parent_id: Option<crate::Nullable<String>>,
-    /// `systemInterval` on the wire: an integer (from 5 to 3600).
-    pub system_interval: Option<i64>,
-    /// `keepDuplicates` on the wire: a boolean.
-    pub keep_duplicates: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for DevicePatch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            name: fields.optional("name")?,
-            description: fields.optional("description")?,
-            tags: fields.optional("tags")?,
-            attributes: fields.optional("attributes")?,
-            device_class: fields.optional("deviceClass")?,
-            gateway_id: fields.optional("gatewayId")?,
-            parent_id: fields.present("parentId")?,
-            system_interval: fields.optional("systemInterval")?,
-            keep_duplicates: fields.optional("keepDuplicates")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for DevicePatch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("tags", &self.tags)?;
-        fields.optional("attributes", &self.attributes)?;
-        fields.optional("deviceClass", &self.device_class)?;
-        fields.optional("gatewayId", &self.gateway_id)?;
-        fields.optional("parentId", &self.parent_id)?;
-        fields.optional("systemInterval", &self.system_interval)?;
-        fields.optional("keepDuplicates", &self.keep_duplicates)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl DevicePatch {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `description` field.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets the `tags` field.
-    pub fn tags(mut self, value: impl Into<Vec<DevicePatchTagsItem>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-
-    /// Sets the `attributes` field.
-    pub fn attributes(mut self, value: impl Into<Vec<DeviceAttributePost>>) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-
-    /// Sets the `device_class` field.
-    pub fn device_class(mut self, value: impl Into<DevicePatchDeviceClass>) -> Self {
-        self.device_class = Some(value.into());
-        self
-    }
-
-    /// Sets the `gateway_id` field.
-    pub fn gateway_id(mut self, value: impl Into<String>) -> Self {
-        self.gateway_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `parent_id` field.
-    pub fn parent_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.parent_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `system_interval` field.
-    pub fn system_interval(mut self, value: impl Into<i64>) -> Self {
-        self.system_interval = Some(value.into());
-        self
-    }
-
-    /// Sets the `keep_duplicates` field.
-    pub fn keep_duplicates(mut self, value: impl Into<bool>) -> Self {
-        self.keep_duplicates = Some(value.into());
-        self
-    }
-}
-
-/// The same values as `DeviceDeviceClass`, so the same type.
-pub type DevicePatchDeviceClass = DeviceDeviceClass;
-
-/// An object with the fields `key`, `value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DevicePatchTagsItem {
-    /// `key` on the wire: a string (matching `^[0-9a-zA-Z_-]{1,255}$`).
-    pub key: String,
-    /// `value` on the wire: a string (1 to 255 characters).
-    pub value: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for DevicePatchTagsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.required("key")?,
-            value: fields.required("value")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for DevicePatchTagsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("key", &self.key)?;
-        fields.required("value", &self.value)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl DevicePatchTagsItem {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-
 /// The `devicePayloadCounts` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -1420,67 +1056,6 @@ impl serde::Serialize for DevicePayloadCounts {
         fields.optional("mqttIn", &self.mqtt_in)?;
         fields.optional("mqttOut", &self.mqtt_out)?;
         fields.end(&self.extra)
-    }
-}
-
-/// A string: one of `86400000`, `3600000`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DevicePayloadCountsBreakdownResolution {
-    /// The value `86400000`.
-    N86400000,
-    /// The value `3600000`.
-    N3600000,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl DevicePayloadCountsBreakdownResolution {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N86400000 => "86400000",
-            Self::N3600000 => "3600000",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for DevicePayloadCountsBreakdownResolution {
-    fn from(value: &str) -> Self {
-        match value {
-            "86400000" => Self::N86400000,
-            "3600000" => Self::N3600000,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for DevicePayloadCountsBreakdownResolution {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for DevicePayloadCountsBreakdownResolution {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for DevicePayloadCountsBreakdownResolution {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-impl crate::client::ParamValue for DevicePayloadCountsBreakdownResolution {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
     }
 }
 
@@ -1580,7 +1155,9 @@ impl<'de> serde::Deserialize<'de> for DeviceStateOrStates {
         {
             return Ok(Self::DeviceStates(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["data"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::DeviceState(v));
@@ -1619,7 +1196,9 @@ impl<'de> serde::Deserialize<'de> for DeviceStateTime {
         {
             return Ok(Self::Number(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["$date"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::Object(v));
@@ -1668,147 +1247,3 @@ impl DeviceStateTimeObject {
 
 /// The `deviceStates` schema.
 pub type DeviceStates = Vec<DeviceState>;
-
-/// An object with the fields `key`, `value`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct DeviceTagsItem {
-    /// `key` on the wire: a string (matching `^[0-9a-zA-Z_-]{1,255}$`).
-    pub key: String,
-    /// `value` on the wire: a string (1 to 255 characters).
-    pub value: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for DeviceTagsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            key: fields.required("key")?,
-            value: fields.required("value")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for DeviceTagsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("key", &self.key)?;
-        fields.required("value", &self.value)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `jobEnqueuedResult` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct JobEnqueuedResult {
-    /// `jobQueued` on the wire: a boolean (one of `true`).
-    pub job_queued: Option<bool>,
-    /// `jobId` on the wire: a string (at most 21 characters).
-    pub job_id: Option<String>,
-    /// `success` on the wire: a boolean (one of `true`).
-    pub success: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for JobEnqueuedResult {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            job_queued: fields.optional("jobQueued")?,
-            job_id: fields.optional("jobId")?,
-            success: fields.optional("success")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for JobEnqueuedResult {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("jobQueued", &self.job_queued)?;
-        fields.optional("jobId", &self.job_id)?;
-        fields.optional("success", &self.success)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `payloadCountsBreakdown` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct PayloadCountsBreakdown {
-    /// `start` on the wire: a date and time (RFC 3339 text).
-    pub start: Option<chrono::DateTime<chrono::Utc>>,
-    /// `end` on the wire: a date and time (RFC 3339 text).
-    pub end: Option<chrono::DateTime<chrono::Utc>>,
-    /// `counts` on the wire: a list.
-    pub counts: Option<Vec<PayloadCountsBreakdownCountsItem>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for PayloadCountsBreakdown {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            start: fields.optional("start")?,
-            end: fields.optional("end")?,
-            counts: fields.optional("counts")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for PayloadCountsBreakdown {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("start", &self.start)?;
-        fields.optional("end", &self.end)?;
-        fields.optional("counts", &self.counts)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `date`, `value`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct PayloadCountsBreakdownCountsItem {
-    /// `date` on the wire: a date and time (RFC 3339 text).
-    pub date: Option<chrono::DateTime<chrono::Utc>>,
-    /// `value` on the wire: an integer.
-    pub value: Option<i64>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for PayloadCountsBreakdownCountsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            date: fields.optional("date")?,
-            value: fields.optional("value")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for PayloadCountsBreakdownCountsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("date", &self.date)?;
-        fields.optional("value", &self.value)?;
-        fields.end(&self.extra)
-    }
-}

@@ -11,10 +11,16 @@ mod application_certificate_authorities;
 mod application_certificate_authority;
 #[cfg(feature = "application-certificates")]
 mod application_certificates;
+#[cfg(feature = "application-job-logs")]
+mod application_job_logs;
 #[cfg(feature = "application-key")]
 mod application_key;
 #[cfg(feature = "application-keys")]
 mod application_keys;
+#[cfg(feature = "application-templates")]
+mod application_templates;
+#[cfg(feature = "audit-logs")]
+mod audit_logs;
 mod common;
 #[cfg(feature = "credential")]
 mod credential;
@@ -26,14 +32,106 @@ mod credential_3;
 mod credential_4;
 #[cfg(feature = "credentials")]
 mod credentials;
+#[cfg(feature = "data-table")]
+mod data_table;
+#[cfg(feature = "data-tables")]
+mod data_tables;
 #[cfg(feature = "device")]
 mod device;
 #[cfg(feature = "device-attribute")]
 mod device_attribute;
 #[cfg(feature = "device-attributes")]
 mod device_attributes;
+#[cfg(feature = "device-recipe")]
+mod device_recipe;
+#[cfg(feature = "device-recipes")]
+mod device_recipes;
+#[cfg(feature = "devices")]
+mod devices;
+#[cfg(feature = "edge-deployments")]
+mod edge_deployments;
+#[cfg(feature = "embedded-deployments")]
+mod embedded_deployments;
+#[cfg(feature = "events")]
+mod events;
+#[cfg(feature = "experience")]
+mod experience;
+#[cfg(feature = "experience-domain")]
+mod experience_domain;
+#[cfg(feature = "experience-domains")]
+mod experience_domains;
+#[cfg(feature = "experience-endpoint")]
+mod experience_endpoint;
+#[cfg(feature = "experience-endpoints")]
+mod experience_endpoints;
+#[cfg(feature = "experience-group")]
+mod experience_group;
+#[cfg(feature = "experience-groups")]
+mod experience_groups;
+#[cfg(feature = "experience-slug")]
+mod experience_slug;
+#[cfg(feature = "experience-slugs")]
+mod experience_slugs;
+#[cfg(feature = "experience-user")]
+mod experience_user;
+#[cfg(feature = "experience-users")]
+mod experience_users;
+#[cfg(feature = "experience-version")]
+mod experience_version;
+#[cfg(feature = "experience-versions")]
+mod experience_versions;
+#[cfg(feature = "experience-view")]
+mod experience_view;
+#[cfg(feature = "experience-views")]
+mod experience_views;
+#[cfg(feature = "files")]
+mod files;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
+#[cfg(feature = "instance-audit-log")]
+mod instance_audit_log;
+#[cfg(feature = "instance-audit-logs")]
+mod instance_audit_logs;
+#[cfg(feature = "instance-custom-node")]
+mod instance_custom_node;
+#[cfg(feature = "instance-custom-nodes")]
+mod instance_custom_nodes;
+#[cfg(feature = "instance-member")]
+mod instance_member;
+#[cfg(feature = "instance-members")]
+mod instance_members;
+#[cfg(feature = "instance-notification-rule")]
+mod instance_notification_rule;
+#[cfg(feature = "instance-notification-rules")]
+mod instance_notification_rules;
+#[cfg(feature = "instance-org")]
+mod instance_org;
+#[cfg(feature = "instance-org-invite")]
+mod instance_org_invite;
+#[cfg(feature = "instance-org-invites")]
+mod instance_org_invites;
+#[cfg(feature = "instance-org-member")]
+mod instance_org_member;
+#[cfg(feature = "instance-org-members")]
+mod instance_org_members;
+#[cfg(feature = "instance-orgs")]
+mod instance_orgs;
+#[cfg(feature = "instance-sandbox")]
+mod instance_sandbox;
+#[cfg(feature = "instance-sandboxes")]
+mod instance_sandboxes;
+#[cfg(feature = "instances")]
+mod instances;
+#[cfg(feature = "integration")]
+mod integration;
+#[cfg(feature = "integrations")]
+mod integrations;
+#[cfg(feature = "org-invites")]
+mod org_invites;
+#[cfg(feature = "orgs")]
+mod orgs;
+#[cfg(feature = "private-files")]
+mod private_files;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -43,6 +141,52 @@ mod instance_api_tokens;
     feature = "user-api-tokens"
 ))]
 mod shared_api_token;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "org-invites",
+    feature = "orgs",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+mod shared_api_token_default_role;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "orgs",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+mod shared_api_token_org_roles_item_application_roles_item_role;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+mod shared_api_token_org_roles_item_org_id;
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -61,7 +205,9 @@ mod shared_api_token_patch;
     feature = "instance-api-token",
     feature = "instance-api-tokens",
     feature = "user-api-token",
-    feature = "user-api-tokens"
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
 ))]
 mod shared_api_token_patch_status;
 #[cfg(any(
@@ -74,12 +220,40 @@ mod shared_api_token_post;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credential",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "devices",
+    feature = "events",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-groups",
+    feature = "experience-users",
+    feature = "experience-view",
+    feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "instance-sandboxes",
+    feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 mod shared_api_tokens_sort_direction;
@@ -94,12 +268,41 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "devices",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
+    feature = "events",
+    feature = "experience-endpoints",
+    feature = "experience-groups",
+    feature = "experience-users",
+    feature = "experience-versions",
+    feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "instance-sandboxes",
+    feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 mod shared_application_api_tokens_get_sort_direction;
@@ -108,6 +311,11 @@ mod shared_application_api_tokens_get_sort_direction;
     feature = "application-certificates"
 ))]
 mod shared_application_certificate;
+#[cfg(any(
+    feature = "application-certificate-authorities",
+    feature = "user-oauth-tokens"
+))]
+mod shared_application_certificate_authorities_get_sort_field;
 #[cfg(any(
     feature = "application-certificate-authorities",
     feature = "application-certificate-authority"
@@ -120,6 +328,8 @@ mod shared_application_certificate_authority;
     feature = "application-keys"
 ))]
 mod shared_application_certificate_filter_type;
+#[cfg(any(feature = "application-job-log", feature = "application-job-logs"))]
+mod shared_application_job_log;
 #[cfg(any(feature = "application-key", feature = "application-keys"))]
 mod shared_application_key;
 #[cfg(any(
@@ -127,45 +337,339 @@ mod shared_application_key;
     feature = "application-keys",
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 mod shared_application_key_address_filter_type;
 #[cfg(any(
     feature = "application-key",
     feature = "application-keys",
     feature = "credential",
-    feature = "credentials"
+    feature = "credentials",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-version",
+    feature = "experience-versions",
+    feature = "experience-view",
+    feature = "experience-views"
 ))]
 mod shared_application_key_created_by_type;
+#[cfg(any(feature = "application-template", feature = "application-templates"))]
+mod shared_application_template;
+#[cfg(any(
+    feature = "application-templates",
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs",
+    feature = "webhooks"
+))]
+mod shared_application_templates_get_sort_field;
+#[cfg(any(feature = "audit-log", feature = "audit-logs"))]
+mod shared_audit_log;
+#[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
+mod shared_audit_logs_get_sort_field;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 mod shared_credential;
+#[cfg(any(feature = "data-table", feature = "data-tables"))]
+mod shared_data_table;
+#[cfg(any(
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "devices",
+    feature = "experience-groups",
+    feature = "experience-views",
+    feature = "files",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs",
+    feature = "private-files",
+    feature = "user-oauth-tokens",
+    feature = "webhooks"
+))]
+mod shared_data_tables_get_filter_field;
+#[cfg(any(feature = "device", feature = "devices"))]
+mod shared_device;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 mod shared_device_attribute;
 #[cfg(any(
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 mod shared_device_attribute_data_type;
-#[cfg(any(feature = "device", feature = "device-attributes"))]
+#[cfg(any(
+    feature = "device",
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
+))]
 mod shared_device_attribute_post;
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
+))]
+mod shared_device_class_filter_array_item;
+#[cfg(any(feature = "instance-org", feature = "instance-sandbox"))]
+mod shared_device_counts;
+#[cfg(any(
+    feature = "device",
+    feature = "instance-org",
+    feature = "instance-sandbox"
+))]
+mod shared_device_payload_counts_breakdown_resolution;
+#[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
+mod shared_device_recipe;
+#[cfg(any(feature = "devices", feature = "events"))]
+mod shared_devices_export_post_format;
+#[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
+mod shared_edge_deployment;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments"
+))]
+mod shared_edge_deployment_logs_item_change_type;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments",
+    feature = "file",
+    feature = "files",
+    feature = "private-file",
+    feature = "private-files"
+))]
+mod shared_edge_deployment_logs_item_source_type;
+#[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
+mod shared_embedded_deployment;
+#[cfg(any(feature = "event", feature = "events"))]
+mod shared_event;
+#[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
+mod shared_experience_domain;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-view"
+))]
+mod shared_experience_endpoint;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-version",
+    feature = "experience-versions",
+    feature = "experience-view"
+))]
+mod shared_experience_endpoint_patch_static_reply_type;
+#[cfg(any(feature = "experience-group", feature = "experience-groups"))]
+mod shared_experience_group;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+mod shared_experience_linked_resources;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+mod shared_experience_linked_resources_2;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+mod shared_experience_linked_resources_3;
+#[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
+mod shared_experience_slug;
+#[cfg(any(feature = "experience-user", feature = "experience-users"))]
+mod shared_experience_user;
+#[cfg(any(feature = "experience-users", feature = "instance-sandboxes"))]
+mod shared_experience_users_get_filter_field;
+#[cfg(any(feature = "experience-version", feature = "experience-versions"))]
+mod shared_experience_version;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "experience-views"
+))]
+mod shared_experience_view;
+#[cfg(any(
+    feature = "file",
+    feature = "files",
+    feature = "private-file",
+    feature = "private-files"
+))]
+mod shared_file;
+#[cfg(any(feature = "file", feature = "private-file"))]
+mod shared_file_patch;
+#[cfg(any(feature = "files", feature = "private-files"))]
+mod shared_file_post;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
+))]
+mod shared_flow_category;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view"
+))]
+mod shared_flow_flow_class;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "integration",
+    feature = "integrations"
+))]
+mod shared_flow_triggers_item_integration_meta_name;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+mod shared_flow_triggers_item_virtual_button_meta_device_id;
+#[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
+mod shared_instance_audit_log_actor_type;
+#[cfg(any(feature = "instance-custom-node", feature = "instance-custom-nodes"))]
+mod shared_instance_custom_node;
+#[cfg(any(
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+mod shared_instance_custom_node_created_by_type;
+#[cfg(any(feature = "instance-member", feature = "instance-members"))]
+mod shared_instance_member;
+#[cfg(any(
+    feature = "instance-member",
+    feature = "instance-members",
+    feature = "instances"
+))]
+mod shared_instance_member_patch_role;
+#[cfg(any(
+    feature = "instance-members",
+    feature = "instance-org-invites",
+    feature = "instance-org-members"
+))]
+mod shared_instance_members_get_filter_field;
+#[cfg(any(
+    feature = "instance-org",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs"
+))]
+mod shared_instance_mfa_mode;
+#[cfg(any(feature = "instance-org", feature = "instance-orgs"))]
+mod shared_instance_org;
+#[cfg(any(feature = "instance-org", feature = "instance-orgs", feature = "orgs"))]
+mod shared_instance_org_banner_level;
+#[cfg(any(feature = "instance-org-member", feature = "instance-org-members"))]
+mod shared_instance_org_member;
+#[cfg(any(feature = "instance-sandbox", feature = "instance-sandboxes"))]
+mod shared_instance_sandbox;
+#[cfg(any(feature = "integration", feature = "integrations"))]
+mod shared_integration;
+#[cfg(any(
+    feature = "credential",
+    feature = "integration",
+    feature = "integrations"
+))]
+mod shared_integration2_mqtt_config_protocol;
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "devices",
+    feature = "embedded-deployments",
+    feature = "events",
+    feature = "instance-notification-rule"
+))]
+mod shared_job_enqueued_result;
+#[cfg(any(
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+mod shared_notification_rule;
+#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+mod shared_org;
+#[cfg(any(feature = "instance-org-invite", feature = "instance-org-invites"))]
+mod shared_org_invite;
+#[cfg(any(
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs"
+))]
+mod shared_org_invite_post;
+#[cfg(any(
+    feature = "instance-org",
+    feature = "instance-orgs",
+    feature = "instance-sandbox",
+    feature = "instance-sandboxes",
+    feature = "orgs"
+))]
+mod shared_payload_stats;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
     feature = "application-certificate-authority",
     feature = "application-key",
     feature = "credential",
+    feature = "data-table",
     feature = "device",
     feature = "device-attribute",
+    feature = "device-recipe",
+    feature = "devices",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
+    feature = "event",
+    feature = "events",
+    feature = "experience",
+    feature = "experience-domain",
+    feature = "experience-endpoint",
+    feature = "experience-group",
+    feature = "experience-slug",
+    feature = "experience-user",
+    feature = "experience-version",
+    feature = "experience-view",
+    feature = "file",
     feature = "instance-api-token",
+    feature = "instance-custom-node",
+    feature = "instance-member",
+    feature = "instance-notification-rule",
+    feature = "instance-org",
+    feature = "instance-org-invite",
+    feature = "instance-org-member",
+    feature = "instance-sandbox",
+    feature = "integration",
+    feature = "private-file",
     feature = "user-api-token",
+    feature = "user-oauth-token",
     feature = "webhook"
 ))]
 mod shared_success;
+#[cfg(any(feature = "user-oauth-token", feature = "user-oauth-tokens"))]
+mod shared_user_oauth_token;
 #[cfg(any(feature = "webhook", feature = "webhooks"))]
 mod shared_webhook;
 #[cfg(feature = "user-api-tokens")]
 mod user_api_tokens;
+#[cfg(feature = "user-oauth-token")]
+mod user_oauth_token;
+#[cfg(feature = "user-oauth-tokens")]
+mod user_oauth_tokens;
 #[cfg(feature = "webhook")]
 mod webhook;
 #[cfg(feature = "webhooks")]
@@ -179,10 +683,16 @@ pub use self::application_certificate_authorities::*;
 pub use self::application_certificate_authority::*;
 #[cfg(feature = "application-certificates")]
 pub use self::application_certificates::*;
+#[cfg(feature = "application-job-logs")]
+pub use self::application_job_logs::*;
 #[cfg(feature = "application-key")]
 pub use self::application_key::*;
 #[cfg(feature = "application-keys")]
 pub use self::application_keys::*;
+#[cfg(feature = "application-templates")]
+pub use self::application_templates::*;
+#[cfg(feature = "audit-logs")]
+pub use self::audit_logs::*;
 pub use self::common::*;
 #[cfg(feature = "credential")]
 pub use self::credential::*;
@@ -194,14 +704,106 @@ pub use self::credential_3::*;
 pub use self::credential_4::*;
 #[cfg(feature = "credentials")]
 pub use self::credentials::*;
+#[cfg(feature = "data-table")]
+pub use self::data_table::*;
+#[cfg(feature = "data-tables")]
+pub use self::data_tables::*;
 #[cfg(feature = "device")]
 pub use self::device::*;
 #[cfg(feature = "device-attribute")]
 pub use self::device_attribute::*;
 #[cfg(feature = "device-attributes")]
 pub use self::device_attributes::*;
+#[cfg(feature = "device-recipe")]
+pub use self::device_recipe::*;
+#[cfg(feature = "device-recipes")]
+pub use self::device_recipes::*;
+#[cfg(feature = "devices")]
+pub use self::devices::*;
+#[cfg(feature = "edge-deployments")]
+pub use self::edge_deployments::*;
+#[cfg(feature = "embedded-deployments")]
+pub use self::embedded_deployments::*;
+#[cfg(feature = "events")]
+pub use self::events::*;
+#[cfg(feature = "experience")]
+pub use self::experience::*;
+#[cfg(feature = "experience-domain")]
+pub use self::experience_domain::*;
+#[cfg(feature = "experience-domains")]
+pub use self::experience_domains::*;
+#[cfg(feature = "experience-endpoint")]
+pub use self::experience_endpoint::*;
+#[cfg(feature = "experience-endpoints")]
+pub use self::experience_endpoints::*;
+#[cfg(feature = "experience-group")]
+pub use self::experience_group::*;
+#[cfg(feature = "experience-groups")]
+pub use self::experience_groups::*;
+#[cfg(feature = "experience-slug")]
+pub use self::experience_slug::*;
+#[cfg(feature = "experience-slugs")]
+pub use self::experience_slugs::*;
+#[cfg(feature = "experience-user")]
+pub use self::experience_user::*;
+#[cfg(feature = "experience-users")]
+pub use self::experience_users::*;
+#[cfg(feature = "experience-version")]
+pub use self::experience_version::*;
+#[cfg(feature = "experience-versions")]
+pub use self::experience_versions::*;
+#[cfg(feature = "experience-view")]
+pub use self::experience_view::*;
+#[cfg(feature = "experience-views")]
+pub use self::experience_views::*;
+#[cfg(feature = "files")]
+pub use self::files::*;
 #[cfg(feature = "instance-api-tokens")]
 pub use self::instance_api_tokens::*;
+#[cfg(feature = "instance-audit-log")]
+pub use self::instance_audit_log::*;
+#[cfg(feature = "instance-audit-logs")]
+pub use self::instance_audit_logs::*;
+#[cfg(feature = "instance-custom-node")]
+pub use self::instance_custom_node::*;
+#[cfg(feature = "instance-custom-nodes")]
+pub use self::instance_custom_nodes::*;
+#[cfg(feature = "instance-member")]
+pub use self::instance_member::*;
+#[cfg(feature = "instance-members")]
+pub use self::instance_members::*;
+#[cfg(feature = "instance-notification-rule")]
+pub use self::instance_notification_rule::*;
+#[cfg(feature = "instance-notification-rules")]
+pub use self::instance_notification_rules::*;
+#[cfg(feature = "instance-org")]
+pub use self::instance_org::*;
+#[cfg(feature = "instance-org-invite")]
+pub use self::instance_org_invite::*;
+#[cfg(feature = "instance-org-invites")]
+pub use self::instance_org_invites::*;
+#[cfg(feature = "instance-org-member")]
+pub use self::instance_org_member::*;
+#[cfg(feature = "instance-org-members")]
+pub use self::instance_org_members::*;
+#[cfg(feature = "instance-orgs")]
+pub use self::instance_orgs::*;
+#[cfg(feature = "instance-sandbox")]
+pub use self::instance_sandbox::*;
+#[cfg(feature = "instance-sandboxes")]
+pub use self::instance_sandboxes::*;
+#[cfg(feature = "instances")]
+pub use self::instances::*;
+#[cfg(feature = "integration")]
+pub use self::integration::*;
+#[cfg(feature = "integrations")]
+pub use self::integrations::*;
+#[cfg(feature = "org-invites")]
+pub use self::org_invites::*;
+#[cfg(feature = "orgs")]
+pub use self::orgs::*;
+#[cfg(feature = "private-files")]
+pub use self::private_files::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -211,6 +813,52 @@ pub use self::instance_api_tokens::*;
     feature = "user-api-tokens"
 ))]
 pub use self::shared_api_token::*;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "org-invites",
+    feature = "orgs",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_api_token_default_role::*;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "instance-org-invite",
+    feature = "instance-org-invites",
+    feature = "instance-org-member",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "orgs",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_api_token_org_roles_item_application_roles_item_role::*;
+#[cfg(any(
+    feature = "application-api-token",
+    feature = "application-api-tokens",
+    feature = "instance-api-token",
+    feature = "instance-api-tokens",
+    feature = "user-api-token",
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_api_token_org_roles_item_org_id::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "instance-api-token",
@@ -229,7 +877,9 @@ pub use self::shared_api_token_patch::*;
     feature = "instance-api-token",
     feature = "instance-api-tokens",
     feature = "user-api-token",
-    feature = "user-api-tokens"
+    feature = "user-api-tokens",
+    feature = "user-oauth-token",
+    feature = "user-oauth-tokens"
 ))]
 pub use self::shared_api_token_patch_status::*;
 #[cfg(any(
@@ -242,12 +892,40 @@ pub use self::shared_api_token_post::*;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credential",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "devices",
+    feature = "events",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-groups",
+    feature = "experience-users",
+    feature = "experience-view",
+    feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "instance-sandboxes",
+    feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 pub use self::shared_api_tokens_sort_direction::*;
@@ -262,12 +940,41 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-job-logs",
     feature = "application-keys",
+    feature = "application-templates",
+    feature = "audit-logs",
     feature = "credentials",
+    feature = "data-tables",
     feature = "device",
     feature = "device-attributes",
+    feature = "device-recipes",
+    feature = "devices",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
+    feature = "events",
+    feature = "experience-endpoints",
+    feature = "experience-groups",
+    feature = "experience-users",
+    feature = "experience-versions",
+    feature = "experience-views",
+    feature = "files",
     feature = "instance-api-tokens",
+    feature = "instance-audit-logs",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-members",
+    feature = "instance-notification-rules",
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs",
+    feature = "instance-sandboxes",
+    feature = "instances",
+    feature = "integrations",
+    feature = "orgs",
+    feature = "private-files",
     feature = "user-api-tokens",
+    feature = "user-oauth-tokens",
     feature = "webhooks"
 ))]
 pub use self::shared_application_api_tokens_get_sort_direction::*;
@@ -276,6 +983,11 @@ pub use self::shared_application_api_tokens_get_sort_direction::*;
     feature = "application-certificates"
 ))]
 pub use self::shared_application_certificate::*;
+#[cfg(any(
+    feature = "application-certificate-authorities",
+    feature = "user-oauth-tokens"
+))]
+pub use self::shared_application_certificate_authorities_get_sort_field::*;
 #[cfg(any(
     feature = "application-certificate-authorities",
     feature = "application-certificate-authority"
@@ -288,6 +1000,8 @@ pub use self::shared_application_certificate_authority::*;
     feature = "application-keys"
 ))]
 pub use self::shared_application_certificate_filter_type::*;
+#[cfg(any(feature = "application-job-log", feature = "application-job-logs"))]
+pub use self::shared_application_job_log::*;
 #[cfg(any(feature = "application-key", feature = "application-keys"))]
 pub use self::shared_application_key::*;
 #[cfg(any(
@@ -295,45 +1009,339 @@ pub use self::shared_application_key::*;
     feature = "application-keys",
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 pub use self::shared_application_key_address_filter_type::*;
 #[cfg(any(
     feature = "application-key",
     feature = "application-keys",
     feature = "credential",
-    feature = "credentials"
+    feature = "credentials",
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-version",
+    feature = "experience-versions",
+    feature = "experience-view",
+    feature = "experience-views"
 ))]
 pub use self::shared_application_key_created_by_type::*;
+#[cfg(any(feature = "application-template", feature = "application-templates"))]
+pub use self::shared_application_template::*;
+#[cfg(any(
+    feature = "application-templates",
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs",
+    feature = "webhooks"
+))]
+pub use self::shared_application_templates_get_sort_field::*;
+#[cfg(any(feature = "audit-log", feature = "audit-logs"))]
+pub use self::shared_audit_log::*;
+#[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
+pub use self::shared_audit_logs_get_sort_field::*;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 pub use self::shared_credential::*;
+#[cfg(any(feature = "data-table", feature = "data-tables"))]
+pub use self::shared_data_table::*;
+#[cfg(any(
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "devices",
+    feature = "experience-groups",
+    feature = "experience-views",
+    feature = "files",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs",
+    feature = "private-files",
+    feature = "user-oauth-tokens",
+    feature = "webhooks"
+))]
+pub use self::shared_data_tables_get_filter_field::*;
+#[cfg(any(feature = "device", feature = "devices"))]
+pub use self::shared_device::*;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 pub use self::shared_device_attribute::*;
 #[cfg(any(
     feature = "device",
     feature = "device-attribute",
-    feature = "device-attributes"
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
 ))]
 pub use self::shared_device_attribute_data_type::*;
-#[cfg(any(feature = "device", feature = "device-attributes"))]
+#[cfg(any(
+    feature = "device",
+    feature = "device-attributes",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
+))]
 pub use self::shared_device_attribute_post::*;
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "device-recipes",
+    feature = "devices"
+))]
+pub use self::shared_device_class_filter_array_item::*;
+#[cfg(any(feature = "instance-org", feature = "instance-sandbox"))]
+pub use self::shared_device_counts::*;
+#[cfg(any(
+    feature = "device",
+    feature = "instance-org",
+    feature = "instance-sandbox"
+))]
+pub use self::shared_device_payload_counts_breakdown_resolution::*;
+#[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
+pub use self::shared_device_recipe::*;
+#[cfg(any(feature = "devices", feature = "events"))]
+pub use self::shared_devices_export_post_format::*;
+#[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
+pub use self::shared_edge_deployment::*;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments"
+))]
+pub use self::shared_edge_deployment_logs_item_change_type::*;
+#[cfg(any(
+    feature = "edge-deployment",
+    feature = "edge-deployments",
+    feature = "embedded-deployment",
+    feature = "embedded-deployments",
+    feature = "file",
+    feature = "files",
+    feature = "private-file",
+    feature = "private-files"
+))]
+pub use self::shared_edge_deployment_logs_item_source_type::*;
+#[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
+pub use self::shared_embedded_deployment::*;
+#[cfg(any(feature = "event", feature = "events"))]
+pub use self::shared_event::*;
+#[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
+pub use self::shared_experience_domain::*;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-view"
+))]
+pub use self::shared_experience_endpoint::*;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-endpoints",
+    feature = "experience-version",
+    feature = "experience-versions",
+    feature = "experience-view"
+))]
+pub use self::shared_experience_endpoint_patch_static_reply_type::*;
+#[cfg(any(feature = "experience-group", feature = "experience-groups"))]
+pub use self::shared_experience_group::*;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+pub use self::shared_experience_linked_resources::*;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+pub use self::shared_experience_linked_resources_2::*;
+#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
+pub use self::shared_experience_linked_resources_3::*;
+#[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
+pub use self::shared_experience_slug::*;
+#[cfg(any(feature = "experience-user", feature = "experience-users"))]
+pub use self::shared_experience_user::*;
+#[cfg(any(feature = "experience-users", feature = "instance-sandboxes"))]
+pub use self::shared_experience_users_get_filter_field::*;
+#[cfg(any(feature = "experience-version", feature = "experience-versions"))]
+pub use self::shared_experience_version::*;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "experience-views"
+))]
+pub use self::shared_experience_view::*;
+#[cfg(any(
+    feature = "file",
+    feature = "files",
+    feature = "private-file",
+    feature = "private-files"
+))]
+pub use self::shared_file::*;
+#[cfg(any(feature = "file", feature = "private-file"))]
+pub use self::shared_file_patch::*;
+#[cfg(any(feature = "files", feature = "private-files"))]
+pub use self::shared_file_post::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
+))]
+pub use self::shared_flow_category::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view"
+))]
+pub use self::shared_flow_flow_class::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "integration",
+    feature = "integrations"
+))]
+pub use self::shared_flow_triggers_item_integration_meta_name::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+pub use self::shared_flow_triggers_item_virtual_button_meta_device_id::*;
+#[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
+pub use self::shared_instance_audit_log_actor_type::*;
+#[cfg(any(feature = "instance-custom-node", feature = "instance-custom-nodes"))]
+pub use self::shared_instance_custom_node::*;
+#[cfg(any(
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+pub use self::shared_instance_custom_node_created_by_type::*;
+#[cfg(any(feature = "instance-member", feature = "instance-members"))]
+pub use self::shared_instance_member::*;
+#[cfg(any(
+    feature = "instance-member",
+    feature = "instance-members",
+    feature = "instances"
+))]
+pub use self::shared_instance_member_patch_role::*;
+#[cfg(any(
+    feature = "instance-members",
+    feature = "instance-org-invites",
+    feature = "instance-org-members"
+))]
+pub use self::shared_instance_members_get_filter_field::*;
+#[cfg(any(
+    feature = "instance-org",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs"
+))]
+pub use self::shared_instance_mfa_mode::*;
+#[cfg(any(feature = "instance-org", feature = "instance-orgs"))]
+pub use self::shared_instance_org::*;
+#[cfg(any(feature = "instance-org", feature = "instance-orgs", feature = "orgs"))]
+pub use self::shared_instance_org_banner_level::*;
+#[cfg(any(feature = "instance-org-member", feature = "instance-org-members"))]
+pub use self::shared_instance_org_member::*;
+#[cfg(any(feature = "instance-sandbox", feature = "instance-sandboxes"))]
+pub use self::shared_instance_sandbox::*;
+#[cfg(any(feature = "integration", feature = "integrations"))]
+pub use self::shared_integration::*;
+#[cfg(any(
+    feature = "credential",
+    feature = "integration",
+    feature = "integrations"
+))]
+pub use self::shared_integration2_mqtt_config_protocol::*;
+#[cfg(any(
+    feature = "device",
+    feature = "device-recipe",
+    feature = "devices",
+    feature = "embedded-deployments",
+    feature = "events",
+    feature = "instance-notification-rule"
+))]
+pub use self::shared_job_enqueued_result::*;
+#[cfg(any(
+    feature = "instance-notification-rule",
+    feature = "instance-notification-rules"
+))]
+pub use self::shared_notification_rule::*;
+#[cfg(any(feature = "instance-orgs", feature = "orgs"))]
+pub use self::shared_org::*;
+#[cfg(any(feature = "instance-org-invite", feature = "instance-org-invites"))]
+pub use self::shared_org_invite::*;
+#[cfg(any(
+    feature = "instance-org-invites",
+    feature = "instance-org-members",
+    feature = "instance-orgs"
+))]
+pub use self::shared_org_invite_post::*;
+#[cfg(any(
+    feature = "instance-org",
+    feature = "instance-orgs",
+    feature = "instance-sandbox",
+    feature = "instance-sandboxes",
+    feature = "orgs"
+))]
+pub use self::shared_payload_stats::*;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
     feature = "application-certificate-authority",
     feature = "application-key",
     feature = "credential",
+    feature = "data-table",
     feature = "device",
     feature = "device-attribute",
+    feature = "device-recipe",
+    feature = "devices",
+    feature = "edge-deployments",
+    feature = "embedded-deployments",
+    feature = "event",
+    feature = "events",
+    feature = "experience",
+    feature = "experience-domain",
+    feature = "experience-endpoint",
+    feature = "experience-group",
+    feature = "experience-slug",
+    feature = "experience-user",
+    feature = "experience-version",
+    feature = "experience-view",
+    feature = "file",
     feature = "instance-api-token",
+    feature = "instance-custom-node",
+    feature = "instance-member",
+    feature = "instance-notification-rule",
+    feature = "instance-org",
+    feature = "instance-org-invite",
+    feature = "instance-org-member",
+    feature = "instance-sandbox",
+    feature = "integration",
+    feature = "private-file",
     feature = "user-api-token",
+    feature = "user-oauth-token",
     feature = "webhook"
 ))]
 pub use self::shared_success::*;
+#[cfg(any(feature = "user-oauth-token", feature = "user-oauth-tokens"))]
+pub use self::shared_user_oauth_token::*;
 #[cfg(any(feature = "webhook", feature = "webhooks"))]
 pub use self::shared_webhook::*;
 #[cfg(feature = "user-api-tokens")]
 pub use self::user_api_tokens::*;
+#[cfg(feature = "user-oauth-token")]
+pub use self::user_oauth_token::*;
+#[cfg(feature = "user-oauth-tokens")]
+pub use self::user_oauth_tokens::*;
 #[cfg(feature = "webhook")]
 pub use self::webhook::*;
 #[cfg(feature = "webhooks")]

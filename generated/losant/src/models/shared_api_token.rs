@@ -159,73 +159,6 @@ impl<'de> serde::Deserialize<'de> for ApiTokenCreatorType {
     }
 }
 
-/// A string: one of `admin`, `edit`, `collaborate`, `view`, `none`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApiTokenDefaultRole {
-    /// The value `admin`.
-    Admin,
-    /// The value `edit`.
-    Edit,
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ApiTokenDefaultRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Edit => "edit",
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ApiTokenDefaultRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "edit" => Self::Edit,
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ApiTokenDefaultRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ApiTokenDefaultRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiTokenDefaultRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// An object with the fields `orgId`, `role`, `applicationRoles`, `dashboardRoles`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -302,65 +235,6 @@ impl serde::Serialize for ApiTokenOrgRolesItemApplicationRolesItem {
     }
 }
 
-/// A string: one of `collaborate`, `view`, `none`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApiTokenOrgRolesItemApplicationRolesItemRole {
-    /// The value `collaborate`.
-    Collaborate,
-    /// The value `view`.
-    View,
-    /// The value `none`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ApiTokenOrgRolesItemApplicationRolesItemRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collaborate => "collaborate",
-            Self::View => "view",
-            Self::None => "none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ApiTokenOrgRolesItemApplicationRolesItemRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "collaborate" => Self::Collaborate,
-            "view" => Self::View,
-            "none" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ApiTokenOrgRolesItemApplicationRolesItemRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ApiTokenOrgRolesItemApplicationRolesItemRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemApplicationRolesItemRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// An object with the fields `resourceId`, `role`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -397,57 +271,6 @@ impl serde::Serialize for ApiTokenOrgRolesItemDashboardRolesItem {
 
 /// The same values as `ApiTokenOrgRolesItemApplicationRolesItemRole`, so the same type.
 pub type ApiTokenOrgRolesItemDashboardRolesItemRole = ApiTokenOrgRolesItemApplicationRolesItemRole;
-
-/// One of: a string (matching `^[A-Fa-f\d]{24}$`); `sandbox`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApiTokenOrgRolesItemOrgId {
-    /// The value `sandbox`.
-    Sandbox,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ApiTokenOrgRolesItemOrgId {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sandbox => "sandbox",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ApiTokenOrgRolesItemOrgId {
-    fn from(value: &str) -> Self {
-        match value {
-            "sandbox" => Self::Sandbox,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ApiTokenOrgRolesItemOrgId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ApiTokenOrgRolesItemOrgId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApiTokenOrgRolesItemOrgId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
 
 /// The same values as `ApiTokenDefaultRole`, so the same type.
 pub type ApiTokenOrgRolesItemRole = ApiTokenDefaultRole;

@@ -21,7 +21,9 @@ pub struct Webhook {
     /// `description` on the wire: a string (at most 32767 characters).
     pub description: Option<String>,
     /// `token` on the wire: a string (at least 1 character).
-    pub token: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub token: Option<crate::Secret>,
     /// `responseCode` on the wire: an integer (from 100 to 599).
     pub response_code: Option<i64>,
     /// `verificationType` on the wire: a string (one of `facebook`, `fitbit`, `none`, `twilio`, `alexa`).
@@ -33,7 +35,9 @@ pub struct Webhook {
     /// `basicAuthUsername` on the wire: a string (at most 255 characters).
     pub basic_auth_username: Option<String>,
     /// `basicAuthPassword` on the wire: a string (at most 255 characters).
-    pub basic_auth_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub basic_auth_password: Option<crate::Secret>,
     /// `isWebsocket` on the wire: a boolean.
     pub is_websocket: Option<bool>,
     /// `castBuffersAs` on the wire: a string (one of `array`, `binary`, `utf8`, `base64`, `hex`).

@@ -21,7 +21,9 @@ pub struct WebhookPatch {
     /// `basicAuthUsername` on the wire: a string (at most 255 characters).
     pub basic_auth_username: Option<String>,
     /// `basicAuthPassword` on the wire: a string (at most 255 characters).
-    pub basic_auth_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub basic_auth_password: Option<crate::Secret>,
     /// `isWebsocket` on the wire: a boolean.
     pub is_websocket: Option<bool>,
     /// `castBuffersAs` on the wire: a string (one of `array`, `binary`, `utf8`, `base64`, `hex`).
@@ -123,7 +125,7 @@ impl WebhookPatch {
     }
 
     /// Sets the `basic_auth_password` field.
-    pub fn basic_auth_password(mut self, value: impl Into<String>) -> Self {
+    pub fn basic_auth_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.basic_auth_password = Some(value.into());
         self
     }

@@ -21,7 +21,9 @@ pub struct WebhookPost {
     /// `basicAuthUsername` on the wire: a string (at most 255 characters).
     pub basic_auth_username: Option<String>,
     /// `basicAuthPassword` on the wire: a string (at most 255 characters).
-    pub basic_auth_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub basic_auth_password: Option<crate::Secret>,
     /// `isWebsocket` on the wire: a boolean.
     pub is_websocket: Option<bool>,
     /// `castBuffersAs` on the wire: a string (one of `array`, `binary`, `utf8`, `base64`, `hex`).
@@ -131,7 +133,7 @@ impl WebhookPost {
     }
 
     /// Sets the `basic_auth_password` field.
-    pub fn basic_auth_password(mut self, value: impl Into<String>) -> Self {
+    pub fn basic_auth_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.basic_auth_password = Some(value.into());
         self
     }
@@ -233,134 +235,14 @@ impl serde::Serialize for Webhooks {
     }
 }
 
-/// A string: one of `name`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WebhooksGetFilterField {
-    /// The value `name`.
-    Name,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WebhooksGetFilterField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WebhooksGetFilterField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WebhooksGetFilterField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WebhooksGetFilterField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebhooksGetFilterField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-impl crate::client::ParamValue for WebhooksGetFilterField {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
-    }
-}
+/// The same values as `DataTablesGetFilterField`, so the same type.
+pub type WebhooksGetFilterField = DataTablesGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type WebhooksGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// A string: one of `name`, `id`, `creationDate`, `lastUpdated`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WebhooksGetSortField {
-    /// The value `name`.
-    Name,
-    /// The value `id`.
-    Id,
-    /// The value `creationDate`.
-    CreationDate,
-    /// The value `lastUpdated`.
-    LastUpdated,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WebhooksGetSortField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::Id => "id",
-            Self::CreationDate => "creationDate",
-            Self::LastUpdated => "lastUpdated",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WebhooksGetSortField {
-    fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "id" => Self::Id,
-            "creationDate" => Self::CreationDate,
-            "lastUpdated" => Self::LastUpdated,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WebhooksGetSortField {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WebhooksGetSortField {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebhooksGetSortField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-impl crate::client::ParamValue for WebhooksGetSortField {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
-    }
-}
+/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
+pub type WebhooksGetSortField = ApplicationTemplatesGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type WebhooksSortDirection = ApiTokensSortDirection;

@@ -13,28 +13,146 @@ pub mod application_certificate_authorities;
 pub mod application_certificate_authority;
 #[cfg(feature = "application-certificates")]
 pub mod application_certificates;
+#[cfg(feature = "application-job-log")]
+pub mod application_job_log;
+#[cfg(feature = "application-job-logs")]
+pub mod application_job_logs;
 #[cfg(feature = "application-key")]
 pub mod application_key;
 #[cfg(feature = "application-keys")]
 pub mod application_keys;
+#[cfg(feature = "application-template")]
+pub mod application_template;
+#[cfg(feature = "application-templates")]
+pub mod application_templates;
+#[cfg(feature = "audit-log")]
+pub mod audit_log;
+#[cfg(feature = "audit-logs")]
+pub mod audit_logs;
 #[cfg(feature = "credential")]
 pub mod credential;
 #[cfg(feature = "credentials")]
 pub mod credentials;
+#[cfg(feature = "data-table")]
+pub mod data_table;
+#[cfg(feature = "data-tables")]
+pub mod data_tables;
 #[cfg(feature = "device")]
 pub mod device;
 #[cfg(feature = "device-attribute")]
 pub mod device_attribute;
 #[cfg(feature = "device-attributes")]
 pub mod device_attributes;
+#[cfg(feature = "device-recipe")]
+pub mod device_recipe;
+#[cfg(feature = "device-recipes")]
+pub mod device_recipes;
+#[cfg(feature = "devices")]
+pub mod devices;
+#[cfg(feature = "edge-deployment")]
+pub mod edge_deployment;
+#[cfg(feature = "edge-deployments")]
+pub mod edge_deployments;
+#[cfg(feature = "embedded-deployment")]
+pub mod embedded_deployment;
+#[cfg(feature = "embedded-deployments")]
+pub mod embedded_deployments;
+#[cfg(feature = "event")]
+pub mod event;
+#[cfg(feature = "events")]
+pub mod events;
+#[cfg(feature = "experience")]
+pub mod experience;
+#[cfg(feature = "experience-domain")]
+pub mod experience_domain;
+#[cfg(feature = "experience-domains")]
+pub mod experience_domains;
+#[cfg(feature = "experience-endpoint")]
+pub mod experience_endpoint;
+#[cfg(feature = "experience-endpoints")]
+pub mod experience_endpoints;
+#[cfg(feature = "experience-group")]
+pub mod experience_group;
+#[cfg(feature = "experience-groups")]
+pub mod experience_groups;
+#[cfg(feature = "experience-slug")]
+pub mod experience_slug;
+#[cfg(feature = "experience-slugs")]
+pub mod experience_slugs;
+#[cfg(feature = "experience-user")]
+pub mod experience_user;
+#[cfg(feature = "experience-users")]
+pub mod experience_users;
+#[cfg(feature = "experience-version")]
+pub mod experience_version;
+#[cfg(feature = "experience-versions")]
+pub mod experience_versions;
+#[cfg(feature = "experience-view")]
+pub mod experience_view;
+#[cfg(feature = "experience-views")]
+pub mod experience_views;
+#[cfg(feature = "file")]
+pub mod file;
+#[cfg(feature = "files")]
+pub mod files;
 #[cfg(feature = "instance-api-token")]
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
 pub mod instance_api_tokens;
+#[cfg(feature = "instance-audit-log")]
+pub mod instance_audit_log;
+#[cfg(feature = "instance-audit-logs")]
+pub mod instance_audit_logs;
+#[cfg(feature = "instance-custom-node")]
+pub mod instance_custom_node;
+#[cfg(feature = "instance-custom-nodes")]
+pub mod instance_custom_nodes;
+#[cfg(feature = "instance-member")]
+pub mod instance_member;
+#[cfg(feature = "instance-members")]
+pub mod instance_members;
+#[cfg(feature = "instance-notification-rule")]
+pub mod instance_notification_rule;
+#[cfg(feature = "instance-notification-rules")]
+pub mod instance_notification_rules;
+#[cfg(feature = "instance-org")]
+pub mod instance_org;
+#[cfg(feature = "instance-org-invite")]
+pub mod instance_org_invite;
+#[cfg(feature = "instance-org-invites")]
+pub mod instance_org_invites;
+#[cfg(feature = "instance-org-member")]
+pub mod instance_org_member;
+#[cfg(feature = "instance-org-members")]
+pub mod instance_org_members;
+#[cfg(feature = "instance-orgs")]
+pub mod instance_orgs;
+#[cfg(feature = "instance-sandbox")]
+pub mod instance_sandbox;
+#[cfg(feature = "instance-sandboxes")]
+pub mod instance_sandboxes;
+#[cfg(feature = "instances")]
+pub mod instances;
+#[cfg(feature = "integration")]
+pub mod integration;
+#[cfg(feature = "integrations")]
+pub mod integrations;
+#[cfg(feature = "org-invites")]
+pub mod org_invites;
+#[cfg(feature = "orgs")]
+pub mod orgs;
+#[cfg(feature = "private-file")]
+pub mod private_file;
+#[cfg(feature = "private-files")]
+pub mod private_files;
 #[cfg(feature = "user-api-token")]
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
 pub mod user_api_tokens;
+#[cfg(feature = "user-oauth-token")]
+pub mod user_oauth_token;
+#[cfg(feature = "user-oauth-tokens")]
+pub mod user_oauth_tokens;
 #[cfg(feature = "webhook")]
 pub mod webhook;
 #[cfg(feature = "webhooks")]
@@ -97,6 +215,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Application Job Log resource.
+    #[cfg(feature = "application-job-log")]
+    pub fn application_job_log(&self) -> application_job_log::ApplicationJobLogResource {
+        application_job_log::ApplicationJobLogResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Job Logs resource.
+    #[cfg(feature = "application-job-logs")]
+    pub fn application_job_logs(&self) -> application_job_logs::ApplicationJobLogsResource {
+        application_job_logs::ApplicationJobLogsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Application Key resource.
     #[cfg(feature = "application-key")]
     pub fn application_key(&self) -> application_key::ApplicationKeyResource {
@@ -113,6 +247,38 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Application Template resource.
+    #[cfg(feature = "application-template")]
+    pub fn application_template(&self) -> application_template::ApplicationTemplateResource {
+        application_template::ApplicationTemplateResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Templates resource.
+    #[cfg(feature = "application-templates")]
+    pub fn application_templates(&self) -> application_templates::ApplicationTemplatesResource {
+        application_templates::ApplicationTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Audit Log resource.
+    #[cfg(feature = "audit-log")]
+    pub fn audit_log(&self) -> audit_log::AuditLogResource {
+        audit_log::AuditLogResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Audit Logs resource.
+    #[cfg(feature = "audit-logs")]
+    pub fn audit_logs(&self) -> audit_logs::AuditLogsResource {
+        audit_logs::AuditLogsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Service Credential resource.
     #[cfg(feature = "credential")]
     pub fn credential(&self) -> credential::CredentialResource {
@@ -125,6 +291,22 @@ impl crate::Client {
     #[cfg(feature = "credentials")]
     pub fn credentials(&self) -> credentials::CredentialsResource {
         credentials::CredentialsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data Table resource.
+    #[cfg(feature = "data-table")]
+    pub fn data_table(&self) -> data_table::DataTableResource {
+        data_table::DataTableResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data Tables resource.
+    #[cfg(feature = "data-tables")]
+    pub fn data_tables(&self) -> data_tables::DataTablesResource {
+        data_tables::DataTablesResource {
             client: self.clone(),
         }
     }
@@ -153,6 +335,214 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Device Recipe resource.
+    #[cfg(feature = "device-recipe")]
+    pub fn device_recipe(&self) -> device_recipe::DeviceRecipeResource {
+        device_recipe::DeviceRecipeResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Device Recipes resource.
+    #[cfg(feature = "device-recipes")]
+    pub fn device_recipes(&self) -> device_recipes::DeviceRecipesResource {
+        device_recipes::DeviceRecipesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Devices resource.
+    #[cfg(feature = "devices")]
+    pub fn devices(&self) -> devices::DevicesResource {
+        devices::DevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Edge Deployment resource.
+    #[cfg(feature = "edge-deployment")]
+    pub fn edge_deployment(&self) -> edge_deployment::EdgeDeploymentResource {
+        edge_deployment::EdgeDeploymentResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Edge Deployments resource.
+    #[cfg(feature = "edge-deployments")]
+    pub fn edge_deployments(&self) -> edge_deployments::EdgeDeploymentsResource {
+        edge_deployments::EdgeDeploymentsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Embedded Deployment resource.
+    #[cfg(feature = "embedded-deployment")]
+    pub fn embedded_deployment(&self) -> embedded_deployment::EmbeddedDeploymentResource {
+        embedded_deployment::EmbeddedDeploymentResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Embedded Deployments resource.
+    #[cfg(feature = "embedded-deployments")]
+    pub fn embedded_deployments(&self) -> embedded_deployments::EmbeddedDeploymentsResource {
+        embedded_deployments::EmbeddedDeploymentsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Event resource.
+    #[cfg(feature = "event")]
+    pub fn event(&self) -> event::EventResource {
+        event::EventResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Events resource.
+    #[cfg(feature = "events")]
+    pub fn events(&self) -> events::EventsResource {
+        events::EventsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience resource.
+    #[cfg(feature = "experience")]
+    pub fn experience(&self) -> experience::ExperienceResource {
+        experience::ExperienceResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Domain resource.
+    #[cfg(feature = "experience-domain")]
+    pub fn experience_domain(&self) -> experience_domain::ExperienceDomainResource {
+        experience_domain::ExperienceDomainResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Domains resource.
+    #[cfg(feature = "experience-domains")]
+    pub fn experience_domains(&self) -> experience_domains::ExperienceDomainsResource {
+        experience_domains::ExperienceDomainsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Endpoint resource.
+    #[cfg(feature = "experience-endpoint")]
+    pub fn experience_endpoint(&self) -> experience_endpoint::ExperienceEndpointResource {
+        experience_endpoint::ExperienceEndpointResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Endpoints resource.
+    #[cfg(feature = "experience-endpoints")]
+    pub fn experience_endpoints(&self) -> experience_endpoints::ExperienceEndpointsResource {
+        experience_endpoints::ExperienceEndpointsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Group resource.
+    #[cfg(feature = "experience-group")]
+    pub fn experience_group(&self) -> experience_group::ExperienceGroupResource {
+        experience_group::ExperienceGroupResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Groups resource.
+    #[cfg(feature = "experience-groups")]
+    pub fn experience_groups(&self) -> experience_groups::ExperienceGroupsResource {
+        experience_groups::ExperienceGroupsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Slug resource.
+    #[cfg(feature = "experience-slug")]
+    pub fn experience_slug(&self) -> experience_slug::ExperienceSlugResource {
+        experience_slug::ExperienceSlugResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Slugs resource.
+    #[cfg(feature = "experience-slugs")]
+    pub fn experience_slugs(&self) -> experience_slugs::ExperienceSlugsResource {
+        experience_slugs::ExperienceSlugsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience User resource.
+    #[cfg(feature = "experience-user")]
+    pub fn experience_user(&self) -> experience_user::ExperienceUserResource {
+        experience_user::ExperienceUserResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Users resource.
+    #[cfg(feature = "experience-users")]
+    pub fn experience_users(&self) -> experience_users::ExperienceUsersResource {
+        experience_users::ExperienceUsersResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Version resource.
+    #[cfg(feature = "experience-version")]
+    pub fn experience_version(&self) -> experience_version::ExperienceVersionResource {
+        experience_version::ExperienceVersionResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Versions resource.
+    #[cfg(feature = "experience-versions")]
+    pub fn experience_versions(&self) -> experience_versions::ExperienceVersionsResource {
+        experience_versions::ExperienceVersionsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience View resource.
+    #[cfg(feature = "experience-view")]
+    pub fn experience_view(&self) -> experience_view::ExperienceViewResource {
+        experience_view::ExperienceViewResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Experience Views resource.
+    #[cfg(feature = "experience-views")]
+    pub fn experience_views(&self) -> experience_views::ExperienceViewsResource {
+        experience_views::ExperienceViewsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the File resource.
+    #[cfg(feature = "file")]
+    pub fn file(&self) -> file::FileResource {
+        file::FileResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Files resource.
+    #[cfg(feature = "files")]
+    pub fn files(&self) -> files::FilesResource {
+        files::FilesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instance API Token resource.
     #[cfg(feature = "instance-api-token")]
     pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource {
@@ -169,6 +559,194 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Instance Audit Log resource.
+    #[cfg(feature = "instance-audit-log")]
+    pub fn instance_audit_log(&self) -> instance_audit_log::InstanceAuditLogResource {
+        instance_audit_log::InstanceAuditLogResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Audit Logs resource.
+    #[cfg(feature = "instance-audit-logs")]
+    pub fn instance_audit_logs(&self) -> instance_audit_logs::InstanceAuditLogsResource {
+        instance_audit_logs::InstanceAuditLogsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Custom Node resource.
+    #[cfg(feature = "instance-custom-node")]
+    pub fn instance_custom_node(&self) -> instance_custom_node::InstanceCustomNodeResource {
+        instance_custom_node::InstanceCustomNodeResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Custom Nodes resource.
+    #[cfg(feature = "instance-custom-nodes")]
+    pub fn instance_custom_nodes(&self) -> instance_custom_nodes::InstanceCustomNodesResource {
+        instance_custom_nodes::InstanceCustomNodesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Member resource.
+    #[cfg(feature = "instance-member")]
+    pub fn instance_member(&self) -> instance_member::InstanceMemberResource {
+        instance_member::InstanceMemberResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Members resource.
+    #[cfg(feature = "instance-members")]
+    pub fn instance_members(&self) -> instance_members::InstanceMembersResource {
+        instance_members::InstanceMembersResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Notification Rule resource.
+    #[cfg(feature = "instance-notification-rule")]
+    pub fn instance_notification_rule(
+        &self,
+    ) -> instance_notification_rule::InstanceNotificationRuleResource {
+        instance_notification_rule::InstanceNotificationRuleResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Notification Rules resource.
+    #[cfg(feature = "instance-notification-rules")]
+    pub fn instance_notification_rules(
+        &self,
+    ) -> instance_notification_rules::InstanceNotificationRulesResource {
+        instance_notification_rules::InstanceNotificationRulesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org resource.
+    #[cfg(feature = "instance-org")]
+    pub fn instance_org(&self) -> instance_org::InstanceOrgResource {
+        instance_org::InstanceOrgResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Invite resource.
+    #[cfg(feature = "instance-org-invite")]
+    pub fn instance_org_invite(&self) -> instance_org_invite::InstanceOrgInviteResource {
+        instance_org_invite::InstanceOrgInviteResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Invites resource.
+    #[cfg(feature = "instance-org-invites")]
+    pub fn instance_org_invites(&self) -> instance_org_invites::InstanceOrgInvitesResource {
+        instance_org_invites::InstanceOrgInvitesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Member resource.
+    #[cfg(feature = "instance-org-member")]
+    pub fn instance_org_member(&self) -> instance_org_member::InstanceOrgMemberResource {
+        instance_org_member::InstanceOrgMemberResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Org Members resource.
+    #[cfg(feature = "instance-org-members")]
+    pub fn instance_org_members(&self) -> instance_org_members::InstanceOrgMembersResource {
+        instance_org_members::InstanceOrgMembersResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Orgs resource.
+    #[cfg(feature = "instance-orgs")]
+    pub fn instance_orgs(&self) -> instance_orgs::InstanceOrgsResource {
+        instance_orgs::InstanceOrgsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Sandbox resource.
+    #[cfg(feature = "instance-sandbox")]
+    pub fn instance_sandbox(&self) -> instance_sandbox::InstanceSandboxResource {
+        instance_sandbox::InstanceSandboxResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instance Sandboxes resource.
+    #[cfg(feature = "instance-sandboxes")]
+    pub fn instance_sandboxes(&self) -> instance_sandboxes::InstanceSandboxesResource {
+        instance_sandboxes::InstanceSandboxesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Instances resource.
+    #[cfg(feature = "instances")]
+    pub fn instances(&self) -> instances::InstancesResource {
+        instances::InstancesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Integration resource.
+    #[cfg(feature = "integration")]
+    pub fn integration(&self) -> integration::IntegrationResource {
+        integration::IntegrationResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Integrations resource.
+    #[cfg(feature = "integrations")]
+    pub fn integrations(&self) -> integrations::IntegrationsResource {
+        integrations::IntegrationsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Org Invites resource.
+    #[cfg(feature = "org-invites")]
+    pub fn org_invites(&self) -> org_invites::OrgInvitesResource {
+        org_invites::OrgInvitesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs resource.
+    #[cfg(feature = "orgs")]
+    pub fn orgs(&self) -> orgs::OrgsResource {
+        orgs::OrgsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Private File resource.
+    #[cfg(feature = "private-file")]
+    pub fn private_file(&self) -> private_file::PrivateFileResource {
+        private_file::PrivateFileResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Private Files resource.
+    #[cfg(feature = "private-files")]
+    pub fn private_files(&self) -> private_files::PrivateFilesResource {
+        private_files::PrivateFilesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the User API Token resource.
     #[cfg(feature = "user-api-token")]
     pub fn user_api_token(&self) -> user_api_token::UserApiTokenResource {
@@ -181,6 +759,22 @@ impl crate::Client {
     #[cfg(feature = "user-api-tokens")]
     pub fn user_api_tokens(&self) -> user_api_tokens::UserApiTokensResource {
         user_api_tokens::UserApiTokensResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the User Oauth Token resource.
+    #[cfg(feature = "user-oauth-token")]
+    pub fn user_oauth_token(&self) -> user_oauth_token::UserOauthTokenResource {
+        user_oauth_token::UserOauthTokenResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the User Oauth Tokens resource.
+    #[cfg(feature = "user-oauth-tokens")]
+    pub fn user_oauth_tokens(&self) -> user_oauth_tokens::UserOauthTokensResource {
+        user_oauth_tokens::UserOauthTokensResource {
             client: self.clone(),
         }
     }

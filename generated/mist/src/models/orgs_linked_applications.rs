@@ -204,38 +204,75 @@ pub enum AccountOauthAdd {
 impl<'de> serde::Deserialize<'de> for AccountOauthAdd {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            [
+                "instance_url",
+                "client_secret",
+                "client_id",
+                "username",
+                "password",
+            ]
+            .iter()
+            .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::AccountMobicontrolConfig(v));
         }
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            [
+                "instance_url",
+                "client_id",
+                "client_secret",
+                "smartgroup_name",
+            ]
+            .iter()
+            .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::AccountJamfConfig(v));
         }
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            [
+                "instance_url",
+                "client_secret",
+                "client_id",
+                "webhook_enabled",
+            ]
+            .iter()
+            .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::AccountVmwareConfig(v));
         }
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            ["key_id", "key_secret", "zdx_org_id"]
+                .iter()
+                .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::AccountZdxConfig(v));
         }
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            ["customer_id", "client_id", "client_secret"]
+                .iter()
+                .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::AccountCrowdstrikeConfig(v));
         }
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            ["tsg_id", "client_id", "client_secret"]
+                .iter()
+                .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::AccountPrismaConfig(v));
         }
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            ["instance_url", "api_token"]
+                .iter()
+                .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::AccountSentineloneConfig(v));
         }

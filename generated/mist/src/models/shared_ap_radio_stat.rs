@@ -3702,12 +3702,16 @@ impl<'de> serde::Deserialize<'de> for StatsDevice {
         {
             return Ok(Self::StatsAp(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["mac", "type"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::StatsGateway(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["type"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::StatsSwitch(v));

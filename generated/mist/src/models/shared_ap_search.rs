@@ -1064,8 +1064,16 @@ impl<'de> serde::Deserialize<'de> for ResponseDeviceSearchResultsItems {
         {
             return Ok(Self::GatewaySearch(v));
         }
-        if value.is_object()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
+        if value.as_object().is_some_and(|o| {
+            [
+                "power_constrained",
+                "power_opmode",
+                "mxtunnel_status",
+                "wlans",
+            ]
+            .iter()
+            .all(|k| o.contains_key(*k))
+        }) && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::ApSearch(v));
         }

@@ -25,7 +25,9 @@ impl<'de> serde::Deserialize<'de> for StatsClient {
         {
             return Ok(Self::StatsWirelessClient(v));
         }
-        if value.is_object()
+        if value
+            .as_object()
+            .is_some_and(|o| ["mac"].iter().all(|k| o.contains_key(*k)))
             && let Ok(v) = serde::Deserialize::deserialize(&value)
         {
             return Ok(Self::StatsWiredClient(v));
