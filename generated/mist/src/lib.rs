@@ -74,6 +74,8 @@ mod support;
 #[cfg(feature = "test-server")]
 pub mod test_server;
 mod upload;
+mod webhook;
+pub mod webhooks;
 
 pub use api::ApiErrorBody;
 /// The date-time library of the models' date-time fields (`chrono::DateTime<chrono::Utc>`).

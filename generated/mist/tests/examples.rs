@@ -298,11 +298,36 @@ round_trips! {
     schema_mxedge_tunterm_multicast_config_ssdp_vlan_ids_example_1 :
     MxedgeTuntermMulticastConfigSsdpVlanIds = "[\n  2,\n  3,\n  5\n]" from
     "schemas.mxedge_tunterm_multicast_config_ssdp_vlan_ids.examples[0]";
-    schema_nac_auth_type_example_1 : NacAuthType = "\"eap-tls\"" from
-    "schemas.nac_auth_type.examples[0]"; schema_nac_rule_action_example_1 : NacRuleAction
-    = "\"allow\"" from "schemas.nac_rule_action.examples[0]";
-    schema_nac_rule_apply_tags_example_1 : NacRuleApplyTags =
-    "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
+    schema_nac_access_type_example_1 : NacAccessType = "\"wireless\"" from
+    "schemas.nac_access_type.examples[0]"; schema_nac_auth_type_example_1 : NacAuthType =
+    "\"eap-tls\"" from "schemas.nac_auth_type.examples[0]";
+    schema_nac_client_event_idp_role_example_1 : NacClientEventIdpRole =
+    "[\n  \"itsuperusers\",\n  \"vip\"\n]" from
+    "schemas.nac_client_event_idp_role.examples[0]";
+    schema_nac_client_event_usermac_labels_example_1 : NacClientEventUsermacLabels =
+    "[\n  \"bldg5\",\n  \"printer\"\n]" from
+    "schemas.nac_client_event_usermac_labels.examples[0]";
+    schema_nac_client_mac_example_1 : NacClientMac = "\"ac3eb179e535\"" from
+    "schemas.nac_client_mac.examples[0]"; schema_nac_device_mac_example_1 : NacDeviceMac
+    = "\"60c78d8c7f6f\"" from "schemas.nac_device_mac.examples[0]";
+    schema_nac_event_dryrun_nacrule_id_example_1 : NacEventDryrunNacruleId =
+    "\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\"" from
+    "schemas.nac_event_dryrun_nacrule_id.examples[0]"; schema_nac_event_idp_id_example_1
+    : NacEventIdpId = "\"912ef72e-2239-4996-b81e-469e87a27cd6\"" from
+    "schemas.nac_event_idp_id.examples[0]"; schema_nac_event_idp_username_example_1 :
+    NacEventIdpUsername = "\"user@deaflyz.net\"" from
+    "schemas.nac_event_idp_username.examples[0]"; schema_nac_event_nacrule_id_example_1 :
+    NacEventNacruleId = "\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\"" from
+    "schemas.nac_event_nacrule_id.examples[0]"; schema_nac_event_nas_vendor_example_1 :
+    NacEventNasVendor = "\"juniper-mist\"" from
+    "schemas.nac_event_nas_vendor.examples[0]"; schema_nac_event_port_id_example_1 :
+    NacEventPortId = "\"ge-0/0/17.0\"" from "schemas.nac_event_port_id.examples[0]";
+    schema_nac_event_ssid_example_1 : NacEventSsid = "\"MyCorp-NAC\"" from
+    "schemas.nac_event_ssid.examples[0]"; schema_nac_event_type_example_1 : NacEventType
+    = "\"NAC_CLIENT_PERMIT\"" from "schemas.nac_event_type.examples[0]";
+    schema_nac_rule_action_example_1 : NacRuleAction = "\"allow\"" from
+    "schemas.nac_rule_action.examples[0]"; schema_nac_rule_apply_tags_example_1 :
+    NacRuleApplyTags = "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
     "schemas.nac_rule_apply_tags.examples[0]"; schema_nac_rule_guest_auth_state_example_1
     : NacRuleGuestAuthState = "\"authorized\"" from
     "schemas.nac_rule_guest_auth_state.examples[0]";
@@ -366,8 +391,10 @@ round_trips! {
     from "schemas.remote_syslog_servers.examples[0]";
     schema_remote_syslog_time_format_example_1 : RemoteSyslogTimeFormat =
     "\"millisecond\"" from "schemas.remote_syslog_time_format.examples[0]";
-    schema_rx_bps_example_1 : RxBps = "60003" from "schemas.rx_bps.examples[0]";
-    schema_rx_bytes_example_1 : RxBytes = "8515104416" from
+    schema_resp_attrs_example_1 : RespAttrs =
+    "[\n  \"Tunnel-Type=VLAN\",\n  \"Tunnel-Medium-Type=IEEE-802\",\n  \"Tunnel-Private-Group-Id=750\",\n  \"User-Name=anonymous\"\n]"
+    from "schemas.resp_attrs.examples[0]"; schema_rx_bps_example_1 : RxBps = "60003" from
+    "schemas.rx_bps.examples[0]"; schema_rx_bytes_example_1 : RxBytes = "8515104416" from
     "schemas.rx_bytes.examples[0]"; schema_rx_pkts_example_1 : RxPkts = "57770567" from
     "schemas.rx_pkts.examples[0]"; schema_service_addresses_example_1 : ServiceAddresses
     =
@@ -7427,6 +7454,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_dot11_band : Dot11Band; unknown_value_is_kept_by_dot11_proto
     : Dot11Proto; unknown_value_is_kept_by_dynamic_psk_source : DynamicPskSource;
     unknown_value_is_kept_by_event_fastroam_type : EventFastroamType;
+    unknown_value_is_kept_by_event_severity : EventSeverity;
     unknown_value_is_kept_by_evpn_config_role : EvpnConfigRole;
     unknown_value_is_kept_by_evpn_options_routed_at : EvpnOptionsRoutedAt;
     unknown_value_is_kept_by_fast_roam_result : FastRoamResult;
@@ -7474,6 +7502,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_mxcluster_radsec_server_selection :
     MxclusterRadsecServerSelection; unknown_value_is_kept_by_mxedge_mgmt_oob_ip_type :
     MxedgeMgmtOobIpType; unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
+    unknown_value_is_kept_by_nac_access_type : NacAccessType;
     unknown_value_is_kept_by_nac_auth_type : NacAuthType;
     unknown_value_is_kept_by_nac_rule_action : NacRuleAction;
     unknown_value_is_kept_by_nac_rule_guest_auth_state : NacRuleGuestAuthState;
@@ -7514,14 +7543,16 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_radio_band24_usage : RadioBand24Usage;
     unknown_value_is_kept_by_radio_band_antenna_beam_pattern :
     RadioBandAntennaBeamPattern; unknown_value_is_kept_by_radio_band_preamble :
-    RadioBandPreamble; unknown_value_is_kept_by_remote_syslog_facility :
-    RemoteSyslogFacility; unknown_value_is_kept_by_remote_syslog_server_protocol :
-    RemoteSyslogServerProtocol; unknown_value_is_kept_by_remote_syslog_severity :
-    RemoteSyslogSeverity; unknown_value_is_kept_by_remote_syslog_time_format :
-    RemoteSyslogTimeFormat; unknown_value_is_kept_by_response_async_license_status :
-    ResponseAsyncLicenseStatus; unknown_value_is_kept_by_response_map_import_ap_action :
-    ResponseMapImportApAction; unknown_value_is_kept_by_rf_client_type : RfClientType;
+    RadioBandPreamble; unknown_value_is_kept_by_random_mac : RandomMac;
+    unknown_value_is_kept_by_remote_syslog_facility : RemoteSyslogFacility;
+    unknown_value_is_kept_by_remote_syslog_server_protocol : RemoteSyslogServerProtocol;
+    unknown_value_is_kept_by_remote_syslog_severity : RemoteSyslogSeverity;
+    unknown_value_is_kept_by_remote_syslog_time_format : RemoteSyslogTimeFormat;
+    unknown_value_is_kept_by_response_async_license_status : ResponseAsyncLicenseStatus;
+    unknown_value_is_kept_by_response_map_import_ap_action : ResponseMapImportApAction;
+    unknown_value_is_kept_by_rf_client_type : RfClientType;
     unknown_value_is_kept_by_rogue_type : RogueType;
+    unknown_value_is_kept_by_scan_data_item_band : ScanDataItemBand;
     unknown_value_is_kept_by_search_site_devices_desc_sort : SearchSiteDevicesDescSort;
     unknown_value_is_kept_by_secintel_profile_profile_action :
     SecintelProfileProfileAction;
@@ -7611,12 +7642,46 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_vpn_mode : VpnMode;
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
     unknown_value_is_kept_by_vrrp_group_auth_type : VrrpGroupAuthType;
+    unknown_value_is_kept_by_webhook_alarms_topic : WebhookAlarmsTopic;
+    unknown_value_is_kept_by_webhook_asset_raw_rssi_topic : WebhookAssetRawRssiTopic;
+    unknown_value_is_kept_by_webhook_audits_topic : WebhookAuditsTopic;
+    unknown_value_is_kept_by_webhook_client_info_topic : WebhookClientInfoTopic;
+    unknown_value_is_kept_by_webhook_client_join_topic : WebhookClientJoinTopic;
+    unknown_value_is_kept_by_webhook_client_latency_topic : WebhookClientLatencyTopic;
+    unknown_value_is_kept_by_webhook_client_sessions_topic : WebhookClientSessionsTopic;
     unknown_value_is_kept_by_webhook_delivery_distinct : WebhookDeliveryDistinct;
     unknown_value_is_kept_by_webhook_delivery_status : WebhookDeliveryStatus;
     unknown_value_is_kept_by_webhook_delivery_topic : WebhookDeliveryTopic;
     unknown_value_is_kept_by_webhook_device_events_event_ev_type :
-    WebhookDeviceEventsEventEvType; unknown_value_is_kept_by_webhook_oauth2_grant_type :
-    WebhookOauth2GrantType; unknown_value_is_kept_by_webhook_type : WebhookType;
+    WebhookDeviceEventsEventEvType; unknown_value_is_kept_by_webhook_device_events_topic
+    : WebhookDeviceEventsTopic; unknown_value_is_kept_by_webhook_device_updowns_topic :
+    WebhookDeviceUpdownsTopic; unknown_value_is_kept_by_webhook_discovered_raw_rssi_topic
+    : WebhookDiscoveredRawRssiTopic;
+    unknown_value_is_kept_by_webhook_guest_authorizations_topic :
+    WebhookGuestAuthorizationsTopic;
+    unknown_value_is_kept_by_webhook_location_asset_topic : WebhookLocationAssetTopic;
+    unknown_value_is_kept_by_webhook_location_centrak_event_type :
+    WebhookLocationCentrakEventType;
+    unknown_value_is_kept_by_webhook_location_centrak_topic :
+    WebhookLocationCentrakTopic; unknown_value_is_kept_by_webhook_location_client_topic :
+    WebhookLocationClientTopic; unknown_value_is_kept_by_webhook_location_sdk_topic :
+    WebhookLocationSdkTopic; unknown_value_is_kept_by_webhook_location_topic :
+    WebhookLocationTopic; unknown_value_is_kept_by_webhook_location_unclient_topic :
+    WebhookLocationUnclientTopic; unknown_value_is_kept_by_webhook_mxedge_event_topic :
+    WebhookMxedgeEventTopic; unknown_value_is_kept_by_webhook_nac_accounting_topic :
+    WebhookNacAccountingTopic; unknown_value_is_kept_by_webhook_nac_events_topic :
+    WebhookNacEventsTopic; unknown_value_is_kept_by_webhook_oauth2_grant_type :
+    WebhookOauth2GrantType; unknown_value_is_kept_by_webhook_occupancy_alert_type :
+    WebhookOccupancyAlertType; unknown_value_is_kept_by_webhook_occupancy_alerts_topic :
+    WebhookOccupancyAlertsTopic; unknown_value_is_kept_by_webhook_ping_topic :
+    WebhookPingTopic; unknown_value_is_kept_by_webhook_sdkclient_scan_data_topic :
+    WebhookSdkclientScanDataTopic; unknown_value_is_kept_by_webhook_site_sle_topic :
+    WebhookSiteSleTopic; unknown_value_is_kept_by_webhook_type : WebhookType;
+    unknown_value_is_kept_by_webhook_wifi_conn_raw_topic : WebhookWifiConnRawTopic;
+    unknown_value_is_kept_by_webhook_wifi_unconn_raw_topic : WebhookWifiUnconnRawTopic;
+    unknown_value_is_kept_by_webhook_zone_event_trigger : WebhookZoneEventTrigger;
+    unknown_value_is_kept_by_webhook_zone_event_type : WebhookZoneEventType;
+    unknown_value_is_kept_by_webhook_zone_topic : WebhookZoneTopic;
     unknown_value_is_kept_by_wlan_apply_to : WlanApplyTo;
     unknown_value_is_kept_by_wlan_auth_owe : WlanAuthOwe;
     unknown_value_is_kept_by_wlan_auth_pairwise_item : WlanAuthPairwiseItem;

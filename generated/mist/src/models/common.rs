@@ -1053,6 +1053,228 @@ impl<'de> serde::Deserialize<'de> for ConstDeviceTypeAp {
 /// When the object has been created, in epoch
 pub type CreatedTime = crate::EpochSeconds;
 
+/// The `device_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeviceEvent {
+    /// (will be deprecated soon; please use mac instead) ap mac
+    pub ap: Option<String>,
+    /// (will be deprecated soon; please use device_name instead) ap name
+    pub ap_name: Option<String>,
+    /// `apfw` on the wire: a string.
+    pub apfw: Option<String>,
+    /// `audit_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub audit_id: Option<Id>,
+    /// `bandwidth` on the wire: an integer.
+    pub bandwidth: Option<i64>,
+    /// `channel` on the wire: an integer.
+    pub channel: Option<i64>,
+    /// `chassis_mac` on the wire: a string.
+    pub chassis_mac: Option<String>,
+    /// `count` on the wire: an integer.
+    pub count: Option<i64>,
+    /// Device name
+    pub device_name: Option<String>,
+    /// `device_type` on the wire.
+    pub device_type: Option<DeviceType>,
+    /// `ev_type` on the wire.
+    pub ev_type: Option<WebhookDeviceEventsEventEvType>,
+    /// `ext_ip` on the wire: a string.
+    pub ext_ip: Option<String>,
+    /// Device mac
+    pub mac: Option<String>,
+    /// `model` on the wire: a string.
+    pub model: Option<String>,
+    /// `node` on the wire: a string.
+    pub node: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `port_id` on the wire: a string.
+    pub port_id: Option<String>,
+    /// `power` on the wire: an integer.
+    pub power: Option<i64>,
+    /// `pre_bandwidth` on the wire: an integer.
+    pub pre_bandwidth: Option<i64>,
+    /// `pre_channel` on the wire: an integer.
+    pub pre_channel: Option<i64>,
+    /// `pre_power` on the wire: an integer.
+    pub pre_power: Option<i64>,
+    /// `pre_usage` on the wire: an integer.
+    pub pre_usage: Option<i64>,
+    /// (optional) event reason
+    pub reason: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// Site name
+    pub site_name: Option<String>,
+    /// (optional) event description
+    pub text: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Event type
+    pub r#type: String,
+    /// `usage` on the wire: an integer.
+    pub usage: Option<i64>,
+    /// `version` on the wire: a string.
+    pub version: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for DeviceEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.optional("ap")?,
+            ap_name: fields.optional("ap_name")?,
+            apfw: fields.optional("apfw")?,
+            audit_id: fields.optional("audit_id")?,
+            bandwidth: fields.optional("bandwidth")?,
+            channel: fields.optional("channel")?,
+            chassis_mac: fields.optional("chassis_mac")?,
+            count: fields.optional("count")?,
+            device_name: fields.optional("device_name")?,
+            device_type: fields.optional("device_type")?,
+            ev_type: fields.optional("ev_type")?,
+            ext_ip: fields.optional("ext_ip")?,
+            mac: fields.optional("mac")?,
+            model: fields.optional("model")?,
+            node: fields.optional("node")?,
+            org_id: fields.required("org_id")?,
+            port_id: fields.optional("port_id")?,
+            power: fields.optional("power")?,
+            pre_bandwidth: fields.optional("pre_bandwidth")?,
+            pre_channel: fields.optional("pre_channel")?,
+            pre_power: fields.optional("pre_power")?,
+            pre_usage: fields.optional("pre_usage")?,
+            reason: fields.optional("reason")?,
+            site_id: fields.optional("site_id")?,
+            site_name: fields.optional("site_name")?,
+            text: fields.optional("text")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            usage: fields.optional("usage")?,
+            version: fields.optional("version")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for DeviceEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap", &self.ap)?;
+        fields.optional("ap_name", &self.ap_name)?;
+        fields.optional("apfw", &self.apfw)?;
+        fields.optional("audit_id", &self.audit_id)?;
+        fields.optional("bandwidth", &self.bandwidth)?;
+        fields.optional("channel", &self.channel)?;
+        fields.optional("chassis_mac", &self.chassis_mac)?;
+        fields.optional("count", &self.count)?;
+        fields.optional("device_name", &self.device_name)?;
+        fields.optional("device_type", &self.device_type)?;
+        fields.optional("ev_type", &self.ev_type)?;
+        fields.optional("ext_ip", &self.ext_ip)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("model", &self.model)?;
+        fields.optional("node", &self.node)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.optional("port_id", &self.port_id)?;
+        fields.optional("power", &self.power)?;
+        fields.optional("pre_bandwidth", &self.pre_bandwidth)?;
+        fields.optional("pre_channel", &self.pre_channel)?;
+        fields.optional("pre_power", &self.pre_power)?;
+        fields.optional("pre_usage", &self.pre_usage)?;
+        fields.optional("reason", &self.reason)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("site_name", &self.site_name)?;
+        fields.optional("text", &self.text)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("usage", &self.usage)?;
+        fields.optional("version", &self.version)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `device_events` schema.
+pub type DeviceEvents = Vec<DeviceEvent>;
+
+/// enum: `ap`, `gateway`, `switch`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeviceType {
+    /// The value `ap`.
+    Ap,
+    /// The value `gateway`.
+    Gateway,
+    /// The value `switch`.
+    Switch,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl DeviceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ap => "ap",
+            Self::Gateway => "gateway",
+            Self::Switch => "switch",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for DeviceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ap" => Self::Ap,
+            "gateway" => Self::Gateway,
+            "switch" => Self::Switch,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for DeviceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeviceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeviceType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+impl crate::client::ParamValue for DeviceType {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
 /// The same values as `ConstDeviceTypeAp`, so the same type.
 pub type DeviceTypeAp = ConstDeviceTypeAp;
 
@@ -1546,6 +1768,69 @@ impl serde::Serialize for ErrorDeleteFailed {
     }
 }
 
+/// The `event_severity` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EventSeverity {
+    /// The value `normal`.
+    Normal,
+    /// The value `critical`.
+    Critical,
+    /// The value `high`.
+    High,
+    /// The value `warning`.
+    Warning,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl EventSeverity {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Normal => "normal",
+            Self::Critical => "critical",
+            Self::High => "high",
+            Self::Warning => "warning",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for EventSeverity {
+    fn from(value: &str) -> Self {
+        match value {
+            "normal" => Self::Normal,
+            "critical" => Self::Critical,
+            "high" => Self::High,
+            "warning" => Self::Warning,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for EventSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EventSeverity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EventSeverity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
 /// The `extra_route` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2027,6 +2312,76 @@ impl serde::Serialize for GuestOrg {
     }
 }
 
+/// only for HA. enum: `node0`, `node1`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HaClusterNodeEnum {
+    /// The value `node0`.
+    Node0,
+    /// The value `node1`.
+    Node1,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl HaClusterNodeEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Node0 => "node0",
+            Self::Node1 => "node1",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for HaClusterNodeEnum {
+    fn from(value: &str) -> Self {
+        match value {
+            "node0" => Self::Node0,
+            "node1" => Self::Node1,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for HaClusterNodeEnum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for HaClusterNodeEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaClusterNodeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+impl crate::client::ParamValue for HaClusterNodeEnum {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
+/// Major number for iBeacon
+pub type IbeaconMajor = i64;
+
+/// Minor number for iBeacon
+pub type IbeaconMinor = i64;
+
+/// The `ibeacon_uuid` schema.
+pub type IbeaconUuid = uuid::Uuid;
+
 /// Unique ID of the object instance in the Mist Organization
 pub type Id = uuid::Uuid;
 
@@ -2378,6 +2733,102 @@ impl<'de> serde::Deserialize<'de> for JunosPortConfigSpeed {
     }
 }
 
+/// Last seen timestamp
+pub type LastSeen = f64;
+
+/// The `log_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct LogEvent {
+    /// admin id
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub admin_id: Option<crate::Nullable<uuid::Uuid>>,
+    /// Name of the admin that performs the action
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub admin_name: Option<crate::Nullable<String>>,
+    /// field values after the change
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub after: Option<serde_json::Map<String, serde_json::Value>>,
+    /// field values prior to the change
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub before: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Option<Id>,
+    /// log message
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub message: String,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `site_id` on the wire: a UUID, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<crate::Nullable<uuid::Uuid>>,
+    /// sender source ip address
+    pub src_ip: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for LogEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            admin_id: fields.present("admin_id")?,
+            admin_name: fields.present("admin_name")?,
+            after: fields.optional("after")?,
+            before: fields.optional("before")?,
+            for_site: fields.optional("for_site")?,
+            id: fields.optional("id")?,
+            message: fields.required("message")?,
+            org_id: fields.required("org_id")?,
+            site_id: fields.present("site_id")?,
+            src_ip: fields.optional("src_ip")?,
+            timestamp: fields.required("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for LogEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("admin_id", &self.admin_id)?;
+        fields.optional("admin_name", &self.admin_name)?;
+        fields.optional("after", &self.after)?;
+        fields.optional("before", &self.before)?;
+        fields.optional("for_site", &self.for_site)?;
+        fields.optional("id", &self.id)?;
+        fields.required("message", &self.message)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("src_ip", &self.src_ip)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `log_events` schema.
+pub type LogEvents = Vec<LogEvent>;
+
 /// When the object has been modified for the last time, in epoch
 pub type ModifiedTime = f64;
 
@@ -2490,6 +2941,500 @@ impl<'de> serde::Deserialize<'de> for MxclusterRadsecServerSelection {
         crate::support::enum_value(deserializer)
     }
 }
+
+/// The `mxedge_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MxedgeEvent {
+    /// `audit_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub audit_id: Option<Id>,
+    /// `component` on the wire: a string. Example: `PS1`.
+    pub component: Option<String>,
+    /// `device_type` on the wire: a string.
+    pub device_type: Option<String>,
+    /// `from_version` on the wire: a string.
+    pub from_version: Option<String>,
+    /// `mac` on the wire: a string.
+    pub mac: Option<String>,
+    /// `mxcluster_id` on the wire: a string. Example: `2815c917-58e7-472f-a190-bfd44fb58d05`.
+    pub mxcluster_id: Option<String>,
+    /// `mxedge_id` on the wire: a string. Example: `00000000-0000-0000-1000-020000dc585c`.
+    pub mxedge_id: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `package` on the wire: a string.
+    pub package: Option<String>,
+    /// `service` on the wire: a string. Example: `tunterm`.
+    pub service: Option<String>,
+    /// `severity` on the wire.
+    pub severity: Option<EventSeverity>,
+    /// `sys_info.usage` on the wire.
+    pub sys_info_usage: Option<MxedgeEventSysInfo>,
+    /// `text` on the wire: a string.
+    pub text: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `to_version` on the wire: a string.
+    pub to_version: Option<String>,
+    /// `type` on the wire: a string. Example: `ME_SERVICE_STOPPED`.
+    pub r#type: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for MxedgeEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            audit_id: fields.optional("audit_id")?,
+            component: fields.optional("component")?,
+            device_type: fields.optional("device_type")?,
+            from_version: fields.optional("from_version")?,
+            mac: fields.optional("mac")?,
+            mxcluster_id: fields.optional("mxcluster_id")?,
+            mxedge_id: fields.optional("mxedge_id")?,
+            org_id: fields.optional("org_id")?,
+            package: fields.optional("package")?,
+            service: fields.optional("service")?,
+            severity: fields.optional("severity")?,
+            sys_info_usage: fields.optional("sys_info.usage")?,
+            text: fields.optional("text")?,
+            timestamp: fields.optional("timestamp")?,
+            to_version: fields.optional("to_version")?,
+            r#type: fields.optional("type")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for MxedgeEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("audit_id", &self.audit_id)?;
+        fields.optional("component", &self.component)?;
+        fields.optional("device_type", &self.device_type)?;
+        fields.optional("from_version", &self.from_version)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("mxcluster_id", &self.mxcluster_id)?;
+        fields.optional("mxedge_id", &self.mxedge_id)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("package", &self.package)?;
+        fields.optional("service", &self.service)?;
+        fields.optional("severity", &self.severity)?;
+        fields.optional("sys_info.usage", &self.sys_info_usage)?;
+        fields.optional("text", &self.text)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("to_version", &self.to_version)?;
+        fields.optional("type", &self.r#type)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `mxedge_event_sys_info` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct MxedgeEventSysInfo {
+    /// `resource` on the wire: a string.
+    pub resource: Option<String>,
+    /// `severity` on the wire.
+    pub severity: Option<EventSeverity>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for MxedgeEventSysInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            resource: fields.optional("resource")?,
+            severity: fields.optional("severity")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for MxedgeEventSysInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("resource", &self.resource)?;
+        fields.optional("severity", &self.severity)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `mxedge_events` schema.
+pub type MxedgeEvents = Vec<MxedgeEvent>;
+
+/// Type of network access. enum: `wireless`, `wired`, `vty`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NacAccessType {
+    /// The value `wireless`.
+    Wireless,
+    /// The value `wired`.
+    Wired,
+    /// The value `vty`.
+    Vty,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl NacAccessType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wireless => "wireless",
+            Self::Wired => "wired",
+            Self::Vty => "vty",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for NacAccessType {
+    fn from(value: &str) -> Self {
+        match value {
+            "wireless" => Self::Wireless,
+            "wired" => Self::Wired,
+            "vty" => Self::Vty,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for NacAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for NacAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NacAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// enum: `cert`, `device-auth`, `eap-teap`, `eap-tls`, `eap-ttls`, `idp`, `mab`, `eap-peap`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NacAuthType {
+    /// The value `cert`.
+    Cert,
+    /// The value `device-auth`.
+    DeviceAuth,
+    /// The value `eap-teap`.
+    EapTeap,
+    /// The value `eap-tls`.
+    EapTls,
+    /// The value `eap-ttls`.
+    EapTtls,
+    /// The value `idp`.
+    Idp,
+    /// The value `mab`.
+    Mab,
+    /// The value `eap-peap`.
+    EapPeap,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl NacAuthType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cert => "cert",
+            Self::DeviceAuth => "device-auth",
+            Self::EapTeap => "eap-teap",
+            Self::EapTls => "eap-tls",
+            Self::EapTtls => "eap-ttls",
+            Self::Idp => "idp",
+            Self::Mab => "mab",
+            Self::EapPeap => "eap-peap",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for NacAuthType {
+    fn from(value: &str) -> Self {
+        match value {
+            "cert" => Self::Cert,
+            "device-auth" => Self::DeviceAuth,
+            "eap-teap" => Self::EapTeap,
+            "eap-tls" => Self::EapTls,
+            "eap-ttls" => Self::EapTtls,
+            "idp" => Self::Idp,
+            "mab" => Self::Mab,
+            "eap-peap" => Self::EapPeap,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for NacAuthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for NacAuthType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NacAuthType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `nac_client_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NacClientEvent {
+    /// AP mac
+    pub ap: Option<String>,
+    /// `auth_type` on the wire.
+    pub auth_type: Option<NacAuthType>,
+    /// BSSID
+    pub bssid: Option<String>,
+    /// `client_type` on the wire.
+    pub client_type: Option<NacAccessType>,
+    /// `device_mac` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub device_mac: Option<NacDeviceMac>,
+    /// `dryrun_nacrule_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub dryrun_nacrule_id: Option<NacEventDryrunNacruleId>,
+    /// `dryrun_nacrule_matched` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub dryrun_nacrule_matched: Option<NacEventDryrunNacruleMatched>,
+    /// `idp_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub idp_id: Option<NacEventIdpId>,
+    /// `idp_role` on the wire.
+    pub idp_role: Option<NacClientEventIdpRole>,
+    /// `idp_username` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub idp_username: Option<NacEventIdpUsername>,
+    /// `mac` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub mac: Option<NacClientMac>,
+    /// Mist Edge ID used to connect to cloud
+    pub mxedge_id: Option<String>,
+    /// `nacrule_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub nacrule_id: Option<NacEventNacruleId>,
+    /// `nacrule_matched` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub nacrule_matched: Option<NacEventNacruleMatched>,
+    /// `nas_vendor` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub nas_vendor: Option<NacEventNasVendor>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `port_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub port_id: Option<NacEventPortId>,
+    /// `port_type` on the wire.
+    pub port_type: Option<NacAccessType>,
+    /// `random_mac` on the wire.
+    pub random_mac: Option<RandomMac>,
+    /// `resp_attrs` on the wire.
+    pub resp_attrs: Option<RespAttrs>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `ssid` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ssid: Option<NacEventSsid>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub r#type: Option<NacEventType>,
+    /// `usermac_label` on the wire.
+    pub usermac_label: Option<NacClientEventUsermacLabels>,
+    /// `username` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub username: Option<NacEventUsername>,
+    /// `vlan` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub vlan: Option<NacEventVlan>,
+    /// Vlan source, e.g. "nactag", "usermac"
+    pub vlan_source: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for NacClientEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.optional("ap")?,
+            auth_type: fields.optional("auth_type")?,
+            bssid: fields.optional("bssid")?,
+            client_type: fields.optional("client_type")?,
+            device_mac: fields.optional("device_mac")?,
+            dryrun_nacrule_id: fields.optional("dryrun_nacrule_id")?,
+            dryrun_nacrule_matched: fields.optional("dryrun_nacrule_matched")?,
+            idp_id: fields.optional("idp_id")?,
+            idp_role: fields.optional("idp_role")?,
+            idp_username: fields.optional("idp_username")?,
+            mac: fields.optional("mac")?,
+            mxedge_id: fields.optional("mxedge_id")?,
+            nacrule_id: fields.optional("nacrule_id")?,
+            nacrule_matched: fields.optional("nacrule_matched")?,
+            nas_vendor: fields.optional("nas_vendor")?,
+            org_id: fields.optional("org_id")?,
+            port_id: fields.optional("port_id")?,
+            port_type: fields.optional("port_type")?,
+            random_mac: fields.optional("random_mac")?,
+            resp_attrs: fields.optional("resp_attrs")?,
+            site_id: fields.optional("site_id")?,
+            ssid: fields.optional("ssid")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            usermac_label: fields.optional("usermac_label")?,
+            username: fields.optional("username")?,
+            vlan: fields.optional("vlan")?,
+            vlan_source: fields.optional("vlan_source")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for NacClientEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap", &self.ap)?;
+        fields.optional("auth_type", &self.auth_type)?;
+        fields.optional("bssid", &self.bssid)?;
+        fields.optional("client_type", &self.client_type)?;
+        fields.optional("device_mac", &self.device_mac)?;
+        fields.optional("dryrun_nacrule_id", &self.dryrun_nacrule_id)?;
+        fields.optional("dryrun_nacrule_matched", &self.dryrun_nacrule_matched)?;
+        fields.optional("idp_id", &self.idp_id)?;
+        fields.optional("idp_role", &self.idp_role)?;
+        fields.optional("idp_username", &self.idp_username)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("mxedge_id", &self.mxedge_id)?;
+        fields.optional("nacrule_id", &self.nacrule_id)?;
+        fields.optional("nacrule_matched", &self.nacrule_matched)?;
+        fields.optional("nas_vendor", &self.nas_vendor)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("port_id", &self.port_id)?;
+        fields.optional("port_type", &self.port_type)?;
+        fields.optional("random_mac", &self.random_mac)?;
+        fields.optional("resp_attrs", &self.resp_attrs)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("ssid", &self.ssid)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("usermac_label", &self.usermac_label)?;
+        fields.optional("username", &self.username)?;
+        fields.optional("vlan", &self.vlan)?;
+        fields.optional("vlan_source", &self.vlan_source)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `nac_client_event_idp_role` schema.
+pub type NacClientEventIdpRole = Vec<String>;
+
+/// Labels derived from usermac entry
+pub type NacClientEventUsermacLabels = Vec<String>;
+
+/// The `nac_client_events` schema.
+pub type NacClientEvents = Vec<NacClientEvent>;
+
+/// Client MAC address
+pub type NacClientMac = String;
+
+/// MAC Address of the device (AP, Switch) the client is connected to
+pub type NacDeviceMac = String;
+
+/// NAC Policy Dry Run Rule ID, if present and matched
+pub type NacEventDryrunNacruleId = uuid::Uuid;
+
+/// `true` if dryrun rule present and matched with priority, `false` if not matched or not present
+pub type NacEventDryrunNacruleMatched = bool;
+
+/// If IDP is used, the id of the IDP configuration used
+pub type NacEventIdpId = uuid::Uuid;
+
+/// If IDP is used, the username presented to the Identity Provider
+pub type NacEventIdpUsername = String;
+
+/// NAC Policy Rule ID, if matched
+pub type NacEventNacruleId = uuid::Uuid;
+
+/// NAC Policy Rule Matched
+pub type NacEventNacruleMatched = bool;
+
+/// Vendor name of the NAS
+pub type NacEventNasVendor = String;
+
+/// Port ID where the NAC client event occurred
+pub type NacEventPortId = String;
+
+/// SSIDs the client was connecting to
+pub type NacEventSsid = String;
+
+/// Event type, e.g. NAC_CLIENT_PERMIT. Use the \[List NAC Events Definitions\](/#operations/listNacEventsDefinitions) endpoint to get the full list of available values.
+pub type NacEventType = String;
+
+/// username assigned to the client
+pub type NacEventUsername = String;
+
+/// vlan that assigned to the client
+pub type NacEventVlan = String;
 
 /// Network Template
 ///
@@ -3920,6 +4865,61 @@ impl<'de> serde::Deserialize<'de> for RadiusCoaPort {
 /// The same values as `MxclusterRadAuthServerKeywrapFormat`, so the same type.
 pub type RadiusKeywrapFormat = MxclusterRadAuthServerKeywrapFormat;
 
+/// Whether the client is using randomized MAC Address or not
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RandomMac {
+    /// The value `true`.
+    True,
+    /// The value `false`.
+    False,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl RandomMac {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for RandomMac {
+    fn from(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for RandomMac {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RandomMac {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RandomMac {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
 /// The `remote_syslog` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -4900,6 +5900,9 @@ impl RemoteSyslogUser {
 /// The `remote_syslog_users` schema.
 pub type RemoteSyslogUsers = Vec<RemoteSyslogUser>;
 
+/// List of Radius AVP returned by the Authentication Server
+pub type RespAttrs = Vec<String>;
+
 /// The `response_detail_string` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -5113,6 +6116,101 @@ impl serde::Serialize for ResponseHttp429 {
         fields.end(&self.extra)
     }
 }
+
+/// Amount of packets received since connection
+pub type RxPkts = i64;
+
+/// 5GHz or 2.4GHz band, associated with the BSSID scanned. enum: `2.4`, `5`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ScanDataItemBand {
+    /// The value `2.4`.
+    N24,
+    /// The value `5`.
+    N5,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl ScanDataItemBand {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N24 => "2.4",
+            Self::N5 => "5",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for ScanDataItemBand {
+    fn from(value: &str) -> Self {
+        match value {
+            "2.4" => Self::N24,
+            "5" => Self::N5,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for ScanDataItemBand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ScanDataItemBand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScanDataItemBand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `service_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ServicePacket {
+    /// ata from service data
+    pub service_data: Option<String>,
+    /// UUID from service data
+    pub service_uuid: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ServicePacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            service_data: fields.optional("service_data")?,
+            service_uuid: fields.optional("service_uuid")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ServicePacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("service_data", &self.service_data)?;
+        fields.optional("service_uuid", &self.service_uuid)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of service data packets heard from the asset/ beacon
+pub type ServicePackets = Vec<ServicePacket>;
 
 /// The `site_id` schema.
 pub type SiteId = uuid::Uuid;
@@ -6916,1361 +8014,5 @@ impl serde::Serialize for Snmpv3ConfigNotifyType {
 impl<'de> serde::Deserialize<'de> for Snmpv3ConfigNotifyType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `snmpv3_config_target_address` schema.
-pub type Snmpv3ConfigTargetAddress = Vec<Snmpv3ConfigTargetAddressItem>;
-
-/// The `snmpv3_config_target_address_item` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3ConfigTargetAddressItem {
-    /// `address` on the wire: a string. Example: `10.11.0.2`.
-    pub address: Option<String>,
-    /// `address_mask` on the wire: a string. Example: `255.255.255.0`.
-    pub address_mask: Option<String>,
-    /// `port` on the wire: a string, or `null`. Default: `161`.
-    pub port: Option<crate::Nullable<String>>,
-    /// Refer to notify tag, can be multiple with blank
-    pub tag_list: Option<String>,
-    /// `target_address_name` on the wire: a string. Example: `target_address_name`.
-    pub target_address_name: Option<String>,
-    /// Refer to notify target parameters name
-    pub target_parameters: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetAddressItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            address: fields.optional("address")?,
-            address_mask: fields.optional("address_mask")?,
-            port: fields.present("port")?,
-            tag_list: fields.optional("tag_list")?,
-            target_address_name: fields.optional("target_address_name")?,
-            target_parameters: fields.optional("target_parameters")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigTargetAddressItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("address", &self.address)?;
-        fields.optional("address_mask", &self.address_mask)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("tag_list", &self.tag_list)?;
-        fields.optional("target_address_name", &self.target_address_name)?;
-        fields.optional("target_parameters", &self.target_parameters)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3ConfigTargetAddressItem {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `address` field.
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.address = Some(value.into());
-        self
-    }
-
-    /// Sets the `address_mask` field.
-    pub fn address_mask(mut self, value: impl Into<String>) -> Self {
-        self.address_mask = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-
-    /// Sets the `tag_list` field.
-    pub fn tag_list(mut self, value: impl Into<String>) -> Self {
-        self.tag_list = Some(value.into());
-        self
-    }
-
-    /// Sets the `target_address_name` field.
-    pub fn target_address_name(mut self, value: impl Into<String>) -> Self {
-        self.target_address_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `target_parameters` field.
-    pub fn target_parameters(mut self, value: impl Into<String>) -> Self {
-        self.target_parameters = Some(value.into());
-        self
-    }
-}
-
-/// The `snmpv3_config_target_param` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3ConfigTargetParam {
-    /// `message_processing_model` on the wire.
-    pub message_processing_model: Option<Snmpv3ConfigTargetParamMessProcessModel>,
-    /// `name` on the wire: a string.
-    pub name: Option<String>,
-    /// Refer to profile-name in notify_filter
-    pub notify_filter: Option<String>,
-    /// `security_level` on the wire.
-    pub security_level: Option<Snmpv3ConfigTargetParamSecurityLevel>,
-    /// `security_model` on the wire.
-    pub security_model: Option<Snmpv3ConfigTargetParamSecurityModel>,
-    /// Refer to security_name in usm
-    pub security_name: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetParam {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            message_processing_model: fields.optional("message_processing_model")?,
-            name: fields.optional("name")?,
-            notify_filter: fields.optional("notify_filter")?,
-            security_level: fields.optional("security_level")?,
-            security_model: fields.optional("security_model")?,
-            security_name: fields.optional("security_name")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigTargetParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("message_processing_model", &self.message_processing_model)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("notify_filter", &self.notify_filter)?;
-        fields.optional("security_level", &self.security_level)?;
-        fields.optional("security_model", &self.security_model)?;
-        fields.optional("security_name", &self.security_name)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3ConfigTargetParam {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `message_processing_model` field.
-    pub fn message_processing_model(
-        mut self,
-        value: impl Into<Snmpv3ConfigTargetParamMessProcessModel>,
-    ) -> Self {
-        self.message_processing_model = Some(value.into());
-        self
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `notify_filter` field.
-    pub fn notify_filter(mut self, value: impl Into<String>) -> Self {
-        self.notify_filter = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_level` field.
-    pub fn security_level(
-        mut self,
-        value: impl Into<Snmpv3ConfigTargetParamSecurityLevel>,
-    ) -> Self {
-        self.security_level = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_model` field.
-    pub fn security_model(
-        mut self,
-        value: impl Into<Snmpv3ConfigTargetParamSecurityModel>,
-    ) -> Self {
-        self.security_model = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_name` field.
-    pub fn security_name(mut self, value: impl Into<String>) -> Self {
-        self.security_name = Some(value.into());
-        self
-    }
-}
-
-/// enum: `v1`, `v2c`, `v3`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Snmpv3ConfigTargetParamMessProcessModel {
-    /// The value `v1`.
-    V1,
-    /// The value `v2c`.
-    V2c,
-    /// The value `v3`.
-    V3,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl Snmpv3ConfigTargetParamMessProcessModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "v1",
-            Self::V2c => "v2c",
-            Self::V3 => "v3",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for Snmpv3ConfigTargetParamMessProcessModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2c" => Self::V2c,
-            "v3" => Self::V3,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for Snmpv3ConfigTargetParamMessProcessModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigTargetParamMessProcessModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetParamMessProcessModel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `SnmpVacmAccessItemPrefixListItemLevel`, so the same type.
-pub type Snmpv3ConfigTargetParamSecurityLevel = SnmpVacmAccessItemPrefixListItemLevel;
-
-/// The same values as `SnmpVacmSecurityModel`, so the same type.
-pub type Snmpv3ConfigTargetParamSecurityModel = SnmpVacmSecurityModel;
-
-/// The `snmpv3_config_target_params` schema.
-pub type Snmpv3ConfigTargetParams = Vec<Snmpv3ConfigTargetParam>;
-
-/// The `strings` schema.
-pub type Strings = Vec<String>;
-
-/// The `switch_auto_upgrade` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchAutoUpgrade {
-    /// `custom_versions` on the wire.
-    pub custom_versions: Option<SwitchAutoUpgradeCustomVersions>,
-    /// Enable auto upgrade for the switch
-    pub enabled: Option<bool>,
-    /// Enable snapshot during the upgrade process
-    pub snapshot: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchAutoUpgrade {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            custom_versions: fields.optional("custom_versions")?,
-            enabled: fields.optional("enabled")?,
-            snapshot: fields.optional("snapshot")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchAutoUpgrade {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("custom_versions", &self.custom_versions)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("snapshot", &self.snapshot)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchAutoUpgrade {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `custom_versions` field.
-    pub fn custom_versions(mut self, value: impl Into<SwitchAutoUpgradeCustomVersions>) -> Self {
-        self.custom_versions = Some(value.into());
-        self
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `snapshot` field.
-    pub fn snapshot(mut self, value: impl Into<bool>) -> Self {
-        self.snapshot = Some(value.into());
-        self
-    }
-}
-
-/// The `switch_auto_upgrade_container` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchAutoUpgradeContainer {
-    /// `auto_upgrade` on the wire.
-    pub auto_upgrade: Option<SwitchAutoUpgrade>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchAutoUpgradeContainer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            auto_upgrade: fields.optional("auto_upgrade")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchAutoUpgradeContainer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("auto_upgrade", &self.auto_upgrade)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// Custom version to be used. The Property Key is the switch hardware and the property value is the firmware version
-pub type SwitchAutoUpgradeCustomVersions = std::collections::BTreeMap<String, String>;
-
-/// If `type`==`server` or `type6`==`server` - optional, if not defined, system one will be used
-pub type SwitchDhcpdConfigDnsServers = Vec<String>;
-
-/// If `type`==`server` or `type6`==`server` - optional, if not defined, system one will be used
-pub type SwitchDhcpdConfigDnsSuffix = Vec<String>;
-
-/// If `type`==`server` or `type6`==`server`. Property key is the MAC Address. Format is `[0-9a-f]{12}` (e.g. "5684dae9ac8b")
-pub type SwitchDhcpdConfigFixedBindings =
-    std::collections::BTreeMap<String, DhcpdConfigFixedBinding>;
-
-/// If `type`==`server` or `type6`==`server`. Property key is the DHCP option number
-pub type SwitchDhcpdConfigOptions = std::collections::BTreeMap<String, DhcpdConfigOption>;
-
-/// the Property key is the network name. In case of DHCP relay, it's common for many networks to use the same dhcp relay, comma-separated network names can be used here (e.g. "net1,net2")
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchDhcpdConfigProperty {
-    /// `dns_servers` on the wire.
-    pub dns_servers: Option<SwitchDhcpdConfigDnsServers>,
-    /// `dns_suffix` on the wire.
-    pub dns_suffix: Option<SwitchDhcpdConfigDnsSuffix>,
-    /// `fixed_bindings` on the wire.
-    pub fixed_bindings: Option<SwitchDhcpdConfigFixedBindings>,
-    /// If `type`==`server`  - optional, `ip` will be used if not provided
-    pub gateway: Option<String>,
-    /// If `type`==`server`
-    pub ip_end: Option<String>,
-    /// If `type6`==`server`
-    pub ip_end6: Option<String>,
-    /// If `type`==`server`
-    pub ip_start: Option<String>,
-    /// If `type6`==`server`
-    pub ip_start6: Option<String>,
-    /// In seconds, lease time has to be between 3600 \[1hr\] - 604800 \[1 week\], default is 86400 \[1 day\]
-    pub lease_time: Option<i64>,
-    /// `options` on the wire.
-    pub options: Option<SwitchDhcpdConfigOptions>,
-    /// `server_id_override`==`true` means the device, when acts as DHCP relay and forwards DHCP responses from DHCP server to clients,
-    /// should overwrite the Sever Identifier option (i.e. DHCP option 54) in DHCP responses with its own IP address.
-    pub server_id_override: Option<bool>,
-    /// `servers` on the wire.
-    pub servers: Option<DhcpdConfigServers>,
-    /// `servers6` on the wire.
-    pub servers6: Option<DhcpdConfigServers6>,
-    /// `type` on the wire.
-    pub r#type: Option<SwitchDhcpdConfigType>,
-    /// `type6` on the wire.
-    pub type6: Option<SwitchDhcpdConfigType6>,
-    /// `vendor_encapsulated` on the wire.
-    pub vendor_encapsulated: Option<SwitchDhcpdConfigVendorOptions>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchDhcpdConfigProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            dns_servers: fields.optional("dns_servers")?,
-            dns_suffix: fields.optional("dns_suffix")?,
-            fixed_bindings: fields.optional("fixed_bindings")?,
-            gateway: fields.optional("gateway")?,
-            ip_end: fields.optional("ip_end")?,
-            ip_end6: fields.optional("ip_end6")?,
-            ip_start: fields.optional("ip_start")?,
-            ip_start6: fields.optional("ip_start6")?,
-            lease_time: fields.optional("lease_time")?,
-            options: fields.optional("options")?,
-            server_id_override: fields.optional("server_id_override")?,
-            servers: fields.optional("servers")?,
-            servers6: fields.optional("servers6")?,
-            r#type: fields.optional("type")?,
-            type6: fields.optional("type6")?,
-            vendor_encapsulated: fields.optional("vendor_encapsulated")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchDhcpdConfigProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("dns_servers", &self.dns_servers)?;
-        fields.optional("dns_suffix", &self.dns_suffix)?;
-        fields.optional("fixed_bindings", &self.fixed_bindings)?;
-        fields.optional("gateway", &self.gateway)?;
-        fields.optional("ip_end", &self.ip_end)?;
-        fields.optional("ip_end6", &self.ip_end6)?;
-        fields.optional("ip_start", &self.ip_start)?;
-        fields.optional("ip_start6", &self.ip_start6)?;
-        fields.optional("lease_time", &self.lease_time)?;
-        fields.optional("options", &self.options)?;
-        fields.optional("server_id_override", &self.server_id_override)?;
-        fields.optional("servers", &self.servers)?;
-        fields.optional("servers6", &self.servers6)?;
-        fields.optional("type", &self.r#type)?;
-        fields.optional("type6", &self.type6)?;
-        fields.optional("vendor_encapsulated", &self.vendor_encapsulated)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// enum: `none`, `relay` (DHCP Relay), `server` (DHCP Server)
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SwitchDhcpdConfigType {
-    /// The value `none`.
-    None,
-    /// The value `relay`.
-    Relay,
-    /// The value `server`.
-    Server,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SwitchDhcpdConfigType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Relay => "relay",
-            Self::Server => "server",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SwitchDhcpdConfigType {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "relay" => Self::Relay,
-            "server" => Self::Server,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SwitchDhcpdConfigType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SwitchDhcpdConfigType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchDhcpdConfigType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `SwitchDhcpdConfigType`, so the same type.
-pub type SwitchDhcpdConfigType6 = SwitchDhcpdConfigType;
-
-/// If `type`==`server` or `type6`==`server`. Property key is &lt;enterprise number&gt;:&lt;sub option code&gt;, with
-/// * enterprise number: 1-65535 (`https://www.iana.org/assignments/enterprise-numbers/enterprise-numbers`)
-/// * sub option code: 1-255, sub-option code'
-pub type SwitchDhcpdConfigVendorOptions =
-    std::collections::BTreeMap<String, DhcpdConfigVendorOption>;
-
-/// Defines custom switch configuration based on different criteria
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatching {
-    /// `enable` on the wire: a boolean.
-    pub enable: Option<bool>,
-    /// `rules` on the wire.
-    pub rules: Option<SwitchMatchingRules>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMatching {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            enable: fields.optional("enable")?,
-            rules: fields.optional("rules")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMatching {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("enable", &self.enable)?;
-        fields.optional("rules", &self.rules)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatching {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `enable` field.
-    pub fn enable(mut self, value: impl Into<bool>) -> Self {
-        self.enable = Some(value.into());
-        self
-    }
-
-    /// Sets the `rules` field.
-    pub fn rules(mut self, value: impl Into<SwitchMatchingRules>) -> Self {
-        self.rules = Some(value.into());
-        self
-    }
-}
-
-/// Property key defines the type of matching, value is the string to match. e.g:
-/// * `match_name[0:3]`: switch name must match the first 3 letters of the property value
-/// * `match_name[2:6]`: switch name must match the property value from the 2nd to the 6th letter
-/// * `match_model[0-8]`: switch model must match the first 8 letters of the property value
-/// * `match_role`: switch role must match the property value
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatchingRule {
-    /// `additional_config_cmds` on the wire.
-    pub additional_config_cmds: Option<AdditionalConfigCmds>,
-    /// `ip_config` on the wire.
-    pub ip_config: Option<SwitchMatchingRuleIpConfig>,
-    /// Rule name. WARNING: the name `default` is reserved and can only be used for the last rule in the list
-    pub name: Option<String>,
-    /// `oob_ip_config` on the wire.
-    pub oob_ip_config: Option<SwitchMatchingRuleOobIpConfig>,
-    /// `port_config` on the wire.
-    pub port_config: Option<WiredPortConfig>,
-    /// `port_mirroring` on the wire.
-    pub port_mirroring: Option<SwitchPortMirroring>,
-    /// `stp_config` on the wire.
-    pub stp_config: Option<SwitchStpConfig>,
-    /// `switch_mgmt` on the wire.
-    pub switch_mgmt: Option<Box<SwitchMgmt>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMatchingRule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            additional_config_cmds: fields.optional("additional_config_cmds")?,
-            ip_config: fields.optional("ip_config")?,
-            name: fields.optional("name")?,
-            oob_ip_config: fields.optional("oob_ip_config")?,
-            port_config: fields.optional("port_config")?,
-            port_mirroring: fields.optional("port_mirroring")?,
-            stp_config: fields.optional("stp_config")?,
-            switch_mgmt: fields.optional("switch_mgmt")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMatchingRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("additional_config_cmds", &self.additional_config_cmds)?;
-        fields.optional("ip_config", &self.ip_config)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("oob_ip_config", &self.oob_ip_config)?;
-        fields.optional("port_config", &self.port_config)?;
-        fields.optional("port_mirroring", &self.port_mirroring)?;
-        fields.optional("stp_config", &self.stp_config)?;
-        fields.optional("switch_mgmt", &self.switch_mgmt)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatchingRule {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `additional_config_cmds` field.
-    pub fn additional_config_cmds(mut self, value: impl Into<AdditionalConfigCmds>) -> Self {
-        self.additional_config_cmds = Some(value.into());
-        self
-    }
-
-    /// Sets the `ip_config` field.
-    pub fn ip_config(mut self, value: impl Into<SwitchMatchingRuleIpConfig>) -> Self {
-        self.ip_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `oob_ip_config` field.
-    pub fn oob_ip_config(mut self, value: impl Into<SwitchMatchingRuleOobIpConfig>) -> Self {
-        self.oob_ip_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_config` field.
-    pub fn port_config(mut self, value: impl Into<WiredPortConfig>) -> Self {
-        self.port_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_mirroring` field.
-    pub fn port_mirroring(mut self, value: impl Into<SwitchPortMirroring>) -> Self {
-        self.port_mirroring = Some(value.into());
-        self
-    }
-
-    /// Sets the `stp_config` field.
-    pub fn stp_config(mut self, value: impl Into<SwitchStpConfig>) -> Self {
-        self.stp_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `switch_mgmt` field.
-    pub fn switch_mgmt(mut self, value: impl Into<Box<SwitchMgmt>>) -> Self {
-        self.switch_mgmt = Some(value.into());
-        self
-    }
-}
-
-/// In-Band Management interface configuration
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatchingRuleIpConfig {
-    /// VLAN Name for the management interface
-    pub network: Option<String>,
-    /// `type` on the wire.
-    pub r#type: Option<IpType>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMatchingRuleIpConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            network: fields.optional("network")?,
-            r#type: fields.optional("type")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMatchingRuleIpConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("network", &self.network)?;
-        fields.optional("type", &self.r#type)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatchingRuleIpConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-
-    /// Sets the `type` field.
-    pub fn r#type(mut self, value: impl Into<IpType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
-
-/// Out-of-Band Management interface configuration
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatchingRuleOobIpConfig {
-    /// `type` on the wire.
-    pub r#type: Option<IpType>,
-    /// If supported on the platform. If enabled, DNS will be using this routing-instance, too
-    pub use_mgmt_vrf: Option<bool>,
-    /// For host-out traffic (NTP/TACPLUS/RADIUS/SYSLOG/SNMP), if alternative source network/ip is desired
-    pub use_mgmt_vrf_for_host_out: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMatchingRuleOobIpConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            r#type: fields.optional("type")?,
-            use_mgmt_vrf: fields.optional("use_mgmt_vrf")?,
-            use_mgmt_vrf_for_host_out: fields.optional("use_mgmt_vrf_for_host_out")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMatchingRuleOobIpConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("type", &self.r#type)?;
-        fields.optional("use_mgmt_vrf", &self.use_mgmt_vrf)?;
-        fields.optional("use_mgmt_vrf_for_host_out", &self.use_mgmt_vrf_for_host_out)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatchingRuleOobIpConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `type` field.
-    pub fn r#type(mut self, value: impl Into<IpType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_mgmt_vrf` field.
-    pub fn use_mgmt_vrf(mut self, value: impl Into<bool>) -> Self {
-        self.use_mgmt_vrf = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_mgmt_vrf_for_host_out` field.
-    pub fn use_mgmt_vrf_for_host_out(mut self, value: impl Into<bool>) -> Self {
-        self.use_mgmt_vrf_for_host_out = Some(value.into());
-        self
-    }
-}
-
-/// The `switch_matching_rules` schema.
-pub type SwitchMatchingRules = Vec<SwitchMatchingRule>;
-
-/// Switch settings
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMgmt {
-    /// AP_affinity_threshold ap_affinity_threshold can be added as a field under site/setting. By default, this value is set to 12. If the field is set in both site/setting and org/setting, the value from site/setting will be used.
-    pub ap_affinity_threshold: Option<i64>,
-    /// Set Banners for switches. Allows markup formatting
-    pub cli_banner: Option<String>,
-    /// Sets timeout for switches
-    pub cli_idle_timeout: Option<i64>,
-    /// Rollback timer for commit confirmed
-    pub config_revert_timer: Option<i64>,
-    /// Enable to provide the FQDN with DHCP option 81
-    pub dhcp_option_fqdn: Option<bool>,
-    /// `disable_oob_down_alarm` on the wire: a boolean.
-    pub disable_oob_down_alarm: Option<bool>,
-    /// `fips_enabled` on the wire: a boolean. Default: `false`.
-    pub fips_enabled: Option<bool>,
-    /// `local_accounts` on the wire.
-    pub local_accounts: Option<ConfigSwitchLocalAccounts>,
-    /// IP Address or FQDN of the Mist Edge used to proxy the switch management traffic to the Mist Cloud
-    pub mxedge_proxy_host: Option<String>,
-    /// `mxedge_proxy_port` on the wire.
-    pub mxedge_proxy_port: Option<SwitchMgmtMxedgeProxyPort>,
-    /// `protect_re` on the wire.
-    pub protect_re: Option<ProtectRe>,
-    /// `radius` on the wire.
-    pub radius: Option<SwitchRadius>,
-    /// By default, only the configuration generated by Mist is cleaned up during the configuration process. If `true`, all the existing configuration will be removed.
-    pub remove_existing_configs: Option<bool>,
-    /// `root_password` on the wire: a string.
-    pub root_password: Option<String>,
-    /// `tacacs` on the wire.
-    pub tacacs: Option<Tacacs>,
-    /// To use mxedge as proxy
-    pub use_mxedge_proxy: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMgmt {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            ap_affinity_threshold: fields.optional("ap_affinity_threshold")?,
-            cli_banner: fields.optional("cli_banner")?,
-            cli_idle_timeout: fields.optional("cli_idle_timeout")?,
-            config_revert_timer: fields.optional("config_revert_timer")?,
-            dhcp_option_fqdn: fields.optional("dhcp_option_fqdn")?,
-            disable_oob_down_alarm: fields.optional("disable_oob_down_alarm")?,
-            fips_enabled: fields.optional("fips_enabled")?,
-            local_accounts: fields.optional("local_accounts")?,
-            mxedge_proxy_host: fields.optional("mxedge_proxy_host")?,
-            mxedge_proxy_port: fields.optional("mxedge_proxy_port")?,
-            protect_re: fields.optional("protect_re")?,
-            radius: fields.optional("radius")?,
-            remove_existing_configs: fields.optional("remove_existing_configs")?,
-            root_password: fields.optional("root_password")?,
-            tacacs: fields.optional("tacacs")?,
-            use_mxedge_proxy: fields.optional("use_mxedge_proxy")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMgmt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("ap_affinity_threshold", &self.ap_affinity_threshold)?;
-        fields.optional("cli_banner", &self.cli_banner)?;
-        fields.optional("cli_idle_timeout", &self.cli_idle_timeout)?;
-        fields.optional("config_revert_timer", &self.config_revert_timer)?;
-        fields.optional("dhcp_option_fqdn", &self.dhcp_option_fqdn)?;
-        fields.optional("disable_oob_down_alarm", &self.disable_oob_down_alarm)?;
-        fields.optional("fips_enabled", &self.fips_enabled)?;
-        fields.optional("local_accounts", &self.local_accounts)?;
-        fields.optional("mxedge_proxy_host", &self.mxedge_proxy_host)?;
-        fields.optional("mxedge_proxy_port", &self.mxedge_proxy_port)?;
-        fields.optional("protect_re", &self.protect_re)?;
-        fields.optional("radius", &self.radius)?;
-        fields.optional("remove_existing_configs", &self.remove_existing_configs)?;
-        fields.optional("root_password", &self.root_password)?;
-        fields.optional("tacacs", &self.tacacs)?;
-        fields.optional("use_mxedge_proxy", &self.use_mxedge_proxy)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMgmt {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `ap_affinity_threshold` field.
-    pub fn ap_affinity_threshold(mut self, value: impl Into<i64>) -> Self {
-        self.ap_affinity_threshold = Some(value.into());
-        self
-    }
-
-    /// Sets the `cli_banner` field.
-    pub fn cli_banner(mut self, value: impl Into<String>) -> Self {
-        self.cli_banner = Some(value.into());
-        self
-    }
-
-    /// Sets the `cli_idle_timeout` field.
-    pub fn cli_idle_timeout(mut self, value: impl Into<i64>) -> Self {
-        self.cli_idle_timeout = Some(value.into());
-        self
-    }
-
-    /// Sets the `config_revert_timer` field.
-    pub fn config_revert_timer(mut self, value: impl Into<i64>) -> Self {
-        self.config_revert_timer = Some(value.into());
-        self
-    }
-
-    /// Sets the `dhcp_option_fqdn` field.
-    pub fn dhcp_option_fqdn(mut self, value: impl Into<bool>) -> Self {
-        self.dhcp_option_fqdn = Some(value.into());
-        self
-    }
-
-    /// Sets the `disable_oob_down_alarm` field.
-    pub fn disable_oob_down_alarm(mut self, value: impl Into<bool>) -> Self {
-        self.disable_oob_down_alarm = Some(value.into());
-        self
-    }
-
-    /// Sets the `fips_enabled` field.
-    pub fn fips_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.fips_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `local_accounts` field.
-    pub fn local_accounts(mut self, value: impl Into<ConfigSwitchLocalAccounts>) -> Self {
-        self.local_accounts = Some(value.into());
-        self
-    }
-
-    /// Sets the `mxedge_proxy_host` field.
-    pub fn mxedge_proxy_host(mut self, value: impl Into<String>) -> Self {
-        self.mxedge_proxy_host = Some(value.into());
-        self
-    }
-
-    /// Sets the `mxedge_proxy_port` field.
-    pub fn mxedge_proxy_port(mut self, value: impl Into<SwitchMgmtMxedgeProxyPort>) -> Self {
-        self.mxedge_proxy_port = Some(value.into());
-        self
-    }
-
-    /// Sets the `protect_re` field.
-    pub fn protect_re(mut self, value: impl Into<ProtectRe>) -> Self {
-        self.protect_re = Some(value.into());
-        self
-    }
-
-    /// Sets the `radius` field.
-    pub fn radius(mut self, value: impl Into<SwitchRadius>) -> Self {
-        self.radius = Some(value.into());
-        self
-    }
-
-    /// Sets the `remove_existing_configs` field.
-    pub fn remove_existing_configs(mut self, value: impl Into<bool>) -> Self {
-        self.remove_existing_configs = Some(value.into());
-        self
-    }
-
-    /// Sets the `root_password` field.
-    pub fn root_password(mut self, value: impl Into<String>) -> Self {
-        self.root_password = Some(value.into());
-        self
-    }
-
-    /// Sets the `tacacs` field.
-    pub fn tacacs(mut self, value: impl Into<Tacacs>) -> Self {
-        self.tacacs = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_mxedge_proxy` field.
-    pub fn use_mxedge_proxy(mut self, value: impl Into<bool>) -> Self {
-        self.use_mxedge_proxy = Some(value.into());
-        self
-    }
-}
-
-/// Mist Edge port used to proxy the switch management traffic to the Mist Cloud. Value in range 1-65535
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum SwitchMgmtMxedgeProxyPort {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMgmtMxedgeProxyPort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
-        }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// Enable mist_nac to use RadSec
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMistNac {
-    /// `enabled` on the wire: a boolean.
-    pub enabled: Option<bool>,
-    /// `network` on the wire: a string.
-    pub network: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMistNac {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            enabled: fields.optional("enabled")?,
-            network: fields.optional("network")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMistNac {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("network", &self.network)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMistNac {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-}
-
-/// A network represents a network segment. It can either represent a VLAN (then usually ties to a L3 subnet), optionally associate it with a subnet which can later be used to create addition routes. Used for ports doing `family ethernet-switching`. It can also be a pure L3-subnet that can then be used against a port that with `family inet`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SwitchNetwork {
-    /// Only required for EVPN-VXLAN networks, IPv4 Virtual Gateway
-    pub gateway: Option<String>,
-    /// Only required for EVPN-VXLAN networks, IPv6 Virtual Gateway
-    pub gateway6: Option<String>,
-    /// whether to stop clients to talk to each other, default is false (when enabled, a unique isolation_vlan_id is required). NOTE: this features requires uplink device to also a be Juniper device and `inter_switch_link` to be set. See also `inter_isolation_network_link` and `community_vlan_id` in port_usage
-    pub isolation: Option<bool>,
-    /// `isolation_vlan_id` on the wire: a string. Example: `3070`.
-    pub isolation_vlan_id: Option<String>,
-    /// Optional for pure switching, required when L3 / routing features are used
-    pub subnet: Option<String>,
-    /// Optional for pure switching, required when L3 / routing features are used
-    pub subnet6: Option<String>,
-    /// `vlan_id` on the wire.
-    pub vlan_id: VlanIdWithVariable,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchNetwork {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            gateway: fields.optional("gateway")?,
-            gateway6: fields.optional("gateway6")?,
-            isolation: fields.optional("isolation")?,
-            isolation_vlan_id: fields.optional("isolation_vlan_id")?,
-            subnet: fields.optional("subnet")?,
-            subnet6: fields.optional("subnet6")?,
-            vlan_id: fields.required("vlan_id")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchNetwork {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("gateway", &self.gateway)?;
-        fields.optional("gateway6", &self.gateway6)?;
-        fields.optional("isolation", &self.isolation)?;
-        fields.optional("isolation_vlan_id", &self.isolation_vlan_id)?;
-        fields.optional("subnet", &self.subnet)?;
-        fields.optional("subnet6", &self.subnet6)?;
-        fields.required("vlan_id", &self.vlan_id)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchNetwork {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(vlan_id: impl Into<VlanIdWithVariable>) -> Self {
-        Self {
-            gateway: None,
-            gateway6: None,
-            isolation: None,
-            isolation_vlan_id: None,
-            subnet: None,
-            subnet6: None,
-            vlan_id: vlan_id.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// Sets the `gateway` field.
-    pub fn gateway(mut self, value: impl Into<String>) -> Self {
-        self.gateway = Some(value.into());
-        self
-    }
-
-    /// Sets the `gateway6` field.
-    pub fn gateway6(mut self, value: impl Into<String>) -> Self {
-        self.gateway6 = Some(value.into());
-        self
-    }
-
-    /// Sets the `isolation` field.
-    pub fn isolation(mut self, value: impl Into<bool>) -> Self {
-        self.isolation = Some(value.into());
-        self
-    }
-
-    /// Sets the `isolation_vlan_id` field.
-    pub fn isolation_vlan_id(mut self, value: impl Into<String>) -> Self {
-        self.isolation_vlan_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `subnet` field.
-    pub fn subnet(mut self, value: impl Into<String>) -> Self {
-        self.subnet = Some(value.into());
-        self
-    }
-
-    /// Sets the `subnet6` field.
-    pub fn subnet6(mut self, value: impl Into<String>) -> Self {
-        self.subnet6 = Some(value.into());
-        self
-    }
-}
-
-/// Property key is network name
-pub type SwitchNetworks = std::collections::BTreeMap<String, SwitchNetwork>;
-
-/// if dot1x is desired, set to dot1x. enum: `dot1x`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SwitchPortLocalUsageDot1x {
-    /// The value `dot1x`.
-    Dot1x,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SwitchPortLocalUsageDot1x {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dot1x => "dot1x",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SwitchPortLocalUsageDot1x {
-    fn from(value: &str) -> Self {
-        match value {
-            "dot1x" => Self::Dot1x,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SwitchPortLocalUsageDot1x {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SwitchPortLocalUsageDot1x {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchPortLocalUsageDot1x {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// Property key is the port mirroring instance name. `port_mirroring` can be added under device/site settings. It takes interface and ports as input for ingress, interface as input for egress and can take interface and port as output. A maximum 4 mirroring ports is allowed
-pub type SwitchPortMirroring = std::collections::BTreeMap<String, SwitchPortMirroringProperty>;
-
-/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
-pub type SwitchPortMirroringEgressPortIds = Vec<String>;
-
-/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
-pub type SwitchPortMirroringIngressNetworks = Vec<String>;
-
-/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
-pub type SwitchPortMirroringIngressPortIds = Vec<String>;
-
-/// The `switch_port_mirroring_property` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchPortMirroringProperty {
-    /// `input_networks_ingress` on the wire.
-    pub input_networks_ingress: Option<SwitchPortMirroringIngressNetworks>,
-    /// `input_port_ids_egress` on the wire.
-    pub input_port_ids_egress: Option<SwitchPortMirroringEgressPortIds>,
-    /// `input_port_ids_ingress` on the wire.
-    pub input_port_ids_ingress: Option<SwitchPortMirroringIngressPortIds>,
-    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
-    pub output_ip_address: Option<String>,
-    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
-    pub output_network: Option<String>,
-    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
-    pub output_port_id: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchPortMirroringProperty {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            input_networks_ingress: fields.optional("input_networks_ingress")?,
-            input_port_ids_egress: fields.optional("input_port_ids_egress")?,
-            input_port_ids_ingress: fields.optional("input_port_ids_ingress")?,
-            output_ip_address: fields.optional("output_ip_address")?,
-            output_network: fields.optional("output_network")?,
-            output_port_id: fields.optional("output_port_id")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchPortMirroringProperty {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("input_networks_ingress", &self.input_networks_ingress)?;
-        fields.optional("input_port_ids_egress", &self.input_port_ids_egress)?;
-        fields.optional("input_port_ids_ingress", &self.input_port_ids_ingress)?;
-        fields.optional("output_ip_address", &self.output_ip_address)?;
-        fields.optional("output_network", &self.output_network)?;
-        fields.optional("output_port_id", &self.output_port_id)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchPortMirroringProperty {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `input_networks_ingress` field.
-    pub fn input_networks_ingress(
-        mut self,
-        value: impl Into<SwitchPortMirroringIngressNetworks>,
-    ) -> Self {
-        self.input_networks_ingress = Some(value.into());
-        self
-    }
-
-    /// Sets the `input_port_ids_egress` field.
-    pub fn input_port_ids_egress(
-        mut self,
-        value: impl Into<SwitchPortMirroringEgressPortIds>,
-    ) -> Self {
-        self.input_port_ids_egress = Some(value.into());
-        self
-    }
-
-    /// Sets the `input_port_ids_ingress` field.
-    pub fn input_port_ids_ingress(
-        mut self,
-        value: impl Into<SwitchPortMirroringIngressPortIds>,
-    ) -> Self {
-        self.input_port_ids_ingress = Some(value.into());
-        self
-    }
-
-    /// Sets the `output_ip_address` field.
-    pub fn output_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.output_ip_address = Some(value.into());
-        self
-    }
-
-    /// Sets the `output_network` field.
-    pub fn output_network(mut self, value: impl Into<String>) -> Self {
-        self.output_network = Some(value.into());
-        self
-    }
-
-    /// Sets the `output_port_id` field.
-    pub fn output_port_id(mut self, value: impl Into<String>) -> Self {
-        self.output_port_id = Some(value.into());
-        self
     }
 }

@@ -2,6 +2,1362 @@
 //! Types every build of the crate has.
 use super::*;
 
+/// The `snmpv3_config_target_address` schema.
+pub type Snmpv3ConfigTargetAddress = Vec<Snmpv3ConfigTargetAddressItem>;
+
+/// The `snmpv3_config_target_address_item` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Snmpv3ConfigTargetAddressItem {
+    /// `address` on the wire: a string. Example: `10.11.0.2`.
+    pub address: Option<String>,
+    /// `address_mask` on the wire: a string. Example: `255.255.255.0`.
+    pub address_mask: Option<String>,
+    /// `port` on the wire: a string, or `null`. Default: `161`.
+    pub port: Option<crate::Nullable<String>>,
+    /// Refer to notify tag, can be multiple with blank
+    pub tag_list: Option<String>,
+    /// `target_address_name` on the wire: a string. Example: `target_address_name`.
+    pub target_address_name: Option<String>,
+    /// Refer to notify target parameters name
+    pub target_parameters: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetAddressItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            address: fields.optional("address")?,
+            address_mask: fields.optional("address_mask")?,
+            port: fields.present("port")?,
+            tag_list: fields.optional("tag_list")?,
+            target_address_name: fields.optional("target_address_name")?,
+            target_parameters: fields.optional("target_parameters")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for Snmpv3ConfigTargetAddressItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("address", &self.address)?;
+        fields.optional("address_mask", &self.address_mask)?;
+        fields.optional("port", &self.port)?;
+        fields.optional("tag_list", &self.tag_list)?;
+        fields.optional("target_address_name", &self.target_address_name)?;
+        fields.optional("target_parameters", &self.target_parameters)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl Snmpv3ConfigTargetAddressItem {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `address` field.
+    pub fn address(mut self, value: impl Into<String>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+
+    /// Sets the `address_mask` field.
+    pub fn address_mask(mut self, value: impl Into<String>) -> Self {
+        self.address_mask = Some(value.into());
+        self
+    }
+
+    /// Sets the `port` field.
+    pub fn port(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.port = Some(value.into());
+        self
+    }
+
+    /// Sets the `tag_list` field.
+    pub fn tag_list(mut self, value: impl Into<String>) -> Self {
+        self.tag_list = Some(value.into());
+        self
+    }
+
+    /// Sets the `target_address_name` field.
+    pub fn target_address_name(mut self, value: impl Into<String>) -> Self {
+        self.target_address_name = Some(value.into());
+        self
+    }
+
+    /// Sets the `target_parameters` field.
+    pub fn target_parameters(mut self, value: impl Into<String>) -> Self {
+        self.target_parameters = Some(value.into());
+        self
+    }
+}
+
+/// The `snmpv3_config_target_param` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct Snmpv3ConfigTargetParam {
+    /// `message_processing_model` on the wire.
+    pub message_processing_model: Option<Snmpv3ConfigTargetParamMessProcessModel>,
+    /// `name` on the wire: a string.
+    pub name: Option<String>,
+    /// Refer to profile-name in notify_filter
+    pub notify_filter: Option<String>,
+    /// `security_level` on the wire.
+    pub security_level: Option<Snmpv3ConfigTargetParamSecurityLevel>,
+    /// `security_model` on the wire.
+    pub security_model: Option<Snmpv3ConfigTargetParamSecurityModel>,
+    /// Refer to security_name in usm
+    pub security_name: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetParam {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            message_processing_model: fields.optional("message_processing_model")?,
+            name: fields.optional("name")?,
+            notify_filter: fields.optional("notify_filter")?,
+            security_level: fields.optional("security_level")?,
+            security_model: fields.optional("security_model")?,
+            security_name: fields.optional("security_name")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for Snmpv3ConfigTargetParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("message_processing_model", &self.message_processing_model)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("notify_filter", &self.notify_filter)?;
+        fields.optional("security_level", &self.security_level)?;
+        fields.optional("security_model", &self.security_model)?;
+        fields.optional("security_name", &self.security_name)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl Snmpv3ConfigTargetParam {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `message_processing_model` field.
+    pub fn message_processing_model(
+        mut self,
+        value: impl Into<Snmpv3ConfigTargetParamMessProcessModel>,
+    ) -> Self {
+        self.message_processing_model = Some(value.into());
+        self
+    }
+
+    /// Sets the `name` field.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets the `notify_filter` field.
+    pub fn notify_filter(mut self, value: impl Into<String>) -> Self {
+        self.notify_filter = Some(value.into());
+        self
+    }
+
+    /// Sets the `security_level` field.
+    pub fn security_level(
+        mut self,
+        value: impl Into<Snmpv3ConfigTargetParamSecurityLevel>,
+    ) -> Self {
+        self.security_level = Some(value.into());
+        self
+    }
+
+    /// Sets the `security_model` field.
+    pub fn security_model(
+        mut self,
+        value: impl Into<Snmpv3ConfigTargetParamSecurityModel>,
+    ) -> Self {
+        self.security_model = Some(value.into());
+        self
+    }
+
+    /// Sets the `security_name` field.
+    pub fn security_name(mut self, value: impl Into<String>) -> Self {
+        self.security_name = Some(value.into());
+        self
+    }
+}
+
+/// enum: `v1`, `v2c`, `v3`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Snmpv3ConfigTargetParamMessProcessModel {
+    /// The value `v1`.
+    V1,
+    /// The value `v2c`.
+    V2c,
+    /// The value `v3`.
+    V3,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl Snmpv3ConfigTargetParamMessProcessModel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "v1",
+            Self::V2c => "v2c",
+            Self::V3 => "v3",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for Snmpv3ConfigTargetParamMessProcessModel {
+    fn from(value: &str) -> Self {
+        match value {
+            "v1" => Self::V1,
+            "v2c" => Self::V2c,
+            "v3" => Self::V3,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for Snmpv3ConfigTargetParamMessProcessModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Snmpv3ConfigTargetParamMessProcessModel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetParamMessProcessModel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The same values as `SnmpVacmAccessItemPrefixListItemLevel`, so the same type.
+pub type Snmpv3ConfigTargetParamSecurityLevel = SnmpVacmAccessItemPrefixListItemLevel;
+
+/// The same values as `SnmpVacmSecurityModel`, so the same type.
+pub type Snmpv3ConfigTargetParamSecurityModel = SnmpVacmSecurityModel;
+
+/// The `snmpv3_config_target_params` schema.
+pub type Snmpv3ConfigTargetParams = Vec<Snmpv3ConfigTargetParam>;
+
+/// The `strings` schema.
+pub type Strings = Vec<String>;
+
+/// The `switch_auto_upgrade` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchAutoUpgrade {
+    /// `custom_versions` on the wire.
+    pub custom_versions: Option<SwitchAutoUpgradeCustomVersions>,
+    /// Enable auto upgrade for the switch
+    pub enabled: Option<bool>,
+    /// Enable snapshot during the upgrade process
+    pub snapshot: Option<bool>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchAutoUpgrade {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            custom_versions: fields.optional("custom_versions")?,
+            enabled: fields.optional("enabled")?,
+            snapshot: fields.optional("snapshot")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchAutoUpgrade {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("custom_versions", &self.custom_versions)?;
+        fields.optional("enabled", &self.enabled)?;
+        fields.optional("snapshot", &self.snapshot)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchAutoUpgrade {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `custom_versions` field.
+    pub fn custom_versions(mut self, value: impl Into<SwitchAutoUpgradeCustomVersions>) -> Self {
+        self.custom_versions = Some(value.into());
+        self
+    }
+
+    /// Sets the `enabled` field.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets the `snapshot` field.
+    pub fn snapshot(mut self, value: impl Into<bool>) -> Self {
+        self.snapshot = Some(value.into());
+        self
+    }
+}
+
+/// The `switch_auto_upgrade_container` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchAutoUpgradeContainer {
+    /// `auto_upgrade` on the wire.
+    pub auto_upgrade: Option<SwitchAutoUpgrade>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchAutoUpgradeContainer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            auto_upgrade: fields.optional("auto_upgrade")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchAutoUpgradeContainer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("auto_upgrade", &self.auto_upgrade)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// Custom version to be used. The Property Key is the switch hardware and the property value is the firmware version
+pub type SwitchAutoUpgradeCustomVersions = std::collections::BTreeMap<String, String>;
+
+/// If `type`==`server` or `type6`==`server` - optional, if not defined, system one will be used
+pub type SwitchDhcpdConfigDnsServers = Vec<String>;
+
+/// If `type`==`server` or `type6`==`server` - optional, if not defined, system one will be used
+pub type SwitchDhcpdConfigDnsSuffix = Vec<String>;
+
+/// If `type`==`server` or `type6`==`server`. Property key is the MAC Address. Format is `[0-9a-f]{12}` (e.g. "5684dae9ac8b")
+pub type SwitchDhcpdConfigFixedBindings =
+    std::collections::BTreeMap<String, DhcpdConfigFixedBinding>;
+
+/// If `type`==`server` or `type6`==`server`. Property key is the DHCP option number
+pub type SwitchDhcpdConfigOptions = std::collections::BTreeMap<String, DhcpdConfigOption>;
+
+/// the Property key is the network name. In case of DHCP relay, it's common for many networks to use the same dhcp relay, comma-separated network names can be used here (e.g. "net1,net2")
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchDhcpdConfigProperty {
+    /// `dns_servers` on the wire.
+    pub dns_servers: Option<SwitchDhcpdConfigDnsServers>,
+    /// `dns_suffix` on the wire.
+    pub dns_suffix: Option<SwitchDhcpdConfigDnsSuffix>,
+    /// `fixed_bindings` on the wire.
+    pub fixed_bindings: Option<SwitchDhcpdConfigFixedBindings>,
+    /// If `type`==`server`  - optional, `ip` will be used if not provided
+    pub gateway: Option<String>,
+    /// If `type`==`server`
+    pub ip_end: Option<String>,
+    /// If `type6`==`server`
+    pub ip_end6: Option<String>,
+    /// If `type`==`server`
+    pub ip_start: Option<String>,
+    /// If `type6`==`server`
+    pub ip_start6: Option<String>,
+    /// In seconds, lease time has to be between 3600 \[1hr\] - 604800 \[1 week\], default is 86400 \[1 day\]
+    pub lease_time: Option<i64>,
+    /// `options` on the wire.
+    pub options: Option<SwitchDhcpdConfigOptions>,
+    /// `server_id_override`==`true` means the device, when acts as DHCP relay and forwards DHCP responses from DHCP server to clients,
+    /// should overwrite the Sever Identifier option (i.e. DHCP option 54) in DHCP responses with its own IP address.
+    pub server_id_override: Option<bool>,
+    /// `servers` on the wire.
+    pub servers: Option<DhcpdConfigServers>,
+    /// `servers6` on the wire.
+    pub servers6: Option<DhcpdConfigServers6>,
+    /// `type` on the wire.
+    pub r#type: Option<SwitchDhcpdConfigType>,
+    /// `type6` on the wire.
+    pub type6: Option<SwitchDhcpdConfigType6>,
+    /// `vendor_encapsulated` on the wire.
+    pub vendor_encapsulated: Option<SwitchDhcpdConfigVendorOptions>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchDhcpdConfigProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            dns_servers: fields.optional("dns_servers")?,
+            dns_suffix: fields.optional("dns_suffix")?,
+            fixed_bindings: fields.optional("fixed_bindings")?,
+            gateway: fields.optional("gateway")?,
+            ip_end: fields.optional("ip_end")?,
+            ip_end6: fields.optional("ip_end6")?,
+            ip_start: fields.optional("ip_start")?,
+            ip_start6: fields.optional("ip_start6")?,
+            lease_time: fields.optional("lease_time")?,
+            options: fields.optional("options")?,
+            server_id_override: fields.optional("server_id_override")?,
+            servers: fields.optional("servers")?,
+            servers6: fields.optional("servers6")?,
+            r#type: fields.optional("type")?,
+            type6: fields.optional("type6")?,
+            vendor_encapsulated: fields.optional("vendor_encapsulated")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchDhcpdConfigProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("dns_servers", &self.dns_servers)?;
+        fields.optional("dns_suffix", &self.dns_suffix)?;
+        fields.optional("fixed_bindings", &self.fixed_bindings)?;
+        fields.optional("gateway", &self.gateway)?;
+        fields.optional("ip_end", &self.ip_end)?;
+        fields.optional("ip_end6", &self.ip_end6)?;
+        fields.optional("ip_start", &self.ip_start)?;
+        fields.optional("ip_start6", &self.ip_start6)?;
+        fields.optional("lease_time", &self.lease_time)?;
+        fields.optional("options", &self.options)?;
+        fields.optional("server_id_override", &self.server_id_override)?;
+        fields.optional("servers", &self.servers)?;
+        fields.optional("servers6", &self.servers6)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("type6", &self.type6)?;
+        fields.optional("vendor_encapsulated", &self.vendor_encapsulated)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// enum: `none`, `relay` (DHCP Relay), `server` (DHCP Server)
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SwitchDhcpdConfigType {
+    /// The value `none`.
+    None,
+    /// The value `relay`.
+    Relay,
+    /// The value `server`.
+    Server,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl SwitchDhcpdConfigType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Relay => "relay",
+            Self::Server => "server",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for SwitchDhcpdConfigType {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "relay" => Self::Relay,
+            "server" => Self::Server,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for SwitchDhcpdConfigType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SwitchDhcpdConfigType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchDhcpdConfigType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The same values as `SwitchDhcpdConfigType`, so the same type.
+pub type SwitchDhcpdConfigType6 = SwitchDhcpdConfigType;
+
+/// If `type`==`server` or `type6`==`server`. Property key is &lt;enterprise number&gt;:&lt;sub option code&gt;, with
+/// * enterprise number: 1-65535 (`https://www.iana.org/assignments/enterprise-numbers/enterprise-numbers`)
+/// * sub option code: 1-255, sub-option code'
+pub type SwitchDhcpdConfigVendorOptions =
+    std::collections::BTreeMap<String, DhcpdConfigVendorOption>;
+
+/// Defines custom switch configuration based on different criteria
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchMatching {
+    /// `enable` on the wire: a boolean.
+    pub enable: Option<bool>,
+    /// `rules` on the wire.
+    pub rules: Option<SwitchMatchingRules>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchMatching {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            enable: fields.optional("enable")?,
+            rules: fields.optional("rules")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchMatching {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("enable", &self.enable)?;
+        fields.optional("rules", &self.rules)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchMatching {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `enable` field.
+    pub fn enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
+
+    /// Sets the `rules` field.
+    pub fn rules(mut self, value: impl Into<SwitchMatchingRules>) -> Self {
+        self.rules = Some(value.into());
+        self
+    }
+}
+
+/// Property key defines the type of matching, value is the string to match. e.g:
+/// * `match_name[0:3]`: switch name must match the first 3 letters of the property value
+/// * `match_name[2:6]`: switch name must match the property value from the 2nd to the 6th letter
+/// * `match_model[0-8]`: switch model must match the first 8 letters of the property value
+/// * `match_role`: switch role must match the property value
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchMatchingRule {
+    /// `additional_config_cmds` on the wire.
+    pub additional_config_cmds: Option<AdditionalConfigCmds>,
+    /// `ip_config` on the wire.
+    pub ip_config: Option<SwitchMatchingRuleIpConfig>,
+    /// Rule name. WARNING: the name `default` is reserved and can only be used for the last rule in the list
+    pub name: Option<String>,
+    /// `oob_ip_config` on the wire.
+    pub oob_ip_config: Option<SwitchMatchingRuleOobIpConfig>,
+    /// `port_config` on the wire.
+    pub port_config: Option<WiredPortConfig>,
+    /// `port_mirroring` on the wire.
+    pub port_mirroring: Option<SwitchPortMirroring>,
+    /// `stp_config` on the wire.
+    pub stp_config: Option<SwitchStpConfig>,
+    /// `switch_mgmt` on the wire.
+    pub switch_mgmt: Option<Box<SwitchMgmt>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchMatchingRule {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            additional_config_cmds: fields.optional("additional_config_cmds")?,
+            ip_config: fields.optional("ip_config")?,
+            name: fields.optional("name")?,
+            oob_ip_config: fields.optional("oob_ip_config")?,
+            port_config: fields.optional("port_config")?,
+            port_mirroring: fields.optional("port_mirroring")?,
+            stp_config: fields.optional("stp_config")?,
+            switch_mgmt: fields.optional("switch_mgmt")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchMatchingRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("additional_config_cmds", &self.additional_config_cmds)?;
+        fields.optional("ip_config", &self.ip_config)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("oob_ip_config", &self.oob_ip_config)?;
+        fields.optional("port_config", &self.port_config)?;
+        fields.optional("port_mirroring", &self.port_mirroring)?;
+        fields.optional("stp_config", &self.stp_config)?;
+        fields.optional("switch_mgmt", &self.switch_mgmt)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchMatchingRule {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `additional_config_cmds` field.
+    pub fn additional_config_cmds(mut self, value: impl Into<AdditionalConfigCmds>) -> Self {
+        self.additional_config_cmds = Some(value.into());
+        self
+    }
+
+    /// Sets the `ip_config` field.
+    pub fn ip_config(mut self, value: impl Into<SwitchMatchingRuleIpConfig>) -> Self {
+        self.ip_config = Some(value.into());
+        self
+    }
+
+    /// Sets the `name` field.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets the `oob_ip_config` field.
+    pub fn oob_ip_config(mut self, value: impl Into<SwitchMatchingRuleOobIpConfig>) -> Self {
+        self.oob_ip_config = Some(value.into());
+        self
+    }
+
+    /// Sets the `port_config` field.
+    pub fn port_config(mut self, value: impl Into<WiredPortConfig>) -> Self {
+        self.port_config = Some(value.into());
+        self
+    }
+
+    /// Sets the `port_mirroring` field.
+    pub fn port_mirroring(mut self, value: impl Into<SwitchPortMirroring>) -> Self {
+        self.port_mirroring = Some(value.into());
+        self
+    }
+
+    /// Sets the `stp_config` field.
+    pub fn stp_config(mut self, value: impl Into<SwitchStpConfig>) -> Self {
+        self.stp_config = Some(value.into());
+        self
+    }
+
+    /// Sets the `switch_mgmt` field.
+    pub fn switch_mgmt(mut self, value: impl Into<Box<SwitchMgmt>>) -> Self {
+        self.switch_mgmt = Some(value.into());
+        self
+    }
+}
+
+/// In-Band Management interface configuration
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchMatchingRuleIpConfig {
+    /// VLAN Name for the management interface
+    pub network: Option<String>,
+    /// `type` on the wire.
+    pub r#type: Option<IpType>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchMatchingRuleIpConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            network: fields.optional("network")?,
+            r#type: fields.optional("type")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchMatchingRuleIpConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("network", &self.network)?;
+        fields.optional("type", &self.r#type)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchMatchingRuleIpConfig {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `network` field.
+    pub fn network(mut self, value: impl Into<String>) -> Self {
+        self.network = Some(value.into());
+        self
+    }
+
+    /// Sets the `type` field.
+    pub fn r#type(mut self, value: impl Into<IpType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
+
+/// Out-of-Band Management interface configuration
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchMatchingRuleOobIpConfig {
+    /// `type` on the wire.
+    pub r#type: Option<IpType>,
+    /// If supported on the platform. If enabled, DNS will be using this routing-instance, too
+    pub use_mgmt_vrf: Option<bool>,
+    /// For host-out traffic (NTP/TACPLUS/RADIUS/SYSLOG/SNMP), if alternative source network/ip is desired
+    pub use_mgmt_vrf_for_host_out: Option<bool>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchMatchingRuleOobIpConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            r#type: fields.optional("type")?,
+            use_mgmt_vrf: fields.optional("use_mgmt_vrf")?,
+            use_mgmt_vrf_for_host_out: fields.optional("use_mgmt_vrf_for_host_out")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchMatchingRuleOobIpConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("use_mgmt_vrf", &self.use_mgmt_vrf)?;
+        fields.optional("use_mgmt_vrf_for_host_out", &self.use_mgmt_vrf_for_host_out)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchMatchingRuleOobIpConfig {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `type` field.
+    pub fn r#type(mut self, value: impl Into<IpType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+
+    /// Sets the `use_mgmt_vrf` field.
+    pub fn use_mgmt_vrf(mut self, value: impl Into<bool>) -> Self {
+        self.use_mgmt_vrf = Some(value.into());
+        self
+    }
+
+    /// Sets the `use_mgmt_vrf_for_host_out` field.
+    pub fn use_mgmt_vrf_for_host_out(mut self, value: impl Into<bool>) -> Self {
+        self.use_mgmt_vrf_for_host_out = Some(value.into());
+        self
+    }
+}
+
+/// The `switch_matching_rules` schema.
+pub type SwitchMatchingRules = Vec<SwitchMatchingRule>;
+
+/// Switch settings
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchMgmt {
+    /// AP_affinity_threshold ap_affinity_threshold can be added as a field under site/setting. By default, this value is set to 12. If the field is set in both site/setting and org/setting, the value from site/setting will be used.
+    pub ap_affinity_threshold: Option<i64>,
+    /// Set Banners for switches. Allows markup formatting
+    pub cli_banner: Option<String>,
+    /// Sets timeout for switches
+    pub cli_idle_timeout: Option<i64>,
+    /// Rollback timer for commit confirmed
+    pub config_revert_timer: Option<i64>,
+    /// Enable to provide the FQDN with DHCP option 81
+    pub dhcp_option_fqdn: Option<bool>,
+    /// `disable_oob_down_alarm` on the wire: a boolean.
+    pub disable_oob_down_alarm: Option<bool>,
+    /// `fips_enabled` on the wire: a boolean. Default: `false`.
+    pub fips_enabled: Option<bool>,
+    /// `local_accounts` on the wire.
+    pub local_accounts: Option<ConfigSwitchLocalAccounts>,
+    /// IP Address or FQDN of the Mist Edge used to proxy the switch management traffic to the Mist Cloud
+    pub mxedge_proxy_host: Option<String>,
+    /// `mxedge_proxy_port` on the wire.
+    pub mxedge_proxy_port: Option<SwitchMgmtMxedgeProxyPort>,
+    /// `protect_re` on the wire.
+    pub protect_re: Option<ProtectRe>,
+    /// `radius` on the wire.
+    pub radius: Option<SwitchRadius>,
+    /// By default, only the configuration generated by Mist is cleaned up during the configuration process. If `true`, all the existing configuration will be removed.
+    pub remove_existing_configs: Option<bool>,
+    /// `root_password` on the wire: a string.
+    pub root_password: Option<String>,
+    /// `tacacs` on the wire.
+    pub tacacs: Option<Tacacs>,
+    /// To use mxedge as proxy
+    pub use_mxedge_proxy: Option<bool>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchMgmt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_affinity_threshold: fields.optional("ap_affinity_threshold")?,
+            cli_banner: fields.optional("cli_banner")?,
+            cli_idle_timeout: fields.optional("cli_idle_timeout")?,
+            config_revert_timer: fields.optional("config_revert_timer")?,
+            dhcp_option_fqdn: fields.optional("dhcp_option_fqdn")?,
+            disable_oob_down_alarm: fields.optional("disable_oob_down_alarm")?,
+            fips_enabled: fields.optional("fips_enabled")?,
+            local_accounts: fields.optional("local_accounts")?,
+            mxedge_proxy_host: fields.optional("mxedge_proxy_host")?,
+            mxedge_proxy_port: fields.optional("mxedge_proxy_port")?,
+            protect_re: fields.optional("protect_re")?,
+            radius: fields.optional("radius")?,
+            remove_existing_configs: fields.optional("remove_existing_configs")?,
+            root_password: fields.optional("root_password")?,
+            tacacs: fields.optional("tacacs")?,
+            use_mxedge_proxy: fields.optional("use_mxedge_proxy")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchMgmt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_affinity_threshold", &self.ap_affinity_threshold)?;
+        fields.optional("cli_banner", &self.cli_banner)?;
+        fields.optional("cli_idle_timeout", &self.cli_idle_timeout)?;
+        fields.optional("config_revert_timer", &self.config_revert_timer)?;
+        fields.optional("dhcp_option_fqdn", &self.dhcp_option_fqdn)?;
+        fields.optional("disable_oob_down_alarm", &self.disable_oob_down_alarm)?;
+        fields.optional("fips_enabled", &self.fips_enabled)?;
+        fields.optional("local_accounts", &self.local_accounts)?;
+        fields.optional("mxedge_proxy_host", &self.mxedge_proxy_host)?;
+        fields.optional("mxedge_proxy_port", &self.mxedge_proxy_port)?;
+        fields.optional("protect_re", &self.protect_re)?;
+        fields.optional("radius", &self.radius)?;
+        fields.optional("remove_existing_configs", &self.remove_existing_configs)?;
+        fields.optional("root_password", &self.root_password)?;
+        fields.optional("tacacs", &self.tacacs)?;
+        fields.optional("use_mxedge_proxy", &self.use_mxedge_proxy)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchMgmt {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `ap_affinity_threshold` field.
+    pub fn ap_affinity_threshold(mut self, value: impl Into<i64>) -> Self {
+        self.ap_affinity_threshold = Some(value.into());
+        self
+    }
+
+    /// Sets the `cli_banner` field.
+    pub fn cli_banner(mut self, value: impl Into<String>) -> Self {
+        self.cli_banner = Some(value.into());
+        self
+    }
+
+    /// Sets the `cli_idle_timeout` field.
+    pub fn cli_idle_timeout(mut self, value: impl Into<i64>) -> Self {
+        self.cli_idle_timeout = Some(value.into());
+        self
+    }
+
+    /// Sets the `config_revert_timer` field.
+    pub fn config_revert_timer(mut self, value: impl Into<i64>) -> Self {
+        self.config_revert_timer = Some(value.into());
+        self
+    }
+
+    /// Sets the `dhcp_option_fqdn` field.
+    pub fn dhcp_option_fqdn(mut self, value: impl Into<bool>) -> Self {
+        self.dhcp_option_fqdn = Some(value.into());
+        self
+    }
+
+    /// Sets the `disable_oob_down_alarm` field.
+    pub fn disable_oob_down_alarm(mut self, value: impl Into<bool>) -> Self {
+        self.disable_oob_down_alarm = Some(value.into());
+        self
+    }
+
+    /// Sets the `fips_enabled` field.
+    pub fn fips_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.fips_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets the `local_accounts` field.
+    pub fn local_accounts(mut self, value: impl Into<ConfigSwitchLocalAccounts>) -> Self {
+        self.local_accounts = Some(value.into());
+        self
+    }
+
+    /// Sets the `mxedge_proxy_host` field.
+    pub fn mxedge_proxy_host(mut self, value: impl Into<String>) -> Self {
+        self.mxedge_proxy_host = Some(value.into());
+        self
+    }
+
+    /// Sets the `mxedge_proxy_port` field.
+    pub fn mxedge_proxy_port(mut self, value: impl Into<SwitchMgmtMxedgeProxyPort>) -> Self {
+        self.mxedge_proxy_port = Some(value.into());
+        self
+    }
+
+    /// Sets the `protect_re` field.
+    pub fn protect_re(mut self, value: impl Into<ProtectRe>) -> Self {
+        self.protect_re = Some(value.into());
+        self
+    }
+
+    /// Sets the `radius` field.
+    pub fn radius(mut self, value: impl Into<SwitchRadius>) -> Self {
+        self.radius = Some(value.into());
+        self
+    }
+
+    /// Sets the `remove_existing_configs` field.
+    pub fn remove_existing_configs(mut self, value: impl Into<bool>) -> Self {
+        self.remove_existing_configs = Some(value.into());
+        self
+    }
+
+    /// Sets the `root_password` field.
+    pub fn root_password(mut self, value: impl Into<String>) -> Self {
+        self.root_password = Some(value.into());
+        self
+    }
+
+    /// Sets the `tacacs` field.
+    pub fn tacacs(mut self, value: impl Into<Tacacs>) -> Self {
+        self.tacacs = Some(value.into());
+        self
+    }
+
+    /// Sets the `use_mxedge_proxy` field.
+    pub fn use_mxedge_proxy(mut self, value: impl Into<bool>) -> Self {
+        self.use_mxedge_proxy = Some(value.into());
+        self
+    }
+}
+
+/// Mist Edge port used to proxy the switch management traffic to the Mist Cloud. Value in range 1-65535
+///
+/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum SwitchMgmtMxedgeProxyPort {
+    /// A string.
+    String(String),
+    /// An integer.
+    Integer(i64),
+    /// A shape this version of the SDK does not know.
+    Other(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchMgmtMxedgeProxyPort {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        if value.is_string() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::String(v));
+            }
+        }
+        if value.is_i64() || value.is_u64() {
+            if let Ok(v) = serde::Deserialize::deserialize(&value) {
+                return Ok(Self::Integer(v));
+            }
+        }
+        Ok(Self::Other(value))
+    }
+}
+
+/// Enable mist_nac to use RadSec
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchMistNac {
+    /// `enabled` on the wire: a boolean.
+    pub enabled: Option<bool>,
+    /// `network` on the wire: a string.
+    pub network: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchMistNac {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            enabled: fields.optional("enabled")?,
+            network: fields.optional("network")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchMistNac {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("enabled", &self.enabled)?;
+        fields.optional("network", &self.network)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchMistNac {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `enabled` field.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets the `network` field.
+    pub fn network(mut self, value: impl Into<String>) -> Self {
+        self.network = Some(value.into());
+        self
+    }
+}
+
+/// A network represents a network segment. It can either represent a VLAN (then usually ties to a L3 subnet), optionally associate it with a subnet which can later be used to create addition routes. Used for ports doing `family ethernet-switching`. It can also be a pure L3-subnet that can then be used against a port that with `family inet`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct SwitchNetwork {
+    /// Only required for EVPN-VXLAN networks, IPv4 Virtual Gateway
+    pub gateway: Option<String>,
+    /// Only required for EVPN-VXLAN networks, IPv6 Virtual Gateway
+    pub gateway6: Option<String>,
+    /// whether to stop clients to talk to each other, default is false (when enabled, a unique isolation_vlan_id is required). NOTE: this features requires uplink device to also a be Juniper device and `inter_switch_link` to be set. See also `inter_isolation_network_link` and `community_vlan_id` in port_usage
+    pub isolation: Option<bool>,
+    /// `isolation_vlan_id` on the wire: a string. Example: `3070`.
+    pub isolation_vlan_id: Option<String>,
+    /// Optional for pure switching, required when L3 / routing features are used
+    pub subnet: Option<String>,
+    /// Optional for pure switching, required when L3 / routing features are used
+    pub subnet6: Option<String>,
+    /// `vlan_id` on the wire.
+    pub vlan_id: VlanIdWithVariable,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchNetwork {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            gateway: fields.optional("gateway")?,
+            gateway6: fields.optional("gateway6")?,
+            isolation: fields.optional("isolation")?,
+            isolation_vlan_id: fields.optional("isolation_vlan_id")?,
+            subnet: fields.optional("subnet")?,
+            subnet6: fields.optional("subnet6")?,
+            vlan_id: fields.required("vlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchNetwork {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("gateway", &self.gateway)?;
+        fields.optional("gateway6", &self.gateway6)?;
+        fields.optional("isolation", &self.isolation)?;
+        fields.optional("isolation_vlan_id", &self.isolation_vlan_id)?;
+        fields.optional("subnet", &self.subnet)?;
+        fields.optional("subnet6", &self.subnet6)?;
+        fields.required("vlan_id", &self.vlan_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchNetwork {
+    /// A value with the required fields; set optional ones with the methods below.
+    pub fn new(vlan_id: impl Into<VlanIdWithVariable>) -> Self {
+        Self {
+            gateway: None,
+            gateway6: None,
+            isolation: None,
+            isolation_vlan_id: None,
+            subnet: None,
+            subnet6: None,
+            vlan_id: vlan_id.into(),
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets the `gateway` field.
+    pub fn gateway(mut self, value: impl Into<String>) -> Self {
+        self.gateway = Some(value.into());
+        self
+    }
+
+    /// Sets the `gateway6` field.
+    pub fn gateway6(mut self, value: impl Into<String>) -> Self {
+        self.gateway6 = Some(value.into());
+        self
+    }
+
+    /// Sets the `isolation` field.
+    pub fn isolation(mut self, value: impl Into<bool>) -> Self {
+        self.isolation = Some(value.into());
+        self
+    }
+
+    /// Sets the `isolation_vlan_id` field.
+    pub fn isolation_vlan_id(mut self, value: impl Into<String>) -> Self {
+        self.isolation_vlan_id = Some(value.into());
+        self
+    }
+
+    /// Sets the `subnet` field.
+    pub fn subnet(mut self, value: impl Into<String>) -> Self {
+        self.subnet = Some(value.into());
+        self
+    }
+
+    /// Sets the `subnet6` field.
+    pub fn subnet6(mut self, value: impl Into<String>) -> Self {
+        self.subnet6 = Some(value.into());
+        self
+    }
+}
+
+/// Property key is network name
+pub type SwitchNetworks = std::collections::BTreeMap<String, SwitchNetwork>;
+
+/// if dot1x is desired, set to dot1x. enum: `dot1x`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SwitchPortLocalUsageDot1x {
+    /// The value `dot1x`.
+    Dot1x,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl SwitchPortLocalUsageDot1x {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Dot1x => "dot1x",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for SwitchPortLocalUsageDot1x {
+    fn from(value: &str) -> Self {
+        match value {
+            "dot1x" => Self::Dot1x,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for SwitchPortLocalUsageDot1x {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SwitchPortLocalUsageDot1x {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchPortLocalUsageDot1x {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Property key is the port mirroring instance name. `port_mirroring` can be added under device/site settings. It takes interface and ports as input for ingress, interface as input for egress and can take interface and port as output. A maximum 4 mirroring ports is allowed
+pub type SwitchPortMirroring = std::collections::BTreeMap<String, SwitchPortMirroringProperty>;
+
+/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
+pub type SwitchPortMirroringEgressPortIds = Vec<String>;
+
+/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
+pub type SwitchPortMirroringIngressNetworks = Vec<String>;
+
+/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
+pub type SwitchPortMirroringIngressPortIds = Vec<String>;
+
+/// The `switch_port_mirroring_property` schema.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct SwitchPortMirroringProperty {
+    /// `input_networks_ingress` on the wire.
+    pub input_networks_ingress: Option<SwitchPortMirroringIngressNetworks>,
+    /// `input_port_ids_egress` on the wire.
+    pub input_port_ids_egress: Option<SwitchPortMirroringEgressPortIds>,
+    /// `input_port_ids_ingress` on the wire.
+    pub input_port_ids_ingress: Option<SwitchPortMirroringIngressPortIds>,
+    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
+    pub output_ip_address: Option<String>,
+    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
+    pub output_network: Option<String>,
+    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
+    pub output_port_id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SwitchPortMirroringProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            input_networks_ingress: fields.optional("input_networks_ingress")?,
+            input_port_ids_egress: fields.optional("input_port_ids_egress")?,
+            input_port_ids_ingress: fields.optional("input_port_ids_ingress")?,
+            output_ip_address: fields.optional("output_ip_address")?,
+            output_network: fields.optional("output_network")?,
+            output_port_id: fields.optional("output_port_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for SwitchPortMirroringProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("input_networks_ingress", &self.input_networks_ingress)?;
+        fields.optional("input_port_ids_egress", &self.input_port_ids_egress)?;
+        fields.optional("input_port_ids_ingress", &self.input_port_ids_ingress)?;
+        fields.optional("output_ip_address", &self.output_ip_address)?;
+        fields.optional("output_network", &self.output_network)?;
+        fields.optional("output_port_id", &self.output_port_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+impl SwitchPortMirroringProperty {
+    /// A value with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the `input_networks_ingress` field.
+    pub fn input_networks_ingress(
+        mut self,
+        value: impl Into<SwitchPortMirroringIngressNetworks>,
+    ) -> Self {
+        self.input_networks_ingress = Some(value.into());
+        self
+    }
+
+    /// Sets the `input_port_ids_egress` field.
+    pub fn input_port_ids_egress(
+        mut self,
+        value: impl Into<SwitchPortMirroringEgressPortIds>,
+    ) -> Self {
+        self.input_port_ids_egress = Some(value.into());
+        self
+    }
+
+    /// Sets the `input_port_ids_ingress` field.
+    pub fn input_port_ids_ingress(
+        mut self,
+        value: impl Into<SwitchPortMirroringIngressPortIds>,
+    ) -> Self {
+        self.input_port_ids_ingress = Some(value.into());
+        self
+    }
+
+    /// Sets the `output_ip_address` field.
+    pub fn output_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.output_ip_address = Some(value.into());
+        self
+    }
+
+    /// Sets the `output_network` field.
+    pub fn output_network(mut self, value: impl Into<String>) -> Self {
+        self.output_network = Some(value.into());
+        self
+    }
+
+    /// Sets the `output_port_id` field.
+    pub fn output_port_id(mut self, value: impl Into<String>) -> Self {
+        self.output_port_id = Some(value.into());
+        self
+    }
+}
+
 /// Junos port usages
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -1604,6 +2960,12 @@ pub type TacacsAuthServers = Vec<TacacsAuthServer>;
 /// The same values as `ConfigSwitchLocalAccountsUserRole`, so the same type.
 pub type TacacsDefaultRole = ConfigSwitchLocalAccountsUserRole;
 
+/// Epoch (seconds)
+pub type Timestamp = f64;
+
+/// Amount of packets sent since connection
+pub type TxPkts = i64;
+
 /// The `vlan_id_with_variable` schema.
 ///
 /// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
@@ -1764,6 +3126,4876 @@ pub type VrfExtraRoutes = std::collections::BTreeMap<String, VrfExtraRoute>;
 
 /// Property key is the destination CIDR (e.g. "2a02:1234:420a:10c9::/64")
 pub type VrfExtraRoutes6 = std::collections::BTreeMap<String, VrfExtraRoute6>;
+
+/// The `webhook_alarm_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookAlarmEvent {
+    /// `aps` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub aps: Option<WebhookAlarmEventAps>,
+    /// `bssids` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub bssids: Option<WebhookAlarmEventBssids>,
+    /// If present, represents number of events of given type occurred in current interval, default=1
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub count: Option<i64>,
+    /// Event id
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub event_id: Option<uuid::Uuid>,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Id,
+    /// `last_seen` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub last_seen: Option<LastSeen>,
+    /// `node` on the wire.
+    pub node: Option<HaClusterNodeEnum>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `ssids` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ssids: Option<WebhookAlarmEventSsids>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Event type
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub r#type: String,
+    /// If presents, represents that this is an update to event with given id sent earlier. default=false
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub update: Option<bool>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAlarmEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            aps: fields.optional("aps")?,
+            bssids: fields.optional("bssids")?,
+            count: fields.optional("count")?,
+            event_id: fields.optional("event_id")?,
+            for_site: fields.optional("for_site")?,
+            id: fields.required("id")?,
+            last_seen: fields.optional("last_seen")?,
+            node: fields.optional("node")?,
+            org_id: fields.required("org_id")?,
+            site_id: fields.required("site_id")?,
+            ssids: fields.optional("ssids")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            update: fields.optional("update")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAlarmEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("aps", &self.aps)?;
+        fields.optional("bssids", &self.bssids)?;
+        fields.optional("count", &self.count)?;
+        fields.optional("event_id", &self.event_id)?;
+        fields.optional("for_site", &self.for_site)?;
+        fields.required("id", &self.id)?;
+        fields.optional("last_seen", &self.last_seen)?;
+        fields.optional("node", &self.node)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.optional("ssids", &self.ssids)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("update", &self.update)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_alarm_event_aps` schema.
+pub type WebhookAlarmEventAps = Vec<String>;
+
+/// The `webhook_alarm_event_bssids` schema.
+pub type WebhookAlarmEventBssids = Vec<String>;
+
+/// The `webhook_alarm_event_ssids` schema.
+pub type WebhookAlarmEventSsids = Vec<String>;
+
+/// Sample of the `alarms` webhook payload.
+///
+/// **N.B.**: Fields like `aps`, `bssids`, `ssids` are event specific. They are relevant to this event type ( rogue-ap-detected). For a different event type, different fields may be sent. These don’t contain all affected entities and are representative samples of entities (capped at 10). For marvis action related events, we expose `details` to include more event specific details.
+///
+/// Events specific fields for other alarm event type can be found with API \[List Alarm Definitions#\](/#operations/listAlarmDefinitions), under "fields" array of /alarm_defs response object.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookAlarms {
+    /// `events` on the wire.
+    pub events: WebhookAlarmsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookAlarmsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAlarms {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAlarms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookAlarmsEvents = Vec<WebhookAlarmEvent>;
+
+/// enum: `alarms`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookAlarmsTopic {
+    /// The value `alarms`.
+    Alarms,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookAlarmsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Alarms => "alarms",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookAlarmsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "alarms" => Self::Alarms,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookAlarmsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookAlarmsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAlarmsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `asset-raw-rssi` webhook payload.
+///
+///
+/// This webhook topic provides raw data from packets emitted by named and filtered assets.
+///
+///
+/// Raw data webhooks are a special subset of webhooks that provide insight into raw data packets emitted by a client,
+/// identified by their advertising MAC address (assets, discovered ble, connected wifi, unconnected wifi).
+/// The data that client raw data webhooks encompasses are reporting AP information, RSSI Data, and any special packets/telemetry
+/// packets that the client may emit.
+///
+/// Note that client raw webhooks are the raw data coming from the client and do not contain the X,Y location data of the client.
+/// In order to get the location data for a client please see our location webhooks.
+/// Clients can be identified uniquely across these client raw data topics and location webhook topic using MAC address as the Unique identifier (client identifier).
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookAssetRawRssi {
+    /// `events` on the wire.
+    pub events: WebhookAssetRawRssiEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookAssetRawRssiTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssi {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAssetRawRssi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_asset_raw_rssi_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookAssetRawRssiEvent {
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookAssetRawRssiEventApLoc>,
+    /// antenna index, clock-wise starting from the LED
+    pub beam: Option<i64>,
+    /// `device_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub device_id: Option<Id>,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `is_asset` on the wire: a boolean.
+    pub is_asset: Option<bool>,
+    /// MAC of the asset/ beacon
+    pub mac: Option<String>,
+    /// `map_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub map_id: Option<Id>,
+    /// optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<crate::Nullable<i64>>,
+    /// optional, BLE manufacturing data in hex byte-string format (ie “112233AABBCC”)
+    pub mfg_data: Option<crate::Nullable<String>>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `rssi` on the wire: an integer.
+    pub rssi: Option<i64>,
+    /// `service_packets` on the wire.
+    pub service_packets: Option<WebhookAssetRawRssiEventServicePackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssiEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_loc: fields.optional("ap_loc")?,
+            beam: fields.optional("beam")?,
+            device_id: fields.optional("device_id")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            is_asset: fields.optional("is_asset")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            mfg_company_id: fields.present("mfg_company_id")?,
+            mfg_data: fields.present("mfg_data")?,
+            org_id: fields.optional("org_id")?,
+            rssi: fields.optional("rssi")?,
+            service_packets: fields.optional("service_packets")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAssetRawRssiEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.optional("beam", &self.beam)?;
+        fields.optional("device_id", &self.device_id)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.optional("is_asset", &self.is_asset)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("rssi", &self.rssi)?;
+        fields.optional("service_packets", &self.service_packets)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// optional, coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookAssetRawRssiEventApLoc = Vec<f64>;
+
+/// The `webhook_asset_raw_rssi_event_service_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookAssetRawRssiEventServicePacket {
+    /// optional, data from service data
+    pub service_data: Option<crate::Nullable<String>>,
+    /// optional, UUID from service data
+    pub service_uuid: Option<crate::Nullable<String>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssiEventServicePacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            service_data: fields.present("service_data")?,
+            service_uuid: fields.present("service_uuid")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAssetRawRssiEventServicePacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("service_data", &self.service_data)?;
+        fields.optional("service_uuid", &self.service_uuid)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_asset_raw_rssi_event_service_packets` schema.
+pub type WebhookAssetRawRssiEventServicePackets = Vec<WebhookAssetRawRssiEventServicePacket>;
+
+/// The `webhook_asset_raw_rssi_events` schema.
+pub type WebhookAssetRawRssiEvents = Vec<WebhookAssetRawRssiEvent>;
+
+/// enum: `asset-raw-rssi`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookAssetRawRssiTopic {
+    /// The value `asset-raw-rssi`.
+    AssetRawRssi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookAssetRawRssiTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AssetRawRssi => "asset-raw-rssi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookAssetRawRssiTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "asset-raw-rssi" => Self::AssetRawRssi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookAssetRawRssiTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookAssetRawRssiTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssiTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `audits` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookAudits {
+    /// `events` on the wire.
+    pub events: LogEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookAuditsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAudits {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAudits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// enum: `audits`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookAuditsTopic {
+    /// The value `audits`.
+    Audits,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookAuditsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Audits => "audits",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookAuditsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "audits" => Self::Audits,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookAuditsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookAuditsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAuditsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-info` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientInfo {
+    /// `events` on the wire.
+    pub events: Option<WebhookClientInfoEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookClientInfoTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_info_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientInfoEvent {
+    /// Hostname of client
+    pub hostname: Option<String>,
+    /// IP address of client
+    pub ip: Option<String>,
+    /// client's MAC Address
+    pub mac: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientInfoEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            hostname: fields.optional("hostname")?,
+            ip: fields.optional("ip")?,
+            mac: fields.optional("mac")?,
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientInfoEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("hostname", &self.hostname)?;
+        fields.optional("ip", &self.ip)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_info_events` schema.
+pub type WebhookClientInfoEvents = Vec<WebhookClientInfoEvent>;
+
+/// enum: `client-info`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientInfoTopic {
+    /// The value `client-info`.
+    ClientInfo,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientInfoTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientInfo => "client-info",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientInfoTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-info" => Self::ClientInfo,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientInfoTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientInfoTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientInfoTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-join` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientJoin {
+    /// `events` on the wire.
+    pub events: WebhookClientJoinEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookClientJoinTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientJoin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientJoin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_join_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientJoinEvent {
+    /// MAC address of the AP the client connected to
+    pub ap: String,
+    /// user-friendly name of the AP the client connected to.
+    pub ap_name: String,
+    /// 5GHz or 2.4GHz band
+    pub band: String,
+    /// `bssid` on the wire: a string.
+    pub bssid: String,
+    /// Time when the user connects
+    pub connect: i64,
+    /// floating point connect timestamp with millisecond precision
+    pub connect_float: f64,
+    /// Client's MAC Address
+    pub mac: String,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// RSSI when the client associated
+    pub rssi: f64,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    pub site_name: String,
+    /// ESSID
+    pub ssid: String,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// schema version of this message
+    pub version: f64,
+    /// `wlan_id` on the wire: a UUID.
+    pub wlan_id: uuid::Uuid,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientJoinEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            ap_name: fields.required("ap_name")?,
+            band: fields.required("band")?,
+            bssid: fields.required("bssid")?,
+            connect: fields.required("connect")?,
+            connect_float: fields.required("connect_float")?,
+            mac: fields.required("mac")?,
+            org_id: fields.required("org_id")?,
+            rssi: fields.required("rssi")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            ssid: fields.required("ssid")?,
+            timestamp: fields.required("timestamp")?,
+            version: fields.required("version")?,
+            wlan_id: fields.required("wlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientJoinEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("ap_name", &self.ap_name)?;
+        fields.required("band", &self.band)?;
+        fields.required("bssid", &self.bssid)?;
+        fields.required("connect", &self.connect)?;
+        fields.required("connect_float", &self.connect_float)?;
+        fields.required("mac", &self.mac)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.required("ssid", &self.ssid)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("version", &self.version)?;
+        fields.required("wlan_id", &self.wlan_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_join_events` schema.
+pub type WebhookClientJoinEvents = Vec<WebhookClientJoinEvent>;
+
+/// enum: `client-join`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientJoinTopic {
+    /// The value `client-join`.
+    ClientJoin,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientJoinTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientJoin => "client-join",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientJoinTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-join" => Self::ClientJoin,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientJoinTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientJoinTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientJoinTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-latency` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientLatency {
+    /// `events` on the wire.
+    pub events: Option<WebhookClientLatencyEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookClientLatencyTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientLatency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientLatency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_latency_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientLatencyEvent {
+    /// `avg_auth` on the wire: a number. Example: `0.17170219`.
+    pub avg_auth: Option<f64>,
+    /// `avg_dhcp` on the wire: a number. Example: `0.017828934`.
+    pub avg_dhcp: Option<f64>,
+    /// `avg_dns` on the wire: a number. Example: `0.024532124`.
+    pub avg_dns: Option<f64>,
+    /// `max_auth` on the wire: a number. Example: `0.18170219`.
+    pub max_auth: Option<f64>,
+    /// `max_dhcp` on the wire: a number. Example: `0.027828934`.
+    pub max_dhcp: Option<f64>,
+    /// `max_dns` on the wire: a number. Example: `0.022532124`.
+    pub max_dns: Option<f64>,
+    /// `min_auth` on the wire: a number. Example: `0.16050219`.
+    pub min_auth: Option<f64>,
+    /// `min_dhcp` on the wire: a number. Example: `0.015828934`.
+    pub min_dhcp: Option<f64>,
+    /// `min_dns` on the wire: a number. Example: `0.029532124`.
+    pub min_dns: Option<f64>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientLatencyEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            avg_auth: fields.optional("avg_auth")?,
+            avg_dhcp: fields.optional("avg_dhcp")?,
+            avg_dns: fields.optional("avg_dns")?,
+            max_auth: fields.optional("max_auth")?,
+            max_dhcp: fields.optional("max_dhcp")?,
+            max_dns: fields.optional("max_dns")?,
+            min_auth: fields.optional("min_auth")?,
+            min_dhcp: fields.optional("min_dhcp")?,
+            min_dns: fields.optional("min_dns")?,
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientLatencyEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("avg_auth", &self.avg_auth)?;
+        fields.optional("avg_dhcp", &self.avg_dhcp)?;
+        fields.optional("avg_dns", &self.avg_dns)?;
+        fields.optional("max_auth", &self.max_auth)?;
+        fields.optional("max_dhcp", &self.max_dhcp)?;
+        fields.optional("max_dns", &self.max_dns)?;
+        fields.optional("min_auth", &self.min_auth)?;
+        fields.optional("min_dhcp", &self.min_dhcp)?;
+        fields.optional("min_dns", &self.min_dns)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_latency_events` schema.
+pub type WebhookClientLatencyEvents = Vec<WebhookClientLatencyEvent>;
+
+/// enum: `client-latency`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientLatencyTopic {
+    /// The value `client-latency`.
+    ClientLatency,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientLatencyTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientLatency => "client-latency",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientLatencyTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-latency" => Self::ClientLatency,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientLatencyTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientLatencyTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientLatencyTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-sessions` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientSessions {
+    /// `events` on the wire.
+    pub events: WebhookClientSessionsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookClientSessionsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientSessions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientSessions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_sessions_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientSessionsEvent {
+    /// MAC address of the AP the client roamed or disconnected from
+    pub ap: String,
+    /// user-friendly name of the AP the client roamed or disconnected from.
+    pub ap_name: String,
+    /// 5GHz or 2.4GHz band
+    pub band: String,
+    /// `bssid` on the wire: a string.
+    pub bssid: String,
+    /// Device family E.g. "Mac", "iPhone", "Apple watch"
+    pub client_family: String,
+    /// Device manufacturer E.g. "Apple"
+    pub client_manufacture: String,
+    /// Device model E.g. "8+", "XS"
+    pub client_model: String,
+    /// Device operating system E.g. "Mojave", "Windows 10", "Linux"
+    pub client_os: String,
+    /// Time when the user connects
+    pub connect: i64,
+    /// floating point connect timestamp with millisecond precision
+    pub connect_float: f64,
+    /// Time when the user disconnects
+    pub disconnect: i64,
+    /// floating point disconnect timestamp with millisecond precision
+    pub disconnect_float: f64,
+    /// Duration of the roamed or complete session indicated by termination_reason field.
+    pub duration: i64,
+    /// Client's MAC Address'
+    pub mac: String,
+    /// the AP the client has roamed to.
+    pub next_ap: String,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// Latest average RSSI before the user disconnects
+    pub rssi: f64,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    pub site_name: String,
+    /// `ssid` on the wire: a string.
+    pub ssid: String,
+    /// 1 disassociate - when the client disassociates. 2 inactive - when the client is timeout. 3 roamed - when the client is roamed between APs
+    pub termination_reason: i64,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// schema version of this message
+    pub version: f64,
+    /// `wlan_id` on the wire: a UUID.
+    pub wlan_id: uuid::Uuid,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientSessionsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            ap_name: fields.required("ap_name")?,
+            band: fields.required("band")?,
+            bssid: fields.required("bssid")?,
+            client_family: fields.required("client_family")?,
+            client_manufacture: fields.required("client_manufacture")?,
+            client_model: fields.required("client_model")?,
+            client_os: fields.required("client_os")?,
+            connect: fields.required("connect")?,
+            connect_float: fields.required("connect_float")?,
+            disconnect: fields.required("disconnect")?,
+            disconnect_float: fields.required("disconnect_float")?,
+            duration: fields.required("duration")?,
+            mac: fields.required("mac")?,
+            next_ap: fields.required("next_ap")?,
+            org_id: fields.required("org_id")?,
+            rssi: fields.required("rssi")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            ssid: fields.required("ssid")?,
+            termination_reason: fields.required("termination_reason")?,
+            timestamp: fields.required("timestamp")?,
+            version: fields.required("version")?,
+            wlan_id: fields.required("wlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientSessionsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("ap_name", &self.ap_name)?;
+        fields.required("band", &self.band)?;
+        fields.required("bssid", &self.bssid)?;
+        fields.required("client_family", &self.client_family)?;
+        fields.required("client_manufacture", &self.client_manufacture)?;
+        fields.required("client_model", &self.client_model)?;
+        fields.required("client_os", &self.client_os)?;
+        fields.required("connect", &self.connect)?;
+        fields.required("connect_float", &self.connect_float)?;
+        fields.required("disconnect", &self.disconnect)?;
+        fields.required("disconnect_float", &self.disconnect_float)?;
+        fields.required("duration", &self.duration)?;
+        fields.required("mac", &self.mac)?;
+        fields.required("next_ap", &self.next_ap)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.required("ssid", &self.ssid)?;
+        fields.required("termination_reason", &self.termination_reason)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("version", &self.version)?;
+        fields.required("wlan_id", &self.wlan_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_sessions_events` schema.
+pub type WebhookClientSessionsEvents = Vec<WebhookClientSessionsEvent>;
+
+/// enum: `client-sessions`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientSessionsTopic {
+    /// The value `client-sessions`.
+    ClientSessions,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientSessionsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientSessions => "client-sessions",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientSessionsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-sessions" => Self::ClientSessions,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientSessionsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientSessionsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientSessionsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `device-events` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDeviceEvents {
+    /// `events` on the wire.
+    pub events: DeviceEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookDeviceEventsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDeviceEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// (optional) event advisory. enum: `notice`, `warn`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDeviceEventsEventEvType {
+    /// The value `notice`.
+    Notice,
+    /// The value `warn`.
+    Warn,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDeviceEventsEventEvType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Notice => "notice",
+            Self::Warn => "warn",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDeviceEventsEventEvType {
+    fn from(value: &str) -> Self {
+        match value {
+            "notice" => Self::Notice,
+            "warn" => Self::Warn,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDeviceEventsEventEvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDeviceEventsEventEvType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceEventsEventEvType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_device_events_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDeviceEventsTopic {
+    /// The value `device-events`.
+    DeviceEvents,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDeviceEventsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DeviceEvents => "device-events",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDeviceEventsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "device-events" => Self::DeviceEvents,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDeviceEventsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDeviceEventsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceEventsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `device-updowns` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDeviceUpdowns {
+    /// `events` on the wire.
+    pub events: WebhookDeviceUpdownsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookDeviceUpdownsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceUpdowns {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDeviceUpdowns {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_device_updowns_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDeviceUpdownsEvent {
+    /// `ap` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ap: String,
+    /// `ap_name` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ap_name: String,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_name: String,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `type` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub r#type: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceUpdownsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            ap_name: fields.required("ap_name")?,
+            for_site: fields.optional("for_site")?,
+            org_id: fields.required("org_id")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDeviceUpdownsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("ap_name", &self.ap_name)?;
+        fields.optional("for_site", &self.for_site)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_device_updowns_events` schema.
+pub type WebhookDeviceUpdownsEvents = Vec<WebhookDeviceUpdownsEvent>;
+
+/// The `webhook_device_updowns_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDeviceUpdownsTopic {
+    /// The value `device-updowns`.
+    DeviceUpdowns,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDeviceUpdownsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DeviceUpdowns => "device-updowns",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDeviceUpdownsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "device-updowns" => Self::DeviceUpdowns,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDeviceUpdownsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDeviceUpdownsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceUpdownsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `discovered-raw-rssi` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDiscoveredRawRssi {
+    /// `events` on the wire.
+    pub events: Option<WebhookDiscoveredRawRssiEvents>,
+    /// `topic` on the wire.
+    pub topic: WebhookDiscoveredRawRssiTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDiscoveredRawRssi {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDiscoveredRawRssi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_discovered_raw_rssi_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDiscoveredRawRssiEvent {
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookDiscoveredRawRssiEventApLoc>,
+    /// Antenna index, from 1-8, clock-wise starting from the LED
+    pub beam: i64,
+    /// Device id of the reporting AP
+    pub device_id: uuid::Uuid,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `is_asset` on the wire: a boolean.
+    pub is_asset: Option<bool>,
+    /// MAC of the asset/ beacon
+    pub mac: String,
+    /// `map_id` on the wire: a UUID.
+    pub map_id: uuid::Uuid,
+    /// BLE manufacturing company ID
+    pub mfg_company_id: Option<String>,
+    /// BLE manufacturing data in hex byte-string format (ie: "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// Signal strength
+    pub rssi: f64,
+    /// `service_packets` on the wire.
+    pub service_packets: Option<ServicePackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDiscoveredRawRssiEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_loc: fields.optional("ap_loc")?,
+            beam: fields.required("beam")?,
+            device_id: fields.required("device_id")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            is_asset: fields.optional("is_asset")?,
+            mac: fields.required("mac")?,
+            map_id: fields.required("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            org_id: fields.required("org_id")?,
+            rssi: fields.required("rssi")?,
+            service_packets: fields.optional("service_packets")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDiscoveredRawRssiEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.required("beam", &self.beam)?;
+        fields.required("device_id", &self.device_id)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.optional("is_asset", &self.is_asset)?;
+        fields.required("mac", &self.mac)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.optional("service_packets", &self.service_packets)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookDiscoveredRawRssiEventApLoc = Vec<f64>;
+
+/// The `webhook_discovered_raw_rssi_events` schema.
+pub type WebhookDiscoveredRawRssiEvents = Vec<WebhookDiscoveredRawRssiEvent>;
+
+/// enum: `discovered-raw-rssi`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDiscoveredRawRssiTopic {
+    /// The value `discovered-raw-rssi`.
+    DiscoveredRawRssi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDiscoveredRawRssiTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DiscoveredRawRssi => "discovered-raw-rssi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDiscoveredRawRssiTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "discovered-raw-rssi" => Self::DiscoveredRawRssi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDiscoveredRawRssiTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDiscoveredRawRssiTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDiscoveredRawRssiTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `guest-authorizations` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookGuestAuthorizations {
+    /// `events` on the wire.
+    pub events: Option<WebhookGuestAuthorizationsEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookGuestAuthorizationsTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookGuestAuthorizations {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookGuestAuthorizations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_guest_authorizations_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookGuestAuthorizationsEvent {
+    /// mac address of the AP the guest is connected to
+    pub ap: Option<String>,
+    /// authentication method used
+    pub auth_method: Option<String>,
+    /// expiry time for guest
+    pub authorized_expiring_time: Option<i64>,
+    /// time of authorization of guest
+    pub authorized_time: Option<i64>,
+    /// carrier used when authentication by free cell provider
+    pub carrier: Option<String>,
+    /// client mac
+    pub client: Option<String>,
+    /// guest company
+    pub company: Option<String>,
+    /// guest email
+    pub email: Option<String>,
+    /// field1 value
+    pub field1: Option<String>,
+    /// field2 value
+    pub field2: Option<String>,
+    /// field3 value
+    pub field3: Option<String>,
+    /// field4 value
+    pub field4: Option<String>,
+    /// guest mobile number
+    pub mobile: Option<String>,
+    /// guest name
+    pub name: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// sms gateway used via text auth paid service
+    pub sms_gateway: Option<String>,
+    /// guest sponsor email
+    pub sponsor_email: Option<String>,
+    /// ssid
+    pub ssid: Option<String>,
+    /// wlan id
+    pub wlan_id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookGuestAuthorizationsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.optional("ap")?,
+            auth_method: fields.optional("auth_method")?,
+            authorized_expiring_time: fields.optional("authorized_expiring_time")?,
+            authorized_time: fields.optional("authorized_time")?,
+            carrier: fields.optional("carrier")?,
+            client: fields.optional("client")?,
+            company: fields.optional("company")?,
+            email: fields.optional("email")?,
+            field1: fields.optional("field1")?,
+            field2: fields.optional("field2")?,
+            field3: fields.optional("field3")?,
+            field4: fields.optional("field4")?,
+            mobile: fields.optional("mobile")?,
+            name: fields.optional("name")?,
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            sms_gateway: fields.optional("sms_gateway")?,
+            sponsor_email: fields.optional("sponsor_email")?,
+            ssid: fields.optional("ssid")?,
+            wlan_id: fields.optional("wlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookGuestAuthorizationsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap", &self.ap)?;
+        fields.optional("auth_method", &self.auth_method)?;
+        fields.optional("authorized_expiring_time", &self.authorized_expiring_time)?;
+        fields.optional("authorized_time", &self.authorized_time)?;
+        fields.optional("carrier", &self.carrier)?;
+        fields.optional("client", &self.client)?;
+        fields.optional("company", &self.company)?;
+        fields.optional("email", &self.email)?;
+        fields.optional("field1", &self.field1)?;
+        fields.optional("field2", &self.field2)?;
+        fields.optional("field3", &self.field3)?;
+        fields.optional("field4", &self.field4)?;
+        fields.optional("mobile", &self.mobile)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("sms_gateway", &self.sms_gateway)?;
+        fields.optional("sponsor_email", &self.sponsor_email)?;
+        fields.optional("ssid", &self.ssid)?;
+        fields.optional("wlan_id", &self.wlan_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookGuestAuthorizationsEvents = Vec<WebhookGuestAuthorizationsEvent>;
+
+/// The `webhook_guest_authorizations_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookGuestAuthorizationsTopic {
+    /// The value `guest-authorizations`.
+    GuestAuthorizations,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookGuestAuthorizationsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GuestAuthorizations => "guest-authorizations",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookGuestAuthorizationsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "guest-authorizations" => Self::GuestAuthorizations,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookGuestAuthorizationsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookGuestAuthorizationsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookGuestAuthorizationsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocation {
+    /// `events` on the wire.
+    pub events: WebhookLocationEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// Sample of the `location_asset` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationAsset {
+    /// `events` on the wire.
+    pub events: WebhookLocationAssetEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationAssetTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationAsset {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationAsset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_asset_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationAssetEvent {
+    /// `battery_voltage` on the wire: an integer. Example: `3370`.
+    pub battery_voltage: Option<i64>,
+    /// `eddystone_uid_instance` on the wire: a string. Example: `5c5b35000001`.
+    pub eddystone_uid_instance: Option<String>,
+    /// `eddystone_uid_namespace` on the wire: a string. Example: `2818e3868dec25629ede`.
+    pub eddystone_uid_namespace: Option<String>,
+    /// `eddystone_url_url` on the wire: a string. Example: `https://www.abc.com`.
+    pub eddystone_url_url: Option<String>,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `mac` on the wire: a string. Example: `7fc2936fd243`.
+    pub mac: Option<String>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// Optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<i64>,
+    /// Optional, BLE manufacturing data in hex byte-string format (ie: "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `asset`.
+    pub r#type: Option<String>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationAssetEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            battery_voltage: fields.optional("battery_voltage")?,
+            eddystone_uid_instance: fields.optional("eddystone_uid_instance")?,
+            eddystone_uid_namespace: fields.optional("eddystone_uid_namespace")?,
+            eddystone_url_url: fields.optional("eddystone_url_url")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationAssetEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("battery_voltage", &self.battery_voltage)?;
+        fields.optional("eddystone_uid_instance", &self.eddystone_uid_instance)?;
+        fields.optional("eddystone_uid_namespace", &self.eddystone_uid_namespace)?;
+        fields.optional("eddystone_url_url", &self.eddystone_url_url)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationAssetEvents = Vec<WebhookLocationAssetEvent>;
+
+/// The `webhook_location_asset_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationAssetTopic {
+    /// The value `location-asset`.
+    LocationAsset,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationAssetTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationAsset => "location-asset",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationAssetTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-asset" => Self::LocationAsset,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationAssetTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationAssetTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationAssetTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location-centrak` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationCentrak {
+    /// `events` on the wire.
+    pub events: WebhookLocationCentrakEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationCentrakTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrak {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrak {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_centrak_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationCentrakEvent {
+    /// MAC address of the device
+    pub mac: Option<String>,
+    /// Map id
+    pub map_id: Option<String>,
+    /// Optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<i64>,
+    /// Optional, BLE manufacturing data in hex byte-string format (i.e. "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// `site_id` on the wire: a UUID.
+    pub site_id: Option<uuid::Uuid>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire.
+    pub r#type: Option<WebhookLocationCentrakEventType>,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrakEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrakEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_centrak_event_type` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationCentrakEventType {
+    /// The value `wifi`.
+    Wifi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationCentrakEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wifi => "wifi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationCentrakEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "wifi" => Self::Wifi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationCentrakEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrakEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrakEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// List of events
+pub type WebhookLocationCentrakEvents = Vec<WebhookLocationCentrakEvent>;
+
+/// The `webhook_location_centrak_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationCentrakTopic {
+    /// The value `location-centrak`.
+    LocationCentrak,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationCentrakTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationCentrak => "location-centrak",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationCentrakTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-centrak" => Self::LocationCentrak,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationCentrakTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrakTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrakTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location-client` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationClient {
+    /// `events` on the wire.
+    pub events: WebhookLocationClientEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationClientTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationClient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_client_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationClientEvent {
+    /// `mac` on the wire: a string. Example: `5684dae9ac8b`.
+    pub mac: Option<String>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `wifi`.
+    pub r#type: Option<String>,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationClientEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationClientEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationClientEvents = Vec<WebhookLocationClientEvent>;
+
+/// The `webhook_location_client_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationClientTopic {
+    /// The value `location-client`.
+    LocationClient,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationClientTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationClient => "location-client",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationClientTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-client" => Self::LocationClient,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationClientTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationClientTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationClientTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_location_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationEvent {
+    /// `battery_voltage` on the wire: an integer.
+    pub battery_voltage: Option<i64>,
+    /// `eddystone_uid_instance` on the wire: a string.
+    pub eddystone_uid_instance: Option<String>,
+    /// `eddystone_uid_namespace` on the wire: a string.
+    pub eddystone_uid_namespace: Option<String>,
+    /// `eddystone_url_url` on the wire: a string.
+    pub eddystone_url_url: Option<String>,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Id,
+    /// `mac` on the wire: a string.
+    pub mac: Option<String>,
+    /// Map id
+    pub map_id: uuid::Uuid,
+    /// Optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<i64>,
+    /// Optional, BLE manufacturing data in hex byte-string format (ie "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// Name of the client, may be empty
+    pub name: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `type` on the wire: a string.
+    pub r#type: String,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: f64,
+    /// y, in meter
+    pub y: f64,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            battery_voltage: fields.optional("battery_voltage")?,
+            eddystone_uid_instance: fields.optional("eddystone_uid_instance")?,
+            eddystone_uid_namespace: fields.optional("eddystone_uid_namespace")?,
+            eddystone_url_url: fields.optional("eddystone_url_url")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            id: fields.required("id")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.required("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            name: fields.optional("name")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.required("x")?,
+            y: fields.required("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("battery_voltage", &self.battery_voltage)?;
+        fields.optional("eddystone_uid_instance", &self.eddystone_uid_instance)?;
+        fields.optional("eddystone_uid_namespace", &self.eddystone_uid_namespace)?;
+        fields.optional("eddystone_url_url", &self.eddystone_url_url)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.required("id", &self.id)?;
+        fields.optional("mac", &self.mac)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("name", &self.name)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.required("x", &self.x)?;
+        fields.required("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationEvents = Vec<WebhookLocationEvent>;
+
+/// Sample of the `location-sdk` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationSdk {
+    /// `events` on the wire.
+    pub events: WebhookLocationSdkEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationSdkTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationSdk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationSdk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_sdk_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationSdkEvent {
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Option<Id>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// `name` on the wire: a string. Example: `optional`.
+    pub name: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `sdk`.
+    pub r#type: Option<String>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationSdkEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            id: fields.optional("id")?,
+            map_id: fields.optional("map_id")?,
+            name: fields.optional("name")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationSdkEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationSdkEvents = Vec<WebhookLocationSdkEvent>;
+
+/// The `webhook_location_sdk_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationSdkTopic {
+    /// The value `location-sdk`.
+    LocationSdk,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationSdkTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationSdk => "location-sdk",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationSdkTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-sdk" => Self::LocationSdk,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationSdkTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationSdkTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationSdkTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_location_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationTopic {
+    /// The value `location`.
+    Location,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Location => "location",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location" => Self::Location,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location-unclient` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationUnclient {
+    /// `events` on the wire.
+    pub events: WebhookLocationUnclientEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationUnclientTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationUnclient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationUnclient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_unclient_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationUnclientEvent {
+    /// `mac` on the wire: a string. Example: `5684dae9ac8b`.
+    pub mac: Option<String>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `wifi`.
+    pub r#type: Option<String>,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationUnclientEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationUnclientEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationUnclientEvents = Vec<WebhookLocationUnclientEvent>;
+
+/// The `webhook_location_unclient_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationUnclientTopic {
+    /// The value `location-unclient`.
+    LocationUnclient,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationUnclientTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationUnclient => "location-unclient",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationUnclientTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-unclient" => Self::LocationUnclient,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationUnclientTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationUnclientTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationUnclientTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_mxedge_event_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookMxedgeEventTopic {
+    /// The value `mxedge-events`.
+    MxedgeEvents,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookMxedgeEventTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MxedgeEvents => "mxedge-events",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookMxedgeEventTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "mxedge-events" => Self::MxedgeEvents,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookMxedgeEventTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookMxedgeEventTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookMxedgeEventTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `mxedge-events` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookMxedgeEvents {
+    /// `events` on the wire.
+    pub events: MxedgeEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookMxedgeEventTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookMxedgeEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookMxedgeEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// Sample of the `nac-accounting` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookNacAccounting {
+    /// `events` on the wire.
+    pub events: Option<WebhookNacAccountingEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookNacAccountingTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacAccounting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookNacAccounting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_nac_accounting_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookNacAccountingEvent {
+    /// MAC address of the AP the client roamed or disconnected from
+    pub ap: Option<String>,
+    /// `auth_type` on the wire.
+    pub auth_type: Option<NacAuthType>,
+    /// MAC physical address of the access point
+    pub bssid: Option<String>,
+    /// IP Address of client
+    pub client_ip: Option<String>,
+    /// Client type E.g. "wired", "wireless", "vty"
+    pub client_type: Option<String>,
+    /// Client's MAC Address
+    pub mac: Option<String>,
+    /// NAS Device vendor name E.g. "Juniper", "Cisco"
+    pub nas_vendor: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `rx_pkts` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub rx_pkts: Option<RxPkts>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// ESSID
+    pub ssid: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `tx_pkts` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub tx_pkts: Option<TxPkts>,
+    /// Type of event. E.g. "ACCOUNTING_START", "ACCOUNTING_UPDATE", "ACCOUNTING_STOP"
+    pub r#type: Option<String>,
+    /// Username authenticated with
+    pub username: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacAccountingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.optional("ap")?,
+            auth_type: fields.optional("auth_type")?,
+            bssid: fields.optional("bssid")?,
+            client_ip: fields.optional("client_ip")?,
+            client_type: fields.optional("client_type")?,
+            mac: fields.optional("mac")?,
+            nas_vendor: fields.optional("nas_vendor")?,
+            org_id: fields.optional("org_id")?,
+            rx_pkts: fields.optional("rx_pkts")?,
+            site_id: fields.optional("site_id")?,
+            ssid: fields.optional("ssid")?,
+            timestamp: fields.optional("timestamp")?,
+            tx_pkts: fields.optional("tx_pkts")?,
+            r#type: fields.optional("type")?,
+            username: fields.optional("username")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookNacAccountingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap", &self.ap)?;
+        fields.optional("auth_type", &self.auth_type)?;
+        fields.optional("bssid", &self.bssid)?;
+        fields.optional("client_ip", &self.client_ip)?;
+        fields.optional("client_type", &self.client_type)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("nas_vendor", &self.nas_vendor)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("rx_pkts", &self.rx_pkts)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("ssid", &self.ssid)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("tx_pkts", &self.tx_pkts)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("username", &self.username)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_nac_accounting_events` schema.
+pub type WebhookNacAccountingEvents = Vec<WebhookNacAccountingEvent>;
+
+/// The `webhook_nac_accounting_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookNacAccountingTopic {
+    /// The value `nac-accounting`.
+    NacAccounting,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookNacAccountingTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NacAccounting => "nac-accounting",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookNacAccountingTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "nac-accounting" => Self::NacAccounting,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookNacAccountingTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookNacAccountingTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacAccountingTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `nac-events` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookNacEvents {
+    /// `events` on the wire.
+    pub events: Option<NacClientEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookNacEventsTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookNacEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_nac_events_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookNacEventsTopic {
+    /// The value `nac-events`.
+    NacEvents,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookNacEventsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NacEvents => "nac-events",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookNacEventsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "nac-events" => Self::NacEvents,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookNacEventsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookNacEventsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacEventsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// enum: `COMPLIANCE-OK`, `COMPLIANCE-VIOLATION`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookOccupancyAlertType {
+    /// The value `COMPLIANCE-OK`.
+    ComplianceOk,
+    /// The value `COMPLIANCE-VIOLATION`.
+    ComplianceViolation,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookOccupancyAlertType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ComplianceOk => "COMPLIANCE-OK",
+            Self::ComplianceViolation => "COMPLIANCE-VIOLATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookOccupancyAlertType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COMPLIANCE-OK" => Self::ComplianceOk,
+            "COMPLIANCE-VIOLATION" => Self::ComplianceViolation,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookOccupancyAlertType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `occupancy-alerts` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookOccupancyAlerts {
+    /// `events` on the wire.
+    pub events: WebhookOccupancyAlertsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookOccupancyAlertsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlerts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlerts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_occupancy_alerts_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookOccupancyAlertsEvent {
+    /// `alert_events` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub alert_events: Option<WebhookOccupancyAlertsEventAlertEvents>,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_name: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            alert_events: fields.optional("alert_events")?,
+            for_site: fields.optional("for_site")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("alert_events", &self.alert_events)?;
+        fields.optional("for_site", &self.for_site)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of occupancy alerts for non-compliance zones within the site detected around the same time
+pub type WebhookOccupancyAlertsEventAlertEvents = Vec<WebhookOccupancyAlertsEventAlertEventsItems>;
+
+/// The `webhook_occupancy_alerts_event_alert_events_items` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookOccupancyAlertsEventAlertEventsItems {
+    /// `current_occupancy` on the wire: an integer.
+    pub current_occupancy: i64,
+    /// `map_id` on the wire: a UUID.
+    pub map_id: uuid::Uuid,
+    /// `occupancy_limit` on the wire: an integer.
+    pub occupancy_limit: i64,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `type` on the wire.
+    pub r#type: WebhookOccupancyAlertType,
+    /// `zone_id` on the wire: a UUID.
+    pub zone_id: uuid::Uuid,
+    /// `zone_name` on the wire: a string.
+    pub zone_name: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertsEventAlertEventsItems {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            current_occupancy: fields.required("current_occupancy")?,
+            map_id: fields.required("map_id")?,
+            occupancy_limit: fields.required("occupancy_limit")?,
+            org_id: fields.required("org_id")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            zone_id: fields.required("zone_id")?,
+            zone_name: fields.required("zone_name")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertsEventAlertEventsItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("current_occupancy", &self.current_occupancy)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.required("occupancy_limit", &self.occupancy_limit)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.required("zone_id", &self.zone_id)?;
+        fields.required("zone_name", &self.zone_name)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_occupancy_alerts_events` schema.
+pub type WebhookOccupancyAlertsEvents = Vec<WebhookOccupancyAlertsEvent>;
+
+/// The `webhook_occupancy_alerts_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookOccupancyAlertsTopic {
+    /// The value `occupancy-alerts`.
+    OccupancyAlerts,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookOccupancyAlertsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OccupancyAlerts => "occupancy-alerts",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookOccupancyAlertsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "occupancy-alerts" => Self::OccupancyAlerts,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookOccupancyAlertsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `ping` webhook payload.\n\nThe `ping` webhook can be manually sent with the following API calls:\n- for a Site level webhook with the \[Ping Site Webhook\](/#operations/pingOrgWebhook) endpoint\n- for an Org level webhook with the \[Ping Org Webhook\](/#operations/pingOrgWebhook) endpoint
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookPing {
+    /// `events` on the wire.
+    pub events: WebhookPingEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookPingTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookPing {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookPing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_ping_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookPingEvent {
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Id,
+    /// `name` on the wire: a string.
+    pub name: String,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookPingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            id: fields.required("id")?,
+            name: fields.required("name")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.required("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookPingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("id", &self.id)?;
+        fields.required("name", &self.name)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_ping_events` schema.
+pub type WebhookPingEvents = Vec<WebhookPingEvent>;
+
+/// The `webhook_ping_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookPingTopic {
+    /// The value `ping`.
+    Ping,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookPingTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ping => "ping",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookPingTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "ping" => Self::Ping,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookPingTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookPingTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookPingTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `sdkclient-scan-data` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSdkclientScanData {
+    /// `events` on the wire.
+    pub events: WebhookSdkclientScanDataEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookSdkclientScanDataTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_sdkclient_scan_data_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSdkclientScanDataEvent {
+    /// MAC address of the AP the client is connected to
+    pub connection_ap: String,
+    /// 5GHz or 2.4GHz band, of the BSSID the client is connected to
+    pub connection_band: String,
+    /// BSSID of the AP the client is connected to
+    pub connection_bssid: String,
+    /// Channel of the band the client is connected to
+    pub connection_channel: i64,
+    /// RSSI of the client’s connection to the AP/BSSID
+    pub connection_rssi: f64,
+    /// `last_seen` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub last_seen: Option<LastSeen>,
+    /// Client's MAC Address
+    pub mac: String,
+    /// `scan_data` on the wire.
+    pub scan_data: Option<WebhookSdkclientScanDataEventScanData>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanDataEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            connection_ap: fields.required("connection_ap")?,
+            connection_band: fields.required("connection_band")?,
+            connection_bssid: fields.required("connection_bssid")?,
+            connection_channel: fields.required("connection_channel")?,
+            connection_rssi: fields.required("connection_rssi")?,
+            last_seen: fields.optional("last_seen")?,
+            mac: fields.required("mac")?,
+            scan_data: fields.optional("scan_data")?,
+            site_id: fields.required("site_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanDataEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("connection_ap", &self.connection_ap)?;
+        fields.required("connection_band", &self.connection_band)?;
+        fields.required("connection_bssid", &self.connection_bssid)?;
+        fields.required("connection_channel", &self.connection_channel)?;
+        fields.required("connection_rssi", &self.connection_rssi)?;
+        fields.optional("last_seen", &self.last_seen)?;
+        fields.required("mac", &self.mac)?;
+        fields.optional("scan_data", &self.scan_data)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_sdkclient_scan_data_event_scan_data` schema.
+pub type WebhookSdkclientScanDataEventScanData = Vec<WebhookSdkclientScanDataEventScanDataItem>;
+
+/// The `webhook_sdkclient_scan_data_event_scan_data_item` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSdkclientScanDataEventScanDataItem {
+    /// MAC address of the AP associated with the BSSID scanned
+    pub ap: String,
+    /// `band` on the wire.
+    pub band: ScanDataItemBand,
+    /// BSSID found during client’s background scan for Wi-Fi
+    pub bssid: String,
+    /// Channel of the band found in the scan
+    pub channel: i64,
+    /// Client's RSSI relative to the BSSID scanned
+    pub rssi: f64,
+    /// ESSID containing the BSSID scanned
+    pub ssid: String,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanDataEventScanDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            band: fields.required("band")?,
+            bssid: fields.required("bssid")?,
+            channel: fields.required("channel")?,
+            rssi: fields.required("rssi")?,
+            ssid: fields.required("ssid")?,
+            timestamp: fields.required("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanDataEventScanDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("band", &self.band)?;
+        fields.required("bssid", &self.bssid)?;
+        fields.required("channel", &self.channel)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.required("ssid", &self.ssid)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_sdkclient_scan_data_events` schema.
+pub type WebhookSdkclientScanDataEvents = Vec<WebhookSdkclientScanDataEvent>;
+
+/// enum: `sdkclient-scan-data`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookSdkclientScanDataTopic {
+    /// The value `sdkclient-scan-data`.
+    SdkclientScanData,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookSdkclientScanDataTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SdkclientScanData => "sdkclient-scan-data",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookSdkclientScanDataTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "sdkclient-scan-data" => Self::SdkclientScanData,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookSdkclientScanDataTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanDataTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanDataTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `site-sle` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSiteSle {
+    /// `events` on the wire.
+    pub events: WebhookSiteSleEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookSiteSleTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookSiteSleEvent {
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `sle` on the wire.
+    pub sle: Option<WebhookSiteSleEventSle>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            sle: fields.optional("sle")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSleEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("sle", &self.sle)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_event_sle` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookSiteSleEventSle {
+    /// `ap-availability` on the wire: a number. Example: `0.6`.
+    pub ap_availability: Option<f64>,
+    /// `successful-connect` on the wire: a number. Example: `0.7`.
+    pub successful_connect: Option<f64>,
+    /// `time-to-connect` on the wire: a number. Example: `0.9`.
+    pub time_to_connect: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleEventSle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_availability: fields.optional("ap-availability")?,
+            successful_connect: fields.optional("successful-connect")?,
+            time_to_connect: fields.optional("time-to-connect")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSleEventSle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap-availability", &self.ap_availability)?;
+        fields.optional("successful-connect", &self.successful_connect)?;
+        fields.optional("time-to-connect", &self.time_to_connect)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_events` schema.
+pub type WebhookSiteSleEvents = Vec<WebhookSiteSleEvent>;
+
+/// The `webhook_site_sle_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookSiteSleTopic {
+    /// The value `site-sle`.
+    SiteSle,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookSiteSleTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SiteSle => "site-sle",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookSiteSleTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "site-sle" => Self::SiteSle,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookSiteSleTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookSiteSleTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `wifi-conn-raw` webhook payload.
+///
+///
+/// This webhook topic provides raw data from packets emitted by connected devices.
+///
+///
+/// Raw data webhooks are a special subset of webhooks that provide insight into raw data packets emitted by a client,
+/// identified by their advertising MAC address (assets, discovered ble, connected wifi, unconnected wifi).
+/// The data that client raw data webhooks encompasses are reporting AP information, RSSI Data, and any special packets/telemetry
+/// packets that the client may emit.
+///
+/// Note that client raw webhooks are the raw data coming from the client and do not contain the X,Y location data of the client.
+/// In order to get the location data for a client please see our location webhooks.
+/// Clients can be identified uniquely across these client raw data topics and location webhook topic using MAC address as the Unique identifier (client identifier).
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookWifiConnRaw {
+    /// `events` on the wire.
+    pub events: WebhookWifiConnRawEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookWifiConnRawTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRaw {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiConnRaw {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_wifi_conn_raw_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiConnRawEvent {
+    /// `ap_id` on the wire: a string.
+    pub ap_id: Option<String>,
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookWifiConnRawEventApLoc>,
+    /// `client_id` on the wire: a string.
+    pub client_id: Option<String>,
+    /// `connected_site` on the wire: a boolean.
+    pub connected_site: Option<bool>,
+    /// `extended_info_list` on the wire.
+    pub extended_info_list: Option<WebhookWifiConnRawEventExtendedInfoList>,
+    /// `map_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub map_id: Option<Id>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `packets` on the wire.
+    pub packets: Option<WebhookWifiConnRawEventPackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_id: fields.optional("ap_id")?,
+            ap_loc: fields.optional("ap_loc")?,
+            client_id: fields.optional("client_id")?,
+            connected_site: fields.optional("connected_site")?,
+            extended_info_list: fields.optional("extended_info_list")?,
+            map_id: fields.optional("map_id")?,
+            org_id: fields.optional("org_id")?,
+            packets: fields.optional("packets")?,
+            site_id: fields.optional("site_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiConnRawEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_id", &self.ap_id)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.optional("client_id", &self.client_id)?;
+        fields.optional("connected_site", &self.connected_site)?;
+        fields.optional("extended_info_list", &self.extended_info_list)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("packets", &self.packets)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// optional, coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookWifiConnRawEventApLoc = Vec<f64>;
+
+/// The `webhook_wifi_conn_raw_event_extended_info` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiConnRawEventExtendedInfo {
+    /// `frame_ctrl` on the wire: an integer.
+    pub frame_ctrl: Option<i64>,
+    /// `payload` on the wire: a string.
+    pub payload: Option<String>,
+    /// `sequence_ctrl` on the wire: an integer.
+    pub sequence_ctrl: Option<i64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawEventExtendedInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            frame_ctrl: fields.optional("frame_ctrl")?,
+            payload: fields.optional("payload")?,
+            sequence_ctrl: fields.optional("sequence_ctrl")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiConnRawEventExtendedInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("frame_ctrl", &self.frame_ctrl)?;
+        fields.optional("payload", &self.payload)?;
+        fields.optional("sequence_ctrl", &self.sequence_ctrl)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// optional, list of specific telemetry packets emited by certain wifi tags (Eg. Centrak)
+pub type WebhookWifiConnRawEventExtendedInfoList = Vec<WebhookWifiConnRawEventExtendedInfo>;
+
+/// The `webhook_wifi_conn_raw_event_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiConnRawEventPacket {
+    /// `band` on the wire: a string.
+    pub band: Option<String>,
+    /// `rssi` on the wire: an integer.
+    pub rssi: Option<i64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawEventPacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            band: fields.optional("band")?,
+            rssi: fields.optional("rssi")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiConnRawEventPacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("band", &self.band)?;
+        fields.optional("rssi", &self.rssi)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_wifi_conn_raw_event_packets` schema.
+pub type WebhookWifiConnRawEventPackets = Vec<WebhookWifiConnRawEventPacket>;
+
+/// The `webhook_wifi_conn_raw_events` schema.
+pub type WebhookWifiConnRawEvents = Vec<WebhookWifiConnRawEvent>;
+
+/// enum: `wifi-conn-raw`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookWifiConnRawTopic {
+    /// The value `wifi-conn-raw`.
+    WifiConnRaw,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookWifiConnRawTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WifiConnRaw => "wifi-conn-raw",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookWifiConnRawTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "wifi-conn-raw" => Self::WifiConnRaw,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookWifiConnRawTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookWifiConnRawTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `wifi-unconn-raw` webhook payload.
+///
+///
+/// This webhook topic provides raw data from packets emitted by unconnected devices.
+///
+///
+/// Raw data webhooks are a special subset of webhooks that provide insight into raw data packets emitted by a client,
+/// identified by their advertising MAC address (assets, discovered ble, connected wifi, unconnected wifi).
+/// The data that client raw data webhooks encompasses are reporting AP information, RSSI Data, and any special packets/telemetry
+/// packets that the client may emit.
+///
+/// Note that client raw webhooks are the raw data coming from the client and do not contain the X,Y location data of the client.
+/// In order to get the location data for a client please see our location webhooks.
+/// Clients can be identified uniquely across these client raw data topics and location webhook topic using MAC address as the Unique identifier (client identifier).
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookWifiUnconnRaw {
+    /// `events` on the wire.
+    pub events: WebhookWifiUnconnRawEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookWifiUnconnRawTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRaw {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiUnconnRaw {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_wifi_unconn_raw_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiUnconnRawEvent {
+    /// `ap_id` on the wire: a string.
+    pub ap_id: Option<String>,
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookWifiUnconnRawEventApLoc>,
+    /// `client_id` on the wire: a string.
+    pub client_id: Option<String>,
+    /// `connected_site` on the wire: a boolean.
+    pub connected_site: Option<bool>,
+    /// `map_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub map_id: Option<Id>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `packets` on the wire.
+    pub packets: Option<WebhookWifiUnconnRawEventPackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRawEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_id: fields.optional("ap_id")?,
+            ap_loc: fields.optional("ap_loc")?,
+            client_id: fields.optional("client_id")?,
+            connected_site: fields.optional("connected_site")?,
+            map_id: fields.optional("map_id")?,
+            org_id: fields.optional("org_id")?,
+            packets: fields.optional("packets")?,
+            site_id: fields.optional("site_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiUnconnRawEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_id", &self.ap_id)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.optional("client_id", &self.client_id)?;
+        fields.optional("connected_site", &self.connected_site)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("packets", &self.packets)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// optional, coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookWifiUnconnRawEventApLoc = Vec<f64>;
+
+/// The `webhook_wifi_unconn_raw_event_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiUnconnRawEventPacket {
+    /// `band` on the wire: a string.
+    pub band: Option<String>,
+    /// `rssi` on the wire: an integer.
+    pub rssi: Option<i64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRawEventPacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            band: fields.optional("band")?,
+            rssi: fields.optional("rssi")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiUnconnRawEventPacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("band", &self.band)?;
+        fields.optional("rssi", &self.rssi)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_wifi_unconn_raw_event_packets` schema.
+pub type WebhookWifiUnconnRawEventPackets = Vec<WebhookWifiUnconnRawEventPacket>;
+
+/// The `webhook_wifi_unconn_raw_events` schema.
+pub type WebhookWifiUnconnRawEvents = Vec<WebhookWifiUnconnRawEvent>;
+
+/// enum: `wifi-unconn-raw`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookWifiUnconnRawTopic {
+    /// The value `wifi-unconn-raw`.
+    WifiUnconnRaw,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookWifiUnconnRawTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::WifiUnconnRaw => "wifi-unconn-raw",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookWifiUnconnRawTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "wifi-unconn-raw" => Self::WifiUnconnRaw,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookWifiUnconnRawTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookWifiUnconnRawTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRawTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `zone` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookZone {
+    /// `events` on the wire.
+    pub events: WebhookZoneEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookZoneTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZone {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_zone_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookZoneEvent {
+    /// Only if `type`==`asset`. UUID of named asset
+    pub asset_id: Option<uuid::Uuid>,
+    /// Only if `type`==`sdk`. UUID of the SDK Client
+    pub id: Option<uuid::Uuid>,
+    /// MAC address of Wi-Fi client, SDK Client or Asset
+    pub mac: Option<String>,
+    /// Map id
+    pub map_id: uuid::Uuid,
+    /// Name of the client, may be empty
+    pub name: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `trigger` on the wire.
+    pub trigger: WebhookZoneEventTrigger,
+    /// `type` on the wire.
+    pub r#type: WebhookZoneEventType,
+    /// Zone id
+    pub zone_id: uuid::Uuid,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZoneEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            asset_id: fields.optional("asset_id")?,
+            id: fields.optional("id")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.required("map_id")?,
+            name: fields.optional("name")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.required("timestamp")?,
+            trigger: fields.required("trigger")?,
+            r#type: fields.required("type")?,
+            zone_id: fields.required("zone_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookZoneEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("asset_id", &self.asset_id)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("mac", &self.mac)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.optional("name", &self.name)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("trigger", &self.trigger)?;
+        fields.required("type", &self.r#type)?;
+        fields.required("zone_id", &self.zone_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// enum: `enter`, `exit`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookZoneEventTrigger {
+    /// The value `enter`.
+    Enter,
+    /// The value `exit`.
+    Exit,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookZoneEventTrigger {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enter => "enter",
+            Self::Exit => "exit",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookZoneEventTrigger {
+    fn from(value: &str) -> Self {
+        match value {
+            "enter" => Self::Enter,
+            "exit" => Self::Exit,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookZoneEventTrigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookZoneEventTrigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZoneEventTrigger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Type of client. enum: `asset` (BLE Tag), `sdk`, `wifi`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookZoneEventType {
+    /// The value `asset`.
+    Asset,
+    /// The value `sdk`.
+    Sdk,
+    /// The value `wifi`.
+    Wifi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookZoneEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asset => "asset",
+            Self::Sdk => "sdk",
+            Self::Wifi => "wifi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookZoneEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "asset" => Self::Asset,
+            "sdk" => Self::Sdk,
+            "wifi" => Self::Wifi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookZoneEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookZoneEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZoneEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// List of events
+pub type WebhookZoneEvents = Vec<WebhookZoneEvent>;
+
+/// The `webhook_zone_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookZoneTopic {
+    /// The value `zone`.
+    Zone,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookZoneTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Zone => "zone",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookZoneTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "zone" => Self::Zone,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookZoneTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookZoneTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZoneTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Optional, list of extended beacon info packets heard from the client, frame and sequence control included with the payload
+pub type WifiBeaconExtendedInfo = Vec<WifiBeaconExtendedInfoItems>;
+
+/// The `wifi_beacon_extended_info_items` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WifiBeaconExtendedInfoItems {
+    /// Frame control field of 802.11 header
+    pub frame_ctrl: Option<i64>,
+    /// Extended Info Payload associated with frame
+    pub payload: Option<String>,
+    /// Sequence control field of 802.11 header
+    pub seq_ctrl: Option<i64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WifiBeaconExtendedInfoItems {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            frame_ctrl: fields.optional("frame_ctrl")?,
+            payload: fields.optional("payload")?,
+            seq_ctrl: fields.optional("seq_ctrl")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WifiBeaconExtendedInfoItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("frame_ctrl", &self.frame_ctrl)?;
+        fields.optional("payload", &self.payload)?;
+        fields.optional("seq_ctrl", &self.seq_ctrl)?;
+        fields.end(&self.extra)
+    }
+}
 
 /// Property key is the port name or range (e.g. "ge-0/0/0-10")
 pub type WiredPortConfig = std::collections::BTreeMap<String, JunosPortConfig>;

@@ -201,22 +201,6 @@ mod shared_count_result;
 ))]
 mod shared_day_of_week;
 #[cfg(any(
-    feature = "orgs-devices",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-mod shared_device_event;
-#[cfg(any(
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-inventory",
-    feature = "orgs-licenses",
-    feature = "orgs-setting",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-mod shared_device_type;
-#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
     feature = "orgs-inventory",
@@ -275,34 +259,6 @@ mod shared_guests;
 ))]
 mod shared_hour;
 #[cfg(any(
-    feature = "orgs-asset-filters",
-    feature = "orgs-device-profiles",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
-    feature = "sites-devices",
-    feature = "sites-setting",
-    feature = "sites-stats-devices"
-))]
-mod shared_ibeacon_major;
-#[cfg(any(
-    feature = "orgs-device-profiles",
-    feature = "orgs-stats-devices",
-    feature = "sites-beacons",
-    feature = "sites-devices",
-    feature = "sites-setting",
-    feature = "sites-stats-devices"
-))]
-mod shared_ibeacon_minor;
-#[cfg(any(
-    feature = "orgs-asset-filters",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
-    feature = "sites-stats-devices"
-))]
-mod shared_ibeacon_uuid;
-#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
@@ -311,12 +267,6 @@ mod shared_ibeacon_uuid;
     feature = "sites-stats-devices"
 ))]
 mod shared_ip_type6;
-#[cfg(any(
-    feature = "orgs-stats-devices",
-    feature = "sites-stats-clients-wireless",
-    feature = "sites-stats-devices"
-))]
-mod shared_last_seen;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -391,6 +341,12 @@ mod shared_psk_list;
 mod shared_radsec;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 mod shared_response_device_events_search;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+mod shared_rx_bps;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 mod shared_search_webhook_delivery;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
@@ -421,29 +377,6 @@ mod shared_stats_wireless_client;
     feature = "sites-setting"
 ))]
 mod shared_time_of_day;
-#[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-alarms",
-    feature = "orgs-clients-wireless",
-    feature = "orgs-devices",
-    feature = "orgs-events",
-    feature = "orgs-licenses",
-    feature = "orgs-logs",
-    feature = "orgs-sites",
-    feature = "orgs-sso",
-    feature = "orgs-stats-devices",
-    feature = "orgs-webhooks",
-    feature = "self-audit-logs",
-    feature = "sites-alarms",
-    feature = "sites-clients-wireless",
-    feature = "sites-devices",
-    feature = "sites-events",
-    feature = "sites-rogues",
-    feature = "sites-stats-devices",
-    feature = "sites-webhooks",
-    feature = "sites-zones"
-))]
-mod shared_timestamp;
 #[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
 mod shared_uuids;
 #[cfg(any(
@@ -690,22 +623,6 @@ pub use self::shared_count_result::*;
 ))]
 pub use self::shared_day_of_week::*;
 #[cfg(any(
-    feature = "orgs-devices",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-pub use self::shared_device_event::*;
-#[cfg(any(
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-inventory",
-    feature = "orgs-licenses",
-    feature = "orgs-setting",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-pub use self::shared_device_type::*;
-#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
     feature = "orgs-inventory",
@@ -764,34 +681,6 @@ pub use self::shared_guests::*;
 ))]
 pub use self::shared_hour::*;
 #[cfg(any(
-    feature = "orgs-asset-filters",
-    feature = "orgs-device-profiles",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
-    feature = "sites-devices",
-    feature = "sites-setting",
-    feature = "sites-stats-devices"
-))]
-pub use self::shared_ibeacon_major::*;
-#[cfg(any(
-    feature = "orgs-device-profiles",
-    feature = "orgs-stats-devices",
-    feature = "sites-beacons",
-    feature = "sites-devices",
-    feature = "sites-setting",
-    feature = "sites-stats-devices"
-))]
-pub use self::shared_ibeacon_minor::*;
-#[cfg(any(
-    feature = "orgs-asset-filters",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
-    feature = "sites-stats-devices"
-))]
-pub use self::shared_ibeacon_uuid::*;
-#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
@@ -800,12 +689,6 @@ pub use self::shared_ibeacon_uuid::*;
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_ip_type6::*;
-#[cfg(any(
-    feature = "orgs-stats-devices",
-    feature = "sites-stats-clients-wireless",
-    feature = "sites-stats-devices"
-))]
-pub use self::shared_last_seen::*;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -880,6 +763,12 @@ pub use self::shared_psk_list::*;
 pub use self::shared_radsec::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 pub use self::shared_response_device_events_search::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_rx_bps::*;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 pub use self::shared_search_webhook_delivery::*;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
@@ -910,29 +799,6 @@ pub use self::shared_stats_wireless_client::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_time_of_day::*;
-#[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-alarms",
-    feature = "orgs-clients-wireless",
-    feature = "orgs-devices",
-    feature = "orgs-events",
-    feature = "orgs-licenses",
-    feature = "orgs-logs",
-    feature = "orgs-sites",
-    feature = "orgs-sso",
-    feature = "orgs-stats-devices",
-    feature = "orgs-webhooks",
-    feature = "self-audit-logs",
-    feature = "sites-alarms",
-    feature = "sites-clients-wireless",
-    feature = "sites-devices",
-    feature = "sites-events",
-    feature = "sites-rogues",
-    feature = "sites-stats-devices",
-    feature = "sites-webhooks",
-    feature = "sites-zones"
-))]
-pub use self::shared_timestamp::*;
 #[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
 pub use self::shared_uuids::*;
 #[cfg(any(

@@ -2649,67 +2649,6 @@ impl GatewayPortMirroringPortMirror {
     }
 }
 
-/// only for HA. enum: `node0`, `node1`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HaClusterNodeEnum {
-    /// The value `node0`.
-    Node0,
-    /// The value `node1`.
-    Node1,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl HaClusterNodeEnum {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Node0 => "node0",
-            Self::Node1 => "node1",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for HaClusterNodeEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "node0" => Self::Node0,
-            "node1" => Self::Node1,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for HaClusterNodeEnum {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for HaClusterNodeEnum {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for HaClusterNodeEnum {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-impl crate::client::ParamValue for HaClusterNodeEnum {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
-    }
-}
-
 /// Switch port config
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
