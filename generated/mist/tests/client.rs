@@ -209,6 +209,45 @@ impl Case {
         server.reset().await;
     }
 
+    /// Two pages of 2 and 1 copies of the documented answer's first item (`keys`: the items
+    /// and next-link names): the first links the second by a path of its own, the second links
+    /// none; the stream yields all three items and stops.
+    async fn follows<T>(
+        &self,
+        server: &MockServer,
+        keys: [&str; 2],
+        stream: impl futures_core::Stream<Item = Result<T, Error>>,
+    ) {
+        let [items, next] = keys;
+        let example: Value = serde_json::from_str(self.answer.unwrap()).unwrap();
+        let item = example[items][0].clone();
+        let mut last = example.clone();
+        last[items] = Value::Array(vec![item.clone()]);
+        last[next] = Value::from("");
+        Mock::given(method("GET"))
+            .and(path(self.path))
+            .and(query_param("sdkgen_page", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(last))
+            .expect(1)
+            .mount(server)
+            .await;
+        let mut first = example.clone();
+        first[items] = Value::Array(vec![item.clone(), item]);
+        first[next] = Value::from(format!("{}?sdkgen_page=2", self.path));
+        Mock::given(method("GET"))
+            .and(path(self.path))
+            .respond_with(ResponseTemplate::new(200).set_body_json(first))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(server)
+            .await;
+        let items: Vec<_> = futures_util::StreamExt::collect::<Vec<_>>(stream).await;
+        assert_eq!(items.len(), 3, "the stream follows the link once and stops");
+        assert!(items.iter().all(Result::is_ok));
+        server.verify().await;
+        server.reset().await;
+    }
+
     /// Three pages of 2, 2 and 1 copies of the documented answer's first item, from page
     /// `first` on with 2 per page (`keys`: items, total, page and per-page names): the stream
     /// yields all five items and stops at the total count.
@@ -360,7 +399,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.msps()
+    links["results", "next"], request client => client.msps()
     .search_org_group("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), MspSearchType::from("orgs"), "live")
 }
@@ -756,8 +795,8 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.msps_orgs().search("000000ab-00ab-00ab-00ab-0000000000ab"
-    .parse::< uuid::Uuid > ().unwrap())
+    links["results", "next"], request client => client.msps_orgs()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -1263,7 +1302,7 @@ action! {
     orgs_alarms_search in orgs_alarms : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search", query[],
     headers[], answer 200
-    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[{\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"timestamp\":0,\"last_seen\":1711031774,\"type\":\"rogue_client\",\"group\":\"security\",\"severity\":\"critical\",\"count\":2}]}",
     errors[(400, BadRequest,
     "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
     "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
@@ -1274,8 +1313,8 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_alarms().search("000000ab-00ab-00ab-00ab-0000000000ab"
-    .parse::< uuid::Uuid > ().unwrap())
+    links["results", "next"], request client => client.orgs_alarms()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -1840,7 +1879,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_clients_wireless()
+    links["results", "next"], request client => client.orgs_clients_wireless()
     .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -1860,7 +1899,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_clients_wireless()
+    links["results", "next"], request client => client.orgs_clients_wireless()
     .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
@@ -1899,7 +1938,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_clients_wireless()
+    links["results", "next"], request client => client.orgs_clients_wireless()
     .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -2120,7 +2159,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_devices()
+    links["results", "next"], request client => client.orgs_devices()
     .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -2160,7 +2199,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_devices()
+    links["results", "next"], request client => client.orgs_devices()
     .search_last_configs("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -2200,8 +2239,8 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_devices().search("000000ab-00ab-00ab-00ab-0000000000ab"
-    .parse::< uuid::Uuid > ().unwrap())
+    links["results", "next"], request client => client.orgs_devices()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2247,7 +2286,7 @@ action! {
 action! {
     orgs_events_search in orgs_events : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search", query[],
-    headers[], answer 200 "{}", errors[(400, BadRequest,
+    headers[], answer 200 "{\"results\":[{}]}", errors[(400, BadRequest,
     "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
     "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
     "{\"detail\":\"Authentication credentials were not provided.\"}",
@@ -2257,8 +2296,8 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_events().search("000000ab-00ab-00ab-00ab-0000000000ab"
-    .parse::< uuid::Uuid > ().unwrap())
+    links["results", "next"], request client => client.orgs_events()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2296,7 +2335,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_events()
+    links["results", "next"], request client => client.orgs_events()
     .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -2356,7 +2395,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_guests()
+    links["results", "next"], request client => client.orgs_guests()
     .search_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -2593,7 +2632,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_inventory()
+    links["results", "next"], request client => client.orgs_inventory()
     .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
@@ -2789,7 +2828,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_logs()
+    links["results", "next"], request client => client.orgs_logs()
     .list_audit("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
@@ -4268,8 +4307,8 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_sites().search("000000ab-00ab-00ab-00ab-0000000000ab"
-    .parse::< uuid::Uuid > ().unwrap())
+    links["results", "next"], request client => client.orgs_sites()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -5236,7 +5275,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.orgs_webhooks()
+    links["results", "next"], request client => client.orgs_webhooks()
     .search_deliveries("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
@@ -6206,7 +6245,7 @@ action! {
     sites_alarms_search in sites_alarms : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search", query[],
     headers[], answer 200
-    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[{\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"timestamp\":0,\"last_seen\":1711031774,\"type\":\"rogue_client\",\"group\":\"security\",\"severity\":\"critical\",\"count\":2}]}",
     errors[(400, BadRequest,
     "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
     "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
@@ -6217,8 +6256,8 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_alarms().search("000000ab-00ab-00ab-00ab-0000000000ab"
-    .parse::< uuid::Uuid > ().unwrap())
+    links["results", "next"], request client => client.sites_alarms()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -6699,7 +6738,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_clients_wireless()
+    links["results", "next"], request client => client.sites_clients_wireless()
     .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -6719,7 +6758,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_clients_wireless()
+    links["results", "next"], request client => client.sites_clients_wireless()
     .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
@@ -6758,7 +6797,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_clients_wireless()
+    links["results", "next"], request client => client.sites_clients_wireless()
     .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -6778,7 +6817,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_clients_wireless()
+    links["results", "next"], request client => client.sites_clients_wireless()
     .get_events_for("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "0000000000ab")
 }
@@ -6835,7 +6874,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_devices()
+    links["results", "next"], request client => client.sites_devices()
     .search_config_history("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
     ().unwrap())
 }
@@ -6894,7 +6933,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_devices()
+    links["results", "next"], request client => client.sites_devices()
     .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap()).last_by("port_id")
 }
@@ -6988,7 +7027,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_devices()
+    links["results", "next"], request client => client.sites_devices()
     .search_last_configs("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -7008,7 +7047,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_devices()
+    links["results", "next"], request client => client.sites_devices()
     .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
@@ -7106,7 +7145,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_events()
+    links["results", "next"], request client => client.sites_events()
     .list_roaming("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -7146,7 +7185,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_events()
+    links["results", "next"], request client => client.sites_events()
     .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -7226,7 +7265,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_guests()
+    links["results", "next"], request client => client.sites_guests()
     .search_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap()).wlan_id("00000000-0000-0000-0000-000000000000")
 }
@@ -7652,7 +7691,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_rogues()
+    links["results", "next"], request client => client.sites_rogues()
     .list_aps("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
@@ -7671,7 +7710,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_rogues()
+    links["results", "next"], request client => client.sites_rogues()
     .list_clients("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -7711,7 +7750,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_rogues()
+    links["results", "next"], request client => client.sites_rogues()
     .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
@@ -8643,7 +8682,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_webhooks()
+    links["results", "next"], request client => client.sites_webhooks()
     .search_deliveries("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
@@ -9219,7 +9258,7 @@ action! {
     RateLimited,
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
-    request client => client.sites_zones()
+    links["results", "next"], request client => client.sites_zones()
     .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), ZoneType::from("rssizones"))
 }

@@ -490,7 +490,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
         200,
         Some(
-            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[{\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"timestamp\":0,\"last_seen\":1711031774,\"type\":\"rogue_client\",\"group\":\"security\",\"severity\":\"critical\",\"count\":2}]}",
         ),
         None,
     ),
@@ -955,7 +955,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search",
         200,
-        Some("{}"),
+        Some("{\"results\":[{}]}"),
         None,
     ),
     (
@@ -2844,7 +2844,7 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
         200,
         Some(
-            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}",
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[{\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"timestamp\":0,\"last_seen\":1711031774,\"type\":\"rogue_client\",\"group\":\"security\",\"severity\":\"critical\",\"count\":2}]}",
         ),
         None,
     ),
