@@ -97,8 +97,6 @@ pub enum ApiErrorBody {
     Status401(crate::models::ResponseHttp401),
     /// 403: Permission Denied
     Status403(crate::models::ResponseHttp403),
-    /// 404: Not found. The API endpoint doesn’t exist or resource doesn’ t exist
-    Status404(crate::models::ResponseHttp404),
     /// 429: Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold
     Status429(crate::models::ResponseHttp429),
 }
@@ -110,7 +108,6 @@ impl crate::ApiError {
         match self.status.as_u16() {
             401 => self.body_as().map(ApiErrorBody::Status401),
             403 => self.body_as().map(ApiErrorBody::Status403),
-            404 => self.body_as().map(ApiErrorBody::Status404),
             429 => self.body_as().map(ApiErrorBody::Status429),
             _ => None,
         }

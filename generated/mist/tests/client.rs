@@ -193,7 +193,7 @@ impl Case {
             api.request_id, None,
             "the vendor documents no request id header"
         );
-        if [401u16, 403u16, 404u16, 429u16].contains(&status) {
+        if [401u16, 403u16, 429u16].contains(&status) {
             assert!(
                 api.error_body().is_some(),
                 "the documented {status} body decodes as its model: {:?}",
@@ -313,6 +313,38 @@ macro_rules! action {
         $pages .stream()). await;)? $(case.follows(& server, [$link_items, $next],
         request.clone().stream()). await;)? }
     };
+}
+
+action! {
+    admins_logout_logout in admins_logout : "POST" "/api/v1/logout", query[], headers[],
+    answer 200 "{\"forward_url\":\"https://my.sso/custom_logout_url\"}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_logout().logout()
+}
+
+action! {
+    admins_lookup_lookup in admins_lookup : "POST" "/api/v1/login/lookup", query[],
+    headers[], body body : EmailString = "{\"email\":\"test@mistsys.com\"}", answer 200
+    "{\"sso_url\":\"https://my.sso/idp_sso_url\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_lookup().lookup().body(body.clone())
 }
 
 action! {
@@ -546,6 +578,26 @@ action! {
 }
 
 action! {
+    msps_inventory_get_by_mac in msps_inventory : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/inventory/0000000000ab", query[],
+    headers[], answer 200
+    "{\"mac\":\"5c5b35000018\",\"model\":\"AP200\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"serial\":\"FXLH2015150025\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"type\":\"ap\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_inventory()
+    .get_by_mac("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "0000000000ab")
+}
+
+action! {
     msps_licenses_claim_license in msps_licenses : "POST"
     "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/claim", query[], headers[], body
     body : CodeString = "{\"code\":\"ZHT3K-H36DT-MG85D-M61AC\"}", answer 200
@@ -619,6 +671,26 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.msps_licenses()
     .list_org("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_marvis_count_actions in msps_marvis : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/suggestion/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"status\",\"limit\":1000,\"results\":[{\"count\":24,\"status\":\"002e176a-0000-000-1111-002e208b20e1\"},{\"count\":12,\"status\":\"2d3f176a-0000-000-2222-002e208f176a\"},{\"count\":15,\"status\":\"08b2176a-0000-000-3333-002e208b2d3f\"}],\"total\":3}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_marvis()
+    .count_actions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -872,6 +944,25 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.msps_orgs()
     .list_stats("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_sles_get in msps_sles : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/insights/example", query[],
+    headers[], answer 200
+    "{\"end\":1643706000,\"interval\":3600,\"limit\":100,\"results\":[{\"ap-availability\":0.9919400860511628,\"ap-health\":0.967607512909879,\"capacity\":0.7484652273070254,\"coverage\":0.91217567374857,\"num_aps\":13,\"num_clients\":12,\"org_id\":\"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\"roaming\":0.991735537682683,\"roaming-exp\":0.991735537682683,\"successful-connect\":0.46052632135780236,\"throughput\":0.6775702123846302,\"time-to-connect\":0.9349112447196916},{\"ap-availability\":0.9990384613092129,\"ap-health\":0.48201754375507955,\"capacity\":0.9702673450306101,\"coverage\":0.8335392334930375,\"num_aps\":1,\"num_clients\":6,\"org_id\":\"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":1},{\"ap-availability\":1,\"ap-health\":0.982456140612301,\"capacity\":1,\"coverage\":0.9276041182442488,\"num_aps\":2,\"num_clients\":3,\"org_id\":\"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":1,\"time-to-connect\":0.8125},{\"ap-availability\":0.9981132070973234,\"ap-health\":0.9991228068084047,\"capacity\":1,\"coverage\":1,\"num_aps\":1,\"num_clients\":0,\"org_id\":\"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":0.5}],\"start\":1643670000}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sles().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "example")
 }
 
 action! {
@@ -1826,6 +1917,43 @@ action! {
 }
 
 action! {
+    orgs_clients_marvis_delete in orgs_clients_marvis : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/marvisclients", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_marvis()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_sdk_update in orgs_clients_sdk : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : NameString = "{\"name\":\"John Smith\"}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_sdk()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
     orgs_clients_wireless_count in orgs_clients_wireless : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count", query[],
     headers[], answer 200
@@ -1941,6 +2069,23 @@ action! {
     links["results", "next"], request client => client.orgs_clients_wireless()
     .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    orgs_crl_get_file in orgs_crl : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/crl", query[], headers[], answer
+    200 "\"\"", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_crl().get_file("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2853,6 +2998,26 @@ action! {
 }
 
 action! {
+    orgs_marvis_troubleshoot in orgs_marvis : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/troubleshoot", query[], headers[],
+    answer 200
+    "{\"end\":1655151856,\"results\":[{\"category\":\"client\",\"reason\":\"slow association\",\"recommendation\":\"Ensure the IP helper-address is configured on the VLAN interface.\",\"text\":\"Clients of the AP had slow association 8% of the time on Bhavabhi and 5 GHz. ...\"}],\"start\":1655065456}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_marvis()
+    .troubleshoot("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     orgs_marvis_invites_list_client in orgs_marvis_invites : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites", query[],
     headers[], answer 200
@@ -3049,6 +3214,26 @@ action! {
     request client => client.orgs_mx_tunnels()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_nac_idp_validate_credential in orgs_nac_idp : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mist_nac/test_idp", query[],
+    headers[], body body : UsernamePassword =
+    "{\"password\":\"xxxxxx\",\"username\":\"suriyas@juniper.net\"}", answer 200
+    "{\"session\":\"19e73828-937f-05e6-f709-e29efdb0a82b\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_idp()
+    .validate_credential("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
 }
 
 action! {
@@ -3345,6 +3530,26 @@ action! {
     request client => client.orgs_networks()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_premium_analytics_list_pma_dashboards in orgs_premium_analytics : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/pma/dashboards", query[],
+    headers[], answer 200
+    "[{\"name\":\"dashboard_1\",\"url\":\"https://mist.looker.com/login/embed/%2Fembed%2Fdashboards%2F1?group_ids=%5B3%5D&last_name=%22%22&models=%5B%22generic%22%5D&.....\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_premium_analytics()
+    .list_pma_dashboards("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -4607,6 +4812,26 @@ action! {
 }
 
 action! {
+    orgs_stats_other_devices_get in orgs_stats_other_devices : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/otherdevices/0000000000ab",
+    query[], headers[], answer 200
+    "{\"cached_stats\":true,\"connected_devices\":{\"0200010edbca\":{\"mac\":\"020001abcdef\",\"name\":\"DNT-NTR-GWE\",\"port_id\":\"ge-0/0/1\",\"type\":\"gateway\"}},\"last_seen\":1740996902,\"lldp_enabled\":true,\"mac\":\"00304498a1e8\",\"uptime\":622828,\"vendor\":\"cradlepoint\",\"vendor_specific\":{\"interfaces\":{\"ethernet-IPPT\":{\"bytes_in\":331068567,\"bytes_out\":6763536255,\"display_name\":\"Primary LAN\",\"ip\":\"192.168.0.1\",\"link\":true,\"mode\":\"lan\",\"port_parent\":\"Primary LAN\",\"service_mode\":\"Ethernet\",\"type\":\"ethernet\",\"uptime\":0},\"ethernet-lan\":{\"bytes_in\":13072566048,\"bytes_out\":5617915438,\"display_name\":\"Secondary LAN\",\"ip\":\"192.168.0.1\",\"link\":false,\"mode\":\"lan\",\"port_parent\":\"Secondary LAN\",\"service_mode\":\"Ethernet\",\"type\":\"ethernet\",\"uptime\":0},\"mdm-8a1084c9\":{\"bytes_in\":0,\"bytes_out\":0,\"carrier\":\"Unknown Service\",\"imei\":\"866401234567894\",\"imsi\":\"\",\"ip\":\"\",\"link\":false,\"mode\":\"wan\",\"mtu\":1400,\"rsrp\":0,\"rsrq\":0,\"rssi\":0,\"service_mode\":\"Not Available\",\"sinr\":0,\"state\":\"NOSIM\",\"type\":\"mdm\",\"uptime\":0},\"mdm-8a1fc70c\":{\"bytes_in\":5623096929,\"bytes_out\":12372750366,\"carrier\":\"AT&T\",\"imei\":\"866401234567893\",\"imsi\":\"208001234567893\",\"ip\":\"12.68.86.17\",\"link\":true,\"mode\":\"wan\",\"mtu\":1400,\"rsrp\":-108,\"rsrq\":-14,\"rssi\":-74,\"service_mode\":\"5G NSA\",\"sinr\":-1.2,\"state\":\"READY\",\"type\":\"mdm\",\"uptime\":2095779}}},\"version\":\"7.24.80\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_other_devices()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "0000000000ab")
+}
+
+action! {
     orgs_stats_sites_list in orgs_stats_sites : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/sites", query[], headers[],
     answer 200
@@ -5040,6 +5265,25 @@ action! {
     request client => client.orgs_user_macs()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_vars_search in orgs_vars : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vars/search", query[], headers[],
+    answer 200
+    "{\"end\":1693952979,\"limit\":10,\"results\":[{\"created_time\":1618457655.384858,\"modified_time\":1693610886.477805,\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"site_id\":\"1519f016-4e41-47c0-a396-cce4d04bac0b\",\"src\":\"site\",\"var\":\"mvp\"}],\"start\":1693949379,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_vars()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -6021,6 +6265,21 @@ action! {
 }
 
 action! {
+    self_alarms_list_subscriptions in self_alarms : "GET" "/api/v1/self/subscriptions",
+    query[], headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_alarms().list_subscriptions()
+}
+
+action! {
     self_api_token_list in self_api_token : "GET" "/api/v1/self/apitokens", query[],
     headers[], answer 200
     "[{\"created_time\":1626875902,\"id\":\"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\"key\":\"1qkb...QQCL\",\"last_used\":1690115110,\"name\":\"org_token_xyz\"}]",
@@ -6182,6 +6441,27 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.sites().delete("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_advanced_anti_malware_profiles_list_aamw_derived in
+    sites_advanced_anti_malware_profiles : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/derived", query[],
+    headers[], answer 200
+    "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_advanced_anti_malware_profiles()
+    .list_aamw_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -6370,6 +6650,64 @@ action! {
     request client => client.sites_alarms()
     .unsubscribe("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_antivirus_profiles_list_derived in sites_antivirus_profiles : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/derived", query[],
+    headers[], answer 200
+    "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_antivirus_profiles()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_ap_templates_list_derived in sites_ap_templates : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/aptemplates/derived", query[],
+    headers[], answer 200
+    "[{\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"created_time\":0,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba9f08\",\"modified_time\":0,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":true,\"enable_arp_spoof\":true,\"enable_shared_radio_scanning\":false,\"enabled\":true,\"locate_connected\":false,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":true,\"mesh_enabled\":true,\"proxy_arp\":false}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_ap_templates()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_applications_list_apps in sites_applications : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/apps", query[], headers[], answer
+    200 "[{\"group\":\"string\",\"key\":\"string\",\"name\":\"string\"}]", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_applications()
+    .list_apps("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -6823,6 +7161,26 @@ action! {
 }
 
 action! {
+    sites_device_profiles_list_derived in sites_device_profiles : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/derived", query[],
+    headers[], answer 200
+    "[{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_device_profiles()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_devices_list in sites_devices : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -7187,6 +7545,24 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     links["results", "next"], request client => client.sites_events()
     .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_gateway_templates_list_derived in sites_gateway_templates : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/derived",
+    query[], headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_gateway_templates()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
 }
 

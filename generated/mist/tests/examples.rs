@@ -393,8 +393,13 @@ round_trips! {
     "\"millisecond\"" from "schemas.remote_syslog_time_format.examples[0]";
     schema_resp_attrs_example_1 : RespAttrs =
     "[\n  \"Tunnel-Type=VLAN\",\n  \"Tunnel-Medium-Type=IEEE-802\",\n  \"Tunnel-Private-Group-Id=750\",\n  \"User-Name=anonymous\"\n]"
-    from "schemas.resp_attrs.examples[0]"; schema_rx_bps_example_1 : RxBps = "60003" from
-    "schemas.rx_bps.examples[0]"; schema_rx_bytes_example_1 : RxBytes = "8515104416" from
+    from "schemas.resp_attrs.examples[0]";
+    schema_response_count_marvis_actions_results_example_1 :
+    ResponseCountMarvisActionsResults =
+    "[\n  {\n    \"count\": 24,\n    \"status\": \"002e176a-0000-000-1111-002e208b20e1\"\n  },\n  {\n    \"count\": 12,\n    \"status\": \"2d3f176a-0000-000-2222-002e208f176a\"\n  },\n  {\n    \"count\": 15,\n    \"status\": \"08b2176a-0000-000-3333-002e208b2d3f\"\n  }\n]"
+    from "schemas.response_count_marvis_actions_results.examples[0]";
+    schema_rx_bps_example_1 : RxBps = "60003" from "schemas.rx_bps.examples[0]";
+    schema_rx_bytes_example_1 : RxBytes = "8515104416" from
     "schemas.rx_bytes.examples[0]"; schema_rx_pkts_example_1 : RxPkts = "57770567" from
     "schemas.rx_pkts.examples[0]"; schema_service_addresses_example_1 : ServiceAddresses
     =
@@ -624,9 +629,41 @@ round_trips! {
     from "schemas.zone_vertices.examples[0]"; schema_zone_vertices_m_example_1 :
     ZoneVerticesM =
     "[\n  {\n    \"x\": 24.1983341951072,\n    \"y\": 60.198314985369144\n  },\n  {\n    \"x\": 24.21486311190714,\n    \"y\": 57.22310996138056\n  },\n  {\n    \"x\": 27.685935639893827,\n    \"y\": 57.23963887818049\n  },\n  {\n    \"x\": 27.73552239029364,\n    \"y\": 60.198314985369144\n  }\n]"
-    from "schemas.zone_vertices_m.examples[0]"; msps_create_request : MspRequest =
-    "{\n  \"name\": \"MSP\"\n}" from "resources.msps.actions.create.body.example";
-    msps_create_response_200 : Msp =
+    from "schemas.zone_vertices_m.examples[0]"; admins_logout_logout_response_200 :
+    ResponseLogout = "{\n  \"forward_url\": \"https://my.sso/custom_logout_url\"\n}" from
+    "resources.adminsLogout.actions.logout.responses[0].example";
+    admins_logout_logout_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLogout.actions.logout.responses[1].example";
+    admins_logout_logout_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLogout.actions.logout.responses[2].example";
+    admins_logout_logout_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLogout.actions.logout.responses[3].example";
+    admins_logout_logout_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLogout.actions.logout.responses[5].example";
+    admins_lookup_lookup_request : EmailString =
+    "{\n  \"email\": \"test@mistsys.com\"\n}" from
+    "resources.adminsLookup.actions.lookup.body.example";
+    admins_lookup_lookup_response_200 : ResponseLoginLookup =
+    "{\n  \"sso_url\": \"https://my.sso/idp_sso_url\"\n}" from
+    "resources.adminsLookup.actions.lookup.responses[0].example";
+    admins_lookup_lookup_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLookup.actions.lookup.responses[1].example";
+    admins_lookup_lookup_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLookup.actions.lookup.responses[2].example";
+    admins_lookup_lookup_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLookup.actions.lookup.responses[3].example";
+    admins_lookup_lookup_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLookup.actions.lookup.responses[5].example";
+    msps_create_request : MspRequest = "{\n  \"name\": \"MSP\"\n}" from
+    "resources.msps.actions.create.body.example"; msps_create_response_200 : Msp =
     "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\"\n}"
     from "resources.msps.actions.create.responses[0].example"; msps_create_response_400 :
     ResponseHttp400 =
@@ -807,6 +844,21 @@ round_trips! {
     msps_admins_uninvite_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.mspsAdmins.actions.uninvite.responses[5].example";
+    msps_inventory_get_by_mac_response_200 : ResponseMspInventoryDevice =
+    "{\n  \"mac\": \"5c5b35000018\",\n  \"model\": \"AP200\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"serial\": \"FXLH2015150025\",\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n  \"type\": \"ap\"\n}"
+    from "resources.mspsInventory.actions.getByMac.responses[0].example";
+    msps_inventory_get_by_mac_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsInventory.actions.getByMac.responses[1].example";
+    msps_inventory_get_by_mac_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsInventory.actions.getByMac.responses[2].example";
+    msps_inventory_get_by_mac_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsInventory.actions.getByMac.responses[3].example";
+    msps_inventory_get_by_mac_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsInventory.actions.getByMac.responses[5].example";
     msps_licenses_claim_license_request : CodeString =
     "{\n  \"code\": \"ZHT3K-H36DT-MG85D-M61AC\"\n}" from
     "resources.mspsLicenses.actions.claimLicense.body.example";
@@ -869,6 +921,21 @@ round_trips! {
     msps_licenses_list_org_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.mspsLicenses.actions.listOrg.responses[5].example";
+    msps_marvis_count_actions_response_200 : ResponseCountMarvisActions =
+    "{\n  \"distinct\": \"status\",\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"count\": 24,\n      \"status\": \"002e176a-0000-000-1111-002e208b20e1\"\n    },\n    {\n      \"count\": 12,\n      \"status\": \"2d3f176a-0000-000-2222-002e208f176a\"\n    },\n    {\n      \"count\": 15,\n      \"status\": \"08b2176a-0000-000-3333-002e208b2d3f\"\n    }\n  ],\n  \"total\": 3\n}"
+    from "resources.mspsMarvis.actions.countActions.responses[0].example";
+    msps_marvis_count_actions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsMarvis.actions.countActions.responses[1].example";
+    msps_marvis_count_actions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsMarvis.actions.countActions.responses[2].example";
+    msps_marvis_count_actions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsMarvis.actions.countActions.responses[3].example";
+    msps_marvis_count_actions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsMarvis.actions.countActions.responses[5].example";
     msps_org_groups_list_response_200 : OrggroupList =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"org_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  }\n]"
     from "resources.mspsOrgGroups.actions.list.responses[0].example";
@@ -1060,8 +1127,23 @@ round_trips! {
     "resources.mspsOrgs.actions.listStats.responses[3].example";
     msps_orgs_list_stats_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.mspsOrgs.actions.listStats.responses[5].example"; orgs_create_request
-    : OrgRequest =
+    from "resources.mspsOrgs.actions.listStats.responses[5].example";
+    msps_sles_get_response_200 : InsightMetrics =
+    "{\n  \"end\": 1643706000,\n  \"interval\": 3600,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"ap-availability\": 0.9919400860511628,\n      \"ap-health\": 0.967607512909879,\n      \"capacity\": 0.7484652273070254,\n      \"coverage\": 0.91217567374857,\n      \"num_aps\": 13,\n      \"num_clients\": 12,\n      \"org_id\": \"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\n      \"roaming\": 0.991735537682683,\n      \"roaming-exp\": 0.991735537682683,\n      \"successful-connect\": 0.46052632135780236,\n      \"throughput\": 0.6775702123846302,\n      \"time-to-connect\": 0.9349112447196916\n    },\n    {\n      \"ap-availability\": 0.9990384613092129,\n      \"ap-health\": 0.48201754375507955,\n      \"capacity\": 0.9702673450306101,\n      \"coverage\": 0.8335392334930375,\n      \"num_aps\": 1,\n      \"num_clients\": 6,\n      \"org_id\": \"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 1\n    },\n    {\n      \"ap-availability\": 1,\n      \"ap-health\": 0.982456140612301,\n      \"capacity\": 1,\n      \"coverage\": 0.9276041182442488,\n      \"num_aps\": 2,\n      \"num_clients\": 3,\n      \"org_id\": \"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"successful-connect\": 1,\n      \"throughput\": 1,\n      \"time-to-connect\": 0.8125\n    },\n    {\n      \"ap-availability\": 0.9981132070973234,\n      \"ap-health\": 0.9991228068084047,\n      \"capacity\": 1,\n      \"coverage\": 1,\n      \"num_aps\": 1,\n      \"num_clients\": 0,\n      \"org_id\": \"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 0.5\n    }\n  ],\n  \"start\": 1643670000\n}"
+    from "resources.mspsSles.actions.get.responses[0].example";
+    msps_sles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSles.actions.get.responses[1].example";
+    msps_sles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSles.actions.get.responses[2].example"; msps_sles_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSles.actions.get.responses[3].example"; msps_sles_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSles.actions.get.responses[5].example"; orgs_create_request :
+    OrgRequest =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"session_expiry\": 1440\n}"
     from "resources.orgs.actions.create.body.example"; orgs_create_response_200 : Org =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
@@ -1765,6 +1847,32 @@ round_trips! {
     orgs_assets_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAssets.actions.delete.responses[5].example";
+    orgs_clients_marvis_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsMarvis.actions.delete.responses[1].example";
+    orgs_clients_marvis_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsMarvis.actions.delete.responses[2].example";
+    orgs_clients_marvis_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsMarvis.actions.delete.responses[3].example";
+    orgs_clients_marvis_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsMarvis.actions.delete.responses[5].example";
+    orgs_clients_sdk_update_request : NameString = "{\n  \"name\": \"John Smith\"\n}"
+    from "resources.orgsClientsSdk.actions.update.body.example";
+    orgs_clients_sdk_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsSdk.actions.update.responses[1].example";
+    orgs_clients_sdk_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsSdk.actions.update.responses[2].example";
+    orgs_clients_sdk_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsSdk.actions.update.responses[3].example";
+    orgs_clients_sdk_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsSdk.actions.update.responses[5].example";
     orgs_clients_wireless_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.orgsClientsWireless.actions.count.responses[0].example";
@@ -1855,6 +1963,18 @@ round_trips! {
     orgs_clients_wireless_search_sessions_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsClientsWireless.actions.searchSessions.responses[5].example";
+    orgs_crl_get_file_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsCrl.actions.getFile.responses[1].example";
+    orgs_crl_get_file_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsCrl.actions.getFile.responses[2].example";
+    orgs_crl_get_file_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsCrl.actions.getFile.responses[3].example";
+    orgs_crl_get_file_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsCrl.actions.getFile.responses[5].example";
     orgs_device_profiles_list_response_200 : Deviceprofiles =
     "[\n  {\n    \"aeroscout\": {\n      \"enabled\": true,\n      \"host\": \"string\"\n    },\n    \"created_time\": 0,\n    \"disable_eth1\": true,\n    \"disable_module\": true,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ip_config\": {\n      \"dns\": [\n        \"string\"\n      ],\n      \"dns_suffix\": [\n        \"string\"\n      ],\n      \"gateway\": \"192.168.0.1\",\n      \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"ip\": \"192.168.0.1\",\n      \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"mtu\": 1500,\n      \"netmask\": \"192.168.0.1\",\n      \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"type\": \"static\",\n      \"type6\": \"static\",\n      \"vlan_id\": 1\n    },\n    \"mesh\": {\n      \"enabled\": true,\n      \"group\": 1,\n      \"role\": \"base\"\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"poe_passthrough\": true,\n    \"switch_config\": {\n      \"enabled\": true,\n      \"eth0\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          1,\n          10\n        ]\n      },\n      \"eth1\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth2\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth3\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"module\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"wds\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      }\n    },\n    \"type\": \"ap\",\n    \"usb_config\": {\n      \"cacert\": \"string\",\n      \"enabled\": true,\n      \"host\": \"string\",\n      \"type\": \"imagotag\",\n      \"verify_cert\": true\n    }\n  }\n]"
     from "resources.orgsDeviceProfiles.actions.list.responses[0].example";
@@ -2561,6 +2681,21 @@ round_trips! {
     orgs_logs_count_audit_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_marvis_troubleshoot_response_200 : ResponseTroubleshoot =
+    "{\n  \"end\": 1655151856,\n  \"results\": [\n    {\n      \"category\": \"client\",\n      \"reason\": \"slow association\",\n      \"recommendation\": \"Ensure the IP helper-address is configured on the VLAN interface.\",\n      \"text\": \"Clients of the AP had slow association 8% of the time on Bhavabhi and 5 GHz. ...\"\n    }\n  ],\n  \"start\": 1655065456\n}"
+    from "resources.orgsMarvis.actions.troubleshoot.responses[0].example";
+    orgs_marvis_troubleshoot_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMarvis.actions.troubleshoot.responses[1].example";
+    orgs_marvis_troubleshoot_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMarvis.actions.troubleshoot.responses[2].example";
+    orgs_marvis_troubleshoot_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMarvis.actions.troubleshoot.responses[3].example";
+    orgs_marvis_troubleshoot_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMarvis.actions.troubleshoot.responses[5].example";
     orgs_marvis_invites_list_client_response_200 : MarvisClients =
     "[\n  {\n    \"id\": \"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\n    \"name\": \"Handhelds\"\n  }\n]"
     from "resources.orgsMarvisInvites.actions.listClient.responses[0].example";
@@ -2714,6 +2849,21 @@ round_trips! {
     orgs_mx_tunnels_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsMxTunnels.actions.delete.responses[5].example";
+    orgs_nac_idp_validate_credential_request : UsernamePassword =
+    "{\n  \"password\": \"xxxxxx\",\n  \"username\": \"suriyas@juniper.net\"\n}" from
+    "resources.orgsNacIdp.actions.validateCredential.body.example";
+    orgs_nac_idp_validate_credential_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacIdp.actions.validateCredential.responses[1].example";
+    orgs_nac_idp_validate_credential_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacIdp.actions.validateCredential.responses[2].example";
+    orgs_nac_idp_validate_credential_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacIdp.actions.validateCredential.responses[3].example";
+    orgs_nac_idp_validate_credential_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacIdp.actions.validateCredential.responses[5].example";
     orgs_nac_rules_list_response_200 : NacRules =
     "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"string\"\n    ],\n    \"created_time\": 0,\n    \"id\": \"455f6eca-6276-4993-bfeb-53cbbbba6208\",\n    \"matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"454f6eca-6276-4993-bfeb-53cbbbba6308\"\n      ],\n      \"sitegroup_ids\": [\n        \"453f6eca-6276-4993-bfeb-53cbbbba6408\"\n      ]\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"not_matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"452f6eca-6276-4993-bfeb-53cbbbba6508\"\n      ],\n      \"sitegroup_ids\": [\n        \"451f6eca-6276-4993-bfeb-53cbbbba6608\"\n      ]\n    },\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"\n  }\n]"
     from "resources.orgsNacRules.actions.list.responses[0].example";
@@ -2927,6 +3077,21 @@ round_trips! {
     orgs_networks_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsNetworks.actions.delete.responses[5].example";
+    orgs_premium_analytics_list_pma_dashboards_response_200 : ResponsePmaDashboards =
+    "[\n  {\n    \"name\": \"dashboard_1\",\n    \"url\": \"https://mist.looker.com/login/embed/%2Fembed%2Fdashboards%2F1?group_ids=%5B3%5D&last_name=%22%22&models=%5B%22generic%22%5D&.....\"\n  }\n]"
+    from "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[0].example";
+    orgs_premium_analytics_list_pma_dashboards_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[1].example";
+    orgs_premium_analytics_list_pma_dashboards_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[2].example";
+    orgs_premium_analytics_list_pma_dashboards_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[3].example";
+    orgs_premium_analytics_list_pma_dashboards_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[5].example";
     orgs_psks_list_response_200 : PskList =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
     from "resources.orgsPsks.actions.list.responses[0].example";
@@ -3878,6 +4043,21 @@ round_trips! {
     orgs_stats_devices_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStatsDevices.actions.list.responses[5].example";
+    orgs_stats_other_devices_get_response_200 : StatsDeviceOther =
+    "{\n  \"cached_stats\": true,\n  \"connected_devices\": {\n    \"0200010edbca\": {\n      \"mac\": \"020001abcdef\",\n      \"name\": \"DNT-NTR-GWE\",\n      \"port_id\": \"ge-0/0/1\",\n      \"type\": \"gateway\"\n    }\n  },\n  \"last_seen\": 1740996902,\n  \"lldp_enabled\": true,\n  \"mac\": \"00304498a1e8\",\n  \"uptime\": 622828,\n  \"vendor\": \"cradlepoint\",\n  \"vendor_specific\": {\n    \"interfaces\": {\n      \"ethernet-IPPT\": {\n        \"bytes_in\": 331068567,\n        \"bytes_out\": 6763536255,\n        \"display_name\": \"Primary LAN\",\n        \"ip\": \"192.168.0.1\",\n        \"link\": true,\n        \"mode\": \"lan\",\n        \"port_parent\": \"Primary LAN\",\n        \"service_mode\": \"Ethernet\",\n        \"type\": \"ethernet\",\n        \"uptime\": 0\n      },\n      \"ethernet-lan\": {\n        \"bytes_in\": 13072566048,\n        \"bytes_out\": 5617915438,\n        \"display_name\": \"Secondary LAN\",\n        \"ip\": \"192.168.0.1\",\n        \"link\": false,\n        \"mode\": \"lan\",\n        \"port_parent\": \"Secondary LAN\",\n        \"service_mode\": \"Ethernet\",\n        \"type\": \"ethernet\",\n        \"uptime\": 0\n      },\n      \"mdm-8a1084c9\": {\n        \"bytes_in\": 0,\n        \"bytes_out\": 0,\n        \"carrier\": \"Unknown Service\",\n        \"imei\": \"866401234567894\",\n        \"imsi\": \"\",\n        \"ip\": \"\",\n        \"link\": false,\n        \"mode\": \"wan\",\n        \"mtu\": 1400,\n        \"rsrp\": 0,\n        \"rsrq\": 0,\n        \"rssi\": 0,\n        \"service_mode\": \"Not Available\",\n        \"sinr\": 0,\n        \"state\": \"NOSIM\",\n        \"type\": \"mdm\",\n        \"uptime\": 0\n      },\n      \"mdm-8a1fc70c\": {\n        \"bytes_in\": 5623096929,\n        \"bytes_out\": 12372750366,\n        \"carrier\": \"AT&T\",\n        \"imei\": \"866401234567893\",\n        \"imsi\": \"208001234567893\",\n        \"ip\": \"12.68.86.17\",\n        \"link\": true,\n        \"mode\": \"wan\",\n        \"mtu\": 1400,\n        \"rsrp\": -108,\n        \"rsrq\": -14,\n        \"rssi\": -74,\n        \"service_mode\": \"5G NSA\",\n        \"sinr\": -1.2,\n        \"state\": \"READY\",\n        \"type\": \"mdm\",\n        \"uptime\": 2095779\n      }\n    }\n  },\n  \"version\": \"7.24.80\"\n}"
+    from "resources.orgsStatsOtherDevices.actions.get.responses[0].example";
+    orgs_stats_other_devices_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsOtherDevices.actions.get.responses[1].example";
+    orgs_stats_other_devices_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsOtherDevices.actions.get.responses[2].example";
+    orgs_stats_other_devices_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsOtherDevices.actions.get.responses[3].example";
+    orgs_stats_other_devices_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsOtherDevices.actions.get.responses[5].example";
     orgs_stats_sites_list_response_200 : StatsSites =
     "[\n  {\n    \"address\": \"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\n    \"alarmtemplate_id\": null,\n    \"analyticEnabled\": true,\n    \"aptemplate_id\": null,\n    \"country_code\": \"US\",\n    \"created_time\": 1472591606,\n    \"engagementEnabled\": true,\n    \"gatewaytemplate_id\": \"e571f2a2-d748-4ad4-bd6c-895467957c21\",\n    \"id\": \"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\n    \"lat\": 37.295553,\n    \"latlng\": {\n      \"lat\": 37.295553,\n      \"lng\": -122.033007\n    },\n    \"lng\": -122.033007,\n    \"modified_time\": 1728057857,\n    \"msp_id\": \"a9af4951-a1de-4520-b398-c95a58947349\",\n    \"name\": \"Live-Demo\",\n    \"networktemplate_id\": \"964cb213-deb2-469d-8c1e-a5f8661c6886\",\n    \"notes\": \"This site is used for demonstration purposes.\",\n    \"num_ap\": 17,\n    \"num_ap_connected\": 14,\n    \"num_clients\": 14,\n    \"num_devices\": 26,\n    \"num_devices_connected\": 22,\n    \"num_gateway\": 1,\n    \"num_gateway_connected\": 1,\n    \"num_switch\": 8,\n    \"num_switch_connected\": 7,\n    \"org_id\": \"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\n    \"rftemplate_id\": \"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\n    \"secpolicy_id\": null,\n    \"sitegroup_ids\": [\n      \"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\n      \"5fc0f305-f626-49db-8869-10b87f201bba\",\n      \"882796ef-190b-405e-98ef-cb487140cf64\"\n    ],\n    \"sitetemplate_id\": null,\n    \"timezone\": \"America/Los_Angeles\",\n    \"tzoffset\": 960\n  }\n]"
     from "resources.orgsStatsSites.actions.list.responses[0].example";
@@ -4208,6 +4388,21 @@ round_trips! {
     orgs_user_macs_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsUserMacs.actions.delete.responses[5].example";
+    orgs_vars_search_response_200 : ResponseSearchVar =
+    "{\n  \"end\": 1693952979,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"created_time\": 1618457655.384858,\n      \"modified_time\": 1693610886.477805,\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"site_id\": \"1519f016-4e41-47c0-a396-cce4d04bac0b\",\n      \"src\": \"site\",\n      \"var\": \"mvp\"\n    }\n  ],\n  \"start\": 1693949379,\n  \"total\": 1\n}"
+    from "resources.orgsVars.actions.search.responses[0].example";
+    orgs_vars_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVars.actions.search.responses[1].example";
+    orgs_vars_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVars.actions.search.responses[2].example";
+    orgs_vars_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVars.actions.search.responses[3].example";
+    orgs_vars_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVars.actions.search.responses[5].example";
     orgs_vpns_list_response_200 : Vpns =
     "[\n  {\n    \"name\": \"string\",\n    \"paths\": {\n      \"property1\": {\n        \"bfd_profile\": \"broadband\",\n        \"ip\": \"string\"\n      },\n      \"property2\": {\n        \"bfd_profile\": \"lte\",\n        \"ip\": \"string\"\n      }\n    }\n  }\n]"
     from "resources.orgsVpns.actions.list.responses[0].example";
@@ -4955,6 +5150,18 @@ round_trips! {
     self_account_get_api_usage_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.selfAccount.actions.getApiUsage.responses[5].example";
+    self_alarms_list_subscriptions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfAlarms.actions.listSubscriptions.responses[1].example";
+    self_alarms_list_subscriptions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAlarms.actions.listSubscriptions.responses[2].example";
+    self_alarms_list_subscriptions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAlarms.actions.listSubscriptions.responses[3].example";
+    self_alarms_list_subscriptions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAlarms.actions.listSubscriptions.responses[5].example";
     self_api_token_list_response_200 : UserApitokens =
     "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
     from "resources.selfApiToken.actions.list.responses[0].example" hiding "1qkb...QQCL";
@@ -5093,6 +5300,26 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sites.actions.delete.responses[5].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[0].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_400 : ResponseHttp400
+    =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[1].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_401 : ResponseHttp401
+    = "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[2].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_403 : ResponseHttp403
+    = "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[3].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_429 : ResponseHttp429
+    =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[5].example";
     sites_alarms_ack_multiple_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesAlarms.actions.ackMultiple.responses[1].example";
@@ -5219,6 +5446,51 @@ round_trips! {
     sites_alarms_unsubscribe_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesAlarms.actions.unsubscribe.responses[5].example";
+    sites_antivirus_profiles_list_derived_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from "resources.sitesAntivirusProfiles.actions.listDerived.responses[0].example";
+    sites_antivirus_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAntivirusProfiles.actions.listDerived.responses[1].example";
+    sites_antivirus_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAntivirusProfiles.actions.listDerived.responses[2].example";
+    sites_antivirus_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAntivirusProfiles.actions.listDerived.responses[3].example";
+    sites_antivirus_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAntivirusProfiles.actions.listDerived.responses[5].example";
+    sites_ap_templates_list_derived_response_200 : ApTemplates =
+    "[\n  {\n    \"ap_matching\": {\n      \"enabled\": true,\n      \"rules\": [\n        {\n          \"match_model\": \"string\",\n          \"name\": \"string\",\n          \"port_config\": {\n            \"eth1,eth2\": {\n              \"disabled\": true,\n              \"dynamic_vlan\": {\n                \"default_vlan_id\": 999,\n                \"enabled\": true\n              },\n              \"port_vlan_id\": 1,\n              \"vlan_id\": 9,\n              \"vlan_ids\": \"1, 10, 50\"\n            }\n          }\n        }\n      ]\n    },\n    \"created_time\": 0,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba9f08\",\n    \"modified_time\": 0,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"wifi\": {\n      \"cisco_enabled\": true,\n      \"disable_11k\": false,\n      \"disable_radios_when_power_constrained\": true,\n      \"enable_arp_spoof\": true,\n      \"enable_shared_radio_scanning\": false,\n      \"enabled\": true,\n      \"locate_connected\": false,\n      \"locate_unconnected\": false,\n      \"mesh_allow_dfs\": false,\n      \"mesh_enable_crm\": true,\n      \"mesh_enabled\": true,\n      \"proxy_arp\": false\n    }\n  }\n]"
+    from "resources.sitesApTemplates.actions.listDerived.responses[0].example";
+    sites_ap_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesApTemplates.actions.listDerived.responses[1].example";
+    sites_ap_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesApTemplates.actions.listDerived.responses[2].example";
+    sites_ap_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesApTemplates.actions.listDerived.responses[3].example";
+    sites_ap_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesApTemplates.actions.listDerived.responses[5].example";
+    sites_applications_list_apps_response_200 : SiteApps =
+    "[\n  {\n    \"group\": \"string\",\n    \"key\": \"string\",\n    \"name\": \"string\"\n  }\n]"
+    from "resources.sitesApplications.actions.listApps.responses[0].example";
+    sites_applications_list_apps_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesApplications.actions.listApps.responses[1].example";
+    sites_applications_list_apps_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesApplications.actions.listApps.responses[2].example";
+    sites_applications_list_apps_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesApplications.actions.listApps.responses[3].example";
+    sites_applications_list_apps_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesApplications.actions.listApps.responses[5].example";
     sites_asset_filters_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesAssetFilters.actions.list.responses[1].example";
@@ -5552,6 +5824,21 @@ round_trips! {
     sites_clients_wireless_get_events_for_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesClientsWireless.actions.getEventsFor.responses[5].example";
+    sites_device_profiles_list_derived_response_200 : Deviceprofiles =
+    "[\n  {\n    \"aeroscout\": {\n      \"enabled\": true,\n      \"host\": \"string\"\n    },\n    \"created_time\": 0,\n    \"disable_eth1\": true,\n    \"disable_module\": true,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ip_config\": {\n      \"dns\": [\n        \"string\"\n      ],\n      \"dns_suffix\": [\n        \"string\"\n      ],\n      \"gateway\": \"192.168.0.1\",\n      \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"ip\": \"192.168.0.1\",\n      \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"mtu\": 1500,\n      \"netmask\": \"192.168.0.1\",\n      \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"type\": \"static\",\n      \"type6\": \"static\",\n      \"vlan_id\": 1\n    },\n    \"mesh\": {\n      \"enabled\": true,\n      \"group\": 1,\n      \"role\": \"base\"\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"poe_passthrough\": true,\n    \"switch_config\": {\n      \"enabled\": true,\n      \"eth0\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          1,\n          10\n        ]\n      },\n      \"eth1\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth2\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth3\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"module\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"wds\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      }\n    },\n    \"type\": \"ap\",\n    \"usb_config\": {\n      \"cacert\": \"string\",\n      \"enabled\": true,\n      \"host\": \"string\",\n      \"type\": \"imagotag\",\n      \"verify_cert\": true\n    }\n  }\n]"
+    from "resources.sitesDeviceProfiles.actions.listDerived.responses[0].example";
+    sites_device_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDeviceProfiles.actions.listDerived.responses[1].example";
+    sites_device_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDeviceProfiles.actions.listDerived.responses[2].example";
+    sites_device_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDeviceProfiles.actions.listDerived.responses[3].example";
+    sites_device_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDeviceProfiles.actions.listDerived.responses[5].example";
     sites_devices_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesDevices.actions.list.responses[1].example";
@@ -5819,6 +6106,18 @@ round_trips! {
     sites_events_search_system_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesEvents.actions.searchSystem.responses[5].example";
+    sites_gateway_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGatewayTemplates.actions.listDerived.responses[1].example";
+    sites_gateway_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGatewayTemplates.actions.listDerived.responses[2].example";
+    sites_gateway_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGatewayTemplates.actions.listDerived.responses[3].example";
+    sites_gateway_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGatewayTemplates.actions.listDerived.responses[5].example";
     sites_guests_list_all_authorizations_response_200 : Guests =
     "[\n  {\n    \"authorized\": true,\n    \"authorized_expiring_time\": 0,\n    \"authorized_time\": 0,\n    \"company\": \"string\",\n    \"email\": \"user@example.com\",\n    \"field1\": \"string\",\n    \"field2\": \"string\",\n    \"field3\": \"string\",\n    \"field4\": \"string\",\n    \"mac\": \"string\",\n    \"minutes\": 0,\n    \"name\": \"string\"\n  }\n]"
     from "resources.sitesGuests.actions.listAllAuthorizations.responses[0].example";
@@ -7492,8 +7791,10 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_map_micello_vendor_name : MapMicelloVendorName;
     unknown_value_is_kept_by_map_type : MapType; unknown_value_is_kept_by_map_view :
     MapView; unknown_value_is_kept_by_msp_license_action_operation :
-    MspLicenseActionOperation; unknown_value_is_kept_by_msp_org_change_operation :
-    MspOrgChangeOperation; unknown_value_is_kept_by_msp_search_type : MspSearchType;
+    MspLicenseActionOperation;
+    unknown_value_is_kept_by_msp_marvis_suggestions_count_distinct :
+    MspMarvisSuggestionsCountDistinct; unknown_value_is_kept_by_msp_org_change_operation
+    : MspOrgChangeOperation; unknown_value_is_kept_by_msp_search_type : MspSearchType;
     unknown_value_is_kept_by_msp_tier : MspTier;
     unknown_value_is_kept_by_mxcluster_nac_client_vendor : MxclusterNacClientVendor;
     unknown_value_is_kept_by_mxcluster_rad_auth_server_keywrap_format :
@@ -7628,6 +7929,7 @@ keeps_unknown_values! {
     SynthetictestConfigCustomProbeType;
     unknown_value_is_kept_by_system_defined_port_usages : SystemDefinedPortUsages;
     unknown_value_is_kept_by_ticket_status : TicketStatus;
+    unknown_value_is_kept_by_troubleshoot_type : TroubleshootType;
     unknown_value_is_kept_by_tunnel_config_auth_algo : TunnelConfigAuthAlgo;
     unknown_value_is_kept_by_tunnel_config_auto_provision_provider :
     TunnelConfigAutoProvisionProvider; unknown_value_is_kept_by_tunnel_config_dh_group :
@@ -7638,7 +7940,8 @@ keeps_unknown_values! {
     TunnelConfigProvider; unknown_value_is_kept_by_tunnel_config_tunnel_mode :
     TunnelConfigTunnelMode; unknown_value_is_kept_by_tunnel_config_version :
     TunnelConfigVersion; unknown_value_is_kept_by_tunterm_monitoring_protocol :
-    TuntermMonitoringProtocol; unknown_value_is_kept_by_visits_scope : VisitsScope;
+    TuntermMonitoringProtocol; unknown_value_is_kept_by_var_source : VarSource;
+    unknown_value_is_kept_by_visits_scope : VisitsScope;
     unknown_value_is_kept_by_vpn_mode : VpnMode;
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
     unknown_value_is_kept_by_vrrp_group_auth_type : VrrpGroupAuthType;
@@ -7759,11 +8062,14 @@ reads_alternative! {
     gateway_port_vlan_id_with_variable_reads_string : GatewayPortVlanIdWithVariable =
     "\"\"" => GatewayPortVlanIdWithVariable::String;
     gateway_port_vlan_id_with_variable_reads_integer : GatewayPortVlanIdWithVariable =
-    "1" => GatewayPortVlanIdWithVariable::Integer; mist_device_reads_device_ap :
-    MistDevice = "{\"type\":\"ap\"}" => MistDevice::DeviceAp;
-    mist_device_reads_device_switch : MistDevice = "{\"type\":\"switch\"}" =>
-    MistDevice::DeviceSwitch; mist_device_reads_device_gateway : MistDevice =
-    "{\"type\":\"gateway\"}" => MistDevice::DeviceGateway;
+    "1" => GatewayPortVlanIdWithVariable::Integer;
+    insight_metrics_results_item_reads_number : InsightMetricsResultsItem = "0.5" =>
+    InsightMetricsResultsItem::Number; insight_metrics_results_item_reads_object :
+    InsightMetricsResultsItem = "{}" => InsightMetricsResultsItem::Object;
+    mist_device_reads_device_ap : MistDevice = "{\"type\":\"ap\"}" =>
+    MistDevice::DeviceAp; mist_device_reads_device_switch : MistDevice =
+    "{\"type\":\"switch\"}" => MistDevice::DeviceSwitch; mist_device_reads_device_gateway
+    : MistDevice = "{\"type\":\"gateway\"}" => MistDevice::DeviceGateway;
     mist_device_request_reads_device_ap : MistDeviceRequest = "{\"type\":\"ap\"}" =>
     MistDeviceRequest::DeviceAp; mist_device_request_reads_device_switch :
     MistDeviceRequest = "{\"type\":\"switch\"}" => MistDeviceRequest::DeviceSwitch;

@@ -13,6 +13,22 @@ use std::time::Duration;
 #[allow(clippy::type_complexity)]
 const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
     (
+        "adminsLogout.logout",
+        "POST",
+        "/api/v1/logout",
+        200,
+        Some("{\"forward_url\":\"https://my.sso/custom_logout_url\"}"),
+        None,
+    ),
+    (
+        "adminsLookup.lookup",
+        "POST",
+        "/api/v1/login/lookup",
+        200,
+        Some("{\"sso_url\":\"https://my.sso/idp_sso_url\"}"),
+        None,
+    ),
+    (
         "msps.create",
         "POST",
         "/api/v1/msps",
@@ -127,6 +143,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "mspsInventory.getByMac",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/inventory/0000000000ab",
+        200,
+        Some(
+            "{\"mac\":\"5c5b35000018\",\"model\":\"AP200\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"serial\":\"FXLH2015150025\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"type\":\"ap\"}",
+        ),
+        None,
+    ),
+    (
         "mspsLicenses.claimLicense",
         "POST",
         "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/claim",
@@ -161,6 +187,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+        ),
+        None,
+    ),
+    (
+        "mspsMarvis.countActions",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/suggestion/count",
+        200,
+        Some(
+            "{\"distinct\":\"status\",\"limit\":1000,\"results\":[{\"count\":24,\"status\":\"002e176a-0000-000-1111-002e208b20e1\"},{\"count\":12,\"status\":\"2d3f176a-0000-000-2222-002e208f176a\"},{\"count\":15,\"status\":\"08b2176a-0000-000-3333-002e208b2d3f\"}],\"total\":3}",
         ),
         None,
     ),
@@ -284,6 +320,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/stats/orgs",
         200,
         Some("[]"),
+        None,
+    ),
+    (
+        "mspsSles.get",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/insights/example",
+        200,
+        Some(
+            "{\"end\":1643706000,\"interval\":3600,\"limit\":100,\"results\":[{\"ap-availability\":0.9919400860511628,\"ap-health\":0.967607512909879,\"capacity\":0.7484652273070254,\"coverage\":0.91217567374857,\"num_aps\":13,\"num_clients\":12,\"org_id\":\"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\"roaming\":0.991735537682683,\"roaming-exp\":0.991735537682683,\"successful-connect\":0.46052632135780236,\"throughput\":0.6775702123846302,\"time-to-connect\":0.9349112447196916},{\"ap-availability\":0.9990384613092129,\"ap-health\":0.48201754375507955,\"capacity\":0.9702673450306101,\"coverage\":0.8335392334930375,\"num_aps\":1,\"num_clients\":6,\"org_id\":\"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":1},{\"ap-availability\":1,\"ap-health\":0.982456140612301,\"capacity\":1,\"coverage\":0.9276041182442488,\"num_aps\":2,\"num_clients\":3,\"org_id\":\"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":1,\"time-to-connect\":0.8125},{\"ap-availability\":0.9981132070973234,\"ap-health\":0.9991228068084047,\"capacity\":1,\"coverage\":1,\"num_aps\":1,\"num_clients\":0,\"org_id\":\"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":0.5}],\"start\":1643670000}",
+        ),
         None,
     ),
     (
@@ -729,6 +775,22 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsClientsMarvis.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/marvisclients",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsClientsSdk.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
         "orgsClientsWireless.count",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count",
@@ -786,6 +848,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
         ),
+        None,
+    ),
+    (
+        "orgsCrl.getFile",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/crl",
+        200,
+        Some("\"\""),
         None,
     ),
     (
@@ -1225,6 +1295,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsMarvis.troubleshoot",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/troubleshoot",
+        200,
+        Some(
+            "{\"end\":1655151856,\"results\":[{\"category\":\"client\",\"reason\":\"slow association\",\"recommendation\":\"Ensure the IP helper-address is configured on the VLAN interface.\",\"text\":\"Clients of the AP had slow association 8% of the time on Bhavabhi and 5 GHz. ...\"}],\"start\":1655065456}",
+        ),
+        None,
+    ),
+    (
         "orgsMarvisInvites.listClient",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites",
@@ -1312,6 +1392,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "orgsNacIdp.validateCredential",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mist_nac/test_idp",
+        200,
+        Some("{\"session\":\"19e73828-937f-05e6-f709-e29efdb0a82b\"}"),
         None,
     ),
     (
@@ -1448,6 +1536,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "orgsPremiumAnalytics.listPmaDashboards",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/pma/dashboards",
+        200,
+        Some(
+            "[{\"name\":\"dashboard_1\",\"url\":\"https://mist.looker.com/login/embed/%2Fembed%2Fdashboards%2F1?group_ids=%5B3%5D&last_name=%22%22&models=%5B%22generic%22%5D&.....\"}]",
+        ),
         None,
     ),
     (
@@ -2053,6 +2151,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsStatsOtherDevices.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/otherdevices/0000000000ab",
+        200,
+        Some(
+            "{\"cached_stats\":true,\"connected_devices\":{\"0200010edbca\":{\"mac\":\"020001abcdef\",\"name\":\"DNT-NTR-GWE\",\"port_id\":\"ge-0/0/1\",\"type\":\"gateway\"}},\"last_seen\":1740996902,\"lldp_enabled\":true,\"mac\":\"00304498a1e8\",\"uptime\":622828,\"vendor\":\"cradlepoint\",\"vendor_specific\":{\"interfaces\":{\"ethernet-IPPT\":{\"bytes_in\":331068567,\"bytes_out\":6763536255,\"display_name\":\"Primary LAN\",\"ip\":\"192.168.0.1\",\"link\":true,\"mode\":\"lan\",\"port_parent\":\"Primary LAN\",\"service_mode\":\"Ethernet\",\"type\":\"ethernet\",\"uptime\":0},\"ethernet-lan\":{\"bytes_in\":13072566048,\"bytes_out\":5617915438,\"display_name\":\"Secondary LAN\",\"ip\":\"192.168.0.1\",\"link\":false,\"mode\":\"lan\",\"port_parent\":\"Secondary LAN\",\"service_mode\":\"Ethernet\",\"type\":\"ethernet\",\"uptime\":0},\"mdm-8a1084c9\":{\"bytes_in\":0,\"bytes_out\":0,\"carrier\":\"Unknown Service\",\"imei\":\"866401234567894\",\"imsi\":\"\",\"ip\":\"\",\"link\":false,\"mode\":\"wan\",\"mtu\":1400,\"rsrp\":0,\"rsrq\":0,\"rssi\":0,\"service_mode\":\"Not Available\",\"sinr\":0,\"state\":\"NOSIM\",\"type\":\"mdm\",\"uptime\":0},\"mdm-8a1fc70c\":{\"bytes_in\":5623096929,\"bytes_out\":12372750366,\"carrier\":\"AT&T\",\"imei\":\"866401234567893\",\"imsi\":\"208001234567893\",\"ip\":\"12.68.86.17\",\"link\":true,\"mode\":\"wan\",\"mtu\":1400,\"rsrp\":-108,\"rsrq\":-14,\"rssi\":-74,\"service_mode\":\"5G NSA\",\"sinr\":-1.2,\"state\":\"READY\",\"type\":\"mdm\",\"uptime\":2095779}}},\"version\":\"7.24.80\"}",
+        ),
+        None,
+    ),
+    (
         "orgsStatsSites.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/sites",
@@ -2262,6 +2370,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "orgsVars.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vars/search",
+        200,
+        Some(
+            "{\"end\":1693952979,\"limit\":10,\"results\":[{\"created_time\":1618457655.384858,\"modified_time\":1693610886.477805,\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"site_id\":\"1519f016-4e41-47c0-a396-cce4d04bac0b\",\"src\":\"site\",\"var\":\"mvp\"}],\"start\":1693949379,\"total\":1}",
+        ),
         None,
     ),
     (
@@ -2727,6 +2845,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "selfAlarms.listSubscriptions",
+        "GET",
+        "/api/v1/self/subscriptions",
+        200,
+        Some("[]"),
+        None,
+    ),
+    (
         "selfApiToken.list",
         "GET",
         "/api/v1/self/apitokens",
@@ -2813,6 +2939,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesAdvancedAntiMalwareProfiles.listAamwDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/derived",
+        200,
+        Some(
+            "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+        ),
+        None,
+    ),
+    (
         "sitesAlarms.ackMultiple",
         "POST",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/ack",
@@ -2894,6 +3030,34 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesAntivirusProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/derived",
+        200,
+        Some(
+            "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+        ),
+        None,
+    ),
+    (
+        "sitesApTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/aptemplates/derived",
+        200,
+        Some(
+            "[{\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"created_time\":0,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba9f08\",\"modified_time\":0,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":true,\"enable_arp_spoof\":true,\"enable_shared_radio_scanning\":false,\"enabled\":true,\"locate_connected\":false,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":true,\"mesh_enabled\":true,\"proxy_arp\":false}}]",
+        ),
+        None,
+    ),
+    (
+        "sitesApplications.listApps",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/apps",
+        200,
+        Some("[{\"group\":\"string\",\"key\":\"string\",\"name\":\"string\"}]"),
         None,
     ),
     (
@@ -3115,6 +3279,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesDeviceProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/derived",
+        200,
+        Some(
+            "[{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}]",
+        ),
+        None,
+    ),
+    (
         "sitesDevices.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices",
@@ -3290,6 +3464,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"ap\":\"5c5b351e13b5\",\"apfw\":\"5c5b351e13b5\",\"model\":\"BT11-WW\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\"timestamp\":1547235620.89,\"type\":\"CLIENT_DNS_OK\"}],\"start\":0,\"total\":0}",
         ),
+        None,
+    ),
+    (
+        "sitesGatewayTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/derived",
+        200,
+        Some("[]"),
         None,
     ),
     (

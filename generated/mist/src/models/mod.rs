@@ -3,16 +3,26 @@
 //!
 //! Every type is named here (`crate::models::Name`). The files of this folder hold them by the
 //! resources that need them, each gated by those resources' cargo features.
+#[cfg(feature = "admins-logout")]
+mod admins_logout;
+#[cfg(feature = "admins-lookup")]
+mod admins_lookup;
 mod common;
 mod common_2;
 #[cfg(feature = "msps")]
 mod msps;
+#[cfg(feature = "msps-inventory")]
+mod msps_inventory;
 #[cfg(feature = "msps-licenses")]
 mod msps_licenses;
+#[cfg(feature = "msps-marvis")]
+mod msps_marvis;
 #[cfg(feature = "msps-org-groups")]
 mod msps_org_groups;
 #[cfg(feature = "msps-orgs")]
 mod msps_orgs;
+#[cfg(feature = "msps-sles")]
+mod msps_sles;
 #[cfg(feature = "orgs-alarm-templates")]
 mod orgs_alarm_templates;
 #[cfg(feature = "orgs-alarms")]
@@ -39,14 +49,20 @@ mod orgs_licenses;
 mod orgs_linked_applications;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
+#[cfg(feature = "orgs-marvis")]
+mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-idp")]
+mod orgs_nac_idp;
 #[cfg(feature = "orgs-nac-rules")]
 mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
+#[cfg(feature = "orgs-premium-analytics")]
+mod orgs_premium_analytics;
 #[cfg(feature = "orgs-psks")]
 mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
@@ -69,6 +85,8 @@ mod orgs_sites;
 mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
 mod orgs_sso_roles;
+#[cfg(feature = "orgs-stats-other-devices")]
+mod orgs_stats_other_devices;
 #[cfg(feature = "orgs-stats-sites")]
 mod orgs_stats_sites;
 #[cfg(feature = "orgs-tickets")]
@@ -77,6 +95,8 @@ mod orgs_tickets;
 mod orgs_ui_settings;
 #[cfg(feature = "orgs-user-macs")]
 mod orgs_user_macs;
+#[cfg(feature = "orgs-vars")]
+mod orgs_vars;
 #[cfg(feature = "orgs-vpns")]
 mod orgs_vpns;
 #[cfg(feature = "orgs-wlan-templates")]
@@ -87,6 +107,8 @@ mod orgs_wx_tags;
 mod orgs_wx_tunnels;
 #[cfg(feature = "self-account")]
 mod self_account;
+#[cfg(feature = "self-alarms")]
+mod self_alarms;
 #[cfg(feature = "self-api-token")]
 mod self_api_token;
 #[cfg(feature = "self-audit-logs")]
@@ -123,29 +145,45 @@ mod shared_alarm;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-stats-devices"
 ))]
 mod shared_antenna_select;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-devices"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices"
+))]
 mod shared_ap_aeroscout;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-stats-devices"
 ))]
 mod shared_ap_ip_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 mod shared_ap_port_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_ap_radio;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-rf-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
@@ -156,8 +194,18 @@ mod shared_ap_radio_stat;
 mod shared_ap_radio_stat_2;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 mod shared_ap_search;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
+mod shared_ap_switch;
 #[cfg(any(feature = "orgs-setting", feature = "sites-setting"))]
 mod shared_app_probing_apps;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+mod shared_app_probing_custom_app_protocol;
 #[cfg(any(feature = "orgs-assets", feature = "sites-assets"))]
 mod shared_asset;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-asset-filters"))]
@@ -165,7 +213,24 @@ mod shared_asset_filter;
 #[cfg(any(feature = "orgs-mx-tunnels", feature = "sites-setting"))]
 mod shared_auto_preemption;
 #[cfg(any(
+    feature = "orgs-antivirus-profiles",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles"
+))]
+mod shared_avprofile;
+#[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+mod shared_bgp_as;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-v-beacons"
@@ -221,6 +286,7 @@ mod shared_device_type_with_all;
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
@@ -234,15 +300,32 @@ mod shared_dot11_band;
     feature = "sites-stats-devices"
 ))]
 mod shared_dot11_proto;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-setting"))]
+#[cfg(any(feature = "admins-lookup", feature = "self-account"))]
+mod shared_email_string;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_gateway_idp_profiles_request;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
 mod shared_gateway_matching;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-vpns",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting"
 ))]
 mod shared_gateway_port_vpn_path_bfd_profile;
+#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+mod shared_gateway_template;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -262,7 +345,9 @@ mod shared_hour;
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices"
 ))]
@@ -314,6 +399,7 @@ mod shared_msp_id;
 mod shared_nac_rule_action;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-clients-sdk",
     feature = "orgs-sitegroups",
     feature = "orgs-wlan-templates"
 ))]
@@ -321,10 +407,19 @@ mod shared_name_string;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-networks",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting"
 ))]
 mod shared_network;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_network_request;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 mod shared_org;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
@@ -334,6 +429,8 @@ mod shared_psk_list;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -354,7 +451,9 @@ mod shared_search_wxtag_apps;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-sec-intel-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting"
 ))]
 mod shared_secintel_profile_profile_action;
@@ -382,6 +481,7 @@ mod shared_uuids;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-site-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
@@ -392,6 +492,10 @@ mod shared_wxlan_rule;
 mod shared_zone_vertex;
 #[cfg(feature = "sites-alarms")]
 mod sites_alarms;
+#[cfg(feature = "sites-ap-templates")]
+mod sites_ap_templates;
+#[cfg(feature = "sites-applications")]
+mod sites_applications;
 #[cfg(feature = "sites-assets")]
 mod sites_assets;
 #[cfg(feature = "sites-beacons")]
@@ -402,6 +506,8 @@ mod sites_clients_wireless;
 mod sites_devices;
 #[cfg(feature = "sites-events")]
 mod sites_events;
+#[cfg(feature = "sites-gateway-templates")]
+mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
 mod sites_guests;
 #[cfg(feature = "sites-maps")]
@@ -425,16 +531,26 @@ mod sites_v_beacons;
 #[cfg(feature = "sites-zones")]
 mod sites_zones;
 
+#[cfg(feature = "admins-logout")]
+pub use self::admins_logout::*;
+#[cfg(feature = "admins-lookup")]
+pub use self::admins_lookup::*;
 pub use self::common::*;
 pub use self::common_2::*;
 #[cfg(feature = "msps")]
 pub use self::msps::*;
+#[cfg(feature = "msps-inventory")]
+pub use self::msps_inventory::*;
 #[cfg(feature = "msps-licenses")]
 pub use self::msps_licenses::*;
+#[cfg(feature = "msps-marvis")]
+pub use self::msps_marvis::*;
 #[cfg(feature = "msps-org-groups")]
 pub use self::msps_org_groups::*;
 #[cfg(feature = "msps-orgs")]
 pub use self::msps_orgs::*;
+#[cfg(feature = "msps-sles")]
+pub use self::msps_sles::*;
 #[cfg(feature = "orgs-alarm-templates")]
 pub use self::orgs_alarm_templates::*;
 #[cfg(feature = "orgs-alarms")]
@@ -461,14 +577,20 @@ pub use self::orgs_licenses::*;
 pub use self::orgs_linked_applications::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-marvis")]
+pub use self::orgs_marvis::*;
 #[cfg(feature = "orgs-marvis-invites")]
 pub use self::orgs_marvis_invites::*;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub use self::orgs_mx_tunnels::*;
+#[cfg(feature = "orgs-nac-idp")]
+pub use self::orgs_nac_idp::*;
 #[cfg(feature = "orgs-nac-rules")]
 pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
+#[cfg(feature = "orgs-premium-analytics")]
+pub use self::orgs_premium_analytics::*;
 #[cfg(feature = "orgs-psks")]
 pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
@@ -491,6 +613,8 @@ pub use self::orgs_sites::*;
 pub use self::orgs_sso::*;
 #[cfg(feature = "orgs-sso-roles")]
 pub use self::orgs_sso_roles::*;
+#[cfg(feature = "orgs-stats-other-devices")]
+pub use self::orgs_stats_other_devices::*;
 #[cfg(feature = "orgs-stats-sites")]
 pub use self::orgs_stats_sites::*;
 #[cfg(feature = "orgs-tickets")]
@@ -499,6 +623,8 @@ pub use self::orgs_tickets::*;
 pub use self::orgs_ui_settings::*;
 #[cfg(feature = "orgs-user-macs")]
 pub use self::orgs_user_macs::*;
+#[cfg(feature = "orgs-vars")]
+pub use self::orgs_vars::*;
 #[cfg(feature = "orgs-vpns")]
 pub use self::orgs_vpns::*;
 #[cfg(feature = "orgs-wlan-templates")]
@@ -509,6 +635,8 @@ pub use self::orgs_wx_tags::*;
 pub use self::orgs_wx_tunnels::*;
 #[cfg(feature = "self-account")]
 pub use self::self_account::*;
+#[cfg(feature = "self-alarms")]
+pub use self::self_alarms::*;
 #[cfg(feature = "self-api-token")]
 pub use self::self_api_token::*;
 #[cfg(feature = "self-audit-logs")]
@@ -545,29 +673,45 @@ pub use self::shared_alarm::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_antenna_select::*;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-devices"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices"
+))]
 pub use self::shared_ap_aeroscout::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_ap_ip_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 pub use self::shared_ap_port_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_ap_radio::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-rf-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
@@ -578,8 +722,18 @@ pub use self::shared_ap_radio_stat::*;
 pub use self::shared_ap_radio_stat_2::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 pub use self::shared_ap_search::*;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
+pub use self::shared_ap_switch::*;
 #[cfg(any(feature = "orgs-setting", feature = "sites-setting"))]
 pub use self::shared_app_probing_apps::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_app_probing_custom_app_protocol::*;
 #[cfg(any(feature = "orgs-assets", feature = "sites-assets"))]
 pub use self::shared_asset::*;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-asset-filters"))]
@@ -587,7 +741,24 @@ pub use self::shared_asset_filter::*;
 #[cfg(any(feature = "orgs-mx-tunnels", feature = "sites-setting"))]
 pub use self::shared_auto_preemption::*;
 #[cfg(any(
+    feature = "orgs-antivirus-profiles",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles"
+))]
+pub use self::shared_avprofile::*;
+#[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_bgp_as::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-v-beacons"
@@ -643,6 +814,7 @@ pub use self::shared_device_type_with_all::*;
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
@@ -656,15 +828,32 @@ pub use self::shared_dot11_band::*;
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_dot11_proto::*;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-setting"))]
+#[cfg(any(feature = "admins-lookup", feature = "self-account"))]
+pub use self::shared_email_string::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_gateway_idp_profiles_request::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
 pub use self::shared_gateway_matching::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-vpns",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting"
 ))]
 pub use self::shared_gateway_port_vpn_path_bfd_profile::*;
+#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+pub use self::shared_gateway_template::*;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -684,7 +873,9 @@ pub use self::shared_hour::*;
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices"
 ))]
@@ -736,6 +927,7 @@ pub use self::shared_msp_id::*;
 pub use self::shared_nac_rule_action::*;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-clients-sdk",
     feature = "orgs-sitegroups",
     feature = "orgs-wlan-templates"
 ))]
@@ -743,10 +935,19 @@ pub use self::shared_name_string::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-networks",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting"
 ))]
 pub use self::shared_network::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_network_request::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 pub use self::shared_org::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
@@ -756,6 +957,8 @@ pub use self::shared_psk_list::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -776,7 +979,9 @@ pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-sec-intel-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting"
 ))]
 pub use self::shared_secintel_profile_profile_action::*;
@@ -804,6 +1009,7 @@ pub use self::shared_uuids::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-site-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
@@ -814,6 +1020,10 @@ pub use self::shared_wxlan_rule::*;
 pub use self::shared_zone_vertex::*;
 #[cfg(feature = "sites-alarms")]
 pub use self::sites_alarms::*;
+#[cfg(feature = "sites-ap-templates")]
+pub use self::sites_ap_templates::*;
+#[cfg(feature = "sites-applications")]
+pub use self::sites_applications::*;
 #[cfg(feature = "sites-assets")]
 pub use self::sites_assets::*;
 #[cfg(feature = "sites-beacons")]
@@ -824,6 +1034,8 @@ pub use self::sites_clients_wireless::*;
 pub use self::sites_devices::*;
 #[cfg(feature = "sites-events")]
 pub use self::sites_events::*;
+#[cfg(feature = "sites-gateway-templates")]
+pub use self::sites_gateway_templates::*;
 #[cfg(feature = "sites-guests")]
 pub use self::sites_guests::*;
 #[cfg(feature = "sites-maps")]
