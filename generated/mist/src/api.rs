@@ -93,8 +93,6 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ApiErrorBody {
-    /// 401: Unauthorized
-    Status401(crate::models::ResponseHttp401),
     /// 403: Permission Denied
     Status403(crate::models::ResponseHttp403),
     /// 429: Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold
@@ -106,7 +104,6 @@ impl crate::ApiError {
     /// documented body, or a body of another shape (see `body` for the JSON as it came).
     pub fn error_body(&self) -> Option<ApiErrorBody> {
         match self.status.as_u16() {
-            401 => self.body_as().map(ApiErrorBody::Status401),
             403 => self.body_as().map(ApiErrorBody::Status403),
             429 => self.body_as().map(ApiErrorBody::Status429),
             _ => None,

@@ -193,7 +193,7 @@ impl Case {
             api.request_id, None,
             "the vendor documents no request id header"
         );
-        if [401u16, 403u16, 429u16].contains(&status) {
+        if [403u16, 429u16].contains(&status) {
             assert!(
                 api.error_body().is_some(),
                 "the documented {status} body decodes as its model: {:?}",
@@ -316,6 +316,33 @@ macro_rules! action {
 }
 
 action! {
+    admins_login_login in admins_login : "POST" "/api/v1/login", query[], headers[], body
+    body : Login =
+    "{\"email\":\"test@mistsys.com\",\"password\":\"foryoureyesonly\",\"two_factor\":\"123456\"}",
+    answer 200
+    "{\"email\":\"test@mistsys.com\",\"two_factor_passed\":false,\"two_factor_required\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"sso admin login needs to be initiated by IdP\",\"forward_url\":\"https://my.sso/idp_sso_url\"}",
+    "sso admin login needs to be initiated by IdP")], request client => client
+    .admins_login().login().body(body.clone())
+}
+
+action! {
+    admins_login_two_factor in admins_login : "POST" "/api/v1/login/two_factor", query[],
+    headers[], body body : TwoFactorString = "{\"two_factor\":\"123456\"}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{}"), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_login().two_factor().body(body.clone())
+}
+
+action! {
     admins_logout_logout in admins_logout : "POST" "/api/v1/logout", query[], headers[],
     answer 200 "{\"forward_url\":\"https://my.sso/custom_logout_url\"}", errors[(400,
     BadRequest,
@@ -345,6 +372,39 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.admins_lookup().lookup().body(body.clone())
+}
+
+action! {
+    admins_recover_password_recover in admins_recover_password : "POST"
+    "/api/v1/recover", query[], headers[], body body : Recover =
+    "{\"email\":\"test@mistsys.com\",\"recaptcha\":\"string\",\"recaptcha_flavor\":\"hcaptcha\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_recover_password().recover().body(body.clone())
+}
+
+action! {
+    admins_recover_password_verify in admins_recover_password : "POST"
+    "/api/v1/recover/verify/example", query[], headers[], answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_recover_password().verify("example")
 }
 
 action! {
@@ -674,6 +734,79 @@ action! {
 }
 
 action! {
+    msps_logo_post in msps_logo : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logo", query[], headers[], body
+    body : MspLogo = "{}", answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_logo().post("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    msps_logo_delete in msps_logo : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logo", query[], headers[], answer
+    200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_logo().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_logs_list_audit in msps_logs : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logs", query[], headers[], answer
+    200
+    "{\"end\":1428954000,\"limit\":100,\"results\":[{\"admin_id\":\"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\"admin_name\":\"test@mistsys.com\",\"id\":\"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\"message\":\"TEST AUDIT\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1431382121}],\"start\":1428939600,\"total\":135}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.msps_logs()
+    .list_audit("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_logs_count_audit in msps_logs : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logs/count", query[], headers[],
+    answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_logs()
+    .count_audit("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     msps_marvis_count_actions in msps_marvis : "GET"
     "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/suggestion/count", query[],
     headers[], answer 200
@@ -963,6 +1096,44 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.msps_sles().get("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap(), "example")
+}
+
+action! {
+    msps_tickets_list in msps_tickets : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets", query[], headers[],
+    answer 200
+    "[{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_tickets().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_tickets_count in msps_tickets : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_tickets().count("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -7705,6 +7876,65 @@ action! {
 }
 
 action! {
+    sites_idp_profiles_list_derived in sites_idp_profiles : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/derived", query[],
+    headers[], answer 200
+    "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_idp_profiles()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_jse_get_info in sites_jse : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/info", query[],
+    headers[], answer 200
+    "{\"cloud_name\":\"devcentral.juniperclouds.net\",\"org_names\":[\"Mist-Sys\",\"Mist-Eng\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_jse().get_info("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_licenses_get_license_usage in sites_licenses : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/licenses/usages", query[],
+    headers[], answer 200
+    "{\"org_entitled\":{\"SUB-LOC\":30,\"SUB-MAN\":60},\"svna_enabled\":true,\"trial_enabled\":true,\"usages\":{\"SUB-LOC\":30,\"SUB-MAN\":60},\"vna_eligible\":true,\"vna_ui\":true,\"wvna_eligible\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_licenses()
+    .get_license_usage("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_maps_list in sites_maps : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps", query[], headers[], answer
     200
@@ -7917,6 +8147,46 @@ action! {
 }
 
 action! {
+    sites_network_templates_list_derived in sites_network_templates : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/derived",
+    query[], headers[], answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"created_time\":0,\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"group_tags\":{},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6708\",\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"modified_time\":0,\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_network_templates()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_networks_list_derived in sites_networks : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/networks/derived", query[],
+    headers[], answer 200
+    "[{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.45\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_networks()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_psks_list in sites_psks : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks", query[], headers[], answer
     200
@@ -8050,6 +8320,26 @@ action! {
     request client => client.sites_psks().delete("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::<
     uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rf_templates_list_derived in sites_rf_templates : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates/derived", query[],
+    headers[], answer 200
+    "[{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"ant_gain\":0,\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":false,\"power_max\":11,\"power_min\":3,\"preamble\":\"short\"},\"band_24_usage\":\"auto\",\"band_5\":{\"allow_rrm_disable\":false,\"ant_gain\":0,\"bandwidth\":80,\"channels\":[36,40,44,48,52,56,60,64,100,104,149,153,157,161],\"disabled\":false,\"power_max\":16,\"power_min\":9,\"preamble\":\"short\"},\"country_code\":\"FR\",\"created_time\":1594743723,\"id\":\"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\"model_specific\":{},\"modified_time\":1613582192,\"name\":\"Lab\",\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rf_templates()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -8251,6 +8541,46 @@ action! {
 }
 
 action! {
+    sites_sec_intel_profiles_list_derived in sites_sec_intel_profiles : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/derived",
+    query[], headers[], answer 200
+    "[{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_sec_intel_profiles()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_service_policies_list_derived in sites_service_policies : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/derived",
+    query[], headers[], answer 200
+    "[{\"action\":\"allow\",\"created_time\":0,\"id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"services\":[\"string\"],\"tenants\":[\"string\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_service_policies()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_setting_get in sites_setting : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting", query[], headers[],
     answer 200
@@ -8425,6 +8755,26 @@ action! {
 }
 
 action! {
+    sites_site_templates_list_derived in sites_site_templates : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/derived", query[],
+    headers[], answer 200
+    "[{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_site_templates()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_stats_get in sites_stats : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats", query[], headers[],
     answer 200
@@ -8441,6 +8791,42 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.sites_stats().get("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_apps_count in sites_stats_apps : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/apps/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_apps()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_beacons_list in sites_stats_beacons : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/beacons", query[],
+    headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_beacons()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -8617,6 +9003,25 @@ action! {
     request client => client.sites_stats_devices()
     .get_switches_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_stats_wx_rules_get_usage in sites_stats_wx_rules : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/wxrules", query[],
+    headers[], answer 200
+    "[{\"action\":\"allow\",\"client_mac\":[\"3bbbf819bb6f\",\"bd96cbc4910f\"],\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_wxtags\":[\"d4134466-eec0-3756-6765-381c728a6037\",\"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"name\":\"Guest\",\"order\":1,\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"],\"usage\":{\"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\":{\"num_flows\":60},\"d4134466-eec0-3756-6765-381c728a6037\":{\"num_flows\":60}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_wx_rules()
+    .get_usage("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -8919,6 +9324,26 @@ action! {
     request client => client.sites_v_beacons()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_vpns_list_derived in sites_vpns : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vpns/derived", query[],
+    headers[], answer 200
+    "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_vpns()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -9637,4 +10062,42 @@ action! {
     links["results", "next"], request client => client.sites_zones()
     .search_sessions("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), ZoneType::from("rssizones"))
+}
+
+action! {
+    utilities_location_send_site_devices_arbitrary_ble_beacon in utilities_location :
+    "POST" "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/send_ble_beacon",
+    query[], headers[], body body : UtilsSendBleBeacon =
+    "{\"beacon_frame\":\"68b329da9893e34099c7d8ad5cb9c940\",\"beacon_freq\":100,\"duration\":10,\"macs\":[\"5c5b35584a6f\",\"5c5b350ea3b3\"],\"map_ids\":[\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\"]}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.utilities_location()
+    .send_site_devices_arbitrary_ble_beacon("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
+    utilities_mx_edge_preempt_sites_tunnel in utilities_mx_edge : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab/preempt_aps",
+    query[], headers[], answer 200 "{\"preempted_aps\":[]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.utilities_mx_edge()
+    .preempt_sites_tunnel("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }

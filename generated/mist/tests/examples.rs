@@ -274,8 +274,14 @@ round_trips! {
     LastSeen = "1470417522" from "schemas.last_seen.examples[0]";
     schema_last_username_example_1 : LastUsername = "\"john@mycorp.net\"" from
     "schemas.last_username.examples[0]"; schema_last_vlan_example_1 : LastVlan = "10"
-    from "schemas.last_vlan.examples[0]"; schema_login_failures_src_ips_example_1 :
-    LoginFailuresSrcIps =
+    from "schemas.last_vlan.examples[0]";
+    schema_license_usage_site_org_entitled_example_1 : LicenseUsageSiteOrgEntitled =
+    "{\n  \"SUB-LOC\": 30,\n  \"SUB-MAN\": 60\n}" from
+    "schemas.license_usage_site_org_entitled.examples[0]";
+    schema_license_usage_site_usage_example_1 : LicenseUsageSiteUsage =
+    "{\n  \"SUB-LOC\": 30,\n  \"SUB-MAN\": 60\n}" from
+    "schemas.license_usage_site_usage.examples[0]";
+    schema_login_failures_src_ips_example_1 : LoginFailuresSrcIps =
     "[\n  \"192.168.1.39\",\n  \"192.168.1.38\",\n  \"192.168.1.37\"\n]" from
     "schemas.login_failures_src_ips.examples[0]";
     schema_login_failures_user_agents_example_1 : LoginFailuresUserAgents =
@@ -376,8 +382,10 @@ round_trips! {
     from "schemas.psk_id_list_psk_id.examples[0]"; schema_psk_macs_example_1 : PskMacs =
     "[\n  \"112233abcedf\",\n  \"aabbcc*\"\n]" from "schemas.psk_macs.examples[0]";
     schema_radio_band_antenna_mode_example_1 : RadioBandAntennaMode = "\"default\"" from
-    "schemas.radio_band_antenna_mode.examples[0]"; schema_redirect_nacportal_id_example_1
-    : RedirectNacportalId = "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
+    "schemas.radio_band_antenna_mode.examples[0]"; schema_recaptcha_flavor_example_1 :
+    RecaptchaFlavor = "\"hcaptcha\"" from "schemas.recaptcha_flavor.examples[0]";
+    schema_redirect_nacportal_id_example_1 : RedirectNacportalId =
+    "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
     "schemas.redirect_nacportal_id.examples[0]";
     schema_remote_syslog_archive_files_example_1 : RemoteSyslogArchiveFiles = "20" from
     "schemas.remote_syslog_archive_files.examples[0]";
@@ -462,7 +470,23 @@ round_trips! {
     StatsApIotStat = "{\n  \"DI2\": {\n    \"value\": 0\n  }\n}" from
     "schemas.stats_ap_iot_stat.examples[0]"; schema_stats_switch_port_type_example_1 :
     StatsSwitchPortType = "\"gateway\"" from
-    "schemas.stats_switch_port_type.examples[0]";
+    "schemas.stats_switch_port_type.examples[0]"; schema_stats_wxrule_action_example_1 :
+    StatsWxruleAction = "\"allow\"" from "schemas.stats_wxrule_action.examples[0]";
+    schema_stats_wxrule_client_mac_example_1 : StatsWxruleClientMac =
+    "[\n  \"3bbbf819bb6f\",\n  \"bd96cbc4910f\"\n]" from
+    "schemas.stats_wxrule_client_mac.examples[0]";
+    schema_stats_wxrule_dst_allow_wxtags_example_1 : StatsWxruleDstAllowWxtags =
+    "[\n  \"fff34466-eec0-3756-6765-381c728a6037\",\n  \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.stats_wxrule_dst_allow_wxtags.examples[0]";
+    schema_stats_wxrule_dst_deny_wxtags_example_1 : StatsWxruleDstDenyWxtags =
+    "[\n  \"aaa34466-eec0-3756-6765-381c728a6037\",\n  \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.stats_wxrule_dst_deny_wxtags.examples[0]";
+    schema_stats_wxrule_dst_wxtags_example_1 : StatsWxruleDstWxtags =
+    "[\n  \"d4134466-eec0-3756-6765-381c728a6037\",\n  \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.stats_wxrule_dst_wxtags.examples[0]";
+    schema_stats_wxrule_src_wxtags_example_1 : StatsWxruleSrcWxtags =
+    "[\n  \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n  \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n]"
+    from "schemas.stats_wxrule_src_wxtags.examples[0]";
     schema_switch_auto_upgrade_custom_versions_example_1 :
     SwitchAutoUpgradeCustomVersions =
     "{\n  \"QFX5120-32C\": \"23.4R2-S2.1\",\n  \"QFX5130-32CD\": \"23.4R2-S2.3\"\n}" from
@@ -542,7 +566,12 @@ round_trips! {
     "[\n  \"721b638445ef\",\n  \"721b638445ee\"\n]" from
     "schemas.user_mac_import_updated.examples[0]"; schema_user_mac_labels_example_1 :
     UserMacLabels = "[\n  \"byod\",\n  \"flr1\"\n]" from
-    "schemas.user_mac_labels.examples[0]"; schema_vars_example_1 : Vars =
+    "schemas.user_mac_labels.examples[0]"; schema_utils_send_ble_beacon_macs_example_1 :
+    UtilsSendBleBeaconMacs = "[\n  \"5c5b35584a6f\",\n  \"5c5b350ea3b3\"\n]" from
+    "schemas.utils_send_ble_beacon_macs.examples[0]";
+    schema_utils_send_ble_beacon_map_ids_example_1 : UtilsSendBleBeaconMapIds =
+    "[\n  \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\"\n]" from
+    "schemas.utils_send_ble_beacon_map_ids.examples[0]"; schema_vars_example_1 : Vars =
     "{\n  \"RADIUS_IP1\": \"172.31.2.5\",\n  \"RADIUS_SECRET\": \"11s64632d\"\n}" from
     "schemas.vars.examples[0]"; schema_vrf_extra_routes_example_1 : VrfExtraRoutes =
     "{\n  \"0.0.0.0/0\": {\n    \"via\": \"192.168.1.10\"\n  }\n}" from
@@ -629,8 +658,29 @@ round_trips! {
     from "schemas.zone_vertices.examples[0]"; schema_zone_vertices_m_example_1 :
     ZoneVerticesM =
     "[\n  {\n    \"x\": 24.1983341951072,\n    \"y\": 60.198314985369144\n  },\n  {\n    \"x\": 24.21486311190714,\n    \"y\": 57.22310996138056\n  },\n  {\n    \"x\": 27.685935639893827,\n    \"y\": 57.23963887818049\n  },\n  {\n    \"x\": 27.73552239029364,\n    \"y\": 60.198314985369144\n  }\n]"
-    from "schemas.zone_vertices_m.examples[0]"; admins_logout_logout_response_200 :
-    ResponseLogout = "{\n  \"forward_url\": \"https://my.sso/custom_logout_url\"\n}" from
+    from "schemas.zone_vertices_m.examples[0]"; admins_login_login_request : Login =
+    "{\n  \"email\": \"test@mistsys.com\",\n  \"password\": \"foryoureyesonly\",\n  \"two_factor\": \"123456\"\n}"
+    from "resources.adminsLogin.actions.login.body.example";
+    admins_login_login_response_200 : ResponseLoginSuccess =
+    "{\n  \"email\": \"test@mistsys.com\",\n  \"two_factor_passed\": false,\n  \"two_factor_required\": true\n}"
+    from "resources.adminsLogin.actions.login.responses[0].example";
+    admins_login_login_response_400 : ResponseLoginFailure =
+    "{\n  \"detail\": \"sso admin login needs to be initiated by IdP\",\n  \"forward_url\": \"https://my.sso/idp_sso_url\"\n}"
+    from "resources.adminsLogin.actions.login.responses[1].example";
+    admins_login_two_factor_request : TwoFactorString =
+    "{\n  \"two_factor\": \"123456\"\n}" from
+    "resources.adminsLogin.actions.twoFactor.body.example";
+    admins_login_two_factor_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLogin.actions.twoFactor.responses[1].example";
+    admins_login_two_factor_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLogin.actions.twoFactor.responses[3].example";
+    admins_login_two_factor_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLogin.actions.twoFactor.responses[5].example";
+    admins_logout_logout_response_200 : ResponseLogout =
+    "{\n  \"forward_url\": \"https://my.sso/custom_logout_url\"\n}" from
     "resources.adminsLogout.actions.logout.responses[0].example";
     admins_logout_logout_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
@@ -662,6 +712,33 @@ round_trips! {
     admins_lookup_lookup_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.adminsLookup.actions.lookup.responses[5].example";
+    admins_recover_password_recover_request : Recover =
+    "{\n  \"email\": \"test@mistsys.com\",\n  \"recaptcha\": \"string\",\n  \"recaptcha_flavor\": \"hcaptcha\"\n}"
+    from "resources.adminsRecoverPassword.actions.recover.body.example";
+    admins_recover_password_recover_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsRecoverPassword.actions.recover.responses[1].example";
+    admins_recover_password_recover_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsRecoverPassword.actions.recover.responses[2].example";
+    admins_recover_password_recover_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsRecoverPassword.actions.recover.responses[3].example";
+    admins_recover_password_recover_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsRecoverPassword.actions.recover.responses[5].example";
+    admins_recover_password_verify_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsRecoverPassword.actions.verify.responses[1].example";
+    admins_recover_password_verify_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsRecoverPassword.actions.verify.responses[2].example";
+    admins_recover_password_verify_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsRecoverPassword.actions.verify.responses[3].example";
+    admins_recover_password_verify_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsRecoverPassword.actions.verify.responses[5].example";
     msps_create_request : MspRequest = "{\n  \"name\": \"MSP\"\n}" from
     "resources.msps.actions.create.body.example"; msps_create_response_200 : Msp =
     "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\"\n}"
@@ -921,6 +998,60 @@ round_trips! {
     msps_licenses_list_org_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.mspsLicenses.actions.listOrg.responses[5].example";
+    msps_logo_post_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogo.actions.post.responses[1].example";
+    msps_logo_post_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogo.actions.post.responses[2].example"; msps_logo_post_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogo.actions.post.responses[3].example"; msps_logo_post_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogo.actions.post.responses[5].example";
+    msps_logo_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogo.actions.delete.responses[1].example";
+    msps_logo_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogo.actions.delete.responses[2].example";
+    msps_logo_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogo.actions.delete.responses[3].example";
+    msps_logo_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogo.actions.delete.responses[5].example";
+    msps_logs_list_audit_response_200 : ResponseLogSearch =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"admin_id\": \"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\n      \"admin_name\": \"test@mistsys.com\",\n      \"id\": \"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\n      \"message\": \"TEST AUDIT\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1431382121\n    }\n  ],\n  \"start\": 1428939600,\n  \"total\": 135\n}"
+    from "resources.mspsLogs.actions.listAudit.responses[0].example";
+    msps_logs_list_audit_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogs.actions.listAudit.responses[1].example";
+    msps_logs_list_audit_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogs.actions.listAudit.responses[2].example";
+    msps_logs_list_audit_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogs.actions.listAudit.responses[3].example";
+    msps_logs_list_audit_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogs.actions.listAudit.responses[5].example";
+    msps_logs_count_audit_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.mspsLogs.actions.countAudit.responses[0].example";
+    msps_logs_count_audit_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogs.actions.countAudit.responses[1].example";
+    msps_logs_count_audit_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogs.actions.countAudit.responses[2].example";
+    msps_logs_count_audit_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogs.actions.countAudit.responses[3].example";
+    msps_logs_count_audit_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogs.actions.countAudit.responses[5].example";
     msps_marvis_count_actions_response_200 : ResponseCountMarvisActions =
     "{\n  \"distinct\": \"status\",\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"count\": 24,\n      \"status\": \"002e176a-0000-000-1111-002e208b20e1\"\n    },\n    {\n      \"count\": 12,\n      \"status\": \"2d3f176a-0000-000-2222-002e208f176a\"\n    },\n    {\n      \"count\": 15,\n      \"status\": \"08b2176a-0000-000-3333-002e208b2d3f\"\n    }\n  ],\n  \"total\": 3\n}"
     from "resources.mspsMarvis.actions.countActions.responses[0].example";
@@ -1142,8 +1273,38 @@ round_trips! {
     "resources.mspsSles.actions.get.responses[3].example"; msps_sles_get_response_429 :
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.mspsSles.actions.get.responses[5].example"; orgs_create_request :
-    OrgRequest =
+    from "resources.mspsSles.actions.get.responses[5].example";
+    msps_tickets_list_response_200 : Tickets =
+    "[\n  {\n    \"comments\": [\n      {\n        \"attachments\": [\n          {\n            \"content_type\": \"string\",\n            \"content_url\": \"string\"\n          }\n        ],\n        \"author\": \"string\",\n        \"comment\": \"string\",\n        \"created_at\": 0\n      }\n    ],\n    \"created_at\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"requester\": \"string\",\n    \"status\": \"open\",\n    \"subject\": \"string\",\n    \"type\": \"string\",\n    \"updated_at\": 0\n  }\n]"
+    from "resources.mspsTickets.actions.list.responses[0].example";
+    msps_tickets_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsTickets.actions.list.responses[1].example";
+    msps_tickets_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsTickets.actions.list.responses[2].example";
+    msps_tickets_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsTickets.actions.list.responses[3].example";
+    msps_tickets_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsTickets.actions.list.responses[5].example";
+    msps_tickets_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.mspsTickets.actions.count.responses[0].example";
+    msps_tickets_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsTickets.actions.count.responses[1].example";
+    msps_tickets_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsTickets.actions.count.responses[2].example";
+    msps_tickets_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsTickets.actions.count.responses[3].example";
+    msps_tickets_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsTickets.actions.count.responses[5].example"; orgs_create_request
+    : OrgRequest =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"session_expiry\": 1440\n}"
     from "resources.orgs.actions.create.body.example"; orgs_create_response_200 : Org =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"orggroup_ids\": [\n    \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  ],\n  \"session_expiry\": 1440\n}"
@@ -6223,6 +6384,51 @@ round_trips! {
     sites_guests_delete_authorization_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesGuests.actions.deleteAuthorization.responses[5].example";
+    sites_idp_profiles_list_derived_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from "resources.sitesIdpProfiles.actions.listDerived.responses[0].example";
+    sites_idp_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesIdpProfiles.actions.listDerived.responses[1].example";
+    sites_idp_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesIdpProfiles.actions.listDerived.responses[2].example";
+    sites_idp_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesIdpProfiles.actions.listDerived.responses[3].example";
+    sites_idp_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesIdpProfiles.actions.listDerived.responses[5].example";
+    sites_jse_get_info_response_200 : AccountJseInfo =
+    "{\n  \"cloud_name\": \"devcentral.juniperclouds.net\",\n  \"org_names\": [\n    \"Mist-Sys\",\n    \"Mist-Eng\"\n  ]\n}"
+    from "resources.sitesJse.actions.getInfo.responses[0].example";
+    sites_jse_get_info_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesJse.actions.getInfo.responses[1].example";
+    sites_jse_get_info_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesJse.actions.getInfo.responses[2].example";
+    sites_jse_get_info_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesJse.actions.getInfo.responses[3].example";
+    sites_jse_get_info_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesJse.actions.getInfo.responses[5].example";
+    sites_licenses_get_license_usage_response_200 : LicenseUsageSite =
+    "{\n  \"org_entitled\": {\n    \"SUB-LOC\": 30,\n    \"SUB-MAN\": 60\n  },\n  \"svna_enabled\": true,\n  \"trial_enabled\": true,\n  \"usages\": {\n    \"SUB-LOC\": 30,\n    \"SUB-MAN\": 60\n  },\n  \"vna_eligible\": true,\n  \"vna_ui\": true,\n  \"wvna_eligible\": true\n}"
+    from "resources.sitesLicenses.actions.getLicenseUsage.responses[0].example";
+    sites_licenses_get_license_usage_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesLicenses.actions.getLicenseUsage.responses[1].example";
+    sites_licenses_get_license_usage_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesLicenses.actions.getLicenseUsage.responses[2].example";
+    sites_licenses_get_license_usage_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesLicenses.actions.getLicenseUsage.responses[3].example";
+    sites_licenses_get_license_usage_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesLicenses.actions.getLicenseUsage.responses[5].example";
     sites_maps_list_response_200 : Maps =
     "[\n  {\n    \"created_time\": 0,\n    \"flags\": {},\n    \"group_idx\": 1,\n    \"group_name\": \"East Wing\",\n    \"height\": 0,\n    \"height_m\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"latlng_br\": {\n      \"lat\": \"string\",\n      \"lng\": \"string\"\n    },\n    \"latlng_tl\": {\n      \"lat\": \"string\",\n      \"lng\": \"string\"\n    },\n    \"locked\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"occupancy_limit\": 0,\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"orientation\": 0,\n    \"origin_x\": 0,\n    \"origin_y\": 0,\n    \"ppm\": 0,\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"sitesurvey_path\": [\n      {\n        \"coordinate\": \"string\",\n        \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n        \"name\": \"string\",\n        \"nodes\": [\n          {\n            \"edges\": {\n              \"N2\": \"string\"\n            },\n            \"name\": \"string\",\n            \"position\": {\n              \"x\": 0,\n              \"y\": 0\n            }\n          }\n        ]\n      }\n    ],\n    \"thumbnail_url\": \"string\",\n    \"type\": \"image\",\n    \"url\": \"string\",\n    \"view\": \"roadmap\",\n    \"wall_path\": {\n      \"coordinate\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    },\n    \"wayfinding\": {\n      \"micello\": {\n        \"account_key\": \"string\",\n        \"default_level_id\": 0,\n        \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      },\n      \"snap_to_path\": true\n    },\n    \"wayfinding_path\": {\n      \"coordinate\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    },\n    \"width\": 0,\n    \"width_m\": 0\n  }\n]"
     from "resources.sitesMaps.actions.list.responses[0].example";
@@ -6373,6 +6579,36 @@ round_trips! {
     sites_maps_import_wayfindings_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesMaps.actions.importWayfindings.responses[5].example";
+    sites_network_templates_list_derived_response_200 : NetworkTemplate =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"created_time\": 0,\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"group_tags\": {},\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6708\",\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.sitesNetworkTemplates.actions.listDerived.responses[0].example";
+    sites_network_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesNetworkTemplates.actions.listDerived.responses[1].example";
+    sites_network_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesNetworkTemplates.actions.listDerived.responses[2].example";
+    sites_network_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesNetworkTemplates.actions.listDerived.responses[3].example";
+    sites_network_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesNetworkTemplates.actions.listDerived.responses[5].example";
+    sites_networks_list_derived_response_200 : Networks =
+    "[\n  {\n    \"created_time\": 0,\n    \"disallow_mist_services\": false,\n    \"gateway\": \"192.168.70.1\",\n    \"hosts\": {\n      \"property1\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      },\n      \"property2\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      }\n    },\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\n    \"internal_access\": {\n      \"enabled\": true\n    },\n    \"internet_access\": {\n      \"create_simple_service_policy\": false,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"enabled\": true,\n      \"restricted\": false,\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        }\n      }\n    },\n    \"isolation\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"subnet\": \"192.168.70.0/24\",\n    \"tenants\": {\n      \"property1\": {\n        \"addresses\": [\n          \"10.10.10.10\"\n        ]\n      },\n      \"property2\": {\n        \"addresses\": [\n          \"10.10.10.45\"\n        ]\n      }\n    },\n    \"vlan_id\": 10,\n    \"vpn_access\": {\n      \"property1\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      },\n      \"property2\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      }\n    }\n  }\n]"
+    from "resources.sitesNetworks.actions.listDerived.responses[0].example";
+    sites_networks_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesNetworks.actions.listDerived.responses[1].example";
+    sites_networks_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesNetworks.actions.listDerived.responses[2].example";
+    sites_networks_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesNetworks.actions.listDerived.responses[3].example";
+    sites_networks_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesNetworks.actions.listDerived.responses[5].example";
     sites_psks_list_response_200 : PskList =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
     from "resources.sitesPsks.actions.list.responses[0].example";
@@ -6472,6 +6708,21 @@ round_trips! {
     sites_psks_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesPsks.actions.delete.responses[5].example";
+    sites_rf_templates_list_derived_response_200 : RfTemplates =
+    "[\n  {\n    \"ant_gain_24\": 0,\n    \"ant_gain_5\": 0,\n    \"band_24\": {\n      \"allow_rrm_disable\": true,\n      \"ant_gain\": 0,\n      \"bandwidth\": 20,\n      \"channels\": [\n        1,\n        6,\n        11\n      ],\n      \"disabled\": false,\n      \"power_max\": 11,\n      \"power_min\": 3,\n      \"preamble\": \"short\"\n    },\n    \"band_24_usage\": \"auto\",\n    \"band_5\": {\n      \"allow_rrm_disable\": false,\n      \"ant_gain\": 0,\n      \"bandwidth\": 80,\n      \"channels\": [\n        36,\n        40,\n        44,\n        48,\n        52,\n        56,\n        60,\n        64,\n        100,\n        104,\n        149,\n        153,\n        157,\n        161\n      ],\n      \"disabled\": false,\n      \"power_max\": 16,\n      \"power_min\": 9,\n      \"preamble\": \"short\"\n    },\n    \"country_code\": \"FR\",\n    \"created_time\": 1594743723,\n    \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n    \"model_specific\": {},\n    \"modified_time\": 1613582192,\n    \"name\": \"Lab\",\n    \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n  }\n]"
+    from "resources.sitesRfTemplates.actions.listDerived.responses[0].example";
+    sites_rf_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRfTemplates.actions.listDerived.responses[1].example";
+    sites_rf_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRfTemplates.actions.listDerived.responses[2].example";
+    sites_rf_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRfTemplates.actions.listDerived.responses[3].example";
+    sites_rf_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRfTemplates.actions.listDerived.responses[5].example";
     sites_rogues_list_aps_response_200 : ResponseInsightRogue =
     "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"next\": \"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues?start=1498482000&end=1498485600&limit=10&interval=1h&type=others\",\n  \"results\": [\n    {\n      \"ap_mac\": \"5c5b350e021c\",\n      \"avg_rssi\": -72,\n      \"bssid\": \"d8-97-ba-76-b5-aa\",\n      \"channel\": \"11\",\n      \"num_aps\": 4,\n      \"ssid\": \"xfinitywifi\",\n      \"times_heard\": 8\n    }\n  ],\n  \"start\": 1428939600\n}"
     from "resources.sitesRogues.actions.listAps.responses[0].example";
@@ -6622,6 +6873,36 @@ round_trips! {
     sites_rssi_zones_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesRssiZones.actions.delete.responses[5].example";
+    sites_sec_intel_profiles_list_derived_response_200 : SecintelProfiles =
+    "[\n  {\n    \"name\": \"secintel-custom\",\n    \"profiles\": [\n      {\n        \"action\": \"default\",\n        \"category\": \"CC\"\n      }\n    ]\n  }\n]"
+    from "resources.sitesSecIntelProfiles.actions.listDerived.responses[0].example";
+    sites_sec_intel_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSecIntelProfiles.actions.listDerived.responses[1].example";
+    sites_sec_intel_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSecIntelProfiles.actions.listDerived.responses[2].example";
+    sites_sec_intel_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSecIntelProfiles.actions.listDerived.responses[3].example";
+    sites_sec_intel_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSecIntelProfiles.actions.listDerived.responses[5].example";
+    sites_service_policies_list_derived_response_200 : OrgServicePolicies =
+    "[\n  {\n    \"action\": \"allow\",\n    \"created_time\": 0,\n    \"id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"services\": [\n      \"string\"\n    ],\n    \"tenants\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.sitesServicePolicies.actions.listDerived.responses[0].example";
+    sites_service_policies_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServicePolicies.actions.listDerived.responses[1].example";
+    sites_service_policies_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServicePolicies.actions.listDerived.responses[2].example";
+    sites_service_policies_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServicePolicies.actions.listDerived.responses[3].example";
+    sites_service_policies_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServicePolicies.actions.listDerived.responses[5].example";
     sites_setting_get_response_200 : SiteSetting =
     "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"analytic\": {\n    \"enabled\": false\n  },\n  \"ap_matching\": {\n    \"enabled\": true,\n    \"rules\": [\n      {\n        \"match_model\": \"string\",\n        \"name\": \"string\",\n        \"port_config\": {\n          \"eth1,eth2\": {\n            \"disabled\": true,\n            \"dynamic_vlan\": {\n              \"default_vlan_id\": 999,\n              \"enabled\": true\n            },\n            \"port_vlan_id\": 1,\n            \"vlan_id\": 9,\n            \"vlan_ids\": \"1, 10, 50\"\n          }\n        }\n      }\n    ]\n  },\n  \"ap_port_config\": {\n    \"model_specific\": {\n      \"AP32\": {\n        \"eth1,eth2\": {\n          \"port_vlan_id\": 1,\n          \"vlan_ids\": \"1, 10, 50\"\n        }\n      }\n    }\n  },\n  \"auto_placement\": {\n    \"orientation\": 45,\n    \"x\": 30,\n    \"y\": 60\n  },\n  \"auto_upgrade\": {\n    \"custom_versions\": {\n      \"AP21\": \"stable\",\n      \"AP41\": \"0.1.5135\",\n      \"AP61\": \"0.1.7215\"\n    },\n    \"day_of_week\": \"sun\",\n    \"enabled\": false,\n    \"time_of_day\": \"12:00\",\n    \"version\": \"beta\"\n  },\n  \"blacklist_url\": \"https://papi.s3.amazonaws.com/blacklist/xxx...\",\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"config_auto_revert\": false,\n  \"created_time\": 0,\n  \"device_updown_threshold\": 0,\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"engagement\": {\n    \"dwell_tag_names\": {\n      \"bounce\": \"Bounce\",\n      \"engaged\": \"Engaged\",\n      \"passerby\": \"Passer By\",\n      \"stationed\": \"Stationed\"\n    },\n    \"dwell_tags\": {\n      \"bounce\": null,\n      \"engaged\": \"300-14400\",\n      \"passerby\": null,\n      \"stationed\": \"14400-43200\"\n    },\n    \"hours\": {\n      \"fri\": \"09:00-17:00\",\n      \"mon\": \"09:00-17:00\",\n      \"sat\": \"09:00-12:00\",\n      \"sun\": \"09:00-12:00\",\n      \"thu\": \"09:00-17:00\",\n      \"tue\": \"09:00-17:00\",\n      \"wed\": \"09:00-17:00\"\n    },\n    \"max_dwell\": 43200,\n    \"min_dwell\": 0\n  },\n  \"evpn_options\": {\n    \"auto_loopback_subnet\": \"100.101.0.0/16\",\n    \"auto_router_id_subnet\": \"100.100.0.0/24\",\n    \"core_as_border\": false,\n    \"overlay\": {\n      \"as\": 65000\n    },\n    \"per_vlan_vga_v4_mac\": false,\n    \"routed_at\": \"edge\",\n    \"underlay\": {\n      \"as_base\": 65001,\n      \"routed_id_prefix\": \"/24\",\n      \"subnet\": \"10.255.240.0/20\"\n    }\n  },\n  \"flags\": {\n    \"property1\": \"string\",\n    \"property2\": \"string\"\n  },\n  \"for_site\": true,\n  \"gateway_additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"gateway_mgmt\": {\n    \"admin_sshkeys\": [\n      \"string\"\n    ],\n    \"app_probing\": {\n      \"apps\": [\n        \"string\"\n      ],\n      \"custom_apps\": [\n        {\n          \"app_type\": \"string\",\n          \"hostnames\": [\n            \"string\"\n          ],\n          \"name\": \"string\",\n          \"protocol\": \"http\"\n        }\n      ],\n      \"enabled\": true\n    },\n    \"app_usage\": true,\n    \"auto_signature_update\": {\n      \"day_of_week\": \"mon\",\n      \"enable\": true,\n      \"time_of_day\": \"string\"\n    },\n    \"config_revert_timer\": 10,\n    \"probe_hosts\": [\n      \"string\"\n    ],\n    \"root_password\": \"string\",\n    \"security_log_source_address\": \"192.168.1.1\",\n    \"security_log_source_interface\": \"string\"\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"modified_time\": 0,\n  \"mxedge\": {\n    \"mist_das\": {\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": true,\n          \"host\": \"string\",\n          \"port\": 3799,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": false\n    },\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"string\",\n          \"keywrap_mack\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"enabled\": true,\n      \"match_ssid\": true,\n      \"proxy_hosts\": [\n        \"string\"\n      ],\n      \"server_selection\": \"ordered\"\n    }\n  },\n  \"mxedge_mgmt\": {\n    \"mist_password\": \"MIST_PASSWORD\",\n    \"root_password\": \"ROOT_PASSWORD\"\n  },\n  \"ntp_servers\": [\n    \"pool.ntp.org\"\n  ],\n  \"occupancy\": {\n    \"assets_enabled\": false,\n    \"clients_enabled\": true,\n    \"min_duration\": 3000,\n    \"sdkclients_enabled\": false,\n    \"unconnected_clients_enabled\": false\n  },\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"ospf_areas\": {\n    \"property1\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    },\n    \"property2\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    }\n  },\n  \"persist_config_on_device\": false,\n  \"port_mirroring\": {\n    \"property1\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    },\n    \"property2\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    }\n  },\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"proxy\": {\n    \"url\": \"http://proxy.internal:8080/\"\n  },\n  \"radius_config\": {\n    \"acct_interim_interval\": 0,\n    \"acct_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1813,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1812,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers_retries\": 3,\n    \"auth_servers_timeout\": 5,\n    \"coa_enabled\": false,\n    \"coa_port\": 3799,\n    \"network\": \"string\",\n    \"source_ip\": \"string\"\n  },\n  \"remote_syslog\": {\n    \"archive\": {\n      \"files\": 20,\n      \"size\": \"5m\"\n    },\n    \"console\": {\n      \"contents\": [\n        {\n          \"facility\": \"config\",\n          \"severity\": \"warning\"\n        }\n      ]\n    },\n    \"enabled\": false,\n    \"files\": [\n      {\n        \"archive\": {\n          \"files\": 10,\n          \"size\": \"5m\"\n        },\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"explicit_priority\": true,\n        \"file\": \"file-name\",\n        \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n        \"structured_data\": true\n      }\n    ],\n    \"network\": \"default\",\n    \"send_to_all_servers\": false,\n    \"servers\": [\n      {\n        \"facility\": \"config\",\n        \"host\": \"syslogd.internal\",\n        \"port\": 514,\n        \"protocol\": \"udp\",\n        \"severity\": \"info\",\n        \"tag\": \"\"\n      }\n    ],\n    \"time_format\": \"millisecond\",\n    \"users\": [\n      {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n        \"user\": \"*\"\n      }\n    ]\n  },\n  \"report_gatt\": false,\n  \"rogue\": {\n    \"enabled\": false,\n    \"honeypot_enabled\": false,\n    \"min_duration\": 10,\n    \"min_rssi\": -80,\n    \"whitelisted_bssids\": [\n      \"NeighborSSID\"\n    ],\n    \"whitelisted_ssids\": [\n      \"cc:8e:6f:d4:bf:16\",\n      \"cc-8e-6f-d4-bf-16\",\n      \"cc-73-*\",\n      \"cc:82:*\"\n    ]\n  },\n  \"rtsa\": {\n    \"app_waking\": false,\n    \"disable_dead_reckoning\": true,\n    \"disable_pressure_sensor\": false,\n    \"enabled\": true,\n    \"track_asset\": false\n  },\n  \"simple_alert\": {\n    \"arp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 20,\n      \"incident_count\": 10\n    },\n    \"dhcp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 10,\n      \"incident_count\": 20\n    },\n    \"dns_failure\": {\n      \"client_count\": 20,\n      \"duration\": 10,\n      \"incident_count\": 30\n    }\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"skyatp\": {\n    \"enabled\": true,\n    \"send_ip_mac_mapping\": true\n  },\n  \"srx_app\": {\n    \"enabled\": false\n  },\n  \"ssh_keys\": [\n    \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n  ],\n  \"ssr\": {\n    \"conductor_hosts\": [\n      \"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"\n    ],\n    \"disable_stats\": true\n  },\n  \"status_portal\": {\n    \"enabled\": false,\n    \"hostnames\": [\n      \"my.misty.com\"\n    ]\n  },\n  \"switch_mgmt\": {\n    \"ap_affinity_threshold\": 10,\n    \"config_revert_timer\": 10,\n    \"dhcp_option_fqdn\": false,\n    \"mxedge_proxy_host\": \"string\",\n    \"mxedge_proxy_port\": 2222,\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    },\n    \"use_mxedge_proxy\": true\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"vna\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"guest\": {\n      \"extra_routes\": {\n        \"0.0.0.0/0\": {\n          \"via\": \"192.168.31.1\"\n        }\n      },\n      \"networks\": [\n        \"guest\"\n      ]\n    }\n  },\n  \"vrrp_groups\": {\n    \"property1\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    },\n    \"property2\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    }\n  },\n  \"wan_vna\": {\n    \"enabled\": false\n  },\n  \"watched_station_url\": \"https://papi.s3.amazonaws.com/watched_station/xxx...\",\n  \"whitelist_url\": \"https://papi.s3.amazonaws.com/whitelist/xxx...\",\n  \"wids\": {\n    \"repeated_auth_failures\": {\n      \"duration\": 60,\n      \"threshold\": 0\n    }\n  },\n  \"wifi\": {\n    \"cisco_enabled\": true,\n    \"disable_11k\": false,\n    \"disable_radios_when_power_constrained\": false,\n    \"enable_arp_spoof_check\": false,\n    \"enable_shared_radio_scanning\": true,\n    \"enabled\": true,\n    \"locate_connected\": true,\n    \"locate_unconnected\": false,\n    \"mesh_allow_dfs\": false,\n    \"mesh_enable_crm\": false,\n    \"mesh_enabled\": false,\n    \"mesh_psk\": \"string\",\n    \"mesh_ssid\": \"string\",\n    \"proxy_arp\": \"default\"\n  },\n  \"wired_vna\": {\n    \"enabled\": false\n  },\n  \"zone_occupancy_alert\": {\n    \"email_notifiers\": [\n      \"foo@juniper.net\",\n      \"bar@juniper.net\"\n    ],\n    \"enabled\": false,\n    \"threshold\": 5\n  }\n}"
     from "resources.sitesSetting.actions.get.responses[0].example";
@@ -6767,6 +7048,21 @@ round_trips! {
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from
     "resources.sitesSetting.actions.deleteWirelessClientsAllowlist.responses[5].example";
+    sites_site_templates_list_derived_response_200 : SiteTemplates =
+    "[\n  {\n    \"auto_upgrade\": {\n      \"day_of_week\": \"mon\",\n      \"enabled\": true,\n      \"time_of_day\": \"string\",\n      \"version\": \"string\"\n    },\n    \"name\": \"string\",\n    \"vars\": {\n      \"SSID_STR\": \"string\",\n      \"VLAN_ID\": \"string\"\n    }\n  }\n]"
+    from "resources.sitesSiteTemplates.actions.listDerived.responses[0].example";
+    sites_site_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSiteTemplates.actions.listDerived.responses[1].example";
+    sites_site_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSiteTemplates.actions.listDerived.responses[2].example";
+    sites_site_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSiteTemplates.actions.listDerived.responses[3].example";
+    sites_site_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSiteTemplates.actions.listDerived.responses[5].example";
     sites_stats_get_response_200 : StatsSite =
     "{\n  \"address\": \"string\",\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"country_code\": \"string\",\n  \"created_time\": 0,\n  \"id\": \"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\n  \"lat\": 0,\n  \"latlng\": {\n    \"lat\": 0,\n    \"lng\": 0\n  },\n  \"lng\": 0,\n  \"modified_time\": 0,\n  \"msp_id\": \"dca3cad3-0c9b-439b-814f-8d5f23797972\",\n  \"name\": \"string\",\n  \"networktemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"num_ap\": 0,\n  \"num_ap_connected\": 0,\n  \"num_clients\": 0,\n  \"num_devices\": 0,\n  \"num_devices_connected\": 0,\n  \"num_gateway\": 0,\n  \"num_gateway_connected\": 0,\n  \"num_switch\": 0,\n  \"num_switch_connected\": 0,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"sitegroup_ids\": [\n    \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n  ],\n  \"timezone\": \"string\",\n  \"tzoffset\": 0\n}"
     from "resources.sitesStats.actions.get.responses[0].example";
@@ -6782,6 +7078,33 @@ round_trips! {
     : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStats.actions.get.responses[5].example";
+    sites_stats_apps_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsApps.actions.count.responses[0].example";
+    sites_stats_apps_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsApps.actions.count.responses[1].example";
+    sites_stats_apps_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsApps.actions.count.responses[2].example";
+    sites_stats_apps_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsApps.actions.count.responses[3].example";
+    sites_stats_apps_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsApps.actions.count.responses[5].example";
+    sites_stats_beacons_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsBeacons.actions.list.responses[1].example";
+    sites_stats_beacons_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsBeacons.actions.list.responses[2].example";
+    sites_stats_beacons_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsBeacons.actions.list.responses[3].example";
+    sites_stats_beacons_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsBeacons.actions.list.responses[5].example";
     sites_stats_clients_wireless_list_response_200 : StatsClientAnyOf =
     "[\n  {\n    \"annotation\": \"unknown\",\n    \"ap_id\": \"00000000-0000-0000-1000-5c5b35963d70\",\n    \"ap_mac\": \"5c5b358e6fea\",\n    \"assoc_time\": 1741152905,\n    \"band\": \"5\",\n    \"bssid\": \"5c5b358298f2\",\n    \"channel\": 157,\n    \"dual_band\": true,\n    \"family\": \"\",\n    \"group\": \"\",\n    \"hostname\": \"android-9b228dc33690\",\n    \"idle_time\": 5,\n    \"ip\": \"10.100.0.47\",\n    \"is_guest\": false,\n    \"key_mgmt\": \"WPA3-SAE-FT/CCMP\",\n    \"last_seen\": 1741257505,\n    \"mac\": \"dadbfc123456\",\n    \"manufacture\": \"Unknown\",\n    \"map_id\": \"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\n    \"model\": \"\",\n    \"num_locating_aps\": 2,\n    \"os\": \"Android 10\",\n    \"proto\": \"ac\",\n    \"rssi\": -39,\n    \"rx_bps\": 0,\n    \"rx_bytes\": 14451780,\n    \"rx_pkts\": 44175,\n    \"rx_rate\": 6,\n    \"rx_retries\": 2010,\n    \"site_id\": \"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\n    \"snr\": 47,\n    \"ssid\": \"Live_demo_only\",\n    \"tx_bps\": 0,\n    \"tx_bytes\": 56364072,\n    \"tx_pkts\": 43685,\n    \"tx_rate\": 173.3,\n    \"tx_retries\": 5413,\n    \"uptime\": 104600,\n    \"vlan_id\": \"1\",\n    \"wlan_id\": \"497fc18a-79b5-405a-bf5a-192eed31ea60\",\n    \"x\": 695.3357339330526,\n    \"x_m\": 24.086588,\n    \"y\": 760.6746524247893,\n    \"y_m\": 26.349943\n  }\n]"
     from "resources.sitesStatsClientsWireless.actions.list.responses[0].example";
@@ -6918,6 +7241,21 @@ round_trips! {
     sites_stats_devices_get_switches_metrics_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[5].example";
+    sites_stats_wx_rules_get_usage_response_200 : StatsWxrules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"client_mac\": [\n      \"3bbbf819bb6f\",\n      \"bd96cbc4910f\"\n    ],\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_wxtags\": [\n      \"d4134466-eec0-3756-6765-381c728a6037\",\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"name\": \"Guest\",\n    \"order\": 1,\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ],\n    \"usage\": {\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\": {\n        \"num_flows\": 60\n      },\n      \"d4134466-eec0-3756-6765-381c728a6037\": {\n        \"num_flows\": 60\n      }\n    }\n  }\n]"
+    from "resources.sitesStatsWxRules.actions.getUsage.responses[0].example";
+    sites_stats_wx_rules_get_usage_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsWxRules.actions.getUsage.responses[1].example";
+    sites_stats_wx_rules_get_usage_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsWxRules.actions.getUsage.responses[2].example";
+    sites_stats_wx_rules_get_usage_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsWxRules.actions.getUsage.responses[3].example";
+    sites_stats_wx_rules_get_usage_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsWxRules.actions.getUsage.responses[5].example";
     sites_stats_zones_list_rssi_response_200 : StatsRssiZones =
     "[\n  {\n    \"assets_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"clients_wait\": {\n      \"avg\": 39259.333333333336,\n      \"max\": 58361,\n      \"min\": 12376,\n      \"p95\": 58361\n    },\n    \"created_time\": 1733864928,\n    \"devices\": [\n      {\n        \"device_id\": \"00000000-0000-0000-1000-c8786708bb5d\",\n        \"rssi\": -70\n      }\n    ],\n    \"discovered_assets_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"id\": \"17ef7169-e000-4dcd-abc7-f721f0a8ffda\",\n    \"modified_time\": 1733864928,\n    \"name\": \"proximity openspace\",\n    \"num_assets\": 0,\n    \"num_clients\": 3,\n    \"num_discovered_assets\": 0,\n    \"num_sdkclients\": 0,\n    \"num_unconnected_clients\": 7,\n    \"org_id\": \"c5fbc9e4-12bf-436e-98c4-1c842c66ab6c\",\n    \"sdkclients_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"site_id\": \"079fafd3-ef5c-4b23-90f0-9fcebec0023a\",\n    \"unconnected_clients_wait\": {\n      \"avg\": 37552.857142857145,\n      \"max\": 68342,\n      \"min\": 6649,\n      \"p95\": 68342\n    }\n  }\n]"
     from "resources.sitesStatsZones.actions.listRssi.responses[0].example";
@@ -7149,6 +7487,21 @@ round_trips! {
     sites_v_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesVBeacons.actions.delete.responses[5].example";
+    sites_vpns_list_derived_response_200 : Vpns =
+    "[\n  {\n    \"name\": \"string\",\n    \"paths\": {\n      \"property1\": {\n        \"bfd_profile\": \"broadband\",\n        \"ip\": \"string\"\n      },\n      \"property2\": {\n        \"bfd_profile\": \"lte\",\n        \"ip\": \"string\"\n      }\n    }\n  }\n]"
+    from "resources.sitesVpns.actions.listDerived.responses[0].example";
+    sites_vpns_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesVpns.actions.listDerived.responses[1].example";
+    sites_vpns_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesVpns.actions.listDerived.responses[2].example";
+    sites_vpns_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesVpns.actions.listDerived.responses[3].example";
+    sites_vpns_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesVpns.actions.listDerived.responses[5].example";
     sites_webhooks_list_response_200 : Webhooks =
     "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
     from "resources.sitesWebhooks.actions.list.responses[0].example";
@@ -7692,6 +8045,41 @@ round_trips! {
     sites_zones_search_sessions_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesZones.actions.searchSessions.responses[5].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_request :
+    UtilsSendBleBeacon =
+    "{\n  \"beacon_frame\": \"68b329da9893e34099c7d8ad5cb9c940\",\n  \"beacon_freq\": 100,\n  \"duration\": 10,\n  \"macs\": [\n    \"5c5b35584a6f\",\n    \"5c5b350ea3b3\"\n  ],\n  \"map_ids\": [\n    \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\"\n  ]\n}"
+    from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.body.example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[1].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[2].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[3].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[5].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[1].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[2].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[3].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[5].example";
 }
 
 keeps_unknown_fields! {
@@ -7785,16 +8173,18 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_junos_port_config_speed : JunosPortConfigSpeed;
     unknown_value_is_kept_by_l2tp_state : L2tpState;
     unknown_value_is_kept_by_last_config_device_type : LastConfigDeviceType;
-    unknown_value_is_kept_by_list_org_logs_sort : ListOrgLogsSort;
+    unknown_value_is_kept_by_list_msp_logs_sort : ListMspLogsSort;
     unknown_value_is_kept_by_map_import_json_vendor_name : MapImportJsonVendorName;
     unknown_value_is_kept_by_map_jibestream_vendor_name : MapJibestreamVendorName;
     unknown_value_is_kept_by_map_micello_vendor_name : MapMicelloVendorName;
     unknown_value_is_kept_by_map_type : MapType; unknown_value_is_kept_by_map_view :
     MapView; unknown_value_is_kept_by_msp_license_action_operation :
-    MspLicenseActionOperation;
-    unknown_value_is_kept_by_msp_marvis_suggestions_count_distinct :
-    MspMarvisSuggestionsCountDistinct; unknown_value_is_kept_by_msp_org_change_operation
-    : MspOrgChangeOperation; unknown_value_is_kept_by_msp_search_type : MspSearchType;
+    MspLicenseActionOperation; unknown_value_is_kept_by_msp_logs_count_distinct :
+    MspLogsCountDistinct; unknown_value_is_kept_by_msp_marvis_suggestions_count_distinct
+    : MspMarvisSuggestionsCountDistinct;
+    unknown_value_is_kept_by_msp_org_change_operation : MspOrgChangeOperation;
+    unknown_value_is_kept_by_msp_search_type : MspSearchType;
+    unknown_value_is_kept_by_msp_tickets_count_distinct : MspTicketsCountDistinct;
     unknown_value_is_kept_by_msp_tier : MspTier;
     unknown_value_is_kept_by_mxcluster_nac_client_vendor : MxclusterNacClientVendor;
     unknown_value_is_kept_by_mxcluster_rad_auth_server_keywrap_format :
@@ -7845,6 +8235,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_radio_band_antenna_beam_pattern :
     RadioBandAntennaBeamPattern; unknown_value_is_kept_by_radio_band_preamble :
     RadioBandPreamble; unknown_value_is_kept_by_random_mac : RandomMac;
+    unknown_value_is_kept_by_recaptcha_flavor : RecaptchaFlavor;
     unknown_value_is_kept_by_remote_syslog_facility : RemoteSyslogFacility;
     unknown_value_is_kept_by_remote_syslog_server_protocol : RemoteSyslogServerProtocol;
     unknown_value_is_kept_by_remote_syslog_severity : RemoteSyslogSeverity;
@@ -7859,7 +8250,8 @@ keeps_unknown_values! {
     SecintelProfileProfileAction;
     unknown_value_is_kept_by_secintel_profile_profile_category :
     SecintelProfileProfileCategory; unknown_value_is_kept_by_service_failover_policy :
-    ServiceFailoverPolicy;
+    ServiceFailoverPolicy; unknown_value_is_kept_by_service_policy_aamw_profile :
+    ServicePolicyAamwProfile;
     unknown_value_is_kept_by_service_policy_skyatp_dns_dga_detection :
     ServicePolicySkyatpDnsDgaDetection;
     unknown_value_is_kept_by_service_policy_skyatp_http_inspection :
@@ -7867,6 +8259,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_service_policy_skyatp_iot_device_policy :
     ServicePolicySkyatpIotDevicePolicy; unknown_value_is_kept_by_service_traffic_class :
     ServiceTrafficClass; unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_site_apps_count_distinct : SiteAppsCountDistinct;
     unknown_value_is_kept_by_site_auto_upgrade_version : SiteAutoUpgradeVersion;
     unknown_value_is_kept_by_site_client_events_count_distinct :
     SiteClientEventsCountDistinct;

@@ -13,6 +13,17 @@ use std::time::Duration;
 #[allow(clippy::type_complexity)]
 const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
     (
+        "adminsLogin.login",
+        "POST",
+        "/api/v1/login",
+        200,
+        Some(
+            "{\"email\":\"test@mistsys.com\",\"two_factor_passed\":false,\"two_factor_required\":true}",
+        ),
+        None,
+    ),
+    ("adminsLogin.twoFactor", "POST", "/api/v1/login/two_factor", 200, None, None),
+    (
         "adminsLogout.logout",
         "POST",
         "/api/v1/logout",
@@ -26,6 +37,15 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/login/lookup",
         200,
         Some("{\"sso_url\":\"https://my.sso/idp_sso_url\"}"),
+        None,
+    ),
+    ("adminsRecoverPassword.recover", "POST", "/api/v1/recover", 200, None, None),
+    (
+        "adminsRecoverPassword.verify",
+        "POST",
+        "/api/v1/recover/verify/example",
+        200,
+        None,
         None,
     ),
     (
@@ -191,6 +211,42 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "mspsLogo.post",
+        "POST",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logo",
+        200,
+        None,
+        None,
+    ),
+    (
+        "mspsLogo.delete",
+        "DELETE",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logo",
+        200,
+        None,
+        None,
+    ),
+    (
+        "mspsLogs.listAudit",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logs",
+        200,
+        Some(
+            "{\"end\":1428954000,\"limit\":100,\"results\":[{\"admin_id\":\"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\"admin_name\":\"test@mistsys.com\",\"id\":\"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\"message\":\"TEST AUDIT\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1431382121}],\"start\":1428939600,\"total\":135}",
+        ),
+        None,
+    ),
+    (
+        "mspsLogs.countAudit",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logs/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
         "mspsMarvis.countActions",
         "GET",
         "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/suggestion/count",
@@ -329,6 +385,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"end\":1643706000,\"interval\":3600,\"limit\":100,\"results\":[{\"ap-availability\":0.9919400860511628,\"ap-health\":0.967607512909879,\"capacity\":0.7484652273070254,\"coverage\":0.91217567374857,\"num_aps\":13,\"num_clients\":12,\"org_id\":\"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\"roaming\":0.991735537682683,\"roaming-exp\":0.991735537682683,\"successful-connect\":0.46052632135780236,\"throughput\":0.6775702123846302,\"time-to-connect\":0.9349112447196916},{\"ap-availability\":0.9990384613092129,\"ap-health\":0.48201754375507955,\"capacity\":0.9702673450306101,\"coverage\":0.8335392334930375,\"num_aps\":1,\"num_clients\":6,\"org_id\":\"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":1},{\"ap-availability\":1,\"ap-health\":0.982456140612301,\"capacity\":1,\"coverage\":0.9276041182442488,\"num_aps\":2,\"num_clients\":3,\"org_id\":\"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":1,\"time-to-connect\":0.8125},{\"ap-availability\":0.9981132070973234,\"ap-health\":0.9991228068084047,\"capacity\":1,\"coverage\":1,\"num_aps\":1,\"num_clients\":0,\"org_id\":\"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":0.5}],\"start\":1643670000}",
+        ),
+        None,
+    ),
+    (
+        "mspsTickets.list",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets",
+        200,
+        Some(
+            "[{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}]",
+        ),
+        None,
+    ),
+    (
+        "mspsTickets.count",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
         ),
         None,
     ),
@@ -3543,6 +3619,36 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesIdpProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/derived",
+        200,
+        Some(
+            "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+        ),
+        None,
+    ),
+    (
+        "sitesJse.getInfo",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/info",
+        200,
+        Some(
+            "{\"cloud_name\":\"devcentral.juniperclouds.net\",\"org_names\":[\"Mist-Sys\",\"Mist-Eng\"]}",
+        ),
+        None,
+    ),
+    (
+        "sitesLicenses.getLicenseUsage",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/licenses/usages",
+        200,
+        Some(
+            "{\"org_entitled\":{\"SUB-LOC\":30,\"SUB-MAN\":60},\"svna_enabled\":true,\"trial_enabled\":true,\"usages\":{\"SUB-LOC\":30,\"SUB-MAN\":60},\"vna_eligible\":true,\"vna_ui\":true,\"wvna_eligible\":true}",
+        ),
+        None,
+    ),
+    (
         "sitesMaps.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps",
@@ -3635,6 +3741,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesNetworkTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/derived",
+        200,
+        Some(
+            "{\"additional_config_cmds\":[\"set snmp community public\"],\"created_time\":0,\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"group_tags\":{},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6708\",\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"modified_time\":0,\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}",
+        ),
+        None,
+    ),
+    (
+        "sitesNetworks.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/networks/derived",
+        200,
+        Some(
+            "[{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.45\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}]",
+        ),
+        None,
+    ),
+    (
         "sitesPsks.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks",
@@ -3694,6 +3820,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesRfTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates/derived",
+        200,
+        Some(
+            "[{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"ant_gain\":0,\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":false,\"power_max\":11,\"power_min\":3,\"preamble\":\"short\"},\"band_24_usage\":\"auto\",\"band_5\":{\"allow_rrm_disable\":false,\"ant_gain\":0,\"bandwidth\":80,\"channels\":[36,40,44,48,52,56,60,64,100,104,149,153,157,161],\"disabled\":false,\"power_max\":16,\"power_min\":9,\"preamble\":\"short\"},\"country_code\":\"FR\",\"created_time\":1594743723,\"id\":\"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\"model_specific\":{},\"modified_time\":1613582192,\"name\":\"Lab\",\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"}]",
+        ),
         None,
     ),
     (
@@ -3791,6 +3927,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesSecIntelProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/derived",
+        200,
+        Some(
+            "[{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}]",
+        ),
+        None,
+    ),
+    (
+        "sitesServicePolicies.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/derived",
+        200,
+        Some(
+            "[{\"action\":\"allow\",\"created_time\":0,\"id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"services\":[\"string\"],\"tenants\":[\"string\"]}]",
+        ),
+        None,
+    ),
+    (
         "sitesSetting.get",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting",
@@ -3869,6 +4025,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesSiteTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/derived",
+        200,
+        Some(
+            "[{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}]",
+        ),
+        None,
+    ),
+    (
         "sitesStats.get",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats",
@@ -3876,6 +4042,24 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "{\"address\":\"string\",\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"country_code\":\"string\",\"created_time\":0,\"id\":\"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\"lat\":0,\"latlng\":{\"lat\":0,\"lng\":0},\"lng\":0,\"modified_time\":0,\"msp_id\":\"dca3cad3-0c9b-439b-814f-8d5f23797972\",\"name\":\"string\",\"networktemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"num_ap\":0,\"num_ap_connected\":0,\"num_clients\":0,\"num_devices\":0,\"num_devices_connected\":0,\"num_gateway\":0,\"num_gateway_connected\":0,\"num_switch\":0,\"num_switch_connected\":0,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"],\"timezone\":\"string\",\"tzoffset\":0}",
         ),
+        None,
+    ),
+    (
+        "sitesStatsApps.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/apps/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsBeacons.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/beacons",
+        200,
+        Some("[]"),
         None,
     ),
     (
@@ -3963,6 +4147,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"active_ports_summary\":{\"details\":{\"active_port_count\":4,\"total_port_count\":4},\"score\":100,\"total_switch_count\":2},\"config_success\":{\"details\":{\"config_success_count\":2},\"score\":100,\"total_switch_count\":2},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":1,\"major_version\":\"21.4R3.5\",\"model\":\"EX2300-C-12P\",\"system_names\":[]},{\"major_count\":1,\"major_version\":\"6.0.4-11\",\"model\":\"SSR120\",\"system_names\":[]}]},\"score\":100,\"total_switch_count\":2}}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsWxRules.getUsage",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/wxrules",
+        200,
+        Some(
+            "[{\"action\":\"allow\",\"client_mac\":[\"3bbbf819bb6f\",\"bd96cbc4910f\"],\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_wxtags\":[\"d4134466-eec0-3756-6765-381c728a6037\",\"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"name\":\"Guest\",\"order\":1,\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"],\"usage\":{\"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\":{\"num_flows\":60},\"d4134466-eec0-3756-6765-381c728a6037\":{\"num_flows\":60}}}]",
         ),
         None,
     ),
@@ -4110,6 +4304,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesVpns.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vpns/derived",
+        200,
+        Some(
+            "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
+        ),
         None,
     ),
     (
@@ -4448,6 +4652,22 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "{\"end\":1541705289.769911,\"limit\":1,\"next\":\"/api/v1/sites/67970e46-4e12-11e6-9188-0242ac110007/zones/visits/search?limit=2&end=1541705247.000&scope_id=85fbba9e-4e12-11e6-9188-0242ac110007&user_type=asset&start=1541618889.77\",\"results\":[{\"enter\":1541705254,\"scope\":\"map\",\"timestamp\":1541705254,\"user\":\"c4b301c81166\"}],\"start\":1541618889.769886,\"total\":5892}",
         ),
+        None,
+    ),
+    (
+        "utilitiesLocation.sendSiteDevicesArbitraryBleBeacon",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/send_ble_beacon",
+        200,
+        None,
+        None,
+    ),
+    (
+        "utilitiesMxEdge.preemptSitesTunnel",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab/preempt_aps",
+        200,
+        Some("{\"preempted_aps\":[]}"),
         None,
     ),
 ];

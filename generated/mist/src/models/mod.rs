@@ -3,10 +3,14 @@
 //!
 //! Every type is named here (`crate::models::Name`). The files of this folder hold them by the
 //! resources that need them, each gated by those resources' cargo features.
+#[cfg(feature = "admins-login")]
+mod admins_login;
 #[cfg(feature = "admins-logout")]
 mod admins_logout;
 #[cfg(feature = "admins-lookup")]
 mod admins_lookup;
+#[cfg(feature = "admins-recover-password")]
+mod admins_recover_password;
 mod common;
 mod common_2;
 #[cfg(feature = "msps")]
@@ -15,6 +19,10 @@ mod msps;
 mod msps_inventory;
 #[cfg(feature = "msps-licenses")]
 mod msps_licenses;
+#[cfg(feature = "msps-logo")]
+mod msps_logo;
+#[cfg(feature = "msps-logs")]
+mod msps_logs;
 #[cfg(feature = "msps-marvis")]
 mod msps_marvis;
 #[cfg(feature = "msps-org-groups")]
@@ -23,6 +31,8 @@ mod msps_org_groups;
 mod msps_orgs;
 #[cfg(feature = "msps-sles")]
 mod msps_sles;
+#[cfg(feature = "msps-tickets")]
+mod msps_tickets;
 #[cfg(feature = "orgs-alarm-templates")]
 mod orgs_alarm_templates;
 #[cfg(feature = "orgs-alarms")]
@@ -69,14 +79,10 @@ mod orgs_psks;
 mod orgs_rf_templates;
 #[cfg(feature = "orgs-sdk-templates")]
 mod orgs_sdk_templates;
-#[cfg(feature = "orgs-sec-intel-profiles")]
-mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
 #[cfg(feature = "orgs-setting")]
 mod orgs_setting;
-#[cfg(feature = "orgs-site-templates")]
-mod orgs_site_templates;
 #[cfg(feature = "orgs-sitegroups")]
 mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
@@ -113,6 +119,23 @@ mod self_alarms;
 mod self_api_token;
 #[cfg(feature = "self-audit-logs")]
 mod self_audit_logs;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_acl_policies;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_additional_config_cmds;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
 mod shared_additional_vlan_ids;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
@@ -142,6 +165,16 @@ mod shared_admin_privilege_role;
 mod shared_admins;
 #[cfg(any(feature = "orgs-alarms", feature = "sites-alarms"))]
 mod shared_alarm;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+mod shared_allow_deny;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
@@ -175,6 +208,15 @@ mod shared_ap_ip_config;
 mod shared_ap_port_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_ap_port_config_mac_auth_protocol;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
@@ -185,6 +227,7 @@ mod shared_ap_radio;
     feature = "orgs-rf-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-rf-templates",
     feature = "sites-setting"
 ))]
 mod shared_ap_radio_antenna_mode;
@@ -215,7 +258,8 @@ mod shared_auto_preemption;
 #[cfg(any(
     feature = "orgs-antivirus-profiles",
     feature = "sites-advanced-anti-malware-profiles",
-    feature = "sites-antivirus-profiles"
+    feature = "sites-antivirus-profiles",
+    feature = "sites-idp-profiles"
 ))]
 mod shared_avprofile;
 #[cfg(any(
@@ -239,6 +283,8 @@ mod shared_ble_config_beacon_rate_mode;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 mod shared_client_key_mgmt;
 #[cfg(any(
+    feature = "msps-logs",
+    feature = "msps-tickets",
     feature = "orgs-alarms",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
@@ -255,6 +301,7 @@ mod shared_client_key_mgmt;
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-stats-apps",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
@@ -262,7 +309,8 @@ mod shared_count_result;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-site-templates",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 mod shared_day_of_week;
 #[cfg(any(
@@ -321,7 +369,8 @@ mod shared_gateway_matching;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-vpns"
 ))]
 mod shared_gateway_port_vpn_path_bfd_profile;
 #[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
@@ -343,6 +392,26 @@ mod shared_guests;
 mod shared_hour;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+mod shared_idp_config;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+mod shared_ip_type;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
@@ -361,6 +430,8 @@ mod shared_ip_type6;
 mod shared_lat_lng;
 #[cfg(any(feature = "msps-licenses", feature = "orgs-licenses"))]
 mod shared_license;
+#[cfg(any(feature = "msps-logs", feature = "orgs-logs"))]
+mod shared_list_msp_logs_sort;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
@@ -392,8 +463,30 @@ mod shared_mac_addresses_macs;
 ))]
 mod shared_msp_id;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_mxcluster_rad_auth_server_keywrap_format;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_mxcluster_radsec_server_selection;
+#[cfg(any(
     feature = "orgs-nac-rules",
     feature = "orgs-wx-rules",
+    feature = "sites-stats-wx-rules",
     feature = "sites-wx-rules"
 ))]
 mod shared_nac_rule_action;
@@ -410,6 +503,7 @@ mod shared_name_string;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
+    feature = "sites-networks",
     feature = "sites-setting"
 ))]
 mod shared_network;
@@ -422,6 +516,16 @@ mod shared_network;
 mod shared_network_request;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 mod shared_org;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+mod shared_poe_priority;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 mod shared_privilege_org;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
@@ -438,6 +542,8 @@ mod shared_psk_list;
 mod shared_radsec;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 mod shared_response_device_events_search;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+mod shared_rf_template;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "sites-stats-clients-wireless",
@@ -449,11 +555,18 @@ mod shared_search_webhook_delivery;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 mod shared_search_wxtag_apps;
 #[cfg(any(
+    feature = "orgs-sec-intel-profiles",
+    feature = "sites-sec-intel-profiles"
+))]
+mod shared_secintel_profile;
+#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-sec-intel-profiles",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
+    feature = "sites-sec-intel-profiles",
+    feature = "sites-service-policies",
     feature = "sites-setting"
 ))]
 mod shared_secintel_profile_profile_action;
@@ -461,6 +574,8 @@ mod shared_secintel_profile_profile_action;
 mod shared_site;
 #[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
 mod shared_site_stats_sitegroup_ids;
+#[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
+mod shared_site_template;
 #[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
 mod shared_sso_idp_sign_algo;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
@@ -470,6 +585,38 @@ mod shared_stats_org;
     feature = "sites-stats-devices"
 ))]
 mod shared_stats_wireless_client;
+#[cfg(any(
+    feature = "msps-orgs",
+    feature = "orgs-antivirus-profiles",
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-inventory",
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-setting",
+    feature = "orgs-stats-devices",
+    feature = "orgs-user-macs",
+    feature = "orgs-wlans",
+    feature = "orgs-wx-tags",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-idp-profiles",
+    feature = "sites-jse",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans",
+    feature = "sites-wx-tags",
+    feature = "utilities-mx-edge"
+))]
+mod shared_strings;
+#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
+mod shared_switch_matching;
+#[cfg(any(feature = "msps-tickets", feature = "orgs-tickets"))]
+mod shared_ticket;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
@@ -483,9 +630,26 @@ mod shared_uuids;
     feature = "orgs-site-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 mod shared_vars;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "orgs-setting",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-networks",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_vlan_id_with_variable;
+#[cfg(any(feature = "orgs-vpns", feature = "sites-vpns"))]
+mod shared_vpn;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 mod shared_wxlan_rule;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
@@ -510,18 +674,32 @@ mod sites_events;
 mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
 mod sites_guests;
+#[cfg(feature = "sites-jse")]
+mod sites_jse;
+#[cfg(feature = "sites-licenses")]
+mod sites_licenses;
 #[cfg(feature = "sites-maps")]
 mod sites_maps;
+#[cfg(feature = "sites-network-templates")]
+mod sites_network_templates;
 #[cfg(feature = "sites-rogues")]
 mod sites_rogues;
 #[cfg(feature = "sites-rssi-zones")]
 mod sites_rssi_zones;
+#[cfg(feature = "sites-service-policies")]
+mod sites_service_policies;
 #[cfg(feature = "sites-setting")]
 mod sites_setting;
+#[cfg(feature = "sites-stats-apps")]
+mod sites_stats_apps;
+#[cfg(feature = "sites-stats-beacons")]
+mod sites_stats_beacons;
 #[cfg(feature = "sites-stats-clients-wireless")]
 mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 mod sites_stats_devices;
+#[cfg(feature = "sites-stats-wx-rules")]
+mod sites_stats_wx_rules;
 #[cfg(feature = "sites-stats-zones")]
 mod sites_stats_zones;
 #[cfg(feature = "sites-ui-settings")]
@@ -530,11 +708,19 @@ mod sites_ui_settings;
 mod sites_v_beacons;
 #[cfg(feature = "sites-zones")]
 mod sites_zones;
+#[cfg(feature = "utilities-location")]
+mod utilities_location;
+#[cfg(feature = "utilities-mx-edge")]
+mod utilities_mx_edge;
 
+#[cfg(feature = "admins-login")]
+pub use self::admins_login::*;
 #[cfg(feature = "admins-logout")]
 pub use self::admins_logout::*;
 #[cfg(feature = "admins-lookup")]
 pub use self::admins_lookup::*;
+#[cfg(feature = "admins-recover-password")]
+pub use self::admins_recover_password::*;
 pub use self::common::*;
 pub use self::common_2::*;
 #[cfg(feature = "msps")]
@@ -543,6 +729,10 @@ pub use self::msps::*;
 pub use self::msps_inventory::*;
 #[cfg(feature = "msps-licenses")]
 pub use self::msps_licenses::*;
+#[cfg(feature = "msps-logo")]
+pub use self::msps_logo::*;
+#[cfg(feature = "msps-logs")]
+pub use self::msps_logs::*;
 #[cfg(feature = "msps-marvis")]
 pub use self::msps_marvis::*;
 #[cfg(feature = "msps-org-groups")]
@@ -551,6 +741,8 @@ pub use self::msps_org_groups::*;
 pub use self::msps_orgs::*;
 #[cfg(feature = "msps-sles")]
 pub use self::msps_sles::*;
+#[cfg(feature = "msps-tickets")]
+pub use self::msps_tickets::*;
 #[cfg(feature = "orgs-alarm-templates")]
 pub use self::orgs_alarm_templates::*;
 #[cfg(feature = "orgs-alarms")]
@@ -597,14 +789,10 @@ pub use self::orgs_psks::*;
 pub use self::orgs_rf_templates::*;
 #[cfg(feature = "orgs-sdk-templates")]
 pub use self::orgs_sdk_templates::*;
-#[cfg(feature = "orgs-sec-intel-profiles")]
-pub use self::orgs_sec_intel_profiles::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
 #[cfg(feature = "orgs-setting")]
 pub use self::orgs_setting::*;
-#[cfg(feature = "orgs-site-templates")]
-pub use self::orgs_site_templates::*;
 #[cfg(feature = "orgs-sitegroups")]
 pub use self::orgs_sitegroups::*;
 #[cfg(feature = "orgs-sites")]
@@ -641,6 +829,23 @@ pub use self::self_alarms::*;
 pub use self::self_api_token::*;
 #[cfg(feature = "self-audit-logs")]
 pub use self::self_audit_logs::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_acl_policies::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_additional_config_cmds::*;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
 pub use self::shared_additional_vlan_ids::*;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
@@ -670,6 +875,16 @@ pub use self::shared_admin_privilege_role::*;
 pub use self::shared_admins::*;
 #[cfg(any(feature = "orgs-alarms", feature = "sites-alarms"))]
 pub use self::shared_alarm::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+pub use self::shared_allow_deny::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
@@ -703,6 +918,15 @@ pub use self::shared_ap_ip_config::*;
 pub use self::shared_ap_port_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_ap_port_config_mac_auth_protocol::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
@@ -713,6 +937,7 @@ pub use self::shared_ap_radio::*;
     feature = "orgs-rf-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-rf-templates",
     feature = "sites-setting"
 ))]
 pub use self::shared_ap_radio_antenna_mode::*;
@@ -743,7 +968,8 @@ pub use self::shared_auto_preemption::*;
 #[cfg(any(
     feature = "orgs-antivirus-profiles",
     feature = "sites-advanced-anti-malware-profiles",
-    feature = "sites-antivirus-profiles"
+    feature = "sites-antivirus-profiles",
+    feature = "sites-idp-profiles"
 ))]
 pub use self::shared_avprofile::*;
 #[cfg(any(
@@ -767,6 +993,8 @@ pub use self::shared_ble_config_beacon_rate_mode::*;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 pub use self::shared_client_key_mgmt::*;
 #[cfg(any(
+    feature = "msps-logs",
+    feature = "msps-tickets",
     feature = "orgs-alarms",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
@@ -783,6 +1011,7 @@ pub use self::shared_client_key_mgmt::*;
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-stats-apps",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
@@ -790,7 +1019,8 @@ pub use self::shared_count_result::*;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-site-templates",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 pub use self::shared_day_of_week::*;
 #[cfg(any(
@@ -849,7 +1079,8 @@ pub use self::shared_gateway_matching::*;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-vpns"
 ))]
 pub use self::shared_gateway_port_vpn_path_bfd_profile::*;
 #[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
@@ -871,6 +1102,26 @@ pub use self::shared_guests::*;
 pub use self::shared_hour::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+pub use self::shared_idp_config::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_ip_type::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
@@ -889,6 +1140,8 @@ pub use self::shared_ip_type6::*;
 pub use self::shared_lat_lng::*;
 #[cfg(any(feature = "msps-licenses", feature = "orgs-licenses"))]
 pub use self::shared_license::*;
+#[cfg(any(feature = "msps-logs", feature = "orgs-logs"))]
+pub use self::shared_list_msp_logs_sort::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
@@ -920,8 +1173,30 @@ pub use self::shared_mac_addresses_macs::*;
 ))]
 pub use self::shared_msp_id::*;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_mxcluster_rad_auth_server_keywrap_format::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_mxcluster_radsec_server_selection::*;
+#[cfg(any(
     feature = "orgs-nac-rules",
     feature = "orgs-wx-rules",
+    feature = "sites-stats-wx-rules",
     feature = "sites-wx-rules"
 ))]
 pub use self::shared_nac_rule_action::*;
@@ -938,6 +1213,7 @@ pub use self::shared_name_string::*;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
+    feature = "sites-networks",
     feature = "sites-setting"
 ))]
 pub use self::shared_network::*;
@@ -950,6 +1226,16 @@ pub use self::shared_network::*;
 pub use self::shared_network_request::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 pub use self::shared_org::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_poe_priority::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 pub use self::shared_privilege_org::*;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
@@ -966,6 +1252,8 @@ pub use self::shared_psk_list::*;
 pub use self::shared_radsec::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 pub use self::shared_response_device_events_search::*;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+pub use self::shared_rf_template::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "sites-stats-clients-wireless",
@@ -977,11 +1265,18 @@ pub use self::shared_search_webhook_delivery::*;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
+    feature = "orgs-sec-intel-profiles",
+    feature = "sites-sec-intel-profiles"
+))]
+pub use self::shared_secintel_profile::*;
+#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-sec-intel-profiles",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
+    feature = "sites-sec-intel-profiles",
+    feature = "sites-service-policies",
     feature = "sites-setting"
 ))]
 pub use self::shared_secintel_profile_profile_action::*;
@@ -989,6 +1284,8 @@ pub use self::shared_secintel_profile_profile_action::*;
 pub use self::shared_site::*;
 #[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
 pub use self::shared_site_stats_sitegroup_ids::*;
+#[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
+pub use self::shared_site_template::*;
 #[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
 pub use self::shared_sso_idp_sign_algo::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
@@ -998,6 +1295,38 @@ pub use self::shared_stats_org::*;
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_stats_wireless_client::*;
+#[cfg(any(
+    feature = "msps-orgs",
+    feature = "orgs-antivirus-profiles",
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-inventory",
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-setting",
+    feature = "orgs-stats-devices",
+    feature = "orgs-user-macs",
+    feature = "orgs-wlans",
+    feature = "orgs-wx-tags",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-idp-profiles",
+    feature = "sites-jse",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans",
+    feature = "sites-wx-tags",
+    feature = "utilities-mx-edge"
+))]
+pub use self::shared_strings::*;
+#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
+pub use self::shared_switch_matching::*;
+#[cfg(any(feature = "msps-tickets", feature = "orgs-tickets"))]
+pub use self::shared_ticket::*;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
@@ -1011,9 +1340,26 @@ pub use self::shared_uuids::*;
     feature = "orgs-site-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 pub use self::shared_vars::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "orgs-setting",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-networks",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_vlan_id_with_variable::*;
+#[cfg(any(feature = "orgs-vpns", feature = "sites-vpns"))]
+pub use self::shared_vpn::*;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 pub use self::shared_wxlan_rule::*;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
@@ -1038,18 +1384,32 @@ pub use self::sites_events::*;
 pub use self::sites_gateway_templates::*;
 #[cfg(feature = "sites-guests")]
 pub use self::sites_guests::*;
+#[cfg(feature = "sites-jse")]
+pub use self::sites_jse::*;
+#[cfg(feature = "sites-licenses")]
+pub use self::sites_licenses::*;
 #[cfg(feature = "sites-maps")]
 pub use self::sites_maps::*;
+#[cfg(feature = "sites-network-templates")]
+pub use self::sites_network_templates::*;
 #[cfg(feature = "sites-rogues")]
 pub use self::sites_rogues::*;
 #[cfg(feature = "sites-rssi-zones")]
 pub use self::sites_rssi_zones::*;
+#[cfg(feature = "sites-service-policies")]
+pub use self::sites_service_policies::*;
 #[cfg(feature = "sites-setting")]
 pub use self::sites_setting::*;
+#[cfg(feature = "sites-stats-apps")]
+pub use self::sites_stats_apps::*;
+#[cfg(feature = "sites-stats-beacons")]
+pub use self::sites_stats_beacons::*;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub use self::sites_stats_clients_wireless::*;
 #[cfg(feature = "sites-stats-devices")]
 pub use self::sites_stats_devices::*;
+#[cfg(feature = "sites-stats-wx-rules")]
+pub use self::sites_stats_wx_rules::*;
 #[cfg(feature = "sites-stats-zones")]
 pub use self::sites_stats_zones::*;
 #[cfg(feature = "sites-ui-settings")]
@@ -1058,3 +1418,7 @@ pub use self::sites_ui_settings::*;
 pub use self::sites_v_beacons::*;
 #[cfg(feature = "sites-zones")]
 pub use self::sites_zones::*;
+#[cfg(feature = "utilities-location")]
+pub use self::utilities_location::*;
+#[cfg(feature = "utilities-mx-edge")]
+pub use self::utilities_mx_edge::*;

@@ -2,74 +2,8 @@
 //! Types of the `orgs-logs` resource alone.
 use super::*;
 
-/// enum: `-timestamp`, `admin_id`, `site_id`, `timestamp`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListOrgLogsSort {
-    /// The value `-timestamp`.
-    Timestamp,
-    /// The value `admin_id`.
-    AdminId,
-    /// The value `site_id`.
-    SiteId,
-    /// The value `timestamp`.
-    Timestamp2,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ListOrgLogsSort {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timestamp => "-timestamp",
-            Self::AdminId => "admin_id",
-            Self::SiteId => "site_id",
-            Self::Timestamp2 => "timestamp",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ListOrgLogsSort {
-    fn from(value: &str) -> Self {
-        match value {
-            "-timestamp" => Self::Timestamp,
-            "admin_id" => Self::AdminId,
-            "site_id" => Self::SiteId,
-            "timestamp" => Self::Timestamp2,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ListOrgLogsSort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListOrgLogsSort {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListOrgLogsSort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-impl crate::client::ParamValue for ListOrgLogsSort {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
-    }
-}
+/// The same values as `ListMspLogsSort`, so the same type.
+pub type ListOrgLogsSort = ListMspLogsSort;
 
 /// enum: `admin_id`, `admin_name`, `message`, `site_id`
 ///
@@ -137,55 +71,5 @@ impl<'de> serde::Deserialize<'de> for OrgLogsCountDistinct {
 impl crate::client::ParamValue for OrgLogsCountDistinct {
     fn texts(&self) -> Vec<String> {
         vec![self.as_str().to_owned()]
-    }
-}
-
-/// The `response_log_search` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ResponseLogSearch {
-    /// `end` on the wire: an integer.
-    pub end: i64,
-    /// `limit` on the wire: an integer.
-    pub limit: i64,
-    /// `next` on the wire: a string.
-    pub next: Option<String>,
-    /// `results` on the wire.
-    pub results: LogEvents,
-    /// `start` on the wire: an integer.
-    pub start: i64,
-    /// `total` on the wire: an integer.
-    pub total: i64,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ResponseLogSearch {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            end: fields.required("end")?,
-            limit: fields.required("limit")?,
-            next: fields.optional("next")?,
-            results: fields.required("results")?,
-            start: fields.required("start")?,
-            total: fields.required("total")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ResponseLogSearch {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("end", &self.end)?;
-        fields.required("limit", &self.limit)?;
-        fields.optional("next", &self.next)?;
-        fields.required("results", &self.results)?;
-        fields.required("start", &self.start)?;
-        fields.required("total", &self.total)?;
-        fields.end(&self.extra)
     }
 }
