@@ -2125,6 +2125,44 @@ action! {
 }
 
 action! {
+    orgs_clients_wired_count in orgs_clients_wired : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wired()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wired_search in orgs_clients_wired : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":1648529800.8221116,\"limit\":1000,\"results\":[{\"auth_method\":\"mac_auth\",\"auth_state\":\"authenticated\",\"device_mac\":[\"001122334455\"],\"dhcp_client_identifier\":\"MAC address 00155df6d500\",\"dhcp_client_options\":[{\"code\":\"DHO_DHCP_MESSAGE_TYPE(53)\",\"data\":\"DHCPREQUEST\"},{\"code\":\"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\"data\":\"MAC address 00155df6d500\"},{\"code\":\"DHO_DHCP_REQUESTED_ADDRESS(50)\",\"data\":\"172.17.10.255\"},{\"code\":\"DHO_DHCP_SERVER_IDENTIFIER(54)\",\"data\":\"172.17.8.1\"},{\"code\":\"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\"data\":\"1280\"},{\"code\":\"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\"data\":\" 1 3 6 12 15 28 43 180\"},{\"code\":\"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\"data\":\"MSFT 5.0\"},{\"code\":\"DHO_HOST_NAME(12)\",\"data\":\"ITS-VMMT0-D1N02\"}],\"dhcp_fqdn\":\"ITS-VMMT0-D1N02.mgthub.local\",\"dhcp_hostname\":\"ITS-VMMT0-D1N02\",\"dhcp_request_params\":\"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\"dhcp_vendor_class_identifier\":\"MSFT 5.0\",\"mac\":\"112233445566\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"port_id\":[\"et-0/0/1\"],\"site_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"timestamp\":1571174567.807,\"vlan\":[0,1001]}],\"start\":1648443400.8221116,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_clients_wired()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_clients_wireless_count in orgs_clients_wireless : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count", query[],
     headers[], answer 200
@@ -3169,6 +3207,45 @@ action! {
 }
 
 action! {
+    orgs_maps_import in orgs_maps : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/maps/import", query[], headers[],
+    answer 200
+    "{\"aps\":[{\"action\":\"assigned-placed\",\"floorplan_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"height\":3,\"mac\":\"5c5b35000001\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"orientation\":45}],\"floorplans\":[{\"action\":\"imported\",\"id\":\"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"name\":\"map1\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"summary\":{\"num_ap_assigned\":1,\"num_inv_assigned\":1,\"num_map_assigned\":1}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_maps().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_maps_import_to_site in orgs_maps : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sites/example/maps/import",
+    query[], headers[], answer 200
+    "{\"aps\":[{\"action\":\"assigned-placed\",\"floorplan_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"height\":3,\"mac\":\"5c5b35000001\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"orientation\":45}],\"floorplans\":[{\"action\":\"imported\",\"id\":\"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"name\":\"map1\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"summary\":{\"num_ap_assigned\":1,\"num_inv_assigned\":1,\"num_map_assigned\":1}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_maps()
+    .import_to_site("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "example")
+}
+
+action! {
     orgs_marvis_troubleshoot in orgs_marvis : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/troubleshoot", query[], headers[],
     answer 200
@@ -3385,6 +3462,50 @@ action! {
     request client => client.orgs_mx_tunnels()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_nac_fingerprints_count_client in orgs_nac_fingerprints : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_fingerprints()
+    .count_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_nac_fingerprints_search_client in orgs_nac_fingerprints : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/search",
+    query["family", "EX Series Switch", "client_type", "wired", "model", "ex4100-f-12p",
+    "mfg", "Juniper Networks, Inc.", "os", "JUNOS 22.3R1.12", "os_type", "JUNOS", "mac",
+    "d420b080516d"], headers[], answer 200
+    "{\"end\":1735678700,\"limit\":10,\"results\":[{\"family\":\"Apple\",\"mac\":\"d420b080516e\",\"mfg\":\"Apple, Inc.\",\"model\":\"Unknown\",\"org_id\":\"bb2fb165-0931-49c7-a1b8-9b5814326b7d\",\"os\":\"iOS 18.1.1\",\"os_type\":\"iOS\",\"random_mac\":true,\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"timestamp\":1735678662.58},{\"family\":\"EX Series Switch\",\"mac\":\"d420b080516d\",\"mfg\":\"Juniper Networks, Inc.\",\"model\":\"ex4100-f-12p\",\"org_id\":\"b6bc08f3-60a3-402b-8f0d-caf9132a1e9a\",\"os\":\"JUNOS 22.3R1.12\",\"os_type\":\"JUNOS\",\"random_mac\":false,\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"timestamp\":1735669092.932}],\"start\":1735678650,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_nac_fingerprints()
+    .search_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).family("EX Series Switch").client_type(NacAccessType::from("wired"))
+    .model("ex4100-f-12p").mfg("Juniper Networks, Inc.").os("JUNOS 22.3R1.12")
+    .os_type("JUNOS").mac("d420b080516d")
 }
 
 action! {
@@ -4964,6 +5085,44 @@ action! {
 }
 
 action! {
+    orgs_stats_bgp_peers_count in orgs_stats_bgp_peers : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_bgp_peers()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_bgp_peers_search in orgs_stats_bgp_peers : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"evpn_overlay\":true,\"for_overlay\":true,\"local_as\":65000,\"mac\":\"020001c04668\",\"neighbor\":\"15.8.3.5\",\"neighbor_as\":65000,\"neighbor_mac\":\"020001c04600\",\"node\":\"node0\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"rx_pkts\":63366,\"rx_routes\":60,\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"state\":\"established\",\"timestamp\":1666251056.07,\"tx_pkts\":1735,\"tx_routes\":60,\"up\":true,\"uptime\":31355,\"vrf_name\":\"default\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_stats_bgp_peers()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_stats_devices_list in orgs_stats_devices : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices", query[],
     headers[], answer 200
@@ -4980,6 +5139,81 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_stats_devices()
     .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_mx_edges_list in orgs_stats_mx_edges : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges", query[],
+    headers[], answer 200
+    "[{\"cpu_stat\":{\"cpus\":{\"property1\":{\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0},\"property2\":{\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0}},\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_stat\":{\"ip\":\"string\",\"ips\":{\"property1\":\"string\",\"property2\":\"string\"}},\"lag_stat\":{\"property1\":{\"active_ports\":[\"string\"]},\"property2\":{\"active_ports\":[\"string\"]}},\"last_seen\":0,\"magic\":\"string\",\"memory_stat\":{\"active\":0,\"available\":0,\"buffers\":0,\"cached\":0,\"free\":0,\"inactive\":0,\"swap_cached\":0,\"swap_free\":0,\"swap_total\":0,\"total\":0,\"usage\":0},\"model\":\"string\",\"mxagent_registered\":true,\"mxcluster_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"num_tunnels\":0,\"port_stat\":{\"property1\":{\"full_duplex\":true,\"lldp_stats\":{\"mgmt_addr\":\"string\",\"port_desc\":\"string\",\"port_id\":\"string\",\"system_desc\":\"string\",\"system_name\":\"string\"},\"rx_bytes\":0,\"rx_errors\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_pkts\":0,\"up\":true},\"property2\":{\"full_duplex\":true,\"lldp_stats\":{\"mgmt_addr\":\"string\",\"port_desc\":\"string\",\"port_id\":\"string\",\"system_desc\":\"string\",\"system_name\":\"string\"},\"rx_bytes\":0,\"rx_errors\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_pkts\":0,\"up\":true}},\"status\":\"string\",\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":true},\"uptime\":0,\"virtualization_type\":\"string\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_mx_edges()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_mx_edges_get in orgs_stats_mx_edges : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"inactive_vlan_strs\":{\"wired\":[\"100\",\"102-106\"]},\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_mx_edges()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_ospf_count in orgs_stats_ospf : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_ospf()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_ospf_search in orgs_stats_ospf : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/search", query[],
+    headers[], answer 200 "{\"results\":[{}]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_stats_ospf()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -5003,6 +5237,46 @@ action! {
 }
 
 action! {
+    orgs_stats_ports_count_sw_or_gw in orgs_stats_ports : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_ports()
+    .count_sw_or_gw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_stats_ports_search_sw_or_gw in orgs_stats_ports : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"mac\":\"5c4527a96580\",\"neighbor_mac\":\"64d814353400\",\"org_id\":\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\"port_id\":\"ge-0/0/0\",\"port_mac\":\"5c4527a96580\",\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_stats_ports()
+    .search_sw_or_gw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     orgs_stats_sites_list in orgs_stats_sites : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/sites", query[], headers[],
     answer 200
@@ -5019,6 +5293,83 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_stats_sites()
     .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_tunnels_count in orgs_stats_tunnels : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/tunnels/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_tunnels()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_tunnels_search in orgs_stats_tunnels : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/tunnels/search", query[],
+    headers[], answer 200
+    "{\"end\":1531862583,\"limit\":10,\"results\":[{\"auth_algo\":\"hmac-md5-96\",\"encrypt_algo\":\"aes-256-cbc\",\"ike_version\":\"2\",\"ip\":\"192.168.233.0\",\"last_event\":\"down reason\",\"mac\":\"020001ae9dd5\",\"node\":\"node0\",\"org_id\":\"78c11da8-f984-4425-bedb-a7ddd7d0f6da\",\"peer_host\":\"sunnyvale1-vpn.zscalerbeta.net\",\"peer_ip\":\"10.224.8.16\",\"protocol\":\"ipsec\",\"rx_bytes\":150,\"rx_pkts\":75,\"site_id\":\"e83e7928-eda1-4e93-82db-df3dd42ab726\",\"tunnel_name\":\"Device-ipsec-1\",\"tx_bytes\":100,\"tx_pkts\":50,\"up\":true,\"uptime\":10,\"wan_name\":\"wan\"}],\"start\":1531776183,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_stats_tunnels()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_vpn_peers_count_path in orgs_stats_vpn_peers : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/vpn_peers/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_vpn_peers()
+    .count_path("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_vpn_peers_search_path in orgs_stats_vpn_peers : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/vpn_peers/search", query[],
+    headers[], answer 200
+    "{\"end\":1619518989.4989712,\"limit\":10,\"results\":[{\"is_active\":true,\"last_seen\":1619518709.222,\"mac\":\"020001c04668\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"peer_mac\":\"020001367edd\",\"peer_port_id\":\"DC_Internet\",\"peer_site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"port_id\":\"Lte\",\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"type\":\"svr\",\"up\":true,\"uptime\":1527128046},{\"is_active\":true,\"last_seen\":1619518709.222,\"latency\":91,\"mac\":\"020001c04668\",\"mos\":4,\"mtu\":1500,\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"peer_mac\":\"020001367edd\",\"peer_port_id\":\"DC_Internet\",\"peer_router_name\":\"RIDCBBP1\",\"peer_site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"port_id\":\"Lte\",\"router_name\":\"RIST01544AP1\",\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"type\":\"svr\",\"up\":true,\"uptime\":1527128046}],\"start\":1619518689.4989705,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_stats_vpn_peers()
+    .search_path("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -6559,6 +6910,74 @@ action! {
 }
 
 action! {
+    self_mfa_generate_secret_for2fa_verification in self_mfa : "GET"
+    "/api/v1/self/two_factor/token", query[], headers[], answer 200
+    "{\"two_factor_secret\":\"NRMTSTRWNBVECY3GJVYEY3DDJFRGSNCZGJUDO4RVN5FDM3DUMJSA\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_mfa().generate_secret_for2fa_verification()
+}
+
+action! {
+    self_mfa_verify_two_factor in self_mfa : "POST" "/api/v1/self/two_factor/verify",
+    query[], headers[], body body : TwoFactorCode = "{\"two_factor\":\"123456\"}", answer
+    200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_mfa().verify_two_factor().body(body.clone())
+}
+
+action! {
+    self_o_auth2_get_oauth2_url_for_linking in self_o_auth2 : "GET"
+    "/api/v1/self/oauth/example", query[], headers[], answer 200
+    "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"linked\":false}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_o_auth2().get_oauth2_url_for_linking("example")
+}
+
+action! {
+    self_o_auth2_link_oauth2_mist_account in self_o_auth2 : "POST"
+    "/api/v1/self/oauth/example", query[], headers[], body body : CodeString =
+    "{\"code\":\"4/S9tegDeLkrYg0L9pWNXV4cgMVbbr3SR9t693A2kSHzw\"}", answer 200
+    "{\"action\":\"oauth account linked\",\"id\":\"google_user_id\"}", errors[(400,
+    BadRequest,
+    "{\"error\":\"access_denied\",\"error_description\":\"The resource owner or authorization server denied the request.\"}"),
+    (401, Unauthorized, "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.self_o_auth2().link_oauth2_mist_account("example").body(body
+    .clone())
+}
+
+action! {
     sites_get_info in sites : "GET" "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
     query[], headers[], answer 200
     "{\"address\":\"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\"alarmtemplate_id\":\"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\"aptemplate_id\":\"16bdf952-ade2-4491-80b0-85ce506c760b\",\"country_code\":\"US\",\"created_time\":0,\"gatewaytemplate_id\":\"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\"id\":\"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\"latlng\":{\"lat\":37.295833,\"lng\":-122.032946},\"modified_time\":0,\"name\":\"Mist Office\",\"networktemplate_id\":\"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\"notes\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\"secpolicy_id\":\"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\"sitegroup_ids\":[\"497f6eca-6276-5006-bfeb-53cbbbba6f18\"],\"timezone\":\"America/Los_Angeles\"}",
@@ -7193,6 +7612,44 @@ action! {
 }
 
 action! {
+    sites_clients_wired_count in sites_clients_wired : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wired()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wired_search in sites_clients_wired : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":1648529800.8221116,\"limit\":1000,\"results\":[{\"auth_method\":\"mac_auth\",\"auth_state\":\"authenticated\",\"device_mac\":[\"001122334455\"],\"dhcp_client_identifier\":\"MAC address 00155df6d500\",\"dhcp_client_options\":[{\"code\":\"DHO_DHCP_MESSAGE_TYPE(53)\",\"data\":\"DHCPREQUEST\"},{\"code\":\"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\"data\":\"MAC address 00155df6d500\"},{\"code\":\"DHO_DHCP_REQUESTED_ADDRESS(50)\",\"data\":\"172.17.10.255\"},{\"code\":\"DHO_DHCP_SERVER_IDENTIFIER(54)\",\"data\":\"172.17.8.1\"},{\"code\":\"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\"data\":\"1280\"},{\"code\":\"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\"data\":\" 1 3 6 12 15 28 43 180\"},{\"code\":\"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\"data\":\"MSFT 5.0\"},{\"code\":\"DHO_HOST_NAME(12)\",\"data\":\"ITS-VMMT0-D1N02\"}],\"dhcp_fqdn\":\"ITS-VMMT0-D1N02.mgthub.local\",\"dhcp_hostname\":\"ITS-VMMT0-D1N02\",\"dhcp_request_params\":\"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\"dhcp_vendor_class_identifier\":\"MSFT 5.0\",\"mac\":\"112233445566\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"port_id\":[\"et-0/0/1\"],\"site_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"timestamp\":1571174567.807,\"vlan\":[0,1001]}],\"start\":1648443400.8221116,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_clients_wired()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_clients_wireless_count in sites_clients_wireless : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/count", query["distinct",
     "hostname"], headers[], answer 200
@@ -7657,6 +8114,46 @@ action! {
     .delete_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     0)
+}
+
+action! {
+    sites_devices_wired_update_local_switch_port_config in sites_devices_wired : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
+    query[], headers[], body body : LocalPortConfig =
+    "{\"ge-0/0/0-1\":{\"poe_disabled\":true,\"usage\":\"iot\"}}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wired()
+    .update_local_switch_port_config("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap()).body(body.clone())
+}
+
+action! {
+    sites_devices_wired_delete_local_switch_port_config in sites_devices_wired : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wired()
+    .delete_local_switch_port_config("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap())
 }
 
 action! {
@@ -8775,6 +9272,46 @@ action! {
 }
 
 action! {
+    sites_skyatp_count_events in sites_skyatp : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/skyatp/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_skyatp()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_skyatp_search_events in sites_skyatp : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/skyatp/events/search", query[],
+    headers[], answer 200
+    "{\"end\":1513176951,\"limit\":10,\"results\":[{\"device_mac\":\"658279bb1fa4\",\"ip\":\"172.16.0.11\",\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"threat_level\":7,\"timestamp\":1592524478,\"type\":\"cc\"}],\"start\":1512572151,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_skyatp()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_stats_get in sites_stats : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats", query[], headers[],
     answer 200
@@ -8827,6 +9364,82 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.sites_stats_beacons()
     .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_bgp_peers_count in sites_stats_bgp_peers : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_bgp_peers()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_bgp_peers_search in sites_stats_bgp_peers : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"evpn_overlay\":true,\"for_overlay\":true,\"local_as\":65000,\"mac\":\"020001c04668\",\"neighbor\":\"15.8.3.5\",\"neighbor_as\":65000,\"neighbor_mac\":\"020001c04600\",\"node\":\"node0\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"rx_pkts\":63366,\"rx_routes\":60,\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"state\":\"established\",\"timestamp\":1666251056.07,\"tx_pkts\":1735,\"tx_routes\":60,\"up\":true,\"uptime\":31355,\"vrf_name\":\"default\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_bgp_peers()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_clients_sdk_get_by_map in sites_stats_clients_sdk : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients",
+    query[], headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_sdk()
+    .get_by_map("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_clients_sdk_get in sites_stats_clients_sdk : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/sdkclients/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"d56bd5fa-0a0a-4861-a9df-5ac83d3a2eeb\",\"last_seen\":1428939600,\"name\":\"John's iPhone\",\"network_connection\":{\"mac\":\"c3-b6-e5-af-41-15\",\"rssi\":-75,\"signal_level\":3,\"type\":\"WiFi\"},\"uuid\":\"ada72f8f-1643-e5c6-94db-f2a5636f1a64\",\"vbeacons\":[{\"id\":\"d379d29d-24b4-96c5-5dd4-6f2a2dc5aaeb\",\"since\":1428939300}],\"x\":60,\"y\":80,\"zones\":[{\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"since\":1428939600}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_clients_sdk()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -9003,6 +9616,81 @@ action! {
     request client => client.sites_stats_devices()
     .get_switches_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_stats_mx_edges_list in sites_stats_mx_edges : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges", query[],
+    headers[], answer 200
+    "[{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_mx_edges()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_mx_edges_get in sites_stats_mx_edges : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"inactive_vlan_strs\":{\"wired\":[\"100\",\"102-106\"]},\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_mx_edges()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_ospf_count in sites_stats_ospf : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_ospf()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_ospf_search in sites_stats_ospf : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/search",
+    query[], headers[], answer 200 "{\"results\":[{}]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_ospf()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {

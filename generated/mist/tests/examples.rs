@@ -290,14 +290,20 @@ round_trips! {
     : MacAddressesMacs = "[\n  \"683b679ac024\"\n]" from
     "schemas.mac_addresses_macs.examples[0]";
     schema_map_import_json_vendor_name_example_1 : MapImportJsonVendorName = "\"ekahau\""
-    from "schemas.map_import_json_vendor_name.examples[0]"; schema_map_type_example_1 :
-    MapType = "\"image\"" from "schemas.map_type.examples[0]";
+    from "schemas.map_import_json_vendor_name.examples[0]";
+    schema_map_org_import_file_json_vendor_name_example_1 :
+    MapOrgImportFileJsonVendorName = "\"ekahau\"" from
+    "schemas.map_org_import_file_json_vendor_name.examples[0]"; schema_map_type_example_1
+    : MapType = "\"image\"" from "schemas.map_type.examples[0]";
     schema_mist_nacedge_mxedge_hosts_example_1 : MistNacedgeMxedgeHosts =
     "[\n  \"mxedge1.local\"\n]" from "schemas.mist_nacedge_mxedge_hosts.examples[0]";
     schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
     "schemas.msp_id.examples[0]"; schema_mxcluster_nac_client_vendor_example_1 :
     MxclusterNacClientVendor = "\"cisco-ios\"" from
     "schemas.mxcluster_nac_client_vendor.examples[0]";
+    schema_mxedge_oob_ip_config_dns_example_1 : MxedgeOobIpConfigDns =
+    "[\n  \"8.8.8.8\",\n  \"4.4.4.4\",\n  \"2001:4860:4860::8888\",\n  \"2001:4860:4860::8844\"\n]"
+    from "schemas.mxedge_oob_ip_config_dns.examples[0]";
     schema_mxedge_tunterm_multicast_config_mdns_vlan_ids_example_1 :
     MxedgeTuntermMulticastConfigMdnsVlanIds = "[\n  2,\n  3,\n  5\n]" from
     "schemas.mxedge_tunterm_multicast_config_mdns_vlan_ids.examples[0]";
@@ -468,8 +474,28 @@ round_trips! {
     : SsoOpenroamingSsids = "[\n  \"ssid_name1\",\n  \"ssid_name2\"\n]" from
     "schemas.sso_openroaming_ssids.examples[0]"; schema_stats_ap_iot_stat_example_1 :
     StatsApIotStat = "{\n  \"DI2\": {\n    \"value\": 0\n  }\n}" from
-    "schemas.stats_ap_iot_stat.examples[0]"; schema_stats_switch_port_type_example_1 :
-    StatsSwitchPortType = "\"gateway\"" from
+    "schemas.stats_ap_iot_stat.examples[0]"; schema_stats_mxedge_cpu_stat_cpus_example_1
+    : StatsMxedgeCpuStatCpus =
+    "{\n  \"cpu0\": {\n    \"idle\": 89,\n    \"interrupt\": 0,\n    \"system\": 8,\n    \"usage\": 10,\n    \"user\": 1\n  },\n  \"cpu1\": {\n    \"idle\": 81,\n    \"interrupt\": 0,\n    \"system\": 4,\n    \"usage\": 18,\n    \"user\": 13\n  },\n  \"cpu2\": {\n    \"idle\": 81,\n    \"interrupt\": 0,\n    \"system\": 4,\n    \"usage\": 18,\n    \"user\": 13\n  },\n  \"cpu3\": {\n    \"idle\": 2,\n    \"interrupt\": 0,\n    \"system\": 50,\n    \"usage\": 97,\n    \"user\": 46\n  }\n}"
+    from "schemas.stats_mxedge_cpu_stat_cpus.examples[0]";
+    schema_stats_mxedge_lag_stats_example_1 : StatsMxedgeLagStats =
+    "{\n  \"lacp0\": {\n    \"active_ports\": [\n      \"port0\",\n      \"port1\"\n    ]\n  }\n}"
+    from "schemas.stats_mxedge_lag_stats.examples[0]";
+    schema_stats_mxedge_port_stats_example_1 : StatsMxedgePortStats =
+    "{\n  \"port0\": {\n    \"full_duplex\": true,\n    \"mac\": \"9e294e49091d\",\n    \"rx_bytes\": 646898375700,\n    \"rx_errors\": 0,\n    \"rx_pkts\": 8784449574,\n    \"speed\": 10000,\n    \"state\": \"forwarding\",\n    \"tx_bytes\": 647200748038,\n    \"tx_errors\": 0,\n    \"tx_pkts\": 8788647466,\n    \"up\": true\n  },\n  \"port1\": {\n    \"full_duplex\": true,\n    \"mac\": \"a270fe53437e\",\n    \"rx_bytes\": 647200437652,\n    \"rx_errors\": 0,\n    \"rx_pkts\": 8788644886,\n    \"speed\": 10000,\n    \"state\": \"forwarding\",\n    \"tx_bytes\": 646898681650,\n    \"tx_errors\": 0,\n    \"tx_pkts\": 8784452092,\n    \"up\": true\n  }\n}"
+    from "schemas.stats_mxedge_port_stats.examples[0]";
+    schema_stats_mxedge_service_stats_example_1 : StatsMxedgeServiceStats =
+    "{\n  \"mxagent\": {\n    \"ext_ip\": \"99.0.86.164\",\n    \"last_seen\": 1633721215,\n    \"package_state\": \"Installed\",\n    \"package_version\": \"3.1.1037-1\",\n    \"running_state\": \"Running\",\n    \"uptime\": 21240\n  },\n  \"tunterm\": {\n    \"ext_ip\": \"99.0.86.164\",\n    \"last_seen\": 1633721203,\n    \"package_state\": \"Installed\",\n    \"package_version\": \"0.1.2449+deb10\",\n    \"running_state\": \"Running\",\n    \"uptime\": 76261\n  }\n}"
+    from "schemas.stats_mxedge_service_stats.examples[0]";
+    schema_stats_mxedge_services_example_1 : StatsMxedgeServices = "[\n  \"tunterm\"\n]"
+    from "schemas.stats_mxedge_services.examples[0]";
+    schema_stats_mxedge_tunterm_port_config_downstream_ports_example_1 :
+    StatsMxedgeTuntermPortConfigDownstreamPorts = "[\n  \"0\",\n  \"1\"\n]" from
+    "schemas.stats_mxedge_tunterm_port_config_downstream_ports.examples[0]";
+    schema_stats_mxedge_tunterm_port_config_upstream_ports_example_1 :
+    StatsMxedgeTuntermPortConfigUpstreamPorts = "[\n  \"0\",\n  \"1\"\n]" from
+    "schemas.stats_mxedge_tunterm_port_config_upstream_ports.examples[0]";
+    schema_stats_switch_port_type_example_1 : StatsSwitchPortType = "\"gateway\"" from
     "schemas.stats_switch_port_type.examples[0]"; schema_stats_wxrule_action_example_1 :
     StatsWxruleAction = "\"allow\"" from "schemas.stats_wxrule_action.examples[0]";
     schema_stats_wxrule_client_mac_example_1 : StatsWxruleClientMac =
@@ -2034,6 +2060,36 @@ round_trips! {
     orgs_clients_sdk_update_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsClientsSdk.actions.update.responses[5].example";
+    orgs_clients_wired_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWired.actions.count.responses[0].example";
+    orgs_clients_wired_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWired.actions.count.responses[1].example";
+    orgs_clients_wired_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWired.actions.count.responses[2].example";
+    orgs_clients_wired_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWired.actions.count.responses[3].example";
+    orgs_clients_wired_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWired.actions.count.responses[5].example";
+    orgs_clients_wired_search_response_200 : SearchWiredClient =
+    "{\n  \"end\": 1648529800.8221116,\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"auth_method\": \"mac_auth\",\n      \"auth_state\": \"authenticated\",\n      \"device_mac\": [\n        \"001122334455\"\n      ],\n      \"dhcp_client_identifier\": \"MAC address 00155df6d500\",\n      \"dhcp_client_options\": [\n        {\n          \"code\": \"DHO_DHCP_MESSAGE_TYPE(53)\",\n          \"data\": \"DHCPREQUEST\"\n        },\n        {\n          \"code\": \"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\n          \"data\": \"MAC address 00155df6d500\"\n        },\n        {\n          \"code\": \"DHO_DHCP_REQUESTED_ADDRESS(50)\",\n          \"data\": \"172.17.10.255\"\n        },\n        {\n          \"code\": \"DHO_DHCP_SERVER_IDENTIFIER(54)\",\n          \"data\": \"172.17.8.1\"\n        },\n        {\n          \"code\": \"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\n          \"data\": \"1280\"\n        },\n        {\n          \"code\": \"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\n          \"data\": \" 1 3 6 12 15 28 43 180\"\n        },\n        {\n          \"code\": \"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\n          \"data\": \"MSFT 5.0\"\n        },\n        {\n          \"code\": \"DHO_HOST_NAME(12)\",\n          \"data\": \"ITS-VMMT0-D1N02\"\n        }\n      ],\n      \"dhcp_fqdn\": \"ITS-VMMT0-D1N02.mgthub.local\",\n      \"dhcp_hostname\": \"ITS-VMMT0-D1N02\",\n      \"dhcp_request_params\": \"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\n      \"dhcp_vendor_class_identifier\": \"MSFT 5.0\",\n      \"mac\": \"112233445566\",\n      \"org_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"port_id\": [\n        \"et-0/0/1\"\n      ],\n      \"site_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"timestamp\": 1571174567.807,\n      \"vlan\": [\n        0,\n        1001\n      ]\n    }\n  ],\n  \"start\": 1648443400.8221116,\n  \"total\": 1\n}"
+    from "resources.orgsClientsWired.actions.search.responses[0].example";
+    orgs_clients_wired_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWired.actions.search.responses[1].example";
+    orgs_clients_wired_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWired.actions.search.responses[2].example";
+    orgs_clients_wired_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWired.actions.search.responses[3].example";
+    orgs_clients_wired_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWired.actions.search.responses[5].example";
     orgs_clients_wireless_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.orgsClientsWireless.actions.count.responses[0].example";
@@ -2842,6 +2898,36 @@ round_trips! {
     orgs_logs_count_audit_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_maps_import_response_200 : ResponseMapImport =
+    "{\n  \"aps\": [\n    {\n      \"action\": \"assigned-placed\",\n      \"floorplan_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n      \"height\": 3,\n      \"mac\": \"5c5b35000001\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"orientation\": 45\n    }\n  ],\n  \"floorplans\": [\n    {\n      \"action\": \"imported\",\n      \"id\": \"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"name\": \"map1\"\n    }\n  ],\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n  \"summary\": {\n    \"num_ap_assigned\": 1,\n    \"num_inv_assigned\": 1,\n    \"num_map_assigned\": 1\n  }\n}"
+    from "resources.orgsMaps.actions.import.responses[0].example";
+    orgs_maps_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMaps.actions.import.responses[1].example";
+    orgs_maps_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMaps.actions.import.responses[2].example";
+    orgs_maps_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMaps.actions.import.responses[3].example";
+    orgs_maps_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMaps.actions.import.responses[5].example";
+    orgs_maps_import_to_site_response_200 : ResponseMapImport =
+    "{\n  \"aps\": [\n    {\n      \"action\": \"assigned-placed\",\n      \"floorplan_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n      \"height\": 3,\n      \"mac\": \"5c5b35000001\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"orientation\": 45\n    }\n  ],\n  \"floorplans\": [\n    {\n      \"action\": \"imported\",\n      \"id\": \"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"name\": \"map1\"\n    }\n  ],\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n  \"summary\": {\n    \"num_ap_assigned\": 1,\n    \"num_inv_assigned\": 1,\n    \"num_map_assigned\": 1\n  }\n}"
+    from "resources.orgsMaps.actions.importToSite.responses[0].example";
+    orgs_maps_import_to_site_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMaps.actions.importToSite.responses[1].example";
+    orgs_maps_import_to_site_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMaps.actions.importToSite.responses[2].example";
+    orgs_maps_import_to_site_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMaps.actions.importToSite.responses[3].example";
+    orgs_maps_import_to_site_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMaps.actions.importToSite.responses[5].example";
     orgs_marvis_troubleshoot_response_200 : ResponseTroubleshoot =
     "{\n  \"end\": 1655151856,\n  \"results\": [\n    {\n      \"category\": \"client\",\n      \"reason\": \"slow association\",\n      \"recommendation\": \"Ensure the IP helper-address is configured on the VLAN interface.\",\n      \"text\": \"Clients of the AP had slow association 8% of the time on Bhavabhi and 5 GHz. ...\"\n    }\n  ],\n  \"start\": 1655065456\n}"
     from "resources.orgsMarvis.actions.troubleshoot.responses[0].example";
@@ -3010,6 +3096,36 @@ round_trips! {
     orgs_mx_tunnels_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsMxTunnels.actions.delete.responses[5].example";
+    orgs_nac_fingerprints_count_client_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsNacFingerprints.actions.countClient.responses[0].example";
+    orgs_nac_fingerprints_count_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacFingerprints.actions.countClient.responses[1].example";
+    orgs_nac_fingerprints_count_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacFingerprints.actions.countClient.responses[2].example";
+    orgs_nac_fingerprints_count_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacFingerprints.actions.countClient.responses[3].example";
+    orgs_nac_fingerprints_count_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacFingerprints.actions.countClient.responses[5].example";
+    orgs_nac_fingerprints_search_client_response_200 : FingerprintSearchResult =
+    "{\n  \"end\": 1735678700,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"family\": \"Apple\",\n      \"mac\": \"d420b080516e\",\n      \"mfg\": \"Apple, Inc.\",\n      \"model\": \"Unknown\",\n      \"org_id\": \"bb2fb165-0931-49c7-a1b8-9b5814326b7d\",\n      \"os\": \"iOS 18.1.1\",\n      \"os_type\": \"iOS\",\n      \"random_mac\": true,\n      \"site_id\": \"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\n      \"timestamp\": 1735678662.58\n    },\n    {\n      \"family\": \"EX Series Switch\",\n      \"mac\": \"d420b080516d\",\n      \"mfg\": \"Juniper Networks, Inc.\",\n      \"model\": \"ex4100-f-12p\",\n      \"org_id\": \"b6bc08f3-60a3-402b-8f0d-caf9132a1e9a\",\n      \"os\": \"JUNOS 22.3R1.12\",\n      \"os_type\": \"JUNOS\",\n      \"random_mac\": false,\n      \"site_id\": \"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\n      \"timestamp\": 1735669092.932\n    }\n  ],\n  \"start\": 1735678650,\n  \"total\": 2\n}"
+    from "resources.orgsNacFingerprints.actions.searchClient.responses[0].example";
+    orgs_nac_fingerprints_search_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacFingerprints.actions.searchClient.responses[1].example";
+    orgs_nac_fingerprints_search_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacFingerprints.actions.searchClient.responses[2].example";
+    orgs_nac_fingerprints_search_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacFingerprints.actions.searchClient.responses[3].example";
+    orgs_nac_fingerprints_search_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacFingerprints.actions.searchClient.responses[5].example";
     orgs_nac_idp_validate_credential_request : UsernamePassword =
     "{\n  \"password\": \"xxxxxx\",\n  \"username\": \"suriyas@juniper.net\"\n}" from
     "resources.orgsNacIdp.actions.validateCredential.body.example";
@@ -4189,6 +4305,36 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_stats_bgp_peers_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsBgpPeers.actions.count.responses[0].example";
+    orgs_stats_bgp_peers_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.count.responses[1].example";
+    orgs_stats_bgp_peers_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.count.responses[2].example";
+    orgs_stats_bgp_peers_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.count.responses[3].example";
+    orgs_stats_bgp_peers_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.count.responses[5].example";
+    orgs_stats_bgp_peers_search_response_200 : ResponseSearchBgps =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"evpn_overlay\": true,\n      \"for_overlay\": true,\n      \"local_as\": 65000,\n      \"mac\": \"020001c04668\",\n      \"neighbor\": \"15.8.3.5\",\n      \"neighbor_as\": 65000,\n      \"neighbor_mac\": \"020001c04600\",\n      \"node\": \"node0\",\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"rx_pkts\": 63366,\n      \"rx_routes\": 60,\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"state\": \"established\",\n      \"timestamp\": 1666251056.07,\n      \"tx_pkts\": 1735,\n      \"tx_routes\": 60,\n      \"up\": true,\n      \"uptime\": 31355,\n      \"vrf_name\": \"default\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsBgpPeers.actions.search.responses[0].example";
+    orgs_stats_bgp_peers_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.search.responses[1].example";
+    orgs_stats_bgp_peers_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.search.responses[2].example";
+    orgs_stats_bgp_peers_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.search.responses[3].example";
+    orgs_stats_bgp_peers_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.search.responses[5].example";
     orgs_stats_devices_list_response_200 : StatsDevices =
     "[\n  {\n    \"auto_upgrade_stat\": {\n      \"lastcheck\": 1720594762\n    },\n    \"ble_stat\": {\n      \"beacon_enabled\": true,\n      \"beacon_rate\": 4,\n      \"eddystone_uid_enabled\": false,\n      \"eddystone_uid_freq_msec\": 1000,\n      \"eddystone_uid_instance\": \"5c5b35d0077b\",\n      \"eddystone_uid_namespace\": \"9777c1a06ef611e68bbf\",\n      \"eddystone_url_enabled\": false,\n      \"eddystone_url_freq_msec\": 1000,\n      \"eddystone_url_url\": \"\",\n      \"ibeacon_enabled\": false,\n      \"ibeacon_freq_msec\": 1000,\n      \"ibeacon_major\": 894,\n      \"ibeacon_minor\": 9328,\n      \"ibeacon_uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n      \"major\": 894,\n      \"minors\": [\n        9328,\n        9329,\n        9330,\n        9331,\n        9332,\n        9333,\n        9334,\n        9335,\n        -1\n      ],\n      \"power\": 8,\n      \"rx_bytes\": 158500843,\n      \"rx_pkts\": 3549163,\n      \"tx_bytes\": 509640,\n      \"tx_pkts\": 85411,\n      \"tx_resets\": 0,\n      \"uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\"\n    },\n    \"config_reverted\": false,\n    \"cpu_system\": 21921854,\n    \"cpu_user\": 7496631,\n    \"cpu_util\": 5,\n    \"created_time\": 1718228350,\n    \"env_stat\": {\n      \"accel_x\": -0.092,\n      \"accel_y\": 0.004,\n      \"accel_z\": -1.02,\n      \"ambient_temp\": 43,\n      \"attitude\": 0,\n      \"cpu_temp\": 53,\n      \"humidity\": 9,\n      \"magne_x\": 0,\n      \"magne_y\": 0,\n      \"magne_z\": 0,\n      \"pressure\": 968,\n      \"vcore_voltage\": 0\n    },\n    \"ext_ip\": \"66.129.234.28\",\n    \"hw_rev\": \"C02\",\n    \"id\": \"00000000-0000-0000-1000-5c5b35d0077b\",\n    \"inactive_wired_vlans\": [],\n    \"ip\": \"192.168.95.3\",\n    \"ip_stat\": {\n      \"dhcp_server\": \"192.168.95.1\",\n      \"dns\": [\n        \"8.8.8.8\"\n      ],\n      \"gateway\": \"192.168.95.1\",\n      \"ip\": \"192.168.95.3\",\n      \"ip6\": \"fe80:0:0:0:5e5b:35ff:fed0:77b\",\n      \"ips\": {\n        \"vlan1\": \"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"\n      },\n      \"netmask\": \"255.255.255.0\",\n      \"netmask6\": \"/64\"\n    },\n    \"last_seen\": 1720595866,\n    \"last_trouble\": {\n      \"code\": \"07\",\n      \"timestamp\": 1720039666\n    },\n    \"lldp_stat\": {\n      \"chassis_id\": \"d0:07:ca:f5:21:00\",\n      \"lldp_med_supported\": false,\n      \"mgmt_addr\": \"100.123.105.1\",\n      \"mgmt_addrs\": [\n        \"100.123.105.1\"\n      ],\n      \"port_desc\": \"ge-0/0/4\",\n      \"port_id\": \"ge-0/0/4\",\n      \"power_allocated\": 0,\n      \"power_draw\": 0,\n      \"power_request_count\": 0,\n      \"power_requested\": 0,\n      \"system_desc\": \"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\n      \"system_name\": \"Phoenix-Switch\"\n    },\n    \"mac\": \"5c5b35d0077b\",\n    \"mem_total_kb\": 505468,\n    \"mem_used_kb\": 202096,\n    \"model\": \"AP43\",\n    \"modified_time\": 1718530662,\n    \"mount\": \"faceup\",\n    \"name\": \"Phoenix\",\n    \"notes\": \"\",\n    \"num_clients\": 1,\n    \"org_id\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n    \"port_stat\": {\n      \"eth0\": {\n        \"full_duplex\": true,\n        \"rx_bytes\": 1284143195,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 17585,\n        \"rx_pkts\": 5199816,\n        \"speed\": 1000,\n        \"tx_bytes\": 1283744961,\n        \"tx_peak_bps\": 26484,\n        \"tx_pkts\": 3990463,\n        \"up\": true\n      },\n      \"eth1\": {\n        \"full_duplex\": false,\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_peak_bps\": 0,\n        \"tx_pkts\": 0,\n        \"up\": false\n      }\n    },\n    \"power_budget\": 8400,\n    \"power_constrained\": false,\n    \"power_src\": \"DC Input\",\n    \"radio_config\": {},\n    \"radio_stat\": {\n      \"band_24\": {\n        \"bandwidth\": 20,\n        \"channel\": 11,\n        \"mac\": \"5c5b35dea810\",\n        \"noise_floor\": -80,\n        \"num_clients\": 0,\n        \"power\": 17,\n        \"rx_bytes\": 12948211,\n        \"rx_pkts\": 65292,\n        \"tx_bytes\": 19071943,\n        \"tx_pkts\": 76926,\n        \"usage\": \"24\",\n        \"util_all\": 24,\n        \"util_non_wifi\": 2,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 17,\n        \"util_tx\": 4,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      },\n      \"band_5\": {\n        \"bandwidth\": 40,\n        \"channel\": 36,\n        \"mac\": \"5c5b35dea7f0\",\n        \"noise_floor\": -90,\n        \"num_clients\": 1,\n        \"power\": 17,\n        \"rx_bytes\": 578362619,\n        \"rx_pkts\": 2687577,\n        \"tx_bytes\": 1199571353,\n        \"tx_pkts\": 2479302,\n        \"usage\": \"5\",\n        \"util_all\": 13,\n        \"util_non_wifi\": 0,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 10,\n        \"util_tx\": 1,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      }\n    },\n    \"rx_bps\": 9276,\n    \"rx_bytes\": 591310830,\n    \"rx_pkts\": 2752869,\n    \"serial\": \"A0703200709E6\",\n    \"site_id\": \"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\n    \"status\": \"connected\",\n    \"switch_redundancy\": {\n      \"num_redundant_aps\": 1\n    },\n    \"tx_bps\": 8067,\n    \"tx_bytes\": 1218643296,\n    \"tx_pkts\": 2556228,\n    \"type\": \"ap\",\n    \"uptime\": 1593120,\n    \"version\": \"0.14.29313\"\n  }\n]"
     from "resources.orgsStatsDevices.actions.list.responses[0].example";
@@ -4204,6 +4350,63 @@ round_trips! {
     orgs_stats_devices_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStatsDevices.actions.list.responses[5].example";
+    orgs_stats_mx_edges_list_response_200 : StatsMxedges =
+    "[\n  {\n    \"cpu_stat\": {\n      \"cpus\": {\n        \"property1\": {\n          \"idle\": 0,\n          \"interrupt\": 0,\n          \"system\": 0,\n          \"usage\": 0,\n          \"user\": 0\n        },\n        \"property2\": {\n          \"idle\": 0,\n          \"interrupt\": 0,\n          \"system\": 0,\n          \"usage\": 0,\n          \"user\": 0\n        }\n      },\n      \"idle\": 0,\n      \"interrupt\": 0,\n      \"system\": 0,\n      \"usage\": 0,\n      \"user\": 0\n    },\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ip_stat\": {\n      \"ip\": \"string\",\n      \"ips\": {\n        \"property1\": \"string\",\n        \"property2\": \"string\"\n      }\n    },\n    \"lag_stat\": {\n      \"property1\": {\n        \"active_ports\": [\n          \"string\"\n        ]\n      },\n      \"property2\": {\n        \"active_ports\": [\n          \"string\"\n        ]\n      }\n    },\n    \"last_seen\": 0,\n    \"magic\": \"string\",\n    \"memory_stat\": {\n      \"active\": 0,\n      \"available\": 0,\n      \"buffers\": 0,\n      \"cached\": 0,\n      \"free\": 0,\n      \"inactive\": 0,\n      \"swap_cached\": 0,\n      \"swap_free\": 0,\n      \"swap_total\": 0,\n      \"total\": 0,\n      \"usage\": 0\n    },\n    \"model\": \"string\",\n    \"mxagent_registered\": true,\n    \"mxcluster_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"num_tunnels\": 0,\n    \"port_stat\": {\n      \"property1\": {\n        \"full_duplex\": true,\n        \"lldp_stats\": {\n          \"mgmt_addr\": \"string\",\n          \"port_desc\": \"string\",\n          \"port_id\": \"string\",\n          \"system_desc\": \"string\",\n          \"system_name\": \"string\"\n        },\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_pkts\": 0,\n        \"up\": true\n      },\n      \"property2\": {\n        \"full_duplex\": true,\n        \"lldp_stats\": {\n          \"mgmt_addr\": \"string\",\n          \"port_desc\": \"string\",\n          \"port_id\": \"string\",\n          \"system_desc\": \"string\",\n          \"system_name\": \"string\"\n        },\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_pkts\": 0,\n        \"up\": true\n      }\n    },\n    \"status\": \"string\",\n    \"tunterm_registered\": true,\n    \"tunterm_stat\": {\n      \"monitoring_failed\": true\n    },\n    \"uptime\": 0,\n    \"virtualization_type\": \"string\"\n  }\n]"
+    from "resources.orgsStatsMxEdges.actions.list.responses[0].example";
+    orgs_stats_mx_edges_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsMxEdges.actions.list.responses[1].example";
+    orgs_stats_mx_edges_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.list.responses[2].example";
+    orgs_stats_mx_edges_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.list.responses[3].example";
+    orgs_stats_mx_edges_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsMxEdges.actions.list.responses[5].example";
+    orgs_stats_mx_edges_get_response_200 : StatsMxedge =
+    "{\n  \"cpu_stat\": {\n    \"cpus\": {\n      \"cpu0\": {\n        \"idle\": 89,\n        \"interrupt\": 0,\n        \"system\": 8,\n        \"usage\": 10,\n        \"user\": 1\n      },\n      \"cpu1\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu2\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu3\": {\n        \"idle\": 2,\n        \"interrupt\": 0,\n        \"system\": 50,\n        \"usage\": 97,\n        \"user\": 46\n      }\n    },\n    \"idle\": 62,\n    \"interrupt\": 0,\n    \"system\": 17,\n    \"usage\": 37,\n    \"user\": 19\n  },\n  \"created_time\": 1632684398,\n  \"for_site\": false,\n  \"id\": \"00000000-0000-0000-1000-020000a80cb4\",\n  \"inactive_vlan_strs\": {\n    \"wired\": [\n      \"100\",\n      \"102-106\"\n    ]\n  },\n  \"ip_stat\": {\n    \"ip\": \"192.168.1.244\",\n    \"ips\": {\n      \"ens18\": \"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"\n    },\n    \"macs\": {\n      \"ens18\": \"e4434b217044\"\n    }\n  },\n  \"lag_stat\": {\n    \"lacp0\": {\n      \"active_ports\": [\n        \"port0\",\n        \"port1\"\n      ]\n    }\n  },\n  \"last_seen\": 1633721215,\n  \"mac\": \"020000a80cb4\",\n  \"memory_stat\": {\n    \"active\": 394936320,\n    \"available\": 4699291648,\n    \"buffers\": 107646976,\n    \"cached\": 478060544,\n    \"free\": 4330659840,\n    \"inactive\": 211980288,\n    \"swap_cached\": 0,\n    \"swap_free\": 1022357504,\n    \"swap_total\": 1022357504,\n    \"total\": 8365957120,\n    \"usage\": 48\n  },\n  \"model\": \"ME-VM\",\n  \"modified_time\": 1633643629,\n  \"mxagent_registered\": true,\n  \"mxcluster_id\": \"678bc339-7635-4556-bbc0-e77ad493ef8b\",\n  \"name\": \"me-vm-1\",\n  \"num_tunnels\": 0,\n  \"oob_ip_config\": {\n    \"dns\": [\n      \"8.8.8.8\",\n      \"1.1.1.1\"\n    ],\n    \"gateway\": \"10.0.0.1\",\n    \"ip\": \"10.0.0.10\",\n    \"netmask\": \"255.255.255.0\",\n    \"type\": \"static\"\n  },\n  \"org_id\": \"11b08247-b1ee-4152-9b25-312b323ce480\",\n  \"port_stat\": {\n    \"port0\": {\n      \"full_duplex\": true,\n      \"mac\": \"9e294e49091d\",\n      \"rx_bytes\": 646898375700,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8784449574,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 647200748038,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8788647466,\n      \"up\": true\n    },\n    \"port1\": {\n      \"full_duplex\": true,\n      \"mac\": \"a270fe53437e\",\n      \"rx_bytes\": 647200437652,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8788644886,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 646898681650,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8784452092,\n      \"up\": true\n    }\n  },\n  \"serial\": \"string\",\n  \"service_stat\": {\n    \"mxagent\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721215,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"3.1.1037-1\",\n      \"running_state\": \"Running\",\n      \"uptime\": 21240\n    },\n    \"tunterm\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721203,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"0.1.2449+deb10\",\n      \"running_state\": \"Running\",\n      \"uptime\": 76261\n    }\n  },\n  \"services\": [\n    \"tunterm\"\n  ],\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"status\": \"connected\",\n  \"tunterm_ip_config\": {\n    \"gateway\": \"192.168.11.1\",\n    \"ip\": \"192.168.11.91\",\n    \"netmask\": \"255.255.255.0\"\n  },\n  \"tunterm_port_config\": {\n    \"downstream_ports\": [\n      \"0\",\n      \"1\"\n    ],\n    \"separate_upstream_downstream\": false,\n    \"upstream_ports\": [\n      \"0\",\n      \"1\"\n    ]\n  },\n  \"tunterm_registered\": true,\n  \"tunterm_stat\": {\n    \"monitoring_failed\": false\n  },\n  \"uptime\": 76281,\n  \"virtualization_type\": \"KVM\"\n}"
+    from "resources.orgsStatsMxEdges.actions.get.responses[0].example";
+    orgs_stats_mx_edges_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsMxEdges.actions.get.responses[1].example";
+    orgs_stats_mx_edges_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.get.responses[2].example";
+    orgs_stats_mx_edges_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.get.responses[3].example";
+    orgs_stats_mx_edges_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsMxEdges.actions.get.responses[5].example";
+    orgs_stats_ospf_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsOspf.actions.count.responses[0].example";
+    orgs_stats_ospf_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsOspf.actions.count.responses[1].example";
+    orgs_stats_ospf_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsOspf.actions.count.responses[2].example";
+    orgs_stats_ospf_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsOspf.actions.count.responses[3].example";
+    orgs_stats_ospf_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsOspf.actions.count.responses[5].example";
+    orgs_stats_ospf_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsOspf.actions.search.responses[1].example";
+    orgs_stats_ospf_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsOspf.actions.search.responses[2].example";
+    orgs_stats_ospf_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsOspf.actions.search.responses[3].example";
+    orgs_stats_ospf_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsOspf.actions.search.responses[5].example";
     orgs_stats_other_devices_get_response_200 : StatsDeviceOther =
     "{\n  \"cached_stats\": true,\n  \"connected_devices\": {\n    \"0200010edbca\": {\n      \"mac\": \"020001abcdef\",\n      \"name\": \"DNT-NTR-GWE\",\n      \"port_id\": \"ge-0/0/1\",\n      \"type\": \"gateway\"\n    }\n  },\n  \"last_seen\": 1740996902,\n  \"lldp_enabled\": true,\n  \"mac\": \"00304498a1e8\",\n  \"uptime\": 622828,\n  \"vendor\": \"cradlepoint\",\n  \"vendor_specific\": {\n    \"interfaces\": {\n      \"ethernet-IPPT\": {\n        \"bytes_in\": 331068567,\n        \"bytes_out\": 6763536255,\n        \"display_name\": \"Primary LAN\",\n        \"ip\": \"192.168.0.1\",\n        \"link\": true,\n        \"mode\": \"lan\",\n        \"port_parent\": \"Primary LAN\",\n        \"service_mode\": \"Ethernet\",\n        \"type\": \"ethernet\",\n        \"uptime\": 0\n      },\n      \"ethernet-lan\": {\n        \"bytes_in\": 13072566048,\n        \"bytes_out\": 5617915438,\n        \"display_name\": \"Secondary LAN\",\n        \"ip\": \"192.168.0.1\",\n        \"link\": false,\n        \"mode\": \"lan\",\n        \"port_parent\": \"Secondary LAN\",\n        \"service_mode\": \"Ethernet\",\n        \"type\": \"ethernet\",\n        \"uptime\": 0\n      },\n      \"mdm-8a1084c9\": {\n        \"bytes_in\": 0,\n        \"bytes_out\": 0,\n        \"carrier\": \"Unknown Service\",\n        \"imei\": \"866401234567894\",\n        \"imsi\": \"\",\n        \"ip\": \"\",\n        \"link\": false,\n        \"mode\": \"wan\",\n        \"mtu\": 1400,\n        \"rsrp\": 0,\n        \"rsrq\": 0,\n        \"rssi\": 0,\n        \"service_mode\": \"Not Available\",\n        \"sinr\": 0,\n        \"state\": \"NOSIM\",\n        \"type\": \"mdm\",\n        \"uptime\": 0\n      },\n      \"mdm-8a1fc70c\": {\n        \"bytes_in\": 5623096929,\n        \"bytes_out\": 12372750366,\n        \"carrier\": \"AT&T\",\n        \"imei\": \"866401234567893\",\n        \"imsi\": \"208001234567893\",\n        \"ip\": \"12.68.86.17\",\n        \"link\": true,\n        \"mode\": \"wan\",\n        \"mtu\": 1400,\n        \"rsrp\": -108,\n        \"rsrq\": -14,\n        \"rssi\": -74,\n        \"service_mode\": \"5G NSA\",\n        \"sinr\": -1.2,\n        \"state\": \"READY\",\n        \"type\": \"mdm\",\n        \"uptime\": 2095779\n      }\n    }\n  },\n  \"version\": \"7.24.80\"\n}"
     from "resources.orgsStatsOtherDevices.actions.get.responses[0].example";
@@ -4219,6 +4422,33 @@ round_trips! {
     orgs_stats_other_devices_get_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStatsOtherDevices.actions.get.responses[5].example";
+    orgs_stats_ports_count_sw_or_gw_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsPorts.actions.countSwOrGw.responses[0].example";
+    orgs_stats_ports_count_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsPorts.actions.countSwOrGw.responses[1].example";
+    orgs_stats_ports_count_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsPorts.actions.countSwOrGw.responses[2].example";
+    orgs_stats_ports_count_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsPorts.actions.countSwOrGw.responses[3].example";
+    orgs_stats_ports_count_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsPorts.actions.countSwOrGw.responses[5].example";
+    orgs_stats_ports_search_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsPorts.actions.searchSwOrGw.responses[1].example";
+    orgs_stats_ports_search_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsPorts.actions.searchSwOrGw.responses[2].example";
+    orgs_stats_ports_search_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsPorts.actions.searchSwOrGw.responses[3].example";
+    orgs_stats_ports_search_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsPorts.actions.searchSwOrGw.responses[5].example";
     orgs_stats_sites_list_response_200 : StatsSites =
     "[\n  {\n    \"address\": \"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\n    \"alarmtemplate_id\": null,\n    \"analyticEnabled\": true,\n    \"aptemplate_id\": null,\n    \"country_code\": \"US\",\n    \"created_time\": 1472591606,\n    \"engagementEnabled\": true,\n    \"gatewaytemplate_id\": \"e571f2a2-d748-4ad4-bd6c-895467957c21\",\n    \"id\": \"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\n    \"lat\": 37.295553,\n    \"latlng\": {\n      \"lat\": 37.295553,\n      \"lng\": -122.033007\n    },\n    \"lng\": -122.033007,\n    \"modified_time\": 1728057857,\n    \"msp_id\": \"a9af4951-a1de-4520-b398-c95a58947349\",\n    \"name\": \"Live-Demo\",\n    \"networktemplate_id\": \"964cb213-deb2-469d-8c1e-a5f8661c6886\",\n    \"notes\": \"This site is used for demonstration purposes.\",\n    \"num_ap\": 17,\n    \"num_ap_connected\": 14,\n    \"num_clients\": 14,\n    \"num_devices\": 26,\n    \"num_devices_connected\": 22,\n    \"num_gateway\": 1,\n    \"num_gateway_connected\": 1,\n    \"num_switch\": 8,\n    \"num_switch_connected\": 7,\n    \"org_id\": \"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\n    \"rftemplate_id\": \"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\n    \"secpolicy_id\": null,\n    \"sitegroup_ids\": [\n      \"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\n      \"5fc0f305-f626-49db-8869-10b87f201bba\",\n      \"882796ef-190b-405e-98ef-cb487140cf64\"\n    ],\n    \"sitetemplate_id\": null,\n    \"timezone\": \"America/Los_Angeles\",\n    \"tzoffset\": 960\n  }\n]"
     from "resources.orgsStatsSites.actions.list.responses[0].example";
@@ -4234,6 +4464,66 @@ round_trips! {
     orgs_stats_sites_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStatsSites.actions.list.responses[5].example";
+    orgs_stats_tunnels_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsTunnels.actions.count.responses[0].example";
+    orgs_stats_tunnels_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsTunnels.actions.count.responses[1].example";
+    orgs_stats_tunnels_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsTunnels.actions.count.responses[2].example";
+    orgs_stats_tunnels_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsTunnels.actions.count.responses[3].example";
+    orgs_stats_tunnels_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsTunnels.actions.count.responses[5].example";
+    orgs_stats_tunnels_search_response_200 : ResponseTunnelSearch =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"auth_algo\": \"hmac-md5-96\",\n      \"encrypt_algo\": \"aes-256-cbc\",\n      \"ike_version\": \"2\",\n      \"ip\": \"192.168.233.0\",\n      \"last_event\": \"down reason\",\n      \"mac\": \"020001ae9dd5\",\n      \"node\": \"node0\",\n      \"org_id\": \"78c11da8-f984-4425-bedb-a7ddd7d0f6da\",\n      \"peer_host\": \"sunnyvale1-vpn.zscalerbeta.net\",\n      \"peer_ip\": \"10.224.8.16\",\n      \"protocol\": \"ipsec\",\n      \"rx_bytes\": 150,\n      \"rx_pkts\": 75,\n      \"site_id\": \"e83e7928-eda1-4e93-82db-df3dd42ab726\",\n      \"tunnel_name\": \"Device-ipsec-1\",\n      \"tx_bytes\": 100,\n      \"tx_pkts\": 50,\n      \"up\": true,\n      \"uptime\": 10,\n      \"wan_name\": \"wan\"\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 1\n}"
+    from "resources.orgsStatsTunnels.actions.search.responses[0].example";
+    orgs_stats_tunnels_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsTunnels.actions.search.responses[1].example";
+    orgs_stats_tunnels_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsTunnels.actions.search.responses[2].example";
+    orgs_stats_tunnels_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsTunnels.actions.search.responses[3].example";
+    orgs_stats_tunnels_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsTunnels.actions.search.responses[5].example";
+    orgs_stats_vpn_peers_count_path_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsVpnPeers.actions.countPath.responses[0].example";
+    orgs_stats_vpn_peers_count_path_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.countPath.responses[1].example";
+    orgs_stats_vpn_peers_count_path_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.countPath.responses[2].example";
+    orgs_stats_vpn_peers_count_path_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.countPath.responses[3].example";
+    orgs_stats_vpn_peers_count_path_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.countPath.responses[5].example";
+    orgs_stats_vpn_peers_search_path_response_200 : VpnPeerStatSearch =
+    "{\n  \"end\": 1619518989.4989712,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"is_active\": true,\n      \"last_seen\": 1619518709.222,\n      \"mac\": \"020001c04668\",\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"peer_mac\": \"020001367edd\",\n      \"peer_port_id\": \"DC_Internet\",\n      \"peer_site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"port_id\": \"Lte\",\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"type\": \"svr\",\n      \"up\": true,\n      \"uptime\": 1527128046\n    },\n    {\n      \"is_active\": true,\n      \"last_seen\": 1619518709.222,\n      \"latency\": 91,\n      \"mac\": \"020001c04668\",\n      \"mos\": 4,\n      \"mtu\": 1500,\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"peer_mac\": \"020001367edd\",\n      \"peer_port_id\": \"DC_Internet\",\n      \"peer_router_name\": \"RIDCBBP1\",\n      \"peer_site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"port_id\": \"Lte\",\n      \"router_name\": \"RIST01544AP1\",\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"type\": \"svr\",\n      \"up\": true,\n      \"uptime\": 1527128046\n    }\n  ],\n  \"start\": 1619518689.4989705,\n  \"total\": 2\n}"
+    from "resources.orgsStatsVpnPeers.actions.searchPath.responses[0].example";
+    orgs_stats_vpn_peers_search_path_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.searchPath.responses[1].example";
+    orgs_stats_vpn_peers_search_path_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.searchPath.responses[2].example";
+    orgs_stats_vpn_peers_search_path_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.searchPath.responses[3].example";
+    orgs_stats_vpn_peers_search_path_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.searchPath.responses[5].example";
     orgs_tickets_list_response_200 : Tickets =
     "[\n  {\n    \"comments\": [\n      {\n        \"attachments\": [\n          {\n            \"content_type\": \"string\",\n            \"content_url\": \"string\"\n          }\n        ],\n        \"author\": \"string\",\n        \"comment\": \"string\",\n        \"created_at\": 0\n      }\n    ],\n    \"created_at\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"requester\": \"string\",\n    \"status\": \"open\",\n    \"subject\": \"string\",\n    \"type\": \"string\",\n    \"updated_at\": 0\n  }\n]"
     from "resources.orgsTickets.actions.list.responses[0].example";
@@ -5416,6 +5706,69 @@ round_trips! {
     self_audit_logs_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.selfAuditLogs.actions.list.responses[5].example";
+    self_mfa_generate_secret_for2fa_verification_response_200 : ResponseTwoFactorJson =
+    "{\n  \"two_factor_secret\": \"NRMTSTRWNBVECY3GJVYEY3DDJFRGSNCZGJUDO4RVN5FDM3DUMJSA\"\n}"
+    from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[0].example";
+    self_mfa_generate_secret_for2fa_verification_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[1].example";
+    self_mfa_generate_secret_for2fa_verification_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[2].example";
+    self_mfa_generate_secret_for2fa_verification_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[3].example";
+    self_mfa_generate_secret_for2fa_verification_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[5].example";
+    self_mfa_verify_two_factor_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfMfa.actions.verifyTwoFactor.responses[1].example";
+    self_mfa_verify_two_factor_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfMfa.actions.verifyTwoFactor.responses[2].example";
+    self_mfa_verify_two_factor_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfMfa.actions.verifyTwoFactor.responses[3].example";
+    self_mfa_verify_two_factor_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfMfa.actions.verifyTwoFactor.responses[5].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_200 : ResponseSelfOauthUrl =
+    "{\n  \"authorization_url\": \"https://accounts.google.com/o/oauth2/v2/auth?.....\",\n  \"linked\": false\n}"
+    from "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[0].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[1].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[2].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[3].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[5].example";
+    self_o_auth2_link_oauth2_mist_account_request : CodeString =
+    "{\n  \"code\": \"4/S9tegDeLkrYg0L9pWNXV4cgMVbbr3SR9t693A2kSHzw\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.body.example";
+    self_o_auth2_link_oauth2_mist_account_response_200 : ResponseSelfOauthLinkSuccess =
+    "{\n  \"action\": \"oauth account linked\",\n  \"id\": \"google_user_id\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[0].example";
+    self_o_auth2_link_oauth2_mist_account_response_400 : ResponseSelfOauthLinkFailure =
+    "{\n  \"error\": \"access_denied\",\n  \"error_description\": \"The resource owner or authorization server denied the request.\"\n}"
+    from "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[1].example";
+    self_o_auth2_link_oauth2_mist_account_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[2].example";
+    self_o_auth2_link_oauth2_mist_account_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[3].example";
+    self_o_auth2_link_oauth2_mist_account_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[5].example";
     sites_get_info_response_200 : Site =
     "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"created_time\": 0,\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"id\": \"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"modified_time\": 0,\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-5006-bfeb-53cbbbba6f18\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
     from "resources.sites.actions.getInfo.responses[0].example";
@@ -5880,6 +6233,36 @@ round_trips! {
     sites_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesBeacons.actions.delete.responses[5].example";
+    sites_clients_wired_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWired.actions.count.responses[0].example";
+    sites_clients_wired_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWired.actions.count.responses[1].example";
+    sites_clients_wired_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWired.actions.count.responses[2].example";
+    sites_clients_wired_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWired.actions.count.responses[3].example";
+    sites_clients_wired_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWired.actions.count.responses[5].example";
+    sites_clients_wired_search_response_200 : SearchWiredClient =
+    "{\n  \"end\": 1648529800.8221116,\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"auth_method\": \"mac_auth\",\n      \"auth_state\": \"authenticated\",\n      \"device_mac\": [\n        \"001122334455\"\n      ],\n      \"dhcp_client_identifier\": \"MAC address 00155df6d500\",\n      \"dhcp_client_options\": [\n        {\n          \"code\": \"DHO_DHCP_MESSAGE_TYPE(53)\",\n          \"data\": \"DHCPREQUEST\"\n        },\n        {\n          \"code\": \"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\n          \"data\": \"MAC address 00155df6d500\"\n        },\n        {\n          \"code\": \"DHO_DHCP_REQUESTED_ADDRESS(50)\",\n          \"data\": \"172.17.10.255\"\n        },\n        {\n          \"code\": \"DHO_DHCP_SERVER_IDENTIFIER(54)\",\n          \"data\": \"172.17.8.1\"\n        },\n        {\n          \"code\": \"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\n          \"data\": \"1280\"\n        },\n        {\n          \"code\": \"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\n          \"data\": \" 1 3 6 12 15 28 43 180\"\n        },\n        {\n          \"code\": \"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\n          \"data\": \"MSFT 5.0\"\n        },\n        {\n          \"code\": \"DHO_HOST_NAME(12)\",\n          \"data\": \"ITS-VMMT0-D1N02\"\n        }\n      ],\n      \"dhcp_fqdn\": \"ITS-VMMT0-D1N02.mgthub.local\",\n      \"dhcp_hostname\": \"ITS-VMMT0-D1N02\",\n      \"dhcp_request_params\": \"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\n      \"dhcp_vendor_class_identifier\": \"MSFT 5.0\",\n      \"mac\": \"112233445566\",\n      \"org_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"port_id\": [\n        \"et-0/0/1\"\n      ],\n      \"site_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"timestamp\": 1571174567.807,\n      \"vlan\": [\n        0,\n        1001\n      ]\n    }\n  ],\n  \"start\": 1648443400.8221116,\n  \"total\": 1\n}"
+    from "resources.sitesClientsWired.actions.search.responses[0].example";
+    sites_clients_wired_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWired.actions.search.responses[1].example";
+    sites_clients_wired_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWired.actions.search.responses[2].example";
+    sites_clients_wired_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWired.actions.search.responses[3].example";
+    sites_clients_wired_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWired.actions.search.responses[5].example";
     sites_clients_wireless_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.sitesClientsWireless.actions.count.responses[0].example";
@@ -6222,6 +6605,37 @@ round_trips! {
     sites_devices_delete_image_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesDevices.actions.deleteImage.responses[5].example";
+    sites_devices_wired_update_local_switch_port_config_request : LocalPortConfig =
+    "{\n  \"ge-0/0/0-1\": {\n    \"poe_disabled\": true,\n    \"usage\": \"iot\"\n  }\n}"
+    from "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.body.example";
+    sites_devices_wired_update_local_switch_port_config_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[1].example";
+    sites_devices_wired_update_local_switch_port_config_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[2].example";
+    sites_devices_wired_update_local_switch_port_config_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[3].example";
+    sites_devices_wired_update_local_switch_port_config_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[5].example";
+    sites_devices_wired_delete_local_switch_port_config_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[1].example";
+    sites_devices_wired_delete_local_switch_port_config_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[2].example";
+    sites_devices_wired_delete_local_switch_port_config_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[3].example";
+    sites_devices_wired_delete_local_switch_port_config_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[5].example";
     sites_events_list_roaming_response_200 : ResponseEventsFastroam =
     "{\n  \"end\": 1501023379,\n  \"limit\": 2,\n  \"next\": \"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/fast_roam?type=success&start=1428939600&end=1428949600&limit=200&token=AAAAEgAIAAVVJh4hF8AAAARzc2lkAH%2F%2F%2F%2F0%3D\",\n  \"results\": [\n    {\n      \"ap_mac\": \"5c5b350e040b\",\n      \"client_mac\": \"dc2b2a3fb13d\",\n      \"fromap\": \"5c5b350e0569\",\n      \"latency\": 0.1874195,\n      \"ssid\": \"marvis_test\",\n      \"subtype\": \"CLIENT_AUTHENTICATED_11R\",\n      \"timestamp\": 1501000002283782\n    }\n  ],\n  \"start\": 1500940800\n}"
     from "resources.sitesEvents.actions.listRoaming.responses[0].example";
@@ -7063,6 +7477,36 @@ round_trips! {
     sites_site_templates_list_derived_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesSiteTemplates.actions.listDerived.responses[5].example";
+    sites_skyatp_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesSkyatp.actions.countEvents.responses[0].example";
+    sites_skyatp_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSkyatp.actions.countEvents.responses[1].example";
+    sites_skyatp_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSkyatp.actions.countEvents.responses[2].example";
+    sites_skyatp_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSkyatp.actions.countEvents.responses[3].example";
+    sites_skyatp_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSkyatp.actions.countEvents.responses[5].example";
+    sites_skyatp_search_events_response_200 : ResponseEventsSkyAtpSearch =
+    "{\n  \"end\": 1513176951,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"device_mac\": \"658279bb1fa4\",\n      \"ip\": \"172.16.0.11\",\n      \"mac\": \"b019c66c8348\",\n      \"org_id\": \"3139f2c2-fac6-11e5-8156-0242ac110006\",\n      \"site_id\": \"70e0f468-fc13-11e5-85ad-0242ac110008\",\n      \"threat_level\": 7,\n      \"timestamp\": 1592524478,\n      \"type\": \"cc\"\n    }\n  ],\n  \"start\": 1512572151,\n  \"total\": 1\n}"
+    from "resources.sitesSkyatp.actions.searchEvents.responses[0].example";
+    sites_skyatp_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSkyatp.actions.searchEvents.responses[1].example";
+    sites_skyatp_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSkyatp.actions.searchEvents.responses[2].example";
+    sites_skyatp_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSkyatp.actions.searchEvents.responses[3].example";
+    sites_skyatp_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSkyatp.actions.searchEvents.responses[5].example";
     sites_stats_get_response_200 : StatsSite =
     "{\n  \"address\": \"string\",\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"country_code\": \"string\",\n  \"created_time\": 0,\n  \"id\": \"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\n  \"lat\": 0,\n  \"latlng\": {\n    \"lat\": 0,\n    \"lng\": 0\n  },\n  \"lng\": 0,\n  \"modified_time\": 0,\n  \"msp_id\": \"dca3cad3-0c9b-439b-814f-8d5f23797972\",\n  \"name\": \"string\",\n  \"networktemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"num_ap\": 0,\n  \"num_ap_connected\": 0,\n  \"num_clients\": 0,\n  \"num_devices\": 0,\n  \"num_devices_connected\": 0,\n  \"num_gateway\": 0,\n  \"num_gateway_connected\": 0,\n  \"num_switch\": 0,\n  \"num_switch_connected\": 0,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"sitegroup_ids\": [\n    \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n  ],\n  \"timezone\": \"string\",\n  \"tzoffset\": 0\n}"
     from "resources.sitesStats.actions.get.responses[0].example";
@@ -7105,6 +7549,63 @@ round_trips! {
     sites_stats_beacons_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStatsBeacons.actions.list.responses[5].example";
+    sites_stats_bgp_peers_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsBgpPeers.actions.count.responses[0].example";
+    sites_stats_bgp_peers_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.count.responses[1].example";
+    sites_stats_bgp_peers_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.count.responses[2].example";
+    sites_stats_bgp_peers_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.count.responses[3].example";
+    sites_stats_bgp_peers_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.count.responses[5].example";
+    sites_stats_bgp_peers_search_response_200 : ResponseSearchBgps =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"evpn_overlay\": true,\n      \"for_overlay\": true,\n      \"local_as\": 65000,\n      \"mac\": \"020001c04668\",\n      \"neighbor\": \"15.8.3.5\",\n      \"neighbor_as\": 65000,\n      \"neighbor_mac\": \"020001c04600\",\n      \"node\": \"node0\",\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"rx_pkts\": 63366,\n      \"rx_routes\": 60,\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"state\": \"established\",\n      \"timestamp\": 1666251056.07,\n      \"tx_pkts\": 1735,\n      \"tx_routes\": 60,\n      \"up\": true,\n      \"uptime\": 31355,\n      \"vrf_name\": \"default\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsBgpPeers.actions.search.responses[0].example";
+    sites_stats_bgp_peers_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.search.responses[1].example";
+    sites_stats_bgp_peers_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.search.responses[2].example";
+    sites_stats_bgp_peers_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.search.responses[3].example";
+    sites_stats_bgp_peers_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.search.responses[5].example";
+    sites_stats_clients_sdk_get_by_map_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.getByMap.responses[1].example";
+    sites_stats_clients_sdk_get_by_map_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.getByMap.responses[2].example";
+    sites_stats_clients_sdk_get_by_map_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.getByMap.responses[3].example";
+    sites_stats_clients_sdk_get_by_map_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.getByMap.responses[5].example";
+    sites_stats_clients_sdk_get_response_200 : SdkstatsWirelessClient =
+    "{\n  \"id\": \"d56bd5fa-0a0a-4861-a9df-5ac83d3a2eeb\",\n  \"last_seen\": 1428939600,\n  \"name\": \"John's iPhone\",\n  \"network_connection\": {\n    \"mac\": \"c3-b6-e5-af-41-15\",\n    \"rssi\": -75,\n    \"signal_level\": 3,\n    \"type\": \"WiFi\"\n  },\n  \"uuid\": \"ada72f8f-1643-e5c6-94db-f2a5636f1a64\",\n  \"vbeacons\": [\n    {\n      \"id\": \"d379d29d-24b4-96c5-5dd4-6f2a2dc5aaeb\",\n      \"since\": 1428939300\n    }\n  ],\n  \"x\": 60,\n  \"y\": 80,\n  \"zones\": [\n    {\n      \"id\": \"8ac84899-32db-6327-334c-9b6d58544cfe\",\n      \"since\": 1428939600\n    }\n  ]\n}"
+    from "resources.sitesStatsClientsSdk.actions.get.responses[0].example";
+    sites_stats_clients_sdk_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.get.responses[1].example";
+    sites_stats_clients_sdk_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.get.responses[2].example";
+    sites_stats_clients_sdk_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.get.responses[3].example";
+    sites_stats_clients_sdk_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.get.responses[5].example";
     sites_stats_clients_wireless_list_response_200 : StatsClientAnyOf =
     "[\n  {\n    \"annotation\": \"unknown\",\n    \"ap_id\": \"00000000-0000-0000-1000-5c5b35963d70\",\n    \"ap_mac\": \"5c5b358e6fea\",\n    \"assoc_time\": 1741152905,\n    \"band\": \"5\",\n    \"bssid\": \"5c5b358298f2\",\n    \"channel\": 157,\n    \"dual_band\": true,\n    \"family\": \"\",\n    \"group\": \"\",\n    \"hostname\": \"android-9b228dc33690\",\n    \"idle_time\": 5,\n    \"ip\": \"10.100.0.47\",\n    \"is_guest\": false,\n    \"key_mgmt\": \"WPA3-SAE-FT/CCMP\",\n    \"last_seen\": 1741257505,\n    \"mac\": \"dadbfc123456\",\n    \"manufacture\": \"Unknown\",\n    \"map_id\": \"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\n    \"model\": \"\",\n    \"num_locating_aps\": 2,\n    \"os\": \"Android 10\",\n    \"proto\": \"ac\",\n    \"rssi\": -39,\n    \"rx_bps\": 0,\n    \"rx_bytes\": 14451780,\n    \"rx_pkts\": 44175,\n    \"rx_rate\": 6,\n    \"rx_retries\": 2010,\n    \"site_id\": \"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\n    \"snr\": 47,\n    \"ssid\": \"Live_demo_only\",\n    \"tx_bps\": 0,\n    \"tx_bytes\": 56364072,\n    \"tx_pkts\": 43685,\n    \"tx_rate\": 173.3,\n    \"tx_retries\": 5413,\n    \"uptime\": 104600,\n    \"vlan_id\": \"1\",\n    \"wlan_id\": \"497fc18a-79b5-405a-bf5a-192eed31ea60\",\n    \"x\": 695.3357339330526,\n    \"x_m\": 24.086588,\n    \"y\": 760.6746524247893,\n    \"y_m\": 26.349943\n  }\n]"
     from "resources.sitesStatsClientsWireless.actions.list.responses[0].example";
@@ -7241,6 +7742,63 @@ round_trips! {
     sites_stats_devices_get_switches_metrics_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[5].example";
+    sites_stats_mx_edges_list_response_200 : StatsMxedges =
+    "[\n  {\n    \"cpu_stat\": {\n      \"cpus\": {\n        \"cpu0\": {\n          \"idle\": 89,\n          \"interrupt\": 0,\n          \"system\": 8,\n          \"usage\": 10,\n          \"user\": 1\n        },\n        \"cpu1\": {\n          \"idle\": 81,\n          \"interrupt\": 0,\n          \"system\": 4,\n          \"usage\": 18,\n          \"user\": 13\n        },\n        \"cpu2\": {\n          \"idle\": 81,\n          \"interrupt\": 0,\n          \"system\": 4,\n          \"usage\": 18,\n          \"user\": 13\n        },\n        \"cpu3\": {\n          \"idle\": 2,\n          \"interrupt\": 0,\n          \"system\": 50,\n          \"usage\": 97,\n          \"user\": 46\n        }\n      },\n      \"idle\": 62,\n      \"interrupt\": 0,\n      \"system\": 17,\n      \"usage\": 37,\n      \"user\": 19\n    },\n    \"created_time\": 1632684398,\n    \"for_site\": false,\n    \"id\": \"00000000-0000-0000-1000-020000a80cb4\",\n    \"ip_stat\": {\n      \"ip\": \"192.168.1.244\",\n      \"ips\": {\n        \"ens18\": \"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"\n      },\n      \"macs\": {\n        \"ens18\": \"e4434b217044\"\n      }\n    },\n    \"lag_stat\": {\n      \"lacp0\": {\n        \"active_ports\": [\n          \"port0\",\n          \"port1\"\n        ]\n      }\n    },\n    \"last_seen\": 1633721215,\n    \"mac\": \"020000a80cb4\",\n    \"memory_stat\": {\n      \"active\": 394936320,\n      \"available\": 4699291648,\n      \"buffers\": 107646976,\n      \"cached\": 478060544,\n      \"free\": 4330659840,\n      \"inactive\": 211980288,\n      \"swap_cached\": 0,\n      \"swap_free\": 1022357504,\n      \"swap_total\": 1022357504,\n      \"total\": 8365957120,\n      \"usage\": 48\n    },\n    \"model\": \"ME-VM\",\n    \"modified_time\": 1633643629,\n    \"mxagent_registered\": true,\n    \"mxcluster_id\": \"678bc339-7635-4556-bbc0-e77ad493ef8b\",\n    \"name\": \"me-vm-1\",\n    \"num_tunnels\": 0,\n    \"oob_ip_config\": {\n      \"dns\": [\n        \"8.8.8.8\",\n        \"1.1.1.1\"\n      ],\n      \"gateway\": \"10.0.0.1\",\n      \"ip\": \"10.0.0.10\",\n      \"netmask\": \"255.255.255.0\",\n      \"type\": \"static\"\n    },\n    \"org_id\": \"11b08247-b1ee-4152-9b25-312b323ce480\",\n    \"port_stat\": {\n      \"port0\": {\n        \"full_duplex\": true,\n        \"mac\": \"9e294e49091d\",\n        \"rx_bytes\": 646898375700,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 8784449574,\n        \"speed\": 10000,\n        \"state\": \"forwarding\",\n        \"tx_bytes\": 647200748038,\n        \"tx_errors\": 0,\n        \"tx_pkts\": 8788647466,\n        \"up\": true\n      },\n      \"port1\": {\n        \"full_duplex\": true,\n        \"mac\": \"a270fe53437e\",\n        \"rx_bytes\": 647200437652,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 8788644886,\n        \"speed\": 10000,\n        \"state\": \"forwarding\",\n        \"tx_bytes\": 646898681650,\n        \"tx_errors\": 0,\n        \"tx_pkts\": 8784452092,\n        \"up\": true\n      }\n    },\n    \"serial\": \"string\",\n    \"service_stat\": {\n      \"mxagent\": {\n        \"ext_ip\": \"99.0.86.164\",\n        \"last_seen\": 1633721215,\n        \"package_state\": \"Installed\",\n        \"package_version\": \"3.1.1037-1\",\n        \"running_state\": \"Running\",\n        \"uptime\": 21240\n      },\n      \"tunterm\": {\n        \"ext_ip\": \"99.0.86.164\",\n        \"last_seen\": 1633721203,\n        \"package_state\": \"Installed\",\n        \"package_version\": \"0.1.2449+deb10\",\n        \"running_state\": \"Running\",\n        \"uptime\": 76261\n      }\n    },\n    \"services\": [\n      \"tunterm\"\n    ],\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n    \"status\": \"connected\",\n    \"tunterm_ip_config\": {\n      \"gateway\": \"192.168.11.1\",\n      \"ip\": \"192.168.11.91\",\n      \"netmask\": \"255.255.255.0\"\n    },\n    \"tunterm_port_config\": {\n      \"downstream_ports\": [\n        \"0\",\n        \"1\"\n      ],\n      \"separate_upstream_downstream\": false,\n      \"upstream_ports\": [\n        \"0\",\n        \"1\"\n      ]\n    },\n    \"tunterm_registered\": true,\n    \"tunterm_stat\": {\n      \"monitoring_failed\": false\n    },\n    \"uptime\": 76281,\n    \"virtualization_type\": \"KVM\"\n  }\n]"
+    from "resources.sitesStatsMxEdges.actions.list.responses[0].example";
+    sites_stats_mx_edges_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsMxEdges.actions.list.responses[1].example";
+    sites_stats_mx_edges_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.list.responses[2].example";
+    sites_stats_mx_edges_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.list.responses[3].example";
+    sites_stats_mx_edges_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsMxEdges.actions.list.responses[5].example";
+    sites_stats_mx_edges_get_response_200 : StatsMxedge =
+    "{\n  \"cpu_stat\": {\n    \"cpus\": {\n      \"cpu0\": {\n        \"idle\": 89,\n        \"interrupt\": 0,\n        \"system\": 8,\n        \"usage\": 10,\n        \"user\": 1\n      },\n      \"cpu1\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu2\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu3\": {\n        \"idle\": 2,\n        \"interrupt\": 0,\n        \"system\": 50,\n        \"usage\": 97,\n        \"user\": 46\n      }\n    },\n    \"idle\": 62,\n    \"interrupt\": 0,\n    \"system\": 17,\n    \"usage\": 37,\n    \"user\": 19\n  },\n  \"created_time\": 1632684398,\n  \"for_site\": false,\n  \"id\": \"00000000-0000-0000-1000-020000a80cb4\",\n  \"inactive_vlan_strs\": {\n    \"wired\": [\n      \"100\",\n      \"102-106\"\n    ]\n  },\n  \"ip_stat\": {\n    \"ip\": \"192.168.1.244\",\n    \"ips\": {\n      \"ens18\": \"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"\n    },\n    \"macs\": {\n      \"ens18\": \"e4434b217044\"\n    }\n  },\n  \"lag_stat\": {\n    \"lacp0\": {\n      \"active_ports\": [\n        \"port0\",\n        \"port1\"\n      ]\n    }\n  },\n  \"last_seen\": 1633721215,\n  \"mac\": \"020000a80cb4\",\n  \"memory_stat\": {\n    \"active\": 394936320,\n    \"available\": 4699291648,\n    \"buffers\": 107646976,\n    \"cached\": 478060544,\n    \"free\": 4330659840,\n    \"inactive\": 211980288,\n    \"swap_cached\": 0,\n    \"swap_free\": 1022357504,\n    \"swap_total\": 1022357504,\n    \"total\": 8365957120,\n    \"usage\": 48\n  },\n  \"model\": \"ME-VM\",\n  \"modified_time\": 1633643629,\n  \"mxagent_registered\": true,\n  \"mxcluster_id\": \"678bc339-7635-4556-bbc0-e77ad493ef8b\",\n  \"name\": \"me-vm-1\",\n  \"num_tunnels\": 0,\n  \"oob_ip_config\": {\n    \"dns\": [\n      \"8.8.8.8\",\n      \"1.1.1.1\"\n    ],\n    \"gateway\": \"10.0.0.1\",\n    \"ip\": \"10.0.0.10\",\n    \"netmask\": \"255.255.255.0\",\n    \"type\": \"static\"\n  },\n  \"org_id\": \"11b08247-b1ee-4152-9b25-312b323ce480\",\n  \"port_stat\": {\n    \"port0\": {\n      \"full_duplex\": true,\n      \"mac\": \"9e294e49091d\",\n      \"rx_bytes\": 646898375700,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8784449574,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 647200748038,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8788647466,\n      \"up\": true\n    },\n    \"port1\": {\n      \"full_duplex\": true,\n      \"mac\": \"a270fe53437e\",\n      \"rx_bytes\": 647200437652,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8788644886,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 646898681650,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8784452092,\n      \"up\": true\n    }\n  },\n  \"serial\": \"string\",\n  \"service_stat\": {\n    \"mxagent\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721215,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"3.1.1037-1\",\n      \"running_state\": \"Running\",\n      \"uptime\": 21240\n    },\n    \"tunterm\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721203,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"0.1.2449+deb10\",\n      \"running_state\": \"Running\",\n      \"uptime\": 76261\n    }\n  },\n  \"services\": [\n    \"tunterm\"\n  ],\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"status\": \"connected\",\n  \"tunterm_ip_config\": {\n    \"gateway\": \"192.168.11.1\",\n    \"ip\": \"192.168.11.91\",\n    \"netmask\": \"255.255.255.0\"\n  },\n  \"tunterm_port_config\": {\n    \"downstream_ports\": [\n      \"0\",\n      \"1\"\n    ],\n    \"separate_upstream_downstream\": false,\n    \"upstream_ports\": [\n      \"0\",\n      \"1\"\n    ]\n  },\n  \"tunterm_registered\": true,\n  \"tunterm_stat\": {\n    \"monitoring_failed\": false\n  },\n  \"uptime\": 76281,\n  \"virtualization_type\": \"KVM\"\n}"
+    from "resources.sitesStatsMxEdges.actions.get.responses[0].example";
+    sites_stats_mx_edges_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsMxEdges.actions.get.responses[1].example";
+    sites_stats_mx_edges_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.get.responses[2].example";
+    sites_stats_mx_edges_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.get.responses[3].example";
+    sites_stats_mx_edges_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsMxEdges.actions.get.responses[5].example";
+    sites_stats_ospf_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsOspf.actions.count.responses[0].example";
+    sites_stats_ospf_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsOspf.actions.count.responses[1].example";
+    sites_stats_ospf_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsOspf.actions.count.responses[2].example";
+    sites_stats_ospf_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsOspf.actions.count.responses[3].example";
+    sites_stats_ospf_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsOspf.actions.count.responses[5].example";
+    sites_stats_ospf_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsOspf.actions.search.responses[1].example";
+    sites_stats_ospf_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsOspf.actions.search.responses[2].example";
+    sites_stats_ospf_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsOspf.actions.search.responses[3].example";
+    sites_stats_ospf_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsOspf.actions.search.responses[5].example";
     sites_stats_wx_rules_get_usage_response_200 : StatsWxrules =
     "[\n  {\n    \"action\": \"allow\",\n    \"client_mac\": [\n      \"3bbbf819bb6f\",\n      \"bd96cbc4910f\"\n    ],\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_wxtags\": [\n      \"d4134466-eec0-3756-6765-381c728a6037\",\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"name\": \"Guest\",\n    \"order\": 1,\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ],\n    \"usage\": {\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\": {\n        \"num_flows\": 60\n      },\n      \"d4134466-eec0-3756-6765-381c728a6037\": {\n        \"num_flows\": 60\n      }\n    }\n  }\n]"
     from "resources.sitesStatsWxRules.actions.getUsage.responses[0].example";
@@ -8125,13 +8683,17 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_bgp_stats_state : BgpStatsState;
     unknown_value_is_kept_by_ble_config_beacon_rate_mode : BleConfigBeaconRateMode;
     unknown_value_is_kept_by_claim_type : ClaimType;
+    unknown_value_is_kept_by_client_info_source : ClientInfoSource;
     unknown_value_is_kept_by_client_key_mgmt : ClientKeyMgmt;
     unknown_value_is_kept_by_config_switch_local_accounts_user_role :
     ConfigSwitchLocalAccountsUserRole; unknown_value_is_kept_by_const_device_type_ap :
     ConstDeviceTypeAp; unknown_value_is_kept_by_const_device_type_gateway :
     ConstDeviceTypeGateway; unknown_value_is_kept_by_const_device_type_switch :
     ConstDeviceTypeSwitch; unknown_value_is_kept_by_count_org_devices_mxtunnel_status :
-    CountOrgDevicesMxtunnelStatus; unknown_value_is_kept_by_day_of_week : DayOfWeek;
+    CountOrgDevicesMxtunnelStatus; unknown_value_is_kept_by_count_ports_auth_state :
+    CountPortsAuthState; unknown_value_is_kept_by_count_ports_stp_role :
+    CountPortsStpRole; unknown_value_is_kept_by_count_ports_stp_state :
+    CountPortsStpState; unknown_value_is_kept_by_day_of_week : DayOfWeek;
     unknown_value_is_kept_by_device_search_radius_filter_status :
     DeviceSearchRadiusFilterStatus; unknown_value_is_kept_by_device_status :
     DeviceStatus; unknown_value_is_kept_by_device_type : DeviceType;
@@ -8145,6 +8707,8 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_evpn_config_role : EvpnConfigRole;
     unknown_value_is_kept_by_evpn_options_routed_at : EvpnOptionsRoutedAt;
     unknown_value_is_kept_by_fast_roam_result : FastRoamResult;
+    unknown_value_is_kept_by_fingerprints_count_distinct : FingerprintsCountDistinct;
+    unknown_value_is_kept_by_for_site : ForSite;
     unknown_value_is_kept_by_fwupdate_stat_status : FwupdateStatStatus;
     unknown_value_is_kept_by_gateway_path_strategy : GatewayPathStrategy;
     unknown_value_is_kept_by_gateway_path_type : GatewayPathType;
@@ -8178,12 +8742,12 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_map_jibestream_vendor_name : MapJibestreamVendorName;
     unknown_value_is_kept_by_map_micello_vendor_name : MapMicelloVendorName;
     unknown_value_is_kept_by_map_type : MapType; unknown_value_is_kept_by_map_view :
-    MapView; unknown_value_is_kept_by_msp_license_action_operation :
-    MspLicenseActionOperation; unknown_value_is_kept_by_msp_logs_count_distinct :
-    MspLogsCountDistinct; unknown_value_is_kept_by_msp_marvis_suggestions_count_distinct
-    : MspMarvisSuggestionsCountDistinct;
-    unknown_value_is_kept_by_msp_org_change_operation : MspOrgChangeOperation;
-    unknown_value_is_kept_by_msp_search_type : MspSearchType;
+    MapView; unknown_value_is_kept_by_mfa_secret_type : MfaSecretType;
+    unknown_value_is_kept_by_msp_license_action_operation : MspLicenseActionOperation;
+    unknown_value_is_kept_by_msp_logs_count_distinct : MspLogsCountDistinct;
+    unknown_value_is_kept_by_msp_marvis_suggestions_count_distinct :
+    MspMarvisSuggestionsCountDistinct; unknown_value_is_kept_by_msp_org_change_operation
+    : MspOrgChangeOperation; unknown_value_is_kept_by_msp_search_type : MspSearchType;
     unknown_value_is_kept_by_msp_tickets_count_distinct : MspTicketsCountDistinct;
     unknown_value_is_kept_by_msp_tier : MspTier;
     unknown_value_is_kept_by_mxcluster_nac_client_vendor : MxclusterNacClientVendor;
@@ -8221,10 +8785,14 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_org_setting_mist_nac_ip_version :
     OrgSettingMistNacIpVersion; unknown_value_is_kept_by_org_sites_count_distinct :
     OrgSitesCountDistinct; unknown_value_is_kept_by_org_tickets_count_distinct :
-    OrgTicketsCountDistinct; unknown_value_is_kept_by_org_ui_settings_purpose :
-    OrgUiSettingsPurpose; unknown_value_is_kept_by_ospf_area_network_auth_type :
+    OrgTicketsCountDistinct; unknown_value_is_kept_by_org_tunnel_count_distinct :
+    OrgTunnelCountDistinct; unknown_value_is_kept_by_org_tunnel_type_count :
+    OrgTunnelTypeCount; unknown_value_is_kept_by_org_ui_settings_purpose :
+    OrgUiSettingsPurpose; unknown_value_is_kept_by_org_wired_clients_count_distinct :
+    OrgWiredClientsCountDistinct; unknown_value_is_kept_by_ospf_area_network_auth_type :
     OspfAreaNetworkAuthType; unknown_value_is_kept_by_ospf_area_network_interface_type :
     OspfAreaNetworkInterfaceType; unknown_value_is_kept_by_ospf_area_type : OspfAreaType;
+    unknown_value_is_kept_by_ospf_peer_stats_count_distinct : OspfPeerStatsCountDistinct;
     unknown_value_is_kept_by_poe_priority : PoePriority;
     unknown_value_is_kept_by_portal_template_alignment : PortalTemplateAlignment;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
@@ -8245,6 +8813,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_rf_client_type : RfClientType;
     unknown_value_is_kept_by_rogue_type : RogueType;
     unknown_value_is_kept_by_scan_data_item_band : ScanDataItemBand;
+    unknown_value_is_kept_by_search_org_sw_or_gw_ports_type : SearchOrgSwOrGwPortsType;
     unknown_value_is_kept_by_search_site_devices_desc_sort : SearchSiteDevicesDescSort;
     unknown_value_is_kept_by_secintel_profile_profile_action :
     SecintelProfileProfileAction;
@@ -8267,11 +8836,15 @@ keeps_unknown_values! {
     SiteClientSessionsCountDistinct;
     unknown_value_is_kept_by_site_device_events_count_distinct :
     SiteDeviceEventsCountDistinct; unknown_value_is_kept_by_site_devices_count_distinct :
-    SiteDevicesCountDistinct; unknown_value_is_kept_by_site_rogue_events_count_distinct :
+    SiteDevicesCountDistinct; unknown_value_is_kept_by_site_ports_count_distinct :
+    SitePortsCountDistinct; unknown_value_is_kept_by_site_rogue_events_count_distinct :
     SiteRogueEventsCountDistinct;
+    unknown_value_is_kept_by_site_sky_atp_events_count_distinct :
+    SiteSkyAtpEventsCountDistinct;
     unknown_value_is_kept_by_site_system_events_count_distinct :
     SiteSystemEventsCountDistinct; unknown_value_is_kept_by_site_wifi_proxy_arp :
-    SiteWifiProxyArp; unknown_value_is_kept_by_site_zone_count_distinct :
+    SiteWifiProxyArp; unknown_value_is_kept_by_site_wired_clients_count_distinct :
+    SiteWiredClientsCountDistinct; unknown_value_is_kept_by_site_zone_count_distinct :
     SiteZoneCountDistinct; unknown_value_is_kept_by_snmp_config_engine_id_type :
     SnmpConfigEngineIdType; unknown_value_is_kept_by_snmp_config_trap_version :
     SnmpConfigTrapVersion; unknown_value_is_kept_by_snmp_usm_engine_type :
@@ -8295,11 +8868,9 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_sso_oauth_type : SsoOauthType;
     unknown_value_is_kept_by_ssr_upgrade_channel : SsrUpgradeChannel;
     unknown_value_is_kept_by_stats_ap_gps_stat_src : StatsApGpsStatSrc;
-    unknown_value_is_kept_by_stats_switch_port_auth_state : StatsSwitchPortAuthState;
+    unknown_value_is_kept_by_stats_mxtunnel_state : StatsMxtunnelState;
     unknown_value_is_kept_by_stats_switch_port_poe_mode : StatsSwitchPortPoeMode;
     unknown_value_is_kept_by_stats_switch_port_port_usage : StatsSwitchPortPortUsage;
-    unknown_value_is_kept_by_stats_switch_port_stp_role : StatsSwitchPortStpRole;
-    unknown_value_is_kept_by_stats_switch_port_stp_state : StatsSwitchPortStpState;
     unknown_value_is_kept_by_stats_switch_port_type : StatsSwitchPortType;
     unknown_value_is_kept_by_stats_wan_tunnel_priority : StatsWanTunnelPriority;
     unknown_value_is_kept_by_suppressed_alarm_scope : SuppressedAlarmScope;
@@ -8337,6 +8908,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_visits_scope : VisitsScope;
     unknown_value_is_kept_by_vpn_mode : VpnMode;
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
+    unknown_value_is_kept_by_vpn_type : VpnType;
     unknown_value_is_kept_by_vrrp_group_auth_type : VrrpGroupAuthType;
     unknown_value_is_kept_by_webhook_alarms_topic : WebhookAlarmsTopic;
     unknown_value_is_kept_by_webhook_asset_raw_rssi_topic : WebhookAssetRawRssiTopic;
@@ -8496,20 +9068,25 @@ reads_alternative! {
     response_device_search_results_items_reads_ap_search :
     ResponseDeviceSearchResultsItems =
     "{\"power_constrained\":false,\"power_opmode\":\"\",\"mxtunnel_status\":\"\",\"wlans\":[]}"
-    => ResponseDeviceSearchResultsItems::ApSearch; service_dscp_reads_string :
-    ServiceDscp = "\"\"" => ServiceDscp::String; service_dscp_reads_integer : ServiceDscp
-    = "0" => ServiceDscp::Integer; service_max_jitter_reads_string : ServiceMaxJitter =
-    "\"\"" => ServiceMaxJitter::String; service_max_jitter_reads_integer :
-    ServiceMaxJitter = "0" => ServiceMaxJitter::Integer; service_max_latency_reads_string
-    : ServiceMaxLatency = "\"\"" => ServiceMaxLatency::String;
-    service_max_latency_reads_integer : ServiceMaxLatency = "0" =>
-    ServiceMaxLatency::Integer; service_max_loss_reads_string : ServiceMaxLoss = "\"\""
-    => ServiceMaxLoss::String; service_max_loss_reads_integer : ServiceMaxLoss = "0" =>
-    ServiceMaxLoss::Integer; sponsor_link_validity_duration_reads_string :
-    SponsorLinkValidityDuration = "\"\"" => SponsorLinkValidityDuration::String;
-    sponsor_link_validity_duration_reads_integer : SponsorLinkValidityDuration = "60" =>
-    SponsorLinkValidityDuration::Integer; stats_client_reads_stats_wireless_client :
-    StatsClient =
+    => ResponseDeviceSearchResultsItems::ApSearch;
+    response_tunnel_search_item_reads_stats_mxtunnel : ResponseTunnelSearchItem =
+    "{\"remote_ip\":\"\",\"state\":\"established\"}" =>
+    ResponseTunnelSearchItem::StatsMxtunnel;
+    response_tunnel_search_item_reads_stats_wan_tunnel : ResponseTunnelSearchItem =
+    "{\"peer_ip\":\"\"}" => ResponseTunnelSearchItem::StatsWanTunnel;
+    service_dscp_reads_string : ServiceDscp = "\"\"" => ServiceDscp::String;
+    service_dscp_reads_integer : ServiceDscp = "0" => ServiceDscp::Integer;
+    service_max_jitter_reads_string : ServiceMaxJitter = "\"\"" =>
+    ServiceMaxJitter::String; service_max_jitter_reads_integer : ServiceMaxJitter = "0"
+    => ServiceMaxJitter::Integer; service_max_latency_reads_string : ServiceMaxLatency =
+    "\"\"" => ServiceMaxLatency::String; service_max_latency_reads_integer :
+    ServiceMaxLatency = "0" => ServiceMaxLatency::Integer; service_max_loss_reads_string
+    : ServiceMaxLoss = "\"\"" => ServiceMaxLoss::String; service_max_loss_reads_integer :
+    ServiceMaxLoss = "0" => ServiceMaxLoss::Integer;
+    sponsor_link_validity_duration_reads_string : SponsorLinkValidityDuration = "\"\"" =>
+    SponsorLinkValidityDuration::String; sponsor_link_validity_duration_reads_integer :
+    SponsorLinkValidityDuration = "60" => SponsorLinkValidityDuration::Integer;
+    stats_client_reads_stats_wireless_client : StatsClient =
     "{\"ap_id\":\"00000000-0000-0000-0000-000000000000\",\"ap_mac\":\"\",\"band\":\"24\",\"channel\":0,\"is_guest\":false,\"key_mgmt\":\"\",\"mac\":\"\",\"proto\":\"a\",\"rssi\":0,\"snr\":0,\"ssid\":\"\",\"wlan_id\":\"00000000-0000-0000-0000-000000000000\"}"
     => StatsClient::StatsWirelessClient; stats_client_reads_stats_wired_client :
     StatsClient = "{\"mac\":\"\"}" => StatsClient::StatsWiredClient;

@@ -867,6 +867,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsClientsWired.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsClientsWired.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/search",
+        200,
+        Some(
+            "{\"end\":1648529800.8221116,\"limit\":1000,\"results\":[{\"auth_method\":\"mac_auth\",\"auth_state\":\"authenticated\",\"device_mac\":[\"001122334455\"],\"dhcp_client_identifier\":\"MAC address 00155df6d500\",\"dhcp_client_options\":[{\"code\":\"DHO_DHCP_MESSAGE_TYPE(53)\",\"data\":\"DHCPREQUEST\"},{\"code\":\"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\"data\":\"MAC address 00155df6d500\"},{\"code\":\"DHO_DHCP_REQUESTED_ADDRESS(50)\",\"data\":\"172.17.10.255\"},{\"code\":\"DHO_DHCP_SERVER_IDENTIFIER(54)\",\"data\":\"172.17.8.1\"},{\"code\":\"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\"data\":\"1280\"},{\"code\":\"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\"data\":\" 1 3 6 12 15 28 43 180\"},{\"code\":\"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\"data\":\"MSFT 5.0\"},{\"code\":\"DHO_HOST_NAME(12)\",\"data\":\"ITS-VMMT0-D1N02\"}],\"dhcp_fqdn\":\"ITS-VMMT0-D1N02.mgthub.local\",\"dhcp_hostname\":\"ITS-VMMT0-D1N02\",\"dhcp_request_params\":\"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\"dhcp_vendor_class_identifier\":\"MSFT 5.0\",\"mac\":\"112233445566\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"port_id\":[\"et-0/0/1\"],\"site_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"timestamp\":1571174567.807,\"vlan\":[0,1001]}],\"start\":1648443400.8221116,\"total\":1}",
+        ),
+        None,
+    ),
+    (
         "orgsClientsWireless.count",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count",
@@ -1371,6 +1391,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsMaps.import",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/maps/import",
+        200,
+        Some(
+            "{\"aps\":[{\"action\":\"assigned-placed\",\"floorplan_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"height\":3,\"mac\":\"5c5b35000001\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"orientation\":45}],\"floorplans\":[{\"action\":\"imported\",\"id\":\"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"name\":\"map1\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"summary\":{\"num_ap_assigned\":1,\"num_inv_assigned\":1,\"num_map_assigned\":1}}",
+        ),
+        None,
+    ),
+    (
+        "orgsMaps.importToSite",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sites/example/maps/import",
+        200,
+        Some(
+            "{\"aps\":[{\"action\":\"assigned-placed\",\"floorplan_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"height\":3,\"mac\":\"5c5b35000001\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"orientation\":45}],\"floorplans\":[{\"action\":\"imported\",\"id\":\"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"name\":\"map1\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"summary\":{\"num_ap_assigned\":1,\"num_inv_assigned\":1,\"num_map_assigned\":1}}",
+        ),
+        None,
+    ),
+    (
         "orgsMarvis.troubleshoot",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/troubleshoot",
@@ -1468,6 +1508,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "orgsNacFingerprints.countClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsNacFingerprints.searchClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/search",
+        200,
+        Some(
+            "{\"end\":1735678700,\"limit\":10,\"results\":[{\"family\":\"Apple\",\"mac\":\"d420b080516e\",\"mfg\":\"Apple, Inc.\",\"model\":\"Unknown\",\"org_id\":\"bb2fb165-0931-49c7-a1b8-9b5814326b7d\",\"os\":\"iOS 18.1.1\",\"os_type\":\"iOS\",\"random_mac\":true,\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"timestamp\":1735678662.58},{\"family\":\"EX Series Switch\",\"mac\":\"d420b080516d\",\"mfg\":\"Juniper Networks, Inc.\",\"model\":\"ex4100-f-12p\",\"org_id\":\"b6bc08f3-60a3-402b-8f0d-caf9132a1e9a\",\"os\":\"JUNOS 22.3R1.12\",\"os_type\":\"JUNOS\",\"random_mac\":false,\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"timestamp\":1735669092.932}],\"start\":1735678650,\"total\":2}",
+        ),
         None,
     ),
     (
@@ -2217,6 +2277,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsStatsBgpPeers.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsBgpPeers.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"evpn_overlay\":true,\"for_overlay\":true,\"local_as\":65000,\"mac\":\"020001c04668\",\"neighbor\":\"15.8.3.5\",\"neighbor_as\":65000,\"neighbor_mac\":\"020001c04600\",\"node\":\"node0\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"rx_pkts\":63366,\"rx_routes\":60,\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"state\":\"established\",\"timestamp\":1666251056.07,\"tx_pkts\":1735,\"tx_routes\":60,\"up\":true,\"uptime\":31355,\"vrf_name\":\"default\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
         "orgsStatsDevices.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices",
@@ -2224,6 +2304,44 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "[{\"auto_upgrade_stat\":{\"lastcheck\":1720594762},\"ble_stat\":{\"beacon_enabled\":true,\"beacon_rate\":4,\"eddystone_uid_enabled\":false,\"eddystone_uid_freq_msec\":1000,\"eddystone_uid_instance\":\"5c5b35d0077b\",\"eddystone_uid_namespace\":\"9777c1a06ef611e68bbf\",\"eddystone_url_enabled\":false,\"eddystone_url_freq_msec\":1000,\"eddystone_url_url\":\"\",\"ibeacon_enabled\":false,\"ibeacon_freq_msec\":1000,\"ibeacon_major\":894,\"ibeacon_minor\":9328,\"ibeacon_uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"major\":894,\"minors\":[9328,9329,9330,9331,9332,9333,9334,9335,-1],\"power\":8,\"rx_bytes\":158500843,\"rx_pkts\":3549163,\"tx_bytes\":509640,\"tx_pkts\":85411,\"tx_resets\":0,\"uuid\":\"af010e2b-f829-4975-b49e-2e896ed1d627\"},\"config_reverted\":false,\"cpu_system\":21921854,\"cpu_user\":7496631,\"cpu_util\":5,\"created_time\":1718228350,\"env_stat\":{\"accel_x\":-0.092,\"accel_y\":0.004,\"accel_z\":-1.02,\"ambient_temp\":43,\"attitude\":0,\"cpu_temp\":53,\"humidity\":9,\"magne_x\":0,\"magne_y\":0,\"magne_z\":0,\"pressure\":968,\"vcore_voltage\":0},\"ext_ip\":\"66.129.234.28\",\"hw_rev\":\"C02\",\"id\":\"00000000-0000-0000-1000-5c5b35d0077b\",\"inactive_wired_vlans\":[],\"ip\":\"192.168.95.3\",\"ip_stat\":{\"dhcp_server\":\"192.168.95.1\",\"dns\":[\"8.8.8.8\"],\"gateway\":\"192.168.95.1\",\"ip\":\"192.168.95.3\",\"ip6\":\"fe80:0:0:0:5e5b:35ff:fed0:77b\",\"ips\":{\"vlan1\":\"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"},\"netmask\":\"255.255.255.0\",\"netmask6\":\"/64\"},\"last_seen\":1720595866,\"last_trouble\":{\"code\":\"07\",\"timestamp\":1720039666},\"lldp_stat\":{\"chassis_id\":\"d0:07:ca:f5:21:00\",\"lldp_med_supported\":false,\"mgmt_addr\":\"100.123.105.1\",\"mgmt_addrs\":[\"100.123.105.1\"],\"port_desc\":\"ge-0/0/4\",\"port_id\":\"ge-0/0/4\",\"power_allocated\":0,\"power_draw\":0,\"power_request_count\":0,\"power_requested\":0,\"system_desc\":\"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\"system_name\":\"Phoenix-Switch\"},\"mac\":\"5c5b35d0077b\",\"mem_total_kb\":505468,\"mem_used_kb\":202096,\"model\":\"AP43\",\"modified_time\":1718530662,\"mount\":\"faceup\",\"name\":\"Phoenix\",\"notes\":\"\",\"num_clients\":1,\"org_id\":\"af010e2b-f829-4975-b49e-2e896ed1d627\",\"port_stat\":{\"eth0\":{\"full_duplex\":true,\"rx_bytes\":1284143195,\"rx_errors\":0,\"rx_peak_bps\":17585,\"rx_pkts\":5199816,\"speed\":1000,\"tx_bytes\":1283744961,\"tx_peak_bps\":26484,\"tx_pkts\":3990463,\"up\":true},\"eth1\":{\"full_duplex\":false,\"rx_bytes\":0,\"rx_errors\":0,\"rx_peak_bps\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_peak_bps\":0,\"tx_pkts\":0,\"up\":false}},\"power_budget\":8400,\"power_constrained\":false,\"power_src\":\"DC Input\",\"radio_config\":{},\"radio_stat\":{\"band_24\":{\"bandwidth\":20,\"channel\":11,\"mac\":\"5c5b35dea810\",\"noise_floor\":-80,\"num_clients\":0,\"power\":17,\"rx_bytes\":12948211,\"rx_pkts\":65292,\"tx_bytes\":19071943,\"tx_pkts\":76926,\"usage\":\"24\",\"util_all\":24,\"util_non_wifi\":2,\"util_rx_in_bss\":0,\"util_rx_other_bss\":17,\"util_tx\":4,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1},\"band_5\":{\"bandwidth\":40,\"channel\":36,\"mac\":\"5c5b35dea7f0\",\"noise_floor\":-90,\"num_clients\":1,\"power\":17,\"rx_bytes\":578362619,\"rx_pkts\":2687577,\"tx_bytes\":1199571353,\"tx_pkts\":2479302,\"usage\":\"5\",\"util_all\":13,\"util_non_wifi\":0,\"util_rx_in_bss\":0,\"util_rx_other_bss\":10,\"util_tx\":1,\"util_undecodable_wifi\":0,\"util_unknown_wifi\":1}},\"rx_bps\":9276,\"rx_bytes\":591310830,\"rx_pkts\":2752869,\"serial\":\"A0703200709E6\",\"site_id\":\"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\"status\":\"connected\",\"switch_redundancy\":{\"num_redundant_aps\":1},\"tx_bps\":8067,\"tx_bytes\":1218643296,\"tx_pkts\":2556228,\"type\":\"ap\",\"uptime\":1593120,\"version\":\"0.14.29313\"}]",
         ),
+        None,
+    ),
+    (
+        "orgsStatsMxEdges.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges",
+        200,
+        Some(
+            "[{\"cpu_stat\":{\"cpus\":{\"property1\":{\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0},\"property2\":{\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0}},\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_stat\":{\"ip\":\"string\",\"ips\":{\"property1\":\"string\",\"property2\":\"string\"}},\"lag_stat\":{\"property1\":{\"active_ports\":[\"string\"]},\"property2\":{\"active_ports\":[\"string\"]}},\"last_seen\":0,\"magic\":\"string\",\"memory_stat\":{\"active\":0,\"available\":0,\"buffers\":0,\"cached\":0,\"free\":0,\"inactive\":0,\"swap_cached\":0,\"swap_free\":0,\"swap_total\":0,\"total\":0,\"usage\":0},\"model\":\"string\",\"mxagent_registered\":true,\"mxcluster_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"num_tunnels\":0,\"port_stat\":{\"property1\":{\"full_duplex\":true,\"lldp_stats\":{\"mgmt_addr\":\"string\",\"port_desc\":\"string\",\"port_id\":\"string\",\"system_desc\":\"string\",\"system_name\":\"string\"},\"rx_bytes\":0,\"rx_errors\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_pkts\":0,\"up\":true},\"property2\":{\"full_duplex\":true,\"lldp_stats\":{\"mgmt_addr\":\"string\",\"port_desc\":\"string\",\"port_id\":\"string\",\"system_desc\":\"string\",\"system_name\":\"string\"},\"rx_bytes\":0,\"rx_errors\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_pkts\":0,\"up\":true}},\"status\":\"string\",\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":true},\"uptime\":0,\"virtualization_type\":\"string\"}]",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsMxEdges.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"inactive_vlan_strs\":{\"wired\":[\"100\",\"102-106\"]},\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsOspf.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsOspf.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/search",
+        200,
+        Some("{\"results\":[{}]}"),
         None,
     ),
     (
@@ -2237,12 +2355,72 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsStatsPorts.countSwOrGw",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsPorts.searchSwOrGw",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"mac\":\"5c4527a96580\",\"neighbor_mac\":\"64d814353400\",\"org_id\":\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\"port_id\":\"ge-0/0/0\",\"port_mac\":\"5c4527a96580\",\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
         "orgsStatsSites.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/sites",
         200,
         Some(
             "[{\"address\":\"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\"alarmtemplate_id\":null,\"analyticEnabled\":true,\"aptemplate_id\":null,\"country_code\":\"US\",\"created_time\":1472591606,\"engagementEnabled\":true,\"gatewaytemplate_id\":\"e571f2a2-d748-4ad4-bd6c-895467957c21\",\"id\":\"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\"lat\":37.295553,\"latlng\":{\"lat\":37.295553,\"lng\":-122.033007},\"lng\":-122.033007,\"modified_time\":1728057857,\"msp_id\":\"a9af4951-a1de-4520-b398-c95a58947349\",\"name\":\"Live-Demo\",\"networktemplate_id\":\"964cb213-deb2-469d-8c1e-a5f8661c6886\",\"notes\":\"This site is used for demonstration purposes.\",\"num_ap\":17,\"num_ap_connected\":14,\"num_clients\":14,\"num_devices\":26,\"num_devices_connected\":22,\"num_gateway\":1,\"num_gateway_connected\":1,\"num_switch\":8,\"num_switch_connected\":7,\"org_id\":\"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\"rftemplate_id\":\"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\"secpolicy_id\":null,\"sitegroup_ids\":[\"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\"5fc0f305-f626-49db-8869-10b87f201bba\",\"882796ef-190b-405e-98ef-cb487140cf64\"],\"sitetemplate_id\":null,\"timezone\":\"America/Los_Angeles\",\"tzoffset\":960}]",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsTunnels.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/tunnels/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsTunnels.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/tunnels/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":10,\"results\":[{\"auth_algo\":\"hmac-md5-96\",\"encrypt_algo\":\"aes-256-cbc\",\"ike_version\":\"2\",\"ip\":\"192.168.233.0\",\"last_event\":\"down reason\",\"mac\":\"020001ae9dd5\",\"node\":\"node0\",\"org_id\":\"78c11da8-f984-4425-bedb-a7ddd7d0f6da\",\"peer_host\":\"sunnyvale1-vpn.zscalerbeta.net\",\"peer_ip\":\"10.224.8.16\",\"protocol\":\"ipsec\",\"rx_bytes\":150,\"rx_pkts\":75,\"site_id\":\"e83e7928-eda1-4e93-82db-df3dd42ab726\",\"tunnel_name\":\"Device-ipsec-1\",\"tx_bytes\":100,\"tx_pkts\":50,\"up\":true,\"uptime\":10,\"wan_name\":\"wan\"}],\"start\":1531776183,\"total\":1}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsVpnPeers.countPath",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/vpn_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsVpnPeers.searchPath",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/vpn_peers/search",
+        200,
+        Some(
+            "{\"end\":1619518989.4989712,\"limit\":10,\"results\":[{\"is_active\":true,\"last_seen\":1619518709.222,\"mac\":\"020001c04668\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"peer_mac\":\"020001367edd\",\"peer_port_id\":\"DC_Internet\",\"peer_site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"port_id\":\"Lte\",\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"type\":\"svr\",\"up\":true,\"uptime\":1527128046},{\"is_active\":true,\"last_seen\":1619518709.222,\"latency\":91,\"mac\":\"020001c04668\",\"mos\":4,\"mtu\":1500,\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"peer_mac\":\"020001367edd\",\"peer_port_id\":\"DC_Internet\",\"peer_router_name\":\"RIDCBBP1\",\"peer_site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"port_id\":\"Lte\",\"router_name\":\"RIST01544AP1\",\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"type\":\"svr\",\"up\":true,\"uptime\":1527128046}],\"start\":1619518689.4989705,\"total\":2}",
         ),
         None,
     ),
@@ -2987,6 +3165,42 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "selfMfa.generateSecretFor2faVerification",
+        "GET",
+        "/api/v1/self/two_factor/token",
+        200,
+        Some(
+            "{\"two_factor_secret\":\"NRMTSTRWNBVECY3GJVYEY3DDJFRGSNCZGJUDO4RVN5FDM3DUMJSA\"}",
+        ),
+        None,
+    ),
+    (
+        "selfMfa.verifyTwoFactor",
+        "POST",
+        "/api/v1/self/two_factor/verify",
+        200,
+        None,
+        None,
+    ),
+    (
+        "selfOAuth2.getOauth2UrlForLinking",
+        "GET",
+        "/api/v1/self/oauth/example",
+        200,
+        Some(
+            "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"linked\":false}",
+        ),
+        None,
+    ),
+    (
+        "selfOAuth2.linkOauth2MistAccount",
+        "POST",
+        "/api/v1/self/oauth/example",
+        200,
+        Some("{\"action\":\"oauth account linked\",\"id\":\"google_user_id\"}"),
+        None,
+    ),
+    (
         "sites.getInfo",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
@@ -3285,6 +3499,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesClientsWired.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesClientsWired.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/search",
+        200,
+        Some(
+            "{\"end\":1648529800.8221116,\"limit\":1000,\"results\":[{\"auth_method\":\"mac_auth\",\"auth_state\":\"authenticated\",\"device_mac\":[\"001122334455\"],\"dhcp_client_identifier\":\"MAC address 00155df6d500\",\"dhcp_client_options\":[{\"code\":\"DHO_DHCP_MESSAGE_TYPE(53)\",\"data\":\"DHCPREQUEST\"},{\"code\":\"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\"data\":\"MAC address 00155df6d500\"},{\"code\":\"DHO_DHCP_REQUESTED_ADDRESS(50)\",\"data\":\"172.17.10.255\"},{\"code\":\"DHO_DHCP_SERVER_IDENTIFIER(54)\",\"data\":\"172.17.8.1\"},{\"code\":\"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\"data\":\"1280\"},{\"code\":\"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\"data\":\" 1 3 6 12 15 28 43 180\"},{\"code\":\"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\"data\":\"MSFT 5.0\"},{\"code\":\"DHO_HOST_NAME(12)\",\"data\":\"ITS-VMMT0-D1N02\"}],\"dhcp_fqdn\":\"ITS-VMMT0-D1N02.mgthub.local\",\"dhcp_hostname\":\"ITS-VMMT0-D1N02\",\"dhcp_request_params\":\"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\"dhcp_vendor_class_identifier\":\"MSFT 5.0\",\"mac\":\"112233445566\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"port_id\":[\"et-0/0/1\"],\"site_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"timestamp\":1571174567.807,\"vlan\":[0,1001]}],\"start\":1648443400.8221116,\"total\":1}",
+        ),
+        None,
+    ),
+    (
         "sitesClientsWireless.count",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/count",
@@ -3508,6 +3742,22 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "sitesDevices.deleteImage",
         "DELETE",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/image0",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesDevicesWired.updateLocalSwitchPortConfig",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesDevicesWired.deleteLocalSwitchPortConfig",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
         200,
         None,
         None,
@@ -4035,6 +4285,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesSkyatp.countEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/skyatp/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesSkyatp.searchEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/skyatp/events/search",
+        200,
+        Some(
+            "{\"end\":1513176951,\"limit\":10,\"results\":[{\"device_mac\":\"658279bb1fa4\",\"ip\":\"172.16.0.11\",\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"threat_level\":7,\"timestamp\":1592524478,\"type\":\"cc\"}],\"start\":1512572151,\"total\":1}",
+        ),
+        None,
+    ),
+    (
         "sitesStats.get",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats",
@@ -4060,6 +4330,44 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/beacons",
         200,
         Some("[]"),
+        None,
+    ),
+    (
+        "sitesStatsBgpPeers.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsBgpPeers.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"evpn_overlay\":true,\"for_overlay\":true,\"local_as\":65000,\"mac\":\"020001c04668\",\"neighbor\":\"15.8.3.5\",\"neighbor_as\":65000,\"neighbor_mac\":\"020001c04600\",\"node\":\"node0\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"rx_pkts\":63366,\"rx_routes\":60,\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"state\":\"established\",\"timestamp\":1666251056.07,\"tx_pkts\":1735,\"tx_routes\":60,\"up\":true,\"uptime\":31355,\"vrf_name\":\"default\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsClientsSdk.getByMap",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients",
+        200,
+        Some("[]"),
+        None,
+    ),
+    (
+        "sitesStatsClientsSdk.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/sdkclients/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"id\":\"d56bd5fa-0a0a-4861-a9df-5ac83d3a2eeb\",\"last_seen\":1428939600,\"name\":\"John's iPhone\",\"network_connection\":{\"mac\":\"c3-b6-e5-af-41-15\",\"rssi\":-75,\"signal_level\":3,\"type\":\"WiFi\"},\"uuid\":\"ada72f8f-1643-e5c6-94db-f2a5636f1a64\",\"vbeacons\":[{\"id\":\"d379d29d-24b4-96c5-5dd4-6f2a2dc5aaeb\",\"since\":1428939300}],\"x\":60,\"y\":80,\"zones\":[{\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"since\":1428939600}]}",
+        ),
         None,
     ),
     (
@@ -4148,6 +4456,44 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "{\"active_ports_summary\":{\"details\":{\"active_port_count\":4,\"total_port_count\":4},\"score\":100,\"total_switch_count\":2},\"config_success\":{\"details\":{\"config_success_count\":2},\"score\":100,\"total_switch_count\":2},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":1,\"major_version\":\"21.4R3.5\",\"model\":\"EX2300-C-12P\",\"system_names\":[]},{\"major_count\":1,\"major_version\":\"6.0.4-11\",\"model\":\"SSR120\",\"system_names\":[]}]},\"score\":100,\"total_switch_count\":2}}",
         ),
+        None,
+    ),
+    (
+        "sitesStatsMxEdges.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges",
+        200,
+        Some(
+            "[{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}]",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsMxEdges.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"inactive_vlan_strs\":{\"wired\":[\"100\",\"102-106\"]},\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsOspf.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsOspf.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/search",
+        200,
+        Some("{\"results\":[{}]}"),
         None,
     ),
     (

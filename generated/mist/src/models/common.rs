@@ -1497,6 +1497,12 @@ impl<'de> serde::Deserialize<'de> for NacAccessType {
     }
 }
 
+impl crate::client::ParamValue for NacAccessType {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
 /// enum: `cert`, `device-auth`, `eap-teap`, `eap-tls`, `eap-ttls`, `idp`, `mab`, `eap-peap`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -2330,6 +2336,40 @@ impl serde::Serialize for ResponseLoginFailure {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
         fields.required("detail", &self.detail)?;
         fields.optional("forward_url", &self.forward_url)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `response_self_oauth_link_failure` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ResponseSelfOauthLinkFailure {
+    /// `error` on the wire: a string.
+    pub error: String,
+    /// `error_description` on the wire: a string.
+    pub error_description: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseSelfOauthLinkFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            error: fields.required("error")?,
+            error_description: fields.required("error_description")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ResponseSelfOauthLinkFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("error", &self.error)?;
+        fields.required("error_description", &self.error_description)?;
         fields.end(&self.extra)
     }
 }
@@ -6788,54 +6828,3 @@ impl serde::Serialize for WebhookSiteSleEventSle {
 
 /// The `webhook_site_sle_events` schema.
 pub type WebhookSiteSleEvents = Vec<WebhookSiteSleEvent>;
-
-/// The `webhook_site_sle_topic` schema.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum WebhookSiteSleTopic {
-    /// The value `site-sle`.
-    SiteSle,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl WebhookSiteSleTopic {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SiteSle => "site-sle",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for WebhookSiteSleTopic {
-    fn from(value: &str) -> Self {
-        match value {
-            "site-sle" => Self::SiteSle,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for WebhookSiteSleTopic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WebhookSiteSleTopic {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WebhookSiteSleTopic {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}

@@ -41,6 +41,8 @@ mod orgs_alarms;
 mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
+#[cfg(feature = "orgs-clients-wired")]
+mod orgs_clients_wired;
 #[cfg(feature = "orgs-clients-wireless")]
 mod orgs_clients_wireless;
 #[cfg(feature = "orgs-device-profiles")]
@@ -59,12 +61,16 @@ mod orgs_licenses;
 mod orgs_linked_applications;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
+#[cfg(feature = "orgs-maps")]
+mod orgs_maps;
 #[cfg(feature = "orgs-marvis")]
 mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-fingerprints")]
+mod orgs_nac_fingerprints;
 #[cfg(feature = "orgs-nac-idp")]
 mod orgs_nac_idp;
 #[cfg(feature = "orgs-nac-rules")]
@@ -91,10 +97,18 @@ mod orgs_sites;
 mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
 mod orgs_sso_roles;
+#[cfg(feature = "orgs-stats-mx-edges")]
+mod orgs_stats_mx_edges;
 #[cfg(feature = "orgs-stats-other-devices")]
 mod orgs_stats_other_devices;
+#[cfg(feature = "orgs-stats-ports")]
+mod orgs_stats_ports;
 #[cfg(feature = "orgs-stats-sites")]
 mod orgs_stats_sites;
+#[cfg(feature = "orgs-stats-tunnels")]
+mod orgs_stats_tunnels;
+#[cfg(feature = "orgs-stats-vpn-peers")]
+mod orgs_stats_vpn_peers;
 #[cfg(feature = "orgs-tickets")]
 mod orgs_tickets;
 #[cfg(feature = "orgs-ui-settings")]
@@ -119,6 +133,10 @@ mod self_alarms;
 mod self_api_token;
 #[cfg(feature = "self-audit-logs")]
 mod self_audit_logs;
+#[cfg(feature = "self-mfa")]
+mod self_mfa;
+#[cfg(feature = "self-o-auth2")]
+mod self_o_auth2;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "sites-device-profiles",
@@ -211,6 +229,7 @@ mod shared_ap_port_config;
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-devices-wired",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -233,8 +252,6 @@ mod shared_ap_radio;
 mod shared_ap_radio_antenna_mode;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 mod shared_ap_radio_stat;
-#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
-mod shared_ap_radio_stat_2;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 mod shared_ap_search;
 #[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
@@ -264,14 +281,25 @@ mod shared_auto_preemption;
 mod shared_avprofile;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
+    feature = "sites-stats-bgp-peers",
     feature = "sites-stats-devices"
 ))]
 mod shared_bgp_as;
+#[cfg(any(feature = "orgs-stats-bgp-peers", feature = "sites-stats-bgp-peers"))]
+mod shared_bgp_stats;
+#[cfg(any(
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-devices"
+))]
+mod shared_bgp_stats_state;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "sites-device-profiles",
@@ -280,32 +308,60 @@ mod shared_bgp_as;
     feature = "sites-v-beacons"
 ))]
 mod shared_ble_config_beacon_rate_mode;
+#[cfg(any(feature = "orgs-clients-wired", feature = "sites-clients-wired"))]
+mod shared_client_info_source;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 mod shared_client_key_mgmt;
+#[cfg(any(feature = "msps-licenses", feature = "self-o-auth2"))]
+mod shared_code_string;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices"
+))]
+mod shared_count_ports_auth_state;
 #[cfg(any(
     feature = "msps-logs",
     feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
     feature = "orgs-events",
     feature = "orgs-guests",
     feature = "orgs-inventory",
     feature = "orgs-logs",
+    feature = "orgs-nac-fingerprints",
     feature = "orgs-sites",
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-ospf",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "orgs-stats-vpn-peers",
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-skyatp",
     feature = "sites-stats-apps",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-ospf",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
 mod shared_count_result;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+mod shared_cpu_stat;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-site-templates",
@@ -351,6 +407,14 @@ mod shared_dot11_proto;
 #[cfg(any(feature = "admins-lookup", feature = "self-account"))]
 mod shared_email_string;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+mod shared_fwupdate_stat;
+#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
@@ -363,6 +427,16 @@ mod shared_gateway_idp_profiles_request;
     feature = "sites-setting"
 ))]
 mod shared_gateway_matching;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_gateway_port_duplex;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-vpns",
@@ -402,25 +476,31 @@ mod shared_idp_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
 mod shared_ip_type;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
 mod shared_ip_type6;
+#[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
+mod shared_junos_local_port_config;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -447,6 +527,8 @@ mod shared_mac_addresses;
     feature = "sites-setting"
 ))]
 mod shared_mac_addresses_macs;
+#[cfg(any(feature = "orgs-maps", feature = "sites-maps"))]
+mod shared_map_import_json;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
@@ -484,6 +566,15 @@ mod shared_mxcluster_rad_auth_server_keywrap_format;
 ))]
 mod shared_mxcluster_radsec_server_selection;
 #[cfg(any(
+    feature = "orgs-setting",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-setting",
+    feature = "sites-stats-mx-edges"
+))]
+mod shared_mxedge_mgmt_oob_ip_type;
+#[cfg(any(feature = "orgs-stats-mx-edges", feature = "sites-stats-mx-edges"))]
+mod shared_mxedge_oob_ip_config;
+#[cfg(any(
     feature = "orgs-nac-rules",
     feature = "orgs-wx-rules",
     feature = "sites-stats-wx-rules",
@@ -516,9 +607,12 @@ mod shared_network;
 mod shared_network_request;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 mod shared_org;
+#[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
+mod shared_ospf_peer_stats_count_distinct;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-network-templates",
@@ -530,6 +624,15 @@ mod shared_poe_priority;
 mod shared_privilege_org;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 mod shared_psk_list;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_radius_acct_servers;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
@@ -546,10 +649,27 @@ mod shared_response_device_events_search;
 mod shared_rf_template;
 #[cfg(any(
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices"
 ))]
 mod shared_rx_bps;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+mod shared_rx_bytes;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+mod shared_rx_rate;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 mod shared_search_webhook_delivery;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
@@ -581,6 +701,12 @@ mod shared_sso_idp_sign_algo;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 mod shared_stats_org;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices"
+))]
+mod shared_stats_wan_tunnel_priority;
+#[cfg(any(
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices"
 ))]
@@ -594,6 +720,7 @@ mod shared_stats_wireless_client;
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
     feature = "orgs-user-macs",
     feature = "orgs-wlans",
     feature = "orgs-wx-tags",
@@ -608,6 +735,7 @@ mod shared_stats_wireless_client;
     feature = "sites-service-policies",
     feature = "sites-setting",
     feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges",
     feature = "sites-wlans",
     feature = "sites-wx-tags",
     feature = "utilities-mx-edge"
@@ -615,6 +743,15 @@ mod shared_stats_wireless_client;
 mod shared_strings;
 #[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
 mod shared_switch_matching;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_switch_port_local_usage_dot1x;
 #[cfg(any(feature = "msps-tickets", feature = "orgs-tickets"))]
 mod shared_ticket;
 #[cfg(any(
@@ -623,6 +760,17 @@ mod shared_ticket;
     feature = "sites-setting"
 ))]
 mod shared_time_of_day;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+mod shared_tunnel_config_protocol;
 #[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
 mod shared_uuids;
 #[cfg(any(
@@ -664,6 +812,8 @@ mod sites_applications;
 mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 mod sites_beacons;
+#[cfg(feature = "sites-clients-wired")]
+mod sites_clients_wired;
 #[cfg(feature = "sites-clients-wireless")]
 mod sites_clients_wireless;
 #[cfg(feature = "sites-devices")]
@@ -690,10 +840,14 @@ mod sites_rssi_zones;
 mod sites_service_policies;
 #[cfg(feature = "sites-setting")]
 mod sites_setting;
+#[cfg(feature = "sites-skyatp")]
+mod sites_skyatp;
 #[cfg(feature = "sites-stats-apps")]
 mod sites_stats_apps;
 #[cfg(feature = "sites-stats-beacons")]
 mod sites_stats_beacons;
+#[cfg(feature = "sites-stats-clients-sdk")]
+mod sites_stats_clients_sdk;
 #[cfg(feature = "sites-stats-clients-wireless")]
 mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
@@ -751,6 +905,8 @@ pub use self::orgs_alarms::*;
 pub use self::orgs_antivirus_profiles::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
+#[cfg(feature = "orgs-clients-wired")]
+pub use self::orgs_clients_wired::*;
 #[cfg(feature = "orgs-clients-wireless")]
 pub use self::orgs_clients_wireless::*;
 #[cfg(feature = "orgs-device-profiles")]
@@ -769,12 +925,16 @@ pub use self::orgs_licenses::*;
 pub use self::orgs_linked_applications::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-maps")]
+pub use self::orgs_maps::*;
 #[cfg(feature = "orgs-marvis")]
 pub use self::orgs_marvis::*;
 #[cfg(feature = "orgs-marvis-invites")]
 pub use self::orgs_marvis_invites::*;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub use self::orgs_mx_tunnels::*;
+#[cfg(feature = "orgs-nac-fingerprints")]
+pub use self::orgs_nac_fingerprints::*;
 #[cfg(feature = "orgs-nac-idp")]
 pub use self::orgs_nac_idp::*;
 #[cfg(feature = "orgs-nac-rules")]
@@ -801,10 +961,18 @@ pub use self::orgs_sites::*;
 pub use self::orgs_sso::*;
 #[cfg(feature = "orgs-sso-roles")]
 pub use self::orgs_sso_roles::*;
+#[cfg(feature = "orgs-stats-mx-edges")]
+pub use self::orgs_stats_mx_edges::*;
 #[cfg(feature = "orgs-stats-other-devices")]
 pub use self::orgs_stats_other_devices::*;
+#[cfg(feature = "orgs-stats-ports")]
+pub use self::orgs_stats_ports::*;
 #[cfg(feature = "orgs-stats-sites")]
 pub use self::orgs_stats_sites::*;
+#[cfg(feature = "orgs-stats-tunnels")]
+pub use self::orgs_stats_tunnels::*;
+#[cfg(feature = "orgs-stats-vpn-peers")]
+pub use self::orgs_stats_vpn_peers::*;
 #[cfg(feature = "orgs-tickets")]
 pub use self::orgs_tickets::*;
 #[cfg(feature = "orgs-ui-settings")]
@@ -829,6 +997,10 @@ pub use self::self_alarms::*;
 pub use self::self_api_token::*;
 #[cfg(feature = "self-audit-logs")]
 pub use self::self_audit_logs::*;
+#[cfg(feature = "self-mfa")]
+pub use self::self_mfa::*;
+#[cfg(feature = "self-o-auth2")]
+pub use self::self_o_auth2::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "sites-device-profiles",
@@ -921,6 +1093,7 @@ pub use self::shared_ap_port_config::*;
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-devices-wired",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -943,8 +1116,6 @@ pub use self::shared_ap_radio::*;
 pub use self::shared_ap_radio_antenna_mode::*;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 pub use self::shared_ap_radio_stat::*;
-#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
-pub use self::shared_ap_radio_stat_2::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 pub use self::shared_ap_search::*;
 #[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
@@ -974,14 +1145,25 @@ pub use self::shared_auto_preemption::*;
 pub use self::shared_avprofile::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
+    feature = "sites-stats-bgp-peers",
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_bgp_as::*;
+#[cfg(any(feature = "orgs-stats-bgp-peers", feature = "sites-stats-bgp-peers"))]
+pub use self::shared_bgp_stats::*;
+#[cfg(any(
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_bgp_stats_state::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "sites-device-profiles",
@@ -990,32 +1172,60 @@ pub use self::shared_bgp_as::*;
     feature = "sites-v-beacons"
 ))]
 pub use self::shared_ble_config_beacon_rate_mode::*;
+#[cfg(any(feature = "orgs-clients-wired", feature = "sites-clients-wired"))]
+pub use self::shared_client_info_source::*;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 pub use self::shared_client_key_mgmt::*;
+#[cfg(any(feature = "msps-licenses", feature = "self-o-auth2"))]
+pub use self::shared_code_string::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_count_ports_auth_state::*;
 #[cfg(any(
     feature = "msps-logs",
     feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
     feature = "orgs-events",
     feature = "orgs-guests",
     feature = "orgs-inventory",
     feature = "orgs-logs",
+    feature = "orgs-nac-fingerprints",
     feature = "orgs-sites",
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-ospf",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "orgs-stats-vpn-peers",
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-skyatp",
     feature = "sites-stats-apps",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-ospf",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
 pub use self::shared_count_result::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+pub use self::shared_cpu_stat::*;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-site-templates",
@@ -1061,6 +1271,14 @@ pub use self::shared_dot11_proto::*;
 #[cfg(any(feature = "admins-lookup", feature = "self-account"))]
 pub use self::shared_email_string::*;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+pub use self::shared_fwupdate_stat::*;
+#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
@@ -1073,6 +1291,16 @@ pub use self::shared_gateway_idp_profiles_request::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_gateway_matching::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_gateway_port_duplex::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-vpns",
@@ -1112,25 +1340,31 @@ pub use self::shared_idp_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
 pub use self::shared_ip_type::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
 pub use self::shared_ip_type6::*;
+#[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
+pub use self::shared_junos_local_port_config::*;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -1157,6 +1391,8 @@ pub use self::shared_mac_addresses::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_mac_addresses_macs::*;
+#[cfg(any(feature = "orgs-maps", feature = "sites-maps"))]
+pub use self::shared_map_import_json::*;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
@@ -1194,6 +1430,15 @@ pub use self::shared_mxcluster_rad_auth_server_keywrap_format::*;
 ))]
 pub use self::shared_mxcluster_radsec_server_selection::*;
 #[cfg(any(
+    feature = "orgs-setting",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-setting",
+    feature = "sites-stats-mx-edges"
+))]
+pub use self::shared_mxedge_mgmt_oob_ip_type::*;
+#[cfg(any(feature = "orgs-stats-mx-edges", feature = "sites-stats-mx-edges"))]
+pub use self::shared_mxedge_oob_ip_config::*;
+#[cfg(any(
     feature = "orgs-nac-rules",
     feature = "orgs-wx-rules",
     feature = "sites-stats-wx-rules",
@@ -1226,9 +1471,12 @@ pub use self::shared_network::*;
 pub use self::shared_network_request::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 pub use self::shared_org::*;
+#[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
+pub use self::shared_ospf_peer_stats_count_distinct::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-network-templates",
@@ -1240,6 +1488,15 @@ pub use self::shared_poe_priority::*;
 pub use self::shared_privilege_org::*;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 pub use self::shared_psk_list::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_radius_acct_servers::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
@@ -1256,10 +1513,27 @@ pub use self::shared_response_device_events_search::*;
 pub use self::shared_rf_template::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_rx_bps::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+pub use self::shared_rx_bytes::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_rx_rate::*;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 pub use self::shared_search_webhook_delivery::*;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
@@ -1291,6 +1565,12 @@ pub use self::shared_sso_idp_sign_algo::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 pub use self::shared_stats_org::*;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_stats_wan_tunnel_priority::*;
+#[cfg(any(
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices"
 ))]
@@ -1304,6 +1584,7 @@ pub use self::shared_stats_wireless_client::*;
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
     feature = "orgs-user-macs",
     feature = "orgs-wlans",
     feature = "orgs-wx-tags",
@@ -1318,6 +1599,7 @@ pub use self::shared_stats_wireless_client::*;
     feature = "sites-service-policies",
     feature = "sites-setting",
     feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges",
     feature = "sites-wlans",
     feature = "sites-wx-tags",
     feature = "utilities-mx-edge"
@@ -1325,6 +1607,15 @@ pub use self::shared_stats_wireless_client::*;
 pub use self::shared_strings::*;
 #[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
 pub use self::shared_switch_matching::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_switch_port_local_usage_dot1x::*;
 #[cfg(any(feature = "msps-tickets", feature = "orgs-tickets"))]
 pub use self::shared_ticket::*;
 #[cfg(any(
@@ -1333,6 +1624,17 @@ pub use self::shared_ticket::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_time_of_day::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_tunnel_config_protocol::*;
 #[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
 pub use self::shared_uuids::*;
 #[cfg(any(
@@ -1374,6 +1676,8 @@ pub use self::sites_applications::*;
 pub use self::sites_assets::*;
 #[cfg(feature = "sites-beacons")]
 pub use self::sites_beacons::*;
+#[cfg(feature = "sites-clients-wired")]
+pub use self::sites_clients_wired::*;
 #[cfg(feature = "sites-clients-wireless")]
 pub use self::sites_clients_wireless::*;
 #[cfg(feature = "sites-devices")]
@@ -1400,10 +1704,14 @@ pub use self::sites_rssi_zones::*;
 pub use self::sites_service_policies::*;
 #[cfg(feature = "sites-setting")]
 pub use self::sites_setting::*;
+#[cfg(feature = "sites-skyatp")]
+pub use self::sites_skyatp::*;
 #[cfg(feature = "sites-stats-apps")]
 pub use self::sites_stats_apps::*;
 #[cfg(feature = "sites-stats-beacons")]
 pub use self::sites_stats_beacons::*;
+#[cfg(feature = "sites-stats-clients-sdk")]
+pub use self::sites_stats_clients_sdk::*;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub use self::sites_stats_clients_wireless::*;
 #[cfg(feature = "sites-stats-devices")]

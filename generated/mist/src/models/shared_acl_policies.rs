@@ -5068,57 +5068,6 @@ impl SwitchNetwork {
 /// Property key is network name
 pub type SwitchNetworks = std::collections::BTreeMap<String, SwitchNetwork>;
 
-/// if dot1x is desired, set to dot1x. enum: `dot1x`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SwitchPortLocalUsageDot1x {
-    /// The value `dot1x`.
-    Dot1x,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SwitchPortLocalUsageDot1x {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dot1x => "dot1x",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SwitchPortLocalUsageDot1x {
-    fn from(value: &str) -> Self {
-        match value {
-            "dot1x" => Self::Dot1x,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SwitchPortLocalUsageDot1x {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SwitchPortLocalUsageDot1x {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchPortLocalUsageDot1x {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// Property key is the port mirroring instance name. `port_mirroring` can be added under device/site settings. It takes interface and ports as input for ingress, interface as input for egress and can take interface and port as output. A maximum 4 mirroring ports is allowed
 pub type SwitchPortMirroring = std::collections::BTreeMap<String, SwitchPortMirroringProperty>;
 
@@ -6087,41 +6036,6 @@ pub enum SwitchPortUsageMtu {
 }
 
 impl<'de> serde::Deserialize<'de> for SwitchPortUsageMtu {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::String(v));
-            }
-        }
-        if value.is_i64() || value.is_u64() {
-            if let Ok(v) = serde::Deserialize::deserialize(&value) {
-                return Ok(Self::Integer(v));
-            }
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// Only if `mode`==`trunk`, the list of network/vlans
-pub type SwitchPortUsageNetworks = Vec<String>;
-
-/// Only if `mode`!=`dynamic` and `port_auth`=`dot1x` reauthentication interval range (min: 10, max: 65535, default: 3600)
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum SwitchPortUsageReauthInterval {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageReauthInterval {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         if value.is_string() {

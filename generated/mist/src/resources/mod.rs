@@ -51,6 +51,8 @@ pub mod orgs_assets;
 pub mod orgs_clients_marvis;
 #[cfg(feature = "orgs-clients-sdk")]
 pub mod orgs_clients_sdk;
+#[cfg(feature = "orgs-clients-wired")]
+pub mod orgs_clients_wired;
 #[cfg(feature = "orgs-clients-wireless")]
 pub mod orgs_clients_wireless;
 #[cfg(feature = "orgs-crl")]
@@ -71,12 +73,16 @@ pub mod orgs_licenses;
 pub mod orgs_linked_applications;
 #[cfg(feature = "orgs-logs")]
 pub mod orgs_logs;
+#[cfg(feature = "orgs-maps")]
+pub mod orgs_maps;
 #[cfg(feature = "orgs-marvis")]
 pub mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 pub mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-fingerprints")]
+pub mod orgs_nac_fingerprints;
 #[cfg(feature = "orgs-nac-idp")]
 pub mod orgs_nac_idp;
 #[cfg(feature = "orgs-nac-rules")]
@@ -111,12 +117,24 @@ pub mod orgs_sso;
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 pub mod orgs_stats;
+#[cfg(feature = "orgs-stats-bgp-peers")]
+pub mod orgs_stats_bgp_peers;
 #[cfg(feature = "orgs-stats-devices")]
 pub mod orgs_stats_devices;
+#[cfg(feature = "orgs-stats-mx-edges")]
+pub mod orgs_stats_mx_edges;
+#[cfg(feature = "orgs-stats-ospf")]
+pub mod orgs_stats_ospf;
 #[cfg(feature = "orgs-stats-other-devices")]
 pub mod orgs_stats_other_devices;
+#[cfg(feature = "orgs-stats-ports")]
+pub mod orgs_stats_ports;
 #[cfg(feature = "orgs-stats-sites")]
 pub mod orgs_stats_sites;
+#[cfg(feature = "orgs-stats-tunnels")]
+pub mod orgs_stats_tunnels;
+#[cfg(feature = "orgs-stats-vpn-peers")]
+pub mod orgs_stats_vpn_peers;
 #[cfg(feature = "orgs-tickets")]
 pub mod orgs_tickets;
 #[cfg(feature = "orgs-ui-settings")]
@@ -147,6 +165,10 @@ pub mod self_alarms;
 pub mod self_api_token;
 #[cfg(feature = "self-audit-logs")]
 pub mod self_audit_logs;
+#[cfg(feature = "self-mfa")]
+pub mod self_mfa;
+#[cfg(feature = "self-o-auth2")]
+pub mod self_o_auth2;
 #[cfg(feature = "sites")]
 pub mod sites;
 #[cfg(feature = "sites-advanced-anti-malware-profiles")]
@@ -165,12 +187,16 @@ pub mod sites_asset_filters;
 pub mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 pub mod sites_beacons;
+#[cfg(feature = "sites-clients-wired")]
+pub mod sites_clients_wired;
 #[cfg(feature = "sites-clients-wireless")]
 pub mod sites_clients_wireless;
 #[cfg(feature = "sites-device-profiles")]
 pub mod sites_device_profiles;
 #[cfg(feature = "sites-devices")]
 pub mod sites_devices;
+#[cfg(feature = "sites-devices-wired")]
+pub mod sites_devices_wired;
 #[cfg(feature = "sites-events")]
 pub mod sites_events;
 #[cfg(feature = "sites-gateway-templates")]
@@ -205,16 +231,26 @@ pub mod sites_service_policies;
 pub mod sites_setting;
 #[cfg(feature = "sites-site-templates")]
 pub mod sites_site_templates;
+#[cfg(feature = "sites-skyatp")]
+pub mod sites_skyatp;
 #[cfg(feature = "sites-stats")]
 pub mod sites_stats;
 #[cfg(feature = "sites-stats-apps")]
 pub mod sites_stats_apps;
 #[cfg(feature = "sites-stats-beacons")]
 pub mod sites_stats_beacons;
+#[cfg(feature = "sites-stats-bgp-peers")]
+pub mod sites_stats_bgp_peers;
+#[cfg(feature = "sites-stats-clients-sdk")]
+pub mod sites_stats_clients_sdk;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 pub mod sites_stats_devices;
+#[cfg(feature = "sites-stats-mx-edges")]
+pub mod sites_stats_mx_edges;
+#[cfg(feature = "sites-stats-ospf")]
+pub mod sites_stats_ospf;
 #[cfg(feature = "sites-stats-wx-rules")]
 pub mod sites_stats_wx_rules;
 #[cfg(feature = "sites-stats-zones")]
@@ -445,6 +481,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Clients - Wired resource.
+    #[cfg(feature = "orgs-clients-wired")]
+    pub fn orgs_clients_wired(&self) -> orgs_clients_wired::OrgsClientsWiredResource {
+        orgs_clients_wired::OrgsClientsWiredResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Clients - Wireless resource.
     #[cfg(feature = "orgs-clients-wireless")]
     pub fn orgs_clients_wireless(&self) -> orgs_clients_wireless::OrgsClientsWirelessResource {
@@ -527,6 +571,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Maps resource.
+    #[cfg(feature = "orgs-maps")]
+    pub fn orgs_maps(&self) -> orgs_maps::OrgsMapsResource {
+        orgs_maps::OrgsMapsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Marvis resource.
     #[cfg(feature = "orgs-marvis")]
     pub fn orgs_marvis(&self) -> orgs_marvis::OrgsMarvisResource {
@@ -547,6 +599,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-mx-tunnels")]
     pub fn orgs_mx_tunnels(&self) -> orgs_mx_tunnels::OrgsMxTunnelsResource {
         orgs_mx_tunnels::OrgsMxTunnelsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs NAC Fingerprints resource.
+    #[cfg(feature = "orgs-nac-fingerprints")]
+    pub fn orgs_nac_fingerprints(&self) -> orgs_nac_fingerprints::OrgsNacFingerprintsResource {
+        orgs_nac_fingerprints::OrgsNacFingerprintsResource {
             client: self.clone(),
         }
     }
@@ -687,10 +747,34 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Stats - BGP Peers resource.
+    #[cfg(feature = "orgs-stats-bgp-peers")]
+    pub fn orgs_stats_bgp_peers(&self) -> orgs_stats_bgp_peers::OrgsStatsBgpPeersResource {
+        orgs_stats_bgp_peers::OrgsStatsBgpPeersResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Stats - Devices resource.
     #[cfg(feature = "orgs-stats-devices")]
     pub fn orgs_stats_devices(&self) -> orgs_stats_devices::OrgsStatsDevicesResource {
         orgs_stats_devices::OrgsStatsDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Stats - MxEdges resource.
+    #[cfg(feature = "orgs-stats-mx-edges")]
+    pub fn orgs_stats_mx_edges(&self) -> orgs_stats_mx_edges::OrgsStatsMxEdgesResource {
+        orgs_stats_mx_edges::OrgsStatsMxEdgesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Stats - Ospf resource.
+    #[cfg(feature = "orgs-stats-ospf")]
+    pub fn orgs_stats_ospf(&self) -> orgs_stats_ospf::OrgsStatsOspfResource {
+        orgs_stats_ospf::OrgsStatsOspfResource {
             client: self.clone(),
         }
     }
@@ -705,10 +789,34 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Stats - Ports resource.
+    #[cfg(feature = "orgs-stats-ports")]
+    pub fn orgs_stats_ports(&self) -> orgs_stats_ports::OrgsStatsPortsResource {
+        orgs_stats_ports::OrgsStatsPortsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Stats - Sites resource.
     #[cfg(feature = "orgs-stats-sites")]
     pub fn orgs_stats_sites(&self) -> orgs_stats_sites::OrgsStatsSitesResource {
         orgs_stats_sites::OrgsStatsSitesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Stats - Tunnels resource.
+    #[cfg(feature = "orgs-stats-tunnels")]
+    pub fn orgs_stats_tunnels(&self) -> orgs_stats_tunnels::OrgsStatsTunnelsResource {
+        orgs_stats_tunnels::OrgsStatsTunnelsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Stats - VPN Peers resource.
+    #[cfg(feature = "orgs-stats-vpn-peers")]
+    pub fn orgs_stats_vpn_peers(&self) -> orgs_stats_vpn_peers::OrgsStatsVpnPeersResource {
+        orgs_stats_vpn_peers::OrgsStatsVpnPeersResource {
             client: self.clone(),
         }
     }
@@ -833,6 +941,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Self MFA resource.
+    #[cfg(feature = "self-mfa")]
+    pub fn self_mfa(&self) -> self_mfa::SelfMfaResource {
+        self_mfa::SelfMfaResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Self OAuth2 resource.
+    #[cfg(feature = "self-o-auth2")]
+    pub fn self_o_auth2(&self) -> self_o_auth2::SelfOAuth2Resource {
+        self_o_auth2::SelfOAuth2Resource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites resource.
     #[cfg(feature = "sites")]
     pub fn sites(&self) -> sites::SitesResource {
@@ -909,6 +1033,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Clients - Wired resource.
+    #[cfg(feature = "sites-clients-wired")]
+    pub fn sites_clients_wired(&self) -> sites_clients_wired::SitesClientsWiredResource {
+        sites_clients_wired::SitesClientsWiredResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Clients - Wireless resource.
     #[cfg(feature = "sites-clients-wireless")]
     pub fn sites_clients_wireless(&self) -> sites_clients_wireless::SitesClientsWirelessResource {
@@ -929,6 +1061,14 @@ impl crate::Client {
     #[cfg(feature = "sites-devices")]
     pub fn sites_devices(&self) -> sites_devices::SitesDevicesResource {
         sites_devices::SitesDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Devices - Wired resource.
+    #[cfg(feature = "sites-devices-wired")]
+    pub fn sites_devices_wired(&self) -> sites_devices_wired::SitesDevicesWiredResource {
+        sites_devices_wired::SitesDevicesWiredResource {
             client: self.clone(),
         }
     }
@@ -1075,6 +1215,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Skyatp resource.
+    #[cfg(feature = "sites-skyatp")]
+    pub fn sites_skyatp(&self) -> sites_skyatp::SitesSkyatpResource {
+        sites_skyatp::SitesSkyatpResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Stats resource.
     #[cfg(feature = "sites-stats")]
     pub fn sites_stats(&self) -> sites_stats::SitesStatsResource {
@@ -1099,6 +1247,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Stats - BGP Peers resource.
+    #[cfg(feature = "sites-stats-bgp-peers")]
+    pub fn sites_stats_bgp_peers(&self) -> sites_stats_bgp_peers::SitesStatsBgpPeersResource {
+        sites_stats_bgp_peers::SitesStatsBgpPeersResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Stats - Clients SDK resource.
+    #[cfg(feature = "sites-stats-clients-sdk")]
+    pub fn sites_stats_clients_sdk(&self) -> sites_stats_clients_sdk::SitesStatsClientsSdkResource {
+        sites_stats_clients_sdk::SitesStatsClientsSdkResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Stats - Clients Wireless resource.
     #[cfg(feature = "sites-stats-clients-wireless")]
     pub fn sites_stats_clients_wireless(
@@ -1113,6 +1277,22 @@ impl crate::Client {
     #[cfg(feature = "sites-stats-devices")]
     pub fn sites_stats_devices(&self) -> sites_stats_devices::SitesStatsDevicesResource {
         sites_stats_devices::SitesStatsDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Stats - MxEdges resource.
+    #[cfg(feature = "sites-stats-mx-edges")]
+    pub fn sites_stats_mx_edges(&self) -> sites_stats_mx_edges::SitesStatsMxEdgesResource {
+        sites_stats_mx_edges::SitesStatsMxEdgesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Stats - Ospf resource.
+    #[cfg(feature = "sites-stats-ospf")]
+    pub fn sites_stats_ospf(&self) -> sites_stats_ospf::SitesStatsOspfResource {
+        sites_stats_ospf::SitesStatsOspfResource {
             client: self.clone(),
         }
     }
