@@ -343,6 +343,58 @@ action! {
 }
 
 action! {
+    admins_login_o_auth2_get_oauth2_authorization_url_for in admins_login_o_auth2 : "GET"
+    "/api/v1/login/oauth/google", query[], headers[], answer 200
+    "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_login_o_auth2()
+    .get_oauth2_authorization_url_for("google")
+}
+
+action! {
+    admins_login_o_auth2_login_oauth2 in admins_login_o_auth2 : "POST"
+    "/api/v1/login/oauth/google", query[], headers[], body body : CodeString =
+    "{\"code\":\"4/S9tegDeLkrYg0L9pWNXV4cgMVbbr3SR9t693A2kSHzw\"}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_login_o_auth2().login_oauth2("google").body(body
+    .clone())
+}
+
+action! {
+    admins_login_o_auth2_unlink_oauth2_provider in admins_login_o_auth2 : "DELETE"
+    "/api/v1/login/oauth/google", query[], headers[], answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.admins_login_o_auth2().unlink_oauth2_provider("google")
+}
+
+action! {
     admins_logout_logout in admins_logout : "POST" "/api/v1/logout", query[], headers[],
     answer 200 "{\"forward_url\":\"https://my.sso/custom_logout_url\"}", errors[(400,
     BadRequest,
@@ -405,6 +457,24 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.admins_recover_password().verify("example")
+}
+
+action! {
+    mobile_sdk_invites_activate in mobile_sdk_invites : "POST"
+    "/api/v1/mobile/verify/example", query[], headers[], body body : DeviceIdString =
+    "{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}", answer 200
+    "{\"name\":\"Macy's\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"device-specific-secret\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.mobile_sdk_invites().activate("example").body(body.clone())
 }
 
 action! {
@@ -2638,6 +2708,66 @@ action! {
 }
 
 action! {
+    orgs_devices_ssr_get_org128_t_registration_commands in orgs_devices_ssr : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/128routers/register_cmd", query[],
+    headers[], answer 200
+    "{\"conductor_cmd\":\"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"registration_code\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"router_shell_cmd\":\"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices_ssr()
+    .get_org128_t_registration_commands("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_devices_ssr_export_id_tokens in orgs_devices_ssr : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssr/export_idtokens", query[],
+    headers[], body body : MacAddresses = "{\"macs\":[\"683b679ac024\"]}", answer 200
+    "{\"results\":[{\"mac\":\"025b35000020\",\"token\":\"string\"}]}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices_ssr()
+    .export_id_tokens("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_devices_ssr_get_registration_commands in orgs_devices_ssr : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssr/register_cmd", query[],
+    headers[], answer 200
+    "{\"conductor_cmd\":\"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"registration_code\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"router_shell_cmd\":\"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_devices_ssr()
+    .get_registration_commands("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap())
+}
+
+action! {
     orgs_events_search in orgs_events : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search", query[],
     headers[], answer 200 "{\"results\":[{}]}", errors[(400, BadRequest,
@@ -2812,6 +2942,62 @@ action! {
     request client => client.orgs_guests()
     .delete_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "0000000000ab")
+}
+
+action! {
+    orgs_integration_zscaler_get in orgs_integration_zscaler : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup", query[],
+    headers[], answer 200
+    "{\"cloud_name\":\"zscalerbeta.net\",\"partner_key\":\"K35vrZcK3JvrZc\",\"username\":\"john@nmo.com\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_zscaler()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_zscaler_setup in orgs_integration_zscaler : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup", query[],
+    headers[], body body : AccountZscalerConfig =
+    "{\"cloud_name\":\"zscalerbeta.net\",\"partner_key\":\"K35vrZcK3JvrZc\",\"password\":\"password\",\"username\":\"john@nmo.com\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_zscaler()
+    .setup("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_integration_zscaler_delete in orgs_integration_zscaler : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_zscaler()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -3465,6 +3651,58 @@ action! {
 }
 
 action! {
+    orgs_nac_crl_get in orgs_nac_crl : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls", query[],
+    headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_crl().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_nac_crl_import in orgs_nac_crl : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls", query[],
+    headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_crl().import("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_nac_crl_delete in orgs_nac_crl : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls/00000000-0000-0000-0000-000000000000",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_nac_crl().delete("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "00000000-0000-0000-0000-000000000000".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_nac_fingerprints_count_client in orgs_nac_fingerprints : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/count",
     query[], headers[], answer 200
@@ -4113,6 +4351,164 @@ action! {
     request client => client.orgs_rf_templates()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sdk_invites_list in orgs_sdk_invites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites", query[], headers[],
+    answer 200
+    "[{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sdk_invites_create in orgs_sdk_invites : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites", query[], headers[],
+    body body : SdkinviteRequest =
+    "{\"enabled\":true,\"name\":\"string\",\"quota\":0,\"quota_limited\":true}", answer
+    200
+    "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_sdk_invites_get in orgs_sdk_invites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sdk_invites_update in orgs_sdk_invites : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SdkinviteRequest = "{\"name\":\"\"}", answer 200
+    "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_sdk_invites_revoke in orgs_sdk_invites : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .revoke("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sdk_invites_send_email in orgs_sdk_invites : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/email",
+    query[], headers[], body body : EmailString = "{\"email\":\"test@abc.com\"}", answer
+    200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .send_email("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_sdk_invites_get_qr_code in orgs_sdk_invites : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/qrcode",
+    query[], headers[], answer 200 "\"\"", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .get_qr_code("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sdk_invites_send_sms in orgs_sdk_invites : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/sms",
+    query[], headers[], body body : SdkInviteSms = "{\"number\":\"14081234567\"}", answer
+    200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sdk_invites()
+    .send_sms("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
 }
 
 action! {
@@ -5082,6 +5478,64 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_stats().get("000000ab-00ab-00ab-00ab-0000000000ab"
     .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_assets_list in orgs_stats_assets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets", query[], headers[],
+    answer 200
+    "[{\"battery_voltage\":0,\"eddystone_uid_instance\":\"string\",\"eddystone_uid_namespace\":\"string\",\"eddystone_url_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"1f89bc00-d0af-481b-82fe-a6629259a39f\",\"last_seen\":0,\"mac\":\"string\",\"map_id\":\"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\"name\":\"string\",\"rssizones\":[{\"id\":\"478f6eca-6276-4993-bfeb-5bcbbbbacf08\",\"since\":0}],\"x\":0,\"y\":0,\"zones\":[{\"id\":\"477f6eca-6276-4993-bfeb-5ccbbbbadf08\",\"since\":0}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_assets()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_stats_assets_count_by_distance_field in orgs_stats_assets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_stats_assets()
+    .count_by_distance_field("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap())
+}
+
+action! {
+    orgs_stats_assets_search in orgs_stats_assets : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"battery_voltage\":0,\"eddystone_uid_instance\":\"string\",\"eddystone_uid_namespace\":\"string\",\"eddystone_url_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"1f89bc00-d0af-481b-82fe-a6629259a39f\",\"last_seen\":0,\"mac\":\"string\",\"map_id\":\"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\"name\":\"string\",\"rssizones\":[{\"id\":\"476f6eca-6276-4993-bfeb-5dcbbbbaef08\",\"since\":0}],\"x\":0,\"y\":0,\"zones\":[{\"id\":\"475f6eca-6276-4993-bfeb-5ecbbbbf6f08\",\"since\":0}]}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_stats_assets()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -7243,6 +7697,66 @@ action! {
 }
 
 action! {
+    sites_anomaly_get_events_for_client in sites_anomaly : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/client/0000000000ab/example",
+    query[], headers[], answer 200
+    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_anomaly()
+    .get_events_for_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "0000000000ab", "example")
+}
+
+action! {
+    sites_anomaly_get_events_for_device in sites_anomaly : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/device/0000000000ab/example",
+    query[], headers[], answer 200
+    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_anomaly()
+    .get_events_for_device("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "0000000000ab", "example")
+}
+
+action! {
+    sites_anomaly_list_events in sites_anomaly : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/example", query[],
+    headers[], answer 200
+    "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_anomaly()
+    .list_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "example")
+}
+
+action! {
     sites_antivirus_profiles_list_derived in sites_antivirus_profiles : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/derived", query[],
     headers[], answer 200
@@ -8117,6 +8631,66 @@ action! {
 }
 
 action! {
+    sites_devices_wan_cluster_get_ha_node in sites_devices_wan_cluster : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+    query[], headers[], answer 200
+    "{\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}]}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wan_cluster()
+    .get_ha_node("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_wan_cluster_create_ha in sites_devices_wan_cluster : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+    query[], headers[], body body : GatewayCluster =
+    "{\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}]}", answer 200
+    "{\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}]}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wan_cluster()
+    .create_ha("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_devices_wan_cluster_delete_ha in sites_devices_wan_cluster : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wan_cluster()
+    .delete_ha("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_devices_wired_update_local_switch_port_config in sites_devices_wired : "PUT"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
     query[], headers[], body body : LocalPortConfig =
@@ -8154,6 +8728,64 @@ action! {
     .delete_local_switch_port_config("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
     uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
     > ().unwrap())
+}
+
+action! {
+    sites_devices_wireless_list_radio_channels in sites_devices_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/ap_channels",
+    query["country_code", "US"], headers[], answer 200
+    "{\"band24_40mhz_allowed\":false,\"band24_channels\":{\"20\":[1,2,3,4,5,6,7,8,9,10,11],\"40\":[1,2,3,4,5,6,7,8,9,10,11]},\"band24_enabled\":true,\"band5_channels\":{\"20\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161,165],\"40\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161],\"80\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161],\"dfs\":[52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144],\"outdoor\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161,165]},\"band5_enabled\":true,\"certified\":true,\"code\":840,\"dfs_ok\":true,\"key\":\"US\",\"name\":\"United States\",\"uses\":\"US_FCC\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wireless()
+    .list_radio_channels("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).country_code("US")
+}
+
+action! {
+    sites_devices_wireless_get_iot_port in sites_devices_wireless : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/iot",
+    query[], headers[], answer 200 "{\"A1\":1,\"DO\":0}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wireless()
+    .get_iot_port("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_wireless_set_iot_port in sites_devices_wireless : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/iot",
+    query[], headers[], body body : std::collections::BTreeMap < String, i64 > =
+    "{\"A1\":1,\"DO\":0}", answer 200 "{\"A1\":1,\"DO\":0}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_wireless()
+    .set_iot_port("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
 }
 
 action! {
@@ -8390,6 +9022,64 @@ action! {
     request client => client.sites_idp_profiles()
     .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_insights_get_metrics_for_client in sites_insights : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/client/0000000000ab/example",
+    query[], headers[], answer 200
+    "{\"end\":0,\"interval\":0,\"results\":[{}],\"start\":0}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_insights()
+    .get_metrics_for_client("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "0000000000ab", "example")
+}
+
+action! {
+    sites_insights_get_metrics_for_device in sites_insights : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/device/0000000000ab/example",
+    query[], headers[], answer 200
+    "{\"end\":1604347200,\"interval\":3600,\"limit\":168,\"page\":1,\"results\":[10,11,12,12,10,9,9,9,10,10,11,11,11,11,11,11,11,10,11,11,10,11,11,10],\"rt\":[\"2020-11-01 20:00:00+00:00\",\"2020-11-01 21:00:00+00:00\",\"2020-11-01 22:00:00+00:00\",\"2020-11-01 23:00:00+00:00\",\"2020-11-02 00:00:00+00:00\",\"2020-11-02 01:00:00+00:00\",\"2020-11-02 02:00:00+00:00\",\"2020-11-02 03:00:00+00:00\",\"2020-11-02 04:00:00+00:00\",\"2020-11-02 05:00:00+00:00\",\"2020-11-02 06:00:00+00:00\",\"2020-11-02 07:00:00+00:00\",\"2020-11-02 08:00:00+00:00\",\"2020-11-02 09:00:00+00:00\",\"2020-11-02 10:00:00+00:00\",\"2020-11-02 11:00:00+00:00\",\"2020-11-02 12:00:00+00:00\",\"2020-11-02 13:00:00+00:00\",\"2020-11-02 14:00:00+00:00\",\"2020-11-02 15:00:00+00:00\",\"2020-11-02 16:00:00+00:00\",\"2020-11-02 17:00:00+00:00\",\"2020-11-02 18:00:00+00:00\",\"2020-11-02 19:00:00+00:00\"],\"start\":1604260800}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_insights()
+    .get_metrics_for_device("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), "0000000000ab", "example")
+}
+
+action! {
+    sites_insights_get_metrics in sites_insights : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/example", query[],
+    headers[], answer 200 "{\"end\":0,\"interval\":0,\"results\":[{}],\"start\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_insights()
+    .get_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "example")
 }
 
 action! {
@@ -8641,6 +9331,62 @@ action! {
     .import_wayfindings("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
     .body(body.clone())
+}
+
+action! {
+    sites_maps_auto_zone_get_status in sites_maps_auto_zone : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+    query[], headers[], answer 200
+    "{\"status\":\"awaiting_review\",\"zones\":[{\"name\":\"zone1\",\"vertices\":[{\"x\":0,\"y\":0},{\"x\":0,\"y\":10},{\"x\":10,\"y\":10},{\"x\":10,\"y\":0}]},{\"name\":\"zone2\",\"vertices\":[{\"x\":0,\"y\":0},{\"x\":0,\"y\":20},{\"x\":20,\"y\":20},{\"x\":20,\"y\":0}]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps_auto_zone()
+    .get_status("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_auto_zone_start in sites_maps_auto_zone : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps_auto_zone()
+    .start("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_maps_auto_zone_delete in sites_maps_auto_zone : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_maps_auto_zone()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -9078,6 +9824,66 @@ action! {
 }
 
 action! {
+    sites_services_list_derived in sites_services : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/derived", query[],
+    headers[], answer 200
+    "[{\"addresses\":[\"string\"],\"apps\":[\"string\"],\"dscp\":8,\"hostnames\":[\"string\"],\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"name\":\"string\",\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"default\",\"type\":\"custom\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_services()
+    .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_services_count_path_events in sites_services : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_services()
+    .count_path_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_services_search_path_events in sites_services : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/events/search", query[],
+    headers[], answer 200
+    "{\"end\":1697096379,\"limit\":10,\"results\":[{\"mac\":\"90ec7734b374\",\"model\":\"SSR120\",\"org_id\":\"a3c6718f-2823-4e48-bf5e-b841768a4c9b\",\"policy\":\"INTERNET\",\"port_id\":\"ge-1/0/6\",\"site_id\":\"4279edbd-1d24-41ea-9505-2eb26c8590fa\",\"text\":\"Peer Path Down\",\"timestamp\":1697037328.651775,\"type\":\"GW_SERVICE_PATH_REMOVE\",\"version\":\"6.1.5-14.lts\",\"vpn_name\":\"Syracuse_HUB\",\"vpn_path\":\"Syracuse_HUB-Wan0\"}],\"start\":1697009979,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_services()
+    .search_path_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_setting_get in sites_setting : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting", query[], headers[],
     answer 200
@@ -9309,6 +10115,66 @@ action! {
     links["results", "next"], request client => client.sites_skyatp()
     .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_spectrum_analysis_get_running in sites_spectrum_analysis : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/analyze_spectrum", query[],
+    headers[], answer 200
+    "{\"band\":\"5\",\"device_id\":\"00000000-0000-0000-1000-5c5b35bd76bb\",\"duration\":600,\"format\":\"stream\",\"started_time\":1435080709}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_spectrum_analysis()
+    .get_running("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_spectrum_analysis_initiate_analyze in sites_spectrum_analysis : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/analyze_spectrum", query[],
+    headers[], body body : SpectrumAnalysis =
+    "{\"band\":\"5\",\"device_id\":\"00000000-0000-0000-1000-5c5b35bd76bb\",\"duration\":600,\"format\":\"stream\"}",
+    answer 200 "{\"session\":\"19e73828-937f-05e6-f709-e29efdb0a82b\"}", errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_spectrum_analysis()
+    .initiate_analyze("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    sites_spectrum_analysis_list in sites_spectrum_analysis : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/analyze_spectrum", query[],
+    headers[], answer 200
+    "{\"end\":1694708579,\"limit\":10,\"results\":[{\"band\":\"5\",\"channel_usage\":[{\"channel\":36,\"noise\":-78,\"non_wifi\":0.08,\"wifi\":0.13}],\"fft_samples\":[{\"frequency\":2437,\"rssi\":-92,\"signal7\":-93}],\"mac\":\"5c5b35bd76bb\",\"org_id\":\"f2695c32-0e83-4936-b1b2-96fc88051213\",\"timestamp\":1694098696}],\"start\":1694622179,\"total\":4}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_spectrum_analysis()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -9694,6 +10560,46 @@ action! {
 }
 
 action! {
+    sites_stats_ports_count_sw_or_gw in sites_stats_ports : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_ports()
+    .count_sw_or_gw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_ports_search_sw_or_gw in sites_stats_ports : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/search", query[],
+    headers[], answer 200
+    "{\"end\":1513177200,\"limit\":10,\"results\":[{\"active\":true,\"auth_state\":\"init\",\"for_site\":true,\"full_duplex\":true,\"jitter\":0,\"latency\":0,\"loss\":0,\"lte_iccid\":\"string\",\"lte_imei\":\"string\",\"lte_imsi\":\"string\",\"mac\":\"5c4527a96580\",\"mac_count\":0,\"mac_limit\":0,\"neighbor_mac\":\"64d814353400\",\"neighbor_port_desc\":\"GigabitEthernet1/0/21\",\"neighbor_system_name\":\"CORP-D-SW-2\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"poe_disabled\":true,\"poe_mode\":\"802.3af\",\"poe_on\":true,\"port_id\":\"ge-0/0/0\",\"port_mac\":\"5c4527a96580\",\"port_usage\":\"lan\",\"power_draw\":0,\"rx_bcast_pkts\":0,\"rx_bps\":0,\"rx_bytes\":4563443626,\"rx_errors\":0,\"rx_mcast_pkts\":0,\"rx_pkts\":0,\"site_id\":\"c1698122-c14c-11e5-8e81-1258369c38a9\",\"speed\":1000,\"stp_role\":\"designated\",\"stp_state\":\"forwarding\",\"tx_bcast_pkts\":0,\"tx_bps\":0,\"tx_bytes\":11299516780,\"tx_errors\":0,\"tx_mcast_pkts\":0,\"tx_pkts\":492176,\"type\":\"gateway\",\"up\":true,\"xcvr_part_number\":\"string\"}],\"start\":1511967600,\"total\":100}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_ports()
+    .search_sw_or_gw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_stats_wx_rules_get_usage in sites_stats_wx_rules : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/wxrules", query[],
     headers[], answer 200
@@ -10032,6 +10938,42 @@ action! {
     request client => client.sites_vpns()
     .list_derived("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_wan_usages_count in sites_wan_usages : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_usages/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wan_usages()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wan_usages_search in sites_wan_usages : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_usages/search", query[],
+    headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wan_usages()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {

@@ -131,6 +131,15 @@ round_trips! {
     AlarmSwitches = "[\n  \"ffeeddccbbaa\",\n  \"ffeeddccbbab\"\n]" from
     "schemas.alarm_switches.examples[0]"; schema_antenna_select_example_1 : AntennaSelect
     = "\"external\"" from "schemas.antenna_select.examples[0]";
+    schema_ap_channel_band24_channels_example_1 : ApChannelBand24Channels =
+    "{\n  \"20\": [\n    1,\n    2,\n    3,\n    4,\n    5,\n    6,\n    7,\n    8,\n    9,\n    10,\n    11\n  ],\n  \"40\": [\n    1,\n    2,\n    3,\n    4,\n    5,\n    6,\n    7,\n    8,\n    9,\n    10,\n    11\n  ]\n}"
+    from "schemas.ap_channel_band24_channels.examples[0]";
+    schema_ap_channel_band5_channels_example_1 : ApChannelBand5Channels =
+    "{\n  \"20\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161,\n    165\n  ],\n  \"40\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161\n  ],\n  \"80\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161\n  ],\n  \"dfs\": [\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144\n  ],\n  \"outdoor\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161,\n    165\n  ]\n}"
+    from "schemas.ap_channel_band5_channels.examples[0]";
+    schema_ap_channel_band6_channels_example_1 : ApChannelBand6Channels =
+    "{\n  \"160\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221\n  ],\n  \"20\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221,\n    225,\n    229,\n    233\n  ],\n  \"40\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221,\n    225,\n    229\n  ],\n  \"80\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221\n  ],\n  \"psc\": [\n    5,\n    21,\n    37,\n    53,\n    69,\n    85,\n    101,\n    117,\n    133,\n    149,\n    165,\n    181,\n    197,\n    213,\n    229\n  ]\n}"
+    from "schemas.ap_channel_band6_channels.examples[0]";
     schema_ap_client_bridge_auth_type_example_1 : ApClientBridgeAuthType = "\"psk\"" from
     "schemas.ap_client_bridge_auth_type.examples[0]"; schema_ap_esl_type_example_1 :
     ApEslType = "\"imagotag\"" from "schemas.ap_esl_type.examples[0]";
@@ -705,6 +714,54 @@ round_trips! {
     admins_login_two_factor_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.adminsLogin.actions.twoFactor.responses[5].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_200 :
+    ResponseLoginOauthUrl =
+    "{\n  \"authorization_url\": \"https://accounts.google.com/o/oauth2/v2/auth?.....\",\n  \"client_id\": \"173131512-mpbnju32.apps.googleusercontent.com\"\n}"
+    from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[0].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_400 : ResponseHttp400
+    =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[1].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_401 : ResponseHttp401
+    = "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[2].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_403 : ResponseHttp403
+    = "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[3].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_429 : ResponseHttp429
+    =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[5].example";
+    admins_login_o_auth2_login_oauth2_request : CodeString =
+    "{\n  \"code\": \"4/S9tegDeLkrYg0L9pWNXV4cgMVbbr3SR9t693A2kSHzw\"\n}" from
+    "resources.adminsLoginOAuth2.actions.loginOauth2.body.example";
+    admins_login_o_auth2_login_oauth2_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLoginOAuth2.actions.loginOauth2.responses[1].example";
+    admins_login_o_auth2_login_oauth2_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.loginOauth2.responses[2].example";
+    admins_login_o_auth2_login_oauth2_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.loginOauth2.responses[3].example";
+    admins_login_o_auth2_login_oauth2_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLoginOAuth2.actions.loginOauth2.responses[5].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[1].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[2].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[3].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[5].example";
     admins_logout_logout_response_200 : ResponseLogout =
     "{\n  \"forward_url\": \"https://my.sso/custom_logout_url\"\n}" from
     "resources.adminsLogout.actions.logout.responses[0].example";
@@ -765,6 +822,24 @@ round_trips! {
     admins_recover_password_verify_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.adminsRecoverPassword.actions.verify.responses[5].example";
+    mobile_sdk_invites_activate_request : DeviceIdString =
+    "{\n  \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}" from
+    "resources.mobileSdkInvites.actions.activate.body.example";
+    mobile_sdk_invites_activate_response_200 : ResponseMobileVerifySecret =
+    "{\n  \"name\": \"Macy's\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"device-specific-secret\"\n}"
+    from "resources.mobileSdkInvites.actions.activate.responses[0].example";
+    mobile_sdk_invites_activate_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mobileSdkInvites.actions.activate.responses[1].example";
+    mobile_sdk_invites_activate_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mobileSdkInvites.actions.activate.responses[2].example";
+    mobile_sdk_invites_activate_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mobileSdkInvites.actions.activate.responses[3].example";
+    mobile_sdk_invites_activate_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mobileSdkInvites.actions.activate.responses[5].example";
     msps_create_request : MspRequest = "{\n  \"name\": \"MSP\"\n}" from
     "resources.msps.actions.create.body.example"; msps_create_response_200 : Msp =
     "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\"\n}"
@@ -2456,6 +2531,56 @@ round_trips! {
     orgs_devices_get_juniper_command_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsDevices.actions.getJuniperCommand.responses[5].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_200 :
+    ResponseRouterSsrRegisterCmd =
+    "{\n  \"conductor_cmd\": \"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"registration_code\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"router_shell_cmd\": \"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"\n}"
+    from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[0].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[1].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[2].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[3].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[5].example";
+    orgs_devices_ssr_export_id_tokens_response_200 : ResponseSsrExportIdTokens =
+    "{\n  \"results\": [\n    {\n      \"mac\": \"025b35000020\",\n      \"token\": \"string\"\n    }\n  ]\n}"
+    from "resources.orgsDevicesSsr.actions.exportIdTokens.responses[0].example";
+    orgs_devices_ssr_export_id_tokens_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevicesSsr.actions.exportIdTokens.responses[1].example";
+    orgs_devices_ssr_export_id_tokens_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevicesSsr.actions.exportIdTokens.responses[2].example";
+    orgs_devices_ssr_export_id_tokens_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevicesSsr.actions.exportIdTokens.responses[3].example";
+    orgs_devices_ssr_export_id_tokens_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevicesSsr.actions.exportIdTokens.responses[5].example";
+    orgs_devices_ssr_get_registration_commands_response_200 :
+    ResponseRouterSsrRegisterCmd =
+    "{\n  \"conductor_cmd\": \"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"registration_code\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"router_shell_cmd\": \"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"\n}"
+    from "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[0].example";
+    orgs_devices_ssr_get_registration_commands_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[1].example";
+    orgs_devices_ssr_get_registration_commands_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[2].example";
+    orgs_devices_ssr_get_registration_commands_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[3].example";
+    orgs_devices_ssr_get_registration_commands_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[5].example";
     orgs_events_search_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsEvents.actions.search.responses[1].example";
@@ -2588,6 +2713,48 @@ round_trips! {
     orgs_guests_delete_authorization_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsGuests.actions.deleteAuthorization.responses[5].example";
+    orgs_integration_zscaler_get_response_200 : AccountZscalerInfo =
+    "{\n  \"cloud_name\": \"zscalerbeta.net\",\n  \"partner_key\": \"K35vrZcK3JvrZc\",\n  \"username\": \"john@nmo.com\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.get.responses[0].example";
+    orgs_integration_zscaler_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.get.responses[1].example";
+    orgs_integration_zscaler_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.get.responses[2].example";
+    orgs_integration_zscaler_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.get.responses[3].example";
+    orgs_integration_zscaler_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.get.responses[5].example";
+    orgs_integration_zscaler_setup_request : AccountZscalerConfig =
+    "{\n  \"cloud_name\": \"zscalerbeta.net\",\n  \"partner_key\": \"K35vrZcK3JvrZc\",\n  \"password\": \"password\",\n  \"username\": \"john@nmo.com\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.setup.body.example";
+    orgs_integration_zscaler_setup_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.setup.responses[1].example";
+    orgs_integration_zscaler_setup_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.setup.responses[2].example";
+    orgs_integration_zscaler_setup_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.setup.responses[3].example";
+    orgs_integration_zscaler_setup_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.setup.responses[5].example";
+    orgs_integration_zscaler_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.delete.responses[1].example";
+    orgs_integration_zscaler_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.delete.responses[2].example";
+    orgs_integration_zscaler_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.delete.responses[3].example";
+    orgs_integration_zscaler_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.delete.responses[5].example";
     orgs_inventory_get_response_200 : InventoryList =
     "[\n  {\n    \"connected\": true,\n    \"created_time\": 1542328276,\n    \"deviceprofile_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n    \"id\": \"00000000-0000-0000-0000-5c5b35000018\",\n    \"mac\": \"5c5b35000018\",\n    \"model\": \"AP41\",\n    \"modified_time\": 1542829778,\n    \"name\": \"hallway\",\n    \"serial\": \"FXLH2015150025\",\n    \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n    \"type\": \"ap\"\n  }\n]"
     from "resources.orgsInventory.actions.get.responses[0].example";
@@ -3096,6 +3263,42 @@ round_trips! {
     orgs_mx_tunnels_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsMxTunnels.actions.delete.responses[5].example";
+    orgs_nac_crl_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacCrl.actions.get.responses[1].example";
+    orgs_nac_crl_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacCrl.actions.get.responses[2].example";
+    orgs_nac_crl_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacCrl.actions.get.responses[3].example";
+    orgs_nac_crl_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacCrl.actions.get.responses[5].example";
+    orgs_nac_crl_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacCrl.actions.import.responses[1].example";
+    orgs_nac_crl_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacCrl.actions.import.responses[2].example";
+    orgs_nac_crl_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacCrl.actions.import.responses[3].example";
+    orgs_nac_crl_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacCrl.actions.import.responses[5].example";
+    orgs_nac_crl_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacCrl.actions.delete.responses[1].example";
+    orgs_nac_crl_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacCrl.actions.delete.responses[2].example";
+    orgs_nac_crl_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacCrl.actions.delete.responses[3].example";
+    orgs_nac_crl_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacCrl.actions.delete.responses[5].example";
     orgs_nac_fingerprints_count_client_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.orgsNacFingerprints.actions.countClient.responses[0].example";
@@ -3561,6 +3764,123 @@ round_trips! {
     orgs_rf_templates_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsRfTemplates.actions.delete.responses[5].example";
+    orgs_sdk_invites_list_response_200 : SdkinviteList =
+    "[\n  {\n    \"created_time\": 1428954000,\n    \"enabled\": true,\n    \"expire_time\": 1428954000,\n    \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n    \"name\": \"Macy's\",\n    \"quota\": -1\n  }\n]"
+    from "resources.orgsSdkInvites.actions.list.responses[0].example";
+    orgs_sdk_invites_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.list.responses[1].example";
+    orgs_sdk_invites_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.list.responses[2].example";
+    orgs_sdk_invites_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.list.responses[3].example";
+    orgs_sdk_invites_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.list.responses[5].example";
+    orgs_sdk_invites_create_request : SdkinviteRequest =
+    "{\n  \"enabled\": true,\n  \"name\": \"string\",\n  \"quota\": 0,\n  \"quota_limited\": true\n}"
+    from "resources.orgsSdkInvites.actions.create.body.example";
+    orgs_sdk_invites_create_response_200 : Sdkinvite =
+    "{\n  \"created_time\": 1428954000,\n  \"enabled\": true,\n  \"expire_time\": 1428954000,\n  \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n  \"name\": \"Macy's\",\n  \"quota\": -1\n}"
+    from "resources.orgsSdkInvites.actions.create.responses[0].example";
+    orgs_sdk_invites_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.create.responses[1].example";
+    orgs_sdk_invites_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.create.responses[2].example";
+    orgs_sdk_invites_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.create.responses[3].example";
+    orgs_sdk_invites_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.create.responses[5].example";
+    orgs_sdk_invites_get_response_200 : Sdkinvite =
+    "{\n  \"created_time\": 1428954000,\n  \"enabled\": true,\n  \"expire_time\": 1428954000,\n  \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n  \"name\": \"Macy's\",\n  \"quota\": -1\n}"
+    from "resources.orgsSdkInvites.actions.get.responses[0].example";
+    orgs_sdk_invites_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.get.responses[1].example";
+    orgs_sdk_invites_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.get.responses[2].example";
+    orgs_sdk_invites_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.get.responses[3].example";
+    orgs_sdk_invites_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.get.responses[5].example";
+    orgs_sdk_invites_update_response_200 : Sdkinvite =
+    "{\n  \"created_time\": 1428954000,\n  \"enabled\": true,\n  \"expire_time\": 1428954000,\n  \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n  \"name\": \"Macy's\",\n  \"quota\": -1\n}"
+    from "resources.orgsSdkInvites.actions.update.responses[0].example";
+    orgs_sdk_invites_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.update.responses[1].example";
+    orgs_sdk_invites_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.update.responses[2].example";
+    orgs_sdk_invites_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.update.responses[3].example";
+    orgs_sdk_invites_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.update.responses[5].example";
+    orgs_sdk_invites_revoke_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.revoke.responses[1].example";
+    orgs_sdk_invites_revoke_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.revoke.responses[2].example";
+    orgs_sdk_invites_revoke_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.revoke.responses[3].example";
+    orgs_sdk_invites_revoke_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.revoke.responses[5].example";
+    orgs_sdk_invites_send_email_request : EmailString =
+    "{\n  \"email\": \"test@abc.com\"\n}" from
+    "resources.orgsSdkInvites.actions.sendEmail.body.example";
+    orgs_sdk_invites_send_email_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.sendEmail.responses[1].example";
+    orgs_sdk_invites_send_email_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendEmail.responses[2].example";
+    orgs_sdk_invites_send_email_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendEmail.responses[3].example";
+    orgs_sdk_invites_send_email_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.sendEmail.responses[5].example";
+    orgs_sdk_invites_get_qr_code_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.getQrCode.responses[1].example";
+    orgs_sdk_invites_get_qr_code_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.getQrCode.responses[2].example";
+    orgs_sdk_invites_get_qr_code_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.getQrCode.responses[3].example";
+    orgs_sdk_invites_get_qr_code_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.getQrCode.responses[5].example";
+    orgs_sdk_invites_send_sms_request : SdkInviteSms =
+    "{\n  \"number\": \"14081234567\"\n}" from
+    "resources.orgsSdkInvites.actions.sendSms.body.example";
+    orgs_sdk_invites_send_sms_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.sendSms.responses[1].example";
+    orgs_sdk_invites_send_sms_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendSms.responses[2].example";
+    orgs_sdk_invites_send_sms_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendSms.responses[3].example";
+    orgs_sdk_invites_send_sms_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.sendSms.responses[5].example";
     orgs_sdk_templates_list_response_200 : Sdktemplates =
     "[\n  {\n    \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n    \"btn_flr_bgcolor\": \"#282828\",\n    \"default\": true,\n    \"header_txt\": \"Mist\",\n    \"name\": \"default\",\n    \"search_txtcolor\": \"#282828\",\n    \"welcome_msg\": \"Welcome to Mist\"\n  }\n]"
     from "resources.orgsSdkTemplates.actions.list.responses[0].example";
@@ -4305,6 +4625,51 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_stats_assets_list_response_200 : StatsAssets =
+    "[\n  {\n    \"battery_voltage\": 0,\n    \"eddystone_uid_instance\": \"string\",\n    \"eddystone_uid_namespace\": \"string\",\n    \"eddystone_url_url\": \"string\",\n    \"ibeacon_major\": 1,\n    \"ibeacon_minor\": 1,\n    \"ibeacon_uuid\": \"1f89bc00-d0af-481b-82fe-a6629259a39f\",\n    \"last_seen\": 0,\n    \"mac\": \"string\",\n    \"map_id\": \"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\n    \"name\": \"string\",\n    \"rssizones\": [\n      {\n        \"id\": \"478f6eca-6276-4993-bfeb-5bcbbbbacf08\",\n        \"since\": 0\n      }\n    ],\n    \"x\": 0,\n    \"y\": 0,\n    \"zones\": [\n      {\n        \"id\": \"477f6eca-6276-4993-bfeb-5ccbbbbadf08\",\n        \"since\": 0\n      }\n    ]\n  }\n]"
+    from "resources.orgsStatsAssets.actions.list.responses[0].example";
+    orgs_stats_assets_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsAssets.actions.list.responses[1].example";
+    orgs_stats_assets_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsAssets.actions.list.responses[2].example";
+    orgs_stats_assets_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsAssets.actions.list.responses[3].example";
+    orgs_stats_assets_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsAssets.actions.list.responses[5].example";
+    orgs_stats_assets_count_by_distance_field_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsAssets.actions.countByDistanceField.responses[0].example";
+    orgs_stats_assets_count_by_distance_field_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsAssets.actions.countByDistanceField.responses[1].example";
+    orgs_stats_assets_count_by_distance_field_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsAssets.actions.countByDistanceField.responses[2].example";
+    orgs_stats_assets_count_by_distance_field_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsAssets.actions.countByDistanceField.responses[3].example";
+    orgs_stats_assets_count_by_distance_field_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsAssets.actions.countByDistanceField.responses[5].example";
+    orgs_stats_assets_search_response_200 : ResponseStatsAssets =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"battery_voltage\": 0,\n      \"eddystone_uid_instance\": \"string\",\n      \"eddystone_uid_namespace\": \"string\",\n      \"eddystone_url_url\": \"string\",\n      \"ibeacon_major\": 1,\n      \"ibeacon_minor\": 1,\n      \"ibeacon_uuid\": \"1f89bc00-d0af-481b-82fe-a6629259a39f\",\n      \"last_seen\": 0,\n      \"mac\": \"string\",\n      \"map_id\": \"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\n      \"name\": \"string\",\n      \"rssizones\": [\n        {\n          \"id\": \"476f6eca-6276-4993-bfeb-5dcbbbbaef08\",\n          \"since\": 0\n        }\n      ],\n      \"x\": 0,\n      \"y\": 0,\n      \"zones\": [\n        {\n          \"id\": \"475f6eca-6276-4993-bfeb-5ecbbbbf6f08\",\n          \"since\": 0\n        }\n      ]\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsAssets.actions.search.responses[0].example";
+    orgs_stats_assets_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsAssets.actions.search.responses[1].example";
+    orgs_stats_assets_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsAssets.actions.search.responses[2].example";
+    orgs_stats_assets_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsAssets.actions.search.responses[3].example";
+    orgs_stats_assets_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsAssets.actions.search.responses[5].example";
     orgs_stats_bgp_peers_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.orgsStatsBgpPeers.actions.count.responses[0].example";
@@ -5960,6 +6325,42 @@ round_trips! {
     sites_alarms_unsubscribe_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesAlarms.actions.unsubscribe.responses[5].example";
+    sites_anomaly_get_events_for_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForClient.responses[1].example";
+    sites_anomaly_get_events_for_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForClient.responses[2].example";
+    sites_anomaly_get_events_for_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForClient.responses[3].example";
+    sites_anomaly_get_events_for_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForClient.responses[5].example";
+    sites_anomaly_get_events_for_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForDevice.responses[1].example";
+    sites_anomaly_get_events_for_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForDevice.responses[2].example";
+    sites_anomaly_get_events_for_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForDevice.responses[3].example";
+    sites_anomaly_get_events_for_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForDevice.responses[5].example";
+    sites_anomaly_list_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAnomaly.actions.listEvents.responses[1].example";
+    sites_anomaly_list_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAnomaly.actions.listEvents.responses[2].example";
+    sites_anomaly_list_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAnomaly.actions.listEvents.responses[3].example";
+    sites_anomaly_list_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAnomaly.actions.listEvents.responses[5].example";
     sites_antivirus_profiles_list_derived_response_200 : Avprofiles =
     "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
     from "resources.sitesAntivirusProfiles.actions.listDerived.responses[0].example";
@@ -6605,6 +7006,51 @@ round_trips! {
     sites_devices_delete_image_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesDevices.actions.deleteImage.responses[5].example";
+    sites_devices_wan_cluster_get_ha_node_response_200 : GatewayCluster =
+    "{\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ]\n}"
+    from "resources.sitesDevicesWanCluster.actions.getHaNode.responses[0].example";
+    sites_devices_wan_cluster_get_ha_node_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.getHaNode.responses[1].example";
+    sites_devices_wan_cluster_get_ha_node_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.getHaNode.responses[2].example";
+    sites_devices_wan_cluster_get_ha_node_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.getHaNode.responses[3].example";
+    sites_devices_wan_cluster_get_ha_node_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.getHaNode.responses[5].example";
+    sites_devices_wan_cluster_create_ha_request : GatewayCluster =
+    "{\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ]\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.body.example";
+    sites_devices_wan_cluster_create_ha_response_200 : GatewayCluster =
+    "{\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ]\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.responses[0].example";
+    sites_devices_wan_cluster_create_ha_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.responses[1].example";
+    sites_devices_wan_cluster_create_ha_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.createHa.responses[2].example";
+    sites_devices_wan_cluster_create_ha_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.createHa.responses[3].example";
+    sites_devices_wan_cluster_create_ha_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.responses[5].example";
+    sites_devices_wan_cluster_delete_ha_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.deleteHa.responses[1].example";
+    sites_devices_wan_cluster_delete_ha_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.deleteHa.responses[2].example";
+    sites_devices_wan_cluster_delete_ha_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.deleteHa.responses[3].example";
+    sites_devices_wan_cluster_delete_ha_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.deleteHa.responses[5].example";
     sites_devices_wired_update_local_switch_port_config_request : LocalPortConfig =
     "{\n  \"ge-0/0/0-1\": {\n    \"poe_disabled\": true,\n    \"usage\": \"iot\"\n  }\n}"
     from "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.body.example";
@@ -6636,6 +7082,52 @@ round_trips! {
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from
     "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[5].example";
+    sites_devices_wireless_list_radio_channels_response_200 : ResponseDeviceRadioChannels
+    =
+    "{\n  \"band24_40mhz_allowed\": false,\n  \"band24_channels\": {\n    \"20\": [\n      1,\n      2,\n      3,\n      4,\n      5,\n      6,\n      7,\n      8,\n      9,\n      10,\n      11\n    ],\n    \"40\": [\n      1,\n      2,\n      3,\n      4,\n      5,\n      6,\n      7,\n      8,\n      9,\n      10,\n      11\n    ]\n  },\n  \"band24_enabled\": true,\n  \"band5_channels\": {\n    \"20\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161,\n      165\n    ],\n    \"40\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"80\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"dfs\": [\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144\n    ],\n    \"outdoor\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161,\n      165\n    ]\n  },\n  \"band5_enabled\": true,\n  \"certified\": true,\n  \"code\": 840,\n  \"dfs_ok\": true,\n  \"key\": \"US\",\n  \"name\": \"United States\",\n  \"uses\": \"US_FCC\"\n}"
+    from "resources.sitesDevicesWireless.actions.listRadioChannels.responses[0].example";
+    sites_devices_wireless_list_radio_channels_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWireless.actions.listRadioChannels.responses[1].example";
+    sites_devices_wireless_list_radio_channels_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWireless.actions.listRadioChannels.responses[2].example";
+    sites_devices_wireless_list_radio_channels_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWireless.actions.listRadioChannels.responses[3].example";
+    sites_devices_wireless_list_radio_channels_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWireless.actions.listRadioChannels.responses[5].example";
+    sites_devices_wireless_get_iot_port_response_200 : std::collections::BTreeMap <
+    String, i64 > = "{\n  \"A1\": 1,\n  \"DO\": 0\n}" from
+    "resources.sitesDevicesWireless.actions.getIotPort.responses[0].example";
+    sites_devices_wireless_get_iot_port_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWireless.actions.getIotPort.responses[1].example";
+    sites_devices_wireless_get_iot_port_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWireless.actions.getIotPort.responses[2].example";
+    sites_devices_wireless_get_iot_port_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWireless.actions.getIotPort.responses[3].example";
+    sites_devices_wireless_get_iot_port_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWireless.actions.getIotPort.responses[5].example";
+    sites_devices_wireless_set_iot_port_response_200 : std::collections::BTreeMap <
+    String, i64 > = "{\n  \"A1\": 1,\n  \"DO\": 0\n}" from
+    "resources.sitesDevicesWireless.actions.setIotPort.responses[0].example";
+    sites_devices_wireless_set_iot_port_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWireless.actions.setIotPort.responses[1].example";
+    sites_devices_wireless_set_iot_port_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWireless.actions.setIotPort.responses[2].example";
+    sites_devices_wireless_set_iot_port_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWireless.actions.setIotPort.responses[3].example";
+    sites_devices_wireless_set_iot_port_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWireless.actions.setIotPort.responses[5].example";
     sites_events_list_roaming_response_200 : ResponseEventsFastroam =
     "{\n  \"end\": 1501023379,\n  \"limit\": 2,\n  \"next\": \"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/fast_roam?type=success&start=1428939600&end=1428949600&limit=200&token=AAAAEgAIAAVVJh4hF8AAAARzc2lkAH%2F%2F%2F%2F0%3D\",\n  \"results\": [\n    {\n      \"ap_mac\": \"5c5b350e040b\",\n      \"client_mac\": \"dc2b2a3fb13d\",\n      \"fromap\": \"5c5b350e0569\",\n      \"latency\": 0.1874195,\n      \"ssid\": \"marvis_test\",\n      \"subtype\": \"CLIENT_AUTHENTICATED_11R\",\n      \"timestamp\": 1501000002283782\n    }\n  ],\n  \"start\": 1500940800\n}"
     from "resources.sitesEvents.actions.listRoaming.responses[0].example";
@@ -6813,6 +7305,51 @@ round_trips! {
     sites_idp_profiles_list_derived_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesIdpProfiles.actions.listDerived.responses[5].example";
+    sites_insights_get_metrics_for_client_response_200 : InsightMetrics =
+    "{\n  \"end\": 0,\n  \"interval\": 0,\n  \"results\": [\n    {}\n  ],\n  \"start\": 0\n}"
+    from "resources.sitesInsights.actions.getMetricsForClient.responses[0].example";
+    sites_insights_get_metrics_for_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForClient.responses[1].example";
+    sites_insights_get_metrics_for_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForClient.responses[2].example";
+    sites_insights_get_metrics_for_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForClient.responses[3].example";
+    sites_insights_get_metrics_for_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForClient.responses[5].example";
+    sites_insights_get_metrics_for_device_response_200 : ResponseDeviceMetrics =
+    "{\n  \"end\": 1604347200,\n  \"interval\": 3600,\n  \"limit\": 168,\n  \"page\": 1,\n  \"results\": [\n    10,\n    11,\n    12,\n    12,\n    10,\n    9,\n    9,\n    9,\n    10,\n    10,\n    11,\n    11,\n    11,\n    11,\n    11,\n    11,\n    11,\n    10,\n    11,\n    11,\n    10,\n    11,\n    11,\n    10\n  ],\n  \"rt\": [\n    \"2020-11-01 20:00:00+00:00\",\n    \"2020-11-01 21:00:00+00:00\",\n    \"2020-11-01 22:00:00+00:00\",\n    \"2020-11-01 23:00:00+00:00\",\n    \"2020-11-02 00:00:00+00:00\",\n    \"2020-11-02 01:00:00+00:00\",\n    \"2020-11-02 02:00:00+00:00\",\n    \"2020-11-02 03:00:00+00:00\",\n    \"2020-11-02 04:00:00+00:00\",\n    \"2020-11-02 05:00:00+00:00\",\n    \"2020-11-02 06:00:00+00:00\",\n    \"2020-11-02 07:00:00+00:00\",\n    \"2020-11-02 08:00:00+00:00\",\n    \"2020-11-02 09:00:00+00:00\",\n    \"2020-11-02 10:00:00+00:00\",\n    \"2020-11-02 11:00:00+00:00\",\n    \"2020-11-02 12:00:00+00:00\",\n    \"2020-11-02 13:00:00+00:00\",\n    \"2020-11-02 14:00:00+00:00\",\n    \"2020-11-02 15:00:00+00:00\",\n    \"2020-11-02 16:00:00+00:00\",\n    \"2020-11-02 17:00:00+00:00\",\n    \"2020-11-02 18:00:00+00:00\",\n    \"2020-11-02 19:00:00+00:00\"\n  ],\n  \"start\": 1604260800\n}"
+    from "resources.sitesInsights.actions.getMetricsForDevice.responses[0].example";
+    sites_insights_get_metrics_for_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForDevice.responses[1].example";
+    sites_insights_get_metrics_for_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForDevice.responses[2].example";
+    sites_insights_get_metrics_for_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForDevice.responses[3].example";
+    sites_insights_get_metrics_for_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForDevice.responses[5].example";
+    sites_insights_get_metrics_response_200 : InsightMetrics =
+    "{\n  \"end\": 0,\n  \"interval\": 0,\n  \"results\": [\n    {}\n  ],\n  \"start\": 0\n}"
+    from "resources.sitesInsights.actions.getMetrics.responses[0].example";
+    sites_insights_get_metrics_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesInsights.actions.getMetrics.responses[1].example";
+    sites_insights_get_metrics_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesInsights.actions.getMetrics.responses[2].example";
+    sites_insights_get_metrics_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesInsights.actions.getMetrics.responses[3].example";
+    sites_insights_get_metrics_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesInsights.actions.getMetrics.responses[5].example";
     sites_jse_get_info_response_200 : AccountJseInfo =
     "{\n  \"cloud_name\": \"devcentral.juniperclouds.net\",\n  \"org_names\": [\n    \"Mist-Sys\",\n    \"Mist-Eng\"\n  ]\n}"
     from "resources.sitesJse.actions.getInfo.responses[0].example";
@@ -6993,6 +7530,45 @@ round_trips! {
     sites_maps_import_wayfindings_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesMaps.actions.importWayfindings.responses[5].example";
+    sites_maps_auto_zone_get_status_response_200 : ResponseAutoZone =
+    "{\n  \"status\": \"awaiting_review\",\n  \"zones\": [\n    {\n      \"name\": \"zone1\",\n      \"vertices\": [\n        {\n          \"x\": 0,\n          \"y\": 0\n        },\n        {\n          \"x\": 0,\n          \"y\": 10\n        },\n        {\n          \"x\": 10,\n          \"y\": 10\n        },\n        {\n          \"x\": 10,\n          \"y\": 0\n        }\n      ]\n    },\n    {\n      \"name\": \"zone2\",\n      \"vertices\": [\n        {\n          \"x\": 0,\n          \"y\": 0\n        },\n        {\n          \"x\": 0,\n          \"y\": 20\n        },\n        {\n          \"x\": 20,\n          \"y\": 20\n        },\n        {\n          \"x\": 20,\n          \"y\": 0\n        }\n      ]\n    }\n  ]\n}"
+    from "resources.sitesMapsAutoZone.actions.getStatus.responses[0].example";
+    sites_maps_auto_zone_get_status_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMapsAutoZone.actions.getStatus.responses[1].example";
+    sites_maps_auto_zone_get_status_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.getStatus.responses[2].example";
+    sites_maps_auto_zone_get_status_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.getStatus.responses[3].example";
+    sites_maps_auto_zone_get_status_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMapsAutoZone.actions.getStatus.responses[5].example";
+    sites_maps_auto_zone_start_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMapsAutoZone.actions.start.responses[1].example";
+    sites_maps_auto_zone_start_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.start.responses[2].example";
+    sites_maps_auto_zone_start_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.start.responses[3].example";
+    sites_maps_auto_zone_start_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMapsAutoZone.actions.start.responses[5].example";
+    sites_maps_auto_zone_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMapsAutoZone.actions.delete.responses[1].example";
+    sites_maps_auto_zone_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.delete.responses[2].example";
+    sites_maps_auto_zone_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.delete.responses[3].example";
+    sites_maps_auto_zone_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMapsAutoZone.actions.delete.responses[5].example";
     sites_network_templates_list_derived_response_200 : NetworkTemplate =
     "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"created_time\": 0,\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"group_tags\": {},\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6708\",\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
     from "resources.sitesNetworkTemplates.actions.listDerived.responses[0].example";
@@ -7317,6 +7893,51 @@ round_trips! {
     sites_service_policies_list_derived_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesServicePolicies.actions.listDerived.responses[5].example";
+    sites_services_list_derived_response_200 : Services =
+    "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
+    from "resources.sitesServices.actions.listDerived.responses[0].example";
+    sites_services_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServices.actions.listDerived.responses[1].example";
+    sites_services_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServices.actions.listDerived.responses[2].example";
+    sites_services_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServices.actions.listDerived.responses[3].example";
+    sites_services_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServices.actions.listDerived.responses[5].example";
+    sites_services_count_path_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesServices.actions.countPathEvents.responses[0].example";
+    sites_services_count_path_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServices.actions.countPathEvents.responses[1].example";
+    sites_services_count_path_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServices.actions.countPathEvents.responses[2].example";
+    sites_services_count_path_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServices.actions.countPathEvents.responses[3].example";
+    sites_services_count_path_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServices.actions.countPathEvents.responses[5].example";
+    sites_services_search_path_events_response_200 : ResponseEventsPathSearch =
+    "{\n  \"end\": 1697096379,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"mac\": \"90ec7734b374\",\n      \"model\": \"SSR120\",\n      \"org_id\": \"a3c6718f-2823-4e48-bf5e-b841768a4c9b\",\n      \"policy\": \"INTERNET\",\n      \"port_id\": \"ge-1/0/6\",\n      \"site_id\": \"4279edbd-1d24-41ea-9505-2eb26c8590fa\",\n      \"text\": \"Peer Path Down\",\n      \"timestamp\": 1697037328.651775,\n      \"type\": \"GW_SERVICE_PATH_REMOVE\",\n      \"version\": \"6.1.5-14.lts\",\n      \"vpn_name\": \"Syracuse_HUB\",\n      \"vpn_path\": \"Syracuse_HUB-Wan0\"\n    }\n  ],\n  \"start\": 1697009979,\n  \"total\": 2\n}"
+    from "resources.sitesServices.actions.searchPathEvents.responses[0].example";
+    sites_services_search_path_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServices.actions.searchPathEvents.responses[1].example";
+    sites_services_search_path_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServices.actions.searchPathEvents.responses[2].example";
+    sites_services_search_path_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServices.actions.searchPathEvents.responses[3].example";
+    sites_services_search_path_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServices.actions.searchPathEvents.responses[5].example";
     sites_setting_get_response_200 : SiteSetting =
     "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"analytic\": {\n    \"enabled\": false\n  },\n  \"ap_matching\": {\n    \"enabled\": true,\n    \"rules\": [\n      {\n        \"match_model\": \"string\",\n        \"name\": \"string\",\n        \"port_config\": {\n          \"eth1,eth2\": {\n            \"disabled\": true,\n            \"dynamic_vlan\": {\n              \"default_vlan_id\": 999,\n              \"enabled\": true\n            },\n            \"port_vlan_id\": 1,\n            \"vlan_id\": 9,\n            \"vlan_ids\": \"1, 10, 50\"\n          }\n        }\n      }\n    ]\n  },\n  \"ap_port_config\": {\n    \"model_specific\": {\n      \"AP32\": {\n        \"eth1,eth2\": {\n          \"port_vlan_id\": 1,\n          \"vlan_ids\": \"1, 10, 50\"\n        }\n      }\n    }\n  },\n  \"auto_placement\": {\n    \"orientation\": 45,\n    \"x\": 30,\n    \"y\": 60\n  },\n  \"auto_upgrade\": {\n    \"custom_versions\": {\n      \"AP21\": \"stable\",\n      \"AP41\": \"0.1.5135\",\n      \"AP61\": \"0.1.7215\"\n    },\n    \"day_of_week\": \"sun\",\n    \"enabled\": false,\n    \"time_of_day\": \"12:00\",\n    \"version\": \"beta\"\n  },\n  \"blacklist_url\": \"https://papi.s3.amazonaws.com/blacklist/xxx...\",\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"config_auto_revert\": false,\n  \"created_time\": 0,\n  \"device_updown_threshold\": 0,\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"engagement\": {\n    \"dwell_tag_names\": {\n      \"bounce\": \"Bounce\",\n      \"engaged\": \"Engaged\",\n      \"passerby\": \"Passer By\",\n      \"stationed\": \"Stationed\"\n    },\n    \"dwell_tags\": {\n      \"bounce\": null,\n      \"engaged\": \"300-14400\",\n      \"passerby\": null,\n      \"stationed\": \"14400-43200\"\n    },\n    \"hours\": {\n      \"fri\": \"09:00-17:00\",\n      \"mon\": \"09:00-17:00\",\n      \"sat\": \"09:00-12:00\",\n      \"sun\": \"09:00-12:00\",\n      \"thu\": \"09:00-17:00\",\n      \"tue\": \"09:00-17:00\",\n      \"wed\": \"09:00-17:00\"\n    },\n    \"max_dwell\": 43200,\n    \"min_dwell\": 0\n  },\n  \"evpn_options\": {\n    \"auto_loopback_subnet\": \"100.101.0.0/16\",\n    \"auto_router_id_subnet\": \"100.100.0.0/24\",\n    \"core_as_border\": false,\n    \"overlay\": {\n      \"as\": 65000\n    },\n    \"per_vlan_vga_v4_mac\": false,\n    \"routed_at\": \"edge\",\n    \"underlay\": {\n      \"as_base\": 65001,\n      \"routed_id_prefix\": \"/24\",\n      \"subnet\": \"10.255.240.0/20\"\n    }\n  },\n  \"flags\": {\n    \"property1\": \"string\",\n    \"property2\": \"string\"\n  },\n  \"for_site\": true,\n  \"gateway_additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"gateway_mgmt\": {\n    \"admin_sshkeys\": [\n      \"string\"\n    ],\n    \"app_probing\": {\n      \"apps\": [\n        \"string\"\n      ],\n      \"custom_apps\": [\n        {\n          \"app_type\": \"string\",\n          \"hostnames\": [\n            \"string\"\n          ],\n          \"name\": \"string\",\n          \"protocol\": \"http\"\n        }\n      ],\n      \"enabled\": true\n    },\n    \"app_usage\": true,\n    \"auto_signature_update\": {\n      \"day_of_week\": \"mon\",\n      \"enable\": true,\n      \"time_of_day\": \"string\"\n    },\n    \"config_revert_timer\": 10,\n    \"probe_hosts\": [\n      \"string\"\n    ],\n    \"root_password\": \"string\",\n    \"security_log_source_address\": \"192.168.1.1\",\n    \"security_log_source_interface\": \"string\"\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"modified_time\": 0,\n  \"mxedge\": {\n    \"mist_das\": {\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": true,\n          \"host\": \"string\",\n          \"port\": 3799,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": false\n    },\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"string\",\n          \"keywrap_mack\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"enabled\": true,\n      \"match_ssid\": true,\n      \"proxy_hosts\": [\n        \"string\"\n      ],\n      \"server_selection\": \"ordered\"\n    }\n  },\n  \"mxedge_mgmt\": {\n    \"mist_password\": \"MIST_PASSWORD\",\n    \"root_password\": \"ROOT_PASSWORD\"\n  },\n  \"ntp_servers\": [\n    \"pool.ntp.org\"\n  ],\n  \"occupancy\": {\n    \"assets_enabled\": false,\n    \"clients_enabled\": true,\n    \"min_duration\": 3000,\n    \"sdkclients_enabled\": false,\n    \"unconnected_clients_enabled\": false\n  },\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"ospf_areas\": {\n    \"property1\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    },\n    \"property2\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    }\n  },\n  \"persist_config_on_device\": false,\n  \"port_mirroring\": {\n    \"property1\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    },\n    \"property2\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    }\n  },\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"proxy\": {\n    \"url\": \"http://proxy.internal:8080/\"\n  },\n  \"radius_config\": {\n    \"acct_interim_interval\": 0,\n    \"acct_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1813,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1812,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers_retries\": 3,\n    \"auth_servers_timeout\": 5,\n    \"coa_enabled\": false,\n    \"coa_port\": 3799,\n    \"network\": \"string\",\n    \"source_ip\": \"string\"\n  },\n  \"remote_syslog\": {\n    \"archive\": {\n      \"files\": 20,\n      \"size\": \"5m\"\n    },\n    \"console\": {\n      \"contents\": [\n        {\n          \"facility\": \"config\",\n          \"severity\": \"warning\"\n        }\n      ]\n    },\n    \"enabled\": false,\n    \"files\": [\n      {\n        \"archive\": {\n          \"files\": 10,\n          \"size\": \"5m\"\n        },\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"explicit_priority\": true,\n        \"file\": \"file-name\",\n        \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n        \"structured_data\": true\n      }\n    ],\n    \"network\": \"default\",\n    \"send_to_all_servers\": false,\n    \"servers\": [\n      {\n        \"facility\": \"config\",\n        \"host\": \"syslogd.internal\",\n        \"port\": 514,\n        \"protocol\": \"udp\",\n        \"severity\": \"info\",\n        \"tag\": \"\"\n      }\n    ],\n    \"time_format\": \"millisecond\",\n    \"users\": [\n      {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n        \"user\": \"*\"\n      }\n    ]\n  },\n  \"report_gatt\": false,\n  \"rogue\": {\n    \"enabled\": false,\n    \"honeypot_enabled\": false,\n    \"min_duration\": 10,\n    \"min_rssi\": -80,\n    \"whitelisted_bssids\": [\n      \"NeighborSSID\"\n    ],\n    \"whitelisted_ssids\": [\n      \"cc:8e:6f:d4:bf:16\",\n      \"cc-8e-6f-d4-bf-16\",\n      \"cc-73-*\",\n      \"cc:82:*\"\n    ]\n  },\n  \"rtsa\": {\n    \"app_waking\": false,\n    \"disable_dead_reckoning\": true,\n    \"disable_pressure_sensor\": false,\n    \"enabled\": true,\n    \"track_asset\": false\n  },\n  \"simple_alert\": {\n    \"arp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 20,\n      \"incident_count\": 10\n    },\n    \"dhcp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 10,\n      \"incident_count\": 20\n    },\n    \"dns_failure\": {\n      \"client_count\": 20,\n      \"duration\": 10,\n      \"incident_count\": 30\n    }\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"skyatp\": {\n    \"enabled\": true,\n    \"send_ip_mac_mapping\": true\n  },\n  \"srx_app\": {\n    \"enabled\": false\n  },\n  \"ssh_keys\": [\n    \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n  ],\n  \"ssr\": {\n    \"conductor_hosts\": [\n      \"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"\n    ],\n    \"disable_stats\": true\n  },\n  \"status_portal\": {\n    \"enabled\": false,\n    \"hostnames\": [\n      \"my.misty.com\"\n    ]\n  },\n  \"switch_mgmt\": {\n    \"ap_affinity_threshold\": 10,\n    \"config_revert_timer\": 10,\n    \"dhcp_option_fqdn\": false,\n    \"mxedge_proxy_host\": \"string\",\n    \"mxedge_proxy_port\": 2222,\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    },\n    \"use_mxedge_proxy\": true\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"vna\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"guest\": {\n      \"extra_routes\": {\n        \"0.0.0.0/0\": {\n          \"via\": \"192.168.31.1\"\n        }\n      },\n      \"networks\": [\n        \"guest\"\n      ]\n    }\n  },\n  \"vrrp_groups\": {\n    \"property1\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    },\n    \"property2\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    }\n  },\n  \"wan_vna\": {\n    \"enabled\": false\n  },\n  \"watched_station_url\": \"https://papi.s3.amazonaws.com/watched_station/xxx...\",\n  \"whitelist_url\": \"https://papi.s3.amazonaws.com/whitelist/xxx...\",\n  \"wids\": {\n    \"repeated_auth_failures\": {\n      \"duration\": 60,\n      \"threshold\": 0\n    }\n  },\n  \"wifi\": {\n    \"cisco_enabled\": true,\n    \"disable_11k\": false,\n    \"disable_radios_when_power_constrained\": false,\n    \"enable_arp_spoof_check\": false,\n    \"enable_shared_radio_scanning\": true,\n    \"enabled\": true,\n    \"locate_connected\": true,\n    \"locate_unconnected\": false,\n    \"mesh_allow_dfs\": false,\n    \"mesh_enable_crm\": false,\n    \"mesh_enabled\": false,\n    \"mesh_psk\": \"string\",\n    \"mesh_ssid\": \"string\",\n    \"proxy_arp\": \"default\"\n  },\n  \"wired_vna\": {\n    \"enabled\": false\n  },\n  \"zone_occupancy_alert\": {\n    \"email_notifiers\": [\n      \"foo@juniper.net\",\n      \"bar@juniper.net\"\n    ],\n    \"enabled\": false,\n    \"threshold\": 5\n  }\n}"
     from "resources.sitesSetting.actions.get.responses[0].example";
@@ -7507,6 +8128,51 @@ round_trips! {
     sites_skyatp_search_events_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesSkyatp.actions.searchEvents.responses[5].example";
+    sites_spectrum_analysis_get_running_response_200 : ResponseRunningSpectrumAnalysis =
+    "{\n  \"band\": \"5\",\n  \"device_id\": \"00000000-0000-0000-1000-5c5b35bd76bb\",\n  \"duration\": 600,\n  \"format\": \"stream\",\n  \"started_time\": 1435080709\n}"
+    from "resources.sitesSpectrumAnalysis.actions.getRunning.responses[0].example";
+    sites_spectrum_analysis_get_running_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.getRunning.responses[1].example";
+    sites_spectrum_analysis_get_running_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.getRunning.responses[2].example";
+    sites_spectrum_analysis_get_running_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.getRunning.responses[3].example";
+    sites_spectrum_analysis_get_running_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.getRunning.responses[5].example";
+    sites_spectrum_analysis_initiate_analyze_request : SpectrumAnalysis =
+    "{\n  \"band\": \"5\",\n  \"device_id\": \"00000000-0000-0000-1000-5c5b35bd76bb\",\n  \"duration\": 600,\n  \"format\": \"stream\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.body.example";
+    sites_spectrum_analysis_initiate_analyze_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[1].example";
+    sites_spectrum_analysis_initiate_analyze_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[2].example";
+    sites_spectrum_analysis_initiate_analyze_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[3].example";
+    sites_spectrum_analysis_initiate_analyze_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[5].example";
+    sites_spectrum_analysis_list_response_200 : ResponsePastSpectrumAnalysis =
+    "{\n  \"end\": 1694708579,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"band\": \"5\",\n      \"channel_usage\": [\n        {\n          \"channel\": 36,\n          \"noise\": -78,\n          \"non_wifi\": 0.08,\n          \"wifi\": 0.13\n        }\n      ],\n      \"fft_samples\": [\n        {\n          \"frequency\": 2437,\n          \"rssi\": -92,\n          \"signal7\": -93\n        }\n      ],\n      \"mac\": \"5c5b35bd76bb\",\n      \"org_id\": \"f2695c32-0e83-4936-b1b2-96fc88051213\",\n      \"timestamp\": 1694098696\n    }\n  ],\n  \"start\": 1694622179,\n  \"total\": 4\n}"
+    from "resources.sitesSpectrumAnalysis.actions.list.responses[0].example";
+    sites_spectrum_analysis_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.list.responses[1].example";
+    sites_spectrum_analysis_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.list.responses[2].example";
+    sites_spectrum_analysis_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.list.responses[3].example";
+    sites_spectrum_analysis_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.list.responses[5].example";
     sites_stats_get_response_200 : StatsSite =
     "{\n  \"address\": \"string\",\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"country_code\": \"string\",\n  \"created_time\": 0,\n  \"id\": \"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\n  \"lat\": 0,\n  \"latlng\": {\n    \"lat\": 0,\n    \"lng\": 0\n  },\n  \"lng\": 0,\n  \"modified_time\": 0,\n  \"msp_id\": \"dca3cad3-0c9b-439b-814f-8d5f23797972\",\n  \"name\": \"string\",\n  \"networktemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"num_ap\": 0,\n  \"num_ap_connected\": 0,\n  \"num_clients\": 0,\n  \"num_devices\": 0,\n  \"num_devices_connected\": 0,\n  \"num_gateway\": 0,\n  \"num_gateway_connected\": 0,\n  \"num_switch\": 0,\n  \"num_switch_connected\": 0,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"sitegroup_ids\": [\n    \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n  ],\n  \"timezone\": \"string\",\n  \"tzoffset\": 0\n}"
     from "resources.sitesStats.actions.get.responses[0].example";
@@ -7799,6 +8465,36 @@ round_trips! {
     sites_stats_ospf_search_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStatsOspf.actions.search.responses[5].example";
+    sites_stats_ports_count_sw_or_gw_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsPorts.actions.countSwOrGw.responses[0].example";
+    sites_stats_ports_count_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsPorts.actions.countSwOrGw.responses[1].example";
+    sites_stats_ports_count_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsPorts.actions.countSwOrGw.responses[2].example";
+    sites_stats_ports_count_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsPorts.actions.countSwOrGw.responses[3].example";
+    sites_stats_ports_count_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsPorts.actions.countSwOrGw.responses[5].example";
+    sites_stats_ports_search_sw_or_gw_response_200 : ResponseSwitchPortSearch =
+    "{\n  \"end\": 1513177200,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"active\": true,\n      \"auth_state\": \"init\",\n      \"for_site\": true,\n      \"full_duplex\": true,\n      \"jitter\": 0,\n      \"latency\": 0,\n      \"loss\": 0,\n      \"lte_iccid\": \"string\",\n      \"lte_imei\": \"string\",\n      \"lte_imsi\": \"string\",\n      \"mac\": \"5c4527a96580\",\n      \"mac_count\": 0,\n      \"mac_limit\": 0,\n      \"neighbor_mac\": \"64d814353400\",\n      \"neighbor_port_desc\": \"GigabitEthernet1/0/21\",\n      \"neighbor_system_name\": \"CORP-D-SW-2\",\n      \"org_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"poe_disabled\": true,\n      \"poe_mode\": \"802.3af\",\n      \"poe_on\": true,\n      \"port_id\": \"ge-0/0/0\",\n      \"port_mac\": \"5c4527a96580\",\n      \"port_usage\": \"lan\",\n      \"power_draw\": 0,\n      \"rx_bcast_pkts\": 0,\n      \"rx_bps\": 0,\n      \"rx_bytes\": 4563443626,\n      \"rx_errors\": 0,\n      \"rx_mcast_pkts\": 0,\n      \"rx_pkts\": 0,\n      \"site_id\": \"c1698122-c14c-11e5-8e81-1258369c38a9\",\n      \"speed\": 1000,\n      \"stp_role\": \"designated\",\n      \"stp_state\": \"forwarding\",\n      \"tx_bcast_pkts\": 0,\n      \"tx_bps\": 0,\n      \"tx_bytes\": 11299516780,\n      \"tx_errors\": 0,\n      \"tx_mcast_pkts\": 0,\n      \"tx_pkts\": 492176,\n      \"type\": \"gateway\",\n      \"up\": true,\n      \"xcvr_part_number\": \"string\"\n    }\n  ],\n  \"start\": 1511967600,\n  \"total\": 100\n}"
+    from "resources.sitesStatsPorts.actions.searchSwOrGw.responses[0].example";
+    sites_stats_ports_search_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsPorts.actions.searchSwOrGw.responses[1].example";
+    sites_stats_ports_search_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsPorts.actions.searchSwOrGw.responses[2].example";
+    sites_stats_ports_search_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsPorts.actions.searchSwOrGw.responses[3].example";
+    sites_stats_ports_search_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsPorts.actions.searchSwOrGw.responses[5].example";
     sites_stats_wx_rules_get_usage_response_200 : StatsWxrules =
     "[\n  {\n    \"action\": \"allow\",\n    \"client_mac\": [\n      \"3bbbf819bb6f\",\n      \"bd96cbc4910f\"\n    ],\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_wxtags\": [\n      \"d4134466-eec0-3756-6765-381c728a6037\",\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"name\": \"Guest\",\n    \"order\": 1,\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ],\n    \"usage\": {\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\": {\n        \"num_flows\": 60\n      },\n      \"d4134466-eec0-3756-6765-381c728a6037\": {\n        \"num_flows\": 60\n      }\n    }\n  }\n]"
     from "resources.sitesStatsWxRules.actions.getUsage.responses[0].example";
@@ -8060,6 +8756,33 @@ round_trips! {
     sites_vpns_list_derived_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesVpns.actions.listDerived.responses[5].example";
+    sites_wan_usages_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesWanUsages.actions.count.responses[0].example";
+    sites_wan_usages_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWanUsages.actions.count.responses[1].example";
+    sites_wan_usages_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWanUsages.actions.count.responses[2].example";
+    sites_wan_usages_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWanUsages.actions.count.responses[3].example";
+    sites_wan_usages_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWanUsages.actions.count.responses[5].example";
+    sites_wan_usages_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWanUsages.actions.search.responses[1].example";
+    sites_wan_usages_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWanUsages.actions.search.responses[2].example";
+    sites_wan_usages_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWanUsages.actions.search.responses[3].example";
+    sites_wan_usages_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWanUsages.actions.search.responses[5].example";
     sites_webhooks_list_response_200 : Webhooks =
     "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
     from "resources.sitesWebhooks.actions.list.responses[0].example";
@@ -8767,6 +9490,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
     unknown_value_is_kept_by_oauth_app_name : OauthAppName;
     unknown_value_is_kept_by_oauth_ping_identity_region : OauthPingIdentityRegion;
+    unknown_value_is_kept_by_org_asset_count_distinct : OrgAssetCountDistinct;
     unknown_value_is_kept_by_org_client_sessions_count_distinct :
     OrgClientSessionsCountDistinct; unknown_value_is_kept_by_org_clients_count_distinct :
     OrgClientsCountDistinct; unknown_value_is_kept_by_org_devices_count_distinct :
@@ -8809,12 +9533,15 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_remote_syslog_severity : RemoteSyslogSeverity;
     unknown_value_is_kept_by_remote_syslog_time_format : RemoteSyslogTimeFormat;
     unknown_value_is_kept_by_response_async_license_status : ResponseAsyncLicenseStatus;
+    unknown_value_is_kept_by_response_auto_zone_status : ResponseAutoZoneStatus;
     unknown_value_is_kept_by_response_map_import_ap_action : ResponseMapImportApAction;
     unknown_value_is_kept_by_rf_client_type : RfClientType;
     unknown_value_is_kept_by_rogue_type : RogueType;
     unknown_value_is_kept_by_scan_data_item_band : ScanDataItemBand;
     unknown_value_is_kept_by_search_org_sw_or_gw_ports_type : SearchOrgSwOrGwPortsType;
     unknown_value_is_kept_by_search_site_devices_desc_sort : SearchSiteDevicesDescSort;
+    unknown_value_is_kept_by_search_site_sw_or_gw_ports_device_type :
+    SearchSiteSwOrGwPortsDeviceType;
     unknown_value_is_kept_by_secintel_profile_profile_action :
     SecintelProfileProfileAction;
     unknown_value_is_kept_by_secintel_profile_profile_category :
@@ -8839,6 +9566,8 @@ keeps_unknown_values! {
     SiteDevicesCountDistinct; unknown_value_is_kept_by_site_ports_count_distinct :
     SitePortsCountDistinct; unknown_value_is_kept_by_site_rogue_events_count_distinct :
     SiteRogueEventsCountDistinct;
+    unknown_value_is_kept_by_site_service_events_count_distinct :
+    SiteServiceEventsCountDistinct;
     unknown_value_is_kept_by_site_sky_atp_events_count_distinct :
     SiteSkyAtpEventsCountDistinct;
     unknown_value_is_kept_by_site_system_events_count_distinct :
@@ -8860,6 +9589,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_snmpv3_config_notify_type : Snmpv3ConfigNotifyType;
     unknown_value_is_kept_by_snmpv3_config_target_param_mess_process_model :
     Snmpv3ConfigTargetParamMessProcessModel;
+    unknown_value_is_kept_by_spectrum_analysis_format : SpectrumAnalysisFormat;
     unknown_value_is_kept_by_ssl_proxy_ciphers_category : SslProxyCiphersCategory;
     unknown_value_is_kept_by_sso_idp_sign_algo : SsoIdpSignAlgo;
     unknown_value_is_kept_by_sso_idp_type : SsoIdpType;
@@ -8871,7 +9601,6 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_stats_mxtunnel_state : StatsMxtunnelState;
     unknown_value_is_kept_by_stats_switch_port_poe_mode : StatsSwitchPortPoeMode;
     unknown_value_is_kept_by_stats_switch_port_port_usage : StatsSwitchPortPortUsage;
-    unknown_value_is_kept_by_stats_switch_port_type : StatsSwitchPortType;
     unknown_value_is_kept_by_stats_wan_tunnel_priority : StatsWanTunnelPriority;
     unknown_value_is_kept_by_suppressed_alarm_scope : SuppressedAlarmScope;
     unknown_value_is_kept_by_switch_dhcpd_config_type : SwitchDhcpdConfigType;
@@ -8910,6 +9639,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
     unknown_value_is_kept_by_vpn_type : VpnType;
     unknown_value_is_kept_by_vrrp_group_auth_type : VrrpGroupAuthType;
+    unknown_value_is_kept_by_wan_usages_count_distinct : WanUsagesCountDistinct;
     unknown_value_is_kept_by_webhook_alarms_topic : WebhookAlarmsTopic;
     unknown_value_is_kept_by_webhook_asset_raw_rssi_topic : WebhookAssetRawRssiTopic;
     unknown_value_is_kept_by_webhook_audits_topic : WebhookAuditsTopic;
@@ -9058,7 +9788,12 @@ reads_alternative! {
     RemoteSyslogArchiveFiles::Integer; remote_syslog_server_port_reads_string :
     RemoteSyslogServerPort = "\"\"" => RemoteSyslogServerPort::String;
     remote_syslog_server_port_reads_integer : RemoteSyslogServerPort = "514" =>
-    RemoteSyslogServerPort::Integer;
+    RemoteSyslogServerPort::Integer; response_device_metrics_results_items_reads_string :
+    ResponseDeviceMetricsResultsItems = "\"\"" =>
+    ResponseDeviceMetricsResultsItems::String;
+    response_device_metrics_results_items_reads_integer :
+    ResponseDeviceMetricsResultsItems = "0" =>
+    ResponseDeviceMetricsResultsItems::Integer;
     response_device_search_results_items_reads_switch_search :
     ResponseDeviceSearchResultsItems = "{\"type\":\"switch\"}" =>
     ResponseDeviceSearchResultsItems::SwitchSearch;

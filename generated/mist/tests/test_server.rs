@@ -24,6 +24,32 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
     ),
     ("adminsLogin.twoFactor", "POST", "/api/v1/login/two_factor", 200, None, None),
     (
+        "adminsLoginOAuth2.getOauth2AuthorizationUrlFor",
+        "GET",
+        "/api/v1/login/oauth/google",
+        200,
+        Some(
+            "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}",
+        ),
+        None,
+    ),
+    (
+        "adminsLoginOAuth2.loginOauth2",
+        "POST",
+        "/api/v1/login/oauth/google",
+        200,
+        None,
+        None,
+    ),
+    (
+        "adminsLoginOAuth2.unlinkOauth2Provider",
+        "DELETE",
+        "/api/v1/login/oauth/google",
+        200,
+        None,
+        None,
+    ),
+    (
         "adminsLogout.logout",
         "POST",
         "/api/v1/logout",
@@ -46,6 +72,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/recover/verify/example",
         200,
         None,
+        None,
+    ),
+    (
+        "mobileSdkInvites.activate",
+        "POST",
+        "/api/v1/mobile/verify/example",
+        200,
+        Some(
+            "{\"name\":\"Macy's\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"device-specific-secret\"}",
+        ),
         None,
     ),
     (
@@ -1117,6 +1153,34 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsDevicesSsr.getOrg128TRegistrationCommands",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/128routers/register_cmd",
+        200,
+        Some(
+            "{\"conductor_cmd\":\"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"registration_code\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"router_shell_cmd\":\"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"}",
+        ),
+        None,
+    ),
+    (
+        "orgsDevicesSsr.exportIdTokens",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssr/export_idtokens",
+        200,
+        Some("{\"results\":[{\"mac\":\"025b35000020\",\"token\":\"string\"}]}"),
+        None,
+    ),
+    (
+        "orgsDevicesSsr.getRegistrationCommands",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssr/register_cmd",
+        200,
+        Some(
+            "{\"conductor_cmd\":\"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"registration_code\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"router_shell_cmd\":\"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"}",
+        ),
+        None,
+    ),
+    (
         "orgsEvents.search",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search",
@@ -1198,6 +1262,32 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "orgsGuests.deleteAuthorization",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsIntegrationZscaler.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup",
+        200,
+        Some(
+            "{\"cloud_name\":\"zscalerbeta.net\",\"partner_key\":\"K35vrZcK3JvrZc\",\"username\":\"john@nmo.com\"}",
+        ),
+        None,
+    ),
+    (
+        "orgsIntegrationZscaler.setup",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsIntegrationZscaler.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup",
         200,
         None,
         None,
@@ -1511,6 +1601,30 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsNacCrl.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls",
+        200,
+        Some("{}"),
+        None,
+    ),
+    (
+        "orgsNacCrl.import",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls",
+        200,
+        Some("{}"),
+        None,
+    ),
+    (
+        "orgsNacCrl.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls/00000000-0000-0000-0000-000000000000",
+        200,
+        None,
+        None,
+    ),
+    (
         "orgsNacFingerprints.countClient",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/count",
@@ -1806,6 +1920,78 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "orgsRfTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsSdkInvites.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites",
+        200,
+        Some(
+            "[{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}]",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites",
+        200,
+        Some(
+            "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.revoke",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsSdkInvites.sendEmail",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/email",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsSdkInvites.getQrCode",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/qrcode",
+        200,
+        Some("\"\""),
+        None,
+    ),
+    (
+        "orgsSdkInvites.sendSms",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/sms",
         200,
         None,
         None,
@@ -2273,6 +2459,36 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"allow_mist\":true,\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"num_devices\":0,\"num_devices_connected\":0,\"num_devices_disconnected\":0,\"num_inventory\":0,\"num_sites\":0,\"orggroup_ids\":[\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"],\"session_expiry\":0,\"sle\":[{\"path\":\"string\",\"user_minutes\":{\"ok\":0,\"total\":0}}]}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsAssets.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets",
+        200,
+        Some(
+            "[{\"battery_voltage\":0,\"eddystone_uid_instance\":\"string\",\"eddystone_uid_namespace\":\"string\",\"eddystone_url_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"1f89bc00-d0af-481b-82fe-a6629259a39f\",\"last_seen\":0,\"mac\":\"string\",\"map_id\":\"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\"name\":\"string\",\"rssizones\":[{\"id\":\"478f6eca-6276-4993-bfeb-5bcbbbbacf08\",\"since\":0}],\"x\":0,\"y\":0,\"zones\":[{\"id\":\"477f6eca-6276-4993-bfeb-5ccbbbbadf08\",\"since\":0}]}]",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsAssets.countByDistanceField",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsAssets.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"battery_voltage\":0,\"eddystone_uid_instance\":\"string\",\"eddystone_uid_namespace\":\"string\",\"eddystone_url_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"1f89bc00-d0af-481b-82fe-a6629259a39f\",\"last_seen\":0,\"mac\":\"string\",\"map_id\":\"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\"name\":\"string\",\"rssizones\":[{\"id\":\"476f6eca-6276-4993-bfeb-5dcbbbbaef08\",\"since\":0}],\"x\":0,\"y\":0,\"zones\":[{\"id\":\"475f6eca-6276-4993-bfeb-5ecbbbbf6f08\",\"since\":0}]}],\"start\":0,\"total\":0}",
         ),
         None,
     ),
@@ -3323,6 +3539,36 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesAnomaly.getEventsForClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/client/0000000000ab/example",
+        200,
+        Some(
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}",
+        ),
+        None,
+    ),
+    (
+        "sitesAnomaly.getEventsForDevice",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/device/0000000000ab/example",
+        200,
+        Some(
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}",
+        ),
+        None,
+    ),
+    (
+        "sitesAnomaly.listEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/example",
+        200,
+        Some(
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}",
+        ),
+        None,
+    ),
+    (
         "sitesAntivirusProfiles.listDerived",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/derived",
@@ -3747,6 +3993,30 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesDevicesWanCluster.getHaNode",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+        200,
+        Some("{\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}]}"),
+        None,
+    ),
+    (
+        "sitesDevicesWanCluster.createHa",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+        200,
+        Some("{\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}]}"),
+        None,
+    ),
+    (
+        "sitesDevicesWanCluster.deleteHa",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+        200,
+        None,
+        None,
+    ),
+    (
         "sitesDevicesWired.updateLocalSwitchPortConfig",
         "PUT",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
@@ -3760,6 +4030,32 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesDevicesWireless.listRadioChannels",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/ap_channels",
+        200,
+        Some(
+            "{\"band24_40mhz_allowed\":false,\"band24_channels\":{\"20\":[1,2,3,4,5,6,7,8,9,10,11],\"40\":[1,2,3,4,5,6,7,8,9,10,11]},\"band24_enabled\":true,\"band5_channels\":{\"20\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161,165],\"40\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161],\"80\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161],\"dfs\":[52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144],\"outdoor\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161,165]},\"band5_enabled\":true,\"certified\":true,\"code\":840,\"dfs_ok\":true,\"key\":\"US\",\"name\":\"United States\",\"uses\":\"US_FCC\"}",
+        ),
+        None,
+    ),
+    (
+        "sitesDevicesWireless.getIotPort",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/iot",
+        200,
+        Some("{\"A1\":1,\"DO\":0}"),
+        None,
+    ),
+    (
+        "sitesDevicesWireless.setIotPort",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/iot",
+        200,
+        Some("{\"A1\":1,\"DO\":0}"),
         None,
     ),
     (
@@ -3879,6 +4175,32 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesInsights.getMetricsForClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/client/0000000000ab/example",
+        200,
+        Some("{\"end\":0,\"interval\":0,\"results\":[{}],\"start\":0}"),
+        None,
+    ),
+    (
+        "sitesInsights.getMetricsForDevice",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/device/0000000000ab/example",
+        200,
+        Some(
+            "{\"end\":1604347200,\"interval\":3600,\"limit\":168,\"page\":1,\"results\":[10,11,12,12,10,9,9,9,10,10,11,11,11,11,11,11,11,10,11,11,10,11,11,10],\"rt\":[\"2020-11-01 20:00:00+00:00\",\"2020-11-01 21:00:00+00:00\",\"2020-11-01 22:00:00+00:00\",\"2020-11-01 23:00:00+00:00\",\"2020-11-02 00:00:00+00:00\",\"2020-11-02 01:00:00+00:00\",\"2020-11-02 02:00:00+00:00\",\"2020-11-02 03:00:00+00:00\",\"2020-11-02 04:00:00+00:00\",\"2020-11-02 05:00:00+00:00\",\"2020-11-02 06:00:00+00:00\",\"2020-11-02 07:00:00+00:00\",\"2020-11-02 08:00:00+00:00\",\"2020-11-02 09:00:00+00:00\",\"2020-11-02 10:00:00+00:00\",\"2020-11-02 11:00:00+00:00\",\"2020-11-02 12:00:00+00:00\",\"2020-11-02 13:00:00+00:00\",\"2020-11-02 14:00:00+00:00\",\"2020-11-02 15:00:00+00:00\",\"2020-11-02 16:00:00+00:00\",\"2020-11-02 17:00:00+00:00\",\"2020-11-02 18:00:00+00:00\",\"2020-11-02 19:00:00+00:00\"],\"start\":1604260800}",
+        ),
+        None,
+    ),
+    (
+        "sitesInsights.getMetrics",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/example",
+        200,
+        Some("{\"end\":0,\"interval\":0,\"results\":[{}],\"start\":0}"),
+        None,
+    ),
+    (
         "sitesJse.getInfo",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/info",
@@ -3986,6 +4308,32 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "sitesMaps.importWayfindings",
         "POST",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/wayfinding/import",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesMapsAutoZone.getStatus",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+        200,
+        Some(
+            "{\"status\":\"awaiting_review\",\"zones\":[{\"name\":\"zone1\",\"vertices\":[{\"x\":0,\"y\":0},{\"x\":0,\"y\":10},{\"x\":10,\"y\":10},{\"x\":10,\"y\":0}]},{\"name\":\"zone2\",\"vertices\":[{\"x\":0,\"y\":0},{\"x\":0,\"y\":20},{\"x\":20,\"y\":20},{\"x\":20,\"y\":0}]}]}",
+        ),
+        None,
+    ),
+    (
+        "sitesMapsAutoZone.start",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesMapsAutoZone.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
         200,
         None,
         None,
@@ -4197,6 +4545,36 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesServices.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/derived",
+        200,
+        Some(
+            "[{\"addresses\":[\"string\"],\"apps\":[\"string\"],\"dscp\":8,\"hostnames\":[\"string\"],\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"name\":\"string\",\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"default\",\"type\":\"custom\"}]",
+        ),
+        None,
+    ),
+    (
+        "sitesServices.countPathEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesServices.searchPathEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/events/search",
+        200,
+        Some(
+            "{\"end\":1697096379,\"limit\":10,\"results\":[{\"mac\":\"90ec7734b374\",\"model\":\"SSR120\",\"org_id\":\"a3c6718f-2823-4e48-bf5e-b841768a4c9b\",\"policy\":\"INTERNET\",\"port_id\":\"ge-1/0/6\",\"site_id\":\"4279edbd-1d24-41ea-9505-2eb26c8590fa\",\"text\":\"Peer Path Down\",\"timestamp\":1697037328.651775,\"type\":\"GW_SERVICE_PATH_REMOVE\",\"version\":\"6.1.5-14.lts\",\"vpn_name\":\"Syracuse_HUB\",\"vpn_path\":\"Syracuse_HUB-Wan0\"}],\"start\":1697009979,\"total\":2}",
+        ),
+        None,
+    ),
+    (
         "sitesSetting.get",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting",
@@ -4301,6 +4679,34 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"end\":1513176951,\"limit\":10,\"results\":[{\"device_mac\":\"658279bb1fa4\",\"ip\":\"172.16.0.11\",\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"threat_level\":7,\"timestamp\":1592524478,\"type\":\"cc\"}],\"start\":1512572151,\"total\":1}",
+        ),
+        None,
+    ),
+    (
+        "sitesSpectrumAnalysis.getRunning",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/analyze_spectrum",
+        200,
+        Some(
+            "{\"band\":\"5\",\"device_id\":\"00000000-0000-0000-1000-5c5b35bd76bb\",\"duration\":600,\"format\":\"stream\",\"started_time\":1435080709}",
+        ),
+        None,
+    ),
+    (
+        "sitesSpectrumAnalysis.initiateAnalyze",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/analyze_spectrum",
+        200,
+        Some("{\"session\":\"19e73828-937f-05e6-f709-e29efdb0a82b\"}"),
+        None,
+    ),
+    (
+        "sitesSpectrumAnalysis.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/analyze_spectrum",
+        200,
+        Some(
+            "{\"end\":1694708579,\"limit\":10,\"results\":[{\"band\":\"5\",\"channel_usage\":[{\"channel\":36,\"noise\":-78,\"non_wifi\":0.08,\"wifi\":0.13}],\"fft_samples\":[{\"frequency\":2437,\"rssi\":-92,\"signal7\":-93}],\"mac\":\"5c5b35bd76bb\",\"org_id\":\"f2695c32-0e83-4936-b1b2-96fc88051213\",\"timestamp\":1694098696}],\"start\":1694622179,\"total\":4}",
         ),
         None,
     ),
@@ -4497,6 +4903,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesStatsPorts.countSwOrGw",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsPorts.searchSwOrGw",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/search",
+        200,
+        Some(
+            "{\"end\":1513177200,\"limit\":10,\"results\":[{\"active\":true,\"auth_state\":\"init\",\"for_site\":true,\"full_duplex\":true,\"jitter\":0,\"latency\":0,\"loss\":0,\"lte_iccid\":\"string\",\"lte_imei\":\"string\",\"lte_imsi\":\"string\",\"mac\":\"5c4527a96580\",\"mac_count\":0,\"mac_limit\":0,\"neighbor_mac\":\"64d814353400\",\"neighbor_port_desc\":\"GigabitEthernet1/0/21\",\"neighbor_system_name\":\"CORP-D-SW-2\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"poe_disabled\":true,\"poe_mode\":\"802.3af\",\"poe_on\":true,\"port_id\":\"ge-0/0/0\",\"port_mac\":\"5c4527a96580\",\"port_usage\":\"lan\",\"power_draw\":0,\"rx_bcast_pkts\":0,\"rx_bps\":0,\"rx_bytes\":4563443626,\"rx_errors\":0,\"rx_mcast_pkts\":0,\"rx_pkts\":0,\"site_id\":\"c1698122-c14c-11e5-8e81-1258369c38a9\",\"speed\":1000,\"stp_role\":\"designated\",\"stp_state\":\"forwarding\",\"tx_bcast_pkts\":0,\"tx_bps\":0,\"tx_bytes\":11299516780,\"tx_errors\":0,\"tx_mcast_pkts\":0,\"tx_pkts\":492176,\"type\":\"gateway\",\"up\":true,\"xcvr_part_number\":\"string\"}],\"start\":1511967600,\"total\":100}",
+        ),
+        None,
+    ),
+    (
         "sitesStatsWxRules.getUsage",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/wxrules",
@@ -4660,6 +5086,24 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
         ),
+        None,
+    ),
+    (
+        "sitesWanUsages.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_usages/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesWanUsages.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_usages/search",
+        200,
+        Some("{}"),
         None,
     ),
     (
@@ -5070,19 +5514,17 @@ async fn every_action_answers_its_documented_example() {
 /// one action's answer (status, body, header, delay) and looks at what was sent.
 #[tokio::test]
 async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     let server = TestServer::start().await;
     let client = server.client_builder().build().unwrap();
     let call = || {
-        client.msps().get_details(
-            "000000ab-00ab-00ab-00ab-0000000000ab"
-                .parse::<uuid::Uuid>()
-                .unwrap(),
-        )
+        client
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for("google")
     };
     call().send().await.unwrap();
     server.answer(
-        "msps.getDetails",
+        "adminsLoginOAuth2.getOauth2AuthorizationUrlFor",
         Answer::new(503)
             .json(&serde_json::json!({ "message" : "down for maintenance" }))
             .header("Retry-After", "7"),
@@ -5093,7 +5535,7 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     assert_eq!(api.retry_after, Some(Duration::from_secs(7)));
     assert_eq!(api.message.as_deref(), Some("down for maintenance"));
     server.answer(
-        "msps.getDetails",
+        "adminsLoginOAuth2.getOauth2AuthorizationUrlFor",
         Answer::new(200).delay(Duration::from_secs(30)),
     );
     let error = call()
@@ -5107,12 +5549,12 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     let requests = server.requests().await;
     assert_eq!(requests.len(), 4);
     for request in &requests {
-        assert_eq!(request.action, Some("msps.getDetails"));
-        assert_eq!(request.method, "GET");
         assert_eq!(
-            request.path,
-            "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"
+            request.action,
+            Some("adminsLoginOAuth2.getOauth2AuthorizationUrlFor")
         );
+        assert_eq!(request.method, "GET");
+        assert_eq!(request.path, "/api/v1/login/oauth/google");
         let auth = request
             .headers
             .get("authorization")
@@ -5121,14 +5563,17 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
             .unwrap();
         assert!(auth.ends_with(TEST_TOKEN), "the client sent the test token");
     }
-    assert_eq!(server.calls("msps.getDetails"), 4);
+    assert_eq!(
+        server.calls("adminsLoginOAuth2.getOauth2AuthorizationUrlFor"),
+        4
+    );
 }
 
 /// A scripted sequence: the action answers 503 twice, then its documented answer; a client
 /// that retries makes three calls for one, and the server counts them.
 #[tokio::test]
 async fn a_sequence_of_answers_comes_before_the_documented_one() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     let server = TestServer::start().await;
     let retries = RetryPolicy::default().base_delay(Duration::from_millis(1));
     let client = server
@@ -5137,21 +5582,29 @@ async fn a_sequence_of_answers_comes_before_the_documented_one() {
         .build()
         .unwrap();
     let call = || {
-        client.msps().get_details(
-            "000000ab-00ab-00ab-00ab-0000000000ab"
-                .parse::<uuid::Uuid>()
-                .unwrap(),
-        )
+        client
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for("google")
     };
-    server.when("msps.getDetails").times(2, Answer::new(503));
+    server
+        .when("adminsLoginOAuth2.getOauth2AuthorizationUrlFor")
+        .times(2, Answer::new(503));
     call().send().await.unwrap();
-    assert_eq!(server.calls("msps.getDetails"), 3);
+    assert_eq!(
+        server.calls("adminsLoginOAuth2.getOauth2AuthorizationUrlFor"),
+        3
+    );
     call().send().await.unwrap();
-    assert_eq!(server.calls("msps.getDetails"), 4);
-    let example = server.example("msps.getDetails").unwrap();
+    assert_eq!(
+        server.calls("adminsLoginOAuth2.getOauth2AuthorizationUrlFor"),
+        4
+    );
+    let example = server
+        .example("adminsLoginOAuth2.getOauth2AuthorizationUrlFor")
+        .unwrap();
     assert_eq!(
         example, serde_json::from_str::< Value >
-        ("{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}")
+        ("{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}")
         .unwrap()
     );
 }

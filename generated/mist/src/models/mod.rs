@@ -5,6 +5,8 @@
 //! resources that need them, each gated by those resources' cargo features.
 #[cfg(feature = "admins-login")]
 mod admins_login;
+#[cfg(feature = "admins-login-o-auth2")]
+mod admins_login_o_auth2;
 #[cfg(feature = "admins-logout")]
 mod admins_logout;
 #[cfg(feature = "admins-lookup")]
@@ -13,6 +15,8 @@ mod admins_lookup;
 mod admins_recover_password;
 mod common;
 mod common_2;
+#[cfg(feature = "mobile-sdk-invites")]
+mod mobile_sdk_invites;
 #[cfg(feature = "msps")]
 mod msps;
 #[cfg(feature = "msps-inventory")]
@@ -29,8 +33,6 @@ mod msps_marvis;
 mod msps_org_groups;
 #[cfg(feature = "msps-orgs")]
 mod msps_orgs;
-#[cfg(feature = "msps-sles")]
-mod msps_sles;
 #[cfg(feature = "msps-tickets")]
 mod msps_tickets;
 #[cfg(feature = "orgs-alarm-templates")]
@@ -49,10 +51,14 @@ mod orgs_clients_wireless;
 mod orgs_device_profiles;
 #[cfg(feature = "orgs-devices")]
 mod orgs_devices;
+#[cfg(feature = "orgs-devices-ssr")]
+mod orgs_devices_ssr;
 #[cfg(feature = "orgs-events")]
 mod orgs_events;
 #[cfg(feature = "orgs-guests")]
 mod orgs_guests;
+#[cfg(feature = "orgs-integration-zscaler")]
+mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
 mod orgs_inventory;
 #[cfg(feature = "orgs-licenses")]
@@ -69,6 +75,8 @@ mod orgs_marvis;
 mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-crl")]
+mod orgs_nac_crl;
 #[cfg(feature = "orgs-nac-fingerprints")]
 mod orgs_nac_fingerprints;
 #[cfg(feature = "orgs-nac-idp")]
@@ -83,6 +91,8 @@ mod orgs_premium_analytics;
 mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 mod orgs_rf_templates;
+#[cfg(feature = "orgs-sdk-invites")]
+mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
 mod orgs_sdk_templates;
 #[cfg(feature = "orgs-services")]
@@ -97,6 +107,8 @@ mod orgs_sites;
 mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
 mod orgs_sso_roles;
+#[cfg(feature = "orgs-stats-assets")]
+mod orgs_stats_assets;
 #[cfg(feature = "orgs-stats-mx-edges")]
 mod orgs_stats_mx_edges;
 #[cfg(feature = "orgs-stats-other-devices")]
@@ -312,12 +324,17 @@ mod shared_ble_config_beacon_rate_mode;
 mod shared_client_info_source;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 mod shared_client_key_mgmt;
-#[cfg(any(feature = "msps-licenses", feature = "self-o-auth2"))]
+#[cfg(any(
+    feature = "admins-login-o-auth2",
+    feature = "msps-licenses",
+    feature = "self-o-auth2"
+))]
 mod shared_code_string;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
 ))]
 mod shared_count_ports_auth_state;
 #[cfg(any(
@@ -333,6 +350,7 @@ mod shared_count_ports_auth_state;
     feature = "orgs-logs",
     feature = "orgs-nac-fingerprints",
     feature = "orgs-sites",
+    feature = "orgs-stats-assets",
     feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-ospf",
     feature = "orgs-stats-ports",
@@ -347,10 +365,13 @@ mod shared_count_ports_auth_state;
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-services",
     feature = "sites-skyatp",
     feature = "sites-stats-apps",
     feature = "sites-stats-bgp-peers",
     feature = "sites-stats-ospf",
+    feature = "sites-stats-ports",
+    feature = "sites-wan-usages",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
@@ -392,6 +413,7 @@ mod shared_device_type_with_all;
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
@@ -404,7 +426,11 @@ mod shared_dot11_band;
     feature = "sites-stats-devices"
 ))]
 mod shared_dot11_proto;
-#[cfg(any(feature = "admins-lookup", feature = "self-account"))]
+#[cfg(any(
+    feature = "admins-lookup",
+    feature = "orgs-sdk-invites",
+    feature = "self-account"
+))]
 mod shared_email_string;
 #[cfg(any(
     feature = "orgs-stats-devices",
@@ -473,6 +499,8 @@ mod shared_hour;
     feature = "sites-setting"
 ))]
 mod shared_idp_config;
+#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+mod shared_insight_metrics;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
@@ -514,6 +542,7 @@ mod shared_license;
 mod shared_list_msp_logs_sort;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-maps",
     feature = "sites-setting"
@@ -521,6 +550,7 @@ mod shared_list_msp_logs_sort;
 mod shared_mac_addresses;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-devices",
     feature = "sites-maps",
@@ -617,7 +647,8 @@ mod shared_ospf_peer_stats_count_distinct;
     feature = "sites-devices",
     feature = "sites-network-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
 ))]
 mod shared_poe_priority;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
@@ -651,7 +682,8 @@ mod shared_rf_template;
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
     feature = "sites-stats-clients-wireless",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
 ))]
 mod shared_rx_bps;
 #[cfg(any(
@@ -661,7 +693,8 @@ mod shared_rx_bps;
     feature = "orgs-stats-tunnels",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
-    feature = "sites-stats-mx-edges"
+    feature = "sites-stats-mx-edges",
+    feature = "sites-stats-ports"
 ))]
 mod shared_rx_bytes;
 #[cfg(any(
@@ -690,8 +723,12 @@ mod shared_secintel_profile;
     feature = "sites-setting"
 ))]
 mod shared_secintel_profile_profile_action;
+#[cfg(any(feature = "orgs-services", feature = "sites-services"))]
+mod shared_service;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
 mod shared_site;
+#[cfg(any(feature = "orgs-stats-ports", feature = "sites-stats-ports"))]
+mod shared_site_ports_count_distinct;
 #[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
 mod shared_site_stats_sitegroup_ids;
 #[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
@@ -700,6 +737,12 @@ mod shared_site_template;
 mod shared_sso_idp_sign_algo;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 mod shared_stats_org;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices"
+))]
+mod shared_stats_switch_ports;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-tunnels",
@@ -716,6 +759,7 @@ mod shared_stats_wireless_client;
     feature = "orgs-antivirus-profiles",
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
+    feature = "orgs-devices-ssr",
     feature = "orgs-inventory",
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
@@ -730,6 +774,7 @@ mod shared_stats_wireless_client;
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-idp-profiles",
+    feature = "sites-insights",
     feature = "sites-jse",
     feature = "sites-network-templates",
     feature = "sites-service-policies",
@@ -798,12 +843,16 @@ mod shared_vars;
 mod shared_vlan_id_with_variable;
 #[cfg(any(feature = "orgs-vpns", feature = "sites-vpns"))]
 mod shared_vpn;
+#[cfg(any(feature = "orgs-nac-idp", feature = "sites-spectrum-analysis"))]
+mod shared_websocket_session;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 mod shared_wxlan_rule;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 mod shared_zone_vertex;
 #[cfg(feature = "sites-alarms")]
 mod sites_alarms;
+#[cfg(feature = "sites-anomaly")]
+mod sites_anomaly;
 #[cfg(feature = "sites-ap-templates")]
 mod sites_ap_templates;
 #[cfg(feature = "sites-applications")]
@@ -818,18 +867,26 @@ mod sites_clients_wired;
 mod sites_clients_wireless;
 #[cfg(feature = "sites-devices")]
 mod sites_devices;
+#[cfg(feature = "sites-devices-wan-cluster")]
+mod sites_devices_wan_cluster;
+#[cfg(feature = "sites-devices-wireless")]
+mod sites_devices_wireless;
 #[cfg(feature = "sites-events")]
 mod sites_events;
 #[cfg(feature = "sites-gateway-templates")]
 mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
 mod sites_guests;
+#[cfg(feature = "sites-insights")]
+mod sites_insights;
 #[cfg(feature = "sites-jse")]
 mod sites_jse;
 #[cfg(feature = "sites-licenses")]
 mod sites_licenses;
 #[cfg(feature = "sites-maps")]
 mod sites_maps;
+#[cfg(feature = "sites-maps-auto-zone")]
+mod sites_maps_auto_zone;
 #[cfg(feature = "sites-network-templates")]
 mod sites_network_templates;
 #[cfg(feature = "sites-rogues")]
@@ -838,10 +895,14 @@ mod sites_rogues;
 mod sites_rssi_zones;
 #[cfg(feature = "sites-service-policies")]
 mod sites_service_policies;
+#[cfg(feature = "sites-services")]
+mod sites_services;
 #[cfg(feature = "sites-setting")]
 mod sites_setting;
 #[cfg(feature = "sites-skyatp")]
 mod sites_skyatp;
+#[cfg(feature = "sites-spectrum-analysis")]
+mod sites_spectrum_analysis;
 #[cfg(feature = "sites-stats-apps")]
 mod sites_stats_apps;
 #[cfg(feature = "sites-stats-beacons")]
@@ -852,6 +913,8 @@ mod sites_stats_clients_sdk;
 mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 mod sites_stats_devices;
+#[cfg(feature = "sites-stats-ports")]
+mod sites_stats_ports;
 #[cfg(feature = "sites-stats-wx-rules")]
 mod sites_stats_wx_rules;
 #[cfg(feature = "sites-stats-zones")]
@@ -860,6 +923,8 @@ mod sites_stats_zones;
 mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
 mod sites_v_beacons;
+#[cfg(feature = "sites-wan-usages")]
+mod sites_wan_usages;
 #[cfg(feature = "sites-zones")]
 mod sites_zones;
 #[cfg(feature = "utilities-location")]
@@ -869,6 +934,8 @@ mod utilities_mx_edge;
 
 #[cfg(feature = "admins-login")]
 pub use self::admins_login::*;
+#[cfg(feature = "admins-login-o-auth2")]
+pub use self::admins_login_o_auth2::*;
 #[cfg(feature = "admins-logout")]
 pub use self::admins_logout::*;
 #[cfg(feature = "admins-lookup")]
@@ -877,6 +944,8 @@ pub use self::admins_lookup::*;
 pub use self::admins_recover_password::*;
 pub use self::common::*;
 pub use self::common_2::*;
+#[cfg(feature = "mobile-sdk-invites")]
+pub use self::mobile_sdk_invites::*;
 #[cfg(feature = "msps")]
 pub use self::msps::*;
 #[cfg(feature = "msps-inventory")]
@@ -893,8 +962,6 @@ pub use self::msps_marvis::*;
 pub use self::msps_org_groups::*;
 #[cfg(feature = "msps-orgs")]
 pub use self::msps_orgs::*;
-#[cfg(feature = "msps-sles")]
-pub use self::msps_sles::*;
 #[cfg(feature = "msps-tickets")]
 pub use self::msps_tickets::*;
 #[cfg(feature = "orgs-alarm-templates")]
@@ -913,10 +980,14 @@ pub use self::orgs_clients_wireless::*;
 pub use self::orgs_device_profiles::*;
 #[cfg(feature = "orgs-devices")]
 pub use self::orgs_devices::*;
+#[cfg(feature = "orgs-devices-ssr")]
+pub use self::orgs_devices_ssr::*;
 #[cfg(feature = "orgs-events")]
 pub use self::orgs_events::*;
 #[cfg(feature = "orgs-guests")]
 pub use self::orgs_guests::*;
+#[cfg(feature = "orgs-integration-zscaler")]
+pub use self::orgs_integration_zscaler::*;
 #[cfg(feature = "orgs-inventory")]
 pub use self::orgs_inventory::*;
 #[cfg(feature = "orgs-licenses")]
@@ -933,6 +1004,8 @@ pub use self::orgs_marvis::*;
 pub use self::orgs_marvis_invites::*;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub use self::orgs_mx_tunnels::*;
+#[cfg(feature = "orgs-nac-crl")]
+pub use self::orgs_nac_crl::*;
 #[cfg(feature = "orgs-nac-fingerprints")]
 pub use self::orgs_nac_fingerprints::*;
 #[cfg(feature = "orgs-nac-idp")]
@@ -947,6 +1020,8 @@ pub use self::orgs_premium_analytics::*;
 pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
 pub use self::orgs_rf_templates::*;
+#[cfg(feature = "orgs-sdk-invites")]
+pub use self::orgs_sdk_invites::*;
 #[cfg(feature = "orgs-sdk-templates")]
 pub use self::orgs_sdk_templates::*;
 #[cfg(feature = "orgs-services")]
@@ -961,6 +1036,8 @@ pub use self::orgs_sites::*;
 pub use self::orgs_sso::*;
 #[cfg(feature = "orgs-sso-roles")]
 pub use self::orgs_sso_roles::*;
+#[cfg(feature = "orgs-stats-assets")]
+pub use self::orgs_stats_assets::*;
 #[cfg(feature = "orgs-stats-mx-edges")]
 pub use self::orgs_stats_mx_edges::*;
 #[cfg(feature = "orgs-stats-other-devices")]
@@ -1176,12 +1253,17 @@ pub use self::shared_ble_config_beacon_rate_mode::*;
 pub use self::shared_client_info_source::*;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 pub use self::shared_client_key_mgmt::*;
-#[cfg(any(feature = "msps-licenses", feature = "self-o-auth2"))]
+#[cfg(any(
+    feature = "admins-login-o-auth2",
+    feature = "msps-licenses",
+    feature = "self-o-auth2"
+))]
 pub use self::shared_code_string::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
 ))]
 pub use self::shared_count_ports_auth_state::*;
 #[cfg(any(
@@ -1197,6 +1279,7 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "orgs-logs",
     feature = "orgs-nac-fingerprints",
     feature = "orgs-sites",
+    feature = "orgs-stats-assets",
     feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-ospf",
     feature = "orgs-stats-ports",
@@ -1211,10 +1294,13 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-services",
     feature = "sites-skyatp",
     feature = "sites-stats-apps",
     feature = "sites-stats-bgp-peers",
     feature = "sites-stats-ospf",
+    feature = "sites-stats-ports",
+    feature = "sites-wan-usages",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
@@ -1256,6 +1342,7 @@ pub use self::shared_device_type_with_all::*;
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
@@ -1268,7 +1355,11 @@ pub use self::shared_dot11_band::*;
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_dot11_proto::*;
-#[cfg(any(feature = "admins-lookup", feature = "self-account"))]
+#[cfg(any(
+    feature = "admins-lookup",
+    feature = "orgs-sdk-invites",
+    feature = "self-account"
+))]
 pub use self::shared_email_string::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
@@ -1337,6 +1428,8 @@ pub use self::shared_hour::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_idp_config::*;
+#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+pub use self::shared_insight_metrics::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
@@ -1378,6 +1471,7 @@ pub use self::shared_license::*;
 pub use self::shared_list_msp_logs_sort::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-maps",
     feature = "sites-setting"
@@ -1385,6 +1479,7 @@ pub use self::shared_list_msp_logs_sort::*;
 pub use self::shared_mac_addresses::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-devices",
     feature = "sites-maps",
@@ -1481,7 +1576,8 @@ pub use self::shared_ospf_peer_stats_count_distinct::*;
     feature = "sites-devices",
     feature = "sites-network-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
 ))]
 pub use self::shared_poe_priority::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
@@ -1515,7 +1611,8 @@ pub use self::shared_rf_template::*;
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
     feature = "sites-stats-clients-wireless",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
 ))]
 pub use self::shared_rx_bps::*;
 #[cfg(any(
@@ -1525,7 +1622,8 @@ pub use self::shared_rx_bps::*;
     feature = "orgs-stats-tunnels",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
-    feature = "sites-stats-mx-edges"
+    feature = "sites-stats-mx-edges",
+    feature = "sites-stats-ports"
 ))]
 pub use self::shared_rx_bytes::*;
 #[cfg(any(
@@ -1554,8 +1652,12 @@ pub use self::shared_secintel_profile::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_secintel_profile_profile_action::*;
+#[cfg(any(feature = "orgs-services", feature = "sites-services"))]
+pub use self::shared_service::*;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
 pub use self::shared_site::*;
+#[cfg(any(feature = "orgs-stats-ports", feature = "sites-stats-ports"))]
+pub use self::shared_site_ports_count_distinct::*;
 #[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
 pub use self::shared_site_stats_sitegroup_ids::*;
 #[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
@@ -1564,6 +1666,12 @@ pub use self::shared_site_template::*;
 pub use self::shared_sso_idp_sign_algo::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 pub use self::shared_stats_org::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_stats_switch_ports::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-tunnels",
@@ -1580,6 +1688,7 @@ pub use self::shared_stats_wireless_client::*;
     feature = "orgs-antivirus-profiles",
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
+    feature = "orgs-devices-ssr",
     feature = "orgs-inventory",
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
@@ -1594,6 +1703,7 @@ pub use self::shared_stats_wireless_client::*;
     feature = "sites-devices",
     feature = "sites-gateway-templates",
     feature = "sites-idp-profiles",
+    feature = "sites-insights",
     feature = "sites-jse",
     feature = "sites-network-templates",
     feature = "sites-service-policies",
@@ -1662,12 +1772,16 @@ pub use self::shared_vars::*;
 pub use self::shared_vlan_id_with_variable::*;
 #[cfg(any(feature = "orgs-vpns", feature = "sites-vpns"))]
 pub use self::shared_vpn::*;
+#[cfg(any(feature = "orgs-nac-idp", feature = "sites-spectrum-analysis"))]
+pub use self::shared_websocket_session::*;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 pub use self::shared_wxlan_rule::*;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 pub use self::shared_zone_vertex::*;
 #[cfg(feature = "sites-alarms")]
 pub use self::sites_alarms::*;
+#[cfg(feature = "sites-anomaly")]
+pub use self::sites_anomaly::*;
 #[cfg(feature = "sites-ap-templates")]
 pub use self::sites_ap_templates::*;
 #[cfg(feature = "sites-applications")]
@@ -1682,18 +1796,26 @@ pub use self::sites_clients_wired::*;
 pub use self::sites_clients_wireless::*;
 #[cfg(feature = "sites-devices")]
 pub use self::sites_devices::*;
+#[cfg(feature = "sites-devices-wan-cluster")]
+pub use self::sites_devices_wan_cluster::*;
+#[cfg(feature = "sites-devices-wireless")]
+pub use self::sites_devices_wireless::*;
 #[cfg(feature = "sites-events")]
 pub use self::sites_events::*;
 #[cfg(feature = "sites-gateway-templates")]
 pub use self::sites_gateway_templates::*;
 #[cfg(feature = "sites-guests")]
 pub use self::sites_guests::*;
+#[cfg(feature = "sites-insights")]
+pub use self::sites_insights::*;
 #[cfg(feature = "sites-jse")]
 pub use self::sites_jse::*;
 #[cfg(feature = "sites-licenses")]
 pub use self::sites_licenses::*;
 #[cfg(feature = "sites-maps")]
 pub use self::sites_maps::*;
+#[cfg(feature = "sites-maps-auto-zone")]
+pub use self::sites_maps_auto_zone::*;
 #[cfg(feature = "sites-network-templates")]
 pub use self::sites_network_templates::*;
 #[cfg(feature = "sites-rogues")]
@@ -1702,10 +1824,14 @@ pub use self::sites_rogues::*;
 pub use self::sites_rssi_zones::*;
 #[cfg(feature = "sites-service-policies")]
 pub use self::sites_service_policies::*;
+#[cfg(feature = "sites-services")]
+pub use self::sites_services::*;
 #[cfg(feature = "sites-setting")]
 pub use self::sites_setting::*;
 #[cfg(feature = "sites-skyatp")]
 pub use self::sites_skyatp::*;
+#[cfg(feature = "sites-spectrum-analysis")]
+pub use self::sites_spectrum_analysis::*;
 #[cfg(feature = "sites-stats-apps")]
 pub use self::sites_stats_apps::*;
 #[cfg(feature = "sites-stats-beacons")]
@@ -1716,6 +1842,8 @@ pub use self::sites_stats_clients_sdk::*;
 pub use self::sites_stats_clients_wireless::*;
 #[cfg(feature = "sites-stats-devices")]
 pub use self::sites_stats_devices::*;
+#[cfg(feature = "sites-stats-ports")]
+pub use self::sites_stats_ports::*;
 #[cfg(feature = "sites-stats-wx-rules")]
 pub use self::sites_stats_wx_rules::*;
 #[cfg(feature = "sites-stats-zones")]
@@ -1724,6 +1852,8 @@ pub use self::sites_stats_zones::*;
 pub use self::sites_ui_settings::*;
 #[cfg(feature = "sites-v-beacons")]
 pub use self::sites_v_beacons::*;
+#[cfg(feature = "sites-wan-usages")]
+pub use self::sites_wan_usages::*;
 #[cfg(feature = "sites-zones")]
 pub use self::sites_zones::*;
 #[cfg(feature = "utilities-location")]

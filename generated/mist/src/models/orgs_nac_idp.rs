@@ -50,33 +50,3 @@ impl UsernamePassword {
         self
     }
 }
-
-/// The `websocket_session` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct WebsocketSession {
-    /// `session` on the wire: a string. Example: `19e73828-937f-05e6-f709-e29efdb0a82b`.
-    pub session: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WebsocketSession {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            session: fields.required("session")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WebsocketSession {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("session", &self.session)?;
-        fields.end(&self.extra)
-    }
-}

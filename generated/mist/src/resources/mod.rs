@@ -3,12 +3,16 @@
 //! Each resource has a cargo feature named after its module (in kebab case), all on by default.
 #[cfg(feature = "admins-login")]
 pub mod admins_login;
+#[cfg(feature = "admins-login-o-auth2")]
+pub mod admins_login_o_auth2;
 #[cfg(feature = "admins-logout")]
 pub mod admins_logout;
 #[cfg(feature = "admins-lookup")]
 pub mod admins_lookup;
 #[cfg(feature = "admins-recover-password")]
 pub mod admins_recover_password;
+#[cfg(feature = "mobile-sdk-invites")]
+pub mod mobile_sdk_invites;
 #[cfg(feature = "msps")]
 pub mod msps;
 #[cfg(feature = "msps-admins")]
@@ -61,10 +65,14 @@ pub mod orgs_crl;
 pub mod orgs_device_profiles;
 #[cfg(feature = "orgs-devices")]
 pub mod orgs_devices;
+#[cfg(feature = "orgs-devices-ssr")]
+pub mod orgs_devices_ssr;
 #[cfg(feature = "orgs-events")]
 pub mod orgs_events;
 #[cfg(feature = "orgs-guests")]
 pub mod orgs_guests;
+#[cfg(feature = "orgs-integration-zscaler")]
+pub mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
 pub mod orgs_inventory;
 #[cfg(feature = "orgs-licenses")]
@@ -81,6 +89,8 @@ pub mod orgs_marvis;
 pub mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-crl")]
+pub mod orgs_nac_crl;
 #[cfg(feature = "orgs-nac-fingerprints")]
 pub mod orgs_nac_fingerprints;
 #[cfg(feature = "orgs-nac-idp")]
@@ -97,6 +107,8 @@ pub mod orgs_premium_analytics;
 pub mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 pub mod orgs_rf_templates;
+#[cfg(feature = "orgs-sdk-invites")]
+pub mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
 pub mod orgs_sdk_templates;
 #[cfg(feature = "orgs-sec-intel-profiles")]
@@ -117,6 +129,8 @@ pub mod orgs_sso;
 pub mod orgs_sso_roles;
 #[cfg(feature = "orgs-stats")]
 pub mod orgs_stats;
+#[cfg(feature = "orgs-stats-assets")]
+pub mod orgs_stats_assets;
 #[cfg(feature = "orgs-stats-bgp-peers")]
 pub mod orgs_stats_bgp_peers;
 #[cfg(feature = "orgs-stats-devices")]
@@ -175,6 +189,8 @@ pub mod sites;
 pub mod sites_advanced_anti_malware_profiles;
 #[cfg(feature = "sites-alarms")]
 pub mod sites_alarms;
+#[cfg(feature = "sites-anomaly")]
+pub mod sites_anomaly;
 #[cfg(feature = "sites-antivirus-profiles")]
 pub mod sites_antivirus_profiles;
 #[cfg(feature = "sites-ap-templates")]
@@ -195,8 +211,12 @@ pub mod sites_clients_wireless;
 pub mod sites_device_profiles;
 #[cfg(feature = "sites-devices")]
 pub mod sites_devices;
+#[cfg(feature = "sites-devices-wan-cluster")]
+pub mod sites_devices_wan_cluster;
 #[cfg(feature = "sites-devices-wired")]
 pub mod sites_devices_wired;
+#[cfg(feature = "sites-devices-wireless")]
+pub mod sites_devices_wireless;
 #[cfg(feature = "sites-events")]
 pub mod sites_events;
 #[cfg(feature = "sites-gateway-templates")]
@@ -205,12 +225,16 @@ pub mod sites_gateway_templates;
 pub mod sites_guests;
 #[cfg(feature = "sites-idp-profiles")]
 pub mod sites_idp_profiles;
+#[cfg(feature = "sites-insights")]
+pub mod sites_insights;
 #[cfg(feature = "sites-jse")]
 pub mod sites_jse;
 #[cfg(feature = "sites-licenses")]
 pub mod sites_licenses;
 #[cfg(feature = "sites-maps")]
 pub mod sites_maps;
+#[cfg(feature = "sites-maps-auto-zone")]
+pub mod sites_maps_auto_zone;
 #[cfg(feature = "sites-network-templates")]
 pub mod sites_network_templates;
 #[cfg(feature = "sites-networks")]
@@ -227,12 +251,16 @@ pub mod sites_rssi_zones;
 pub mod sites_sec_intel_profiles;
 #[cfg(feature = "sites-service-policies")]
 pub mod sites_service_policies;
+#[cfg(feature = "sites-services")]
+pub mod sites_services;
 #[cfg(feature = "sites-setting")]
 pub mod sites_setting;
 #[cfg(feature = "sites-site-templates")]
 pub mod sites_site_templates;
 #[cfg(feature = "sites-skyatp")]
 pub mod sites_skyatp;
+#[cfg(feature = "sites-spectrum-analysis")]
+pub mod sites_spectrum_analysis;
 #[cfg(feature = "sites-stats")]
 pub mod sites_stats;
 #[cfg(feature = "sites-stats-apps")]
@@ -251,6 +279,8 @@ pub mod sites_stats_devices;
 pub mod sites_stats_mx_edges;
 #[cfg(feature = "sites-stats-ospf")]
 pub mod sites_stats_ospf;
+#[cfg(feature = "sites-stats-ports")]
+pub mod sites_stats_ports;
 #[cfg(feature = "sites-stats-wx-rules")]
 pub mod sites_stats_wx_rules;
 #[cfg(feature = "sites-stats-zones")]
@@ -261,6 +291,8 @@ pub mod sites_ui_settings;
 pub mod sites_v_beacons;
 #[cfg(feature = "sites-vpns")]
 pub mod sites_vpns;
+#[cfg(feature = "sites-wan-usages")]
+pub mod sites_wan_usages;
 #[cfg(feature = "sites-webhooks")]
 pub mod sites_webhooks;
 #[cfg(feature = "sites-wlans")]
@@ -281,6 +313,14 @@ impl crate::Client {
     #[cfg(feature = "admins-login")]
     pub fn admins_login(&self) -> admins_login::AdminsLoginResource {
         admins_login::AdminsLoginResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Admins Login - OAuth2 resource.
+    #[cfg(feature = "admins-login-o-auth2")]
+    pub fn admins_login_o_auth2(&self) -> admins_login_o_auth2::AdminsLoginOAuth2Resource {
+        admins_login_o_auth2::AdminsLoginOAuth2Resource {
             client: self.clone(),
         }
     }
@@ -307,6 +347,14 @@ impl crate::Client {
         &self,
     ) -> admins_recover_password::AdminsRecoverPasswordResource {
         admins_recover_password::AdminsRecoverPasswordResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Mobile SDK Invites resource.
+    #[cfg(feature = "mobile-sdk-invites")]
+    pub fn mobile_sdk_invites(&self) -> mobile_sdk_invites::MobileSdkInvitesResource {
+        mobile_sdk_invites::MobileSdkInvitesResource {
             client: self.clone(),
         }
     }
@@ -521,6 +569,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Devices - SSR resource.
+    #[cfg(feature = "orgs-devices-ssr")]
+    pub fn orgs_devices_ssr(&self) -> orgs_devices_ssr::OrgsDevicesSsrResource {
+        orgs_devices_ssr::OrgsDevicesSsrResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Events resource.
     #[cfg(feature = "orgs-events")]
     pub fn orgs_events(&self) -> orgs_events::OrgsEventsResource {
@@ -533,6 +589,16 @@ impl crate::Client {
     #[cfg(feature = "orgs-guests")]
     pub fn orgs_guests(&self) -> orgs_guests::OrgsGuestsResource {
         orgs_guests::OrgsGuestsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Integration Zscaler resource.
+    #[cfg(feature = "orgs-integration-zscaler")]
+    pub fn orgs_integration_zscaler(
+        &self,
+    ) -> orgs_integration_zscaler::OrgsIntegrationZscalerResource {
+        orgs_integration_zscaler::OrgsIntegrationZscalerResource {
             client: self.clone(),
         }
     }
@@ -603,6 +669,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs NAC CRL resource.
+    #[cfg(feature = "orgs-nac-crl")]
+    pub fn orgs_nac_crl(&self) -> orgs_nac_crl::OrgsNacCrlResource {
+        orgs_nac_crl::OrgsNacCrlResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs NAC Fingerprints resource.
     #[cfg(feature = "orgs-nac-fingerprints")]
     pub fn orgs_nac_fingerprints(&self) -> orgs_nac_fingerprints::OrgsNacFingerprintsResource {
@@ -663,6 +737,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-rf-templates")]
     pub fn orgs_rf_templates(&self) -> orgs_rf_templates::OrgsRfTemplatesResource {
         orgs_rf_templates::OrgsRfTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs SDK Invites resource.
+    #[cfg(feature = "orgs-sdk-invites")]
+    pub fn orgs_sdk_invites(&self) -> orgs_sdk_invites::OrgsSdkInvitesResource {
+        orgs_sdk_invites::OrgsSdkInvitesResource {
             client: self.clone(),
         }
     }
@@ -743,6 +825,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-stats")]
     pub fn orgs_stats(&self) -> orgs_stats::OrgsStatsResource {
         orgs_stats::OrgsStatsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Stats - Assets resource.
+    #[cfg(feature = "orgs-stats-assets")]
+    pub fn orgs_stats_assets(&self) -> orgs_stats_assets::OrgsStatsAssetsResource {
+        orgs_stats_assets::OrgsStatsAssetsResource {
             client: self.clone(),
         }
     }
@@ -983,6 +1073,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Anomaly resource.
+    #[cfg(feature = "sites-anomaly")]
+    pub fn sites_anomaly(&self) -> sites_anomaly::SitesAnomalyResource {
+        sites_anomaly::SitesAnomalyResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Antivirus Profiles resource.
     #[cfg(feature = "sites-antivirus-profiles")]
     pub fn sites_antivirus_profiles(
@@ -1065,10 +1163,28 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Devices - WAN Cluster resource.
+    #[cfg(feature = "sites-devices-wan-cluster")]
+    pub fn sites_devices_wan_cluster(
+        &self,
+    ) -> sites_devices_wan_cluster::SitesDevicesWanClusterResource {
+        sites_devices_wan_cluster::SitesDevicesWanClusterResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Devices - Wired resource.
     #[cfg(feature = "sites-devices-wired")]
     pub fn sites_devices_wired(&self) -> sites_devices_wired::SitesDevicesWiredResource {
         sites_devices_wired::SitesDevicesWiredResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Devices - Wireless resource.
+    #[cfg(feature = "sites-devices-wireless")]
+    pub fn sites_devices_wireless(&self) -> sites_devices_wireless::SitesDevicesWirelessResource {
+        sites_devices_wireless::SitesDevicesWirelessResource {
             client: self.clone(),
         }
     }
@@ -1107,6 +1223,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Insights resource.
+    #[cfg(feature = "sites-insights")]
+    pub fn sites_insights(&self) -> sites_insights::SitesInsightsResource {
+        sites_insights::SitesInsightsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites JSE resource.
     #[cfg(feature = "sites-jse")]
     pub fn sites_jse(&self) -> sites_jse::SitesJseResource {
@@ -1127,6 +1251,14 @@ impl crate::Client {
     #[cfg(feature = "sites-maps")]
     pub fn sites_maps(&self) -> sites_maps::SitesMapsResource {
         sites_maps::SitesMapsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Maps - Auto-Zone resource.
+    #[cfg(feature = "sites-maps-auto-zone")]
+    pub fn sites_maps_auto_zone(&self) -> sites_maps_auto_zone::SitesMapsAutoZoneResource {
+        sites_maps_auto_zone::SitesMapsAutoZoneResource {
             client: self.clone(),
         }
     }
@@ -1199,6 +1331,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Services resource.
+    #[cfg(feature = "sites-services")]
+    pub fn sites_services(&self) -> sites_services::SitesServicesResource {
+        sites_services::SitesServicesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Setting resource.
     #[cfg(feature = "sites-setting")]
     pub fn sites_setting(&self) -> sites_setting::SitesSettingResource {
@@ -1219,6 +1359,16 @@ impl crate::Client {
     #[cfg(feature = "sites-skyatp")]
     pub fn sites_skyatp(&self) -> sites_skyatp::SitesSkyatpResource {
         sites_skyatp::SitesSkyatpResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Spectrum Analysis resource.
+    #[cfg(feature = "sites-spectrum-analysis")]
+    pub fn sites_spectrum_analysis(
+        &self,
+    ) -> sites_spectrum_analysis::SitesSpectrumAnalysisResource {
+        sites_spectrum_analysis::SitesSpectrumAnalysisResource {
             client: self.clone(),
         }
     }
@@ -1297,6 +1447,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Stats - Ports resource.
+    #[cfg(feature = "sites-stats-ports")]
+    pub fn sites_stats_ports(&self) -> sites_stats_ports::SitesStatsPortsResource {
+        sites_stats_ports::SitesStatsPortsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Stats - WxRules resource.
     #[cfg(feature = "sites-stats-wx-rules")]
     pub fn sites_stats_wx_rules(&self) -> sites_stats_wx_rules::SitesStatsWxRulesResource {
@@ -1333,6 +1491,14 @@ impl crate::Client {
     #[cfg(feature = "sites-vpns")]
     pub fn sites_vpns(&self) -> sites_vpns::SitesVpnsResource {
         sites_vpns::SitesVpnsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites WAN Usages resource.
+    #[cfg(feature = "sites-wan-usages")]
+    pub fn sites_wan_usages(&self) -> sites_wan_usages::SitesWanUsagesResource {
+        sites_wan_usages::SitesWanUsagesResource {
             client: self.clone(),
         }
     }
