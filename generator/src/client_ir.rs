@@ -589,7 +589,8 @@ fn plan_action<'s>(
         (a.paginated.as_ref().map(|pg| &pg.items)).or(a.linked.as_ref().map(|l| &l.items));
     let item = items_field.and_then(|items| {
         let page = resolve(spec, success?);
-        let items_schema = page.get("properties")?.get(items)?.get("items")?;
+        // The items property may be a `$ref` to a named array schema.
+        let items_schema = resolve(spec, page.get("properties")?.get(items)?).get("items")?;
         Some((l.type_of(items_schema, &format!("{hint}Item"), false), page))
     });
     ActionPlan {

@@ -637,7 +637,8 @@ pub(crate) fn action_test(
         let item_schema = resolve(spec, schema)
             .get("properties")
             .and_then(|p| p.get(items_field))
-            .and_then(|p| p.get("items"));
+            // The items property may be a `$ref` to a named array schema.
+            .and_then(|p| resolve(spec, p).get("items"));
         if let (false, Some(item_schema)) = (has_item, item_schema) {
             let item = schema_example(spec, item_schema);
             answer.insert(items_field.clone(), Value::Array(vec![item]));

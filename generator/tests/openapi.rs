@@ -480,3 +480,27 @@ fn webhooks_of_31_are_topics_once_the_overlay_places_the_topic() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn a_linked_list_whose_items_are_a_named_array_schema_gets_its_stream() {
+    // The page's items property is a `$ref` to a component that is the array.
+    let spec = clean(&[(
+        "openapi.yaml",
+        &doc("3.1.0", "  schemas:\n    things:\n      type: array\n      items: {type: object, properties: {id: {type: string}}}\n    page:\n      type: object\n      required: [results]\n      properties:\n        results: {$ref: '#/components/schemas/things'}\n        next: {type: string}\npaths:\n  /things/search:\n    get:\n      operationId: searchThings\n      tags: [Things]\n      x-linked: {items: results, next: next}\n      responses:\n        '200': {description: OK, content: {application/json: {schema: {$ref: '#/components/schemas/page'}}}}\n"),
+    )]);
+    let ir = sdkgen::lower::lower(&spec);
+    let action = &ir.resources[0].actions[0];
+    let links = action.links.as_ref().expect("a stream");
+    assert_eq!(
+        (links.items.as_str(), links.next.as_str()),
+        ("results", "next")
+    );
+    assert!(!links.items_optional);
+    // The generated paging test repeats the answer's first item: the answer has one.
+    let answer: Value = serde_json::from_str(&action.test.response.as_ref().unwrap().0).unwrap();
+    assert_eq!(
+        answer["results"].as_array().map(Vec::len),
+        Some(1),
+        "{answer}"
+    );
+}

@@ -93,12 +93,8 @@ pub(crate) const REQUEST_ID_HEADER: Option<&str> = None;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ApiErrorBody {
-    /// 401: Unauthorized
-    Status401(crate::models::ResponseHttp401),
     /// 403: Permission Denied
     Status403(crate::models::ResponseHttp403),
-    /// 404: Not found. The API endpoint doesn’t exist or resource doesn’ t exist
-    Status404(crate::models::ResponseHttp404),
     /// 429: Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold
     Status429(crate::models::ResponseHttp429),
 }
@@ -108,9 +104,7 @@ impl crate::ApiError {
     /// documented body, or a body of another shape (see `body` for the JSON as it came).
     pub fn error_body(&self) -> Option<ApiErrorBody> {
         match self.status.as_u16() {
-            401 => self.body_as().map(ApiErrorBody::Status401),
             403 => self.body_as().map(ApiErrorBody::Status403),
-            404 => self.body_as().map(ApiErrorBody::Status404),
             429 => self.body_as().map(ApiErrorBody::Status429),
             _ => None,
         }

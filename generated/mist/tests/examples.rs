@@ -178,6 +178,15 @@ round_trips! {
     AlarmSwitches = "[\n  \"ffeeddccbbaa\",\n  \"ffeeddccbbab\"\n]" from
     "schemas.alarm_switches.examples[0]"; schema_antenna_select_example_1 : AntennaSelect
     = "\"external\"" from "schemas.antenna_select.examples[0]";
+    schema_ap_channel_band24_channels_example_1 : ApChannelBand24Channels =
+    "{\n  \"20\": [\n    1,\n    2,\n    3,\n    4,\n    5,\n    6,\n    7,\n    8,\n    9,\n    10,\n    11\n  ],\n  \"40\": [\n    1,\n    2,\n    3,\n    4,\n    5,\n    6,\n    7,\n    8,\n    9,\n    10,\n    11\n  ]\n}"
+    from "schemas.ap_channel_band24_channels.examples[0]";
+    schema_ap_channel_band5_channels_example_1 : ApChannelBand5Channels =
+    "{\n  \"20\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161,\n    165\n  ],\n  \"40\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161\n  ],\n  \"80\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161\n  ],\n  \"dfs\": [\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144\n  ],\n  \"outdoor\": [\n    36,\n    40,\n    44,\n    48,\n    52,\n    56,\n    60,\n    64,\n    100,\n    104,\n    108,\n    112,\n    116,\n    120,\n    124,\n    128,\n    132,\n    136,\n    140,\n    144,\n    149,\n    153,\n    157,\n    161,\n    165\n  ]\n}"
+    from "schemas.ap_channel_band5_channels.examples[0]";
+    schema_ap_channel_band6_channels_example_1 : ApChannelBand6Channels =
+    "{\n  \"160\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221\n  ],\n  \"20\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221,\n    225,\n    229,\n    233\n  ],\n  \"40\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221,\n    225,\n    229\n  ],\n  \"80\": [\n    1,\n    5,\n    9,\n    13,\n    17,\n    21,\n    25,\n    29,\n    33,\n    37,\n    41,\n    45,\n    49,\n    53,\n    57,\n    61,\n    65,\n    69,\n    73,\n    77,\n    81,\n    85,\n    89,\n    93,\n    97,\n    101,\n    105,\n    109,\n    113,\n    117,\n    121,\n    125,\n    129,\n    133,\n    137,\n    141,\n    145,\n    149,\n    153,\n    157,\n    161,\n    165,\n    169,\n    173,\n    177,\n    181,\n    185,\n    189,\n    193,\n    197,\n    201,\n    205,\n    209,\n    213,\n    217,\n    221\n  ],\n  \"psc\": [\n    5,\n    21,\n    37,\n    53,\n    69,\n    85,\n    101,\n    117,\n    133,\n    149,\n    165,\n    181,\n    197,\n    213,\n    229\n  ]\n}"
+    from "schemas.ap_channel_band6_channels.examples[0]";
     schema_ap_client_bridge_auth_type_example_1 : ApClientBridgeAuthType = "\"psk\"" from
     "schemas.ap_client_bridge_auth_type.examples[0]"; schema_ap_esl_type_example_1 :
     ApEslType = "\"imagotag\"" from "schemas.ap_esl_type.examples[0]";
@@ -321,8 +330,14 @@ round_trips! {
     LastSeen = "1470417522" from "schemas.last_seen.examples[0]";
     schema_last_username_example_1 : LastUsername = "\"john@mycorp.net\"" from
     "schemas.last_username.examples[0]"; schema_last_vlan_example_1 : LastVlan = "10"
-    from "schemas.last_vlan.examples[0]"; schema_login_failures_src_ips_example_1 :
-    LoginFailuresSrcIps =
+    from "schemas.last_vlan.examples[0]";
+    schema_license_usage_site_org_entitled_example_1 : LicenseUsageSiteOrgEntitled =
+    "{\n  \"SUB-LOC\": 30,\n  \"SUB-MAN\": 60\n}" from
+    "schemas.license_usage_site_org_entitled.examples[0]";
+    schema_license_usage_site_usage_example_1 : LicenseUsageSiteUsage =
+    "{\n  \"SUB-LOC\": 30,\n  \"SUB-MAN\": 60\n}" from
+    "schemas.license_usage_site_usage.examples[0]";
+    schema_login_failures_src_ips_example_1 : LoginFailuresSrcIps =
     "[\n  \"192.168.1.39\",\n  \"192.168.1.38\",\n  \"192.168.1.37\"\n]" from
     "schemas.login_failures_src_ips.examples[0]";
     schema_login_failures_user_agents_example_1 : LoginFailuresUserAgents =
@@ -331,25 +346,56 @@ round_trips! {
     : MacAddressesMacs = "[\n  \"683b679ac024\"\n]" from
     "schemas.mac_addresses_macs.examples[0]";
     schema_map_import_json_vendor_name_example_1 : MapImportJsonVendorName = "\"ekahau\""
-    from "schemas.map_import_json_vendor_name.examples[0]"; schema_map_type_example_1 :
-    MapType = "\"image\"" from "schemas.map_type.examples[0]";
+    from "schemas.map_import_json_vendor_name.examples[0]";
+    schema_map_org_import_file_json_vendor_name_example_1 :
+    MapOrgImportFileJsonVendorName = "\"ekahau\"" from
+    "schemas.map_org_import_file_json_vendor_name.examples[0]"; schema_map_type_example_1
+    : MapType = "\"image\"" from "schemas.map_type.examples[0]";
     schema_mist_nacedge_mxedge_hosts_example_1 : MistNacedgeMxedgeHosts =
     "[\n  \"mxedge1.local\"\n]" from "schemas.mist_nacedge_mxedge_hosts.examples[0]";
     schema_msp_id_example_1 : MspId = "\"b9d42c2e-88ee-41f8-b798-f009ce7fe909\"" from
     "schemas.msp_id.examples[0]"; schema_mxcluster_nac_client_vendor_example_1 :
     MxclusterNacClientVendor = "\"cisco-ios\"" from
     "schemas.mxcluster_nac_client_vendor.examples[0]";
+    schema_mxedge_oob_ip_config_dns_example_1 : MxedgeOobIpConfigDns =
+    "[\n  \"8.8.8.8\",\n  \"4.4.4.4\",\n  \"2001:4860:4860::8888\",\n  \"2001:4860:4860::8844\"\n]"
+    from "schemas.mxedge_oob_ip_config_dns.examples[0]";
     schema_mxedge_tunterm_multicast_config_mdns_vlan_ids_example_1 :
     MxedgeTuntermMulticastConfigMdnsVlanIds = "[\n  2,\n  3,\n  5\n]" from
     "schemas.mxedge_tunterm_multicast_config_mdns_vlan_ids.examples[0]";
     schema_mxedge_tunterm_multicast_config_ssdp_vlan_ids_example_1 :
     MxedgeTuntermMulticastConfigSsdpVlanIds = "[\n  2,\n  3,\n  5\n]" from
     "schemas.mxedge_tunterm_multicast_config_ssdp_vlan_ids.examples[0]";
-    schema_nac_auth_type_example_1 : NacAuthType = "\"eap-tls\"" from
-    "schemas.nac_auth_type.examples[0]"; schema_nac_rule_action_example_1 : NacRuleAction
-    = "\"allow\"" from "schemas.nac_rule_action.examples[0]";
-    schema_nac_rule_apply_tags_example_1 : NacRuleApplyTags =
-    "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
+    schema_nac_access_type_example_1 : NacAccessType = "\"wireless\"" from
+    "schemas.nac_access_type.examples[0]"; schema_nac_auth_type_example_1 : NacAuthType =
+    "\"eap-tls\"" from "schemas.nac_auth_type.examples[0]";
+    schema_nac_client_event_idp_role_example_1 : NacClientEventIdpRole =
+    "[\n  \"itsuperusers\",\n  \"vip\"\n]" from
+    "schemas.nac_client_event_idp_role.examples[0]";
+    schema_nac_client_event_usermac_labels_example_1 : NacClientEventUsermacLabels =
+    "[\n  \"bldg5\",\n  \"printer\"\n]" from
+    "schemas.nac_client_event_usermac_labels.examples[0]";
+    schema_nac_client_mac_example_1 : NacClientMac = "\"ac3eb179e535\"" from
+    "schemas.nac_client_mac.examples[0]"; schema_nac_device_mac_example_1 : NacDeviceMac
+    = "\"60c78d8c7f6f\"" from "schemas.nac_device_mac.examples[0]";
+    schema_nac_event_dryrun_nacrule_id_example_1 : NacEventDryrunNacruleId =
+    "\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\"" from
+    "schemas.nac_event_dryrun_nacrule_id.examples[0]"; schema_nac_event_idp_id_example_1
+    : NacEventIdpId = "\"912ef72e-2239-4996-b81e-469e87a27cd6\"" from
+    "schemas.nac_event_idp_id.examples[0]"; schema_nac_event_idp_username_example_1 :
+    NacEventIdpUsername = "\"user@deaflyz.net\"" from
+    "schemas.nac_event_idp_username.examples[0]"; schema_nac_event_nacrule_id_example_1 :
+    NacEventNacruleId = "\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\"" from
+    "schemas.nac_event_nacrule_id.examples[0]"; schema_nac_event_nas_vendor_example_1 :
+    NacEventNasVendor = "\"juniper-mist\"" from
+    "schemas.nac_event_nas_vendor.examples[0]"; schema_nac_event_port_id_example_1 :
+    NacEventPortId = "\"ge-0/0/17.0\"" from "schemas.nac_event_port_id.examples[0]";
+    schema_nac_event_ssid_example_1 : NacEventSsid = "\"MyCorp-NAC\"" from
+    "schemas.nac_event_ssid.examples[0]"; schema_nac_event_type_example_1 : NacEventType
+    = "\"NAC_CLIENT_PERMIT\"" from "schemas.nac_event_type.examples[0]";
+    schema_nac_rule_action_example_1 : NacRuleAction = "\"allow\"" from
+    "schemas.nac_rule_action.examples[0]"; schema_nac_rule_apply_tags_example_1 :
+    NacRuleApplyTags = "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
     "schemas.nac_rule_apply_tags.examples[0]"; schema_nac_rule_guest_auth_state_example_1
     : NacRuleGuestAuthState = "\"authorized\"" from
     "schemas.nac_rule_guest_auth_state.examples[0]";
@@ -398,8 +444,10 @@ round_trips! {
     from "schemas.psk_id_list_psk_id.examples[0]"; schema_psk_macs_example_1 : PskMacs =
     "[\n  \"112233abcedf\",\n  \"aabbcc*\"\n]" from "schemas.psk_macs.examples[0]";
     schema_radio_band_antenna_mode_example_1 : RadioBandAntennaMode = "\"default\"" from
-    "schemas.radio_band_antenna_mode.examples[0]"; schema_redirect_nacportal_id_example_1
-    : RedirectNacportalId = "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
+    "schemas.radio_band_antenna_mode.examples[0]"; schema_recaptcha_flavor_example_1 :
+    RecaptchaFlavor = "\"hcaptcha\"" from "schemas.recaptcha_flavor.examples[0]";
+    schema_redirect_nacportal_id_example_1 : RedirectNacportalId =
+    "\"1e970fec-0a7a-4d73-a472-3ef3b6a456aa\"" from
     "schemas.redirect_nacportal_id.examples[0]";
     schema_remote_syslog_archive_files_example_1 : RemoteSyslogArchiveFiles = "20" from
     "schemas.remote_syslog_archive_files.examples[0]";
@@ -413,6 +461,13 @@ round_trips! {
     from "schemas.remote_syslog_servers.examples[0]";
     schema_remote_syslog_time_format_example_1 : RemoteSyslogTimeFormat =
     "\"millisecond\"" from "schemas.remote_syslog_time_format.examples[0]";
+    schema_resp_attrs_example_1 : RespAttrs =
+    "[\n  \"Tunnel-Type=VLAN\",\n  \"Tunnel-Medium-Type=IEEE-802\",\n  \"Tunnel-Private-Group-Id=750\",\n  \"User-Name=anonymous\"\n]"
+    from "schemas.resp_attrs.examples[0]";
+    schema_response_count_marvis_actions_results_example_1 :
+    ResponseCountMarvisActionsResults =
+    "[\n  {\n    \"count\": 24,\n    \"status\": \"002e176a-0000-000-1111-002e208b20e1\"\n  },\n  {\n    \"count\": 12,\n    \"status\": \"2d3f176a-0000-000-2222-002e208f176a\"\n  },\n  {\n    \"count\": 15,\n    \"status\": \"08b2176a-0000-000-3333-002e208b2d3f\"\n  }\n]"
+    from "schemas.response_count_marvis_actions_results.examples[0]";
     schema_rx_bps_example_1 : RxBps = "60003" from "schemas.rx_bps.examples[0]";
     schema_rx_bytes_example_1 : RxBytes = "8515104416" from
     "schemas.rx_bytes.examples[0]"; schema_rx_pkts_example_1 : RxPkts = "57770567" from
@@ -475,9 +530,45 @@ round_trips! {
     : SsoOpenroamingSsids = "[\n  \"ssid_name1\",\n  \"ssid_name2\"\n]" from
     "schemas.sso_openroaming_ssids.examples[0]"; schema_stats_ap_iot_stat_example_1 :
     StatsApIotStat = "{\n  \"DI2\": {\n    \"value\": 0\n  }\n}" from
-    "schemas.stats_ap_iot_stat.examples[0]"; schema_stats_switch_port_type_example_1 :
-    StatsSwitchPortType = "\"gateway\"" from
-    "schemas.stats_switch_port_type.examples[0]";
+    "schemas.stats_ap_iot_stat.examples[0]"; schema_stats_mxedge_cpu_stat_cpus_example_1
+    : StatsMxedgeCpuStatCpus =
+    "{\n  \"cpu0\": {\n    \"idle\": 89,\n    \"interrupt\": 0,\n    \"system\": 8,\n    \"usage\": 10,\n    \"user\": 1\n  },\n  \"cpu1\": {\n    \"idle\": 81,\n    \"interrupt\": 0,\n    \"system\": 4,\n    \"usage\": 18,\n    \"user\": 13\n  },\n  \"cpu2\": {\n    \"idle\": 81,\n    \"interrupt\": 0,\n    \"system\": 4,\n    \"usage\": 18,\n    \"user\": 13\n  },\n  \"cpu3\": {\n    \"idle\": 2,\n    \"interrupt\": 0,\n    \"system\": 50,\n    \"usage\": 97,\n    \"user\": 46\n  }\n}"
+    from "schemas.stats_mxedge_cpu_stat_cpus.examples[0]";
+    schema_stats_mxedge_lag_stats_example_1 : StatsMxedgeLagStats =
+    "{\n  \"lacp0\": {\n    \"active_ports\": [\n      \"port0\",\n      \"port1\"\n    ]\n  }\n}"
+    from "schemas.stats_mxedge_lag_stats.examples[0]";
+    schema_stats_mxedge_port_stats_example_1 : StatsMxedgePortStats =
+    "{\n  \"port0\": {\n    \"full_duplex\": true,\n    \"mac\": \"9e294e49091d\",\n    \"rx_bytes\": 646898375700,\n    \"rx_errors\": 0,\n    \"rx_pkts\": 8784449574,\n    \"speed\": 10000,\n    \"state\": \"forwarding\",\n    \"tx_bytes\": 647200748038,\n    \"tx_errors\": 0,\n    \"tx_pkts\": 8788647466,\n    \"up\": true\n  },\n  \"port1\": {\n    \"full_duplex\": true,\n    \"mac\": \"a270fe53437e\",\n    \"rx_bytes\": 647200437652,\n    \"rx_errors\": 0,\n    \"rx_pkts\": 8788644886,\n    \"speed\": 10000,\n    \"state\": \"forwarding\",\n    \"tx_bytes\": 646898681650,\n    \"tx_errors\": 0,\n    \"tx_pkts\": 8784452092,\n    \"up\": true\n  }\n}"
+    from "schemas.stats_mxedge_port_stats.examples[0]";
+    schema_stats_mxedge_service_stats_example_1 : StatsMxedgeServiceStats =
+    "{\n  \"mxagent\": {\n    \"ext_ip\": \"99.0.86.164\",\n    \"last_seen\": 1633721215,\n    \"package_state\": \"Installed\",\n    \"package_version\": \"3.1.1037-1\",\n    \"running_state\": \"Running\",\n    \"uptime\": 21240\n  },\n  \"tunterm\": {\n    \"ext_ip\": \"99.0.86.164\",\n    \"last_seen\": 1633721203,\n    \"package_state\": \"Installed\",\n    \"package_version\": \"0.1.2449+deb10\",\n    \"running_state\": \"Running\",\n    \"uptime\": 76261\n  }\n}"
+    from "schemas.stats_mxedge_service_stats.examples[0]";
+    schema_stats_mxedge_services_example_1 : StatsMxedgeServices = "[\n  \"tunterm\"\n]"
+    from "schemas.stats_mxedge_services.examples[0]";
+    schema_stats_mxedge_tunterm_port_config_downstream_ports_example_1 :
+    StatsMxedgeTuntermPortConfigDownstreamPorts = "[\n  \"0\",\n  \"1\"\n]" from
+    "schemas.stats_mxedge_tunterm_port_config_downstream_ports.examples[0]";
+    schema_stats_mxedge_tunterm_port_config_upstream_ports_example_1 :
+    StatsMxedgeTuntermPortConfigUpstreamPorts = "[\n  \"0\",\n  \"1\"\n]" from
+    "schemas.stats_mxedge_tunterm_port_config_upstream_ports.examples[0]";
+    schema_stats_switch_port_type_example_1 : StatsSwitchPortType = "\"gateway\"" from
+    "schemas.stats_switch_port_type.examples[0]"; schema_stats_wxrule_action_example_1 :
+    StatsWxruleAction = "\"allow\"" from "schemas.stats_wxrule_action.examples[0]";
+    schema_stats_wxrule_client_mac_example_1 : StatsWxruleClientMac =
+    "[\n  \"3bbbf819bb6f\",\n  \"bd96cbc4910f\"\n]" from
+    "schemas.stats_wxrule_client_mac.examples[0]";
+    schema_stats_wxrule_dst_allow_wxtags_example_1 : StatsWxruleDstAllowWxtags =
+    "[\n  \"fff34466-eec0-3756-6765-381c728a6037\",\n  \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.stats_wxrule_dst_allow_wxtags.examples[0]";
+    schema_stats_wxrule_dst_deny_wxtags_example_1 : StatsWxruleDstDenyWxtags =
+    "[\n  \"aaa34466-eec0-3756-6765-381c728a6037\",\n  \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.stats_wxrule_dst_deny_wxtags.examples[0]";
+    schema_stats_wxrule_dst_wxtags_example_1 : StatsWxruleDstWxtags =
+    "[\n  \"d4134466-eec0-3756-6765-381c728a6037\",\n  \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n]"
+    from "schemas.stats_wxrule_dst_wxtags.examples[0]";
+    schema_stats_wxrule_src_wxtags_example_1 : StatsWxruleSrcWxtags =
+    "[\n  \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n  \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n]"
+    from "schemas.stats_wxrule_src_wxtags.examples[0]";
     schema_switch_auto_upgrade_custom_versions_example_1 :
     SwitchAutoUpgradeCustomVersions =
     "{\n  \"QFX5120-32C\": \"23.4R2-S2.1\",\n  \"QFX5130-32CD\": \"23.4R2-S2.3\"\n}" from
@@ -557,7 +648,12 @@ round_trips! {
     "[\n  \"721b638445ef\",\n  \"721b638445ee\"\n]" from
     "schemas.user_mac_import_updated.examples[0]"; schema_user_mac_labels_example_1 :
     UserMacLabels = "[\n  \"byod\",\n  \"flr1\"\n]" from
-    "schemas.user_mac_labels.examples[0]"; schema_vars_example_1 : Vars =
+    "schemas.user_mac_labels.examples[0]"; schema_utils_send_ble_beacon_macs_example_1 :
+    UtilsSendBleBeaconMacs = "[\n  \"5c5b35584a6f\",\n  \"5c5b350ea3b3\"\n]" from
+    "schemas.utils_send_ble_beacon_macs.examples[0]";
+    schema_utils_send_ble_beacon_map_ids_example_1 : UtilsSendBleBeaconMapIds =
+    "[\n  \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\"\n]" from
+    "schemas.utils_send_ble_beacon_map_ids.examples[0]"; schema_vars_example_1 : Vars =
     "{\n  \"RADIUS_IP1\": \"172.31.2.5\",\n  \"RADIUS_SECRET\": \"11s64632d\"\n}" from
     "schemas.vars.examples[0]"; schema_vrf_extra_routes_example_1 : VrfExtraRoutes =
     "{\n  \"0.0.0.0/0\": {\n    \"via\": \"192.168.1.10\"\n  }\n}" from
@@ -644,9 +740,155 @@ round_trips! {
     from "schemas.zone_vertices.examples[0]"; schema_zone_vertices_m_example_1 :
     ZoneVerticesM =
     "[\n  {\n    \"x\": 24.1983341951072,\n    \"y\": 60.198314985369144\n  },\n  {\n    \"x\": 24.21486311190714,\n    \"y\": 57.22310996138056\n  },\n  {\n    \"x\": 27.685935639893827,\n    \"y\": 57.23963887818049\n  },\n  {\n    \"x\": 27.73552239029364,\n    \"y\": 60.198314985369144\n  }\n]"
-    from "schemas.zone_vertices_m.examples[0]"; msps_create_request : MspRequest =
-    "{\n  \"name\": \"MSP\"\n}" from "resources.msps.actions.create.body.example";
-    msps_create_response_200 : Msp =
+    from "schemas.zone_vertices_m.examples[0]"; admins_login_login_request : Login =
+    "{\n  \"email\": \"test@mistsys.com\",\n  \"password\": \"foryoureyesonly\",\n  \"two_factor\": \"123456\"\n}"
+    from "resources.adminsLogin.actions.login.body.example";
+    admins_login_login_response_200 : ResponseLoginSuccess =
+    "{\n  \"email\": \"test@mistsys.com\",\n  \"two_factor_passed\": false,\n  \"two_factor_required\": true\n}"
+    from "resources.adminsLogin.actions.login.responses[0].example";
+    admins_login_login_response_400 : ResponseLoginFailure =
+    "{\n  \"detail\": \"sso admin login needs to be initiated by IdP\",\n  \"forward_url\": \"https://my.sso/idp_sso_url\"\n}"
+    from "resources.adminsLogin.actions.login.responses[1].example";
+    admins_login_two_factor_request : TwoFactorString =
+    "{\n  \"two_factor\": \"123456\"\n}" from
+    "resources.adminsLogin.actions.twoFactor.body.example";
+    admins_login_two_factor_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLogin.actions.twoFactor.responses[1].example";
+    admins_login_two_factor_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLogin.actions.twoFactor.responses[3].example";
+    admins_login_two_factor_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLogin.actions.twoFactor.responses[5].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_200 :
+    ResponseLoginOauthUrl =
+    "{\n  \"authorization_url\": \"https://accounts.google.com/o/oauth2/v2/auth?.....\",\n  \"client_id\": \"173131512-mpbnju32.apps.googleusercontent.com\"\n}"
+    from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[0].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_400 : ResponseHttp400
+    =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[1].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_401 : ResponseHttp401
+    = "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[2].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_403 : ResponseHttp403
+    = "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[3].example";
+    admins_login_o_auth2_get_oauth2_authorization_url_for_response_429 : ResponseHttp429
+    =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.adminsLoginOAuth2.actions.getOauth2AuthorizationUrlFor.responses[5].example";
+    admins_login_o_auth2_login_oauth2_request : CodeString =
+    "{\n  \"code\": \"4/S9tegDeLkrYg0L9pWNXV4cgMVbbr3SR9t693A2kSHzw\"\n}" from
+    "resources.adminsLoginOAuth2.actions.loginOauth2.body.example";
+    admins_login_o_auth2_login_oauth2_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLoginOAuth2.actions.loginOauth2.responses[1].example";
+    admins_login_o_auth2_login_oauth2_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.loginOauth2.responses[2].example";
+    admins_login_o_auth2_login_oauth2_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.loginOauth2.responses[3].example";
+    admins_login_o_auth2_login_oauth2_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLoginOAuth2.actions.loginOauth2.responses[5].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[1].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[2].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[3].example";
+    admins_login_o_auth2_unlink_oauth2_provider_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLoginOAuth2.actions.unlinkOauth2Provider.responses[5].example";
+    admins_logout_logout_response_200 : ResponseLogout =
+    "{\n  \"forward_url\": \"https://my.sso/custom_logout_url\"\n}" from
+    "resources.adminsLogout.actions.logout.responses[0].example";
+    admins_logout_logout_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLogout.actions.logout.responses[1].example";
+    admins_logout_logout_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLogout.actions.logout.responses[2].example";
+    admins_logout_logout_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLogout.actions.logout.responses[3].example";
+    admins_logout_logout_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLogout.actions.logout.responses[5].example";
+    admins_lookup_lookup_request : EmailString =
+    "{\n  \"email\": \"test@mistsys.com\"\n}" from
+    "resources.adminsLookup.actions.lookup.body.example";
+    admins_lookup_lookup_response_200 : ResponseLoginLookup =
+    "{\n  \"sso_url\": \"https://my.sso/idp_sso_url\"\n}" from
+    "resources.adminsLookup.actions.lookup.responses[0].example";
+    admins_lookup_lookup_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsLookup.actions.lookup.responses[1].example";
+    admins_lookup_lookup_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsLookup.actions.lookup.responses[2].example";
+    admins_lookup_lookup_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsLookup.actions.lookup.responses[3].example";
+    admins_lookup_lookup_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsLookup.actions.lookup.responses[5].example";
+    admins_recover_password_recover_request : Recover =
+    "{\n  \"email\": \"test@mistsys.com\",\n  \"recaptcha\": \"string\",\n  \"recaptcha_flavor\": \"hcaptcha\"\n}"
+    from "resources.adminsRecoverPassword.actions.recover.body.example";
+    admins_recover_password_recover_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsRecoverPassword.actions.recover.responses[1].example";
+    admins_recover_password_recover_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsRecoverPassword.actions.recover.responses[2].example";
+    admins_recover_password_recover_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsRecoverPassword.actions.recover.responses[3].example";
+    admins_recover_password_recover_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsRecoverPassword.actions.recover.responses[5].example";
+    admins_recover_password_verify_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.adminsRecoverPassword.actions.verify.responses[1].example";
+    admins_recover_password_verify_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.adminsRecoverPassword.actions.verify.responses[2].example";
+    admins_recover_password_verify_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.adminsRecoverPassword.actions.verify.responses[3].example";
+    admins_recover_password_verify_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.adminsRecoverPassword.actions.verify.responses[5].example";
+    mobile_sdk_invites_activate_request : DeviceIdString =
+    "{\n  \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}" from
+    "resources.mobileSdkInvites.actions.activate.body.example";
+    mobile_sdk_invites_activate_response_200 : ResponseMobileVerifySecret =
+    "{\n  \"name\": \"Macy's\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"secret\": \"device-specific-secret\"\n}"
+    from "resources.mobileSdkInvites.actions.activate.responses[0].example";
+    mobile_sdk_invites_activate_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mobileSdkInvites.actions.activate.responses[1].example";
+    mobile_sdk_invites_activate_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mobileSdkInvites.actions.activate.responses[2].example";
+    mobile_sdk_invites_activate_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mobileSdkInvites.actions.activate.responses[3].example";
+    mobile_sdk_invites_activate_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mobileSdkInvites.actions.activate.responses[5].example";
+    msps_create_request : MspRequest = "{\n  \"name\": \"MSP\"\n}" from
+    "resources.msps.actions.create.body.example"; msps_create_response_200 : Msp =
     "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"name\": \"string\"\n}"
     from "resources.msps.actions.create.responses[0].example"; msps_create_response_400 :
     ResponseHttp400 =
@@ -827,6 +1069,21 @@ round_trips! {
     msps_admins_uninvite_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.mspsAdmins.actions.uninvite.responses[5].example";
+    msps_inventory_get_by_mac_response_200 : ResponseMspInventoryDevice =
+    "{\n  \"mac\": \"5c5b35000018\",\n  \"model\": \"AP200\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"serial\": \"FXLH2015150025\",\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n  \"type\": \"ap\"\n}"
+    from "resources.mspsInventory.actions.getByMac.responses[0].example";
+    msps_inventory_get_by_mac_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsInventory.actions.getByMac.responses[1].example";
+    msps_inventory_get_by_mac_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsInventory.actions.getByMac.responses[2].example";
+    msps_inventory_get_by_mac_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsInventory.actions.getByMac.responses[3].example";
+    msps_inventory_get_by_mac_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsInventory.actions.getByMac.responses[5].example";
     msps_licenses_claim_license_request : CodeString =
     "{\n  \"code\": \"ZHT3K-H36DT-MG85D-M61AC\"\n}" from
     "resources.mspsLicenses.actions.claimLicense.body.example";
@@ -889,6 +1146,75 @@ round_trips! {
     msps_licenses_list_org_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.mspsLicenses.actions.listOrg.responses[5].example";
+    msps_logo_post_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogo.actions.post.responses[1].example";
+    msps_logo_post_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogo.actions.post.responses[2].example"; msps_logo_post_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogo.actions.post.responses[3].example"; msps_logo_post_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogo.actions.post.responses[5].example";
+    msps_logo_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogo.actions.delete.responses[1].example";
+    msps_logo_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogo.actions.delete.responses[2].example";
+    msps_logo_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogo.actions.delete.responses[3].example";
+    msps_logo_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogo.actions.delete.responses[5].example";
+    msps_logs_list_audit_response_200 : ResponseLogSearch =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"admin_id\": \"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\n      \"admin_name\": \"test@mistsys.com\",\n      \"id\": \"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\n      \"message\": \"TEST AUDIT\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1431382121\n    }\n  ],\n  \"start\": 1428939600,\n  \"total\": 135\n}"
+    from "resources.mspsLogs.actions.listAudit.responses[0].example";
+    msps_logs_list_audit_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogs.actions.listAudit.responses[1].example";
+    msps_logs_list_audit_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogs.actions.listAudit.responses[2].example";
+    msps_logs_list_audit_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogs.actions.listAudit.responses[3].example";
+    msps_logs_list_audit_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogs.actions.listAudit.responses[5].example";
+    msps_logs_count_audit_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.mspsLogs.actions.countAudit.responses[0].example";
+    msps_logs_count_audit_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsLogs.actions.countAudit.responses[1].example";
+    msps_logs_count_audit_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsLogs.actions.countAudit.responses[2].example";
+    msps_logs_count_audit_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsLogs.actions.countAudit.responses[3].example";
+    msps_logs_count_audit_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsLogs.actions.countAudit.responses[5].example";
+    msps_marvis_count_actions_response_200 : ResponseCountMarvisActions =
+    "{\n  \"distinct\": \"status\",\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"count\": 24,\n      \"status\": \"002e176a-0000-000-1111-002e208b20e1\"\n    },\n    {\n      \"count\": 12,\n      \"status\": \"2d3f176a-0000-000-2222-002e208f176a\"\n    },\n    {\n      \"count\": 15,\n      \"status\": \"08b2176a-0000-000-3333-002e208b2d3f\"\n    }\n  ],\n  \"total\": 3\n}"
+    from "resources.mspsMarvis.actions.countActions.responses[0].example";
+    msps_marvis_count_actions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsMarvis.actions.countActions.responses[1].example";
+    msps_marvis_count_actions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsMarvis.actions.countActions.responses[2].example";
+    msps_marvis_count_actions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsMarvis.actions.countActions.responses[3].example";
+    msps_marvis_count_actions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsMarvis.actions.countActions.responses[5].example";
     msps_org_groups_list_response_200 : OrggroupList =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"org_ids\": [\n      \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n    ]\n  }\n]"
     from "resources.mspsOrgGroups.actions.list.responses[0].example";
@@ -1080,7 +1406,52 @@ round_trips! {
     "resources.mspsOrgs.actions.listStats.responses[3].example";
     msps_orgs_list_stats_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
-    from "resources.mspsOrgs.actions.listStats.responses[5].example"; orgs_create_request
+    from "resources.mspsOrgs.actions.listStats.responses[5].example";
+    msps_sles_get_response_200 : InsightMetrics =
+    "{\n  \"end\": 1643706000,\n  \"interval\": 3600,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"ap-availability\": 0.9919400860511628,\n      \"ap-health\": 0.967607512909879,\n      \"capacity\": 0.7484652273070254,\n      \"coverage\": 0.91217567374857,\n      \"num_aps\": 13,\n      \"num_clients\": 12,\n      \"org_id\": \"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\n      \"roaming\": 0.991735537682683,\n      \"roaming-exp\": 0.991735537682683,\n      \"successful-connect\": 0.46052632135780236,\n      \"throughput\": 0.6775702123846302,\n      \"time-to-connect\": 0.9349112447196916\n    },\n    {\n      \"ap-availability\": 0.9990384613092129,\n      \"ap-health\": 0.48201754375507955,\n      \"capacity\": 0.9702673450306101,\n      \"coverage\": 0.8335392334930375,\n      \"num_aps\": 1,\n      \"num_clients\": 6,\n      \"org_id\": \"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 1\n    },\n    {\n      \"ap-availability\": 1,\n      \"ap-health\": 0.982456140612301,\n      \"capacity\": 1,\n      \"coverage\": 0.9276041182442488,\n      \"num_aps\": 2,\n      \"num_clients\": 3,\n      \"org_id\": \"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"successful-connect\": 1,\n      \"throughput\": 1,\n      \"time-to-connect\": 0.8125\n    },\n    {\n      \"ap-availability\": 0.9981132070973234,\n      \"ap-health\": 0.9991228068084047,\n      \"capacity\": 1,\n      \"coverage\": 1,\n      \"num_aps\": 1,\n      \"num_clients\": 0,\n      \"org_id\": \"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 0.5\n    }\n  ],\n  \"start\": 1643670000\n}"
+    from "resources.mspsSles.actions.get.responses[0].example";
+    msps_sles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSles.actions.get.responses[1].example";
+    msps_sles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSles.actions.get.responses[2].example"; msps_sles_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSles.actions.get.responses[3].example"; msps_sles_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSles.actions.get.responses[5].example";
+    msps_tickets_list_response_200 : Tickets =
+    "[\n  {\n    \"comments\": [\n      {\n        \"attachments\": [\n          {\n            \"content_type\": \"string\",\n            \"content_url\": \"string\"\n          }\n        ],\n        \"author\": \"string\",\n        \"comment\": \"string\",\n        \"created_at\": 0\n      }\n    ],\n    \"created_at\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"requester\": \"string\",\n    \"status\": \"open\",\n    \"subject\": \"string\",\n    \"type\": \"string\",\n    \"updated_at\": 0\n  }\n]"
+    from "resources.mspsTickets.actions.list.responses[0].example";
+    msps_tickets_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsTickets.actions.list.responses[1].example";
+    msps_tickets_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsTickets.actions.list.responses[2].example";
+    msps_tickets_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsTickets.actions.list.responses[3].example";
+    msps_tickets_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsTickets.actions.list.responses[5].example";
+    msps_tickets_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.mspsTickets.actions.count.responses[0].example";
+    msps_tickets_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsTickets.actions.count.responses[1].example";
+    msps_tickets_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsTickets.actions.count.responses[2].example";
+    msps_tickets_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsTickets.actions.count.responses[3].example";
+    msps_tickets_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsTickets.actions.count.responses[5].example"; orgs_create_request
     : OrgRequest =
     "{\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"allow_mist\": true,\n  \"name\": \"string\",\n  \"session_expiry\": 1440\n}"
     from "resources.orgs.actions.create.body.example"; orgs_create_response_200 : Org =
@@ -1785,6 +2156,62 @@ round_trips! {
     orgs_assets_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAssets.actions.delete.responses[5].example";
+    orgs_clients_marvis_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsMarvis.actions.delete.responses[1].example";
+    orgs_clients_marvis_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsMarvis.actions.delete.responses[2].example";
+    orgs_clients_marvis_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsMarvis.actions.delete.responses[3].example";
+    orgs_clients_marvis_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsMarvis.actions.delete.responses[5].example";
+    orgs_clients_sdk_update_request : NameString = "{\n  \"name\": \"John Smith\"\n}"
+    from "resources.orgsClientsSdk.actions.update.body.example";
+    orgs_clients_sdk_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsSdk.actions.update.responses[1].example";
+    orgs_clients_sdk_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsSdk.actions.update.responses[2].example";
+    orgs_clients_sdk_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsSdk.actions.update.responses[3].example";
+    orgs_clients_sdk_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsSdk.actions.update.responses[5].example";
+    orgs_clients_wired_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWired.actions.count.responses[0].example";
+    orgs_clients_wired_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWired.actions.count.responses[1].example";
+    orgs_clients_wired_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWired.actions.count.responses[2].example";
+    orgs_clients_wired_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWired.actions.count.responses[3].example";
+    orgs_clients_wired_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWired.actions.count.responses[5].example";
+    orgs_clients_wired_search_response_200 : SearchWiredClient =
+    "{\n  \"end\": 1648529800.8221116,\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"auth_method\": \"mac_auth\",\n      \"auth_state\": \"authenticated\",\n      \"device_mac\": [\n        \"001122334455\"\n      ],\n      \"dhcp_client_identifier\": \"MAC address 00155df6d500\",\n      \"dhcp_client_options\": [\n        {\n          \"code\": \"DHO_DHCP_MESSAGE_TYPE(53)\",\n          \"data\": \"DHCPREQUEST\"\n        },\n        {\n          \"code\": \"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\n          \"data\": \"MAC address 00155df6d500\"\n        },\n        {\n          \"code\": \"DHO_DHCP_REQUESTED_ADDRESS(50)\",\n          \"data\": \"172.17.10.255\"\n        },\n        {\n          \"code\": \"DHO_DHCP_SERVER_IDENTIFIER(54)\",\n          \"data\": \"172.17.8.1\"\n        },\n        {\n          \"code\": \"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\n          \"data\": \"1280\"\n        },\n        {\n          \"code\": \"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\n          \"data\": \" 1 3 6 12 15 28 43 180\"\n        },\n        {\n          \"code\": \"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\n          \"data\": \"MSFT 5.0\"\n        },\n        {\n          \"code\": \"DHO_HOST_NAME(12)\",\n          \"data\": \"ITS-VMMT0-D1N02\"\n        }\n      ],\n      \"dhcp_fqdn\": \"ITS-VMMT0-D1N02.mgthub.local\",\n      \"dhcp_hostname\": \"ITS-VMMT0-D1N02\",\n      \"dhcp_request_params\": \"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\n      \"dhcp_vendor_class_identifier\": \"MSFT 5.0\",\n      \"mac\": \"112233445566\",\n      \"org_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"port_id\": [\n        \"et-0/0/1\"\n      ],\n      \"site_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"timestamp\": 1571174567.807,\n      \"vlan\": [\n        0,\n        1001\n      ]\n    }\n  ],\n  \"start\": 1648443400.8221116,\n  \"total\": 1\n}"
+    from "resources.orgsClientsWired.actions.search.responses[0].example";
+    orgs_clients_wired_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWired.actions.search.responses[1].example";
+    orgs_clients_wired_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWired.actions.search.responses[2].example";
+    orgs_clients_wired_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWired.actions.search.responses[3].example";
+    orgs_clients_wired_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWired.actions.search.responses[5].example";
     orgs_clients_wireless_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.orgsClientsWireless.actions.count.responses[0].example";
@@ -1875,6 +2302,18 @@ round_trips! {
     orgs_clients_wireless_search_sessions_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsClientsWireless.actions.searchSessions.responses[5].example";
+    orgs_crl_get_file_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsCrl.actions.getFile.responses[1].example";
+    orgs_crl_get_file_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsCrl.actions.getFile.responses[2].example";
+    orgs_crl_get_file_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsCrl.actions.getFile.responses[3].example";
+    orgs_crl_get_file_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsCrl.actions.getFile.responses[5].example";
     orgs_device_profiles_list_response_200 : Deviceprofiles =
     "[\n  {\n    \"aeroscout\": {\n      \"enabled\": true,\n      \"host\": \"string\"\n    },\n    \"created_time\": 0,\n    \"disable_eth1\": true,\n    \"disable_module\": true,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ip_config\": {\n      \"dns\": [\n        \"string\"\n      ],\n      \"dns_suffix\": [\n        \"string\"\n      ],\n      \"gateway\": \"192.168.0.1\",\n      \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"ip\": \"192.168.0.1\",\n      \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"mtu\": 1500,\n      \"netmask\": \"192.168.0.1\",\n      \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"type\": \"static\",\n      \"type6\": \"static\",\n      \"vlan_id\": 1\n    },\n    \"mesh\": {\n      \"enabled\": true,\n      \"group\": 1,\n      \"role\": \"base\"\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"poe_passthrough\": true,\n    \"switch_config\": {\n      \"enabled\": true,\n      \"eth0\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          1,\n          10\n        ]\n      },\n      \"eth1\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth2\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth3\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"module\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"wds\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      }\n    },\n    \"type\": \"ap\",\n    \"usb_config\": {\n      \"cacert\": \"string\",\n      \"enabled\": true,\n      \"host\": \"string\",\n      \"type\": \"imagotag\",\n      \"verify_cert\": true\n    }\n  }\n]"
     from "resources.orgsDeviceProfiles.actions.list.responses[0].example";
@@ -2139,6 +2578,56 @@ round_trips! {
     orgs_devices_get_juniper_command_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsDevices.actions.getJuniperCommand.responses[5].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_200 :
+    ResponseRouterSsrRegisterCmd =
+    "{\n  \"conductor_cmd\": \"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"registration_code\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"router_shell_cmd\": \"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"\n}"
+    from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[0].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[1].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[2].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[3].example";
+    orgs_devices_ssr_get_org128_t_registration_commands_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsDevicesSsr.actions.getOrg128TRegistrationCommands.responses[5].example";
+    orgs_devices_ssr_export_id_tokens_response_200 : ResponseSsrExportIdTokens =
+    "{\n  \"results\": [\n    {\n      \"mac\": \"025b35000020\",\n      \"token\": \"string\"\n    }\n  ]\n}"
+    from "resources.orgsDevicesSsr.actions.exportIdTokens.responses[0].example";
+    orgs_devices_ssr_export_id_tokens_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevicesSsr.actions.exportIdTokens.responses[1].example";
+    orgs_devices_ssr_export_id_tokens_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevicesSsr.actions.exportIdTokens.responses[2].example";
+    orgs_devices_ssr_export_id_tokens_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevicesSsr.actions.exportIdTokens.responses[3].example";
+    orgs_devices_ssr_export_id_tokens_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevicesSsr.actions.exportIdTokens.responses[5].example";
+    orgs_devices_ssr_get_registration_commands_response_200 :
+    ResponseRouterSsrRegisterCmd =
+    "{\n  \"conductor_cmd\": \"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"registration_code\": \"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\n  \"router_shell_cmd\": \"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"\n}"
+    from "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[0].example";
+    orgs_devices_ssr_get_registration_commands_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[1].example";
+    orgs_devices_ssr_get_registration_commands_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[2].example";
+    orgs_devices_ssr_get_registration_commands_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[3].example";
+    orgs_devices_ssr_get_registration_commands_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsDevicesSsr.actions.getRegistrationCommands.responses[5].example";
     orgs_events_search_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsEvents.actions.search.responses[1].example";
@@ -2271,6 +2760,48 @@ round_trips! {
     orgs_guests_delete_authorization_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsGuests.actions.deleteAuthorization.responses[5].example";
+    orgs_integration_zscaler_get_response_200 : AccountZscalerInfo =
+    "{\n  \"cloud_name\": \"zscalerbeta.net\",\n  \"partner_key\": \"K35vrZcK3JvrZc\",\n  \"username\": \"john@nmo.com\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.get.responses[0].example";
+    orgs_integration_zscaler_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.get.responses[1].example";
+    orgs_integration_zscaler_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.get.responses[2].example";
+    orgs_integration_zscaler_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.get.responses[3].example";
+    orgs_integration_zscaler_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.get.responses[5].example";
+    orgs_integration_zscaler_setup_request : AccountZscalerConfig =
+    "{\n  \"cloud_name\": \"zscalerbeta.net\",\n  \"partner_key\": \"K35vrZcK3JvrZc\",\n  \"password\": \"password\",\n  \"username\": \"john@nmo.com\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.setup.body.example";
+    orgs_integration_zscaler_setup_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.setup.responses[1].example";
+    orgs_integration_zscaler_setup_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.setup.responses[2].example";
+    orgs_integration_zscaler_setup_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.setup.responses[3].example";
+    orgs_integration_zscaler_setup_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.setup.responses[5].example";
+    orgs_integration_zscaler_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.delete.responses[1].example";
+    orgs_integration_zscaler_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.delete.responses[2].example";
+    orgs_integration_zscaler_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationZscaler.actions.delete.responses[3].example";
+    orgs_integration_zscaler_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationZscaler.actions.delete.responses[5].example";
     orgs_inventory_get_response_200 : InventoryList =
     "[\n  {\n    \"connected\": true,\n    \"created_time\": 1542328276,\n    \"deviceprofile_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n    \"id\": \"00000000-0000-0000-0000-5c5b35000018\",\n    \"mac\": \"5c5b35000018\",\n    \"model\": \"AP41\",\n    \"modified_time\": 1542829778,\n    \"name\": \"hallway\",\n    \"serial\": \"FXLH2015150025\",\n    \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n    \"type\": \"ap\"\n  }\n]"
     from "resources.orgsInventory.actions.get.responses[0].example";
@@ -2581,6 +3112,51 @@ round_trips! {
     orgs_logs_count_audit_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsLogs.actions.countAudit.responses[5].example";
+    orgs_maps_import_response_200 : ResponseMapImport =
+    "{\n  \"aps\": [\n    {\n      \"action\": \"assigned-placed\",\n      \"floorplan_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n      \"height\": 3,\n      \"mac\": \"5c5b35000001\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"orientation\": 45\n    }\n  ],\n  \"floorplans\": [\n    {\n      \"action\": \"imported\",\n      \"id\": \"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"name\": \"map1\"\n    }\n  ],\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n  \"summary\": {\n    \"num_ap_assigned\": 1,\n    \"num_inv_assigned\": 1,\n    \"num_map_assigned\": 1\n  }\n}"
+    from "resources.orgsMaps.actions.import.responses[0].example";
+    orgs_maps_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMaps.actions.import.responses[1].example";
+    orgs_maps_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMaps.actions.import.responses[2].example";
+    orgs_maps_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMaps.actions.import.responses[3].example";
+    orgs_maps_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMaps.actions.import.responses[5].example";
+    orgs_maps_import_to_site_response_200 : ResponseMapImport =
+    "{\n  \"aps\": [\n    {\n      \"action\": \"assigned-placed\",\n      \"floorplan_id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n      \"height\": 3,\n      \"mac\": \"5c5b35000001\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"orientation\": 45\n    }\n  ],\n  \"floorplans\": [\n    {\n      \"action\": \"imported\",\n      \"id\": \"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\n      \"map_id\": \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\n      \"name\": \"map1\"\n    }\n  ],\n  \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n  \"summary\": {\n    \"num_ap_assigned\": 1,\n    \"num_inv_assigned\": 1,\n    \"num_map_assigned\": 1\n  }\n}"
+    from "resources.orgsMaps.actions.importToSite.responses[0].example";
+    orgs_maps_import_to_site_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMaps.actions.importToSite.responses[1].example";
+    orgs_maps_import_to_site_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMaps.actions.importToSite.responses[2].example";
+    orgs_maps_import_to_site_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMaps.actions.importToSite.responses[3].example";
+    orgs_maps_import_to_site_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMaps.actions.importToSite.responses[5].example";
+    orgs_marvis_troubleshoot_response_200 : ResponseTroubleshoot =
+    "{\n  \"end\": 1655151856,\n  \"results\": [\n    {\n      \"category\": \"client\",\n      \"reason\": \"slow association\",\n      \"recommendation\": \"Ensure the IP helper-address is configured on the VLAN interface.\",\n      \"text\": \"Clients of the AP had slow association 8% of the time on Bhavabhi and 5 GHz. ...\"\n    }\n  ],\n  \"start\": 1655065456\n}"
+    from "resources.orgsMarvis.actions.troubleshoot.responses[0].example";
+    orgs_marvis_troubleshoot_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMarvis.actions.troubleshoot.responses[1].example";
+    orgs_marvis_troubleshoot_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMarvis.actions.troubleshoot.responses[2].example";
+    orgs_marvis_troubleshoot_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMarvis.actions.troubleshoot.responses[3].example";
+    orgs_marvis_troubleshoot_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMarvis.actions.troubleshoot.responses[5].example";
     orgs_marvis_invites_list_client_response_200 : MarvisClients =
     "[\n  {\n    \"id\": \"3a14098f-b995-7552-b0a4-b8ee39b337a6\",\n    \"name\": \"Handhelds\"\n  }\n]"
     from "resources.orgsMarvisInvites.actions.listClient.responses[0].example";
@@ -2734,6 +3310,87 @@ round_trips! {
     orgs_mx_tunnels_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsMxTunnels.actions.delete.responses[5].example";
+    orgs_nac_crl_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacCrl.actions.get.responses[1].example";
+    orgs_nac_crl_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacCrl.actions.get.responses[2].example";
+    orgs_nac_crl_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacCrl.actions.get.responses[3].example";
+    orgs_nac_crl_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacCrl.actions.get.responses[5].example";
+    orgs_nac_crl_import_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacCrl.actions.import.responses[1].example";
+    orgs_nac_crl_import_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacCrl.actions.import.responses[2].example";
+    orgs_nac_crl_import_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacCrl.actions.import.responses[3].example";
+    orgs_nac_crl_import_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacCrl.actions.import.responses[5].example";
+    orgs_nac_crl_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacCrl.actions.delete.responses[1].example";
+    orgs_nac_crl_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacCrl.actions.delete.responses[2].example";
+    orgs_nac_crl_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacCrl.actions.delete.responses[3].example";
+    orgs_nac_crl_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacCrl.actions.delete.responses[5].example";
+    orgs_nac_fingerprints_count_client_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsNacFingerprints.actions.countClient.responses[0].example";
+    orgs_nac_fingerprints_count_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacFingerprints.actions.countClient.responses[1].example";
+    orgs_nac_fingerprints_count_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacFingerprints.actions.countClient.responses[2].example";
+    orgs_nac_fingerprints_count_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacFingerprints.actions.countClient.responses[3].example";
+    orgs_nac_fingerprints_count_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacFingerprints.actions.countClient.responses[5].example";
+    orgs_nac_fingerprints_search_client_response_200 : FingerprintSearchResult =
+    "{\n  \"end\": 1735678700,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"family\": \"Apple\",\n      \"mac\": \"d420b080516e\",\n      \"mfg\": \"Apple, Inc.\",\n      \"model\": \"Unknown\",\n      \"org_id\": \"bb2fb165-0931-49c7-a1b8-9b5814326b7d\",\n      \"os\": \"iOS 18.1.1\",\n      \"os_type\": \"iOS\",\n      \"random_mac\": true,\n      \"site_id\": \"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\n      \"timestamp\": 1735678662.58\n    },\n    {\n      \"family\": \"EX Series Switch\",\n      \"mac\": \"d420b080516d\",\n      \"mfg\": \"Juniper Networks, Inc.\",\n      \"model\": \"ex4100-f-12p\",\n      \"org_id\": \"b6bc08f3-60a3-402b-8f0d-caf9132a1e9a\",\n      \"os\": \"JUNOS 22.3R1.12\",\n      \"os_type\": \"JUNOS\",\n      \"random_mac\": false,\n      \"site_id\": \"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\n      \"timestamp\": 1735669092.932\n    }\n  ],\n  \"start\": 1735678650,\n  \"total\": 2\n}"
+    from "resources.orgsNacFingerprints.actions.searchClient.responses[0].example";
+    orgs_nac_fingerprints_search_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacFingerprints.actions.searchClient.responses[1].example";
+    orgs_nac_fingerprints_search_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacFingerprints.actions.searchClient.responses[2].example";
+    orgs_nac_fingerprints_search_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacFingerprints.actions.searchClient.responses[3].example";
+    orgs_nac_fingerprints_search_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacFingerprints.actions.searchClient.responses[5].example";
+    orgs_nac_idp_validate_credential_request : UsernamePassword =
+    "{\n  \"password\": \"xxxxxx\",\n  \"username\": \"suriyas@juniper.net\"\n}" from
+    "resources.orgsNacIdp.actions.validateCredential.body.example";
+    orgs_nac_idp_validate_credential_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNacIdp.actions.validateCredential.responses[1].example";
+    orgs_nac_idp_validate_credential_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNacIdp.actions.validateCredential.responses[2].example";
+    orgs_nac_idp_validate_credential_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNacIdp.actions.validateCredential.responses[3].example";
+    orgs_nac_idp_validate_credential_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNacIdp.actions.validateCredential.responses[5].example";
     orgs_nac_rules_list_response_200 : NacRules =
     "[\n  {\n    \"action\": \"allow\",\n    \"apply_tags\": [\n      \"string\"\n    ],\n    \"created_time\": 0,\n    \"id\": \"455f6eca-6276-4993-bfeb-53cbbbba6208\",\n    \"matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"454f6eca-6276-4993-bfeb-53cbbbba6308\"\n      ],\n      \"sitegroup_ids\": [\n        \"453f6eca-6276-4993-bfeb-53cbbbba6408\"\n      ]\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"not_matching\": {\n      \"auth_type\": \"eap-tls\",\n      \"nactags\": [\n        \"string\"\n      ],\n      \"port_types\": [\n        \"wireless\"\n      ],\n      \"site_ids\": [\n        \"452f6eca-6276-4993-bfeb-53cbbbba6508\"\n      ],\n      \"sitegroup_ids\": [\n        \"451f6eca-6276-4993-bfeb-53cbbbba6608\"\n      ]\n    },\n    \"order\": 1,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\"\n  }\n]"
     from "resources.orgsNacRules.actions.list.responses[0].example";
@@ -2947,6 +3604,21 @@ round_trips! {
     orgs_networks_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsNetworks.actions.delete.responses[5].example";
+    orgs_premium_analytics_list_pma_dashboards_response_200 : ResponsePmaDashboards =
+    "[\n  {\n    \"name\": \"dashboard_1\",\n    \"url\": \"https://mist.looker.com/login/embed/%2Fembed%2Fdashboards%2F1?group_ids=%5B3%5D&last_name=%22%22&models=%5B%22generic%22%5D&.....\"\n  }\n]"
+    from "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[0].example";
+    orgs_premium_analytics_list_pma_dashboards_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[1].example";
+    orgs_premium_analytics_list_pma_dashboards_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[2].example";
+    orgs_premium_analytics_list_pma_dashboards_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[3].example";
+    orgs_premium_analytics_list_pma_dashboards_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsPremiumAnalytics.actions.listPmaDashboards.responses[5].example";
     orgs_psks_list_response_200 : PskList =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
     from "resources.orgsPsks.actions.list.responses[0].example";
@@ -3139,6 +3811,123 @@ round_trips! {
     orgs_rf_templates_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsRfTemplates.actions.delete.responses[5].example";
+    orgs_sdk_invites_list_response_200 : SdkinviteList =
+    "[\n  {\n    \"created_time\": 1428954000,\n    \"enabled\": true,\n    \"expire_time\": 1428954000,\n    \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n    \"name\": \"Macy's\",\n    \"quota\": -1\n  }\n]"
+    from "resources.orgsSdkInvites.actions.list.responses[0].example";
+    orgs_sdk_invites_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.list.responses[1].example";
+    orgs_sdk_invites_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.list.responses[2].example";
+    orgs_sdk_invites_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.list.responses[3].example";
+    orgs_sdk_invites_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.list.responses[5].example";
+    orgs_sdk_invites_create_request : SdkinviteRequest =
+    "{\n  \"enabled\": true,\n  \"name\": \"string\",\n  \"quota\": 0,\n  \"quota_limited\": true\n}"
+    from "resources.orgsSdkInvites.actions.create.body.example";
+    orgs_sdk_invites_create_response_200 : Sdkinvite =
+    "{\n  \"created_time\": 1428954000,\n  \"enabled\": true,\n  \"expire_time\": 1428954000,\n  \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n  \"name\": \"Macy's\",\n  \"quota\": -1\n}"
+    from "resources.orgsSdkInvites.actions.create.responses[0].example";
+    orgs_sdk_invites_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.create.responses[1].example";
+    orgs_sdk_invites_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.create.responses[2].example";
+    orgs_sdk_invites_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.create.responses[3].example";
+    orgs_sdk_invites_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.create.responses[5].example";
+    orgs_sdk_invites_get_response_200 : Sdkinvite =
+    "{\n  \"created_time\": 1428954000,\n  \"enabled\": true,\n  \"expire_time\": 1428954000,\n  \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n  \"name\": \"Macy's\",\n  \"quota\": -1\n}"
+    from "resources.orgsSdkInvites.actions.get.responses[0].example";
+    orgs_sdk_invites_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.get.responses[1].example";
+    orgs_sdk_invites_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.get.responses[2].example";
+    orgs_sdk_invites_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.get.responses[3].example";
+    orgs_sdk_invites_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.get.responses[5].example";
+    orgs_sdk_invites_update_response_200 : Sdkinvite =
+    "{\n  \"created_time\": 1428954000,\n  \"enabled\": true,\n  \"expire_time\": 1428954000,\n  \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n  \"name\": \"Macy's\",\n  \"quota\": -1\n}"
+    from "resources.orgsSdkInvites.actions.update.responses[0].example";
+    orgs_sdk_invites_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.update.responses[1].example";
+    orgs_sdk_invites_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.update.responses[2].example";
+    orgs_sdk_invites_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.update.responses[3].example";
+    orgs_sdk_invites_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.update.responses[5].example";
+    orgs_sdk_invites_revoke_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.revoke.responses[1].example";
+    orgs_sdk_invites_revoke_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.revoke.responses[2].example";
+    orgs_sdk_invites_revoke_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.revoke.responses[3].example";
+    orgs_sdk_invites_revoke_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.revoke.responses[5].example";
+    orgs_sdk_invites_send_email_request : EmailString =
+    "{\n  \"email\": \"test@abc.com\"\n}" from
+    "resources.orgsSdkInvites.actions.sendEmail.body.example";
+    orgs_sdk_invites_send_email_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.sendEmail.responses[1].example";
+    orgs_sdk_invites_send_email_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendEmail.responses[2].example";
+    orgs_sdk_invites_send_email_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendEmail.responses[3].example";
+    orgs_sdk_invites_send_email_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.sendEmail.responses[5].example";
+    orgs_sdk_invites_get_qr_code_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.getQrCode.responses[1].example";
+    orgs_sdk_invites_get_qr_code_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.getQrCode.responses[2].example";
+    orgs_sdk_invites_get_qr_code_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.getQrCode.responses[3].example";
+    orgs_sdk_invites_get_qr_code_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.getQrCode.responses[5].example";
+    orgs_sdk_invites_send_sms_request : SdkInviteSms =
+    "{\n  \"number\": \"14081234567\"\n}" from
+    "resources.orgsSdkInvites.actions.sendSms.body.example";
+    orgs_sdk_invites_send_sms_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSdkInvites.actions.sendSms.responses[1].example";
+    orgs_sdk_invites_send_sms_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendSms.responses[2].example";
+    orgs_sdk_invites_send_sms_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSdkInvites.actions.sendSms.responses[3].example";
+    orgs_sdk_invites_send_sms_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSdkInvites.actions.sendSms.responses[5].example";
     orgs_sdk_templates_list_response_200 : Sdktemplates =
     "[\n  {\n    \"bg_image\": \"https://p.imgci.com/db/PICTURES/CMS/227700/227791.4.jpg\",\n    \"btn_flr_bgcolor\": \"#282828\",\n    \"default\": true,\n    \"header_txt\": \"Mist\",\n    \"name\": \"default\",\n    \"search_txtcolor\": \"#282828\",\n    \"welcome_msg\": \"Welcome to Mist\"\n  }\n]"
     from "resources.orgsSdkTemplates.actions.list.responses[0].example";
@@ -3883,6 +4672,81 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStats.actions.get.responses[5].example";
+    orgs_stats_assets_list_response_200 : StatsAssets =
+    "[\n  {\n    \"battery_voltage\": 0,\n    \"eddystone_uid_instance\": \"string\",\n    \"eddystone_uid_namespace\": \"string\",\n    \"eddystone_url_url\": \"string\",\n    \"ibeacon_major\": 1,\n    \"ibeacon_minor\": 1,\n    \"ibeacon_uuid\": \"1f89bc00-d0af-481b-82fe-a6629259a39f\",\n    \"last_seen\": 0,\n    \"mac\": \"string\",\n    \"map_id\": \"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\n    \"name\": \"string\",\n    \"rssizones\": [\n      {\n        \"id\": \"478f6eca-6276-4993-bfeb-5bcbbbbacf08\",\n        \"since\": 0\n      }\n    ],\n    \"x\": 0,\n    \"y\": 0,\n    \"zones\": [\n      {\n        \"id\": \"477f6eca-6276-4993-bfeb-5ccbbbbadf08\",\n        \"since\": 0\n      }\n    ]\n  }\n]"
+    from "resources.orgsStatsAssets.actions.list.responses[0].example";
+    orgs_stats_assets_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsAssets.actions.list.responses[1].example";
+    orgs_stats_assets_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsAssets.actions.list.responses[2].example";
+    orgs_stats_assets_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsAssets.actions.list.responses[3].example";
+    orgs_stats_assets_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsAssets.actions.list.responses[5].example";
+    orgs_stats_assets_count_by_distance_field_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsAssets.actions.countByDistanceField.responses[0].example";
+    orgs_stats_assets_count_by_distance_field_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsAssets.actions.countByDistanceField.responses[1].example";
+    orgs_stats_assets_count_by_distance_field_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsAssets.actions.countByDistanceField.responses[2].example";
+    orgs_stats_assets_count_by_distance_field_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsAssets.actions.countByDistanceField.responses[3].example";
+    orgs_stats_assets_count_by_distance_field_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsAssets.actions.countByDistanceField.responses[5].example";
+    orgs_stats_assets_search_response_200 : ResponseStatsAssets =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"next\": \"string\",\n  \"results\": [\n    {\n      \"battery_voltage\": 0,\n      \"eddystone_uid_instance\": \"string\",\n      \"eddystone_uid_namespace\": \"string\",\n      \"eddystone_url_url\": \"string\",\n      \"ibeacon_major\": 1,\n      \"ibeacon_minor\": 1,\n      \"ibeacon_uuid\": \"1f89bc00-d0af-481b-82fe-a6629259a39f\",\n      \"last_seen\": 0,\n      \"mac\": \"string\",\n      \"map_id\": \"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\n      \"name\": \"string\",\n      \"rssizones\": [\n        {\n          \"id\": \"476f6eca-6276-4993-bfeb-5dcbbbbaef08\",\n          \"since\": 0\n        }\n      ],\n      \"x\": 0,\n      \"y\": 0,\n      \"zones\": [\n        {\n          \"id\": \"475f6eca-6276-4993-bfeb-5ecbbbbf6f08\",\n          \"since\": 0\n        }\n      ]\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsAssets.actions.search.responses[0].example";
+    orgs_stats_assets_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsAssets.actions.search.responses[1].example";
+    orgs_stats_assets_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsAssets.actions.search.responses[2].example";
+    orgs_stats_assets_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsAssets.actions.search.responses[3].example";
+    orgs_stats_assets_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsAssets.actions.search.responses[5].example";
+    orgs_stats_bgp_peers_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsBgpPeers.actions.count.responses[0].example";
+    orgs_stats_bgp_peers_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.count.responses[1].example";
+    orgs_stats_bgp_peers_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.count.responses[2].example";
+    orgs_stats_bgp_peers_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.count.responses[3].example";
+    orgs_stats_bgp_peers_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.count.responses[5].example";
+    orgs_stats_bgp_peers_search_response_200 : ResponseSearchBgps =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"evpn_overlay\": true,\n      \"for_overlay\": true,\n      \"local_as\": 65000,\n      \"mac\": \"020001c04668\",\n      \"neighbor\": \"15.8.3.5\",\n      \"neighbor_as\": 65000,\n      \"neighbor_mac\": \"020001c04600\",\n      \"node\": \"node0\",\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"rx_pkts\": 63366,\n      \"rx_routes\": 60,\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"state\": \"established\",\n      \"timestamp\": 1666251056.07,\n      \"tx_pkts\": 1735,\n      \"tx_routes\": 60,\n      \"up\": true,\n      \"uptime\": 31355,\n      \"vrf_name\": \"default\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsBgpPeers.actions.search.responses[0].example";
+    orgs_stats_bgp_peers_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.search.responses[1].example";
+    orgs_stats_bgp_peers_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.search.responses[2].example";
+    orgs_stats_bgp_peers_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsBgpPeers.actions.search.responses[3].example";
+    orgs_stats_bgp_peers_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsBgpPeers.actions.search.responses[5].example";
     orgs_stats_devices_list_response_200 : StatsDevices =
     "[\n  {\n    \"auto_upgrade_stat\": {\n      \"lastcheck\": 1720594762\n    },\n    \"ble_stat\": {\n      \"beacon_enabled\": true,\n      \"beacon_rate\": 4,\n      \"eddystone_uid_enabled\": false,\n      \"eddystone_uid_freq_msec\": 1000,\n      \"eddystone_uid_instance\": \"5c5b35d0077b\",\n      \"eddystone_uid_namespace\": \"9777c1a06ef611e68bbf\",\n      \"eddystone_url_enabled\": false,\n      \"eddystone_url_freq_msec\": 1000,\n      \"eddystone_url_url\": \"\",\n      \"ibeacon_enabled\": false,\n      \"ibeacon_freq_msec\": 1000,\n      \"ibeacon_major\": 894,\n      \"ibeacon_minor\": 9328,\n      \"ibeacon_uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n      \"major\": 894,\n      \"minors\": [\n        9328,\n        9329,\n        9330,\n        9331,\n        9332,\n        9333,\n        9334,\n        9335,\n        -1\n      ],\n      \"power\": 8,\n      \"rx_bytes\": 158500843,\n      \"rx_pkts\": 3549163,\n      \"tx_bytes\": 509640,\n      \"tx_pkts\": 85411,\n      \"tx_resets\": 0,\n      \"uuid\": \"af010e2b-f829-4975-b49e-2e896ed1d627\"\n    },\n    \"config_reverted\": false,\n    \"cpu_system\": 21921854,\n    \"cpu_user\": 7496631,\n    \"cpu_util\": 5,\n    \"created_time\": 1718228350,\n    \"env_stat\": {\n      \"accel_x\": -0.092,\n      \"accel_y\": 0.004,\n      \"accel_z\": -1.02,\n      \"ambient_temp\": 43,\n      \"attitude\": 0,\n      \"cpu_temp\": 53,\n      \"humidity\": 9,\n      \"magne_x\": 0,\n      \"magne_y\": 0,\n      \"magne_z\": 0,\n      \"pressure\": 968,\n      \"vcore_voltage\": 0\n    },\n    \"ext_ip\": \"66.129.234.28\",\n    \"hw_rev\": \"C02\",\n    \"id\": \"00000000-0000-0000-1000-5c5b35d0077b\",\n    \"inactive_wired_vlans\": [],\n    \"ip\": \"192.168.95.3\",\n    \"ip_stat\": {\n      \"dhcp_server\": \"192.168.95.1\",\n      \"dns\": [\n        \"8.8.8.8\"\n      ],\n      \"gateway\": \"192.168.95.1\",\n      \"ip\": \"192.168.95.3\",\n      \"ip6\": \"fe80:0:0:0:5e5b:35ff:fed0:77b\",\n      \"ips\": {\n        \"vlan1\": \"192.168.95.3/24,fe80:0:0:0:5e5b:35ff:fed0:77b/64\"\n      },\n      \"netmask\": \"255.255.255.0\",\n      \"netmask6\": \"/64\"\n    },\n    \"last_seen\": 1720595866,\n    \"last_trouble\": {\n      \"code\": \"07\",\n      \"timestamp\": 1720039666\n    },\n    \"lldp_stat\": {\n      \"chassis_id\": \"d0:07:ca:f5:21:00\",\n      \"lldp_med_supported\": false,\n      \"mgmt_addr\": \"100.123.105.1\",\n      \"mgmt_addrs\": [\n        \"100.123.105.1\"\n      ],\n      \"port_desc\": \"ge-0/0/4\",\n      \"port_id\": \"ge-0/0/4\",\n      \"power_allocated\": 0,\n      \"power_draw\": 0,\n      \"power_request_count\": 0,\n      \"power_requested\": 0,\n      \"system_desc\": \"Juniper Networks, Inc. ex4300-48t internet router, kernel JUNOS 20.4R3-S7.2, Build date: 2023-04-21 19:47:18 UTC Copyright (c) 1996-2023 Juniper Networks, Inc.\",\n      \"system_name\": \"Phoenix-Switch\"\n    },\n    \"mac\": \"5c5b35d0077b\",\n    \"mem_total_kb\": 505468,\n    \"mem_used_kb\": 202096,\n    \"model\": \"AP43\",\n    \"modified_time\": 1718530662,\n    \"mount\": \"faceup\",\n    \"name\": \"Phoenix\",\n    \"notes\": \"\",\n    \"num_clients\": 1,\n    \"org_id\": \"af010e2b-f829-4975-b49e-2e896ed1d627\",\n    \"port_stat\": {\n      \"eth0\": {\n        \"full_duplex\": true,\n        \"rx_bytes\": 1284143195,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 17585,\n        \"rx_pkts\": 5199816,\n        \"speed\": 1000,\n        \"tx_bytes\": 1283744961,\n        \"tx_peak_bps\": 26484,\n        \"tx_pkts\": 3990463,\n        \"up\": true\n      },\n      \"eth1\": {\n        \"full_duplex\": false,\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_peak_bps\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_peak_bps\": 0,\n        \"tx_pkts\": 0,\n        \"up\": false\n      }\n    },\n    \"power_budget\": 8400,\n    \"power_constrained\": false,\n    \"power_src\": \"DC Input\",\n    \"radio_config\": {},\n    \"radio_stat\": {\n      \"band_24\": {\n        \"bandwidth\": 20,\n        \"channel\": 11,\n        \"mac\": \"5c5b35dea810\",\n        \"noise_floor\": -80,\n        \"num_clients\": 0,\n        \"power\": 17,\n        \"rx_bytes\": 12948211,\n        \"rx_pkts\": 65292,\n        \"tx_bytes\": 19071943,\n        \"tx_pkts\": 76926,\n        \"usage\": \"24\",\n        \"util_all\": 24,\n        \"util_non_wifi\": 2,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 17,\n        \"util_tx\": 4,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      },\n      \"band_5\": {\n        \"bandwidth\": 40,\n        \"channel\": 36,\n        \"mac\": \"5c5b35dea7f0\",\n        \"noise_floor\": -90,\n        \"num_clients\": 1,\n        \"power\": 17,\n        \"rx_bytes\": 578362619,\n        \"rx_pkts\": 2687577,\n        \"tx_bytes\": 1199571353,\n        \"tx_pkts\": 2479302,\n        \"usage\": \"5\",\n        \"util_all\": 13,\n        \"util_non_wifi\": 0,\n        \"util_rx_in_bss\": 0,\n        \"util_rx_other_bss\": 10,\n        \"util_tx\": 1,\n        \"util_undecodable_wifi\": 0,\n        \"util_unknown_wifi\": 1\n      }\n    },\n    \"rx_bps\": 9276,\n    \"rx_bytes\": 591310830,\n    \"rx_pkts\": 2752869,\n    \"serial\": \"A0703200709E6\",\n    \"site_id\": \"46fc665e-9706-4296-8fe2-78f42f2e67e4\",\n    \"status\": \"connected\",\n    \"switch_redundancy\": {\n      \"num_redundant_aps\": 1\n    },\n    \"tx_bps\": 8067,\n    \"tx_bytes\": 1218643296,\n    \"tx_pkts\": 2556228,\n    \"type\": \"ap\",\n    \"uptime\": 1593120,\n    \"version\": \"0.14.29313\"\n  }\n]"
     from "resources.orgsStatsDevices.actions.list.responses[0].example";
@@ -3898,6 +4762,105 @@ round_trips! {
     orgs_stats_devices_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStatsDevices.actions.list.responses[5].example";
+    orgs_stats_mx_edges_list_response_200 : StatsMxedges =
+    "[\n  {\n    \"cpu_stat\": {\n      \"cpus\": {\n        \"property1\": {\n          \"idle\": 0,\n          \"interrupt\": 0,\n          \"system\": 0,\n          \"usage\": 0,\n          \"user\": 0\n        },\n        \"property2\": {\n          \"idle\": 0,\n          \"interrupt\": 0,\n          \"system\": 0,\n          \"usage\": 0,\n          \"user\": 0\n        }\n      },\n      \"idle\": 0,\n      \"interrupt\": 0,\n      \"system\": 0,\n      \"usage\": 0,\n      \"user\": 0\n    },\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ip_stat\": {\n      \"ip\": \"string\",\n      \"ips\": {\n        \"property1\": \"string\",\n        \"property2\": \"string\"\n      }\n    },\n    \"lag_stat\": {\n      \"property1\": {\n        \"active_ports\": [\n          \"string\"\n        ]\n      },\n      \"property2\": {\n        \"active_ports\": [\n          \"string\"\n        ]\n      }\n    },\n    \"last_seen\": 0,\n    \"magic\": \"string\",\n    \"memory_stat\": {\n      \"active\": 0,\n      \"available\": 0,\n      \"buffers\": 0,\n      \"cached\": 0,\n      \"free\": 0,\n      \"inactive\": 0,\n      \"swap_cached\": 0,\n      \"swap_free\": 0,\n      \"swap_total\": 0,\n      \"total\": 0,\n      \"usage\": 0\n    },\n    \"model\": \"string\",\n    \"mxagent_registered\": true,\n    \"mxcluster_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"num_tunnels\": 0,\n    \"port_stat\": {\n      \"property1\": {\n        \"full_duplex\": true,\n        \"lldp_stats\": {\n          \"mgmt_addr\": \"string\",\n          \"port_desc\": \"string\",\n          \"port_id\": \"string\",\n          \"system_desc\": \"string\",\n          \"system_name\": \"string\"\n        },\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_pkts\": 0,\n        \"up\": true\n      },\n      \"property2\": {\n        \"full_duplex\": true,\n        \"lldp_stats\": {\n          \"mgmt_addr\": \"string\",\n          \"port_desc\": \"string\",\n          \"port_id\": \"string\",\n          \"system_desc\": \"string\",\n          \"system_name\": \"string\"\n        },\n        \"rx_bytes\": 0,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 0,\n        \"speed\": 0,\n        \"tx_bytes\": 0,\n        \"tx_pkts\": 0,\n        \"up\": true\n      }\n    },\n    \"status\": \"string\",\n    \"tunterm_registered\": true,\n    \"tunterm_stat\": {\n      \"monitoring_failed\": true\n    },\n    \"uptime\": 0,\n    \"virtualization_type\": \"string\"\n  }\n]"
+    from "resources.orgsStatsMxEdges.actions.list.responses[0].example";
+    orgs_stats_mx_edges_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsMxEdges.actions.list.responses[1].example";
+    orgs_stats_mx_edges_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.list.responses[2].example";
+    orgs_stats_mx_edges_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.list.responses[3].example";
+    orgs_stats_mx_edges_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsMxEdges.actions.list.responses[5].example";
+    orgs_stats_mx_edges_get_response_200 : StatsMxedge =
+    "{\n  \"cpu_stat\": {\n    \"cpus\": {\n      \"cpu0\": {\n        \"idle\": 89,\n        \"interrupt\": 0,\n        \"system\": 8,\n        \"usage\": 10,\n        \"user\": 1\n      },\n      \"cpu1\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu2\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu3\": {\n        \"idle\": 2,\n        \"interrupt\": 0,\n        \"system\": 50,\n        \"usage\": 97,\n        \"user\": 46\n      }\n    },\n    \"idle\": 62,\n    \"interrupt\": 0,\n    \"system\": 17,\n    \"usage\": 37,\n    \"user\": 19\n  },\n  \"created_time\": 1632684398,\n  \"for_site\": false,\n  \"id\": \"00000000-0000-0000-1000-020000a80cb4\",\n  \"inactive_vlan_strs\": {\n    \"wired\": [\n      \"100\",\n      \"102-106\"\n    ]\n  },\n  \"ip_stat\": {\n    \"ip\": \"192.168.1.244\",\n    \"ips\": {\n      \"ens18\": \"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"\n    },\n    \"macs\": {\n      \"ens18\": \"e4434b217044\"\n    }\n  },\n  \"lag_stat\": {\n    \"lacp0\": {\n      \"active_ports\": [\n        \"port0\",\n        \"port1\"\n      ]\n    }\n  },\n  \"last_seen\": 1633721215,\n  \"mac\": \"020000a80cb4\",\n  \"memory_stat\": {\n    \"active\": 394936320,\n    \"available\": 4699291648,\n    \"buffers\": 107646976,\n    \"cached\": 478060544,\n    \"free\": 4330659840,\n    \"inactive\": 211980288,\n    \"swap_cached\": 0,\n    \"swap_free\": 1022357504,\n    \"swap_total\": 1022357504,\n    \"total\": 8365957120,\n    \"usage\": 48\n  },\n  \"model\": \"ME-VM\",\n  \"modified_time\": 1633643629,\n  \"mxagent_registered\": true,\n  \"mxcluster_id\": \"678bc339-7635-4556-bbc0-e77ad493ef8b\",\n  \"name\": \"me-vm-1\",\n  \"num_tunnels\": 0,\n  \"oob_ip_config\": {\n    \"dns\": [\n      \"8.8.8.8\",\n      \"1.1.1.1\"\n    ],\n    \"gateway\": \"10.0.0.1\",\n    \"ip\": \"10.0.0.10\",\n    \"netmask\": \"255.255.255.0\",\n    \"type\": \"static\"\n  },\n  \"org_id\": \"11b08247-b1ee-4152-9b25-312b323ce480\",\n  \"port_stat\": {\n    \"port0\": {\n      \"full_duplex\": true,\n      \"mac\": \"9e294e49091d\",\n      \"rx_bytes\": 646898375700,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8784449574,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 647200748038,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8788647466,\n      \"up\": true\n    },\n    \"port1\": {\n      \"full_duplex\": true,\n      \"mac\": \"a270fe53437e\",\n      \"rx_bytes\": 647200437652,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8788644886,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 646898681650,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8784452092,\n      \"up\": true\n    }\n  },\n  \"serial\": \"string\",\n  \"service_stat\": {\n    \"mxagent\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721215,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"3.1.1037-1\",\n      \"running_state\": \"Running\",\n      \"uptime\": 21240\n    },\n    \"tunterm\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721203,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"0.1.2449+deb10\",\n      \"running_state\": \"Running\",\n      \"uptime\": 76261\n    }\n  },\n  \"services\": [\n    \"tunterm\"\n  ],\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"status\": \"connected\",\n  \"tunterm_ip_config\": {\n    \"gateway\": \"192.168.11.1\",\n    \"ip\": \"192.168.11.91\",\n    \"netmask\": \"255.255.255.0\"\n  },\n  \"tunterm_port_config\": {\n    \"downstream_ports\": [\n      \"0\",\n      \"1\"\n    ],\n    \"separate_upstream_downstream\": false,\n    \"upstream_ports\": [\n      \"0\",\n      \"1\"\n    ]\n  },\n  \"tunterm_registered\": true,\n  \"tunterm_stat\": {\n    \"monitoring_failed\": false\n  },\n  \"uptime\": 76281,\n  \"virtualization_type\": \"KVM\"\n}"
+    from "resources.orgsStatsMxEdges.actions.get.responses[0].example";
+    orgs_stats_mx_edges_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsMxEdges.actions.get.responses[1].example";
+    orgs_stats_mx_edges_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.get.responses[2].example";
+    orgs_stats_mx_edges_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsMxEdges.actions.get.responses[3].example";
+    orgs_stats_mx_edges_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsMxEdges.actions.get.responses[5].example";
+    orgs_stats_ospf_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsOspf.actions.count.responses[0].example";
+    orgs_stats_ospf_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsOspf.actions.count.responses[1].example";
+    orgs_stats_ospf_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsOspf.actions.count.responses[2].example";
+    orgs_stats_ospf_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsOspf.actions.count.responses[3].example";
+    orgs_stats_ospf_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsOspf.actions.count.responses[5].example";
+    orgs_stats_ospf_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsOspf.actions.search.responses[1].example";
+    orgs_stats_ospf_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsOspf.actions.search.responses[2].example";
+    orgs_stats_ospf_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsOspf.actions.search.responses[3].example";
+    orgs_stats_ospf_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsOspf.actions.search.responses[5].example";
+    orgs_stats_other_devices_get_response_200 : StatsDeviceOther =
+    "{\n  \"cached_stats\": true,\n  \"connected_devices\": {\n    \"0200010edbca\": {\n      \"mac\": \"020001abcdef\",\n      \"name\": \"DNT-NTR-GWE\",\n      \"port_id\": \"ge-0/0/1\",\n      \"type\": \"gateway\"\n    }\n  },\n  \"last_seen\": 1740996902,\n  \"lldp_enabled\": true,\n  \"mac\": \"00304498a1e8\",\n  \"uptime\": 622828,\n  \"vendor\": \"cradlepoint\",\n  \"vendor_specific\": {\n    \"interfaces\": {\n      \"ethernet-IPPT\": {\n        \"bytes_in\": 331068567,\n        \"bytes_out\": 6763536255,\n        \"display_name\": \"Primary LAN\",\n        \"ip\": \"192.168.0.1\",\n        \"link\": true,\n        \"mode\": \"lan\",\n        \"port_parent\": \"Primary LAN\",\n        \"service_mode\": \"Ethernet\",\n        \"type\": \"ethernet\",\n        \"uptime\": 0\n      },\n      \"ethernet-lan\": {\n        \"bytes_in\": 13072566048,\n        \"bytes_out\": 5617915438,\n        \"display_name\": \"Secondary LAN\",\n        \"ip\": \"192.168.0.1\",\n        \"link\": false,\n        \"mode\": \"lan\",\n        \"port_parent\": \"Secondary LAN\",\n        \"service_mode\": \"Ethernet\",\n        \"type\": \"ethernet\",\n        \"uptime\": 0\n      },\n      \"mdm-8a1084c9\": {\n        \"bytes_in\": 0,\n        \"bytes_out\": 0,\n        \"carrier\": \"Unknown Service\",\n        \"imei\": \"866401234567894\",\n        \"imsi\": \"\",\n        \"ip\": \"\",\n        \"link\": false,\n        \"mode\": \"wan\",\n        \"mtu\": 1400,\n        \"rsrp\": 0,\n        \"rsrq\": 0,\n        \"rssi\": 0,\n        \"service_mode\": \"Not Available\",\n        \"sinr\": 0,\n        \"state\": \"NOSIM\",\n        \"type\": \"mdm\",\n        \"uptime\": 0\n      },\n      \"mdm-8a1fc70c\": {\n        \"bytes_in\": 5623096929,\n        \"bytes_out\": 12372750366,\n        \"carrier\": \"AT&T\",\n        \"imei\": \"866401234567893\",\n        \"imsi\": \"208001234567893\",\n        \"ip\": \"12.68.86.17\",\n        \"link\": true,\n        \"mode\": \"wan\",\n        \"mtu\": 1400,\n        \"rsrp\": -108,\n        \"rsrq\": -14,\n        \"rssi\": -74,\n        \"service_mode\": \"5G NSA\",\n        \"sinr\": -1.2,\n        \"state\": \"READY\",\n        \"type\": \"mdm\",\n        \"uptime\": 2095779\n      }\n    }\n  },\n  \"version\": \"7.24.80\"\n}"
+    from "resources.orgsStatsOtherDevices.actions.get.responses[0].example";
+    orgs_stats_other_devices_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsOtherDevices.actions.get.responses[1].example";
+    orgs_stats_other_devices_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsOtherDevices.actions.get.responses[2].example";
+    orgs_stats_other_devices_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsOtherDevices.actions.get.responses[3].example";
+    orgs_stats_other_devices_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsOtherDevices.actions.get.responses[5].example";
+    orgs_stats_ports_count_sw_or_gw_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsPorts.actions.countSwOrGw.responses[0].example";
+    orgs_stats_ports_count_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsPorts.actions.countSwOrGw.responses[1].example";
+    orgs_stats_ports_count_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsPorts.actions.countSwOrGw.responses[2].example";
+    orgs_stats_ports_count_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsPorts.actions.countSwOrGw.responses[3].example";
+    orgs_stats_ports_count_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsPorts.actions.countSwOrGw.responses[5].example";
+    orgs_stats_ports_search_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsPorts.actions.searchSwOrGw.responses[1].example";
+    orgs_stats_ports_search_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsPorts.actions.searchSwOrGw.responses[2].example";
+    orgs_stats_ports_search_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsPorts.actions.searchSwOrGw.responses[3].example";
+    orgs_stats_ports_search_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsPorts.actions.searchSwOrGw.responses[5].example";
     orgs_stats_sites_list_response_200 : StatsSites =
     "[\n  {\n    \"address\": \"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\n    \"alarmtemplate_id\": null,\n    \"analyticEnabled\": true,\n    \"aptemplate_id\": null,\n    \"country_code\": \"US\",\n    \"created_time\": 1472591606,\n    \"engagementEnabled\": true,\n    \"gatewaytemplate_id\": \"e571f2a2-d748-4ad4-bd6c-895467957c21\",\n    \"id\": \"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\n    \"lat\": 37.295553,\n    \"latlng\": {\n      \"lat\": 37.295553,\n      \"lng\": -122.033007\n    },\n    \"lng\": -122.033007,\n    \"modified_time\": 1728057857,\n    \"msp_id\": \"a9af4951-a1de-4520-b398-c95a58947349\",\n    \"name\": \"Live-Demo\",\n    \"networktemplate_id\": \"964cb213-deb2-469d-8c1e-a5f8661c6886\",\n    \"notes\": \"This site is used for demonstration purposes.\",\n    \"num_ap\": 17,\n    \"num_ap_connected\": 14,\n    \"num_clients\": 14,\n    \"num_devices\": 26,\n    \"num_devices_connected\": 22,\n    \"num_gateway\": 1,\n    \"num_gateway_connected\": 1,\n    \"num_switch\": 8,\n    \"num_switch_connected\": 7,\n    \"org_id\": \"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\n    \"rftemplate_id\": \"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\n    \"secpolicy_id\": null,\n    \"sitegroup_ids\": [\n      \"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\n      \"5fc0f305-f626-49db-8869-10b87f201bba\",\n      \"882796ef-190b-405e-98ef-cb487140cf64\"\n    ],\n    \"sitetemplate_id\": null,\n    \"timezone\": \"America/Los_Angeles\",\n    \"tzoffset\": 960\n  }\n]"
     from "resources.orgsStatsSites.actions.list.responses[0].example";
@@ -3913,6 +4876,66 @@ round_trips! {
     orgs_stats_sites_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsStatsSites.actions.list.responses[5].example";
+    orgs_stats_tunnels_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsTunnels.actions.count.responses[0].example";
+    orgs_stats_tunnels_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsTunnels.actions.count.responses[1].example";
+    orgs_stats_tunnels_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsTunnels.actions.count.responses[2].example";
+    orgs_stats_tunnels_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsTunnels.actions.count.responses[3].example";
+    orgs_stats_tunnels_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsTunnels.actions.count.responses[5].example";
+    orgs_stats_tunnels_search_response_200 : ResponseTunnelSearch =
+    "{\n  \"end\": 1531862583,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"auth_algo\": \"hmac-md5-96\",\n      \"encrypt_algo\": \"aes-256-cbc\",\n      \"ike_version\": \"2\",\n      \"ip\": \"192.168.233.0\",\n      \"last_event\": \"down reason\",\n      \"mac\": \"020001ae9dd5\",\n      \"node\": \"node0\",\n      \"org_id\": \"78c11da8-f984-4425-bedb-a7ddd7d0f6da\",\n      \"peer_host\": \"sunnyvale1-vpn.zscalerbeta.net\",\n      \"peer_ip\": \"10.224.8.16\",\n      \"protocol\": \"ipsec\",\n      \"rx_bytes\": 150,\n      \"rx_pkts\": 75,\n      \"site_id\": \"e83e7928-eda1-4e93-82db-df3dd42ab726\",\n      \"tunnel_name\": \"Device-ipsec-1\",\n      \"tx_bytes\": 100,\n      \"tx_pkts\": 50,\n      \"up\": true,\n      \"uptime\": 10,\n      \"wan_name\": \"wan\"\n    }\n  ],\n  \"start\": 1531776183,\n  \"total\": 1\n}"
+    from "resources.orgsStatsTunnels.actions.search.responses[0].example";
+    orgs_stats_tunnels_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsTunnels.actions.search.responses[1].example";
+    orgs_stats_tunnels_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsTunnels.actions.search.responses[2].example";
+    orgs_stats_tunnels_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsTunnels.actions.search.responses[3].example";
+    orgs_stats_tunnels_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsTunnels.actions.search.responses[5].example";
+    orgs_stats_vpn_peers_count_path_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsStatsVpnPeers.actions.countPath.responses[0].example";
+    orgs_stats_vpn_peers_count_path_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.countPath.responses[1].example";
+    orgs_stats_vpn_peers_count_path_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.countPath.responses[2].example";
+    orgs_stats_vpn_peers_count_path_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.countPath.responses[3].example";
+    orgs_stats_vpn_peers_count_path_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.countPath.responses[5].example";
+    orgs_stats_vpn_peers_search_path_response_200 : VpnPeerStatSearch =
+    "{\n  \"end\": 1619518989.4989712,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"is_active\": true,\n      \"last_seen\": 1619518709.222,\n      \"mac\": \"020001c04668\",\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"peer_mac\": \"020001367edd\",\n      \"peer_port_id\": \"DC_Internet\",\n      \"peer_site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"port_id\": \"Lte\",\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"type\": \"svr\",\n      \"up\": true,\n      \"uptime\": 1527128046\n    },\n    {\n      \"is_active\": true,\n      \"last_seen\": 1619518709.222,\n      \"latency\": 91,\n      \"mac\": \"020001c04668\",\n      \"mos\": 4,\n      \"mtu\": 1500,\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"peer_mac\": \"020001367edd\",\n      \"peer_port_id\": \"DC_Internet\",\n      \"peer_router_name\": \"RIDCBBP1\",\n      \"peer_site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"port_id\": \"Lte\",\n      \"router_name\": \"RIST01544AP1\",\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"type\": \"svr\",\n      \"up\": true,\n      \"uptime\": 1527128046\n    }\n  ],\n  \"start\": 1619518689.4989705,\n  \"total\": 2\n}"
+    from "resources.orgsStatsVpnPeers.actions.searchPath.responses[0].example";
+    orgs_stats_vpn_peers_search_path_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.searchPath.responses[1].example";
+    orgs_stats_vpn_peers_search_path_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.searchPath.responses[2].example";
+    orgs_stats_vpn_peers_search_path_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsStatsVpnPeers.actions.searchPath.responses[3].example";
+    orgs_stats_vpn_peers_search_path_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsStatsVpnPeers.actions.searchPath.responses[5].example";
     orgs_tickets_list_response_200 : Tickets =
     "[\n  {\n    \"comments\": [\n      {\n        \"attachments\": [\n          {\n            \"content_type\": \"string\",\n            \"content_url\": \"string\"\n          }\n        ],\n        \"author\": \"string\",\n        \"comment\": \"string\",\n        \"created_at\": 0\n      }\n    ],\n    \"created_at\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"requester\": \"string\",\n    \"status\": \"open\",\n    \"subject\": \"string\",\n    \"type\": \"string\",\n    \"updated_at\": 0\n  }\n]"
     from "resources.orgsTickets.actions.list.responses[0].example";
@@ -4228,6 +5251,21 @@ round_trips! {
     orgs_user_macs_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsUserMacs.actions.delete.responses[5].example";
+    orgs_vars_search_response_200 : ResponseSearchVar =
+    "{\n  \"end\": 1693952979,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"created_time\": 1618457655.384858,\n      \"modified_time\": 1693610886.477805,\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"site_id\": \"1519f016-4e41-47c0-a396-cce4d04bac0b\",\n      \"src\": \"site\",\n      \"var\": \"mvp\"\n    }\n  ],\n  \"start\": 1693949379,\n  \"total\": 1\n}"
+    from "resources.orgsVars.actions.search.responses[0].example";
+    orgs_vars_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsVars.actions.search.responses[1].example";
+    orgs_vars_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsVars.actions.search.responses[2].example";
+    orgs_vars_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsVars.actions.search.responses[3].example";
+    orgs_vars_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsVars.actions.search.responses[5].example";
     orgs_vpns_list_response_200 : Vpns =
     "[\n  {\n    \"name\": \"string\",\n    \"paths\": {\n      \"property1\": {\n        \"bfd_profile\": \"broadband\",\n        \"ip\": \"string\"\n      },\n      \"property2\": {\n        \"bfd_profile\": \"lte\",\n        \"ip\": \"string\"\n      }\n    }\n  }\n]"
     from "resources.orgsVpns.actions.list.responses[0].example";
@@ -4975,6 +6013,18 @@ round_trips! {
     self_account_get_api_usage_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.selfAccount.actions.getApiUsage.responses[5].example";
+    self_alarms_list_subscriptions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfAlarms.actions.listSubscriptions.responses[1].example";
+    self_alarms_list_subscriptions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfAlarms.actions.listSubscriptions.responses[2].example";
+    self_alarms_list_subscriptions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfAlarms.actions.listSubscriptions.responses[3].example";
+    self_alarms_list_subscriptions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfAlarms.actions.listSubscriptions.responses[5].example";
     self_api_token_list_response_200 : UserApitokens =
     "[\n  {\n    \"created_time\": 1626875902,\n    \"id\": \"864f351a-1377-4ad9-83f8-72f3fe6199ba\",\n    \"key\": \"1qkb...QQCL\",\n    \"last_used\": 1690115110,\n    \"name\": \"org_token_xyz\"\n  }\n]"
     from "resources.selfApiToken.actions.list.responses[0].example" hiding "1qkb...QQCL";
@@ -5068,6 +6118,69 @@ round_trips! {
     self_audit_logs_list_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.selfAuditLogs.actions.list.responses[5].example";
+    self_mfa_generate_secret_for2fa_verification_response_200 : ResponseTwoFactorJson =
+    "{\n  \"two_factor_secret\": \"NRMTSTRWNBVECY3GJVYEY3DDJFRGSNCZGJUDO4RVN5FDM3DUMJSA\"\n}"
+    from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[0].example";
+    self_mfa_generate_secret_for2fa_verification_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[1].example";
+    self_mfa_generate_secret_for2fa_verification_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[2].example";
+    self_mfa_generate_secret_for2fa_verification_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[3].example";
+    self_mfa_generate_secret_for2fa_verification_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.selfMfa.actions.generateSecretFor2faVerification.responses[5].example";
+    self_mfa_verify_two_factor_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfMfa.actions.verifyTwoFactor.responses[1].example";
+    self_mfa_verify_two_factor_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfMfa.actions.verifyTwoFactor.responses[2].example";
+    self_mfa_verify_two_factor_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfMfa.actions.verifyTwoFactor.responses[3].example";
+    self_mfa_verify_two_factor_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfMfa.actions.verifyTwoFactor.responses[5].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_200 : ResponseSelfOauthUrl =
+    "{\n  \"authorization_url\": \"https://accounts.google.com/o/oauth2/v2/auth?.....\",\n  \"linked\": false\n}"
+    from "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[0].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[1].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[2].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[3].example";
+    self_o_auth2_get_oauth2_url_for_linking_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfOAuth2.actions.getOauth2UrlForLinking.responses[5].example";
+    self_o_auth2_link_oauth2_mist_account_request : CodeString =
+    "{\n  \"code\": \"4/S9tegDeLkrYg0L9pWNXV4cgMVbbr3SR9t693A2kSHzw\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.body.example";
+    self_o_auth2_link_oauth2_mist_account_response_200 : ResponseSelfOauthLinkSuccess =
+    "{\n  \"action\": \"oauth account linked\",\n  \"id\": \"google_user_id\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[0].example";
+    self_o_auth2_link_oauth2_mist_account_response_400 : ResponseSelfOauthLinkFailure =
+    "{\n  \"error\": \"access_denied\",\n  \"error_description\": \"The resource owner or authorization server denied the request.\"\n}"
+    from "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[1].example";
+    self_o_auth2_link_oauth2_mist_account_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[2].example";
+    self_o_auth2_link_oauth2_mist_account_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[3].example";
+    self_o_auth2_link_oauth2_mist_account_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.selfOAuth2.actions.linkOauth2MistAccount.responses[5].example";
     sites_get_info_response_200 : Site =
     "{\n  \"address\": \"1601 S. Deanza Blvd., Cupertino, CA, 95014\",\n  \"alarmtemplate_id\": \"684dfc5c-fe77-2290-eb1d-ef3d677fe168\",\n  \"aptemplate_id\": \"16bdf952-ade2-4491-80b0-85ce506c760b\",\n  \"country_code\": \"US\",\n  \"created_time\": 0,\n  \"gatewaytemplate_id\": \"6f9b2e75-9b2f-b5ae-81e3-e14c76f1a90f\",\n  \"id\": \"497f6eca-6276-5005-bfeb-53cbbbba6f17\",\n  \"latlng\": {\n    \"lat\": 37.295833,\n    \"lng\": -122.032946\n  },\n  \"modified_time\": 0,\n  \"name\": \"Mist Office\",\n  \"networktemplate_id\": \"12ae9bd2-e0ab-107b-72e8-a7a005565ec2\",\n  \"notes\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"bb8a9017-1e36-5d6c-6f2b-551abe8a76a2\",\n  \"secpolicy_id\": \"3bcd0beb-5d0a-4cbd-92c1-14aea91e98ef\",\n  \"sitegroup_ids\": [\n    \"497f6eca-6276-5006-bfeb-53cbbbba6f18\"\n  ],\n  \"timezone\": \"America/Los_Angeles\"\n}"
     from "resources.sites.actions.getInfo.responses[0].example";
@@ -5113,6 +6226,26 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sites.actions.delete.responses[5].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[0].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_400 : ResponseHttp400
+    =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[1].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_401 : ResponseHttp401
+    = "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[2].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_403 : ResponseHttp403
+    = "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[3].example";
+    sites_advanced_anti_malware_profiles_list_aamw_derived_response_429 : ResponseHttp429
+    =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesAdvancedAntiMalwareProfiles.actions.listAamwDerived.responses[5].example";
     sites_alarms_ack_multiple_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesAlarms.actions.ackMultiple.responses[1].example";
@@ -5239,6 +6372,87 @@ round_trips! {
     sites_alarms_unsubscribe_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesAlarms.actions.unsubscribe.responses[5].example";
+    sites_anomaly_get_events_for_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForClient.responses[1].example";
+    sites_anomaly_get_events_for_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForClient.responses[2].example";
+    sites_anomaly_get_events_for_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForClient.responses[3].example";
+    sites_anomaly_get_events_for_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForClient.responses[5].example";
+    sites_anomaly_get_events_for_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForDevice.responses[1].example";
+    sites_anomaly_get_events_for_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForDevice.responses[2].example";
+    sites_anomaly_get_events_for_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAnomaly.actions.getEventsForDevice.responses[3].example";
+    sites_anomaly_get_events_for_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAnomaly.actions.getEventsForDevice.responses[5].example";
+    sites_anomaly_list_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAnomaly.actions.listEvents.responses[1].example";
+    sites_anomaly_list_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAnomaly.actions.listEvents.responses[2].example";
+    sites_anomaly_list_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAnomaly.actions.listEvents.responses[3].example";
+    sites_anomaly_list_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAnomaly.actions.listEvents.responses[5].example";
+    sites_antivirus_profiles_list_derived_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from "resources.sitesAntivirusProfiles.actions.listDerived.responses[0].example";
+    sites_antivirus_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesAntivirusProfiles.actions.listDerived.responses[1].example";
+    sites_antivirus_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesAntivirusProfiles.actions.listDerived.responses[2].example";
+    sites_antivirus_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesAntivirusProfiles.actions.listDerived.responses[3].example";
+    sites_antivirus_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesAntivirusProfiles.actions.listDerived.responses[5].example";
+    sites_ap_templates_list_derived_response_200 : ApTemplates =
+    "[\n  {\n    \"ap_matching\": {\n      \"enabled\": true,\n      \"rules\": [\n        {\n          \"match_model\": \"string\",\n          \"name\": \"string\",\n          \"port_config\": {\n            \"eth1,eth2\": {\n              \"disabled\": true,\n              \"dynamic_vlan\": {\n                \"default_vlan_id\": 999,\n                \"enabled\": true\n              },\n              \"port_vlan_id\": 1,\n              \"vlan_id\": 9,\n              \"vlan_ids\": \"1, 10, 50\"\n            }\n          }\n        }\n      ]\n    },\n    \"created_time\": 0,\n    \"for_site\": true,\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba9f08\",\n    \"modified_time\": 0,\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"wifi\": {\n      \"cisco_enabled\": true,\n      \"disable_11k\": false,\n      \"disable_radios_when_power_constrained\": true,\n      \"enable_arp_spoof\": true,\n      \"enable_shared_radio_scanning\": false,\n      \"enabled\": true,\n      \"locate_connected\": false,\n      \"locate_unconnected\": false,\n      \"mesh_allow_dfs\": false,\n      \"mesh_enable_crm\": true,\n      \"mesh_enabled\": true,\n      \"proxy_arp\": false\n    }\n  }\n]"
+    from "resources.sitesApTemplates.actions.listDerived.responses[0].example";
+    sites_ap_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesApTemplates.actions.listDerived.responses[1].example";
+    sites_ap_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesApTemplates.actions.listDerived.responses[2].example";
+    sites_ap_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesApTemplates.actions.listDerived.responses[3].example";
+    sites_ap_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesApTemplates.actions.listDerived.responses[5].example";
+    sites_applications_list_apps_response_200 : SiteApps =
+    "[\n  {\n    \"group\": \"string\",\n    \"key\": \"string\",\n    \"name\": \"string\"\n  }\n]"
+    from "resources.sitesApplications.actions.listApps.responses[0].example";
+    sites_applications_list_apps_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesApplications.actions.listApps.responses[1].example";
+    sites_applications_list_apps_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesApplications.actions.listApps.responses[2].example";
+    sites_applications_list_apps_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesApplications.actions.listApps.responses[3].example";
+    sites_applications_list_apps_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesApplications.actions.listApps.responses[5].example";
     sites_asset_filters_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesAssetFilters.actions.list.responses[1].example";
@@ -5467,6 +6681,36 @@ round_trips! {
     sites_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesBeacons.actions.delete.responses[5].example";
+    sites_clients_wired_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWired.actions.count.responses[0].example";
+    sites_clients_wired_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWired.actions.count.responses[1].example";
+    sites_clients_wired_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWired.actions.count.responses[2].example";
+    sites_clients_wired_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWired.actions.count.responses[3].example";
+    sites_clients_wired_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWired.actions.count.responses[5].example";
+    sites_clients_wired_search_response_200 : SearchWiredClient =
+    "{\n  \"end\": 1648529800.8221116,\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"auth_method\": \"mac_auth\",\n      \"auth_state\": \"authenticated\",\n      \"device_mac\": [\n        \"001122334455\"\n      ],\n      \"dhcp_client_identifier\": \"MAC address 00155df6d500\",\n      \"dhcp_client_options\": [\n        {\n          \"code\": \"DHO_DHCP_MESSAGE_TYPE(53)\",\n          \"data\": \"DHCPREQUEST\"\n        },\n        {\n          \"code\": \"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\n          \"data\": \"MAC address 00155df6d500\"\n        },\n        {\n          \"code\": \"DHO_DHCP_REQUESTED_ADDRESS(50)\",\n          \"data\": \"172.17.10.255\"\n        },\n        {\n          \"code\": \"DHO_DHCP_SERVER_IDENTIFIER(54)\",\n          \"data\": \"172.17.8.1\"\n        },\n        {\n          \"code\": \"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\n          \"data\": \"1280\"\n        },\n        {\n          \"code\": \"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\n          \"data\": \" 1 3 6 12 15 28 43 180\"\n        },\n        {\n          \"code\": \"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\n          \"data\": \"MSFT 5.0\"\n        },\n        {\n          \"code\": \"DHO_HOST_NAME(12)\",\n          \"data\": \"ITS-VMMT0-D1N02\"\n        }\n      ],\n      \"dhcp_fqdn\": \"ITS-VMMT0-D1N02.mgthub.local\",\n      \"dhcp_hostname\": \"ITS-VMMT0-D1N02\",\n      \"dhcp_request_params\": \"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\n      \"dhcp_vendor_class_identifier\": \"MSFT 5.0\",\n      \"mac\": \"112233445566\",\n      \"org_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"port_id\": [\n        \"et-0/0/1\"\n      ],\n      \"site_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"timestamp\": 1571174567.807,\n      \"vlan\": [\n        0,\n        1001\n      ]\n    }\n  ],\n  \"start\": 1648443400.8221116,\n  \"total\": 1\n}"
+    from "resources.sitesClientsWired.actions.search.responses[0].example";
+    sites_clients_wired_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWired.actions.search.responses[1].example";
+    sites_clients_wired_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWired.actions.search.responses[2].example";
+    sites_clients_wired_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWired.actions.search.responses[3].example";
+    sites_clients_wired_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWired.actions.search.responses[5].example";
     sites_clients_wireless_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.sitesClientsWireless.actions.count.responses[0].example";
@@ -5572,6 +6816,21 @@ round_trips! {
     sites_clients_wireless_get_events_for_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesClientsWireless.actions.getEventsFor.responses[5].example";
+    sites_device_profiles_list_derived_response_200 : Deviceprofiles =
+    "[\n  {\n    \"aeroscout\": {\n      \"enabled\": true,\n      \"host\": \"string\"\n    },\n    \"created_time\": 0,\n    \"disable_eth1\": true,\n    \"disable_module\": true,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ip_config\": {\n      \"dns\": [\n        \"string\"\n      ],\n      \"dns_suffix\": [\n        \"string\"\n      ],\n      \"gateway\": \"192.168.0.1\",\n      \"gateway6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"ip\": \"192.168.0.1\",\n      \"ip6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"mtu\": 1500,\n      \"netmask\": \"192.168.0.1\",\n      \"netmask6\": \"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\n      \"type\": \"static\",\n      \"type6\": \"static\",\n      \"vlan_id\": 1\n    },\n    \"mesh\": {\n      \"enabled\": true,\n      \"group\": 1,\n      \"role\": \"base\"\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"poe_passthrough\": true,\n    \"switch_config\": {\n      \"enabled\": true,\n      \"eth0\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          1,\n          10\n        ]\n      },\n      \"eth1\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth2\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"eth3\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"module\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      },\n      \"wds\": {\n        \"port_vlan_id\": 1,\n        \"vlan_ids\": [\n          10\n        ]\n      }\n    },\n    \"type\": \"ap\",\n    \"usb_config\": {\n      \"cacert\": \"string\",\n      \"enabled\": true,\n      \"host\": \"string\",\n      \"type\": \"imagotag\",\n      \"verify_cert\": true\n    }\n  }\n]"
+    from "resources.sitesDeviceProfiles.actions.listDerived.responses[0].example";
+    sites_device_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDeviceProfiles.actions.listDerived.responses[1].example";
+    sites_device_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDeviceProfiles.actions.listDerived.responses[2].example";
+    sites_device_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDeviceProfiles.actions.listDerived.responses[3].example";
+    sites_device_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDeviceProfiles.actions.listDerived.responses[5].example";
     sites_devices_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesDevices.actions.list.responses[1].example";
@@ -5794,6 +7053,128 @@ round_trips! {
     sites_devices_delete_image_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesDevices.actions.deleteImage.responses[5].example";
+    sites_devices_wan_cluster_get_ha_node_response_200 : GatewayCluster =
+    "{\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ]\n}"
+    from "resources.sitesDevicesWanCluster.actions.getHaNode.responses[0].example";
+    sites_devices_wan_cluster_get_ha_node_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.getHaNode.responses[1].example";
+    sites_devices_wan_cluster_get_ha_node_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.getHaNode.responses[2].example";
+    sites_devices_wan_cluster_get_ha_node_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.getHaNode.responses[3].example";
+    sites_devices_wan_cluster_get_ha_node_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.getHaNode.responses[5].example";
+    sites_devices_wan_cluster_create_ha_request : GatewayCluster =
+    "{\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ]\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.body.example";
+    sites_devices_wan_cluster_create_ha_response_200 : GatewayCluster =
+    "{\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ]\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.responses[0].example";
+    sites_devices_wan_cluster_create_ha_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.responses[1].example";
+    sites_devices_wan_cluster_create_ha_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.createHa.responses[2].example";
+    sites_devices_wan_cluster_create_ha_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.createHa.responses[3].example";
+    sites_devices_wan_cluster_create_ha_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.createHa.responses[5].example";
+    sites_devices_wan_cluster_delete_ha_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.deleteHa.responses[1].example";
+    sites_devices_wan_cluster_delete_ha_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.deleteHa.responses[2].example";
+    sites_devices_wan_cluster_delete_ha_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWanCluster.actions.deleteHa.responses[3].example";
+    sites_devices_wan_cluster_delete_ha_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWanCluster.actions.deleteHa.responses[5].example";
+    sites_devices_wired_update_local_switch_port_config_request : LocalPortConfig =
+    "{\n  \"ge-0/0/0-1\": {\n    \"poe_disabled\": true,\n    \"usage\": \"iot\"\n  }\n}"
+    from "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.body.example";
+    sites_devices_wired_update_local_switch_port_config_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[1].example";
+    sites_devices_wired_update_local_switch_port_config_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[2].example";
+    sites_devices_wired_update_local_switch_port_config_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[3].example";
+    sites_devices_wired_update_local_switch_port_config_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.updateLocalSwitchPortConfig.responses[5].example";
+    sites_devices_wired_delete_local_switch_port_config_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[1].example";
+    sites_devices_wired_delete_local_switch_port_config_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[2].example";
+    sites_devices_wired_delete_local_switch_port_config_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[3].example";
+    sites_devices_wired_delete_local_switch_port_config_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesDevicesWired.actions.deleteLocalSwitchPortConfig.responses[5].example";
+    sites_devices_wireless_list_radio_channels_response_200 : ResponseDeviceRadioChannels
+    =
+    "{\n  \"band24_40mhz_allowed\": false,\n  \"band24_channels\": {\n    \"20\": [\n      1,\n      2,\n      3,\n      4,\n      5,\n      6,\n      7,\n      8,\n      9,\n      10,\n      11\n    ],\n    \"40\": [\n      1,\n      2,\n      3,\n      4,\n      5,\n      6,\n      7,\n      8,\n      9,\n      10,\n      11\n    ]\n  },\n  \"band24_enabled\": true,\n  \"band5_channels\": {\n    \"20\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161,\n      165\n    ],\n    \"40\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"80\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161\n    ],\n    \"dfs\": [\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144\n    ],\n    \"outdoor\": [\n      36,\n      40,\n      44,\n      48,\n      52,\n      56,\n      60,\n      64,\n      100,\n      104,\n      108,\n      112,\n      116,\n      120,\n      124,\n      128,\n      132,\n      136,\n      140,\n      144,\n      149,\n      153,\n      157,\n      161,\n      165\n    ]\n  },\n  \"band5_enabled\": true,\n  \"certified\": true,\n  \"code\": 840,\n  \"dfs_ok\": true,\n  \"key\": \"US\",\n  \"name\": \"United States\",\n  \"uses\": \"US_FCC\"\n}"
+    from "resources.sitesDevicesWireless.actions.listRadioChannels.responses[0].example";
+    sites_devices_wireless_list_radio_channels_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWireless.actions.listRadioChannels.responses[1].example";
+    sites_devices_wireless_list_radio_channels_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWireless.actions.listRadioChannels.responses[2].example";
+    sites_devices_wireless_list_radio_channels_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWireless.actions.listRadioChannels.responses[3].example";
+    sites_devices_wireless_list_radio_channels_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWireless.actions.listRadioChannels.responses[5].example";
+    sites_devices_wireless_get_iot_port_response_200 : std::collections::BTreeMap <
+    String, i64 > = "{\n  \"A1\": 1,\n  \"DO\": 0\n}" from
+    "resources.sitesDevicesWireless.actions.getIotPort.responses[0].example";
+    sites_devices_wireless_get_iot_port_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWireless.actions.getIotPort.responses[1].example";
+    sites_devices_wireless_get_iot_port_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWireless.actions.getIotPort.responses[2].example";
+    sites_devices_wireless_get_iot_port_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWireless.actions.getIotPort.responses[3].example";
+    sites_devices_wireless_get_iot_port_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWireless.actions.getIotPort.responses[5].example";
+    sites_devices_wireless_set_iot_port_response_200 : std::collections::BTreeMap <
+    String, i64 > = "{\n  \"A1\": 1,\n  \"DO\": 0\n}" from
+    "resources.sitesDevicesWireless.actions.setIotPort.responses[0].example";
+    sites_devices_wireless_set_iot_port_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesWireless.actions.setIotPort.responses[1].example";
+    sites_devices_wireless_set_iot_port_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesWireless.actions.setIotPort.responses[2].example";
+    sites_devices_wireless_set_iot_port_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesWireless.actions.setIotPort.responses[3].example";
+    sites_devices_wireless_set_iot_port_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesWireless.actions.setIotPort.responses[5].example";
     sites_events_list_roaming_response_200 : ResponseEventsFastroam =
     "{\n  \"end\": 1501023379,\n  \"limit\": 2,\n  \"next\": \"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/fast_roam?type=success&start=1428939600&end=1428949600&limit=200&token=AAAAEgAIAAVVJh4hF8AAAARzc2lkAH%2F%2F%2F%2F0%3D\",\n  \"results\": [\n    {\n      \"ap_mac\": \"5c5b350e040b\",\n      \"client_mac\": \"dc2b2a3fb13d\",\n      \"fromap\": \"5c5b350e0569\",\n      \"latency\": 0.1874195,\n      \"ssid\": \"marvis_test\",\n      \"subtype\": \"CLIENT_AUTHENTICATED_11R\",\n      \"timestamp\": 1501000002283782\n    }\n  ],\n  \"start\": 1500940800\n}"
     from "resources.sitesEvents.actions.listRoaming.responses[0].example";
@@ -5839,6 +7220,18 @@ round_trips! {
     sites_events_search_system_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesEvents.actions.searchSystem.responses[5].example";
+    sites_gateway_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesGatewayTemplates.actions.listDerived.responses[1].example";
+    sites_gateway_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesGatewayTemplates.actions.listDerived.responses[2].example";
+    sites_gateway_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesGatewayTemplates.actions.listDerived.responses[3].example";
+    sites_gateway_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesGatewayTemplates.actions.listDerived.responses[5].example";
     sites_guests_list_all_authorizations_response_200 : Guests =
     "[\n  {\n    \"authorized\": true,\n    \"authorized_expiring_time\": 0,\n    \"authorized_time\": 0,\n    \"company\": \"string\",\n    \"email\": \"user@example.com\",\n    \"field1\": \"string\",\n    \"field2\": \"string\",\n    \"field3\": \"string\",\n    \"field4\": \"string\",\n    \"mac\": \"string\",\n    \"minutes\": 0,\n    \"name\": \"string\"\n  }\n]"
     from "resources.sitesGuests.actions.listAllAuthorizations.responses[0].example";
@@ -5944,6 +7337,96 @@ round_trips! {
     sites_guests_delete_authorization_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesGuests.actions.deleteAuthorization.responses[5].example";
+    sites_idp_profiles_list_derived_response_200 : Avprofiles =
+    "[\n  {\n    \"fallback_action\": \"permit\",\n    \"max_filesize\": 10000,\n    \"mime_whitelist\": [],\n    \"name\": \"av-custom\",\n    \"protocols\": [\n      \"http\"\n    ],\n    \"url_whitelist\": []\n  }\n]"
+    from "resources.sitesIdpProfiles.actions.listDerived.responses[0].example";
+    sites_idp_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesIdpProfiles.actions.listDerived.responses[1].example";
+    sites_idp_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesIdpProfiles.actions.listDerived.responses[2].example";
+    sites_idp_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesIdpProfiles.actions.listDerived.responses[3].example";
+    sites_idp_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesIdpProfiles.actions.listDerived.responses[5].example";
+    sites_insights_get_metrics_for_client_response_200 : InsightMetrics =
+    "{\n  \"end\": 0,\n  \"interval\": 0,\n  \"results\": [\n    {}\n  ],\n  \"start\": 0\n}"
+    from "resources.sitesInsights.actions.getMetricsForClient.responses[0].example";
+    sites_insights_get_metrics_for_client_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForClient.responses[1].example";
+    sites_insights_get_metrics_for_client_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForClient.responses[2].example";
+    sites_insights_get_metrics_for_client_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForClient.responses[3].example";
+    sites_insights_get_metrics_for_client_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForClient.responses[5].example";
+    sites_insights_get_metrics_for_device_response_200 : ResponseDeviceMetrics =
+    "{\n  \"end\": 1604347200,\n  \"interval\": 3600,\n  \"limit\": 168,\n  \"page\": 1,\n  \"results\": [\n    10,\n    11,\n    12,\n    12,\n    10,\n    9,\n    9,\n    9,\n    10,\n    10,\n    11,\n    11,\n    11,\n    11,\n    11,\n    11,\n    11,\n    10,\n    11,\n    11,\n    10,\n    11,\n    11,\n    10\n  ],\n  \"rt\": [\n    \"2020-11-01 20:00:00+00:00\",\n    \"2020-11-01 21:00:00+00:00\",\n    \"2020-11-01 22:00:00+00:00\",\n    \"2020-11-01 23:00:00+00:00\",\n    \"2020-11-02 00:00:00+00:00\",\n    \"2020-11-02 01:00:00+00:00\",\n    \"2020-11-02 02:00:00+00:00\",\n    \"2020-11-02 03:00:00+00:00\",\n    \"2020-11-02 04:00:00+00:00\",\n    \"2020-11-02 05:00:00+00:00\",\n    \"2020-11-02 06:00:00+00:00\",\n    \"2020-11-02 07:00:00+00:00\",\n    \"2020-11-02 08:00:00+00:00\",\n    \"2020-11-02 09:00:00+00:00\",\n    \"2020-11-02 10:00:00+00:00\",\n    \"2020-11-02 11:00:00+00:00\",\n    \"2020-11-02 12:00:00+00:00\",\n    \"2020-11-02 13:00:00+00:00\",\n    \"2020-11-02 14:00:00+00:00\",\n    \"2020-11-02 15:00:00+00:00\",\n    \"2020-11-02 16:00:00+00:00\",\n    \"2020-11-02 17:00:00+00:00\",\n    \"2020-11-02 18:00:00+00:00\",\n    \"2020-11-02 19:00:00+00:00\"\n  ],\n  \"start\": 1604260800\n}"
+    from "resources.sitesInsights.actions.getMetricsForDevice.responses[0].example";
+    sites_insights_get_metrics_for_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForDevice.responses[1].example";
+    sites_insights_get_metrics_for_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForDevice.responses[2].example";
+    sites_insights_get_metrics_for_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesInsights.actions.getMetricsForDevice.responses[3].example";
+    sites_insights_get_metrics_for_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesInsights.actions.getMetricsForDevice.responses[5].example";
+    sites_insights_get_metrics_response_200 : InsightMetrics =
+    "{\n  \"end\": 0,\n  \"interval\": 0,\n  \"results\": [\n    {}\n  ],\n  \"start\": 0\n}"
+    from "resources.sitesInsights.actions.getMetrics.responses[0].example";
+    sites_insights_get_metrics_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesInsights.actions.getMetrics.responses[1].example";
+    sites_insights_get_metrics_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesInsights.actions.getMetrics.responses[2].example";
+    sites_insights_get_metrics_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesInsights.actions.getMetrics.responses[3].example";
+    sites_insights_get_metrics_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesInsights.actions.getMetrics.responses[5].example";
+    sites_jse_get_info_response_200 : AccountJseInfo =
+    "{\n  \"cloud_name\": \"devcentral.juniperclouds.net\",\n  \"org_names\": [\n    \"Mist-Sys\",\n    \"Mist-Eng\"\n  ]\n}"
+    from "resources.sitesJse.actions.getInfo.responses[0].example";
+    sites_jse_get_info_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesJse.actions.getInfo.responses[1].example";
+    sites_jse_get_info_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesJse.actions.getInfo.responses[2].example";
+    sites_jse_get_info_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesJse.actions.getInfo.responses[3].example";
+    sites_jse_get_info_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesJse.actions.getInfo.responses[5].example";
+    sites_licenses_get_license_usage_response_200 : LicenseUsageSite =
+    "{\n  \"org_entitled\": {\n    \"SUB-LOC\": 30,\n    \"SUB-MAN\": 60\n  },\n  \"svna_enabled\": true,\n  \"trial_enabled\": true,\n  \"usages\": {\n    \"SUB-LOC\": 30,\n    \"SUB-MAN\": 60\n  },\n  \"vna_eligible\": true,\n  \"vna_ui\": true,\n  \"wvna_eligible\": true\n}"
+    from "resources.sitesLicenses.actions.getLicenseUsage.responses[0].example";
+    sites_licenses_get_license_usage_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesLicenses.actions.getLicenseUsage.responses[1].example";
+    sites_licenses_get_license_usage_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesLicenses.actions.getLicenseUsage.responses[2].example";
+    sites_licenses_get_license_usage_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesLicenses.actions.getLicenseUsage.responses[3].example";
+    sites_licenses_get_license_usage_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesLicenses.actions.getLicenseUsage.responses[5].example";
     sites_maps_list_response_200 : Maps =
     "[\n  {\n    \"created_time\": 0,\n    \"flags\": {},\n    \"group_idx\": 1,\n    \"group_name\": \"East Wing\",\n    \"height\": 0,\n    \"height_m\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"latlng_br\": {\n      \"lat\": \"string\",\n      \"lng\": \"string\"\n    },\n    \"latlng_tl\": {\n      \"lat\": \"string\",\n      \"lng\": \"string\"\n    },\n    \"locked\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"occupancy_limit\": 0,\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"orientation\": 0,\n    \"origin_x\": 0,\n    \"origin_y\": 0,\n    \"ppm\": 0,\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"sitesurvey_path\": [\n      {\n        \"coordinate\": \"string\",\n        \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n        \"name\": \"string\",\n        \"nodes\": [\n          {\n            \"edges\": {\n              \"N2\": \"string\"\n            },\n            \"name\": \"string\",\n            \"position\": {\n              \"x\": 0,\n              \"y\": 0\n            }\n          }\n        ]\n      }\n    ],\n    \"thumbnail_url\": \"string\",\n    \"type\": \"image\",\n    \"url\": \"string\",\n    \"view\": \"roadmap\",\n    \"wall_path\": {\n      \"coordinate\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    },\n    \"wayfinding\": {\n      \"micello\": {\n        \"account_key\": \"string\",\n        \"default_level_id\": 0,\n        \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n      },\n      \"snap_to_path\": true\n    },\n    \"wayfinding_path\": {\n      \"coordinate\": \"string\",\n      \"nodes\": [\n        {\n          \"edges\": {\n            \"N2\": \"string\"\n          },\n          \"name\": \"string\",\n          \"position\": {\n            \"x\": 0,\n            \"y\": 0\n          }\n        }\n      ]\n    },\n    \"width\": 0,\n    \"width_m\": 0\n  }\n]"
     from "resources.sitesMaps.actions.list.responses[0].example";
@@ -6094,6 +7577,75 @@ round_trips! {
     sites_maps_import_wayfindings_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesMaps.actions.importWayfindings.responses[5].example";
+    sites_maps_auto_zone_get_status_response_200 : ResponseAutoZone =
+    "{\n  \"status\": \"awaiting_review\",\n  \"zones\": [\n    {\n      \"name\": \"zone1\",\n      \"vertices\": [\n        {\n          \"x\": 0,\n          \"y\": 0\n        },\n        {\n          \"x\": 0,\n          \"y\": 10\n        },\n        {\n          \"x\": 10,\n          \"y\": 10\n        },\n        {\n          \"x\": 10,\n          \"y\": 0\n        }\n      ]\n    },\n    {\n      \"name\": \"zone2\",\n      \"vertices\": [\n        {\n          \"x\": 0,\n          \"y\": 0\n        },\n        {\n          \"x\": 0,\n          \"y\": 20\n        },\n        {\n          \"x\": 20,\n          \"y\": 20\n        },\n        {\n          \"x\": 20,\n          \"y\": 0\n        }\n      ]\n    }\n  ]\n}"
+    from "resources.sitesMapsAutoZone.actions.getStatus.responses[0].example";
+    sites_maps_auto_zone_get_status_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMapsAutoZone.actions.getStatus.responses[1].example";
+    sites_maps_auto_zone_get_status_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.getStatus.responses[2].example";
+    sites_maps_auto_zone_get_status_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.getStatus.responses[3].example";
+    sites_maps_auto_zone_get_status_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMapsAutoZone.actions.getStatus.responses[5].example";
+    sites_maps_auto_zone_start_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMapsAutoZone.actions.start.responses[1].example";
+    sites_maps_auto_zone_start_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.start.responses[2].example";
+    sites_maps_auto_zone_start_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.start.responses[3].example";
+    sites_maps_auto_zone_start_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMapsAutoZone.actions.start.responses[5].example";
+    sites_maps_auto_zone_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesMapsAutoZone.actions.delete.responses[1].example";
+    sites_maps_auto_zone_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.delete.responses[2].example";
+    sites_maps_auto_zone_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesMapsAutoZone.actions.delete.responses[3].example";
+    sites_maps_auto_zone_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesMapsAutoZone.actions.delete.responses[5].example";
+    sites_network_templates_list_derived_response_200 : NetworkTemplate =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"created_time\": 0,\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"group_tags\": {},\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6708\",\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.sitesNetworkTemplates.actions.listDerived.responses[0].example";
+    sites_network_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesNetworkTemplates.actions.listDerived.responses[1].example";
+    sites_network_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesNetworkTemplates.actions.listDerived.responses[2].example";
+    sites_network_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesNetworkTemplates.actions.listDerived.responses[3].example";
+    sites_network_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesNetworkTemplates.actions.listDerived.responses[5].example";
+    sites_networks_list_derived_response_200 : Networks =
+    "[\n  {\n    \"created_time\": 0,\n    \"disallow_mist_services\": false,\n    \"gateway\": \"192.168.70.1\",\n    \"hosts\": {\n      \"property1\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      },\n      \"property2\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      }\n    },\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\n    \"internal_access\": {\n      \"enabled\": true\n    },\n    \"internet_access\": {\n      \"create_simple_service_policy\": false,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"enabled\": true,\n      \"restricted\": false,\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        }\n      }\n    },\n    \"isolation\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"subnet\": \"192.168.70.0/24\",\n    \"tenants\": {\n      \"property1\": {\n        \"addresses\": [\n          \"10.10.10.10\"\n        ]\n      },\n      \"property2\": {\n        \"addresses\": [\n          \"10.10.10.45\"\n        ]\n      }\n    },\n    \"vlan_id\": 10,\n    \"vpn_access\": {\n      \"property1\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      },\n      \"property2\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      }\n    }\n  }\n]"
+    from "resources.sitesNetworks.actions.listDerived.responses[0].example";
+    sites_networks_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesNetworks.actions.listDerived.responses[1].example";
+    sites_networks_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesNetworks.actions.listDerived.responses[2].example";
+    sites_networks_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesNetworks.actions.listDerived.responses[3].example";
+    sites_networks_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesNetworks.actions.listDerived.responses[5].example";
     sites_psks_list_response_200 : PskList =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"mac\": \"string\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"passphrase\": \"secretpsk\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ssid\": \"string\",\n    \"usage\": \"multi\",\n    \"vlan_id\": 1\n  }\n]"
     from "resources.sitesPsks.actions.list.responses[0].example";
@@ -6193,6 +7745,21 @@ round_trips! {
     sites_psks_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesPsks.actions.delete.responses[5].example";
+    sites_rf_templates_list_derived_response_200 : RfTemplates =
+    "[\n  {\n    \"ant_gain_24\": 0,\n    \"ant_gain_5\": 0,\n    \"band_24\": {\n      \"allow_rrm_disable\": true,\n      \"ant_gain\": 0,\n      \"bandwidth\": 20,\n      \"channels\": [\n        1,\n        6,\n        11\n      ],\n      \"disabled\": false,\n      \"power_max\": 11,\n      \"power_min\": 3,\n      \"preamble\": \"short\"\n    },\n    \"band_24_usage\": \"auto\",\n    \"band_5\": {\n      \"allow_rrm_disable\": false,\n      \"ant_gain\": 0,\n      \"bandwidth\": 80,\n      \"channels\": [\n        36,\n        40,\n        44,\n        48,\n        52,\n        56,\n        60,\n        64,\n        100,\n        104,\n        149,\n        153,\n        157,\n        161\n      ],\n      \"disabled\": false,\n      \"power_max\": 16,\n      \"power_min\": 9,\n      \"preamble\": \"short\"\n    },\n    \"country_code\": \"FR\",\n    \"created_time\": 1594743723,\n    \"id\": \"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\n    \"model_specific\": {},\n    \"modified_time\": 1613582192,\n    \"name\": \"Lab\",\n    \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"\n  }\n]"
+    from "resources.sitesRfTemplates.actions.listDerived.responses[0].example";
+    sites_rf_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRfTemplates.actions.listDerived.responses[1].example";
+    sites_rf_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRfTemplates.actions.listDerived.responses[2].example";
+    sites_rf_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRfTemplates.actions.listDerived.responses[3].example";
+    sites_rf_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRfTemplates.actions.listDerived.responses[5].example";
     sites_rogues_list_aps_response_200 : ResponseInsightRogue =
     "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"next\": \"/api/v1/sites/a3eda150-ab3f-11e4-aa18-13e21dd250cc/rogues?start=1498482000&end=1498485600&limit=10&interval=1h&type=others\",\n  \"results\": [\n    {\n      \"ap_mac\": \"5c5b350e021c\",\n      \"avg_rssi\": -72,\n      \"bssid\": \"d8-97-ba-76-b5-aa\",\n      \"channel\": \"11\",\n      \"num_aps\": 4,\n      \"ssid\": \"xfinitywifi\",\n      \"times_heard\": 8\n    }\n  ],\n  \"start\": 1428939600\n}"
     from "resources.sitesRogues.actions.listAps.responses[0].example";
@@ -6343,6 +7910,81 @@ round_trips! {
     sites_rssi_zones_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesRssiZones.actions.delete.responses[5].example";
+    sites_sec_intel_profiles_list_derived_response_200 : SecintelProfiles =
+    "[\n  {\n    \"name\": \"secintel-custom\",\n    \"profiles\": [\n      {\n        \"action\": \"default\",\n        \"category\": \"CC\"\n      }\n    ]\n  }\n]"
+    from "resources.sitesSecIntelProfiles.actions.listDerived.responses[0].example";
+    sites_sec_intel_profiles_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSecIntelProfiles.actions.listDerived.responses[1].example";
+    sites_sec_intel_profiles_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSecIntelProfiles.actions.listDerived.responses[2].example";
+    sites_sec_intel_profiles_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSecIntelProfiles.actions.listDerived.responses[3].example";
+    sites_sec_intel_profiles_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSecIntelProfiles.actions.listDerived.responses[5].example";
+    sites_service_policies_list_derived_response_200 : OrgServicePolicies =
+    "[\n  {\n    \"action\": \"allow\",\n    \"created_time\": 0,\n    \"id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"services\": [\n      \"string\"\n    ],\n    \"tenants\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.sitesServicePolicies.actions.listDerived.responses[0].example";
+    sites_service_policies_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServicePolicies.actions.listDerived.responses[1].example";
+    sites_service_policies_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServicePolicies.actions.listDerived.responses[2].example";
+    sites_service_policies_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServicePolicies.actions.listDerived.responses[3].example";
+    sites_service_policies_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServicePolicies.actions.listDerived.responses[5].example";
+    sites_services_list_derived_response_200 : Services =
+    "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
+    from "resources.sitesServices.actions.listDerived.responses[0].example";
+    sites_services_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServices.actions.listDerived.responses[1].example";
+    sites_services_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServices.actions.listDerived.responses[2].example";
+    sites_services_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServices.actions.listDerived.responses[3].example";
+    sites_services_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServices.actions.listDerived.responses[5].example";
+    sites_services_count_path_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesServices.actions.countPathEvents.responses[0].example";
+    sites_services_count_path_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServices.actions.countPathEvents.responses[1].example";
+    sites_services_count_path_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServices.actions.countPathEvents.responses[2].example";
+    sites_services_count_path_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServices.actions.countPathEvents.responses[3].example";
+    sites_services_count_path_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServices.actions.countPathEvents.responses[5].example";
+    sites_services_search_path_events_response_200 : ResponseEventsPathSearch =
+    "{\n  \"end\": 1697096379,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"mac\": \"90ec7734b374\",\n      \"model\": \"SSR120\",\n      \"org_id\": \"a3c6718f-2823-4e48-bf5e-b841768a4c9b\",\n      \"policy\": \"INTERNET\",\n      \"port_id\": \"ge-1/0/6\",\n      \"site_id\": \"4279edbd-1d24-41ea-9505-2eb26c8590fa\",\n      \"text\": \"Peer Path Down\",\n      \"timestamp\": 1697037328.651775,\n      \"type\": \"GW_SERVICE_PATH_REMOVE\",\n      \"version\": \"6.1.5-14.lts\",\n      \"vpn_name\": \"Syracuse_HUB\",\n      \"vpn_path\": \"Syracuse_HUB-Wan0\"\n    }\n  ],\n  \"start\": 1697009979,\n  \"total\": 2\n}"
+    from "resources.sitesServices.actions.searchPathEvents.responses[0].example";
+    sites_services_search_path_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesServices.actions.searchPathEvents.responses[1].example";
+    sites_services_search_path_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesServices.actions.searchPathEvents.responses[2].example";
+    sites_services_search_path_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesServices.actions.searchPathEvents.responses[3].example";
+    sites_services_search_path_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesServices.actions.searchPathEvents.responses[5].example";
     sites_setting_get_response_200 : SiteSetting =
     "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"analytic\": {\n    \"enabled\": false\n  },\n  \"ap_matching\": {\n    \"enabled\": true,\n    \"rules\": [\n      {\n        \"match_model\": \"string\",\n        \"name\": \"string\",\n        \"port_config\": {\n          \"eth1,eth2\": {\n            \"disabled\": true,\n            \"dynamic_vlan\": {\n              \"default_vlan_id\": 999,\n              \"enabled\": true\n            },\n            \"port_vlan_id\": 1,\n            \"vlan_id\": 9,\n            \"vlan_ids\": \"1, 10, 50\"\n          }\n        }\n      }\n    ]\n  },\n  \"ap_port_config\": {\n    \"model_specific\": {\n      \"AP32\": {\n        \"eth1,eth2\": {\n          \"port_vlan_id\": 1,\n          \"vlan_ids\": \"1, 10, 50\"\n        }\n      }\n    }\n  },\n  \"auto_placement\": {\n    \"orientation\": 45,\n    \"x\": 30,\n    \"y\": 60\n  },\n  \"auto_upgrade\": {\n    \"custom_versions\": {\n      \"AP21\": \"stable\",\n      \"AP41\": \"0.1.5135\",\n      \"AP61\": \"0.1.7215\"\n    },\n    \"day_of_week\": \"sun\",\n    \"enabled\": false,\n    \"time_of_day\": \"12:00\",\n    \"version\": \"beta\"\n  },\n  \"blacklist_url\": \"https://papi.s3.amazonaws.com/blacklist/xxx...\",\n  \"ble_config\": {\n    \"beacon_enabled\": false,\n    \"beacon_rate\": 3,\n    \"beacon_rate_mode\": \"custom\",\n    \"beam_disabled\": [\n      1,\n      3,\n      6\n    ],\n    \"custom_ble_packet_enabled\": false,\n    \"custom_ble_packet_frame\": \"0x........\",\n    \"custom_ble_packet_freq_msec\": 300,\n    \"eddystone_uid_adv_power\": -65,\n    \"eddystone_uid_beams\": \"2-4,7\",\n    \"eddystone_uid_enabled\": false,\n    \"eddystone_uid_freq_msec\": 200,\n    \"eddystone_uid_instance\": \"5c5b35000001\",\n    \"eddystone_uid_namespace\": \"2818e3868dec25629ede\",\n    \"eddystone_url_adv_power\": -65,\n    \"eddystone_url_beams\": \"2-4,7\",\n    \"eddystone_url_enabled\": true,\n    \"eddystone_url_freq_msec\": 1000,\n    \"eddystone_url_url\": \"https://www.abc.com\",\n    \"ibeacon_adv_power\": -65,\n    \"ibeacon_beams\": \"2-4,7\",\n    \"ibeacon_enabled\": false,\n    \"ibeacon_freq_msec\": 0,\n    \"ibeacon_major\": 13,\n    \"ibeacon_minor\": 138,\n    \"ibeacon_uuid\": \"f3f17139-704a-f03a-2786-0400279e37c3\",\n    \"power\": 6,\n    \"power_mode\": \"custom\"\n  },\n  \"config_auto_revert\": false,\n  \"created_time\": 0,\n  \"device_updown_threshold\": 0,\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"engagement\": {\n    \"dwell_tag_names\": {\n      \"bounce\": \"Bounce\",\n      \"engaged\": \"Engaged\",\n      \"passerby\": \"Passer By\",\n      \"stationed\": \"Stationed\"\n    },\n    \"dwell_tags\": {\n      \"bounce\": null,\n      \"engaged\": \"300-14400\",\n      \"passerby\": null,\n      \"stationed\": \"14400-43200\"\n    },\n    \"hours\": {\n      \"fri\": \"09:00-17:00\",\n      \"mon\": \"09:00-17:00\",\n      \"sat\": \"09:00-12:00\",\n      \"sun\": \"09:00-12:00\",\n      \"thu\": \"09:00-17:00\",\n      \"tue\": \"09:00-17:00\",\n      \"wed\": \"09:00-17:00\"\n    },\n    \"max_dwell\": 43200,\n    \"min_dwell\": 0\n  },\n  \"evpn_options\": {\n    \"auto_loopback_subnet\": \"100.101.0.0/16\",\n    \"auto_router_id_subnet\": \"100.100.0.0/24\",\n    \"core_as_border\": false,\n    \"overlay\": {\n      \"as\": 65000\n    },\n    \"per_vlan_vga_v4_mac\": false,\n    \"routed_at\": \"edge\",\n    \"underlay\": {\n      \"as_base\": 65001,\n      \"routed_id_prefix\": \"/24\",\n      \"subnet\": \"10.255.240.0/20\"\n    }\n  },\n  \"flags\": {\n    \"property1\": \"string\",\n    \"property2\": \"string\"\n  },\n  \"for_site\": true,\n  \"gateway_additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"gateway_mgmt\": {\n    \"admin_sshkeys\": [\n      \"string\"\n    ],\n    \"app_probing\": {\n      \"apps\": [\n        \"string\"\n      ],\n      \"custom_apps\": [\n        {\n          \"app_type\": \"string\",\n          \"hostnames\": [\n            \"string\"\n          ],\n          \"name\": \"string\",\n          \"protocol\": \"http\"\n        }\n      ],\n      \"enabled\": true\n    },\n    \"app_usage\": true,\n    \"auto_signature_update\": {\n      \"day_of_week\": \"mon\",\n      \"enable\": true,\n      \"time_of_day\": \"string\"\n    },\n    \"config_revert_timer\": 10,\n    \"probe_hosts\": [\n      \"string\"\n    ],\n    \"root_password\": \"string\",\n    \"security_log_source_address\": \"192.168.1.1\",\n    \"security_log_source_interface\": \"string\"\n  },\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f09\",\n  \"led\": {\n    \"brightness\": 255,\n    \"enabled\": true\n  },\n  \"modified_time\": 0,\n  \"mxedge\": {\n    \"mist_das\": {\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": true,\n          \"host\": \"string\",\n          \"port\": 3799,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": false\n    },\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"string\",\n          \"keywrap_mack\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\",\n          \"ssids\": [\n            \"string\"\n          ]\n        }\n      ],\n      \"enabled\": true,\n      \"match_ssid\": true,\n      \"proxy_hosts\": [\n        \"string\"\n      ],\n      \"server_selection\": \"ordered\"\n    }\n  },\n  \"mxedge_mgmt\": {\n    \"mist_password\": \"MIST_PASSWORD\",\n    \"root_password\": \"ROOT_PASSWORD\"\n  },\n  \"ntp_servers\": [\n    \"pool.ntp.org\"\n  ],\n  \"occupancy\": {\n    \"assets_enabled\": false,\n    \"clients_enabled\": true,\n    \"min_duration\": 3000,\n    \"sdkclients_enabled\": false,\n    \"unconnected_clients_enabled\": false\n  },\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"ospf_areas\": {\n    \"property1\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    },\n    \"property2\": {\n      \"include_loopback\": false,\n      \"networks\": {\n        \"corp\": {\n          \"auth_keys\": {\n            \"1\": \"auth-key-1\"\n          },\n          \"auth_type\": \"md5\",\n          \"bfd_minimum_interval\": 500,\n          \"dead_interval\": 40,\n          \"hello_interval\": 10,\n          \"interface_type\": \"nbma\",\n          \"metric\": 10000\n        },\n        \"guest\": {\n          \"passive\": true\n        }\n      },\n      \"type\": \"default\"\n    }\n  },\n  \"persist_config_on_device\": false,\n  \"port_mirroring\": {\n    \"property1\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    },\n    \"property2\": {\n      \"input_networks_ingress\": [\n        \"corp\"\n      ],\n      \"input_port_ids_egress\": [\n        \"ge-0/0/3\"\n      ],\n      \"input_port_ids_ingress\": [\n        \"ge-0/0/3\"\n      ],\n      \"output_network\": \"analyze\",\n      \"output_port_id\": \"ge-0/0/5\"\n    }\n  },\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"proxy\": {\n    \"url\": \"http://proxy.internal:8080/\"\n  },\n  \"radius_config\": {\n    \"acct_interim_interval\": 0,\n    \"acct_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1813,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"1.2.3.4\",\n        \"keywrap_enabled\": true,\n        \"keywrap_format\": \"hex\",\n        \"keywrap_kek\": \"1122334455\",\n        \"keywrap_mack\": \"1122334455\",\n        \"port\": 1812,\n        \"secret\": \"testing123\"\n      }\n    ],\n    \"auth_servers_retries\": 3,\n    \"auth_servers_timeout\": 5,\n    \"coa_enabled\": false,\n    \"coa_port\": 3799,\n    \"network\": \"string\",\n    \"source_ip\": \"string\"\n  },\n  \"remote_syslog\": {\n    \"archive\": {\n      \"files\": 20,\n      \"size\": \"5m\"\n    },\n    \"console\": {\n      \"contents\": [\n        {\n          \"facility\": \"config\",\n          \"severity\": \"warning\"\n        }\n      ]\n    },\n    \"enabled\": false,\n    \"files\": [\n      {\n        \"archive\": {\n          \"files\": 10,\n          \"size\": \"5m\"\n        },\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"explicit_priority\": true,\n        \"file\": \"file-name\",\n        \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n        \"structured_data\": true\n      }\n    ],\n    \"network\": \"default\",\n    \"send_to_all_servers\": false,\n    \"servers\": [\n      {\n        \"facility\": \"config\",\n        \"host\": \"syslogd.internal\",\n        \"port\": 514,\n        \"protocol\": \"udp\",\n        \"severity\": \"info\",\n        \"tag\": \"\"\n      }\n    ],\n    \"time_format\": \"millisecond\",\n    \"users\": [\n      {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ],\n        \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n        \"user\": \"*\"\n      }\n    ]\n  },\n  \"report_gatt\": false,\n  \"rogue\": {\n    \"enabled\": false,\n    \"honeypot_enabled\": false,\n    \"min_duration\": 10,\n    \"min_rssi\": -80,\n    \"whitelisted_bssids\": [\n      \"NeighborSSID\"\n    ],\n    \"whitelisted_ssids\": [\n      \"cc:8e:6f:d4:bf:16\",\n      \"cc-8e-6f-d4-bf-16\",\n      \"cc-73-*\",\n      \"cc:82:*\"\n    ]\n  },\n  \"rtsa\": {\n    \"app_waking\": false,\n    \"disable_dead_reckoning\": true,\n    \"disable_pressure_sensor\": false,\n    \"enabled\": true,\n    \"track_asset\": false\n  },\n  \"simple_alert\": {\n    \"arp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 20,\n      \"incident_count\": 10\n    },\n    \"dhcp_failure\": {\n      \"client_count\": 10,\n      \"duration\": 10,\n      \"incident_count\": 20\n    },\n    \"dns_failure\": {\n      \"client_count\": 20,\n      \"duration\": 10,\n      \"incident_count\": 30\n    }\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"skyatp\": {\n    \"enabled\": true,\n    \"send_ip_mac_mapping\": true\n  },\n  \"srx_app\": {\n    \"enabled\": false\n  },\n  \"ssh_keys\": [\n    \"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAA...Wxa6p6UW0ZbcP john@host\"\n  ],\n  \"ssr\": {\n    \"conductor_hosts\": [\n      \"\\\"1.1.1.1\\\", \\\"2.2.2.2\\\"\"\n    ],\n    \"disable_stats\": true\n  },\n  \"status_portal\": {\n    \"enabled\": false,\n    \"hostnames\": [\n      \"my.misty.com\"\n    ]\n  },\n  \"switch_mgmt\": {\n    \"ap_affinity_threshold\": 10,\n    \"config_revert_timer\": 10,\n    \"dhcp_option_fqdn\": false,\n    \"mxedge_proxy_host\": \"string\",\n    \"mxedge_proxy_port\": 2222,\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    },\n    \"use_mxedge_proxy\": true\n  },\n  \"vars\": {\n    \"RADIUS_IP1\": \"172.31.2.5\",\n    \"RADIUS_SECRET\": \"11s64632d\"\n  },\n  \"vna\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"guest\": {\n      \"extra_routes\": {\n        \"0.0.0.0/0\": {\n          \"via\": \"192.168.31.1\"\n        }\n      },\n      \"networks\": [\n        \"guest\"\n      ]\n    }\n  },\n  \"vrrp_groups\": {\n    \"property1\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    },\n    \"property2\": {\n      \"auth_key\": \"auth-key-1\",\n      \"auth_password\": \"string\",\n      \"auth_type\": \"md5\",\n      \"networks\": {\n        \"data\": {\n          \"ip\": \"10.182.96.1\"\n        },\n        \"mgmt\": {\n          \"ip\": \"10.182.104.1\"\n        },\n        \"v10\": {\n          \"ip\": \"10.182.104.129\"\n        },\n        \"wap\": {\n          \"ip\": \"10.182.102.1\"\n        }\n      }\n    }\n  },\n  \"wan_vna\": {\n    \"enabled\": false\n  },\n  \"watched_station_url\": \"https://papi.s3.amazonaws.com/watched_station/xxx...\",\n  \"whitelist_url\": \"https://papi.s3.amazonaws.com/whitelist/xxx...\",\n  \"wids\": {\n    \"repeated_auth_failures\": {\n      \"duration\": 60,\n      \"threshold\": 0\n    }\n  },\n  \"wifi\": {\n    \"cisco_enabled\": true,\n    \"disable_11k\": false,\n    \"disable_radios_when_power_constrained\": false,\n    \"enable_arp_spoof_check\": false,\n    \"enable_shared_radio_scanning\": true,\n    \"enabled\": true,\n    \"locate_connected\": true,\n    \"locate_unconnected\": false,\n    \"mesh_allow_dfs\": false,\n    \"mesh_enable_crm\": false,\n    \"mesh_enabled\": false,\n    \"mesh_psk\": \"string\",\n    \"mesh_ssid\": \"string\",\n    \"proxy_arp\": \"default\"\n  },\n  \"wired_vna\": {\n    \"enabled\": false\n  },\n  \"zone_occupancy_alert\": {\n    \"email_notifiers\": [\n      \"foo@juniper.net\",\n      \"bar@juniper.net\"\n    ],\n    \"enabled\": false,\n    \"threshold\": 5\n  }\n}"
     from "resources.sitesSetting.actions.get.responses[0].example";
@@ -6488,6 +8130,96 @@ round_trips! {
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from
     "resources.sitesSetting.actions.deleteWirelessClientsAllowlist.responses[5].example";
+    sites_site_templates_list_derived_response_200 : SiteTemplates =
+    "[\n  {\n    \"auto_upgrade\": {\n      \"day_of_week\": \"mon\",\n      \"enabled\": true,\n      \"time_of_day\": \"string\",\n      \"version\": \"string\"\n    },\n    \"name\": \"string\",\n    \"vars\": {\n      \"SSID_STR\": \"string\",\n      \"VLAN_ID\": \"string\"\n    }\n  }\n]"
+    from "resources.sitesSiteTemplates.actions.listDerived.responses[0].example";
+    sites_site_templates_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSiteTemplates.actions.listDerived.responses[1].example";
+    sites_site_templates_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSiteTemplates.actions.listDerived.responses[2].example";
+    sites_site_templates_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSiteTemplates.actions.listDerived.responses[3].example";
+    sites_site_templates_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSiteTemplates.actions.listDerived.responses[5].example";
+    sites_skyatp_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesSkyatp.actions.countEvents.responses[0].example";
+    sites_skyatp_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSkyatp.actions.countEvents.responses[1].example";
+    sites_skyatp_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSkyatp.actions.countEvents.responses[2].example";
+    sites_skyatp_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSkyatp.actions.countEvents.responses[3].example";
+    sites_skyatp_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSkyatp.actions.countEvents.responses[5].example";
+    sites_skyatp_search_events_response_200 : ResponseEventsSkyAtpSearch =
+    "{\n  \"end\": 1513176951,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"device_mac\": \"658279bb1fa4\",\n      \"ip\": \"172.16.0.11\",\n      \"mac\": \"b019c66c8348\",\n      \"org_id\": \"3139f2c2-fac6-11e5-8156-0242ac110006\",\n      \"site_id\": \"70e0f468-fc13-11e5-85ad-0242ac110008\",\n      \"threat_level\": 7,\n      \"timestamp\": 1592524478,\n      \"type\": \"cc\"\n    }\n  ],\n  \"start\": 1512572151,\n  \"total\": 1\n}"
+    from "resources.sitesSkyatp.actions.searchEvents.responses[0].example";
+    sites_skyatp_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSkyatp.actions.searchEvents.responses[1].example";
+    sites_skyatp_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSkyatp.actions.searchEvents.responses[2].example";
+    sites_skyatp_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSkyatp.actions.searchEvents.responses[3].example";
+    sites_skyatp_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSkyatp.actions.searchEvents.responses[5].example";
+    sites_spectrum_analysis_get_running_response_200 : ResponseRunningSpectrumAnalysis =
+    "{\n  \"band\": \"5\",\n  \"device_id\": \"00000000-0000-0000-1000-5c5b35bd76bb\",\n  \"duration\": 600,\n  \"format\": \"stream\",\n  \"started_time\": 1435080709\n}"
+    from "resources.sitesSpectrumAnalysis.actions.getRunning.responses[0].example";
+    sites_spectrum_analysis_get_running_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.getRunning.responses[1].example";
+    sites_spectrum_analysis_get_running_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.getRunning.responses[2].example";
+    sites_spectrum_analysis_get_running_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.getRunning.responses[3].example";
+    sites_spectrum_analysis_get_running_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.getRunning.responses[5].example";
+    sites_spectrum_analysis_initiate_analyze_request : SpectrumAnalysis =
+    "{\n  \"band\": \"5\",\n  \"device_id\": \"00000000-0000-0000-1000-5c5b35bd76bb\",\n  \"duration\": 600,\n  \"format\": \"stream\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.body.example";
+    sites_spectrum_analysis_initiate_analyze_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[1].example";
+    sites_spectrum_analysis_initiate_analyze_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[2].example";
+    sites_spectrum_analysis_initiate_analyze_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[3].example";
+    sites_spectrum_analysis_initiate_analyze_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.initiateAnalyze.responses[5].example";
+    sites_spectrum_analysis_list_response_200 : ResponsePastSpectrumAnalysis =
+    "{\n  \"end\": 1694708579,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"band\": \"5\",\n      \"channel_usage\": [\n        {\n          \"channel\": 36,\n          \"noise\": -78,\n          \"non_wifi\": 0.08,\n          \"wifi\": 0.13\n        }\n      ],\n      \"fft_samples\": [\n        {\n          \"frequency\": 2437,\n          \"rssi\": -92,\n          \"signal7\": -93\n        }\n      ],\n      \"mac\": \"5c5b35bd76bb\",\n      \"org_id\": \"f2695c32-0e83-4936-b1b2-96fc88051213\",\n      \"timestamp\": 1694098696\n    }\n  ],\n  \"start\": 1694622179,\n  \"total\": 4\n}"
+    from "resources.sitesSpectrumAnalysis.actions.list.responses[0].example";
+    sites_spectrum_analysis_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.list.responses[1].example";
+    sites_spectrum_analysis_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.list.responses[2].example";
+    sites_spectrum_analysis_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesSpectrumAnalysis.actions.list.responses[3].example";
+    sites_spectrum_analysis_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesSpectrumAnalysis.actions.list.responses[5].example";
     sites_stats_get_response_200 : StatsSite =
     "{\n  \"address\": \"string\",\n  \"alarmtemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"country_code\": \"string\",\n  \"created_time\": 0,\n  \"id\": \"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\n  \"lat\": 0,\n  \"latlng\": {\n    \"lat\": 0,\n    \"lng\": 0\n  },\n  \"lng\": 0,\n  \"modified_time\": 0,\n  \"msp_id\": \"dca3cad3-0c9b-439b-814f-8d5f23797972\",\n  \"name\": \"string\",\n  \"networktemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"num_ap\": 0,\n  \"num_ap_connected\": 0,\n  \"num_clients\": 0,\n  \"num_devices\": 0,\n  \"num_devices_connected\": 0,\n  \"num_gateway\": 0,\n  \"num_gateway_connected\": 0,\n  \"num_switch\": 0,\n  \"num_switch_connected\": 0,\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"rftemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"sitegroup_ids\": [\n    \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"\n  ],\n  \"timezone\": \"string\",\n  \"tzoffset\": 0\n}"
     from "resources.sitesStats.actions.get.responses[0].example";
@@ -6503,6 +8235,90 @@ round_trips! {
     : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStats.actions.get.responses[5].example";
+    sites_stats_apps_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsApps.actions.count.responses[0].example";
+    sites_stats_apps_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsApps.actions.count.responses[1].example";
+    sites_stats_apps_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsApps.actions.count.responses[2].example";
+    sites_stats_apps_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsApps.actions.count.responses[3].example";
+    sites_stats_apps_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsApps.actions.count.responses[5].example";
+    sites_stats_beacons_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsBeacons.actions.list.responses[1].example";
+    sites_stats_beacons_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsBeacons.actions.list.responses[2].example";
+    sites_stats_beacons_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsBeacons.actions.list.responses[3].example";
+    sites_stats_beacons_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsBeacons.actions.list.responses[5].example";
+    sites_stats_bgp_peers_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsBgpPeers.actions.count.responses[0].example";
+    sites_stats_bgp_peers_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.count.responses[1].example";
+    sites_stats_bgp_peers_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.count.responses[2].example";
+    sites_stats_bgp_peers_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.count.responses[3].example";
+    sites_stats_bgp_peers_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.count.responses[5].example";
+    sites_stats_bgp_peers_search_response_200 : ResponseSearchBgps =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"evpn_overlay\": true,\n      \"for_overlay\": true,\n      \"local_as\": 65000,\n      \"mac\": \"020001c04668\",\n      \"neighbor\": \"15.8.3.5\",\n      \"neighbor_as\": 65000,\n      \"neighbor_mac\": \"020001c04600\",\n      \"node\": \"node0\",\n      \"org_id\": \"0c160b7f-1027-4cd1-923b-744534c4b070\",\n      \"rx_pkts\": 63366,\n      \"rx_routes\": 60,\n      \"site_id\": \"725a8d34-a126-4f2c-b990-d1219421cb75\",\n      \"state\": \"established\",\n      \"timestamp\": 1666251056.07,\n      \"tx_pkts\": 1735,\n      \"tx_routes\": 60,\n      \"up\": true,\n      \"uptime\": 31355,\n      \"vrf_name\": \"default\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsBgpPeers.actions.search.responses[0].example";
+    sites_stats_bgp_peers_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.search.responses[1].example";
+    sites_stats_bgp_peers_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.search.responses[2].example";
+    sites_stats_bgp_peers_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsBgpPeers.actions.search.responses[3].example";
+    sites_stats_bgp_peers_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsBgpPeers.actions.search.responses[5].example";
+    sites_stats_clients_sdk_get_by_map_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.getByMap.responses[1].example";
+    sites_stats_clients_sdk_get_by_map_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.getByMap.responses[2].example";
+    sites_stats_clients_sdk_get_by_map_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.getByMap.responses[3].example";
+    sites_stats_clients_sdk_get_by_map_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.getByMap.responses[5].example";
+    sites_stats_clients_sdk_get_response_200 : SdkstatsWirelessClient =
+    "{\n  \"id\": \"d56bd5fa-0a0a-4861-a9df-5ac83d3a2eeb\",\n  \"last_seen\": 1428939600,\n  \"name\": \"John's iPhone\",\n  \"network_connection\": {\n    \"mac\": \"c3-b6-e5-af-41-15\",\n    \"rssi\": -75,\n    \"signal_level\": 3,\n    \"type\": \"WiFi\"\n  },\n  \"uuid\": \"ada72f8f-1643-e5c6-94db-f2a5636f1a64\",\n  \"vbeacons\": [\n    {\n      \"id\": \"d379d29d-24b4-96c5-5dd4-6f2a2dc5aaeb\",\n      \"since\": 1428939300\n    }\n  ],\n  \"x\": 60,\n  \"y\": 80,\n  \"zones\": [\n    {\n      \"id\": \"8ac84899-32db-6327-334c-9b6d58544cfe\",\n      \"since\": 1428939600\n    }\n  ]\n}"
+    from "resources.sitesStatsClientsSdk.actions.get.responses[0].example";
+    sites_stats_clients_sdk_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.get.responses[1].example";
+    sites_stats_clients_sdk_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.get.responses[2].example";
+    sites_stats_clients_sdk_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsClientsSdk.actions.get.responses[3].example";
+    sites_stats_clients_sdk_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsClientsSdk.actions.get.responses[5].example";
     sites_stats_clients_wireless_list_response_200 : StatsClientAnyOf =
     "[\n  {\n    \"annotation\": \"unknown\",\n    \"ap_id\": \"00000000-0000-0000-1000-5c5b35963d70\",\n    \"ap_mac\": \"5c5b358e6fea\",\n    \"assoc_time\": 1741152905,\n    \"band\": \"5\",\n    \"bssid\": \"5c5b358298f2\",\n    \"channel\": 157,\n    \"dual_band\": true,\n    \"family\": \"\",\n    \"group\": \"\",\n    \"hostname\": \"android-9b228dc33690\",\n    \"idle_time\": 5,\n    \"ip\": \"10.100.0.47\",\n    \"is_guest\": false,\n    \"key_mgmt\": \"WPA3-SAE-FT/CCMP\",\n    \"last_seen\": 1741257505,\n    \"mac\": \"dadbfc123456\",\n    \"manufacture\": \"Unknown\",\n    \"map_id\": \"ed7a0a4e-8835-4c94-ba78-6c1169c9f135\",\n    \"model\": \"\",\n    \"num_locating_aps\": 2,\n    \"os\": \"Android 10\",\n    \"proto\": \"ac\",\n    \"rssi\": -39,\n    \"rx_bps\": 0,\n    \"rx_bytes\": 14451780,\n    \"rx_pkts\": 44175,\n    \"rx_rate\": 6,\n    \"rx_retries\": 2010,\n    \"site_id\": \"96c348a9-d6d7-4732-b4f5-23350a2843cd\",\n    \"snr\": 47,\n    \"ssid\": \"Live_demo_only\",\n    \"tx_bps\": 0,\n    \"tx_bytes\": 56364072,\n    \"tx_pkts\": 43685,\n    \"tx_rate\": 173.3,\n    \"tx_retries\": 5413,\n    \"uptime\": 104600,\n    \"vlan_id\": \"1\",\n    \"wlan_id\": \"497fc18a-79b5-405a-bf5a-192eed31ea60\",\n    \"x\": 695.3357339330526,\n    \"x_m\": 24.086588,\n    \"y\": 760.6746524247893,\n    \"y_m\": 26.349943\n  }\n]"
     from "resources.sitesStatsClientsWireless.actions.list.responses[0].example";
@@ -6639,6 +8455,108 @@ round_trips! {
     sites_stats_devices_get_switches_metrics_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[5].example";
+    sites_stats_mx_edges_list_response_200 : StatsMxedges =
+    "[\n  {\n    \"cpu_stat\": {\n      \"cpus\": {\n        \"cpu0\": {\n          \"idle\": 89,\n          \"interrupt\": 0,\n          \"system\": 8,\n          \"usage\": 10,\n          \"user\": 1\n        },\n        \"cpu1\": {\n          \"idle\": 81,\n          \"interrupt\": 0,\n          \"system\": 4,\n          \"usage\": 18,\n          \"user\": 13\n        },\n        \"cpu2\": {\n          \"idle\": 81,\n          \"interrupt\": 0,\n          \"system\": 4,\n          \"usage\": 18,\n          \"user\": 13\n        },\n        \"cpu3\": {\n          \"idle\": 2,\n          \"interrupt\": 0,\n          \"system\": 50,\n          \"usage\": 97,\n          \"user\": 46\n        }\n      },\n      \"idle\": 62,\n      \"interrupt\": 0,\n      \"system\": 17,\n      \"usage\": 37,\n      \"user\": 19\n    },\n    \"created_time\": 1632684398,\n    \"for_site\": false,\n    \"id\": \"00000000-0000-0000-1000-020000a80cb4\",\n    \"ip_stat\": {\n      \"ip\": \"192.168.1.244\",\n      \"ips\": {\n        \"ens18\": \"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"\n      },\n      \"macs\": {\n        \"ens18\": \"e4434b217044\"\n      }\n    },\n    \"lag_stat\": {\n      \"lacp0\": {\n        \"active_ports\": [\n          \"port0\",\n          \"port1\"\n        ]\n      }\n    },\n    \"last_seen\": 1633721215,\n    \"mac\": \"020000a80cb4\",\n    \"memory_stat\": {\n      \"active\": 394936320,\n      \"available\": 4699291648,\n      \"buffers\": 107646976,\n      \"cached\": 478060544,\n      \"free\": 4330659840,\n      \"inactive\": 211980288,\n      \"swap_cached\": 0,\n      \"swap_free\": 1022357504,\n      \"swap_total\": 1022357504,\n      \"total\": 8365957120,\n      \"usage\": 48\n    },\n    \"model\": \"ME-VM\",\n    \"modified_time\": 1633643629,\n    \"mxagent_registered\": true,\n    \"mxcluster_id\": \"678bc339-7635-4556-bbc0-e77ad493ef8b\",\n    \"name\": \"me-vm-1\",\n    \"num_tunnels\": 0,\n    \"oob_ip_config\": {\n      \"dns\": [\n        \"8.8.8.8\",\n        \"1.1.1.1\"\n      ],\n      \"gateway\": \"10.0.0.1\",\n      \"ip\": \"10.0.0.10\",\n      \"netmask\": \"255.255.255.0\",\n      \"type\": \"static\"\n    },\n    \"org_id\": \"11b08247-b1ee-4152-9b25-312b323ce480\",\n    \"port_stat\": {\n      \"port0\": {\n        \"full_duplex\": true,\n        \"mac\": \"9e294e49091d\",\n        \"rx_bytes\": 646898375700,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 8784449574,\n        \"speed\": 10000,\n        \"state\": \"forwarding\",\n        \"tx_bytes\": 647200748038,\n        \"tx_errors\": 0,\n        \"tx_pkts\": 8788647466,\n        \"up\": true\n      },\n      \"port1\": {\n        \"full_duplex\": true,\n        \"mac\": \"a270fe53437e\",\n        \"rx_bytes\": 647200437652,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 8788644886,\n        \"speed\": 10000,\n        \"state\": \"forwarding\",\n        \"tx_bytes\": 646898681650,\n        \"tx_errors\": 0,\n        \"tx_pkts\": 8784452092,\n        \"up\": true\n      }\n    },\n    \"serial\": \"string\",\n    \"service_stat\": {\n      \"mxagent\": {\n        \"ext_ip\": \"99.0.86.164\",\n        \"last_seen\": 1633721215,\n        \"package_state\": \"Installed\",\n        \"package_version\": \"3.1.1037-1\",\n        \"running_state\": \"Running\",\n        \"uptime\": 21240\n      },\n      \"tunterm\": {\n        \"ext_ip\": \"99.0.86.164\",\n        \"last_seen\": 1633721203,\n        \"package_state\": \"Installed\",\n        \"package_version\": \"0.1.2449+deb10\",\n        \"running_state\": \"Running\",\n        \"uptime\": 76261\n      }\n    },\n    \"services\": [\n      \"tunterm\"\n    ],\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n    \"status\": \"connected\",\n    \"tunterm_ip_config\": {\n      \"gateway\": \"192.168.11.1\",\n      \"ip\": \"192.168.11.91\",\n      \"netmask\": \"255.255.255.0\"\n    },\n    \"tunterm_port_config\": {\n      \"downstream_ports\": [\n        \"0\",\n        \"1\"\n      ],\n      \"separate_upstream_downstream\": false,\n      \"upstream_ports\": [\n        \"0\",\n        \"1\"\n      ]\n    },\n    \"tunterm_registered\": true,\n    \"tunterm_stat\": {\n      \"monitoring_failed\": false\n    },\n    \"uptime\": 76281,\n    \"virtualization_type\": \"KVM\"\n  }\n]"
+    from "resources.sitesStatsMxEdges.actions.list.responses[0].example";
+    sites_stats_mx_edges_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsMxEdges.actions.list.responses[1].example";
+    sites_stats_mx_edges_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.list.responses[2].example";
+    sites_stats_mx_edges_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.list.responses[3].example";
+    sites_stats_mx_edges_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsMxEdges.actions.list.responses[5].example";
+    sites_stats_mx_edges_get_response_200 : StatsMxedge =
+    "{\n  \"cpu_stat\": {\n    \"cpus\": {\n      \"cpu0\": {\n        \"idle\": 89,\n        \"interrupt\": 0,\n        \"system\": 8,\n        \"usage\": 10,\n        \"user\": 1\n      },\n      \"cpu1\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu2\": {\n        \"idle\": 81,\n        \"interrupt\": 0,\n        \"system\": 4,\n        \"usage\": 18,\n        \"user\": 13\n      },\n      \"cpu3\": {\n        \"idle\": 2,\n        \"interrupt\": 0,\n        \"system\": 50,\n        \"usage\": 97,\n        \"user\": 46\n      }\n    },\n    \"idle\": 62,\n    \"interrupt\": 0,\n    \"system\": 17,\n    \"usage\": 37,\n    \"user\": 19\n  },\n  \"created_time\": 1632684398,\n  \"for_site\": false,\n  \"id\": \"00000000-0000-0000-1000-020000a80cb4\",\n  \"inactive_vlan_strs\": {\n    \"wired\": [\n      \"100\",\n      \"102-106\"\n    ]\n  },\n  \"ip_stat\": {\n    \"ip\": \"192.168.1.244\",\n    \"ips\": {\n      \"ens18\": \"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"\n    },\n    \"macs\": {\n      \"ens18\": \"e4434b217044\"\n    }\n  },\n  \"lag_stat\": {\n    \"lacp0\": {\n      \"active_ports\": [\n        \"port0\",\n        \"port1\"\n      ]\n    }\n  },\n  \"last_seen\": 1633721215,\n  \"mac\": \"020000a80cb4\",\n  \"memory_stat\": {\n    \"active\": 394936320,\n    \"available\": 4699291648,\n    \"buffers\": 107646976,\n    \"cached\": 478060544,\n    \"free\": 4330659840,\n    \"inactive\": 211980288,\n    \"swap_cached\": 0,\n    \"swap_free\": 1022357504,\n    \"swap_total\": 1022357504,\n    \"total\": 8365957120,\n    \"usage\": 48\n  },\n  \"model\": \"ME-VM\",\n  \"modified_time\": 1633643629,\n  \"mxagent_registered\": true,\n  \"mxcluster_id\": \"678bc339-7635-4556-bbc0-e77ad493ef8b\",\n  \"name\": \"me-vm-1\",\n  \"num_tunnels\": 0,\n  \"oob_ip_config\": {\n    \"dns\": [\n      \"8.8.8.8\",\n      \"1.1.1.1\"\n    ],\n    \"gateway\": \"10.0.0.1\",\n    \"ip\": \"10.0.0.10\",\n    \"netmask\": \"255.255.255.0\",\n    \"type\": \"static\"\n  },\n  \"org_id\": \"11b08247-b1ee-4152-9b25-312b323ce480\",\n  \"port_stat\": {\n    \"port0\": {\n      \"full_duplex\": true,\n      \"mac\": \"9e294e49091d\",\n      \"rx_bytes\": 646898375700,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8784449574,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 647200748038,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8788647466,\n      \"up\": true\n    },\n    \"port1\": {\n      \"full_duplex\": true,\n      \"mac\": \"a270fe53437e\",\n      \"rx_bytes\": 647200437652,\n      \"rx_errors\": 0,\n      \"rx_pkts\": 8788644886,\n      \"speed\": 10000,\n      \"state\": \"forwarding\",\n      \"tx_bytes\": 646898681650,\n      \"tx_errors\": 0,\n      \"tx_pkts\": 8784452092,\n      \"up\": true\n    }\n  },\n  \"serial\": \"string\",\n  \"service_stat\": {\n    \"mxagent\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721215,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"3.1.1037-1\",\n      \"running_state\": \"Running\",\n      \"uptime\": 21240\n    },\n    \"tunterm\": {\n      \"ext_ip\": \"99.0.86.164\",\n      \"last_seen\": 1633721203,\n      \"package_state\": \"Installed\",\n      \"package_version\": \"0.1.2449+deb10\",\n      \"running_state\": \"Running\",\n      \"uptime\": 76261\n    }\n  },\n  \"services\": [\n    \"tunterm\"\n  ],\n  \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n  \"status\": \"connected\",\n  \"tunterm_ip_config\": {\n    \"gateway\": \"192.168.11.1\",\n    \"ip\": \"192.168.11.91\",\n    \"netmask\": \"255.255.255.0\"\n  },\n  \"tunterm_port_config\": {\n    \"downstream_ports\": [\n      \"0\",\n      \"1\"\n    ],\n    \"separate_upstream_downstream\": false,\n    \"upstream_ports\": [\n      \"0\",\n      \"1\"\n    ]\n  },\n  \"tunterm_registered\": true,\n  \"tunterm_stat\": {\n    \"monitoring_failed\": false\n  },\n  \"uptime\": 76281,\n  \"virtualization_type\": \"KVM\"\n}"
+    from "resources.sitesStatsMxEdges.actions.get.responses[0].example";
+    sites_stats_mx_edges_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsMxEdges.actions.get.responses[1].example";
+    sites_stats_mx_edges_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.get.responses[2].example";
+    sites_stats_mx_edges_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsMxEdges.actions.get.responses[3].example";
+    sites_stats_mx_edges_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsMxEdges.actions.get.responses[5].example";
+    sites_stats_ospf_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsOspf.actions.count.responses[0].example";
+    sites_stats_ospf_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsOspf.actions.count.responses[1].example";
+    sites_stats_ospf_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsOspf.actions.count.responses[2].example";
+    sites_stats_ospf_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsOspf.actions.count.responses[3].example";
+    sites_stats_ospf_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsOspf.actions.count.responses[5].example";
+    sites_stats_ospf_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsOspf.actions.search.responses[1].example";
+    sites_stats_ospf_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsOspf.actions.search.responses[2].example";
+    sites_stats_ospf_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsOspf.actions.search.responses[3].example";
+    sites_stats_ospf_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsOspf.actions.search.responses[5].example";
+    sites_stats_ports_count_sw_or_gw_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsPorts.actions.countSwOrGw.responses[0].example";
+    sites_stats_ports_count_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsPorts.actions.countSwOrGw.responses[1].example";
+    sites_stats_ports_count_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsPorts.actions.countSwOrGw.responses[2].example";
+    sites_stats_ports_count_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsPorts.actions.countSwOrGw.responses[3].example";
+    sites_stats_ports_count_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsPorts.actions.countSwOrGw.responses[5].example";
+    sites_stats_ports_search_sw_or_gw_response_200 : ResponseSwitchPortSearch =
+    "{\n  \"end\": 1513177200,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"active\": true,\n      \"auth_state\": \"init\",\n      \"for_site\": true,\n      \"full_duplex\": true,\n      \"jitter\": 0,\n      \"latency\": 0,\n      \"loss\": 0,\n      \"lte_iccid\": \"string\",\n      \"lte_imei\": \"string\",\n      \"lte_imsi\": \"string\",\n      \"mac\": \"5c4527a96580\",\n      \"mac_count\": 0,\n      \"mac_limit\": 0,\n      \"neighbor_mac\": \"64d814353400\",\n      \"neighbor_port_desc\": \"GigabitEthernet1/0/21\",\n      \"neighbor_system_name\": \"CORP-D-SW-2\",\n      \"org_id\": \"c168ddee-c14c-11e5-8e81-1258369c38a9\",\n      \"poe_disabled\": true,\n      \"poe_mode\": \"802.3af\",\n      \"poe_on\": true,\n      \"port_id\": \"ge-0/0/0\",\n      \"port_mac\": \"5c4527a96580\",\n      \"port_usage\": \"lan\",\n      \"power_draw\": 0,\n      \"rx_bcast_pkts\": 0,\n      \"rx_bps\": 0,\n      \"rx_bytes\": 4563443626,\n      \"rx_errors\": 0,\n      \"rx_mcast_pkts\": 0,\n      \"rx_pkts\": 0,\n      \"site_id\": \"c1698122-c14c-11e5-8e81-1258369c38a9\",\n      \"speed\": 1000,\n      \"stp_role\": \"designated\",\n      \"stp_state\": \"forwarding\",\n      \"tx_bcast_pkts\": 0,\n      \"tx_bps\": 0,\n      \"tx_bytes\": 11299516780,\n      \"tx_errors\": 0,\n      \"tx_mcast_pkts\": 0,\n      \"tx_pkts\": 492176,\n      \"type\": \"gateway\",\n      \"up\": true,\n      \"xcvr_part_number\": \"string\"\n    }\n  ],\n  \"start\": 1511967600,\n  \"total\": 100\n}"
+    from "resources.sitesStatsPorts.actions.searchSwOrGw.responses[0].example";
+    sites_stats_ports_search_sw_or_gw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsPorts.actions.searchSwOrGw.responses[1].example";
+    sites_stats_ports_search_sw_or_gw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsPorts.actions.searchSwOrGw.responses[2].example";
+    sites_stats_ports_search_sw_or_gw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsPorts.actions.searchSwOrGw.responses[3].example";
+    sites_stats_ports_search_sw_or_gw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsPorts.actions.searchSwOrGw.responses[5].example";
+    sites_stats_wx_rules_get_usage_response_200 : StatsWxrules =
+    "[\n  {\n    \"action\": \"allow\",\n    \"client_mac\": [\n      \"3bbbf819bb6f\",\n      \"bd96cbc4910f\"\n    ],\n    \"dst_allow_wxtags\": [\n      \"fff34466-eec0-3756-6765-381c728a6037\",\n      \"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_deny_wxtags\": [\n      \"aaa34466-eec0-3756-6765-381c728a6037\",\n      \"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"dst_wxtags\": [\n      \"d4134466-eec0-3756-6765-381c728a6037\",\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"\n    ],\n    \"name\": \"Guest\",\n    \"order\": 1,\n    \"src_wxtags\": [\n      \"8bfc2490-d726-3587-038d-cb2e71bd2330\",\n      \"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"\n    ],\n    \"usage\": {\n      \"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\": {\n        \"num_flows\": 60\n      },\n      \"d4134466-eec0-3756-6765-381c728a6037\": {\n        \"num_flows\": 60\n      }\n    }\n  }\n]"
+    from "resources.sitesStatsWxRules.actions.getUsage.responses[0].example";
+    sites_stats_wx_rules_get_usage_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsWxRules.actions.getUsage.responses[1].example";
+    sites_stats_wx_rules_get_usage_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsWxRules.actions.getUsage.responses[2].example";
+    sites_stats_wx_rules_get_usage_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsWxRules.actions.getUsage.responses[3].example";
+    sites_stats_wx_rules_get_usage_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsWxRules.actions.getUsage.responses[5].example";
     sites_stats_zones_list_rssi_response_200 : StatsRssiZones =
     "[\n  {\n    \"assets_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"clients_wait\": {\n      \"avg\": 39259.333333333336,\n      \"max\": 58361,\n      \"min\": 12376,\n      \"p95\": 58361\n    },\n    \"created_time\": 1733864928,\n    \"devices\": [\n      {\n        \"device_id\": \"00000000-0000-0000-1000-c8786708bb5d\",\n        \"rssi\": -70\n      }\n    ],\n    \"discovered_assets_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"id\": \"17ef7169-e000-4dcd-abc7-f721f0a8ffda\",\n    \"modified_time\": 1733864928,\n    \"name\": \"proximity openspace\",\n    \"num_assets\": 0,\n    \"num_clients\": 3,\n    \"num_discovered_assets\": 0,\n    \"num_sdkclients\": 0,\n    \"num_unconnected_clients\": 7,\n    \"org_id\": \"c5fbc9e4-12bf-436e-98c4-1c842c66ab6c\",\n    \"sdkclients_wait\": {\n      \"avg\": 0,\n      \"max\": 0,\n      \"min\": 0,\n      \"p95\": 0\n    },\n    \"site_id\": \"079fafd3-ef5c-4b23-90f0-9fcebec0023a\",\n    \"unconnected_clients_wait\": {\n      \"avg\": 37552.857142857145,\n      \"max\": 68342,\n      \"min\": 6649,\n      \"p95\": 68342\n    }\n  }\n]"
     from "resources.sitesStatsZones.actions.listRssi.responses[0].example";
@@ -6870,6 +8788,48 @@ round_trips! {
     sites_v_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesVBeacons.actions.delete.responses[5].example";
+    sites_vpns_list_derived_response_200 : Vpns =
+    "[\n  {\n    \"name\": \"string\",\n    \"paths\": {\n      \"property1\": {\n        \"bfd_profile\": \"broadband\",\n        \"ip\": \"string\"\n      },\n      \"property2\": {\n        \"bfd_profile\": \"lte\",\n        \"ip\": \"string\"\n      }\n    }\n  }\n]"
+    from "resources.sitesVpns.actions.listDerived.responses[0].example";
+    sites_vpns_list_derived_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesVpns.actions.listDerived.responses[1].example";
+    sites_vpns_list_derived_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesVpns.actions.listDerived.responses[2].example";
+    sites_vpns_list_derived_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesVpns.actions.listDerived.responses[3].example";
+    sites_vpns_list_derived_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesVpns.actions.listDerived.responses[5].example";
+    sites_wan_usages_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesWanUsages.actions.count.responses[0].example";
+    sites_wan_usages_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWanUsages.actions.count.responses[1].example";
+    sites_wan_usages_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWanUsages.actions.count.responses[2].example";
+    sites_wan_usages_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWanUsages.actions.count.responses[3].example";
+    sites_wan_usages_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWanUsages.actions.count.responses[5].example";
+    sites_wan_usages_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWanUsages.actions.search.responses[1].example";
+    sites_wan_usages_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWanUsages.actions.search.responses[2].example";
+    sites_wan_usages_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWanUsages.actions.search.responses[3].example";
+    sites_wan_usages_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWanUsages.actions.search.responses[5].example";
     sites_webhooks_list_response_200 : Webhooks =
     "[\n  {\n    \"created_time\": 0,\n    \"enabled\": true,\n    \"headers\": {},\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"secret\": \"string\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"splunk_token\": \"string\",\n    \"topics\": [\n      \"location\"\n    ],\n    \"type\": \"http-post\",\n    \"url\": \"string\",\n    \"verify_cert\": true\n  }\n]"
     from "resources.sitesWebhooks.actions.list.responses[0].example";
@@ -7413,6 +9373,41 @@ round_trips! {
     sites_zones_search_sessions_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesZones.actions.searchSessions.responses[5].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_request :
+    UtilsSendBleBeacon =
+    "{\n  \"beacon_frame\": \"68b329da9893e34099c7d8ad5cb9c940\",\n  \"beacon_freq\": 100,\n  \"duration\": 10,\n  \"macs\": [\n    \"5c5b35584a6f\",\n    \"5c5b350ea3b3\"\n  ],\n  \"map_ids\": [\n    \"845a23bf-bed9-e43c-4c86-6fa474be7ae5\"\n  ]\n}"
+    from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.body.example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[1].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_401 :
+    ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[2].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[3].example";
+    utilities_location_send_site_devices_arbitrary_ble_beacon_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.utilitiesLocation.actions.sendSiteDevicesArbitraryBleBeacon.responses[5].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[1].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[2].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[3].example";
+    utilities_mx_edge_preempt_sites_tunnel_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.utilitiesMxEdge.actions.preemptSitesTunnel.responses[5].example";
 }
 
 keeps_unknown_fields! {
@@ -7458,13 +9453,17 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_bgp_stats_state : BgpStatsState;
     unknown_value_is_kept_by_ble_config_beacon_rate_mode : BleConfigBeaconRateMode;
     unknown_value_is_kept_by_claim_type : ClaimType;
+    unknown_value_is_kept_by_client_info_source : ClientInfoSource;
     unknown_value_is_kept_by_client_key_mgmt : ClientKeyMgmt;
     unknown_value_is_kept_by_config_switch_local_accounts_user_role :
     ConfigSwitchLocalAccountsUserRole; unknown_value_is_kept_by_const_device_type_ap :
     ConstDeviceTypeAp; unknown_value_is_kept_by_const_device_type_gateway :
     ConstDeviceTypeGateway; unknown_value_is_kept_by_const_device_type_switch :
     ConstDeviceTypeSwitch; unknown_value_is_kept_by_count_org_devices_mxtunnel_status :
-    CountOrgDevicesMxtunnelStatus; unknown_value_is_kept_by_day_of_week : DayOfWeek;
+    CountOrgDevicesMxtunnelStatus; unknown_value_is_kept_by_count_ports_auth_state :
+    CountPortsAuthState; unknown_value_is_kept_by_count_ports_stp_role :
+    CountPortsStpRole; unknown_value_is_kept_by_count_ports_stp_state :
+    CountPortsStpState; unknown_value_is_kept_by_day_of_week : DayOfWeek;
     unknown_value_is_kept_by_device_search_radius_filter_status :
     DeviceSearchRadiusFilterStatus; unknown_value_is_kept_by_device_status :
     DeviceStatus; unknown_value_is_kept_by_device_type : DeviceType;
@@ -7474,9 +9473,12 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_dot11_band : Dot11Band; unknown_value_is_kept_by_dot11_proto
     : Dot11Proto; unknown_value_is_kept_by_dynamic_psk_source : DynamicPskSource;
     unknown_value_is_kept_by_event_fastroam_type : EventFastroamType;
+    unknown_value_is_kept_by_event_severity : EventSeverity;
     unknown_value_is_kept_by_evpn_config_role : EvpnConfigRole;
     unknown_value_is_kept_by_evpn_options_routed_at : EvpnOptionsRoutedAt;
     unknown_value_is_kept_by_fast_roam_result : FastRoamResult;
+    unknown_value_is_kept_by_fingerprints_count_distinct : FingerprintsCountDistinct;
+    unknown_value_is_kept_by_for_site : ForSite;
     unknown_value_is_kept_by_fwupdate_stat_status : FwupdateStatStatus;
     unknown_value_is_kept_by_gateway_path_strategy : GatewayPathStrategy;
     unknown_value_is_kept_by_gateway_path_type : GatewayPathType;
@@ -7505,14 +9507,18 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_junos_port_config_speed : JunosPortConfigSpeed;
     unknown_value_is_kept_by_l2tp_state : L2tpState;
     unknown_value_is_kept_by_last_config_device_type : LastConfigDeviceType;
-    unknown_value_is_kept_by_list_org_logs_sort : ListOrgLogsSort;
+    unknown_value_is_kept_by_list_msp_logs_sort : ListMspLogsSort;
     unknown_value_is_kept_by_map_import_json_vendor_name : MapImportJsonVendorName;
     unknown_value_is_kept_by_map_jibestream_vendor_name : MapJibestreamVendorName;
     unknown_value_is_kept_by_map_micello_vendor_name : MapMicelloVendorName;
     unknown_value_is_kept_by_map_type : MapType; unknown_value_is_kept_by_map_view :
-    MapView; unknown_value_is_kept_by_msp_license_action_operation :
-    MspLicenseActionOperation; unknown_value_is_kept_by_msp_org_change_operation :
-    MspOrgChangeOperation; unknown_value_is_kept_by_msp_search_type : MspSearchType;
+    MapView; unknown_value_is_kept_by_mfa_secret_type : MfaSecretType;
+    unknown_value_is_kept_by_msp_license_action_operation : MspLicenseActionOperation;
+    unknown_value_is_kept_by_msp_logs_count_distinct : MspLogsCountDistinct;
+    unknown_value_is_kept_by_msp_marvis_suggestions_count_distinct :
+    MspMarvisSuggestionsCountDistinct; unknown_value_is_kept_by_msp_org_change_operation
+    : MspOrgChangeOperation; unknown_value_is_kept_by_msp_search_type : MspSearchType;
+    unknown_value_is_kept_by_msp_tickets_count_distinct : MspTicketsCountDistinct;
     unknown_value_is_kept_by_msp_tier : MspTier;
     unknown_value_is_kept_by_mxcluster_nac_client_vendor : MxclusterNacClientVendor;
     unknown_value_is_kept_by_mxcluster_rad_auth_server_keywrap_format :
@@ -7521,6 +9527,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_mxcluster_radsec_server_selection :
     MxclusterRadsecServerSelection; unknown_value_is_kept_by_mxedge_mgmt_oob_ip_type :
     MxedgeMgmtOobIpType; unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
+    unknown_value_is_kept_by_nac_access_type : NacAccessType;
     unknown_value_is_kept_by_nac_auth_type : NacAuthType;
     unknown_value_is_kept_by_nac_rule_action : NacRuleAction;
     unknown_value_is_kept_by_nac_rule_guest_auth_state : NacRuleGuestAuthState;
@@ -7530,6 +9537,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_nac_tag_username_attr : NacTagUsernameAttr;
     unknown_value_is_kept_by_oauth_app_name : OauthAppName;
     unknown_value_is_kept_by_oauth_ping_identity_region : OauthPingIdentityRegion;
+    unknown_value_is_kept_by_org_asset_count_distinct : OrgAssetCountDistinct;
     unknown_value_is_kept_by_org_client_sessions_count_distinct :
     OrgClientSessionsCountDistinct; unknown_value_is_kept_by_org_clients_count_distinct :
     OrgClientsCountDistinct; unknown_value_is_kept_by_org_devices_count_distinct :
@@ -7548,10 +9556,14 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_org_setting_mist_nac_ip_version :
     OrgSettingMistNacIpVersion; unknown_value_is_kept_by_org_sites_count_distinct :
     OrgSitesCountDistinct; unknown_value_is_kept_by_org_tickets_count_distinct :
-    OrgTicketsCountDistinct; unknown_value_is_kept_by_org_ui_settings_purpose :
-    OrgUiSettingsPurpose; unknown_value_is_kept_by_ospf_area_network_auth_type :
+    OrgTicketsCountDistinct; unknown_value_is_kept_by_org_tunnel_count_distinct :
+    OrgTunnelCountDistinct; unknown_value_is_kept_by_org_tunnel_type_count :
+    OrgTunnelTypeCount; unknown_value_is_kept_by_org_ui_settings_purpose :
+    OrgUiSettingsPurpose; unknown_value_is_kept_by_org_wired_clients_count_distinct :
+    OrgWiredClientsCountDistinct; unknown_value_is_kept_by_ospf_area_network_auth_type :
     OspfAreaNetworkAuthType; unknown_value_is_kept_by_ospf_area_network_interface_type :
     OspfAreaNetworkInterfaceType; unknown_value_is_kept_by_ospf_area_type : OspfAreaType;
+    unknown_value_is_kept_by_ospf_peer_stats_count_distinct : OspfPeerStatsCountDistinct;
     unknown_value_is_kept_by_poe_priority : PoePriority;
     unknown_value_is_kept_by_portal_template_alignment : PortalTemplateAlignment;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
@@ -7561,20 +9573,28 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_radio_band24_usage : RadioBand24Usage;
     unknown_value_is_kept_by_radio_band_antenna_beam_pattern :
     RadioBandAntennaBeamPattern; unknown_value_is_kept_by_radio_band_preamble :
-    RadioBandPreamble; unknown_value_is_kept_by_remote_syslog_facility :
-    RemoteSyslogFacility; unknown_value_is_kept_by_remote_syslog_server_protocol :
-    RemoteSyslogServerProtocol; unknown_value_is_kept_by_remote_syslog_severity :
-    RemoteSyslogSeverity; unknown_value_is_kept_by_remote_syslog_time_format :
-    RemoteSyslogTimeFormat; unknown_value_is_kept_by_response_async_license_status :
-    ResponseAsyncLicenseStatus; unknown_value_is_kept_by_response_map_import_ap_action :
-    ResponseMapImportApAction; unknown_value_is_kept_by_rf_client_type : RfClientType;
+    RadioBandPreamble; unknown_value_is_kept_by_random_mac : RandomMac;
+    unknown_value_is_kept_by_recaptcha_flavor : RecaptchaFlavor;
+    unknown_value_is_kept_by_remote_syslog_facility : RemoteSyslogFacility;
+    unknown_value_is_kept_by_remote_syslog_server_protocol : RemoteSyslogServerProtocol;
+    unknown_value_is_kept_by_remote_syslog_severity : RemoteSyslogSeverity;
+    unknown_value_is_kept_by_remote_syslog_time_format : RemoteSyslogTimeFormat;
+    unknown_value_is_kept_by_response_async_license_status : ResponseAsyncLicenseStatus;
+    unknown_value_is_kept_by_response_auto_zone_status : ResponseAutoZoneStatus;
+    unknown_value_is_kept_by_response_map_import_ap_action : ResponseMapImportApAction;
+    unknown_value_is_kept_by_rf_client_type : RfClientType;
     unknown_value_is_kept_by_rogue_type : RogueType;
+    unknown_value_is_kept_by_scan_data_item_band : ScanDataItemBand;
+    unknown_value_is_kept_by_search_org_sw_or_gw_ports_type : SearchOrgSwOrGwPortsType;
     unknown_value_is_kept_by_search_site_devices_desc_sort : SearchSiteDevicesDescSort;
+    unknown_value_is_kept_by_search_site_sw_or_gw_ports_device_type :
+    SearchSiteSwOrGwPortsDeviceType;
     unknown_value_is_kept_by_secintel_profile_profile_action :
     SecintelProfileProfileAction;
     unknown_value_is_kept_by_secintel_profile_profile_category :
     SecintelProfileProfileCategory; unknown_value_is_kept_by_service_failover_policy :
-    ServiceFailoverPolicy;
+    ServiceFailoverPolicy; unknown_value_is_kept_by_service_policy_aamw_profile :
+    ServicePolicyAamwProfile;
     unknown_value_is_kept_by_service_policy_skyatp_dns_dga_detection :
     ServicePolicySkyatpDnsDgaDetection;
     unknown_value_is_kept_by_service_policy_skyatp_http_inspection :
@@ -7582,6 +9602,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_service_policy_skyatp_iot_device_policy :
     ServicePolicySkyatpIotDevicePolicy; unknown_value_is_kept_by_service_traffic_class :
     ServiceTrafficClass; unknown_value_is_kept_by_service_type : ServiceType;
+    unknown_value_is_kept_by_site_apps_count_distinct : SiteAppsCountDistinct;
     unknown_value_is_kept_by_site_auto_upgrade_version : SiteAutoUpgradeVersion;
     unknown_value_is_kept_by_site_client_events_count_distinct :
     SiteClientEventsCountDistinct;
@@ -7589,11 +9610,17 @@ keeps_unknown_values! {
     SiteClientSessionsCountDistinct;
     unknown_value_is_kept_by_site_device_events_count_distinct :
     SiteDeviceEventsCountDistinct; unknown_value_is_kept_by_site_devices_count_distinct :
-    SiteDevicesCountDistinct; unknown_value_is_kept_by_site_rogue_events_count_distinct :
+    SiteDevicesCountDistinct; unknown_value_is_kept_by_site_ports_count_distinct :
+    SitePortsCountDistinct; unknown_value_is_kept_by_site_rogue_events_count_distinct :
     SiteRogueEventsCountDistinct;
+    unknown_value_is_kept_by_site_service_events_count_distinct :
+    SiteServiceEventsCountDistinct;
+    unknown_value_is_kept_by_site_sky_atp_events_count_distinct :
+    SiteSkyAtpEventsCountDistinct;
     unknown_value_is_kept_by_site_system_events_count_distinct :
     SiteSystemEventsCountDistinct; unknown_value_is_kept_by_site_wifi_proxy_arp :
-    SiteWifiProxyArp; unknown_value_is_kept_by_site_zone_count_distinct :
+    SiteWifiProxyArp; unknown_value_is_kept_by_site_wired_clients_count_distinct :
+    SiteWiredClientsCountDistinct; unknown_value_is_kept_by_site_zone_count_distinct :
     SiteZoneCountDistinct; unknown_value_is_kept_by_snmp_config_engine_id_type :
     SnmpConfigEngineIdType; unknown_value_is_kept_by_snmp_config_trap_version :
     SnmpConfigTrapVersion; unknown_value_is_kept_by_snmp_usm_engine_type :
@@ -7609,6 +9636,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_snmpv3_config_notify_type : Snmpv3ConfigNotifyType;
     unknown_value_is_kept_by_snmpv3_config_target_param_mess_process_model :
     Snmpv3ConfigTargetParamMessProcessModel;
+    unknown_value_is_kept_by_spectrum_analysis_format : SpectrumAnalysisFormat;
     unknown_value_is_kept_by_ssl_proxy_ciphers_category : SslProxyCiphersCategory;
     unknown_value_is_kept_by_sso_idp_sign_algo : SsoIdpSignAlgo;
     unknown_value_is_kept_by_sso_idp_type : SsoIdpType;
@@ -7617,12 +9645,9 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_sso_oauth_type : SsoOauthType;
     unknown_value_is_kept_by_ssr_upgrade_channel : SsrUpgradeChannel;
     unknown_value_is_kept_by_stats_ap_gps_stat_src : StatsApGpsStatSrc;
-    unknown_value_is_kept_by_stats_switch_port_auth_state : StatsSwitchPortAuthState;
+    unknown_value_is_kept_by_stats_mxtunnel_state : StatsMxtunnelState;
     unknown_value_is_kept_by_stats_switch_port_poe_mode : StatsSwitchPortPoeMode;
     unknown_value_is_kept_by_stats_switch_port_port_usage : StatsSwitchPortPortUsage;
-    unknown_value_is_kept_by_stats_switch_port_stp_role : StatsSwitchPortStpRole;
-    unknown_value_is_kept_by_stats_switch_port_stp_state : StatsSwitchPortStpState;
-    unknown_value_is_kept_by_stats_switch_port_type : StatsSwitchPortType;
     unknown_value_is_kept_by_stats_wan_tunnel_priority : StatsWanTunnelPriority;
     unknown_value_is_kept_by_suppressed_alarm_scope : SuppressedAlarmScope;
     unknown_value_is_kept_by_switch_dhcpd_config_type : SwitchDhcpdConfigType;
@@ -7644,6 +9669,7 @@ keeps_unknown_values! {
     SynthetictestConfigCustomProbeType;
     unknown_value_is_kept_by_system_defined_port_usages : SystemDefinedPortUsages;
     unknown_value_is_kept_by_ticket_status : TicketStatus;
+    unknown_value_is_kept_by_troubleshoot_type : TroubleshootType;
     unknown_value_is_kept_by_tunnel_config_auth_algo : TunnelConfigAuthAlgo;
     unknown_value_is_kept_by_tunnel_config_auto_provision_provider :
     TunnelConfigAutoProvisionProvider; unknown_value_is_kept_by_tunnel_config_dh_group :
@@ -7654,16 +9680,53 @@ keeps_unknown_values! {
     TunnelConfigProvider; unknown_value_is_kept_by_tunnel_config_tunnel_mode :
     TunnelConfigTunnelMode; unknown_value_is_kept_by_tunnel_config_version :
     TunnelConfigVersion; unknown_value_is_kept_by_tunterm_monitoring_protocol :
-    TuntermMonitoringProtocol; unknown_value_is_kept_by_visits_scope : VisitsScope;
+    TuntermMonitoringProtocol; unknown_value_is_kept_by_var_source : VarSource;
+    unknown_value_is_kept_by_visits_scope : VisitsScope;
     unknown_value_is_kept_by_vpn_mode : VpnMode;
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
+    unknown_value_is_kept_by_vpn_type : VpnType;
     unknown_value_is_kept_by_vrrp_group_auth_type : VrrpGroupAuthType;
+    unknown_value_is_kept_by_wan_usages_count_distinct : WanUsagesCountDistinct;
+    unknown_value_is_kept_by_webhook_alarms_topic : WebhookAlarmsTopic;
+    unknown_value_is_kept_by_webhook_asset_raw_rssi_topic : WebhookAssetRawRssiTopic;
+    unknown_value_is_kept_by_webhook_audits_topic : WebhookAuditsTopic;
+    unknown_value_is_kept_by_webhook_client_info_topic : WebhookClientInfoTopic;
+    unknown_value_is_kept_by_webhook_client_join_topic : WebhookClientJoinTopic;
+    unknown_value_is_kept_by_webhook_client_latency_topic : WebhookClientLatencyTopic;
+    unknown_value_is_kept_by_webhook_client_sessions_topic : WebhookClientSessionsTopic;
     unknown_value_is_kept_by_webhook_delivery_distinct : WebhookDeliveryDistinct;
     unknown_value_is_kept_by_webhook_delivery_status : WebhookDeliveryStatus;
     unknown_value_is_kept_by_webhook_delivery_topic : WebhookDeliveryTopic;
     unknown_value_is_kept_by_webhook_device_events_event_ev_type :
-    WebhookDeviceEventsEventEvType; unknown_value_is_kept_by_webhook_oauth2_grant_type :
-    WebhookOauth2GrantType; unknown_value_is_kept_by_webhook_type : WebhookType;
+    WebhookDeviceEventsEventEvType; unknown_value_is_kept_by_webhook_device_events_topic
+    : WebhookDeviceEventsTopic; unknown_value_is_kept_by_webhook_device_updowns_topic :
+    WebhookDeviceUpdownsTopic; unknown_value_is_kept_by_webhook_discovered_raw_rssi_topic
+    : WebhookDiscoveredRawRssiTopic;
+    unknown_value_is_kept_by_webhook_guest_authorizations_topic :
+    WebhookGuestAuthorizationsTopic;
+    unknown_value_is_kept_by_webhook_location_asset_topic : WebhookLocationAssetTopic;
+    unknown_value_is_kept_by_webhook_location_centrak_event_type :
+    WebhookLocationCentrakEventType;
+    unknown_value_is_kept_by_webhook_location_centrak_topic :
+    WebhookLocationCentrakTopic; unknown_value_is_kept_by_webhook_location_client_topic :
+    WebhookLocationClientTopic; unknown_value_is_kept_by_webhook_location_sdk_topic :
+    WebhookLocationSdkTopic; unknown_value_is_kept_by_webhook_location_topic :
+    WebhookLocationTopic; unknown_value_is_kept_by_webhook_location_unclient_topic :
+    WebhookLocationUnclientTopic; unknown_value_is_kept_by_webhook_mxedge_event_topic :
+    WebhookMxedgeEventTopic; unknown_value_is_kept_by_webhook_nac_accounting_topic :
+    WebhookNacAccountingTopic; unknown_value_is_kept_by_webhook_nac_events_topic :
+    WebhookNacEventsTopic; unknown_value_is_kept_by_webhook_oauth2_grant_type :
+    WebhookOauth2GrantType; unknown_value_is_kept_by_webhook_occupancy_alert_type :
+    WebhookOccupancyAlertType; unknown_value_is_kept_by_webhook_occupancy_alerts_topic :
+    WebhookOccupancyAlertsTopic; unknown_value_is_kept_by_webhook_ping_topic :
+    WebhookPingTopic; unknown_value_is_kept_by_webhook_sdkclient_scan_data_topic :
+    WebhookSdkclientScanDataTopic; unknown_value_is_kept_by_webhook_site_sle_topic :
+    WebhookSiteSleTopic; unknown_value_is_kept_by_webhook_type : WebhookType;
+    unknown_value_is_kept_by_webhook_wifi_conn_raw_topic : WebhookWifiConnRawTopic;
+    unknown_value_is_kept_by_webhook_wifi_unconn_raw_topic : WebhookWifiUnconnRawTopic;
+    unknown_value_is_kept_by_webhook_zone_event_trigger : WebhookZoneEventTrigger;
+    unknown_value_is_kept_by_webhook_zone_event_type : WebhookZoneEventType;
+    unknown_value_is_kept_by_webhook_zone_topic : WebhookZoneTopic;
     unknown_value_is_kept_by_wlan_apply_to : WlanApplyTo;
     unknown_value_is_kept_by_wlan_auth_owe : WlanAuthOwe;
     unknown_value_is_kept_by_wlan_auth_pairwise_item : WlanAuthPairwiseItem;
@@ -7741,11 +9804,14 @@ reads_alternative! {
     gateway_port_vlan_id_with_variable_reads_string : GatewayPortVlanIdWithVariable =
     "\"\"" => GatewayPortVlanIdWithVariable::String;
     gateway_port_vlan_id_with_variable_reads_integer : GatewayPortVlanIdWithVariable =
-    "1" => GatewayPortVlanIdWithVariable::Integer; mist_device_reads_device_ap :
-    MistDevice = "{\"type\":\"ap\"}" => MistDevice::DeviceAp;
-    mist_device_reads_device_switch : MistDevice = "{\"type\":\"switch\"}" =>
-    MistDevice::DeviceSwitch; mist_device_reads_device_gateway : MistDevice =
-    "{\"type\":\"gateway\"}" => MistDevice::DeviceGateway;
+    "1" => GatewayPortVlanIdWithVariable::Integer;
+    insight_metrics_results_item_reads_number : InsightMetricsResultsItem = "0.5" =>
+    InsightMetricsResultsItem::Number; insight_metrics_results_item_reads_object :
+    InsightMetricsResultsItem = "{}" => InsightMetricsResultsItem::Object;
+    mist_device_reads_device_ap : MistDevice = "{\"type\":\"ap\"}" =>
+    MistDevice::DeviceAp; mist_device_reads_device_switch : MistDevice =
+    "{\"type\":\"switch\"}" => MistDevice::DeviceSwitch; mist_device_reads_device_gateway
+    : MistDevice = "{\"type\":\"gateway\"}" => MistDevice::DeviceGateway;
     mist_device_request_reads_device_ap : MistDeviceRequest = "{\"type\":\"ap\"}" =>
     MistDeviceRequest::DeviceAp; mist_device_request_reads_device_switch :
     MistDeviceRequest = "{\"type\":\"switch\"}" => MistDeviceRequest::DeviceSwitch;
@@ -7769,7 +9835,12 @@ reads_alternative! {
     RemoteSyslogArchiveFiles::Integer; remote_syslog_server_port_reads_string :
     RemoteSyslogServerPort = "\"\"" => RemoteSyslogServerPort::String;
     remote_syslog_server_port_reads_integer : RemoteSyslogServerPort = "514" =>
-    RemoteSyslogServerPort::Integer;
+    RemoteSyslogServerPort::Integer; response_device_metrics_results_items_reads_string :
+    ResponseDeviceMetricsResultsItems = "\"\"" =>
+    ResponseDeviceMetricsResultsItems::String;
+    response_device_metrics_results_items_reads_integer :
+    ResponseDeviceMetricsResultsItems = "0" =>
+    ResponseDeviceMetricsResultsItems::Integer;
     response_device_search_results_items_reads_switch_search :
     ResponseDeviceSearchResultsItems = "{\"type\":\"switch\"}" =>
     ResponseDeviceSearchResultsItems::SwitchSearch;
@@ -7779,20 +9850,25 @@ reads_alternative! {
     response_device_search_results_items_reads_ap_search :
     ResponseDeviceSearchResultsItems =
     "{\"power_constrained\":false,\"power_opmode\":\"\",\"mxtunnel_status\":\"\",\"wlans\":[]}"
-    => ResponseDeviceSearchResultsItems::ApSearch; service_dscp_reads_string :
-    ServiceDscp = "\"\"" => ServiceDscp::String; service_dscp_reads_integer : ServiceDscp
-    = "0" => ServiceDscp::Integer; service_max_jitter_reads_string : ServiceMaxJitter =
-    "\"\"" => ServiceMaxJitter::String; service_max_jitter_reads_integer :
-    ServiceMaxJitter = "0" => ServiceMaxJitter::Integer; service_max_latency_reads_string
-    : ServiceMaxLatency = "\"\"" => ServiceMaxLatency::String;
-    service_max_latency_reads_integer : ServiceMaxLatency = "0" =>
-    ServiceMaxLatency::Integer; service_max_loss_reads_string : ServiceMaxLoss = "\"\""
-    => ServiceMaxLoss::String; service_max_loss_reads_integer : ServiceMaxLoss = "0" =>
-    ServiceMaxLoss::Integer; sponsor_link_validity_duration_reads_string :
-    SponsorLinkValidityDuration = "\"\"" => SponsorLinkValidityDuration::String;
-    sponsor_link_validity_duration_reads_integer : SponsorLinkValidityDuration = "60" =>
-    SponsorLinkValidityDuration::Integer; stats_client_reads_stats_wireless_client :
-    StatsClient =
+    => ResponseDeviceSearchResultsItems::ApSearch;
+    response_tunnel_search_item_reads_stats_mxtunnel : ResponseTunnelSearchItem =
+    "{\"remote_ip\":\"\",\"state\":\"established\"}" =>
+    ResponseTunnelSearchItem::StatsMxtunnel;
+    response_tunnel_search_item_reads_stats_wan_tunnel : ResponseTunnelSearchItem =
+    "{\"peer_ip\":\"\"}" => ResponseTunnelSearchItem::StatsWanTunnel;
+    service_dscp_reads_string : ServiceDscp = "\"\"" => ServiceDscp::String;
+    service_dscp_reads_integer : ServiceDscp = "0" => ServiceDscp::Integer;
+    service_max_jitter_reads_string : ServiceMaxJitter = "\"\"" =>
+    ServiceMaxJitter::String; service_max_jitter_reads_integer : ServiceMaxJitter = "0"
+    => ServiceMaxJitter::Integer; service_max_latency_reads_string : ServiceMaxLatency =
+    "\"\"" => ServiceMaxLatency::String; service_max_latency_reads_integer :
+    ServiceMaxLatency = "0" => ServiceMaxLatency::Integer; service_max_loss_reads_string
+    : ServiceMaxLoss = "\"\"" => ServiceMaxLoss::String; service_max_loss_reads_integer :
+    ServiceMaxLoss = "0" => ServiceMaxLoss::Integer;
+    sponsor_link_validity_duration_reads_string : SponsorLinkValidityDuration = "\"\"" =>
+    SponsorLinkValidityDuration::String; sponsor_link_validity_duration_reads_integer :
+    SponsorLinkValidityDuration = "60" => SponsorLinkValidityDuration::Integer;
+    stats_client_reads_stats_wireless_client : StatsClient =
     "{\"ap_id\":\"00000000-0000-0000-0000-000000000000\",\"ap_mac\":\"\",\"band\":\"24\",\"channel\":0,\"is_guest\":false,\"key_mgmt\":\"\",\"mac\":\"\",\"proto\":\"a\",\"rssi\":0,\"snr\":0,\"ssid\":\"\",\"wlan_id\":\"00000000-0000-0000-0000-000000000000\"}"
     => StatsClient::StatsWirelessClient; stats_client_reads_stats_wired_client :
     StatsClient = "{\"mac\":\"\"}" => StatsClient::StatsWiredClient;

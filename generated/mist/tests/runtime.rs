@@ -11,6 +11,51 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+const GET_PATH: &str = "/api/v1/login/oauth/google";
+
+const GET_BODY: &str = "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}";
+
+#[tokio::test]
+async fn path_parameters_stay_inside_one_segment() {
+    use mist_sdk::resources::admins_login_o_auth2::*;
+    for (id, encoded) in [
+        ("../../me", "..%2F..%2Fme"),
+        ("a/b?c#d", "a%2Fb%3Fc%23d"),
+        ("x y%z", "x%20y%25z"),
+    ] {
+        let server = MockServer::start().await;
+        let expected = GET_PATH.replacen("google", encoded, 1);
+        Mock::given(method("GET"))
+            .and(path(expected.as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(GET_BODY, "application/json"))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = Client::builder()
+            .token("runtime-token")
+            .base_url(server.uri())
+            .retry_policy(RetryPolicy::none())
+            .build()
+            .unwrap();
+        client
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for(id)
+            .send()
+            .await
+            .unwrap();
+    }
+    let client = Client::builder().token("runtime-token").build().unwrap();
+    for id in ["", ".", ".."] {
+        let error = client
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for(id)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidArgument(_)), "{error:?}");
+    }
+}
+
 /// A caller names the types of this crate's API through its re-exports, with no dependency
 /// (and no version to match) of its own.
 #[test]
@@ -82,14 +127,14 @@ fn owned<T: Send + 'static>(value: T) -> T {
 
 #[tokio::test]
 async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+                    "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}",
                     "application/json",
                 ),
         )
@@ -103,11 +148,9 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
         .build()
         .unwrap();
     let request = owned(
-        client.msps().get_details(
-            "000000ab-00ab-00ab-00ab-0000000000ab"
-                .parse::<uuid::Uuid>()
-                .unwrap(),
-        ),
+        client
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for("google"),
     );
     drop(client);
     tokio::spawn(request.send()).await.unwrap().unwrap();
@@ -117,23 +160,23 @@ async fn a_request_owns_its_client_and_runs_in_a_spawned_task() {
 /// answers only a request that has it), and an `after_receive` hook sees every status.
 #[tokio::test]
 async fn hooks_add_a_header_and_see_each_answer() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     use std::sync::{Arc, Mutex};
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .and(wiremock::matchers::header("x-team", "billing"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+                    "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}",
                     "application/json",
                 ),
         )
@@ -156,12 +199,8 @@ async fn hooks_add_a_header_and_see_each_answer() {
         .build()
         .unwrap();
     client
-        .msps()
-        .get_details(
-            "000000ab-00ab-00ab-00ab-0000000000ab"
-                .parse::<uuid::Uuid>()
-                .unwrap(),
-        )
+        .admins_login_o_auth2()
+        .get_oauth2_authorization_url_for("google")
         .send()
         .await
         .unwrap();
@@ -181,11 +220,11 @@ async fn hooks_add_a_header_and_see_each_answer() {
 
 #[tokio::test]
 async fn an_answer_longer_than_the_size_cap_is_refused() {
-    use mist_sdk::resources::msps::*;
-    let body: &str = "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}";
+    use mist_sdk::resources::admins_login_o_auth2::*;
+    let body: &str = "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}";
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(body, "application/json"))
         .mount(&server)
         .await;
@@ -197,12 +236,8 @@ async fn an_answer_longer_than_the_size_cap_is_refused() {
             .build()
             .unwrap();
         let result = client
-            .msps()
-            .get_details(
-                "000000ab-00ab-00ab-00ab-0000000000ab"
-                    .parse::<uuid::Uuid>()
-                    .unwrap(),
-            )
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for("google")
             .send()
             .await;
         match result {
@@ -218,7 +253,7 @@ async fn an_answer_longer_than_the_size_cap_is_refused() {
 
 #[tokio::test]
 async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     let server = MockServer::start().await;
     let client = Client::builder()
         .token("runtime-token")
@@ -226,15 +261,13 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         .retry_policy(RetryPolicy::none())
         .build()
         .unwrap();
-    let request = client.msps().get_details(
-        "000000ab-00ab-00ab-00ab-0000000000ab"
-            .parse::<uuid::Uuid>()
-            .unwrap(),
-    );
+    let request = client
+        .admins_login_o_auth2()
+        .get_oauth2_authorization_url_for("google");
     let answer = || {
         ResponseTemplate::new(200)
             .set_body_raw(
-                "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+                "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}",
                 "application/json",
             )
     };
@@ -245,7 +278,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         }
     };
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .and(only("Accept", "override-1"))
         .respond_with(answer())
         .expect(1)
@@ -259,7 +292,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
         .unwrap();
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(answer().set_delay(Duration::from_secs(3)))
         .mount(&server)
         .await;
@@ -272,14 +305,14 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .expect(1)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(answer())
         .expect(1)
         .mount(&server)
@@ -294,7 +327,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     server.verify().await;
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
         .expect(1)
         .mount(&server)
@@ -314,7 +347,7 @@ async fn a_request_overrides_default_headers_timeout_retries_and_deadline() {
     server.verify().await;
     server.reset().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(ResponseTemplate::new(503).set_delay(Duration::from_millis(100)))
         .mount(&server)
         .await;
@@ -413,11 +446,11 @@ impl tracing::Subscriber for Recorder {
 
 #[tokio::test]
 async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     let recorder = recorder();
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(
             ResponseTemplate::new(503)
                 .set_body_raw(r#"{"message":"busy-body"}"#, "application/json"),
@@ -427,11 +460,11 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(path("/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"))
+        .and(path("/api/v1/login/oauth/google"))
         .respond_with(
             ResponseTemplate::new(200)
                 .set_body_raw(
-                    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}",
+                    "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}",
                     "application/json",
                 ),
         )
@@ -445,12 +478,8 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
         .unwrap();
     let fast = RetryPolicy::default().base_delay(Duration::from_millis(1));
     client
-        .msps()
-        .get_details(
-            "000000ab-00ab-00ab-00ab-0000000000ab"
-                .parse::<uuid::Uuid>()
-                .unwrap(),
-        )
+        .admins_login_o_auth2()
+        .get_oauth2_authorization_url_for("google")
         .retry_policy(fast)
         .header("x-extra", "header-s3cr3t")
         .send()
@@ -459,7 +488,7 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
     let text = recorder.text();
     let span = format!(
         "span request: method=\"GET\" path={:?} action={:?}",
-        "/api/v1/msps/{msp_id}", "msps.getDetails"
+        "/api/v1/login/oauth/{provider}", "adminsLoginOAuth2.getOauth2AuthorizationUrlFor"
     );
     for expected in [
         span.as_str(),
@@ -472,12 +501,7 @@ async fn a_request_is_a_traced_span_without_secrets_or_bodies() {
     ] {
         assert!(text.contains(expected), "{expected:?} is not in:\n{text}");
     }
-    for secret in [
-        "s3cr3t",
-        "busy-body",
-        "{\"",
-        "000000ab-00ab-00ab-00ab-0000000000ab",
-    ] {
+    for secret in ["s3cr3t", "busy-body", "{\""] {
         assert!(!text.contains(secret), "{secret:?} was recorded:\n{text}");
     }
 }

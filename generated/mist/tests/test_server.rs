@@ -13,6 +13,92 @@ use std::time::Duration;
 #[allow(clippy::type_complexity)]
 const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
     (
+        "adminsLogin.login",
+        "POST",
+        "/api/v1/login",
+        200,
+        Some(
+            "{\"email\":\"test@mistsys.com\",\"two_factor_passed\":false,\"two_factor_required\":true}",
+        ),
+        None,
+    ),
+    (
+        "adminsLogin.twoFactor",
+        "POST",
+        "/api/v1/login/two_factor",
+        200,
+        None,
+        None,
+    ),
+    (
+        "adminsLoginOAuth2.getOauth2AuthorizationUrlFor",
+        "GET",
+        "/api/v1/login/oauth/google",
+        200,
+        Some(
+            "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}",
+        ),
+        None,
+    ),
+    (
+        "adminsLoginOAuth2.loginOauth2",
+        "POST",
+        "/api/v1/login/oauth/google",
+        200,
+        None,
+        None,
+    ),
+    (
+        "adminsLoginOAuth2.unlinkOauth2Provider",
+        "DELETE",
+        "/api/v1/login/oauth/google",
+        200,
+        None,
+        None,
+    ),
+    (
+        "adminsLogout.logout",
+        "POST",
+        "/api/v1/logout",
+        200,
+        Some("{\"forward_url\":\"https://my.sso/custom_logout_url\"}"),
+        None,
+    ),
+    (
+        "adminsLookup.lookup",
+        "POST",
+        "/api/v1/login/lookup",
+        200,
+        Some("{\"sso_url\":\"https://my.sso/idp_sso_url\"}"),
+        None,
+    ),
+    (
+        "adminsRecoverPassword.recover",
+        "POST",
+        "/api/v1/recover",
+        200,
+        None,
+        None,
+    ),
+    (
+        "adminsRecoverPassword.verify",
+        "POST",
+        "/api/v1/recover/verify/example",
+        200,
+        None,
+        None,
+    ),
+    (
+        "mobileSdkInvites.activate",
+        "POST",
+        "/api/v1/mobile/verify/example",
+        200,
+        Some(
+            "{\"name\":\"Macy's\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"secret\":\"device-specific-secret\"}",
+        ),
+        None,
+    ),
+    (
         "msps.create",
         "POST",
         "/api/v1/msps",
@@ -127,6 +213,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "mspsInventory.getByMac",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/inventory/0000000000ab",
+        200,
+        Some(
+            "{\"mac\":\"5c5b35000018\",\"model\":\"AP200\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"serial\":\"FXLH2015150025\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"type\":\"ap\"}",
+        ),
+        None,
+    ),
+    (
         "mspsLicenses.claimLicense",
         "POST",
         "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/claim",
@@ -161,6 +257,52 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"amendments\":[{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"ff0a14f6-1234-5678-90ab-c8e64d4bc6c6\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1644684842,\"end_time\":1744156799,\"id\":\"c1c28812-1234-5678-90ab-dc95680da61e\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"},{\"created_time\":1644684842,\"end_time\":1744243199,\"id\":\"96c0a41f-1234-5678-90ab-afe74817e9fd\",\"modified_time\":1644684842,\"quantity\":-1,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"}],\"entitled\":{\"SUB-ENG\":26,\"SUB-EX24\":9,\"SUB-MAN\":26,\"SUB-VNA\":26},\"licenses\":[{\"created_time\":1555353534,\"end_time\":1586822399,\"id\":\"693a41a6-1234-5678-90ab-f53dbd3a31c0\",\"modified_time\":1555353534,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":0,\"start_time\":1555286400,\"subscription_id\":\"VNA-000000aa\",\"type\":\"SUB-VNA\"},{\"created_time\":1576132516,\"end_time\":1586822399,\"id\":\"656607cf-1234-5678-90ab-fc9035614ea5\",\"modified_time\":1576132516,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":8,\"remaining_quantity\":0,\"start_time\":1576022400,\"subscription_id\":\"VNA-000000ab\",\"type\":\"SUB-VNA\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"db50d0bc-1234-5678-90ab-e439958cb06b\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"MAN-000000ac\",\"type\":\"SUB-MAN\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"2ff9e84a-1234-5678-90ab-fb9ec0726e01\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"ENG-000000ad\",\"type\":\"SUB-ENG\"},{\"created_time\":1579204568,\"end_time\":1730764800,\"id\":\"16df7ea6-1234-5678-90ab-78018cd4024d\",\"modified_time\":1579204568,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":2,\"remaining_quantity\":2,\"start_time\":1572998400,\"subscription_id\":\"VNA-000000ae\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237081,\"end_time\":1744243199,\"id\":\"1b6f68d5-1234-5678-90ab-70d3e6d18c73\",\"modified_time\":1586237081,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"VNA-000000af\",\"type\":\"SUB-VNA\"},{\"created_time\":1586237097,\"end_time\":1744243199,\"id\":\"1375c9bf-1234-5678-90ab-9c636708c89e\",\"modified_time\":1586237097,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"MAN-000000ba\",\"type\":\"SUB-MAN\"},{\"created_time\":1586237137,\"end_time\":1744243199,\"id\":\"5974e979-1234-5678-90ab-438f833ec1c9\",\"modified_time\":1586237137,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":14,\"remaining_quantity\":14,\"start_time\":1586563200,\"subscription_id\":\"ENG-000000bb\",\"type\":\"SUB-ENG\"},{\"created_time\":1629947267,\"end_time\":1744243199,\"id\":\"340a9cb3-1234-5678-90ab-b009344dbf3c\",\"modified_time\":1629947267,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":9,\"start_time\":1586476800,\"subscription_id\":\"EX24-000000bc\",\"type\":\"SUB-EX24\"},{\"created_time\":1632941870,\"end_time\":1744156799,\"id\":\"9b599b0f-1234-5678-90ab-406081b58e7f\",\"modified_time\":1632941870,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":10,\"remaining_quantity\":10,\"start_time\":1632873600,\"subscription_id\":\"ENG-000000bd\",\"type\":\"SUB-ENG\"},{\"created_time\":1632941882,\"end_time\":1744156799,\"id\":\"d6d8ead3-1234-5678-90ab-98badeac7287\",\"modified_time\":1632941882,\"order_id\":\"00000000\",\"org_id\":\"9777c1a0-1234-5678-90ab-02e208b2d34f\",\"quantity\":11,\"remaining_quantity\":9,\"start_time\":1632873600,\"subscription_id\":\"MAN-000008be\",\"type\":\"SUB-MAN\"}],\"summary\":{\"SUB-ENG\":18,\"SUB-EX24\":3,\"SUB-MAN\":22,\"SUB-VNA\":20}}",
+        ),
+        None,
+    ),
+    (
+        "mspsLogo.post",
+        "POST",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logo",
+        200,
+        None,
+        None,
+    ),
+    (
+        "mspsLogo.delete",
+        "DELETE",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logo",
+        200,
+        None,
+        None,
+    ),
+    (
+        "mspsLogs.listAudit",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logs",
+        200,
+        Some(
+            "{\"end\":1428954000,\"limit\":100,\"results\":[{\"admin_id\":\"72bfa2bd-e58a-4670-9d20-a1468f7a6f58\",\"admin_name\":\"test@mistsys.com\",\"id\":\"c6f9347b-b0a4-4a23-b927-fa9249f2ffb2\",\"message\":\"TEST AUDIT\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1431382121}],\"start\":1428939600,\"total\":135}",
+        ),
+        None,
+    ),
+    (
+        "mspsLogs.countAudit",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/logs/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "mspsMarvis.countActions",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/suggestion/count",
+        200,
+        Some(
+            "{\"distinct\":\"status\",\"limit\":1000,\"results\":[{\"count\":24,\"status\":\"002e176a-0000-000-1111-002e208b20e1\"},{\"count\":12,\"status\":\"2d3f176a-0000-000-2222-002e208f176a\"},{\"count\":15,\"status\":\"08b2176a-0000-000-3333-002e208b2d3f\"}],\"total\":3}",
         ),
         None,
     ),
@@ -284,6 +426,36 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/stats/orgs",
         200,
         Some("[]"),
+        None,
+    ),
+    (
+        "mspsSles.get",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/insights/example",
+        200,
+        Some(
+            "{\"end\":1643706000,\"interval\":3600,\"limit\":100,\"results\":[{\"ap-availability\":0.9919400860511628,\"ap-health\":0.967607512909879,\"capacity\":0.7484652273070254,\"coverage\":0.91217567374857,\"num_aps\":13,\"num_clients\":12,\"org_id\":\"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\"roaming\":0.991735537682683,\"roaming-exp\":0.991735537682683,\"successful-connect\":0.46052632135780236,\"throughput\":0.6775702123846302,\"time-to-connect\":0.9349112447196916},{\"ap-availability\":0.9990384613092129,\"ap-health\":0.48201754375507955,\"capacity\":0.9702673450306101,\"coverage\":0.8335392334930375,\"num_aps\":1,\"num_clients\":6,\"org_id\":\"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":1},{\"ap-availability\":1,\"ap-health\":0.982456140612301,\"capacity\":1,\"coverage\":0.9276041182442488,\"num_aps\":2,\"num_clients\":3,\"org_id\":\"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":1,\"time-to-connect\":0.8125},{\"ap-availability\":0.9981132070973234,\"ap-health\":0.9991228068084047,\"capacity\":1,\"coverage\":1,\"num_aps\":1,\"num_clients\":0,\"org_id\":\"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\"roaming\":1,\"roaming-exp\":1,\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":0.5}],\"start\":1643670000}",
+        ),
+        None,
+    ),
+    (
+        "mspsTickets.list",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets",
+        200,
+        Some(
+            "[{\"comments\":[{\"attachments\":[{\"content_type\":\"string\",\"content_url\":\"string\"}],\"author\":\"string\",\"comment\":\"string\",\"created_at\":0}],\"created_at\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"requester\":\"string\",\"status\":\"open\",\"subject\":\"string\",\"type\":\"string\",\"updated_at\":0}]",
+        ),
+        None,
+    ),
+    (
+        "mspsTickets.count",
+        "GET",
+        "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
         None,
     ),
     (
@@ -489,7 +661,9 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
         200,
-        Some("{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}"),
+        Some(
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[{\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"timestamp\":0,\"last_seen\":1711031774,\"type\":\"rogue_client\",\"group\":\"security\",\"severity\":\"critical\",\"count\":2}]}",
+        ),
         None,
     ),
     (
@@ -727,6 +901,42 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsClientsMarvis.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/marvisclients",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsClientsSdk.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsClientsWired.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsClientsWired.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/search",
+        200,
+        Some(
+            "{\"end\":1648529800.8221116,\"limit\":1000,\"results\":[{\"auth_method\":\"mac_auth\",\"auth_state\":\"authenticated\",\"device_mac\":[\"001122334455\"],\"dhcp_client_identifier\":\"MAC address 00155df6d500\",\"dhcp_client_options\":[{\"code\":\"DHO_DHCP_MESSAGE_TYPE(53)\",\"data\":\"DHCPREQUEST\"},{\"code\":\"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\"data\":\"MAC address 00155df6d500\"},{\"code\":\"DHO_DHCP_REQUESTED_ADDRESS(50)\",\"data\":\"172.17.10.255\"},{\"code\":\"DHO_DHCP_SERVER_IDENTIFIER(54)\",\"data\":\"172.17.8.1\"},{\"code\":\"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\"data\":\"1280\"},{\"code\":\"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\"data\":\" 1 3 6 12 15 28 43 180\"},{\"code\":\"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\"data\":\"MSFT 5.0\"},{\"code\":\"DHO_HOST_NAME(12)\",\"data\":\"ITS-VMMT0-D1N02\"}],\"dhcp_fqdn\":\"ITS-VMMT0-D1N02.mgthub.local\",\"dhcp_hostname\":\"ITS-VMMT0-D1N02\",\"dhcp_request_params\":\"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\"dhcp_vendor_class_identifier\":\"MSFT 5.0\",\"mac\":\"112233445566\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"port_id\":[\"et-0/0/1\"],\"site_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"timestamp\":1571174567.807,\"vlan\":[0,1001]}],\"start\":1648443400.8221116,\"total\":1}",
+        ),
+        None,
+    ),
+    (
         "orgsClientsWireless.count",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/clients/count",
@@ -784,6 +994,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "{\"end\":1513177200,\"limit\":10,\"results\":[{\"ap\":\"5c5b350e0262\",\"band\":\"5\",\"client_manufacture\":\"Apple\",\"connect\":1565208388,\"disconnect\":1565208448,\"duration\":60.09423865,\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"ssid\":\"Dummy WLAN 2\",\"tags\":[\"disassociate\"],\"timestamp\":1565208448.662,\"wlan_id\":\"99bb4c74-f954-4f36-b844-6b030faffabc\"}],\"start\":1511967600,\"total\":100}",
         ),
+        None,
+    ),
+    (
+        "orgsCrl.getFile",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/crl",
+        200,
+        Some("\"\""),
         None,
     ),
     (
@@ -949,11 +1167,39 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsDevicesSsr.getOrg128TRegistrationCommands",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/128routers/register_cmd",
+        200,
+        Some(
+            "{\"conductor_cmd\":\"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"registration_code\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"router_shell_cmd\":\"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"}",
+        ),
+        None,
+    ),
+    (
+        "orgsDevicesSsr.exportIdTokens",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssr/export_idtokens",
+        200,
+        Some("{\"results\":[{\"mac\":\"025b35000020\",\"token\":\"string\"}]}"),
+        None,
+    ),
+    (
+        "orgsDevicesSsr.getRegistrationCommands",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssr/register_cmd",
+        200,
+        Some(
+            "{\"conductor_cmd\":\"register mist eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"registration_code\":\"eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\",\"router_shell_cmd\":\"128agent register --registration-code eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJvcmdfaWQiOiIyODE4ZTM4Ni04ZGVjLTI1NjItOWVkZS01YjhhMGZiYmRjNzEiLCJzdmMiOiIxMjhyb3V0ZXIiLCJwcm92aWRlciI6ImF3cyIsImVudiI6ImxvY2FsIiwiZXB0ZXJtX3VybCI6IndzczovL2xvY2FsL3dzIiwiaWF0IjoxNjEzODQ3NDg0LCJleHAiOjE2NDUzODM0ODR9.YnhgThKYAj1uaooi6j-zY8dMipp5YqJxnn79B9TB5XQ\"}",
+        ),
+        None,
+    ),
+    (
         "orgsEvents.search",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/events/search",
         200,
-        Some("{}"),
+        Some("{\"results\":[{}]}"),
         None,
     ),
     (
@@ -1030,6 +1276,32 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "orgsGuests.deleteAuthorization",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsIntegrationZscaler.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup",
+        200,
+        Some(
+            "{\"cloud_name\":\"zscalerbeta.net\",\"partner_key\":\"K35vrZcK3JvrZc\",\"username\":\"john@nmo.com\"}",
+        ),
+        None,
+    ),
+    (
+        "orgsIntegrationZscaler.setup",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsIntegrationZscaler.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/zscaler/setup",
         200,
         None,
         None,
@@ -1219,6 +1491,36 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsMaps.import",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/maps/import",
+        200,
+        Some(
+            "{\"aps\":[{\"action\":\"assigned-placed\",\"floorplan_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"height\":3,\"mac\":\"5c5b35000001\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"orientation\":45}],\"floorplans\":[{\"action\":\"imported\",\"id\":\"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"name\":\"map1\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"summary\":{\"num_ap_assigned\":1,\"num_inv_assigned\":1,\"num_map_assigned\":1}}",
+        ),
+        None,
+    ),
+    (
+        "orgsMaps.importToSite",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sites/example/maps/import",
+        200,
+        Some(
+            "{\"aps\":[{\"action\":\"assigned-placed\",\"floorplan_id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"height\":3,\"mac\":\"5c5b35000001\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"orientation\":45}],\"floorplans\":[{\"action\":\"imported\",\"id\":\"cbdb7f0b-3be0-4872-88f9-58790b509c23\",\"map_id\":\"845a23bf-bed9-e43c-4c86-6fa474be7ae5\",\"name\":\"map1\"}],\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"summary\":{\"num_ap_assigned\":1,\"num_inv_assigned\":1,\"num_map_assigned\":1}}",
+        ),
+        None,
+    ),
+    (
+        "orgsMarvis.troubleshoot",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/troubleshoot",
+        200,
+        Some(
+            "{\"end\":1655151856,\"results\":[{\"category\":\"client\",\"reason\":\"slow association\",\"recommendation\":\"Ensure the IP helper-address is configured on the VLAN interface.\",\"text\":\"Clients of the AP had slow association 8% of the time on Bhavabhi and 5 GHz. ...\"}],\"start\":1655065456}",
+        ),
+        None,
+    ),
+    (
         "orgsMarvisInvites.listClient",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/marvisinvites",
@@ -1304,6 +1606,58 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "orgsNacCrl.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls",
+        200,
+        Some("{}"),
+        None,
+    ),
+    (
+        "orgsNacCrl.import",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls",
+        200,
+        Some("{}"),
+        None,
+    ),
+    (
+        "orgsNacCrl.delete",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_nac_crls/00000000-0000-0000-0000-000000000000",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsNacFingerprints.countClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsNacFingerprints.searchClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/fingerprints/search",
+        200,
+        Some(
+            "{\"end\":1735678700,\"limit\":10,\"results\":[{\"family\":\"Apple\",\"mac\":\"d420b080516e\",\"mfg\":\"Apple, Inc.\",\"model\":\"Unknown\",\"org_id\":\"bb2fb165-0931-49c7-a1b8-9b5814326b7d\",\"os\":\"iOS 18.1.1\",\"os_type\":\"iOS\",\"random_mac\":true,\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"timestamp\":1735678662.58},{\"family\":\"EX Series Switch\",\"mac\":\"d420b080516d\",\"mfg\":\"Juniper Networks, Inc.\",\"model\":\"ex4100-f-12p\",\"org_id\":\"b6bc08f3-60a3-402b-8f0d-caf9132a1e9a\",\"os\":\"JUNOS 22.3R1.12\",\"os_type\":\"JUNOS\",\"random_mac\":false,\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"timestamp\":1735669092.932}],\"start\":1735678650,\"total\":2}",
+        ),
+        None,
+    ),
+    (
+        "orgsNacIdp.validateCredential",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mist_nac/test_idp",
+        200,
+        Some("{\"session\":\"19e73828-937f-05e6-f709-e29efdb0a82b\"}"),
         None,
     ),
     (
@@ -1443,6 +1797,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsPremiumAnalytics.listPmaDashboards",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/pma/dashboards",
+        200,
+        Some(
+            "[{\"name\":\"dashboard_1\",\"url\":\"https://mist.looker.com/login/embed/%2Fembed%2Fdashboards%2F1?group_ids=%5B3%5D&last_name=%22%22&models=%5B%22generic%22%5D&.....\"}]",
+        ),
+        None,
+    ),
+    (
         "orgsPsks.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/psks",
@@ -1564,6 +1928,78 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "orgsRfTemplates.delete",
         "DELETE",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsSdkInvites.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites",
+        200,
+        Some(
+            "[{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}]",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.create",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites",
+        200,
+        Some(
+            "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.update",
+        "PUT",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"created_time\":1428954000,\"enabled\":true,\"expire_time\":1428954000,\"id\":\"5034b980-b49e-501c-66e0-9de4c38f18a2\",\"name\":\"Macy's\",\"quota\":-1}",
+        ),
+        None,
+    ),
+    (
+        "orgsSdkInvites.revoke",
+        "DELETE",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsSdkInvites.sendEmail",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/email",
+        200,
+        None,
+        None,
+    ),
+    (
+        "orgsSdkInvites.getQrCode",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/qrcode",
+        200,
+        Some("\"\""),
+        None,
+    ),
+    (
+        "orgsSdkInvites.sendSms",
+        "POST",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites/000000ab-00ab-00ab-00ab-0000000000ab/sms",
         200,
         None,
         None,
@@ -2035,6 +2471,56 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsStatsAssets.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets",
+        200,
+        Some(
+            "[{\"battery_voltage\":0,\"eddystone_uid_instance\":\"string\",\"eddystone_uid_namespace\":\"string\",\"eddystone_url_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"1f89bc00-d0af-481b-82fe-a6629259a39f\",\"last_seen\":0,\"mac\":\"string\",\"map_id\":\"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\"name\":\"string\",\"rssizones\":[{\"id\":\"478f6eca-6276-4993-bfeb-5bcbbbbacf08\",\"since\":0}],\"x\":0,\"y\":0,\"zones\":[{\"id\":\"477f6eca-6276-4993-bfeb-5ccbbbbadf08\",\"since\":0}]}]",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsAssets.countByDistanceField",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsAssets.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/assets/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"battery_voltage\":0,\"eddystone_uid_instance\":\"string\",\"eddystone_uid_namespace\":\"string\",\"eddystone_url_url\":\"string\",\"ibeacon_major\":1,\"ibeacon_minor\":1,\"ibeacon_uuid\":\"1f89bc00-d0af-481b-82fe-a6629259a39f\",\"last_seen\":0,\"mac\":\"string\",\"map_id\":\"09d2b626-2e4e-45ef-a3c4-e6aeb6c83db1\",\"name\":\"string\",\"rssizones\":[{\"id\":\"476f6eca-6276-4993-bfeb-5dcbbbbaef08\",\"since\":0}],\"x\":0,\"y\":0,\"zones\":[{\"id\":\"475f6eca-6276-4993-bfeb-5ecbbbbf6f08\",\"since\":0}]}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsBgpPeers.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsBgpPeers.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"evpn_overlay\":true,\"for_overlay\":true,\"local_as\":65000,\"mac\":\"020001c04668\",\"neighbor\":\"15.8.3.5\",\"neighbor_as\":65000,\"neighbor_mac\":\"020001c04600\",\"node\":\"node0\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"rx_pkts\":63366,\"rx_routes\":60,\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"state\":\"established\",\"timestamp\":1666251056.07,\"tx_pkts\":1735,\"tx_routes\":60,\"up\":true,\"uptime\":31355,\"vrf_name\":\"default\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
         "orgsStatsDevices.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/devices",
@@ -2045,12 +2531,120 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsStatsMxEdges.list",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges",
+        200,
+        Some(
+            "[{\"cpu_stat\":{\"cpus\":{\"property1\":{\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0},\"property2\":{\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0}},\"idle\":0,\"interrupt\":0,\"system\":0,\"usage\":0,\"user\":0},\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_stat\":{\"ip\":\"string\",\"ips\":{\"property1\":\"string\",\"property2\":\"string\"}},\"lag_stat\":{\"property1\":{\"active_ports\":[\"string\"]},\"property2\":{\"active_ports\":[\"string\"]}},\"last_seen\":0,\"magic\":\"string\",\"memory_stat\":{\"active\":0,\"available\":0,\"buffers\":0,\"cached\":0,\"free\":0,\"inactive\":0,\"swap_cached\":0,\"swap_free\":0,\"swap_total\":0,\"total\":0,\"usage\":0},\"model\":\"string\",\"mxagent_registered\":true,\"mxcluster_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"num_tunnels\":0,\"port_stat\":{\"property1\":{\"full_duplex\":true,\"lldp_stats\":{\"mgmt_addr\":\"string\",\"port_desc\":\"string\",\"port_id\":\"string\",\"system_desc\":\"string\",\"system_name\":\"string\"},\"rx_bytes\":0,\"rx_errors\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_pkts\":0,\"up\":true},\"property2\":{\"full_duplex\":true,\"lldp_stats\":{\"mgmt_addr\":\"string\",\"port_desc\":\"string\",\"port_id\":\"string\",\"system_desc\":\"string\",\"system_name\":\"string\"},\"rx_bytes\":0,\"rx_errors\":0,\"rx_pkts\":0,\"speed\":0,\"tx_bytes\":0,\"tx_pkts\":0,\"up\":true}},\"status\":\"string\",\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":true},\"uptime\":0,\"virtualization_type\":\"string\"}]",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsMxEdges.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"inactive_vlan_strs\":{\"wired\":[\"100\",\"102-106\"]},\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsOspf.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsOspf.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/search",
+        200,
+        Some("{\"results\":[{}]}"),
+        None,
+    ),
+    (
+        "orgsStatsOtherDevices.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/otherdevices/0000000000ab",
+        200,
+        Some(
+            "{\"cached_stats\":true,\"connected_devices\":{\"0200010edbca\":{\"mac\":\"020001abcdef\",\"name\":\"DNT-NTR-GWE\",\"port_id\":\"ge-0/0/1\",\"type\":\"gateway\"}},\"last_seen\":1740996902,\"lldp_enabled\":true,\"mac\":\"00304498a1e8\",\"uptime\":622828,\"vendor\":\"cradlepoint\",\"vendor_specific\":{\"interfaces\":{\"ethernet-IPPT\":{\"bytes_in\":331068567,\"bytes_out\":6763536255,\"display_name\":\"Primary LAN\",\"ip\":\"192.168.0.1\",\"link\":true,\"mode\":\"lan\",\"port_parent\":\"Primary LAN\",\"service_mode\":\"Ethernet\",\"type\":\"ethernet\",\"uptime\":0},\"ethernet-lan\":{\"bytes_in\":13072566048,\"bytes_out\":5617915438,\"display_name\":\"Secondary LAN\",\"ip\":\"192.168.0.1\",\"link\":false,\"mode\":\"lan\",\"port_parent\":\"Secondary LAN\",\"service_mode\":\"Ethernet\",\"type\":\"ethernet\",\"uptime\":0},\"mdm-8a1084c9\":{\"bytes_in\":0,\"bytes_out\":0,\"carrier\":\"Unknown Service\",\"imei\":\"866401234567894\",\"imsi\":\"\",\"ip\":\"\",\"link\":false,\"mode\":\"wan\",\"mtu\":1400,\"rsrp\":0,\"rsrq\":0,\"rssi\":0,\"service_mode\":\"Not Available\",\"sinr\":0,\"state\":\"NOSIM\",\"type\":\"mdm\",\"uptime\":0},\"mdm-8a1fc70c\":{\"bytes_in\":5623096929,\"bytes_out\":12372750366,\"carrier\":\"AT&T\",\"imei\":\"866401234567893\",\"imsi\":\"208001234567893\",\"ip\":\"12.68.86.17\",\"link\":true,\"mode\":\"wan\",\"mtu\":1400,\"rsrp\":-108,\"rsrq\":-14,\"rssi\":-74,\"service_mode\":\"5G NSA\",\"sinr\":-1.2,\"state\":\"READY\",\"type\":\"mdm\",\"uptime\":2095779}}},\"version\":\"7.24.80\"}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsPorts.countSwOrGw",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsPorts.searchSwOrGw",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"mac\":\"5c4527a96580\",\"neighbor_mac\":\"64d814353400\",\"org_id\":\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\",\"port_id\":\"ge-0/0/0\",\"port_mac\":\"5c4527a96580\",\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
         "orgsStatsSites.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/sites",
         200,
         Some(
             "[{\"address\":\"1601 S De Anza Blvd, Cupertino, CA 95014, USA\",\"alarmtemplate_id\":null,\"analyticEnabled\":true,\"aptemplate_id\":null,\"country_code\":\"US\",\"created_time\":1472591606,\"engagementEnabled\":true,\"gatewaytemplate_id\":\"e571f2a2-d748-4ad4-bd6c-895467957c21\",\"id\":\"83bc290a-b76d-47fa-a294-d34e47f30f7f\",\"lat\":37.295553,\"latlng\":{\"lat\":37.295553,\"lng\":-122.033007},\"lng\":-122.033007,\"modified_time\":1728057857,\"msp_id\":\"a9af4951-a1de-4520-b398-c95a58947349\",\"name\":\"Live-Demo\",\"networktemplate_id\":\"964cb213-deb2-469d-8c1e-a5f8661c6886\",\"notes\":\"This site is used for demonstration purposes.\",\"num_ap\":17,\"num_ap_connected\":14,\"num_clients\":14,\"num_devices\":26,\"num_devices_connected\":22,\"num_gateway\":1,\"num_gateway_connected\":1,\"num_switch\":8,\"num_switch_connected\":7,\"org_id\":\"b9814b40-ac4b-4424-86a8-b787eb68b86a\",\"rftemplate_id\":\"2c134c07-3c57-46b3-a53b-8aea92ed7234\",\"secpolicy_id\":null,\"sitegroup_ids\":[\"5644a432-eea9-4a2f-a30a-ddaf4dbc79cf\",\"5fc0f305-f626-49db-8869-10b87f201bba\",\"882796ef-190b-405e-98ef-cb487140cf64\"],\"sitetemplate_id\":null,\"timezone\":\"America/Los_Angeles\",\"tzoffset\":960}]",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsTunnels.count",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/tunnels/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsTunnels.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/tunnels/search",
+        200,
+        Some(
+            "{\"end\":1531862583,\"limit\":10,\"results\":[{\"auth_algo\":\"hmac-md5-96\",\"encrypt_algo\":\"aes-256-cbc\",\"ike_version\":\"2\",\"ip\":\"192.168.233.0\",\"last_event\":\"down reason\",\"mac\":\"020001ae9dd5\",\"node\":\"node0\",\"org_id\":\"78c11da8-f984-4425-bedb-a7ddd7d0f6da\",\"peer_host\":\"sunnyvale1-vpn.zscalerbeta.net\",\"peer_ip\":\"10.224.8.16\",\"protocol\":\"ipsec\",\"rx_bytes\":150,\"rx_pkts\":75,\"site_id\":\"e83e7928-eda1-4e93-82db-df3dd42ab726\",\"tunnel_name\":\"Device-ipsec-1\",\"tx_bytes\":100,\"tx_pkts\":50,\"up\":true,\"uptime\":10,\"wan_name\":\"wan\"}],\"start\":1531776183,\"total\":1}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsVpnPeers.countPath",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/vpn_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "orgsStatsVpnPeers.searchPath",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/vpn_peers/search",
+        200,
+        Some(
+            "{\"end\":1619518989.4989712,\"limit\":10,\"results\":[{\"is_active\":true,\"last_seen\":1619518709.222,\"mac\":\"020001c04668\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"peer_mac\":\"020001367edd\",\"peer_port_id\":\"DC_Internet\",\"peer_site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"port_id\":\"Lte\",\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"type\":\"svr\",\"up\":true,\"uptime\":1527128046},{\"is_active\":true,\"last_seen\":1619518709.222,\"latency\":91,\"mac\":\"020001c04668\",\"mos\":4,\"mtu\":1500,\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"peer_mac\":\"020001367edd\",\"peer_port_id\":\"DC_Internet\",\"peer_router_name\":\"RIDCBBP1\",\"peer_site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"port_id\":\"Lte\",\"router_name\":\"RIST01544AP1\",\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"type\":\"svr\",\"up\":true,\"uptime\":1527128046}],\"start\":1619518689.4989705,\"total\":2}",
         ),
         None,
     ),
@@ -2252,6 +2846,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/usermacs/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "orgsVars.search",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/vars/search",
+        200,
+        Some(
+            "{\"end\":1693952979,\"limit\":10,\"results\":[{\"created_time\":1618457655.384858,\"modified_time\":1693610886.477805,\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"site_id\":\"1519f016-4e41-47c0-a396-cce4d04bac0b\",\"src\":\"site\",\"var\":\"mvp\"}],\"start\":1693949379,\"total\":1}",
+        ),
         None,
     ),
     (
@@ -2731,6 +3335,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "selfAlarms.listSubscriptions",
+        "GET",
+        "/api/v1/self/subscriptions",
+        200,
+        Some("[]"),
+        None,
+    ),
+    (
         "selfApiToken.list",
         "GET",
         "/api/v1/self/apitokens",
@@ -2789,6 +3401,40 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "selfMfa.generateSecretFor2faVerification",
+        "GET",
+        "/api/v1/self/two_factor/token",
+        200,
+        Some("{\"two_factor_secret\":\"NRMTSTRWNBVECY3GJVYEY3DDJFRGSNCZGJUDO4RVN5FDM3DUMJSA\"}"),
+        None,
+    ),
+    (
+        "selfMfa.verifyTwoFactor",
+        "POST",
+        "/api/v1/self/two_factor/verify",
+        200,
+        None,
+        None,
+    ),
+    (
+        "selfOAuth2.getOauth2UrlForLinking",
+        "GET",
+        "/api/v1/self/oauth/example",
+        200,
+        Some(
+            "{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"linked\":false}",
+        ),
+        None,
+    ),
+    (
+        "selfOAuth2.linkOauth2MistAccount",
+        "POST",
+        "/api/v1/self/oauth/example",
+        200,
+        Some("{\"action\":\"oauth account linked\",\"id\":\"google_user_id\"}"),
+        None,
+    ),
+    (
         "sites.getInfo",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
@@ -2814,6 +3460,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesAdvancedAntiMalwareProfiles.listAamwDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/derived",
+        200,
+        Some(
+            "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+        ),
         None,
     ),
     (
@@ -2847,7 +3503,9 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/alarms/search",
         200,
-        Some("{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[]}"),
+        Some(
+            "{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"total\":232,\"results\":[{\"id\":\"53f10664-3ce8-4c27-b382-0ef66432349f\",\"timestamp\":0,\"last_seen\":1711031774,\"type\":\"rogue_client\",\"group\":\"security\",\"severity\":\"critical\",\"count\":2}]}",
+        ),
         None,
     ),
     (
@@ -2896,6 +3554,58 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/subscriptions",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesAnomaly.getEventsForClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/client/0000000000ab/example",
+        200,
+        Some("{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}"),
+        None,
+    ),
+    (
+        "sitesAnomaly.getEventsForDevice",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/device/0000000000ab/example",
+        200,
+        Some("{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}"),
+        None,
+    ),
+    (
+        "sitesAnomaly.listEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/anomaly/example",
+        200,
+        Some("{\"start\":1710949286,\"end\":1711035686,\"limit\":10,\"page\":1,\"results\":[]}"),
+        None,
+    ),
+    (
+        "sitesAntivirusProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/avprofiles/derived",
+        200,
+        Some(
+            "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+        ),
+        None,
+    ),
+    (
+        "sitesApTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/aptemplates/derived",
+        200,
+        Some(
+            "[{\"ap_matching\":{\"enabled\":true,\"rules\":[{\"match_model\":\"string\",\"name\":\"string\",\"port_config\":{\"eth1,eth2\":{\"disabled\":true,\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":true},\"port_vlan_id\":1,\"vlan_id\":9,\"vlan_ids\":\"1, 10, 50\"}}}]},\"created_time\":0,\"for_site\":true,\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba9f08\",\"modified_time\":0,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"wifi\":{\"cisco_enabled\":true,\"disable_11k\":false,\"disable_radios_when_power_constrained\":true,\"enable_arp_spoof\":true,\"enable_shared_radio_scanning\":false,\"enabled\":true,\"locate_connected\":false,\"locate_unconnected\":false,\"mesh_allow_dfs\":false,\"mesh_enable_crm\":true,\"mesh_enabled\":true,\"proxy_arp\":false}}]",
+        ),
+        None,
+    ),
+    (
+        "sitesApplications.listApps",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/apps",
+        200,
+        Some("[{\"group\":\"string\",\"key\":\"string\",\"name\":\"string\"}]"),
         None,
     ),
     (
@@ -3047,6 +3757,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesClientsWired.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesClientsWired.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/search",
+        200,
+        Some(
+            "{\"end\":1648529800.8221116,\"limit\":1000,\"results\":[{\"auth_method\":\"mac_auth\",\"auth_state\":\"authenticated\",\"device_mac\":[\"001122334455\"],\"dhcp_client_identifier\":\"MAC address 00155df6d500\",\"dhcp_client_options\":[{\"code\":\"DHO_DHCP_MESSAGE_TYPE(53)\",\"data\":\"DHCPREQUEST\"},{\"code\":\"DHO_DHCP_CLIENT_IDENTIFIER(61)\",\"data\":\"MAC address 00155df6d500\"},{\"code\":\"DHO_DHCP_REQUESTED_ADDRESS(50)\",\"data\":\"172.17.10.255\"},{\"code\":\"DHO_DHCP_SERVER_IDENTIFIER(54)\",\"data\":\"172.17.8.1\"},{\"code\":\"DHO_DHCP_MAX_MESSAGE_SIZE(57)\",\"data\":\"1280\"},{\"code\":\"DHO_DHCP_PARAMETER_REQUEST_LIST(55)\",\"data\":\" 1 3 6 12 15 28 43 180\"},{\"code\":\"DHO_VENDOR_CLASS_IDENTIFIER(60)\",\"data\":\"MSFT 5.0\"},{\"code\":\"DHO_HOST_NAME(12)\",\"data\":\"ITS-VMMT0-D1N02\"}],\"dhcp_fqdn\":\"ITS-VMMT0-D1N02.mgthub.local\",\"dhcp_hostname\":\"ITS-VMMT0-D1N02\",\"dhcp_request_params\":\"1 3 6 15 31 33 43 44 46 47 119 121 249 252\",\"dhcp_vendor_class_identifier\":\"MSFT 5.0\",\"mac\":\"112233445566\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"port_id\":[\"et-0/0/1\"],\"site_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"timestamp\":1571174567.807,\"vlan\":[0,1001]}],\"start\":1648443400.8221116,\"total\":1}",
+        ),
+        None,
+    ),
+    (
         "sitesClientsWireless.count",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/clients/count",
@@ -3113,6 +3843,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b350eb31b\",\"band\":\"5\",\"bssid\":\"5c5b350918f1\",\"channel\":149,\"proto\":\"ac\",\"ssid\":\"Guest\",\"text\":\"Status code 0 \\\"Successful\\\"\",\"timestamp\":1513358874.667,\"type\":\"CLIENT_DNS_OK\",\"type_code\":15,\"wlan_id\":\"be22bba7-8e22-e1cf-5185-b880816fe2cf\"}],\"start\":1512572151,\"total\":1}",
+        ),
+        None,
+    ),
+    (
+        "sitesDeviceProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/deviceprofiles/derived",
+        200,
+        Some(
+            "[{\"aeroscout\":{\"enabled\":true,\"host\":\"string\"},\"created_time\":0,\"disable_eth1\":true,\"disable_module\":true,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ip_config\":{\"dns\":[\"string\"],\"dns_suffix\":[\"string\"],\"gateway\":\"192.168.0.1\",\"gateway6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"ip\":\"192.168.0.1\",\"ip6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"mtu\":1500,\"netmask\":\"192.168.0.1\",\"netmask6\":\"2001:0db8:85a3:0000:0000:8a2e:0370:7334\",\"type\":\"static\",\"type6\":\"static\",\"vlan_id\":1},\"mesh\":{\"enabled\":true,\"group\":1,\"role\":\"base\"},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"poe_passthrough\":true,\"switch_config\":{\"enabled\":true,\"eth0\":{\"port_vlan_id\":1,\"vlan_ids\":[1,10]},\"eth1\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth2\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"eth3\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"module\":{\"port_vlan_id\":1,\"vlan_ids\":[10]},\"wds\":{\"port_vlan_id\":1,\"vlan_ids\":[10]}},\"type\":\"ap\",\"usb_config\":{\"cacert\":\"string\",\"enabled\":true,\"host\":\"string\",\"type\":\"imagotag\",\"verify_cert\":true}}]",
         ),
         None,
     ),
@@ -3265,6 +4005,72 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesDevicesWanCluster.getHaNode",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+        200,
+        Some("{\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}]}"),
+        None,
+    ),
+    (
+        "sitesDevicesWanCluster.createHa",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+        200,
+        Some("{\"nodes\":[{\"mac\":\"aff827549235\"},{\"mac\":\"8396cd006c8c\"}]}"),
+        None,
+    ),
+    (
+        "sitesDevicesWanCluster.deleteHa",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesDevicesWired.updateLocalSwitchPortConfig",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesDevicesWired.deleteLocalSwitchPortConfig",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/local_port_config",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesDevicesWireless.listRadioChannels",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/ap_channels",
+        200,
+        Some(
+            "{\"band24_40mhz_allowed\":false,\"band24_channels\":{\"20\":[1,2,3,4,5,6,7,8,9,10,11],\"40\":[1,2,3,4,5,6,7,8,9,10,11]},\"band24_enabled\":true,\"band5_channels\":{\"20\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161,165],\"40\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161],\"80\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161],\"dfs\":[52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144],\"outdoor\":[36,40,44,48,52,56,60,64,100,104,108,112,116,120,124,128,132,136,140,144,149,153,157,161,165]},\"band5_enabled\":true,\"certified\":true,\"code\":840,\"dfs_ok\":true,\"key\":\"US\",\"name\":\"United States\",\"uses\":\"US_FCC\"}",
+        ),
+        None,
+    ),
+    (
+        "sitesDevicesWireless.getIotPort",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/iot",
+        200,
+        Some("{\"A1\":1,\"DO\":0}"),
+        None,
+    ),
+    (
+        "sitesDevicesWireless.setIotPort",
+        "PUT",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/iot",
+        200,
+        Some("{\"A1\":1,\"DO\":0}"),
+        None,
+    ),
+    (
         "sitesEvents.listRoaming",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/events/fast_roam",
@@ -3292,6 +4098,14 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         Some(
             "{\"end\":0,\"limit\":0,\"next\":\"string\",\"results\":[{\"ap\":\"5c5b351e13b5\",\"apfw\":\"5c5b351e13b5\",\"model\":\"BT11-WW\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Succeeding DNS query from 172.29.101.134 to 172.29.101.7 for \\\"portal.mistsys.com\\\" on vlan 1, id 60224\",\"timestamp\":1547235620.89,\"type\":\"CLIENT_DNS_OK\"}],\"start\":0,\"total\":0}",
         ),
+        None,
+    ),
+    (
+        "sitesGatewayTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/derived",
+        200,
+        Some("[]"),
         None,
     ),
     (
@@ -3360,6 +4174,62 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/guests/0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesIdpProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/derived",
+        200,
+        Some(
+            "[{\"fallback_action\":\"permit\",\"max_filesize\":10000,\"mime_whitelist\":[],\"name\":\"av-custom\",\"protocols\":[\"http\"],\"url_whitelist\":[]}]",
+        ),
+        None,
+    ),
+    (
+        "sitesInsights.getMetricsForClient",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/client/0000000000ab/example",
+        200,
+        Some("{\"end\":0,\"interval\":0,\"results\":[{}],\"start\":0}"),
+        None,
+    ),
+    (
+        "sitesInsights.getMetricsForDevice",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/device/0000000000ab/example",
+        200,
+        Some(
+            "{\"end\":1604347200,\"interval\":3600,\"limit\":168,\"page\":1,\"results\":[10,11,12,12,10,9,9,9,10,10,11,11,11,11,11,11,11,10,11,11,10,11,11,10],\"rt\":[\"2020-11-01 20:00:00+00:00\",\"2020-11-01 21:00:00+00:00\",\"2020-11-01 22:00:00+00:00\",\"2020-11-01 23:00:00+00:00\",\"2020-11-02 00:00:00+00:00\",\"2020-11-02 01:00:00+00:00\",\"2020-11-02 02:00:00+00:00\",\"2020-11-02 03:00:00+00:00\",\"2020-11-02 04:00:00+00:00\",\"2020-11-02 05:00:00+00:00\",\"2020-11-02 06:00:00+00:00\",\"2020-11-02 07:00:00+00:00\",\"2020-11-02 08:00:00+00:00\",\"2020-11-02 09:00:00+00:00\",\"2020-11-02 10:00:00+00:00\",\"2020-11-02 11:00:00+00:00\",\"2020-11-02 12:00:00+00:00\",\"2020-11-02 13:00:00+00:00\",\"2020-11-02 14:00:00+00:00\",\"2020-11-02 15:00:00+00:00\",\"2020-11-02 16:00:00+00:00\",\"2020-11-02 17:00:00+00:00\",\"2020-11-02 18:00:00+00:00\",\"2020-11-02 19:00:00+00:00\"],\"start\":1604260800}",
+        ),
+        None,
+    ),
+    (
+        "sitesInsights.getMetrics",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/insights/example",
+        200,
+        Some("{\"end\":0,\"interval\":0,\"results\":[{}],\"start\":0}"),
+        None,
+    ),
+    (
+        "sitesJse.getInfo",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/info",
+        200,
+        Some(
+            "{\"cloud_name\":\"devcentral.juniperclouds.net\",\"org_names\":[\"Mist-Sys\",\"Mist-Eng\"]}",
+        ),
+        None,
+    ),
+    (
+        "sitesLicenses.getLicenseUsage",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/licenses/usages",
+        200,
+        Some(
+            "{\"org_entitled\":{\"SUB-LOC\":30,\"SUB-MAN\":60},\"svna_enabled\":true,\"trial_enabled\":true,\"usages\":{\"SUB-LOC\":30,\"SUB-MAN\":60},\"vna_eligible\":true,\"vna_ui\":true,\"wvna_eligible\":true}",
+        ),
         None,
     ),
     (
@@ -3455,6 +4325,52 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesMapsAutoZone.getStatus",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+        200,
+        Some(
+            "{\"status\":\"awaiting_review\",\"zones\":[{\"name\":\"zone1\",\"vertices\":[{\"x\":0,\"y\":0},{\"x\":0,\"y\":10},{\"x\":10,\"y\":10},{\"x\":10,\"y\":0}]},{\"name\":\"zone2\",\"vertices\":[{\"x\":0,\"y\":0},{\"x\":0,\"y\":20},{\"x\":20,\"y\":20},{\"x\":20,\"y\":0}]}]}",
+        ),
+        None,
+    ),
+    (
+        "sitesMapsAutoZone.start",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesMapsAutoZone.delete",
+        "DELETE",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/maps/000000ab-00ab-00ab-00ab-0000000000ab/auto_zones",
+        200,
+        None,
+        None,
+    ),
+    (
+        "sitesNetworkTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/derived",
+        200,
+        Some(
+            "{\"additional_config_cmds\":[\"set snmp community public\"],\"created_time\":0,\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"group_tags\":{},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6708\",\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"modified_time\":0,\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}",
+        ),
+        None,
+    ),
+    (
+        "sitesNetworks.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/networks/derived",
+        200,
+        Some(
+            "[{\"created_time\":0,\"disallow_mist_services\":false,\"gateway\":\"192.168.70.1\",\"hosts\":{\"property1\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"},\"property2\":{\"external_ips\":\"172.16.10.32-172.16.10.35\",\"ips\":\"192.168.70.32-192.168.70.35\"}},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\"internal_access\":{\"enabled\":true},\"internet_access\":{\"create_simple_service_policy\":false,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.30\",\"name\":\"web server\",\"port\":\"443\"}},\"enabled\":true,\"restricted\":false,\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"printer-1\"}}},\"isolation\":true,\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"subnet\":\"192.168.70.0/24\",\"tenants\":{\"property1\":{\"addresses\":[\"10.10.10.10\"]},\"property2\":{\"addresses\":[\"10.10.10.45\"]}},\"vlan_id\":10,\"vpn_access\":{\"property1\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"},\"property2\":{\"allow_ping\":true,\"destination_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"},\"property2\":{\"internal_ip\":\"192.168.70.5/30\",\"name\":\"web server\",\"port\":\"443\"}},\"nat_pool\":\"172.16.0.0/26\",\"routed\":true,\"source_nat\":{\"external_ip\":\"172.16.0.8/30\"},\"static_nat\":{\"property1\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"},\"property2\":{\"internal_ip\":\"192.168.70.3\",\"name\":\"pos_station-1\"}},\"summarized_subnet\":\"172.16.0.0/16\"}}}]",
+        ),
+        None,
+    ),
+    (
         "sitesPsks.list",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks",
@@ -3514,6 +4430,16 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/psks/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesRfTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rftemplates/derived",
+        200,
+        Some(
+            "[{\"ant_gain_24\":0,\"ant_gain_5\":0,\"band_24\":{\"allow_rrm_disable\":true,\"ant_gain\":0,\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":false,\"power_max\":11,\"power_min\":3,\"preamble\":\"short\"},\"band_24_usage\":\"auto\",\"band_5\":{\"allow_rrm_disable\":false,\"ant_gain\":0,\"bandwidth\":80,\"channels\":[36,40,44,48,52,56,60,64,100,104,149,153,157,161],\"disabled\":false,\"power_max\":16,\"power_min\":9,\"preamble\":\"short\"},\"country_code\":\"FR\",\"created_time\":1594743723,\"id\":\"b3f20330-f76a-49f1-bc65-0d8727140b1d\",\"model_specific\":{},\"modified_time\":1613582192,\"name\":\"Lab\",\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\"}]",
+        ),
         None,
     ),
     (
@@ -3611,6 +4537,56 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesSecIntelProfiles.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/secintelprofiles/derived",
+        200,
+        Some(
+            "[{\"name\":\"secintel-custom\",\"profiles\":[{\"action\":\"default\",\"category\":\"CC\"}]}]",
+        ),
+        None,
+    ),
+    (
+        "sitesServicePolicies.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/derived",
+        200,
+        Some(
+            "[{\"action\":\"allow\",\"created_time\":0,\"id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"services\":[\"string\"],\"tenants\":[\"string\"]}]",
+        ),
+        None,
+    ),
+    (
+        "sitesServices.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/derived",
+        200,
+        Some(
+            "[{\"addresses\":[\"string\"],\"apps\":[\"string\"],\"dscp\":8,\"hostnames\":[\"string\"],\"max_jitter\":0,\"max_latency\":0,\"max_loss\":0,\"name\":\"string\",\"specs\":[{\"port_range\":\"0\",\"protocol\":\"any\"}],\"traffic_class\":\"best_effort\",\"traffic_type\":\"default\",\"type\":\"custom\"}]",
+        ),
+        None,
+    ),
+    (
+        "sitesServices.countPathEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesServices.searchPathEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/services/events/search",
+        200,
+        Some(
+            "{\"end\":1697096379,\"limit\":10,\"results\":[{\"mac\":\"90ec7734b374\",\"model\":\"SSR120\",\"org_id\":\"a3c6718f-2823-4e48-bf5e-b841768a4c9b\",\"policy\":\"INTERNET\",\"port_id\":\"ge-1/0/6\",\"site_id\":\"4279edbd-1d24-41ea-9505-2eb26c8590fa\",\"text\":\"Peer Path Down\",\"timestamp\":1697037328.651775,\"type\":\"GW_SERVICE_PATH_REMOVE\",\"version\":\"6.1.5-14.lts\",\"vpn_name\":\"Syracuse_HUB\",\"vpn_path\":\"Syracuse_HUB-Wan0\"}],\"start\":1697009979,\"total\":2}",
+        ),
+        None,
+    ),
+    (
         "sitesSetting.get",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/setting",
@@ -3689,12 +4665,126 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "sitesSiteTemplates.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/sitetemplates/derived",
+        200,
+        Some(
+            "[{\"auto_upgrade\":{\"day_of_week\":\"mon\",\"enabled\":true,\"time_of_day\":\"string\",\"version\":\"string\"},\"name\":\"string\",\"vars\":{\"SSID_STR\":\"string\",\"VLAN_ID\":\"string\"}}]",
+        ),
+        None,
+    ),
+    (
+        "sitesSkyatp.countEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/skyatp/events/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesSkyatp.searchEvents",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/skyatp/events/search",
+        200,
+        Some(
+            "{\"end\":1513176951,\"limit\":10,\"results\":[{\"device_mac\":\"658279bb1fa4\",\"ip\":\"172.16.0.11\",\"mac\":\"b019c66c8348\",\"org_id\":\"3139f2c2-fac6-11e5-8156-0242ac110006\",\"site_id\":\"70e0f468-fc13-11e5-85ad-0242ac110008\",\"threat_level\":7,\"timestamp\":1592524478,\"type\":\"cc\"}],\"start\":1512572151,\"total\":1}",
+        ),
+        None,
+    ),
+    (
+        "sitesSpectrumAnalysis.getRunning",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/analyze_spectrum",
+        200,
+        Some(
+            "{\"band\":\"5\",\"device_id\":\"00000000-0000-0000-1000-5c5b35bd76bb\",\"duration\":600,\"format\":\"stream\",\"started_time\":1435080709}",
+        ),
+        None,
+    ),
+    (
+        "sitesSpectrumAnalysis.initiateAnalyze",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/analyze_spectrum",
+        200,
+        Some("{\"session\":\"19e73828-937f-05e6-f709-e29efdb0a82b\"}"),
+        None,
+    ),
+    (
+        "sitesSpectrumAnalysis.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/analyze_spectrum",
+        200,
+        Some(
+            "{\"end\":1694708579,\"limit\":10,\"results\":[{\"band\":\"5\",\"channel_usage\":[{\"channel\":36,\"noise\":-78,\"non_wifi\":0.08,\"wifi\":0.13}],\"fft_samples\":[{\"frequency\":2437,\"rssi\":-92,\"signal7\":-93}],\"mac\":\"5c5b35bd76bb\",\"org_id\":\"f2695c32-0e83-4936-b1b2-96fc88051213\",\"timestamp\":1694098696}],\"start\":1694622179,\"total\":4}",
+        ),
+        None,
+    ),
+    (
         "sitesStats.get",
         "GET",
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats",
         200,
         Some(
             "{\"address\":\"string\",\"alarmtemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"country_code\":\"string\",\"created_time\":0,\"id\":\"55c29ce5-7c0f-45b5-b99b-599f805fa3a1\",\"lat\":0,\"latlng\":{\"lat\":0,\"lng\":0},\"lng\":0,\"modified_time\":0,\"msp_id\":\"dca3cad3-0c9b-439b-814f-8d5f23797972\",\"name\":\"string\",\"networktemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"num_ap\":0,\"num_ap_connected\":0,\"num_clients\":0,\"num_devices\":0,\"num_devices_connected\":0,\"num_gateway\":0,\"num_gateway_connected\":0,\"num_switch\":0,\"num_switch_connected\":0,\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"rftemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"sitegroup_ids\":[\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\"],\"timezone\":\"string\",\"tzoffset\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsApps.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/apps/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsBeacons.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/beacons",
+        200,
+        Some("[]"),
+        None,
+    ),
+    (
+        "sitesStatsBgpPeers.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsBgpPeers.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/bgp_peers/search",
+        200,
+        Some(
+            "{\"end\":0,\"limit\":0,\"results\":[{\"evpn_overlay\":true,\"for_overlay\":true,\"local_as\":65000,\"mac\":\"020001c04668\",\"neighbor\":\"15.8.3.5\",\"neighbor_as\":65000,\"neighbor_mac\":\"020001c04600\",\"node\":\"node0\",\"org_id\":\"0c160b7f-1027-4cd1-923b-744534c4b070\",\"rx_pkts\":63366,\"rx_routes\":60,\"site_id\":\"725a8d34-a126-4f2c-b990-d1219421cb75\",\"state\":\"established\",\"timestamp\":1666251056.07,\"tx_pkts\":1735,\"tx_routes\":60,\"up\":true,\"uptime\":31355,\"vrf_name\":\"default\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsClientsSdk.getByMap",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients",
+        200,
+        Some("[]"),
+        None,
+    ),
+    (
+        "sitesStatsClientsSdk.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/sdkclients/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"id\":\"d56bd5fa-0a0a-4861-a9df-5ac83d3a2eeb\",\"last_seen\":1428939600,\"name\":\"John's iPhone\",\"network_connection\":{\"mac\":\"c3-b6-e5-af-41-15\",\"rssi\":-75,\"signal_level\":3,\"type\":\"WiFi\"},\"uuid\":\"ada72f8f-1643-e5c6-94db-f2a5636f1a64\",\"vbeacons\":[{\"id\":\"d379d29d-24b4-96c5-5dd4-6f2a2dc5aaeb\",\"since\":1428939300}],\"x\":60,\"y\":80,\"zones\":[{\"id\":\"8ac84899-32db-6327-334c-9b6d58544cfe\",\"since\":1428939600}]}",
         ),
         None,
     ),
@@ -3783,6 +4873,74 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         200,
         Some(
             "{\"active_ports_summary\":{\"details\":{\"active_port_count\":4,\"total_port_count\":4},\"score\":100,\"total_switch_count\":2},\"config_success\":{\"details\":{\"config_success_count\":2},\"score\":100,\"total_switch_count\":2},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":1,\"major_version\":\"21.4R3.5\",\"model\":\"EX2300-C-12P\",\"system_names\":[]},{\"major_count\":1,\"major_version\":\"6.0.4-11\",\"model\":\"SSR120\",\"system_names\":[]}]},\"score\":100,\"total_switch_count\":2}}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsMxEdges.list",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges",
+        200,
+        Some(
+            "[{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}]",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsMxEdges.get",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/mxedges/000000ab-00ab-00ab-00ab-0000000000ab",
+        200,
+        Some(
+            "{\"cpu_stat\":{\"cpus\":{\"cpu0\":{\"idle\":89,\"interrupt\":0,\"system\":8,\"usage\":10,\"user\":1},\"cpu1\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu2\":{\"idle\":81,\"interrupt\":0,\"system\":4,\"usage\":18,\"user\":13},\"cpu3\":{\"idle\":2,\"interrupt\":0,\"system\":50,\"usage\":97,\"user\":46}},\"idle\":62,\"interrupt\":0,\"system\":17,\"usage\":37,\"user\":19},\"created_time\":1632684398,\"for_site\":false,\"id\":\"00000000-0000-0000-1000-020000a80cb4\",\"inactive_vlan_strs\":{\"wired\":[\"100\",\"102-106\"]},\"ip_stat\":{\"ip\":\"192.168.1.244\",\"ips\":{\"ens18\":\"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"},\"macs\":{\"ens18\":\"e4434b217044\"}},\"lag_stat\":{\"lacp0\":{\"active_ports\":[\"port0\",\"port1\"]}},\"last_seen\":1633721215,\"mac\":\"020000a80cb4\",\"memory_stat\":{\"active\":394936320,\"available\":4699291648,\"buffers\":107646976,\"cached\":478060544,\"free\":4330659840,\"inactive\":211980288,\"swap_cached\":0,\"swap_free\":1022357504,\"swap_total\":1022357504,\"total\":8365957120,\"usage\":48},\"model\":\"ME-VM\",\"modified_time\":1633643629,\"mxagent_registered\":true,\"mxcluster_id\":\"678bc339-7635-4556-bbc0-e77ad493ef8b\",\"name\":\"me-vm-1\",\"num_tunnels\":0,\"oob_ip_config\":{\"dns\":[\"8.8.8.8\",\"1.1.1.1\"],\"gateway\":\"10.0.0.1\",\"ip\":\"10.0.0.10\",\"netmask\":\"255.255.255.0\",\"type\":\"static\"},\"org_id\":\"11b08247-b1ee-4152-9b25-312b323ce480\",\"port_stat\":{\"port0\":{\"full_duplex\":true,\"mac\":\"9e294e49091d\",\"rx_bytes\":646898375700,\"rx_errors\":0,\"rx_pkts\":8784449574,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":647200748038,\"tx_errors\":0,\"tx_pkts\":8788647466,\"up\":true},\"port1\":{\"full_duplex\":true,\"mac\":\"a270fe53437e\",\"rx_bytes\":647200437652,\"rx_errors\":0,\"rx_pkts\":8788644886,\"speed\":10000,\"state\":\"forwarding\",\"tx_bytes\":646898681650,\"tx_errors\":0,\"tx_pkts\":8784452092,\"up\":true}},\"serial\":\"string\",\"service_stat\":{\"mxagent\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721215,\"package_state\":\"Installed\",\"package_version\":\"3.1.1037-1\",\"running_state\":\"Running\",\"uptime\":21240},\"tunterm\":{\"ext_ip\":\"99.0.86.164\",\"last_seen\":1633721203,\"package_state\":\"Installed\",\"package_version\":\"0.1.2449+deb10\",\"running_state\":\"Running\",\"uptime\":76261}},\"services\":[\"tunterm\"],\"site_id\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"connected\",\"tunterm_ip_config\":{\"gateway\":\"192.168.11.1\",\"ip\":\"192.168.11.91\",\"netmask\":\"255.255.255.0\"},\"tunterm_port_config\":{\"downstream_ports\":[\"0\",\"1\"],\"separate_upstream_downstream\":false,\"upstream_ports\":[\"0\",\"1\"]},\"tunterm_registered\":true,\"tunterm_stat\":{\"monitoring_failed\":false},\"uptime\":76281,\"virtualization_type\":\"KVM\"}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsOspf.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsOspf.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ospf_peers/search",
+        200,
+        Some("{\"results\":[{}]}"),
+        None,
+    ),
+    (
+        "sitesStatsPorts.countSwOrGw",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsPorts.searchSwOrGw",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/ports/search",
+        200,
+        Some(
+            "{\"end\":1513177200,\"limit\":10,\"results\":[{\"active\":true,\"auth_state\":\"init\",\"for_site\":true,\"full_duplex\":true,\"jitter\":0,\"latency\":0,\"loss\":0,\"lte_iccid\":\"string\",\"lte_imei\":\"string\",\"lte_imsi\":\"string\",\"mac\":\"5c4527a96580\",\"mac_count\":0,\"mac_limit\":0,\"neighbor_mac\":\"64d814353400\",\"neighbor_port_desc\":\"GigabitEthernet1/0/21\",\"neighbor_system_name\":\"CORP-D-SW-2\",\"org_id\":\"c168ddee-c14c-11e5-8e81-1258369c38a9\",\"poe_disabled\":true,\"poe_mode\":\"802.3af\",\"poe_on\":true,\"port_id\":\"ge-0/0/0\",\"port_mac\":\"5c4527a96580\",\"port_usage\":\"lan\",\"power_draw\":0,\"rx_bcast_pkts\":0,\"rx_bps\":0,\"rx_bytes\":4563443626,\"rx_errors\":0,\"rx_mcast_pkts\":0,\"rx_pkts\":0,\"site_id\":\"c1698122-c14c-11e5-8e81-1258369c38a9\",\"speed\":1000,\"stp_role\":\"designated\",\"stp_state\":\"forwarding\",\"tx_bcast_pkts\":0,\"tx_bps\":0,\"tx_bytes\":11299516780,\"tx_errors\":0,\"tx_mcast_pkts\":0,\"tx_pkts\":492176,\"type\":\"gateway\",\"up\":true,\"xcvr_part_number\":\"string\"}],\"start\":1511967600,\"total\":100}",
+        ),
+        None,
+    ),
+    (
+        "sitesStatsWxRules.getUsage",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/wxrules",
+        200,
+        Some(
+            "[{\"action\":\"allow\",\"client_mac\":[\"3bbbf819bb6f\",\"bd96cbc4910f\"],\"dst_allow_wxtags\":[\"fff34466-eec0-3756-6765-381c728a6037\",\"eee2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_deny_wxtags\":[\"aaa34466-eec0-3756-6765-381c728a6037\",\"bbb2c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"dst_wxtags\":[\"d4134466-eec0-3756-6765-381c728a6037\",\"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\"],\"name\":\"Guest\",\"order\":1,\"src_wxtags\":[\"8bfc2490-d726-3587-038d-cb2e71bd2330\",\"3aa8e73f-9f46-d827-8d6a-567bb7e67fc9\"],\"usage\":{\"1a42c7b0-d1d0-5a30-f349-e35fa43dc3b3\":{\"num_flows\":60},\"d4134466-eec0-3756-6765-381c728a6037\":{\"num_flows\":60}}}]",
         ),
         None,
     ),
@@ -3930,6 +5088,34 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vbeacons/000000ab-00ab-00ab-00ab-0000000000ab",
         200,
         None,
+        None,
+    ),
+    (
+        "sitesVpns.listDerived",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/vpns/derived",
+        200,
+        Some(
+            "[{\"name\":\"string\",\"paths\":{\"property1\":{\"bfd_profile\":\"broadband\",\"ip\":\"string\"},\"property2\":{\"bfd_profile\":\"lte\",\"ip\":\"string\"}}}]",
+        ),
+        None,
+    ),
+    (
+        "sitesWanUsages.count",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_usages/count",
+        200,
+        Some(
+            "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+        ),
+        None,
+    ),
+    (
+        "sitesWanUsages.search",
+        "GET",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_usages/search",
+        200,
+        Some("{}"),
         None,
     ),
     (
@@ -4270,6 +5456,22 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         ),
         None,
     ),
+    (
+        "utilitiesLocation.sendSiteDevicesArbitraryBleBeacon",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/send_ble_beacon",
+        200,
+        None,
+        None,
+    ),
+    (
+        "utilitiesMxEdge.preemptSitesTunnel",
+        "POST",
+        "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels/000000ab-00ab-00ab-00ab-0000000000ab/preempt_aps",
+        200,
+        Some("{\"preempted_aps\":[]}"),
+        None,
+    ),
 ];
 
 /// By default every action answers its documented status and example, and the server records
@@ -4324,19 +5526,17 @@ async fn every_action_answers_its_documented_example() {
 /// one action's answer (status, body, header, delay) and looks at what was sent.
 #[tokio::test]
 async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     let server = TestServer::start().await;
     let client = server.client_builder().build().unwrap();
     let call = || {
-        client.msps().get_details(
-            "000000ab-00ab-00ab-00ab-0000000000ab"
-                .parse::<uuid::Uuid>()
-                .unwrap(),
-        )
+        client
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for("google")
     };
     call().send().await.unwrap();
     server.answer(
-        "msps.getDetails",
+        "adminsLoginOAuth2.getOauth2AuthorizationUrlFor",
         Answer::new(503)
             .json(&serde_json::json!({ "message" : "down for maintenance" }))
             .header("Retry-After", "7"),
@@ -4347,7 +5547,7 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     assert_eq!(api.retry_after, Some(Duration::from_secs(7)));
     assert_eq!(api.message.as_deref(), Some("down for maintenance"));
     server.answer(
-        "msps.getDetails",
+        "adminsLoginOAuth2.getOauth2AuthorizationUrlFor",
         Answer::new(200).delay(Duration::from_secs(30)),
     );
     let error = call()
@@ -4361,12 +5561,12 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
     let requests = server.requests().await;
     assert_eq!(requests.len(), 4);
     for request in &requests {
-        assert_eq!(request.action, Some("msps.getDetails"));
-        assert_eq!(request.method, "GET");
         assert_eq!(
-            request.path,
-            "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab"
+            request.action,
+            Some("adminsLoginOAuth2.getOauth2AuthorizationUrlFor")
         );
+        assert_eq!(request.method, "GET");
+        assert_eq!(request.path, "/api/v1/login/oauth/google");
         let auth = request
             .headers
             .get("Authorization")
@@ -4375,14 +5575,17 @@ async fn a_downstream_test_overrides_an_answer_and_reads_the_requests() {
             .unwrap();
         assert!(auth.ends_with(TEST_TOKEN), "the client sent the test token");
     }
-    assert_eq!(server.calls("msps.getDetails"), 4);
+    assert_eq!(
+        server.calls("adminsLoginOAuth2.getOauth2AuthorizationUrlFor"),
+        4
+    );
 }
 
 /// A scripted sequence: the action answers 503 twice, then its documented answer; a client
 /// that retries makes three calls for one, and the server counts them.
 #[tokio::test]
 async fn a_sequence_of_answers_comes_before_the_documented_one() {
-    use mist_sdk::resources::msps::*;
+    use mist_sdk::resources::admins_login_o_auth2::*;
     let server = TestServer::start().await;
     let retries = RetryPolicy::default().base_delay(Duration::from_millis(1));
     let client = server
@@ -4391,21 +5594,29 @@ async fn a_sequence_of_answers_comes_before_the_documented_one() {
         .build()
         .unwrap();
     let call = || {
-        client.msps().get_details(
-            "000000ab-00ab-00ab-00ab-0000000000ab"
-                .parse::<uuid::Uuid>()
-                .unwrap(),
-        )
+        client
+            .admins_login_o_auth2()
+            .get_oauth2_authorization_url_for("google")
     };
-    server.when("msps.getDetails").times(2, Answer::new(503));
+    server
+        .when("adminsLoginOAuth2.getOauth2AuthorizationUrlFor")
+        .times(2, Answer::new(503));
     call().send().await.unwrap();
-    assert_eq!(server.calls("msps.getDetails"), 3);
+    assert_eq!(
+        server.calls("adminsLoginOAuth2.getOauth2AuthorizationUrlFor"),
+        3
+    );
     call().send().await.unwrap();
-    assert_eq!(server.calls("msps.getDetails"), 4);
-    let example = server.example("msps.getDetails").unwrap();
+    assert_eq!(
+        server.calls("adminsLoginOAuth2.getOauth2AuthorizationUrlFor"),
+        4
+    );
+    let example = server
+        .example("adminsLoginOAuth2.getOauth2AuthorizationUrlFor")
+        .unwrap();
     assert_eq!(
         example, serde_json::from_str::< Value >
-        ("{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"name\":\"string\"}")
+        ("{\"authorization_url\":\"https://accounts.google.com/o/oauth2/v2/auth?.....\",\"client_id\":\"173131512-mpbnju32.apps.googleusercontent.com\"}")
         .unwrap()
     );
 }

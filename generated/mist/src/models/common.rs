@@ -267,738 +267,6 @@ impl serde::Serialize for AccountOauthInfoAccountServiceConnection {
 /// For Prisma accounts only, property key is the service connection name
 pub type AccountOauthInfoAccountServiceConnections = serde_json::Value;
 
-/// The `acl_policies` schema.
-pub type AclPolicies = Vec<AclPolicy>;
-
-/// ACL Policy:
-/// - for GBP-based policy, all src_tags and dst_tags have to be gbp-based
-/// - for ACL-based policy, `network` is required in either the source or destination so that we know where to attach the policy to
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct AclPolicy {
-    /// `actions` on the wire.
-    pub actions: Option<AclPolicyActions>,
-    /// `name` on the wire: a string. Example: `guest access`.
-    pub name: Option<String>,
-    /// `src_tags` on the wire.
-    pub src_tags: Option<AclPolicySrcTags>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for AclPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            actions: fields.optional("actions")?,
-            name: fields.optional("name")?,
-            src_tags: fields.optional("src_tags")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for AclPolicy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("actions", &self.actions)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("src_tags", &self.src_tags)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl AclPolicy {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `actions` field.
-    pub fn actions(mut self, value: impl Into<AclPolicyActions>) -> Self {
-        self.actions = Some(value.into());
-        self
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `src_tags` field.
-    pub fn src_tags(mut self, value: impl Into<AclPolicySrcTags>) -> Self {
-        self.src_tags = Some(value.into());
-        self
-    }
-}
-
-/// The `acl_policy_action` schema.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AclPolicyAction {
-    /// `action` on the wire.
-    pub action: Option<AllowDeny>,
-    /// `dst_tag` on the wire: a string. Example: `corp`.
-    pub dst_tag: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for AclPolicyAction {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            action: fields.optional("action")?,
-            dst_tag: fields.required("dst_tag")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for AclPolicyAction {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("action", &self.action)?;
-        fields.required("dst_tag", &self.dst_tag)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl AclPolicyAction {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(dst_tag: impl Into<String>) -> Self {
-        Self {
-            action: None,
-            dst_tag: dst_tag.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// Sets the `action` field.
-    pub fn action(mut self, value: impl Into<AllowDeny>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-}
-
-/// ACL Policy Actions:
-/// - for GBP-based policy, all src_tags and dst_tags have to be gbp-based
-/// - for ACL-based policy, `network` is required in either the source or destination so that we know where to attach the policy to
-pub type AclPolicyActions = Vec<AclPolicyAction>;
-
-/// ACL Policy Source Tags:
-/// - for GBP-based policy, all src_tags and dst_tags have to be gbp-based
-/// - for ACL-based policy, `network` is required in either the source or destination so that we know where to attach the policy to
-pub type AclPolicySrcTags = Vec<String>;
-
-/// Resource tags (`type`==`resource` or `type`==`gbp_resource`) can only be used in `dst_tags`
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct AclTag {
-    /// `ether_types` on the wire.
-    pub ether_types: Option<AclTagEtherTypes>,
-    /// Required if
-    /// - `type`==`dynamic_gbp` (gbp_tag received from RADIUS)
-    /// - `type`==`gbp_resource`
-    /// - `type`==`static_gbp` (applying gbp tag against matching conditions)
-    pub gbp_tag: Option<i64>,
-    /// `macs` on the wire.
-    pub macs: Option<AclTagMacs>,
-    /// If:
-    /// * `type`==`mac` (optional. default is `any`)
-    /// * `type`==`subnet` (optional. default is `any`)
-    /// * `type`==`network`
-    /// * `type`==`resource` (optional. default is `any`)
-    /// * `type`==`static_gbp` if from matching network (vlan)
-    pub network: Option<String>,
-    /// Required if `type`==`port_usage`
-    pub port_usage: Option<String>,
-    /// Required if:
-    /// * `type`==`radius_group`
-    /// * `type`==`static_gbp`
-    ///   if from matching radius_group
-    pub radius_group: Option<String>,
-    /// `specs` on the wire.
-    pub specs: Option<AclTagSpecs>,
-    /// `subnets` on the wire.
-    pub subnets: Option<AclTagSubnets>,
-    /// `type` on the wire.
-    pub r#type: AclTagType,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for AclTag {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            ether_types: fields.optional("ether_types")?,
-            gbp_tag: fields.optional("gbp_tag")?,
-            macs: fields.optional("macs")?,
-            network: fields.optional("network")?,
-            port_usage: fields.optional("port_usage")?,
-            radius_group: fields.optional("radius_group")?,
-            specs: fields.optional("specs")?,
-            subnets: fields.optional("subnets")?,
-            r#type: fields.required("type")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for AclTag {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("ether_types", &self.ether_types)?;
-        fields.optional("gbp_tag", &self.gbp_tag)?;
-        fields.optional("macs", &self.macs)?;
-        fields.optional("network", &self.network)?;
-        fields.optional("port_usage", &self.port_usage)?;
-        fields.optional("radius_group", &self.radius_group)?;
-        fields.optional("specs", &self.specs)?;
-        fields.optional("subnets", &self.subnets)?;
-        fields.required("type", &self.r#type)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl AclTag {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(r#type: impl Into<AclTagType>) -> Self {
-        Self {
-            ether_types: None,
-            gbp_tag: None,
-            macs: None,
-            network: None,
-            port_usage: None,
-            radius_group: None,
-            specs: None,
-            subnets: None,
-            r#type: r#type.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// Sets the `ether_types` field.
-    pub fn ether_types(mut self, value: impl Into<AclTagEtherTypes>) -> Self {
-        self.ether_types = Some(value.into());
-        self
-    }
-
-    /// Sets the `gbp_tag` field.
-    pub fn gbp_tag(mut self, value: impl Into<i64>) -> Self {
-        self.gbp_tag = Some(value.into());
-        self
-    }
-
-    /// Sets the `macs` field.
-    pub fn macs(mut self, value: impl Into<AclTagMacs>) -> Self {
-        self.macs = Some(value.into());
-        self
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_usage` field.
-    pub fn port_usage(mut self, value: impl Into<String>) -> Self {
-        self.port_usage = Some(value.into());
-        self
-    }
-
-    /// Sets the `radius_group` field.
-    pub fn radius_group(mut self, value: impl Into<String>) -> Self {
-        self.radius_group = Some(value.into());
-        self
-    }
-
-    /// Sets the `specs` field.
-    pub fn specs(mut self, value: impl Into<AclTagSpecs>) -> Self {
-        self.specs = Some(value.into());
-        self
-    }
-
-    /// Sets the `subnets` field.
-    pub fn subnets(mut self, value: impl Into<AclTagSubnets>) -> Self {
-        self.subnets = Some(value.into());
-        self
-    }
-}
-
-/// ARP / IPv6. Default is `any`
-pub type AclTagEtherTypes = Vec<String>;
-
-/// Required if
-/// - `type`==`mac`
-/// - `type`==`static_gbp` if from matching mac
-pub type AclTagMacs = Vec<String>;
-
-/// The `acl_tag_spec` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct AclTagSpec {
-    /// Matched dst port, "0" means any
-    pub port_range: Option<String>,
-    /// `tcp` / `udp` / `icmp` / `icmp6` / `gre` / `any` / `:protocol_number`, `protocol_number` is between 1-254, default is `any` `protocol_number` is between 1-254
-    pub protocol: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for AclTagSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            port_range: fields.optional("port_range")?,
-            protocol: fields.optional("protocol")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for AclTagSpec {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("port_range", &self.port_range)?;
-        fields.optional("protocol", &self.protocol)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl AclTagSpec {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `port_range` field.
-    pub fn port_range(mut self, value: impl Into<String>) -> Self {
-        self.port_range = Some(value.into());
-        self
-    }
-
-    /// Sets the `protocol` field.
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-}
-
-/// If `type`==`resource`, `type`==`radius_group`, `type`==`port_usage` or `type`==`gbp_resource`. Empty means unrestricted, i.e. any
-pub type AclTagSpecs = Vec<AclTagSpec>;
-
-/// If
-/// - `type`==`subnet`
-/// - `type`==`resource` (optional. default is `any`)
-/// - `type`==`static_gbp` if from matching subnet
-pub type AclTagSubnets = Vec<String>;
-
-/// enum:
-/// * `any`: matching anything not identified
-/// * `dynamic_gbp`: from the gbp_tag received from RADIUS
-/// * `gbp_resource`: can only be used in `dst_tags`
-/// * `mac`
-/// * `network`
-/// * `port_usage`
-/// * `radius_group`
-/// * `resource`: can only be used in `dst_tags`
-/// * `static_gbp`: applying gbp tag against matching conditions
-/// * `subnet`'
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AclTagType {
-    /// The value `any`.
-    Any,
-    /// The value `dynamic_gbp`.
-    DynamicGbp,
-    /// The value `gbp_resource`.
-    GbpResource,
-    /// The value `mac`.
-    Mac,
-    /// The value `network`.
-    Network,
-    /// The value `port_usage`.
-    PortUsage,
-    /// The value `radius_group`.
-    RadiusGroup,
-    /// The value `resource`.
-    Resource,
-    /// The value `static_gbp`.
-    StaticGbp,
-    /// The value `subnet`.
-    Subnet,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl AclTagType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Any => "any",
-            Self::DynamicGbp => "dynamic_gbp",
-            Self::GbpResource => "gbp_resource",
-            Self::Mac => "mac",
-            Self::Network => "network",
-            Self::PortUsage => "port_usage",
-            Self::RadiusGroup => "radius_group",
-            Self::Resource => "resource",
-            Self::StaticGbp => "static_gbp",
-            Self::Subnet => "subnet",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for AclTagType {
-    fn from(value: &str) -> Self {
-        match value {
-            "any" => Self::Any,
-            "dynamic_gbp" => Self::DynamicGbp,
-            "gbp_resource" => Self::GbpResource,
-            "mac" => Self::Mac,
-            "network" => Self::Network,
-            "port_usage" => Self::PortUsage,
-            "radius_group" => Self::RadiusGroup,
-            "resource" => Self::Resource,
-            "static_gbp" => Self::StaticGbp,
-            "subnet" => Self::Subnet,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for AclTagType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AclTagType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AclTagType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// ACL Tags to identify traffic source or destination. Key name is the tag name
-pub type AclTags = std::collections::BTreeMap<String, AclTag>;
-
-/// additional CLI commands to append to the generated Junos config. **Note**: no check is done
-pub type AdditionalConfigCmds = Vec<String>;
-
-/// The `aggregate_route` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct AggregateRoute {
-    /// `discard` on the wire: a boolean. Default: `false`.
-    pub discard: Option<bool>,
-    /// `metric` on the wire: an integer (from 0 to 4294967295), or `null`.
-    pub metric: Option<crate::Nullable<i64>>,
-    /// `preference` on the wire: an integer (from 0 to 4294967295), or `null`.
-    pub preference: Option<crate::Nullable<i64>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for AggregateRoute {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            discard: fields.optional("discard")?,
-            metric: fields.present("metric")?,
-            preference: fields.present("preference")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for AggregateRoute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("discard", &self.discard)?;
-        fields.optional("metric", &self.metric)?;
-        fields.optional("preference", &self.preference)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl AggregateRoute {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `discard` field.
-    pub fn discard(mut self, value: impl Into<bool>) -> Self {
-        self.discard = Some(value.into());
-        self
-    }
-
-    /// Sets the `metric` field.
-    pub fn metric(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
-
-    /// Sets the `preference` field.
-    pub fn preference(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.preference = Some(value.into());
-        self
-    }
-}
-
-/// Property key is the destination subnet (e.g. "172.16.3.0/24")
-pub type AggregateRoutes = std::collections::BTreeMap<String, AggregateRoute>;
-
-/// Property key is the destination subnet (e.g. "2a02:1234:420a:10c9::/64")
-pub type AggregateRoutes6 = std::collections::BTreeMap<String, AggregateRoute>;
-
-/// enum: `allow`, `deny`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AllowDeny {
-    /// The value `allow`.
-    Allow,
-    /// The value `deny`.
-    Deny,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl AllowDeny {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "allow",
-            Self::Deny => "deny",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for AllowDeny {
-    fn from(value: &str) -> Self {
-        match value {
-            "allow" => Self::Allow,
-            "deny" => Self::Deny,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for AllowDeny {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for AllowDeny {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AllowDeny {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// if `enable_mac_auth`==`true`, allows user to select an authentication protocol. enum: `eap-md5`, `eap-peap`, `pap`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApPortConfigMacAuthProtocol {
-    /// The value `eap-md5`.
-    EapMd5,
-    /// The value `eap-peap`.
-    EapPeap,
-    /// The value `pap`.
-    Pap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ApPortConfigMacAuthProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EapMd5 => "eap-md5",
-            Self::EapPeap => "eap-peap",
-            Self::Pap => "pap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ApPortConfigMacAuthProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "eap-md5" => Self::EapMd5,
-            "eap-peap" => Self::EapPeap,
-            "pap" => Self::Pap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ApPortConfigMacAuthProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ApPortConfigMacAuthProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ApPortConfigMacAuthProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// Property key is the user name. For Local user authentication
-pub type ConfigSwitchLocalAccounts =
-    std::collections::BTreeMap<String, ConfigSwitchLocalAccountsUser>;
-
-/// The `config_switch_local_accounts_user` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ConfigSwitchLocalAccountsUser {
-    /// `password` on the wire: a string. Example: `Juniper123`.
-    pub password: Option<String>,
-    /// `role` on the wire.
-    pub role: Option<ConfigSwitchLocalAccountsUserRole>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ConfigSwitchLocalAccountsUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            password: fields.optional("password")?,
-            role: fields.optional("role")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ConfigSwitchLocalAccountsUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("password", &self.password)?;
-        fields.optional("role", &self.role)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ConfigSwitchLocalAccountsUser {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `password` field.
-    pub fn password(mut self, value: impl Into<String>) -> Self {
-        self.password = Some(value.into());
-        self
-    }
-
-    /// Sets the `role` field.
-    pub fn role(mut self, value: impl Into<ConfigSwitchLocalAccountsUserRole>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-}
-
-/// enum: `admin`, `helpdesk`, `none`, `read`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConfigSwitchLocalAccountsUserRole {
-    /// The value `admin`.
-    Admin,
-    /// The value `helpdesk`.
-    Helpdesk,
-    /// The value `none`.
-    None,
-    /// The value `read`.
-    Read,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ConfigSwitchLocalAccountsUserRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Helpdesk => "helpdesk",
-            Self::None => "none",
-            Self::Read => "read",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ConfigSwitchLocalAccountsUserRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "helpdesk" => Self::Helpdesk,
-            "none" => Self::None,
-            "read" => Self::Read,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ConfigSwitchLocalAccountsUserRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ConfigSwitchLocalAccountsUserRole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ConfigSwitchLocalAccountsUserRole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// Device Type. enum: `ap`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -1053,92 +321,230 @@ impl<'de> serde::Deserialize<'de> for ConstDeviceTypeAp {
 /// When the object has been created, in epoch
 pub type CreatedTime = crate::EpochSeconds;
 
-/// The same values as `ConstDeviceTypeAp`, so the same type.
-pub type DeviceTypeAp = ConstDeviceTypeAp;
-
-/// The `dhcp_snooping` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// The `device_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct DhcpSnooping {
-    /// `all_networks` on the wire: a boolean.
-    pub all_networks: Option<bool>,
-    /// Enable for dynamic ARP inspection check
-    pub enable_arp_spoof_check: Option<bool>,
-    /// Enable for check for forging source IP address
-    pub enable_ip_source_guard: Option<bool>,
-    /// `enabled` on the wire: a boolean.
-    pub enabled: Option<bool>,
-    /// `networks` on the wire.
-    pub networks: Option<DhcpSnoopingNetworks>,
+pub struct DeviceEvent {
+    /// (will be deprecated soon; please use mac instead) ap mac
+    pub ap: Option<String>,
+    /// (will be deprecated soon; please use device_name instead) ap name
+    pub ap_name: Option<String>,
+    /// `apfw` on the wire: a string.
+    pub apfw: Option<String>,
+    /// `audit_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub audit_id: Option<Id>,
+    /// `bandwidth` on the wire: an integer.
+    pub bandwidth: Option<i64>,
+    /// `channel` on the wire: an integer.
+    pub channel: Option<i64>,
+    /// `chassis_mac` on the wire: a string.
+    pub chassis_mac: Option<String>,
+    /// `count` on the wire: an integer.
+    pub count: Option<i64>,
+    /// Device name
+    pub device_name: Option<String>,
+    /// `device_type` on the wire.
+    pub device_type: Option<DeviceType>,
+    /// `ev_type` on the wire.
+    pub ev_type: Option<WebhookDeviceEventsEventEvType>,
+    /// `ext_ip` on the wire: a string.
+    pub ext_ip: Option<String>,
+    /// Device mac
+    pub mac: Option<String>,
+    /// `model` on the wire: a string.
+    pub model: Option<String>,
+    /// `node` on the wire: a string.
+    pub node: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `port_id` on the wire: a string.
+    pub port_id: Option<String>,
+    /// `power` on the wire: an integer.
+    pub power: Option<i64>,
+    /// `pre_bandwidth` on the wire: an integer.
+    pub pre_bandwidth: Option<i64>,
+    /// `pre_channel` on the wire: an integer.
+    pub pre_channel: Option<i64>,
+    /// `pre_power` on the wire: an integer.
+    pub pre_power: Option<i64>,
+    /// `pre_usage` on the wire: an integer.
+    pub pre_usage: Option<i64>,
+    /// (optional) event reason
+    pub reason: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// Site name
+    pub site_name: Option<String>,
+    /// (optional) event description
+    pub text: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Event type
+    pub r#type: String,
+    /// `usage` on the wire: an integer.
+    pub usage: Option<i64>,
+    /// `version` on the wire: a string.
+    pub version: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for DhcpSnooping {
+impl<'de> serde::Deserialize<'de> for DeviceEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            all_networks: fields.optional("all_networks")?,
-            enable_arp_spoof_check: fields.optional("enable_arp_spoof_check")?,
-            enable_ip_source_guard: fields.optional("enable_ip_source_guard")?,
-            enabled: fields.optional("enabled")?,
-            networks: fields.optional("networks")?,
+            ap: fields.optional("ap")?,
+            ap_name: fields.optional("ap_name")?,
+            apfw: fields.optional("apfw")?,
+            audit_id: fields.optional("audit_id")?,
+            bandwidth: fields.optional("bandwidth")?,
+            channel: fields.optional("channel")?,
+            chassis_mac: fields.optional("chassis_mac")?,
+            count: fields.optional("count")?,
+            device_name: fields.optional("device_name")?,
+            device_type: fields.optional("device_type")?,
+            ev_type: fields.optional("ev_type")?,
+            ext_ip: fields.optional("ext_ip")?,
+            mac: fields.optional("mac")?,
+            model: fields.optional("model")?,
+            node: fields.optional("node")?,
+            org_id: fields.required("org_id")?,
+            port_id: fields.optional("port_id")?,
+            power: fields.optional("power")?,
+            pre_bandwidth: fields.optional("pre_bandwidth")?,
+            pre_channel: fields.optional("pre_channel")?,
+            pre_power: fields.optional("pre_power")?,
+            pre_usage: fields.optional("pre_usage")?,
+            reason: fields.optional("reason")?,
+            site_id: fields.optional("site_id")?,
+            site_name: fields.optional("site_name")?,
+            text: fields.optional("text")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            usage: fields.optional("usage")?,
+            version: fields.optional("version")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for DhcpSnooping {
+impl serde::Serialize for DeviceEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("all_networks", &self.all_networks)?;
-        fields.optional("enable_arp_spoof_check", &self.enable_arp_spoof_check)?;
-        fields.optional("enable_ip_source_guard", &self.enable_ip_source_guard)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("networks", &self.networks)?;
+        fields.optional("ap", &self.ap)?;
+        fields.optional("ap_name", &self.ap_name)?;
+        fields.optional("apfw", &self.apfw)?;
+        fields.optional("audit_id", &self.audit_id)?;
+        fields.optional("bandwidth", &self.bandwidth)?;
+        fields.optional("channel", &self.channel)?;
+        fields.optional("chassis_mac", &self.chassis_mac)?;
+        fields.optional("count", &self.count)?;
+        fields.optional("device_name", &self.device_name)?;
+        fields.optional("device_type", &self.device_type)?;
+        fields.optional("ev_type", &self.ev_type)?;
+        fields.optional("ext_ip", &self.ext_ip)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("model", &self.model)?;
+        fields.optional("node", &self.node)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.optional("port_id", &self.port_id)?;
+        fields.optional("power", &self.power)?;
+        fields.optional("pre_bandwidth", &self.pre_bandwidth)?;
+        fields.optional("pre_channel", &self.pre_channel)?;
+        fields.optional("pre_power", &self.pre_power)?;
+        fields.optional("pre_usage", &self.pre_usage)?;
+        fields.optional("reason", &self.reason)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("site_name", &self.site_name)?;
+        fields.optional("text", &self.text)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("usage", &self.usage)?;
+        fields.optional("version", &self.version)?;
         fields.end(&self.extra)
     }
 }
 
-impl DhcpSnooping {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// The `device_events` schema.
+pub type DeviceEvents = Vec<DeviceEvent>;
 
-    /// Sets the `all_networks` field.
-    pub fn all_networks(mut self, value: impl Into<bool>) -> Self {
-        self.all_networks = Some(value.into());
-        self
-    }
+/// enum: `ap`, `gateway`, `switch`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeviceType {
+    /// The value `ap`.
+    Ap,
+    /// The value `gateway`.
+    Gateway,
+    /// The value `switch`.
+    Switch,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
 
-    /// Sets the `enable_arp_spoof_check` field.
-    pub fn enable_arp_spoof_check(mut self, value: impl Into<bool>) -> Self {
-        self.enable_arp_spoof_check = Some(value.into());
-        self
-    }
-
-    /// Sets the `enable_ip_source_guard` field.
-    pub fn enable_ip_source_guard(mut self, value: impl Into<bool>) -> Self {
-        self.enable_ip_source_guard = Some(value.into());
-        self
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `networks` field.
-    pub fn networks(mut self, value: impl Into<DhcpSnoopingNetworks>) -> Self {
-        self.networks = Some(value.into());
-        self
+impl DeviceType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ap => "ap",
+            Self::Gateway => "gateway",
+            Self::Switch => "switch",
+            Self::Unknown(value) => value.as_str(),
+        }
     }
 }
 
-/// If `all_networks`==`false`, list of network with DHCP snooping enabled
-pub type DhcpSnoopingNetworks = Vec<String>;
+impl From<&str> for DeviceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ap" => Self::Ap,
+            "gateway" => Self::Gateway,
+            "switch" => Self::Switch,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for DeviceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for DeviceType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeviceType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+impl crate::client::ParamValue for DeviceType {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
+/// The same values as `ConstDeviceTypeAp`, so the same type.
+pub type DeviceTypeAp = ConstDeviceTypeAp;
 
 /// If `type`==`local` or `type6`==`local` - optional, if not defined, system one will be used
 pub type DhcpdConfigDnsServers = Vec<String>;
@@ -1504,12 +910,6 @@ pub type DhcpdConfigVendorOptionType = DhcpdConfigOptionType;
 /// * sub option code: 1-255, sub-option code
 pub type DhcpdConfigVendorOptions = std::collections::BTreeMap<String, DhcpdConfigVendorOption>;
 
-/// Global dns settings. To keep compatibility, dns settings in `ip_config` and `oob_ip_config` will overwrite this setting
-pub type DnsServers = Vec<String>;
-
-/// Global dns settings. To keep compatibility, dns settings in `ip_config` and `oob_ip_config` will overwrite this setting
-pub type DnsSuffix = Vec<String>;
-
 /// The `error_delete_failed` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -1546,358 +946,64 @@ impl serde::Serialize for ErrorDeleteFailed {
     }
 }
 
-/// The `extra_route` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ExtraRoute {
-    /// This takes precedence
-    pub discard: Option<bool>,
-    /// `metric` on the wire: an integer (from 0 to 2147483647), or `null`. Example: `null`.
-    pub metric: Option<crate::Nullable<i64>>,
-    /// `next_qualified` on the wire: an object. Example: `{"10.3.1.1":{"metric":null,"preference":40}}`.
-    pub next_qualified:
-        Option<std::collections::BTreeMap<String, ExtraRouteNextQualifiedProperties>>,
-    /// `no_resolve` on the wire: a boolean. Default: `false`.
-    pub no_resolve: Option<bool>,
-    /// `preference` on the wire: an integer (from 0 to 2147483647), or `null`. Example: `30`.
-    pub preference: Option<crate::Nullable<i64>>,
-    /// Next-hop IP Address
-    pub via: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ExtraRoute {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            discard: fields.optional("discard")?,
-            metric: fields.present("metric")?,
-            next_qualified: fields.optional("next_qualified")?,
-            no_resolve: fields.optional("no_resolve")?,
-            preference: fields.present("preference")?,
-            via: fields.optional("via")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ExtraRoute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("discard", &self.discard)?;
-        fields.optional("metric", &self.metric)?;
-        fields.optional("next_qualified", &self.next_qualified)?;
-        fields.optional("no_resolve", &self.no_resolve)?;
-        fields.optional("preference", &self.preference)?;
-        fields.optional("via", &self.via)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ExtraRoute {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `discard` field.
-    pub fn discard(mut self, value: impl Into<bool>) -> Self {
-        self.discard = Some(value.into());
-        self
-    }
-
-    /// Sets the `metric` field.
-    pub fn metric(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
-
-    /// Sets the `next_qualified` field.
-    pub fn next_qualified(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, ExtraRouteNextQualifiedProperties>>,
-    ) -> Self {
-        self.next_qualified = Some(value.into());
-        self
-    }
-
-    /// Sets the `no_resolve` field.
-    pub fn no_resolve(mut self, value: impl Into<bool>) -> Self {
-        self.no_resolve = Some(value.into());
-        self
-    }
-
-    /// Sets the `preference` field.
-    pub fn preference(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.preference = Some(value.into());
-        self
-    }
-
-    /// Sets the `via` field.
-    pub fn via(mut self, value: impl Into<String>) -> Self {
-        self.via = Some(value.into());
-        self
-    }
-}
-
-/// The `extra_route6` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ExtraRoute6 {
-    /// This takes precedence
-    pub discard: Option<bool>,
-    /// `metric` on the wire: an integer (from 0 to 2147483647), or `null`. Example: `null`.
-    pub metric: Option<crate::Nullable<i64>>,
-    /// `next_qualified` on the wire: an object. Example: `{"2a02:1234:200a::100":{"metric":null,"preference":40}}`.
-    pub next_qualified:
-        Option<std::collections::BTreeMap<String, ExtraRoute6NextQualifiedProperties>>,
-    /// `no_resolve` on the wire: a boolean. Default: `false`.
-    pub no_resolve: Option<bool>,
-    /// `preference` on the wire: an integer (from 0 to 2147483647), or `null`. Example: `30`.
-    pub preference: Option<crate::Nullable<i64>>,
-    /// Next-hop IP Address
-    pub via: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ExtraRoute6 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            discard: fields.optional("discard")?,
-            metric: fields.present("metric")?,
-            next_qualified: fields.optional("next_qualified")?,
-            no_resolve: fields.optional("no_resolve")?,
-            preference: fields.present("preference")?,
-            via: fields.optional("via")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ExtraRoute6 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("discard", &self.discard)?;
-        fields.optional("metric", &self.metric)?;
-        fields.optional("next_qualified", &self.next_qualified)?;
-        fields.optional("no_resolve", &self.no_resolve)?;
-        fields.optional("preference", &self.preference)?;
-        fields.optional("via", &self.via)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ExtraRoute6 {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `discard` field.
-    pub fn discard(mut self, value: impl Into<bool>) -> Self {
-        self.discard = Some(value.into());
-        self
-    }
-
-    /// Sets the `metric` field.
-    pub fn metric(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
-
-    /// Sets the `next_qualified` field.
-    pub fn next_qualified(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, ExtraRoute6NextQualifiedProperties>>,
-    ) -> Self {
-        self.next_qualified = Some(value.into());
-        self
-    }
-
-    /// Sets the `no_resolve` field.
-    pub fn no_resolve(mut self, value: impl Into<bool>) -> Self {
-        self.no_resolve = Some(value.into());
-        self
-    }
-
-    /// Sets the `preference` field.
-    pub fn preference(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.preference = Some(value.into());
-        self
-    }
-
-    /// Sets the `via` field.
-    pub fn via(mut self, value: impl Into<String>) -> Self {
-        self.via = Some(value.into());
-        self
-    }
-}
-
-/// The `extra_route6_next_qualified_properties` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ExtraRoute6NextQualifiedProperties {
-    /// `metric` on the wire: an integer, or `null`.
-    pub metric: Option<crate::Nullable<i64>>,
-    /// `preference` on the wire: an integer, or `null`.
-    pub preference: Option<crate::Nullable<i64>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ExtraRoute6NextQualifiedProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            metric: fields.present("metric")?,
-            preference: fields.present("preference")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ExtraRoute6NextQualifiedProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("metric", &self.metric)?;
-        fields.optional("preference", &self.preference)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ExtraRoute6NextQualifiedProperties {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `metric` field.
-    pub fn metric(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
-
-    /// Sets the `preference` field.
-    pub fn preference(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.preference = Some(value.into());
-        self
-    }
-}
-
-/// The `extra_route_next_qualified_properties` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ExtraRouteNextQualifiedProperties {
-    /// `metric` on the wire: an integer, or `null`.
-    pub metric: Option<crate::Nullable<i64>>,
-    /// `preference` on the wire: an integer, or `null`.
-    pub preference: Option<crate::Nullable<i64>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ExtraRouteNextQualifiedProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            metric: fields.present("metric")?,
-            preference: fields.present("preference")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ExtraRouteNextQualifiedProperties {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("metric", &self.metric)?;
-        fields.optional("preference", &self.preference)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ExtraRouteNextQualifiedProperties {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `metric` field.
-    pub fn metric(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
-
-    /// Sets the `preference` field.
-    pub fn preference(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.preference = Some(value.into());
-        self
-    }
-}
-
-/// Property key is the destination CIDR (e.g. "10.0.0.0/8")
-pub type ExtraRoutes = std::collections::BTreeMap<String, ExtraRoute>;
-
-/// Property key is the destination CIDR (e.g. "2a02:1234:420a:10c9::/64")
-pub type ExtraRoutes6 = std::collections::BTreeMap<String, ExtraRoute6>;
-
-/// enum: `auto`, `full`, `half`
+/// The `event_severity` schema.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum GatewayPortDuplex {
-    /// The value `auto`.
-    Auto,
-    /// The value `full`.
-    Full,
-    /// The value `half`.
-    Half,
+pub enum EventSeverity {
+    /// The value `normal`.
+    Normal,
+    /// The value `critical`.
+    Critical,
+    /// The value `high`.
+    High,
+    /// The value `warning`.
+    Warning,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
 
-impl GatewayPortDuplex {
+impl EventSeverity {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Auto => "auto",
-            Self::Full => "full",
-            Self::Half => "half",
+            Self::Normal => "normal",
+            Self::Critical => "critical",
+            Self::High => "high",
+            Self::Warning => "warning",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
 
-impl From<&str> for GatewayPortDuplex {
+impl From<&str> for EventSeverity {
     fn from(value: &str) -> Self {
         match value {
-            "auto" => Self::Auto,
-            "full" => Self::Full,
-            "half" => Self::Half,
+            "normal" => Self::Normal,
+            "critical" => Self::Critical,
+            "high" => Self::High,
+            "warning" => Self::Warning,
             other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
 
-impl std::fmt::Display for GatewayPortDuplex {
+impl std::fmt::Display for EventSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GatewayPortDuplex {
+impl serde::Serialize for EventSeverity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GatewayPortDuplex {
+impl<'de> serde::Deserialize<'de> for EventSeverity {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
@@ -2027,1360 +1133,683 @@ impl serde::Serialize for GuestOrg {
     }
 }
 
+/// only for HA. enum: `node0`, `node1`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HaClusterNodeEnum {
+    /// The value `node0`.
+    Node0,
+    /// The value `node1`.
+    Node1,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl HaClusterNodeEnum {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Node0 => "node0",
+            Self::Node1 => "node1",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for HaClusterNodeEnum {
+    fn from(value: &str) -> Self {
+        match value {
+            "node0" => Self::Node0,
+            "node1" => Self::Node1,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for HaClusterNodeEnum {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for HaClusterNodeEnum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HaClusterNodeEnum {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+impl crate::client::ParamValue for HaClusterNodeEnum {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
+/// Major number for iBeacon
+pub type IbeaconMajor = i64;
+
+/// Minor number for iBeacon
+pub type IbeaconMinor = i64;
+
+/// The `ibeacon_uuid` schema.
+pub type IbeaconUuid = uuid::Uuid;
+
 /// Unique ID of the object instance in the Mist Organization
 pub type Id = uuid::Uuid;
 
-/// enum: `dhcp`, `static`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IpType {
-    /// The value `dhcp`.
-    Dhcp,
-    /// The value `static`.
-    Static,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// Last seen timestamp
+pub type LastSeen = f64;
 
-impl IpType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dhcp => "dhcp",
-            Self::Static => "static",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for IpType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dhcp" => Self::Dhcp,
-            "static" => Self::Static,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for IpType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for IpType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for IpType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// Switch port config
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct JunosPortConfig {
-    /// To disable LACP support for the AE interface
-    pub ae_disable_lacp: Option<bool>,
-    /// Users could force to use the designated AE name
-    pub ae_idx: Option<i64>,
-    /// To use fast timeout
-    pub ae_lacp_slow: Option<bool>,
-    /// `aggregated` on the wire: a boolean. Default: `false`.
-    pub aggregated: Option<bool>,
-    /// To generate port up/down alarm
-    pub critical: Option<bool>,
-    /// `description` on the wire: a string.
-    pub description: Option<String>,
-    /// If `speed` and `duplex` are specified, whether to disable autonegotiation
-    pub disable_autoneg: Option<bool>,
-    /// `duplex` on the wire.
-    pub duplex: Option<JunosPortConfigDuplex>,
-    /// Enable dynamic usage for this port. Set to `dynamic` to enable.
-    pub dynamic_usage: Option<crate::Nullable<String>>,
-    /// `esilag` on the wire: a boolean.
-    pub esilag: Option<bool>,
-    /// Media maximum transmission unit (MTU) is the largest data unit that can be forwarded without fragmentation
-    pub mtu: Option<i64>,
-    /// Prevent helpdesk to override the port config
-    pub no_local_overwrite: Option<bool>,
-    /// `poe_disabled` on the wire: a boolean. Default: `false`.
-    pub poe_disabled: Option<bool>,
-    /// Required if `usage`==`vlan_tunnel`. Q-in-Q tunneling using All-in-one bundling. This also enables standard L2PT for interfaces that are not encapsulation tunnel interfaces and uses MAC rewrite operation. \[View more information\](`https://www.juniper.net/documentation/us/en/software/junos/multicast-l2/topics/topic-map/q-in-q.html#id-understanding-qinq-tunneling-and-vlan-translation`)
-    pub port_network: Option<String>,
-    /// `speed` on the wire.
-    pub speed: Option<JunosPortConfigSpeed>,
-    /// Port usage name. For Q-in-Q, use `vlan_tunnel`. If EVPN is used, use `evpn_uplink`or `evpn_downlink`
-    pub usage: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for JunosPortConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            ae_disable_lacp: fields.optional("ae_disable_lacp")?,
-            ae_idx: fields.optional("ae_idx")?,
-            ae_lacp_slow: fields.optional("ae_lacp_slow")?,
-            aggregated: fields.optional("aggregated")?,
-            critical: fields.optional("critical")?,
-            description: fields.optional("description")?,
-            disable_autoneg: fields.optional("disable_autoneg")?,
-            duplex: fields.optional("duplex")?,
-            dynamic_usage: fields.present("dynamic_usage")?,
-            esilag: fields.optional("esilag")?,
-            mtu: fields.optional("mtu")?,
-            no_local_overwrite: fields.optional("no_local_overwrite")?,
-            poe_disabled: fields.optional("poe_disabled")?,
-            port_network: fields.optional("port_network")?,
-            speed: fields.optional("speed")?,
-            usage: fields.required("usage")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for JunosPortConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("ae_disable_lacp", &self.ae_disable_lacp)?;
-        fields.optional("ae_idx", &self.ae_idx)?;
-        fields.optional("ae_lacp_slow", &self.ae_lacp_slow)?;
-        fields.optional("aggregated", &self.aggregated)?;
-        fields.optional("critical", &self.critical)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("disable_autoneg", &self.disable_autoneg)?;
-        fields.optional("duplex", &self.duplex)?;
-        fields.optional("dynamic_usage", &self.dynamic_usage)?;
-        fields.optional("esilag", &self.esilag)?;
-        fields.optional("mtu", &self.mtu)?;
-        fields.optional("no_local_overwrite", &self.no_local_overwrite)?;
-        fields.optional("poe_disabled", &self.poe_disabled)?;
-        fields.optional("port_network", &self.port_network)?;
-        fields.optional("speed", &self.speed)?;
-        fields.required("usage", &self.usage)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl JunosPortConfig {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(usage: impl Into<String>) -> Self {
-        Self {
-            ae_disable_lacp: None,
-            ae_idx: None,
-            ae_lacp_slow: None,
-            aggregated: None,
-            critical: None,
-            description: None,
-            disable_autoneg: None,
-            duplex: None,
-            dynamic_usage: None,
-            esilag: None,
-            mtu: None,
-            no_local_overwrite: None,
-            poe_disabled: None,
-            port_network: None,
-            speed: None,
-            usage: usage.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// Sets the `ae_disable_lacp` field.
-    pub fn ae_disable_lacp(mut self, value: impl Into<bool>) -> Self {
-        self.ae_disable_lacp = Some(value.into());
-        self
-    }
-
-    /// Sets the `ae_idx` field.
-    pub fn ae_idx(mut self, value: impl Into<i64>) -> Self {
-        self.ae_idx = Some(value.into());
-        self
-    }
-
-    /// Sets the `ae_lacp_slow` field.
-    pub fn ae_lacp_slow(mut self, value: impl Into<bool>) -> Self {
-        self.ae_lacp_slow = Some(value.into());
-        self
-    }
-
-    /// Sets the `aggregated` field.
-    pub fn aggregated(mut self, value: impl Into<bool>) -> Self {
-        self.aggregated = Some(value.into());
-        self
-    }
-
-    /// Sets the `critical` field.
-    pub fn critical(mut self, value: impl Into<bool>) -> Self {
-        self.critical = Some(value.into());
-        self
-    }
-
-    /// Sets the `description` field.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets the `disable_autoneg` field.
-    pub fn disable_autoneg(mut self, value: impl Into<bool>) -> Self {
-        self.disable_autoneg = Some(value.into());
-        self
-    }
-
-    /// Sets the `duplex` field.
-    pub fn duplex(mut self, value: impl Into<JunosPortConfigDuplex>) -> Self {
-        self.duplex = Some(value.into());
-        self
-    }
-
-    /// Sets the `dynamic_usage` field.
-    pub fn dynamic_usage(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.dynamic_usage = Some(value.into());
-        self
-    }
-
-    /// Sets the `esilag` field.
-    pub fn esilag(mut self, value: impl Into<bool>) -> Self {
-        self.esilag = Some(value.into());
-        self
-    }
-
-    /// Sets the `mtu` field.
-    pub fn mtu(mut self, value: impl Into<i64>) -> Self {
-        self.mtu = Some(value.into());
-        self
-    }
-
-    /// Sets the `no_local_overwrite` field.
-    pub fn no_local_overwrite(mut self, value: impl Into<bool>) -> Self {
-        self.no_local_overwrite = Some(value.into());
-        self
-    }
-
-    /// Sets the `poe_disabled` field.
-    pub fn poe_disabled(mut self, value: impl Into<bool>) -> Self {
-        self.poe_disabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_network` field.
-    pub fn port_network(mut self, value: impl Into<String>) -> Self {
-        self.port_network = Some(value.into());
-        self
-    }
-
-    /// Sets the `speed` field.
-    pub fn speed(mut self, value: impl Into<JunosPortConfigSpeed>) -> Self {
-        self.speed = Some(value.into());
-        self
-    }
-}
-
-/// The same values as `GatewayPortDuplex`, so the same type.
-pub type JunosPortConfigDuplex = GatewayPortDuplex;
-
-/// enum: `100m`, `10m`, `1g`, `2.5g`, `5g`, `10g`, `25g`, `40g`, `100g`,`auto`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum JunosPortConfigSpeed {
-    /// The value `10m`.
-    N10m,
-    /// The value `100m`.
-    N100m,
-    /// The value `1g`.
-    N1g,
-    /// The value `2.5g`.
-    N25g,
-    /// The value `5g`.
-    N5g,
-    /// The value `10g`.
-    N10g,
-    /// The value `25g`.
-    N25g2,
-    /// The value `40g`.
-    N40g,
-    /// The value `100g`.
-    N100g,
-    /// The value `auto`.
-    Auto,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl JunosPortConfigSpeed {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::N10m => "10m",
-            Self::N100m => "100m",
-            Self::N1g => "1g",
-            Self::N25g => "2.5g",
-            Self::N5g => "5g",
-            Self::N10g => "10g",
-            Self::N25g2 => "25g",
-            Self::N40g => "40g",
-            Self::N100g => "100g",
-            Self::Auto => "auto",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for JunosPortConfigSpeed {
-    fn from(value: &str) -> Self {
-        match value {
-            "10m" => Self::N10m,
-            "100m" => Self::N100m,
-            "1g" => Self::N1g,
-            "2.5g" => Self::N25g,
-            "5g" => Self::N5g,
-            "10g" => Self::N10g,
-            "25g" => Self::N25g2,
-            "40g" => Self::N40g,
-            "100g" => Self::N100g,
-            "auto" => Self::Auto,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for JunosPortConfigSpeed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for JunosPortConfigSpeed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JunosPortConfigSpeed {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// When the object has been modified for the last time, in epoch
-pub type ModifiedTime = f64;
-
-/// if used for Mist APs. enum: `ascii`, `hex`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MxclusterRadAuthServerKeywrapFormat {
-    /// The value `ascii`.
-    Ascii,
-    /// The value `hex`.
-    Hex,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl MxclusterRadAuthServerKeywrapFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ascii => "ascii",
-            Self::Hex => "hex",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for MxclusterRadAuthServerKeywrapFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "ascii" => Self::Ascii,
-            "hex" => Self::Hex,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for MxclusterRadAuthServerKeywrapFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MxclusterRadAuthServerKeywrapFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MxclusterRadAuthServerKeywrapFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// When ordered, Mist Edge will prefer and go back to the first radius server if possible. enum: `ordered`, `unordered`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MxclusterRadsecServerSelection {
-    /// The value `ordered`.
-    Ordered,
-    /// The value `unordered`.
-    Unordered,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl MxclusterRadsecServerSelection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ordered => "ordered",
-            Self::Unordered => "unordered",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for MxclusterRadsecServerSelection {
-    fn from(value: &str) -> Self {
-        match value {
-            "ordered" => Self::Ordered,
-            "unordered" => Self::Unordered,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for MxclusterRadsecServerSelection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MxclusterRadsecServerSelection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MxclusterRadsecServerSelection {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// Network Template
+/// The `log_event` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct NetworkTemplate {
-    /// `acl_policies` on the wire.
-    pub acl_policies: Option<AclPolicies>,
-    /// `acl_tags` on the wire.
-    pub acl_tags: Option<AclTags>,
-    /// `additional_config_cmds` on the wire.
-    pub additional_config_cmds: Option<AdditionalConfigCmds>,
-    /// `created_time` on the wire.
+pub struct LogEvent {
+    /// admin id
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub created_time: Option<CreatedTime>,
-    /// `dhcp_snooping` on the wire.
-    pub dhcp_snooping: Option<DhcpSnooping>,
-    /// `dns_servers` on the wire.
-    pub dns_servers: Option<DnsServers>,
-    /// `dns_suffix` on the wire.
-    pub dns_suffix: Option<DnsSuffix>,
-    /// `extra_routes` on the wire.
-    pub extra_routes: Option<ExtraRoutes>,
-    /// `extra_routes6` on the wire.
-    pub extra_routes6: Option<ExtraRoutes6>,
+    pub admin_id: Option<crate::Nullable<uuid::Uuid>>,
+    /// Name of the admin that performs the action
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub admin_name: Option<crate::Nullable<String>>,
+    /// field values after the change
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub after: Option<serde_json::Map<String, serde_json::Value>>,
+    /// field values prior to the change
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub before: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
     /// `id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
     pub id: Option<Id>,
-    /// `import_org_networks` on the wire.
-    pub import_org_networks: Option<NetworkTemplateImportOrgNetworks>,
-    /// `mist_nac` on the wire.
-    pub mist_nac: Option<SwitchMistNac>,
-    /// `modified_time` on the wire.
+    /// log message
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub modified_time: Option<ModifiedTime>,
-    /// `name` on the wire: a string.
-    pub name: Option<String>,
-    /// `networks` on the wire.
-    pub networks: Option<SwitchNetworks>,
-    /// `ntp_servers` on the wire.
-    pub ntp_servers: Option<NtpServers>,
+    pub message: String,
     /// `org_id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub org_id: Option<OrgId>,
-    /// `ospf_areas` on the wire.
-    pub ospf_areas: Option<OspfAreas>,
-    /// `port_mirroring` on the wire.
-    pub port_mirroring: Option<SwitchPortMirroring>,
-    /// `port_usages` on the wire.
-    pub port_usages: Option<SwitchPortUsages>,
-    /// `radius_config` on the wire.
-    pub radius_config: Option<SwitchRadiusConfig>,
-    /// `remote_syslog` on the wire.
-    pub remote_syslog: Option<RemoteSyslog>,
-    /// By default, only the configuration generated by Mist is cleaned up during the configuration process. If `true`, all the existing configuration will be removed.
-    pub remove_existing_configs: Option<bool>,
-    /// `snmp_config` on the wire.
-    pub snmp_config: Option<SnmpConfig>,
-    /// `switch_matching` on the wire.
-    pub switch_matching: Option<SwitchMatching>,
-    /// `switch_mgmt` on the wire.
-    pub switch_mgmt: Option<Box<SwitchMgmt>>,
-    /// `vrf_config` on the wire.
-    pub vrf_config: Option<VrfConfig>,
-    /// `vrf_instances` on the wire.
-    pub vrf_instances: Option<SwitchVrfInstances>,
+    pub org_id: OrgId,
+    /// `site_id` on the wire: a UUID, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<crate::Nullable<uuid::Uuid>>,
+    /// sender source ip address
+    pub src_ip: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for NetworkTemplate {
+impl<'de> serde::Deserialize<'de> for LogEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            acl_policies: fields.optional("acl_policies")?,
-            acl_tags: fields.optional("acl_tags")?,
-            additional_config_cmds: fields.optional("additional_config_cmds")?,
-            created_time: fields.optional("created_time")?,
-            dhcp_snooping: fields.optional("dhcp_snooping")?,
-            dns_servers: fields.optional("dns_servers")?,
-            dns_suffix: fields.optional("dns_suffix")?,
-            extra_routes: fields.optional("extra_routes")?,
-            extra_routes6: fields.optional("extra_routes6")?,
+            admin_id: fields.present("admin_id")?,
+            admin_name: fields.present("admin_name")?,
+            after: fields.optional("after")?,
+            before: fields.optional("before")?,
+            for_site: fields.optional("for_site")?,
             id: fields.optional("id")?,
-            import_org_networks: fields.optional("import_org_networks")?,
-            mist_nac: fields.optional("mist_nac")?,
-            modified_time: fields.optional("modified_time")?,
-            name: fields.optional("name")?,
-            networks: fields.optional("networks")?,
-            ntp_servers: fields.optional("ntp_servers")?,
-            org_id: fields.optional("org_id")?,
-            ospf_areas: fields.optional("ospf_areas")?,
-            port_mirroring: fields.optional("port_mirroring")?,
-            port_usages: fields.optional("port_usages")?,
-            radius_config: fields.optional("radius_config")?,
-            remote_syslog: fields.optional("remote_syslog")?,
-            remove_existing_configs: fields.optional("remove_existing_configs")?,
-            snmp_config: fields.optional("snmp_config")?,
-            switch_matching: fields.optional("switch_matching")?,
-            switch_mgmt: fields.optional("switch_mgmt")?,
-            vrf_config: fields.optional("vrf_config")?,
-            vrf_instances: fields.optional("vrf_instances")?,
+            message: fields.required("message")?,
+            org_id: fields.required("org_id")?,
+            site_id: fields.present("site_id")?,
+            src_ip: fields.optional("src_ip")?,
+            timestamp: fields.required("timestamp")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for NetworkTemplate {
+impl serde::Serialize for LogEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("acl_policies", &self.acl_policies)?;
-        fields.optional("acl_tags", &self.acl_tags)?;
-        fields.optional("additional_config_cmds", &self.additional_config_cmds)?;
-        fields.optional("created_time", &self.created_time)?;
-        fields.optional("dhcp_snooping", &self.dhcp_snooping)?;
-        fields.optional("dns_servers", &self.dns_servers)?;
-        fields.optional("dns_suffix", &self.dns_suffix)?;
-        fields.optional("extra_routes", &self.extra_routes)?;
-        fields.optional("extra_routes6", &self.extra_routes6)?;
+        fields.optional("admin_id", &self.admin_id)?;
+        fields.optional("admin_name", &self.admin_name)?;
+        fields.optional("after", &self.after)?;
+        fields.optional("before", &self.before)?;
+        fields.optional("for_site", &self.for_site)?;
         fields.optional("id", &self.id)?;
-        fields.optional("import_org_networks", &self.import_org_networks)?;
-        fields.optional("mist_nac", &self.mist_nac)?;
-        fields.optional("modified_time", &self.modified_time)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("networks", &self.networks)?;
-        fields.optional("ntp_servers", &self.ntp_servers)?;
-        fields.optional("org_id", &self.org_id)?;
-        fields.optional("ospf_areas", &self.ospf_areas)?;
-        fields.optional("port_mirroring", &self.port_mirroring)?;
-        fields.optional("port_usages", &self.port_usages)?;
-        fields.optional("radius_config", &self.radius_config)?;
-        fields.optional("remote_syslog", &self.remote_syslog)?;
-        fields.optional("remove_existing_configs", &self.remove_existing_configs)?;
-        fields.optional("snmp_config", &self.snmp_config)?;
-        fields.optional("switch_matching", &self.switch_matching)?;
-        fields.optional("switch_mgmt", &self.switch_mgmt)?;
-        fields.optional("vrf_config", &self.vrf_config)?;
-        fields.optional("vrf_instances", &self.vrf_instances)?;
+        fields.required("message", &self.message)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("src_ip", &self.src_ip)?;
+        fields.required("timestamp", &self.timestamp)?;
         fields.end(&self.extra)
     }
 }
 
-/// Org Networks that we'd like to import
-pub type NetworkTemplateImportOrgNetworks = Vec<String>;
+/// The `log_events` schema.
+pub type LogEvents = Vec<LogEvent>;
 
-/// List of NTP servers specific to this device. By default, those in Site Settings will be used
-pub type NtpServers = Vec<String>;
+/// When the object has been modified for the last time, in epoch
+pub type ModifiedTime = f64;
 
-/// The `oauth_account_errors` schema.
-pub type OauthAccountErrors = Vec<String>;
-
-/// The `org_id` schema.
-pub type OrgId = uuid::Uuid;
-
-/// Property key is the OSPF Area (Area should be a number (0-255) / IP address)
+/// The `mxedge_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct OspfArea {
-    /// `include_loopback` on the wire: a boolean. Default: `false`.
-    pub include_loopback: Option<bool>,
-    /// `networks` on the wire: an object.
-    pub networks: Option<std::collections::BTreeMap<String, OspfAreasNetwork>>,
-    /// `type` on the wire.
-    pub r#type: Option<OspfAreaType>,
+pub struct MxedgeEvent {
+    /// `audit_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub audit_id: Option<Id>,
+    /// `component` on the wire: a string. Example: `PS1`.
+    pub component: Option<String>,
+    /// `device_type` on the wire: a string.
+    pub device_type: Option<String>,
+    /// `from_version` on the wire: a string.
+    pub from_version: Option<String>,
+    /// `mac` on the wire: a string.
+    pub mac: Option<String>,
+    /// `mxcluster_id` on the wire: a string. Example: `2815c917-58e7-472f-a190-bfd44fb58d05`.
+    pub mxcluster_id: Option<String>,
+    /// `mxedge_id` on the wire: a string. Example: `00000000-0000-0000-1000-020000dc585c`.
+    pub mxedge_id: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `package` on the wire: a string.
+    pub package: Option<String>,
+    /// `service` on the wire: a string. Example: `tunterm`.
+    pub service: Option<String>,
+    /// `severity` on the wire.
+    pub severity: Option<EventSeverity>,
+    /// `sys_info.usage` on the wire.
+    pub sys_info_usage: Option<MxedgeEventSysInfo>,
+    /// `text` on the wire: a string.
+    pub text: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `to_version` on the wire: a string.
+    pub to_version: Option<String>,
+    /// `type` on the wire: a string. Example: `ME_SERVICE_STOPPED`.
+    pub r#type: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for OspfArea {
+impl<'de> serde::Deserialize<'de> for MxedgeEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            include_loopback: fields.optional("include_loopback")?,
-            networks: fields.optional("networks")?,
+            audit_id: fields.optional("audit_id")?,
+            component: fields.optional("component")?,
+            device_type: fields.optional("device_type")?,
+            from_version: fields.optional("from_version")?,
+            mac: fields.optional("mac")?,
+            mxcluster_id: fields.optional("mxcluster_id")?,
+            mxedge_id: fields.optional("mxedge_id")?,
+            org_id: fields.optional("org_id")?,
+            package: fields.optional("package")?,
+            service: fields.optional("service")?,
+            severity: fields.optional("severity")?,
+            sys_info_usage: fields.optional("sys_info.usage")?,
+            text: fields.optional("text")?,
+            timestamp: fields.optional("timestamp")?,
+            to_version: fields.optional("to_version")?,
             r#type: fields.optional("type")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for OspfArea {
+impl serde::Serialize for MxedgeEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("include_loopback", &self.include_loopback)?;
-        fields.optional("networks", &self.networks)?;
+        fields.optional("audit_id", &self.audit_id)?;
+        fields.optional("component", &self.component)?;
+        fields.optional("device_type", &self.device_type)?;
+        fields.optional("from_version", &self.from_version)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("mxcluster_id", &self.mxcluster_id)?;
+        fields.optional("mxedge_id", &self.mxedge_id)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("package", &self.package)?;
+        fields.optional("service", &self.service)?;
+        fields.optional("severity", &self.severity)?;
+        fields.optional("sys_info.usage", &self.sys_info_usage)?;
+        fields.optional("text", &self.text)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("to_version", &self.to_version)?;
         fields.optional("type", &self.r#type)?;
         fields.end(&self.extra)
     }
 }
 
-impl OspfArea {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `include_loopback` field.
-    pub fn include_loopback(mut self, value: impl Into<bool>) -> Self {
-        self.include_loopback = Some(value.into());
-        self
-    }
-
-    /// Sets the `networks` field.
-    pub fn networks(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, OspfAreasNetwork>>,
-    ) -> Self {
-        self.networks = Some(value.into());
-        self
-    }
-
-    /// Sets the `type` field.
-    pub fn r#type(mut self, value: impl Into<OspfAreaType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
-
-/// auth type. enum: `md5`, `none`, `password`
+/// The `mxedge_event_sys_info` schema.
 ///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OspfAreaNetworkAuthType {
-    /// The value `md5`.
-    Md5,
-    /// The value `none`.
-    None,
-    /// The value `password`.
-    Password,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl OspfAreaNetworkAuthType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Md5 => "md5",
-            Self::None => "none",
-            Self::Password => "password",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for OspfAreaNetworkAuthType {
-    fn from(value: &str) -> Self {
-        match value {
-            "md5" => Self::Md5,
-            "none" => Self::None,
-            "password" => Self::Password,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for OspfAreaNetworkAuthType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OspfAreaNetworkAuthType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OspfAreaNetworkAuthType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// interface type (nbma = non-broadcast multi-access). enum: `broadcast`, `nbma`, `p2mp`, `p2p`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OspfAreaNetworkInterfaceType {
-    /// The value `broadcast`.
-    Broadcast,
-    /// The value `nbma`.
-    Nbma,
-    /// The value `p2mp`.
-    P2mp,
-    /// The value `p2p`.
-    P2p,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl OspfAreaNetworkInterfaceType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Broadcast => "broadcast",
-            Self::Nbma => "nbma",
-            Self::P2mp => "p2mp",
-            Self::P2p => "p2p",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for OspfAreaNetworkInterfaceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "broadcast" => Self::Broadcast,
-            "nbma" => Self::Nbma,
-            "p2mp" => Self::P2mp,
-            "p2p" => Self::P2p,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for OspfAreaNetworkInterfaceType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OspfAreaNetworkInterfaceType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OspfAreaNetworkInterfaceType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// OSPF type. enum: `default`, `nssa`, `stub`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum OspfAreaType {
-    /// The value `default`.
-    Default,
-    /// The value `nssa`.
-    Nssa,
-    /// The value `stub`.
-    Stub,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl OspfAreaType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Nssa => "nssa",
-            Self::Stub => "stub",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for OspfAreaType {
-    fn from(value: &str) -> Self {
-        match value {
-            "default" => Self::Default,
-            "nssa" => Self::Nssa,
-            "stub" => Self::Stub,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for OspfAreaType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OspfAreaType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OspfAreaType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// Junos OSPF areas. Property key is the OSPF Area (Area should be a number (0-255) / IP address)
-pub type OspfAreas = std::collections::BTreeMap<String, OspfArea>;
-
-/// Property key is the network name. Networks to participate in an OSPF area
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct OspfAreasNetwork {
-    /// Required if `auth_type`==`md5`. Property key is the key number
-    pub auth_keys: Option<std::collections::BTreeMap<String, String>>,
-    /// Required if `auth_type`==`password`, the password, max length is 8
-    pub auth_password: Option<String>,
+pub struct MxedgeEventSysInfo {
+    /// `resource` on the wire: a string.
+    pub resource: Option<String>,
+    /// `severity` on the wire.
+    pub severity: Option<EventSeverity>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for MxedgeEventSysInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            resource: fields.optional("resource")?,
+            severity: fields.optional("severity")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for MxedgeEventSysInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("resource", &self.resource)?;
+        fields.optional("severity", &self.severity)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `mxedge_events` schema.
+pub type MxedgeEvents = Vec<MxedgeEvent>;
+
+/// Type of network access. enum: `wireless`, `wired`, `vty`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NacAccessType {
+    /// The value `wireless`.
+    Wireless,
+    /// The value `wired`.
+    Wired,
+    /// The value `vty`.
+    Vty,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl NacAccessType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wireless => "wireless",
+            Self::Wired => "wired",
+            Self::Vty => "vty",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for NacAccessType {
+    fn from(value: &str) -> Self {
+        match value {
+            "wireless" => Self::Wireless,
+            "wired" => Self::Wired,
+            "vty" => Self::Vty,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for NacAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for NacAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NacAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+impl crate::client::ParamValue for NacAccessType {
+    fn texts(&self) -> Vec<String> {
+        vec![self.as_str().to_owned()]
+    }
+}
+
+/// enum: `cert`, `device-auth`, `eap-teap`, `eap-tls`, `eap-ttls`, `idp`, `mab`, `eap-peap`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NacAuthType {
+    /// The value `cert`.
+    Cert,
+    /// The value `device-auth`.
+    DeviceAuth,
+    /// The value `eap-teap`.
+    EapTeap,
+    /// The value `eap-tls`.
+    EapTls,
+    /// The value `eap-ttls`.
+    EapTtls,
+    /// The value `idp`.
+    Idp,
+    /// The value `mab`.
+    Mab,
+    /// The value `eap-peap`.
+    EapPeap,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl NacAuthType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Cert => "cert",
+            Self::DeviceAuth => "device-auth",
+            Self::EapTeap => "eap-teap",
+            Self::EapTls => "eap-tls",
+            Self::EapTtls => "eap-ttls",
+            Self::Idp => "idp",
+            Self::Mab => "mab",
+            Self::EapPeap => "eap-peap",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for NacAuthType {
+    fn from(value: &str) -> Self {
+        match value {
+            "cert" => Self::Cert,
+            "device-auth" => Self::DeviceAuth,
+            "eap-teap" => Self::EapTeap,
+            "eap-tls" => Self::EapTls,
+            "eap-ttls" => Self::EapTtls,
+            "idp" => Self::Idp,
+            "mab" => Self::Mab,
+            "eap-peap" => Self::EapPeap,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for NacAuthType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for NacAuthType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NacAuthType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `nac_client_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct NacClientEvent {
+    /// AP mac
+    pub ap: Option<String>,
     /// `auth_type` on the wire.
-    pub auth_type: Option<OspfAreaNetworkAuthType>,
-    /// `bfd_minimum_interval` on the wire: an integer (from 1 to 255000). Example: `500`.
-    pub bfd_minimum_interval: Option<i64>,
-    /// `dead_interval` on the wire: an integer (from 1 to 65535). Example: `40`.
-    pub dead_interval: Option<i64>,
-    /// `export_policy` on the wire: a string. Example: `export_policy`.
-    pub export_policy: Option<String>,
-    /// `hello_interval` on the wire: an integer (from 1 to 255).
-    pub hello_interval: Option<i64>,
-    /// `import_policy` on the wire: a string. Example: `import_policy`.
-    pub import_policy: Option<String>,
-    /// `interface_type` on the wire.
-    pub interface_type: Option<OspfAreaNetworkInterfaceType>,
-    /// `metric` on the wire: an integer (from 1 to 65535), or `null`. Example: `10000`.
-    pub metric: Option<crate::Nullable<i64>>,
-    /// By default, we'll re-advertise all learned OSPF routes toward overlay
-    pub no_readvertise_to_overlay: Option<bool>,
-    /// Whether to send OSPF-Hello
-    pub passive: Option<bool>,
+    pub auth_type: Option<NacAuthType>,
+    /// BSSID
+    pub bssid: Option<String>,
+    /// `client_type` on the wire.
+    pub client_type: Option<NacAccessType>,
+    /// `device_mac` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub device_mac: Option<NacDeviceMac>,
+    /// `dryrun_nacrule_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub dryrun_nacrule_id: Option<NacEventDryrunNacruleId>,
+    /// `dryrun_nacrule_matched` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub dryrun_nacrule_matched: Option<NacEventDryrunNacruleMatched>,
+    /// `idp_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub idp_id: Option<NacEventIdpId>,
+    /// `idp_role` on the wire.
+    pub idp_role: Option<NacClientEventIdpRole>,
+    /// `idp_username` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub idp_username: Option<NacEventIdpUsername>,
+    /// `mac` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub mac: Option<NacClientMac>,
+    /// Mist Edge ID used to connect to cloud
+    pub mxedge_id: Option<String>,
+    /// `nacrule_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub nacrule_id: Option<NacEventNacruleId>,
+    /// `nacrule_matched` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub nacrule_matched: Option<NacEventNacruleMatched>,
+    /// `nas_vendor` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub nas_vendor: Option<NacEventNasVendor>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `port_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub port_id: Option<NacEventPortId>,
+    /// `port_type` on the wire.
+    pub port_type: Option<NacAccessType>,
+    /// `random_mac` on the wire.
+    pub random_mac: Option<RandomMac>,
+    /// `resp_attrs` on the wire.
+    pub resp_attrs: Option<RespAttrs>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `ssid` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ssid: Option<NacEventSsid>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub r#type: Option<NacEventType>,
+    /// `usermac_label` on the wire.
+    pub usermac_label: Option<NacClientEventUsermacLabels>,
+    /// `username` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub username: Option<NacEventUsername>,
+    /// `vlan` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub vlan: Option<NacEventVlan>,
+    /// Vlan source, e.g. "nactag", "usermac"
+    pub vlan_source: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for OspfAreasNetwork {
+impl<'de> serde::Deserialize<'de> for NacClientEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            auth_keys: fields.optional("auth_keys")?,
-            auth_password: fields.optional("auth_password")?,
+            ap: fields.optional("ap")?,
             auth_type: fields.optional("auth_type")?,
-            bfd_minimum_interval: fields.optional("bfd_minimum_interval")?,
-            dead_interval: fields.optional("dead_interval")?,
-            export_policy: fields.optional("export_policy")?,
-            hello_interval: fields.optional("hello_interval")?,
-            import_policy: fields.optional("import_policy")?,
-            interface_type: fields.optional("interface_type")?,
-            metric: fields.present("metric")?,
-            no_readvertise_to_overlay: fields.optional("no_readvertise_to_overlay")?,
-            passive: fields.optional("passive")?,
+            bssid: fields.optional("bssid")?,
+            client_type: fields.optional("client_type")?,
+            device_mac: fields.optional("device_mac")?,
+            dryrun_nacrule_id: fields.optional("dryrun_nacrule_id")?,
+            dryrun_nacrule_matched: fields.optional("dryrun_nacrule_matched")?,
+            idp_id: fields.optional("idp_id")?,
+            idp_role: fields.optional("idp_role")?,
+            idp_username: fields.optional("idp_username")?,
+            mac: fields.optional("mac")?,
+            mxedge_id: fields.optional("mxedge_id")?,
+            nacrule_id: fields.optional("nacrule_id")?,
+            nacrule_matched: fields.optional("nacrule_matched")?,
+            nas_vendor: fields.optional("nas_vendor")?,
+            org_id: fields.optional("org_id")?,
+            port_id: fields.optional("port_id")?,
+            port_type: fields.optional("port_type")?,
+            random_mac: fields.optional("random_mac")?,
+            resp_attrs: fields.optional("resp_attrs")?,
+            site_id: fields.optional("site_id")?,
+            ssid: fields.optional("ssid")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            usermac_label: fields.optional("usermac_label")?,
+            username: fields.optional("username")?,
+            vlan: fields.optional("vlan")?,
+            vlan_source: fields.optional("vlan_source")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for OspfAreasNetwork {
+impl serde::Serialize for NacClientEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("auth_keys", &self.auth_keys)?;
-        fields.optional("auth_password", &self.auth_password)?;
+        fields.optional("ap", &self.ap)?;
         fields.optional("auth_type", &self.auth_type)?;
-        fields.optional("bfd_minimum_interval", &self.bfd_minimum_interval)?;
-        fields.optional("dead_interval", &self.dead_interval)?;
-        fields.optional("export_policy", &self.export_policy)?;
-        fields.optional("hello_interval", &self.hello_interval)?;
-        fields.optional("import_policy", &self.import_policy)?;
-        fields.optional("interface_type", &self.interface_type)?;
-        fields.optional("metric", &self.metric)?;
-        fields.optional("no_readvertise_to_overlay", &self.no_readvertise_to_overlay)?;
-        fields.optional("passive", &self.passive)?;
+        fields.optional("bssid", &self.bssid)?;
+        fields.optional("client_type", &self.client_type)?;
+        fields.optional("device_mac", &self.device_mac)?;
+        fields.optional("dryrun_nacrule_id", &self.dryrun_nacrule_id)?;
+        fields.optional("dryrun_nacrule_matched", &self.dryrun_nacrule_matched)?;
+        fields.optional("idp_id", &self.idp_id)?;
+        fields.optional("idp_role", &self.idp_role)?;
+        fields.optional("idp_username", &self.idp_username)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("mxedge_id", &self.mxedge_id)?;
+        fields.optional("nacrule_id", &self.nacrule_id)?;
+        fields.optional("nacrule_matched", &self.nacrule_matched)?;
+        fields.optional("nas_vendor", &self.nas_vendor)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("port_id", &self.port_id)?;
+        fields.optional("port_type", &self.port_type)?;
+        fields.optional("random_mac", &self.random_mac)?;
+        fields.optional("resp_attrs", &self.resp_attrs)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("ssid", &self.ssid)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("usermac_label", &self.usermac_label)?;
+        fields.optional("username", &self.username)?;
+        fields.optional("vlan", &self.vlan)?;
+        fields.optional("vlan_source", &self.vlan_source)?;
         fields.end(&self.extra)
     }
 }
 
-impl OspfAreasNetwork {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// The `nac_client_event_idp_role` schema.
+pub type NacClientEventIdpRole = Vec<String>;
 
-    /// Sets the `auth_keys` field.
-    pub fn auth_keys(
-        mut self,
-        value: impl Into<std::collections::BTreeMap<String, String>>,
-    ) -> Self {
-        self.auth_keys = Some(value.into());
-        self
-    }
+/// Labels derived from usermac entry
+pub type NacClientEventUsermacLabels = Vec<String>;
 
-    /// Sets the `auth_password` field.
-    pub fn auth_password(mut self, value: impl Into<String>) -> Self {
-        self.auth_password = Some(value.into());
-        self
-    }
+/// The `nac_client_events` schema.
+pub type NacClientEvents = Vec<NacClientEvent>;
 
-    /// Sets the `auth_type` field.
-    pub fn auth_type(mut self, value: impl Into<OspfAreaNetworkAuthType>) -> Self {
-        self.auth_type = Some(value.into());
-        self
-    }
+/// Client MAC address
+pub type NacClientMac = String;
 
-    /// Sets the `bfd_minimum_interval` field.
-    pub fn bfd_minimum_interval(mut self, value: impl Into<i64>) -> Self {
-        self.bfd_minimum_interval = Some(value.into());
-        self
-    }
+/// MAC Address of the device (AP, Switch) the client is connected to
+pub type NacDeviceMac = String;
 
-    /// Sets the `dead_interval` field.
-    pub fn dead_interval(mut self, value: impl Into<i64>) -> Self {
-        self.dead_interval = Some(value.into());
-        self
-    }
+/// NAC Policy Dry Run Rule ID, if present and matched
+pub type NacEventDryrunNacruleId = uuid::Uuid;
 
-    /// Sets the `export_policy` field.
-    pub fn export_policy(mut self, value: impl Into<String>) -> Self {
-        self.export_policy = Some(value.into());
-        self
-    }
+/// `true` if dryrun rule present and matched with priority, `false` if not matched or not present
+pub type NacEventDryrunNacruleMatched = bool;
 
-    /// Sets the `hello_interval` field.
-    pub fn hello_interval(mut self, value: impl Into<i64>) -> Self {
-        self.hello_interval = Some(value.into());
-        self
-    }
+/// If IDP is used, the id of the IDP configuration used
+pub type NacEventIdpId = uuid::Uuid;
 
-    /// Sets the `import_policy` field.
-    pub fn import_policy(mut self, value: impl Into<String>) -> Self {
-        self.import_policy = Some(value.into());
-        self
-    }
+/// If IDP is used, the username presented to the Identity Provider
+pub type NacEventIdpUsername = String;
 
-    /// Sets the `interface_type` field.
-    pub fn interface_type(mut self, value: impl Into<OspfAreaNetworkInterfaceType>) -> Self {
-        self.interface_type = Some(value.into());
-        self
-    }
+/// NAC Policy Rule ID, if matched
+pub type NacEventNacruleId = uuid::Uuid;
 
-    /// Sets the `metric` field.
-    pub fn metric(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
-        self.metric = Some(value.into());
-        self
-    }
+/// NAC Policy Rule Matched
+pub type NacEventNacruleMatched = bool;
 
-    /// Sets the `no_readvertise_to_overlay` field.
-    pub fn no_readvertise_to_overlay(mut self, value: impl Into<bool>) -> Self {
-        self.no_readvertise_to_overlay = Some(value.into());
-        self
-    }
+/// Vendor name of the NAS
+pub type NacEventNasVendor = String;
 
-    /// Sets the `passive` field.
-    pub fn passive(mut self, value: impl Into<bool>) -> Self {
-        self.passive = Some(value.into());
-        self
-    }
-}
+/// Port ID where the NAC client event occurred
+pub type NacEventPortId = String;
 
-/// PoE priority. enum: `low`, `high`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PoePriority {
-    /// The value `low`.
-    Low,
-    /// The value `high`.
-    High,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
+/// SSIDs the client was connecting to
+pub type NacEventSsid = String;
 
-impl PoePriority {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::High => "high",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
+/// Event type, e.g. NAC_CLIENT_PERMIT. Use the \[List NAC Events Definitions\](/#operations/listNacEventsDefinitions) endpoint to get the full list of available values.
+pub type NacEventType = String;
 
-impl From<&str> for PoePriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "high" => Self::High,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
+/// username assigned to the client
+pub type NacEventUsername = String;
 
-impl std::fmt::Display for PoePriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// vlan that assigned to the client
+pub type NacEventVlan = String;
 
-impl serde::Serialize for PoePriority {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
+/// The `oauth_account_errors` schema.
+pub type OauthAccountErrors = Vec<String>;
 
-impl<'de> serde::Deserialize<'de> for PoePriority {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// Restrict inbound-traffic to host
-/// when enabled, all traffic that is not essential to our operation will be dropped
-/// e.g. ntp / dns / traffic to mist will be allowed by default, if dhcpd is enabled, we'll make sure it works
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ProtectRe {
-    /// `allowed_services` on the wire.
-    pub allowed_services: Option<ProtectReAllowedServices>,
-    /// `custom` on the wire.
-    pub custom: Option<ProtectReCustoms>,
-    /// When enabled, all traffic that is not essential to our operation will be dropped
-    /// e.g. ntp / dns / traffic to mist will be allowed by default
-    /// if dhcpd is enabled, we'll make sure it works
-    pub enabled: Option<bool>,
-    /// Whether to enable hit count for Protect_RE policy
-    pub hit_count: Option<bool>,
-    /// `trusted_hosts` on the wire.
-    pub trusted_hosts: Option<ProtectReTrustedHosts>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ProtectRe {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            allowed_services: fields.optional("allowed_services")?,
-            custom: fields.optional("custom")?,
-            enabled: fields.optional("enabled")?,
-            hit_count: fields.optional("hit_count")?,
-            trusted_hosts: fields.optional("trusted_hosts")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ProtectRe {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("allowed_services", &self.allowed_services)?;
-        fields.optional("custom", &self.custom)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("hit_count", &self.hit_count)?;
-        fields.optional("trusted_hosts", &self.trusted_hosts)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ProtectRe {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `allowed_services` field.
-    pub fn allowed_services(mut self, value: impl Into<ProtectReAllowedServices>) -> Self {
-        self.allowed_services = Some(value.into());
-        self
-    }
-
-    /// Sets the `custom` field.
-    pub fn custom(mut self, value: impl Into<ProtectReCustoms>) -> Self {
-        self.custom = Some(value.into());
-        self
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `hit_count` field.
-    pub fn hit_count(mut self, value: impl Into<bool>) -> Self {
-        self.hit_count = Some(value.into());
-        self
-    }
-
-    /// Sets the `trusted_hosts` field.
-    pub fn trusted_hosts(mut self, value: impl Into<ProtectReTrustedHosts>) -> Self {
-        self.trusted_hosts = Some(value.into());
-        self
-    }
-}
-
-/// enum: `icmp`, `ssh`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProtectReAllowedService {
-    /// The value `icmp`.
-    Icmp,
-    /// The value `ssh`.
-    Ssh,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ProtectReAllowedService {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Icmp => "icmp",
-            Self::Ssh => "ssh",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ProtectReAllowedService {
-    fn from(value: &str) -> Self {
-        match value {
-            "icmp" => Self::Icmp,
-            "ssh" => Self::Ssh,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ProtectReAllowedService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ProtectReAllowedService {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProtectReAllowedService {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// Optionally, services we'll allow
-pub type ProtectReAllowedServices = Vec<ProtectReAllowedService>;
-
-/// Custom acls
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ProtectReCustom {
-    /// Matched dst port, "0" means any
-    pub port_range: Option<String>,
-    /// `protocol` on the wire.
-    pub protocol: Option<ProtectReCustomProtocol>,
-    /// `subnets` on the wire.
-    pub subnets: Option<ProtectReCustomSubnet>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ProtectReCustom {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            port_range: fields.optional("port_range")?,
-            protocol: fields.optional("protocol")?,
-            subnets: fields.optional("subnets")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ProtectReCustom {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("port_range", &self.port_range)?;
-        fields.optional("protocol", &self.protocol)?;
-        fields.optional("subnets", &self.subnets)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl ProtectReCustom {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `port_range` field.
-    pub fn port_range(mut self, value: impl Into<String>) -> Self {
-        self.port_range = Some(value.into());
-        self
-    }
-
-    /// Sets the `protocol` field.
-    pub fn protocol(mut self, value: impl Into<ProtectReCustomProtocol>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-
-    /// Sets the `subnets` field.
-    pub fn subnets(mut self, value: impl Into<ProtectReCustomSubnet>) -> Self {
-        self.subnets = Some(value.into());
-        self
-    }
-}
-
-/// enum: `any`, `icmp`, `tcp`, `udp`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ProtectReCustomProtocol {
-    /// The value `any`.
-    Any,
-    /// The value `icmp`.
-    Icmp,
-    /// The value `tcp`.
-    Tcp,
-    /// The value `udp`.
-    Udp,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ProtectReCustomProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Any => "any",
-            Self::Icmp => "icmp",
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ProtectReCustomProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "any" => Self::Any,
-            "icmp" => Self::Icmp,
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for ProtectReCustomProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ProtectReCustomProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ProtectReCustomProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `protect_re_custom_subnet` schema.
-pub type ProtectReCustomSubnet = Vec<String>;
-
-/// The `protect_re_customs` schema.
-pub type ProtectReCustoms = Vec<ProtectReCustom>;
-
-/// host/subnets we'll allow traffic to/from
-pub type ProtectReTrustedHosts = Vec<String>;
+/// The `org_id` schema.
+pub type OrgId = uuid::Uuid;
 
 /// PSK
 ///
@@ -3605,1300 +2034,63 @@ impl<'de> serde::Deserialize<'de> for PskVlanId {
 /// The `psks` schema.
 pub type Psks = Vec<Psk>;
 
-/// Radius Auth Port, value from 1 to 65535, default is 1813
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RadiusAcctPort {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for RadiusAcctPort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// The `radius_acct_server` schema.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RadiusAcctServer {
-    /// IP/ hostname of RADIUS server
-    pub host: String,
-    /// `keywrap_enabled` on the wire: a boolean.
-    pub keywrap_enabled: Option<bool>,
-    /// `keywrap_format` on the wire.
-    pub keywrap_format: Option<RadiusKeywrapFormat>,
-    /// `keywrap_kek` on the wire: a string. Example: `1122334455`.
-    pub keywrap_kek: Option<String>,
-    /// `keywrap_mack` on the wire: a string. Example: `1122334455`.
-    pub keywrap_mack: Option<String>,
-    /// `port` on the wire.
-    pub port: Option<RadiusAcctPort>,
-    /// Secret of RADIUS server
-    pub secret: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RadiusAcctServer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            host: fields.required("host")?,
-            keywrap_enabled: fields.optional("keywrap_enabled")?,
-            keywrap_format: fields.optional("keywrap_format")?,
-            keywrap_kek: fields.optional("keywrap_kek")?,
-            keywrap_mack: fields.optional("keywrap_mack")?,
-            port: fields.optional("port")?,
-            secret: fields.required("secret")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RadiusAcctServer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("host", &self.host)?;
-        fields.optional("keywrap_enabled", &self.keywrap_enabled)?;
-        fields.optional("keywrap_format", &self.keywrap_format)?;
-        fields.optional("keywrap_kek", &self.keywrap_kek)?;
-        fields.optional("keywrap_mack", &self.keywrap_mack)?;
-        fields.optional("port", &self.port)?;
-        fields.required("secret", &self.secret)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RadiusAcctServer {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(host: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self {
-            host: host.into(),
-            keywrap_enabled: None,
-            keywrap_format: None,
-            keywrap_kek: None,
-            keywrap_mack: None,
-            port: None,
-            secret: secret.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// Sets the `keywrap_enabled` field.
-    pub fn keywrap_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.keywrap_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `keywrap_format` field.
-    pub fn keywrap_format(mut self, value: impl Into<RadiusKeywrapFormat>) -> Self {
-        self.keywrap_format = Some(value.into());
-        self
-    }
-
-    /// Sets the `keywrap_kek` field.
-    pub fn keywrap_kek(mut self, value: impl Into<String>) -> Self {
-        self.keywrap_kek = Some(value.into());
-        self
-    }
-
-    /// Sets the `keywrap_mack` field.
-    pub fn keywrap_mack(mut self, value: impl Into<String>) -> Self {
-        self.keywrap_mack = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<RadiusAcctPort>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-}
-
-/// The `radius_acct_servers` schema.
-pub type RadiusAcctServers = Vec<RadiusAcctServer>;
-
-/// Radius Auth Port, value from 1 to 65535, default is 1812
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RadiusAuthPort {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for RadiusAuthPort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// Authentication Server
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct RadiusAuthServer {
-    /// IP/ hostname of RADIUS server
-    pub host: String,
-    /// `keywrap_enabled` on the wire: a boolean.
-    pub keywrap_enabled: Option<bool>,
-    /// `keywrap_format` on the wire.
-    pub keywrap_format: Option<RadiusKeywrapFormat>,
-    /// `keywrap_kek` on the wire: a string. Example: `1122334455`.
-    pub keywrap_kek: Option<String>,
-    /// `keywrap_mack` on the wire: a string. Example: `1122334455`.
-    pub keywrap_mack: Option<String>,
-    /// `port` on the wire.
-    pub port: Option<RadiusAuthPort>,
-    /// Whether to require Message-Authenticator in requests
-    pub require_message_authenticator: Option<bool>,
-    /// Secret of RADIUS server
-    pub secret: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RadiusAuthServer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            host: fields.required("host")?,
-            keywrap_enabled: fields.optional("keywrap_enabled")?,
-            keywrap_format: fields.optional("keywrap_format")?,
-            keywrap_kek: fields.optional("keywrap_kek")?,
-            keywrap_mack: fields.optional("keywrap_mack")?,
-            port: fields.optional("port")?,
-            require_message_authenticator: fields.optional("require_message_authenticator")?,
-            secret: fields.required("secret")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RadiusAuthServer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("host", &self.host)?;
-        fields.optional("keywrap_enabled", &self.keywrap_enabled)?;
-        fields.optional("keywrap_format", &self.keywrap_format)?;
-        fields.optional("keywrap_kek", &self.keywrap_kek)?;
-        fields.optional("keywrap_mack", &self.keywrap_mack)?;
-        fields.optional("port", &self.port)?;
-        fields.optional(
-            "require_message_authenticator",
-            &self.require_message_authenticator,
-        )?;
-        fields.required("secret", &self.secret)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RadiusAuthServer {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(host: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self {
-            host: host.into(),
-            keywrap_enabled: None,
-            keywrap_format: None,
-            keywrap_kek: None,
-            keywrap_mack: None,
-            port: None,
-            require_message_authenticator: None,
-            secret: secret.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-
-    /// Sets the `keywrap_enabled` field.
-    pub fn keywrap_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.keywrap_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `keywrap_format` field.
-    pub fn keywrap_format(mut self, value: impl Into<RadiusKeywrapFormat>) -> Self {
-        self.keywrap_format = Some(value.into());
-        self
-    }
-
-    /// Sets the `keywrap_kek` field.
-    pub fn keywrap_kek(mut self, value: impl Into<String>) -> Self {
-        self.keywrap_kek = Some(value.into());
-        self
-    }
-
-    /// Sets the `keywrap_mack` field.
-    pub fn keywrap_mack(mut self, value: impl Into<String>) -> Self {
-        self.keywrap_mack = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<RadiusAuthPort>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-
-    /// Sets the `require_message_authenticator` field.
-    pub fn require_message_authenticator(mut self, value: impl Into<bool>) -> Self {
-        self.require_message_authenticator = Some(value.into());
-        self
-    }
-}
-
-/// The `radius_auth_servers` schema.
-pub type RadiusAuthServers = Vec<RadiusAuthServer>;
-
-/// Radius CoA Port, value from 1 to 65535, default is 3799
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RadiusCoaPort {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for RadiusCoaPort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// The same values as `MxclusterRadAuthServerKeywrapFormat`, so the same type.
-pub type RadiusKeywrapFormat = MxclusterRadAuthServerKeywrapFormat;
-
-/// The `remote_syslog` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslog {
-    /// `archive` on the wire.
-    pub archive: Option<RemoteSyslogArchive>,
-    /// `cacerts` on the wire.
-    pub cacerts: Option<RemoteSyslogCacerts>,
-    /// `console` on the wire.
-    pub console: Option<RemoteSyslogConsole>,
-    /// `enabled` on the wire: a boolean. Default: `false`.
-    pub enabled: Option<bool>,
-    /// `files` on the wire.
-    pub files: Option<RemoteSyslogFiles>,
-    /// If source_address is configured, will use the vlan firstly otherwise use source_ip
-    pub network: Option<String>,
-    /// `send_to_all_servers` on the wire: a boolean. Default: `false`.
-    pub send_to_all_servers: Option<bool>,
-    /// `servers` on the wire.
-    pub servers: Option<RemoteSyslogServers>,
-    /// `time_format` on the wire.
-    pub time_format: Option<RemoteSyslogTimeFormat>,
-    /// `users` on the wire.
-    pub users: Option<RemoteSyslogUsers>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslog {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            archive: fields.optional("archive")?,
-            cacerts: fields.optional("cacerts")?,
-            console: fields.optional("console")?,
-            enabled: fields.optional("enabled")?,
-            files: fields.optional("files")?,
-            network: fields.optional("network")?,
-            send_to_all_servers: fields.optional("send_to_all_servers")?,
-            servers: fields.optional("servers")?,
-            time_format: fields.optional("time_format")?,
-            users: fields.optional("users")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslog {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("archive", &self.archive)?;
-        fields.optional("cacerts", &self.cacerts)?;
-        fields.optional("console", &self.console)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("files", &self.files)?;
-        fields.optional("network", &self.network)?;
-        fields.optional("send_to_all_servers", &self.send_to_all_servers)?;
-        fields.optional("servers", &self.servers)?;
-        fields.optional("time_format", &self.time_format)?;
-        fields.optional("users", &self.users)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslog {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `archive` field.
-    pub fn archive(mut self, value: impl Into<RemoteSyslogArchive>) -> Self {
-        self.archive = Some(value.into());
-        self
-    }
-
-    /// Sets the `cacerts` field.
-    pub fn cacerts(mut self, value: impl Into<RemoteSyslogCacerts>) -> Self {
-        self.cacerts = Some(value.into());
-        self
-    }
-
-    /// Sets the `console` field.
-    pub fn console(mut self, value: impl Into<RemoteSyslogConsole>) -> Self {
-        self.console = Some(value.into());
-        self
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `files` field.
-    pub fn files(mut self, value: impl Into<RemoteSyslogFiles>) -> Self {
-        self.files = Some(value.into());
-        self
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-
-    /// Sets the `send_to_all_servers` field.
-    pub fn send_to_all_servers(mut self, value: impl Into<bool>) -> Self {
-        self.send_to_all_servers = Some(value.into());
-        self
-    }
-
-    /// Sets the `servers` field.
-    pub fn servers(mut self, value: impl Into<RemoteSyslogServers>) -> Self {
-        self.servers = Some(value.into());
-        self
-    }
-
-    /// Sets the `time_format` field.
-    pub fn time_format(mut self, value: impl Into<RemoteSyslogTimeFormat>) -> Self {
-        self.time_format = Some(value.into());
-        self
-    }
-
-    /// Sets the `users` field.
-    pub fn users(mut self, value: impl Into<RemoteSyslogUsers>) -> Self {
-        self.users = Some(value.into());
-        self
-    }
-}
-
-/// The `remote_syslog_archive` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslogArchive {
-    /// `files` on the wire.
-    pub files: Option<RemoteSyslogArchiveFiles>,
-    /// `size` on the wire: a string. Example: `5m`.
-    pub size: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogArchive {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            files: fields.optional("files")?,
-            size: fields.optional("size")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslogArchive {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("files", &self.files)?;
-        fields.optional("size", &self.size)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslogArchive {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `files` field.
-    pub fn files(mut self, value: impl Into<RemoteSyslogArchiveFiles>) -> Self {
-        self.files = Some(value.into());
-        self
-    }
-
-    /// Sets the `size` field.
-    pub fn size(mut self, value: impl Into<String>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-}
-
-/// The `remote_syslog_archive_files` schema.
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RemoteSyslogArchiveFiles {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogArchiveFiles {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// The `remote_syslog_cacerts` schema.
-pub type RemoteSyslogCacerts = Vec<String>;
-
-/// The `remote_syslog_console` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslogConsole {
-    /// `contents` on the wire.
-    pub contents: Option<RemoteSyslogContents>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogConsole {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            contents: fields.optional("contents")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslogConsole {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("contents", &self.contents)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslogConsole {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `contents` field.
-    pub fn contents(mut self, value: impl Into<RemoteSyslogContents>) -> Self {
-        self.contents = Some(value.into());
-        self
-    }
-}
-
-/// The `remote_syslog_content` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslogContent {
-    /// `facility` on the wire.
-    pub facility: Option<RemoteSyslogFacility>,
-    /// `severity` on the wire.
-    pub severity: Option<RemoteSyslogSeverity>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogContent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            facility: fields.optional("facility")?,
-            severity: fields.optional("severity")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslogContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("facility", &self.facility)?;
-        fields.optional("severity", &self.severity)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslogContent {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `facility` field.
-    pub fn facility(mut self, value: impl Into<RemoteSyslogFacility>) -> Self {
-        self.facility = Some(value.into());
-        self
-    }
-
-    /// Sets the `severity` field.
-    pub fn severity(mut self, value: impl Into<RemoteSyslogSeverity>) -> Self {
-        self.severity = Some(value.into());
-        self
-    }
-}
-
-/// The `remote_syslog_contents` schema.
-pub type RemoteSyslogContents = Vec<RemoteSyslogContent>;
-
-/// enum: `any`, `authorization`, `change-log`, `config`, `conflict-log`, `daemon`, `dfc`, `external`, `firewall`, `ftp`, `interactive-commands`, `kernel`, `ntp`, `pfe`, `security`, `user`
+/// Whether the client is using randomized MAC Address or not
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RemoteSyslogFacility {
-    /// The value `any`.
-    Any,
-    /// The value `authorization`.
-    Authorization,
-    /// The value `change-log`.
-    ChangeLog,
-    /// The value `config`.
-    Config,
-    /// The value `conflict-log`.
-    ConflictLog,
-    /// The value `daemon`.
-    Daemon,
-    /// The value `dfc`.
-    Dfc,
-    /// The value `external`.
-    External,
-    /// The value `firewall`.
-    Firewall,
-    /// The value `ftp`.
-    Ftp,
-    /// The value `interactive-commands`.
-    InteractiveCommands,
-    /// The value `kernel`.
-    Kernel,
-    /// The value `ntp`.
-    Ntp,
-    /// The value `pfe`.
-    Pfe,
-    /// The value `security`.
-    Security,
-    /// The value `user`.
-    User,
+pub enum RandomMac {
+    /// The value `true`.
+    True,
+    /// The value `false`.
+    False,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
 
-impl RemoteSyslogFacility {
+impl RandomMac {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Any => "any",
-            Self::Authorization => "authorization",
-            Self::ChangeLog => "change-log",
-            Self::Config => "config",
-            Self::ConflictLog => "conflict-log",
-            Self::Daemon => "daemon",
-            Self::Dfc => "dfc",
-            Self::External => "external",
-            Self::Firewall => "firewall",
-            Self::Ftp => "ftp",
-            Self::InteractiveCommands => "interactive-commands",
-            Self::Kernel => "kernel",
-            Self::Ntp => "ntp",
-            Self::Pfe => "pfe",
-            Self::Security => "security",
-            Self::User => "user",
+            Self::True => "true",
+            Self::False => "false",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
 
-impl From<&str> for RemoteSyslogFacility {
+impl From<&str> for RandomMac {
     fn from(value: &str) -> Self {
         match value {
-            "any" => Self::Any,
-            "authorization" => Self::Authorization,
-            "change-log" => Self::ChangeLog,
-            "config" => Self::Config,
-            "conflict-log" => Self::ConflictLog,
-            "daemon" => Self::Daemon,
-            "dfc" => Self::Dfc,
-            "external" => Self::External,
-            "firewall" => Self::Firewall,
-            "ftp" => Self::Ftp,
-            "interactive-commands" => Self::InteractiveCommands,
-            "kernel" => Self::Kernel,
-            "ntp" => Self::Ntp,
-            "pfe" => Self::Pfe,
-            "security" => Self::Security,
-            "user" => Self::User,
+            "true" => Self::True,
+            "false" => Self::False,
             other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
 
-impl std::fmt::Display for RemoteSyslogFacility {
+impl std::fmt::Display for RandomMac {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for RemoteSyslogFacility {
+impl serde::Serialize for RandomMac {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RemoteSyslogFacility {
+impl<'de> serde::Deserialize<'de> for RandomMac {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
 
-/// The `remote_syslog_file_config` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslogFileConfig {
-    /// `archive` on the wire.
-    pub archive: Option<RemoteSyslogArchive>,
-    /// `contents` on the wire.
-    pub contents: Option<RemoteSyslogContents>,
-    /// Only if `protocol`==`tcp`
-    pub enable_tls: Option<bool>,
-    /// `explicit_priority` on the wire: a boolean.
-    pub explicit_priority: Option<bool>,
-    /// `file` on the wire: a string. Example: `file-name`.
-    pub file: Option<String>,
-    /// `match` on the wire: a string. Example: `!alarm|ntp|errors.crc_error[chan]`.
-    pub r#match: Option<String>,
-    /// `structured_data` on the wire: a boolean.
-    pub structured_data: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogFileConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            archive: fields.optional("archive")?,
-            contents: fields.optional("contents")?,
-            enable_tls: fields.optional("enable_tls")?,
-            explicit_priority: fields.optional("explicit_priority")?,
-            file: fields.optional("file")?,
-            r#match: fields.optional("match")?,
-            structured_data: fields.optional("structured_data")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslogFileConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("archive", &self.archive)?;
-        fields.optional("contents", &self.contents)?;
-        fields.optional("enable_tls", &self.enable_tls)?;
-        fields.optional("explicit_priority", &self.explicit_priority)?;
-        fields.optional("file", &self.file)?;
-        fields.optional("match", &self.r#match)?;
-        fields.optional("structured_data", &self.structured_data)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslogFileConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `archive` field.
-    pub fn archive(mut self, value: impl Into<RemoteSyslogArchive>) -> Self {
-        self.archive = Some(value.into());
-        self
-    }
-
-    /// Sets the `contents` field.
-    pub fn contents(mut self, value: impl Into<RemoteSyslogContents>) -> Self {
-        self.contents = Some(value.into());
-        self
-    }
-
-    /// Sets the `enable_tls` field.
-    pub fn enable_tls(mut self, value: impl Into<bool>) -> Self {
-        self.enable_tls = Some(value.into());
-        self
-    }
-
-    /// Sets the `explicit_priority` field.
-    pub fn explicit_priority(mut self, value: impl Into<bool>) -> Self {
-        self.explicit_priority = Some(value.into());
-        self
-    }
-
-    /// Sets the `file` field.
-    pub fn file(mut self, value: impl Into<String>) -> Self {
-        self.file = Some(value.into());
-        self
-    }
-
-    /// Sets the `match` field.
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-
-    /// Sets the `structured_data` field.
-    pub fn structured_data(mut self, value: impl Into<bool>) -> Self {
-        self.structured_data = Some(value.into());
-        self
-    }
-}
-
-/// The `remote_syslog_files` schema.
-pub type RemoteSyslogFiles = Vec<RemoteSyslogFileConfig>;
-
-/// The `remote_syslog_server` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslogServer {
-    /// `contents` on the wire.
-    pub contents: Option<RemoteSyslogContents>,
-    /// `explicit_priority` on the wire: a boolean.
-    pub explicit_priority: Option<bool>,
-    /// `facility` on the wire.
-    pub facility: Option<RemoteSyslogFacility>,
-    /// `host` on the wire: a string. Example: `syslogd.internal`.
-    pub host: Option<String>,
-    /// `match` on the wire: a string. Example: `!alarm|ntp|errors.crc_error[chan]`.
-    pub r#match: Option<String>,
-    /// `port` on the wire.
-    pub port: Option<RemoteSyslogServerPort>,
-    /// `protocol` on the wire.
-    pub protocol: Option<RemoteSyslogServerProtocol>,
-    /// `routing_instance` on the wire: a string. Example: `routing-instance-name`.
-    pub routing_instance: Option<String>,
-    /// Name of the server
-    pub server_name: Option<String>,
-    /// `severity` on the wire.
-    pub severity: Option<RemoteSyslogSeverity>,
-    /// If source_address is configured, will use the vlan firstly otherwise use source_ip
-    pub source_address: Option<String>,
-    /// `structured_data` on the wire: a boolean.
-    pub structured_data: Option<bool>,
-    /// `tag` on the wire: a string.
-    pub tag: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogServer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            contents: fields.optional("contents")?,
-            explicit_priority: fields.optional("explicit_priority")?,
-            facility: fields.optional("facility")?,
-            host: fields.optional("host")?,
-            r#match: fields.optional("match")?,
-            port: fields.optional("port")?,
-            protocol: fields.optional("protocol")?,
-            routing_instance: fields.optional("routing_instance")?,
-            server_name: fields.optional("server_name")?,
-            severity: fields.optional("severity")?,
-            source_address: fields.optional("source_address")?,
-            structured_data: fields.optional("structured_data")?,
-            tag: fields.optional("tag")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslogServer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("contents", &self.contents)?;
-        fields.optional("explicit_priority", &self.explicit_priority)?;
-        fields.optional("facility", &self.facility)?;
-        fields.optional("host", &self.host)?;
-        fields.optional("match", &self.r#match)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("protocol", &self.protocol)?;
-        fields.optional("routing_instance", &self.routing_instance)?;
-        fields.optional("server_name", &self.server_name)?;
-        fields.optional("severity", &self.severity)?;
-        fields.optional("source_address", &self.source_address)?;
-        fields.optional("structured_data", &self.structured_data)?;
-        fields.optional("tag", &self.tag)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslogServer {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `contents` field.
-    pub fn contents(mut self, value: impl Into<RemoteSyslogContents>) -> Self {
-        self.contents = Some(value.into());
-        self
-    }
-
-    /// Sets the `explicit_priority` field.
-    pub fn explicit_priority(mut self, value: impl Into<bool>) -> Self {
-        self.explicit_priority = Some(value.into());
-        self
-    }
-
-    /// Sets the `facility` field.
-    pub fn facility(mut self, value: impl Into<RemoteSyslogFacility>) -> Self {
-        self.facility = Some(value.into());
-        self
-    }
-
-    /// Sets the `host` field.
-    pub fn host(mut self, value: impl Into<String>) -> Self {
-        self.host = Some(value.into());
-        self
-    }
-
-    /// Sets the `match` field.
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<RemoteSyslogServerPort>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-
-    /// Sets the `protocol` field.
-    pub fn protocol(mut self, value: impl Into<RemoteSyslogServerProtocol>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-
-    /// Sets the `routing_instance` field.
-    pub fn routing_instance(mut self, value: impl Into<String>) -> Self {
-        self.routing_instance = Some(value.into());
-        self
-    }
-
-    /// Sets the `server_name` field.
-    pub fn server_name(mut self, value: impl Into<String>) -> Self {
-        self.server_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `severity` field.
-    pub fn severity(mut self, value: impl Into<RemoteSyslogSeverity>) -> Self {
-        self.severity = Some(value.into());
-        self
-    }
-
-    /// Sets the `source_address` field.
-    pub fn source_address(mut self, value: impl Into<String>) -> Self {
-        self.source_address = Some(value.into());
-        self
-    }
-
-    /// Sets the `structured_data` field.
-    pub fn structured_data(mut self, value: impl Into<bool>) -> Self {
-        self.structured_data = Some(value.into());
-        self
-    }
-
-    /// Sets the `tag` field.
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
-        self
-    }
-}
-
-/// Syslog Service Port, value from 1 to 65535
-///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum RemoteSyslogServerPort {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogServerPort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// enum: `tcp`, `udp`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RemoteSyslogServerProtocol {
-    /// The value `tcp`.
-    Tcp,
-    /// The value `udp`.
-    Udp,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl RemoteSyslogServerProtocol {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "tcp",
-            Self::Udp => "udp",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for RemoteSyslogServerProtocol {
-    fn from(value: &str) -> Self {
-        match value {
-            "tcp" => Self::Tcp,
-            "udp" => Self::Udp,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for RemoteSyslogServerProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RemoteSyslogServerProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogServerProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `remote_syslog_servers` schema.
-pub type RemoteSyslogServers = Vec<RemoteSyslogServer>;
-
-/// enum: `alert`, `any`, `critical`, `emergency`, `error`, `info`, `notice`, `warning`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RemoteSyslogSeverity {
-    /// The value `alert`.
-    Alert,
-    /// The value `any`.
-    Any,
-    /// The value `critical`.
-    Critical,
-    /// The value `emergency`.
-    Emergency,
-    /// The value `error`.
-    Error,
-    /// The value `info`.
-    Info,
-    /// The value `notice`.
-    Notice,
-    /// The value `warning`.
-    Warning,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl RemoteSyslogSeverity {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alert => "alert",
-            Self::Any => "any",
-            Self::Critical => "critical",
-            Self::Emergency => "emergency",
-            Self::Error => "error",
-            Self::Info => "info",
-            Self::Notice => "notice",
-            Self::Warning => "warning",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for RemoteSyslogSeverity {
-    fn from(value: &str) -> Self {
-        match value {
-            "alert" => Self::Alert,
-            "any" => Self::Any,
-            "critical" => Self::Critical,
-            "emergency" => Self::Emergency,
-            "error" => Self::Error,
-            "info" => Self::Info,
-            "notice" => Self::Notice,
-            "warning" => Self::Warning,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for RemoteSyslogSeverity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RemoteSyslogSeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogSeverity {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// enum: `millisecond`, `year`, `year millisecond`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RemoteSyslogTimeFormat {
-    /// The value `millisecond`.
-    Millisecond,
-    /// The value `year`.
-    Year,
-    /// The value `year millisecond`.
-    YearMillisecond,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl RemoteSyslogTimeFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Millisecond => "millisecond",
-            Self::Year => "year",
-            Self::YearMillisecond => "year millisecond",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for RemoteSyslogTimeFormat {
-    fn from(value: &str) -> Self {
-        match value {
-            "millisecond" => Self::Millisecond,
-            "year" => Self::Year,
-            "year millisecond" => Self::YearMillisecond,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for RemoteSyslogTimeFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RemoteSyslogTimeFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogTimeFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `remote_syslog_user` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RemoteSyslogUser {
-    /// `contents` on the wire.
-    pub contents: Option<RemoteSyslogContents>,
-    /// `match` on the wire: a string. Example: `"!alarm|ntp|errors.crc_error[chan]"`.
-    pub r#match: Option<String>,
-    /// `user` on the wire: a string. Example: `*`.
-    pub user: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for RemoteSyslogUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            contents: fields.optional("contents")?,
-            r#match: fields.optional("match")?,
-            user: fields.optional("user")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for RemoteSyslogUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("contents", &self.contents)?;
-        fields.optional("match", &self.r#match)?;
-        fields.optional("user", &self.user)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl RemoteSyslogUser {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `contents` field.
-    pub fn contents(mut self, value: impl Into<RemoteSyslogContents>) -> Self {
-        self.contents = Some(value.into());
-        self
-    }
-
-    /// Sets the `match` field.
-    pub fn r#match(mut self, value: impl Into<String>) -> Self {
-        self.r#match = Some(value.into());
-        self
-    }
-
-    /// Sets the `user` field.
-    pub fn user(mut self, value: impl Into<String>) -> Self {
-        self.user = Some(value.into());
-        self
-    }
-}
-
-/// The `remote_syslog_users` schema.
-pub type RemoteSyslogUsers = Vec<RemoteSyslogUser>;
+/// List of Radius AVP returned by the Authentication Server
+pub type RespAttrs = Vec<String>;
 
 /// The `response_detail_string` schema.
 ///
@@ -5114,6 +2306,169 @@ impl serde::Serialize for ResponseHttp429 {
     }
 }
 
+/// The `response_login_failure` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ResponseLoginFailure {
+    /// `detail` on the wire: a string.
+    pub detail: String,
+    /// `forward_url` on the wire: a string.
+    pub forward_url: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseLoginFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            detail: fields.required("detail")?,
+            forward_url: fields.optional("forward_url")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ResponseLoginFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("detail", &self.detail)?;
+        fields.optional("forward_url", &self.forward_url)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `response_self_oauth_link_failure` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ResponseSelfOauthLinkFailure {
+    /// `error` on the wire: a string.
+    pub error: String,
+    /// `error_description` on the wire: a string.
+    pub error_description: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ResponseSelfOauthLinkFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            error: fields.required("error")?,
+            error_description: fields.required("error_description")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ResponseSelfOauthLinkFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("error", &self.error)?;
+        fields.required("error_description", &self.error_description)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// Amount of packets received since connection
+pub type RxPkts = i64;
+
+/// 5GHz or 2.4GHz band, associated with the BSSID scanned. enum: `2.4`, `5`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ScanDataItemBand {
+    /// The value `2.4`.
+    N24,
+    /// The value `5`.
+    N5,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl ScanDataItemBand {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::N24 => "2.4",
+            Self::N5 => "5",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for ScanDataItemBand {
+    fn from(value: &str) -> Self {
+        match value {
+            "2.4" => Self::N24,
+            "5" => Self::N5,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for ScanDataItemBand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ScanDataItemBand {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScanDataItemBand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `service_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct ServicePacket {
+    /// ata from service data
+    pub service_data: Option<String>,
+    /// UUID from service data
+    pub service_uuid: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ServicePacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            service_data: fields.optional("service_data")?,
+            service_uuid: fields.optional("service_uuid")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for ServicePacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("service_data", &self.service_data)?;
+        fields.optional("service_uuid", &self.service_uuid)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of service data packets heard from the asset/ beacon
+pub type ServicePackets = Vec<ServicePacket>;
+
 /// The `site_id` schema.
 pub type SiteId = uuid::Uuid;
 
@@ -5150,2039 +2505,6 @@ impl serde::Serialize for SiteSettingDerivedAccounts {
         fields.end(&self.extra)
     }
 }
-
-/// The `snmp_config` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpConfig {
-    /// `client_list` on the wire.
-    pub client_list: Option<SnmpConfigClientLists>,
-    /// `contact` on the wire: a string. Example: `cns@juniper.net`.
-    pub contact: Option<String>,
-    /// `description` on the wire: a string. Example: `Juniper QFX Series Switch - 1K_5LA`.
-    pub description: Option<String>,
-    /// `enabled` on the wire: a boolean. Default: `true`.
-    pub enabled: Option<bool>,
-    /// `engine_id` on the wire.
-    pub engine_id: Option<SnmpConfigEngineId>,
-    /// `engine_id_type` on the wire.
-    pub engine_id_type: Option<SnmpConfigEngineIdType>,
-    /// `location` on the wire: a string. Example: `Las Vegas, NV`.
-    pub location: Option<String>,
-    /// `name` on the wire: a string. Example: `TGH-1K-QFX10K`.
-    pub name: Option<String>,
-    /// `network` on the wire: a string. Default: `default`.
-    pub network: Option<String>,
-    /// `trap_groups` on the wire.
-    pub trap_groups: Option<SnmpConfigTrapGroups>,
-    /// `v2c_config` on the wire.
-    pub v2c_config: Option<SnmpConfigV2cConfigs>,
-    /// `v3_config` on the wire.
-    pub v3_config: Option<Snmpv3Config>,
-    /// `views` on the wire.
-    pub views: Option<SnmpConfigViews>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            client_list: fields.optional("client_list")?,
-            contact: fields.optional("contact")?,
-            description: fields.optional("description")?,
-            enabled: fields.optional("enabled")?,
-            engine_id: fields.optional("engine_id")?,
-            engine_id_type: fields.optional("engine_id_type")?,
-            location: fields.optional("location")?,
-            name: fields.optional("name")?,
-            network: fields.optional("network")?,
-            trap_groups: fields.optional("trap_groups")?,
-            v2c_config: fields.optional("v2c_config")?,
-            v3_config: fields.optional("v3_config")?,
-            views: fields.optional("views")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("client_list", &self.client_list)?;
-        fields.optional("contact", &self.contact)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("engine_id", &self.engine_id)?;
-        fields.optional("engine_id_type", &self.engine_id_type)?;
-        fields.optional("location", &self.location)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("network", &self.network)?;
-        fields.optional("trap_groups", &self.trap_groups)?;
-        fields.optional("v2c_config", &self.v2c_config)?;
-        fields.optional("v3_config", &self.v3_config)?;
-        fields.optional("views", &self.views)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `client_list` field.
-    pub fn client_list(mut self, value: impl Into<SnmpConfigClientLists>) -> Self {
-        self.client_list = Some(value.into());
-        self
-    }
-
-    /// Sets the `contact` field.
-    pub fn contact(mut self, value: impl Into<String>) -> Self {
-        self.contact = Some(value.into());
-        self
-    }
-
-    /// Sets the `description` field.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `engine_id` field.
-    pub fn engine_id(mut self, value: impl Into<SnmpConfigEngineId>) -> Self {
-        self.engine_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `engine_id_type` field.
-    pub fn engine_id_type(mut self, value: impl Into<SnmpConfigEngineIdType>) -> Self {
-        self.engine_id_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `location` field.
-    pub fn location(mut self, value: impl Into<String>) -> Self {
-        self.location = Some(value.into());
-        self
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-
-    /// Sets the `trap_groups` field.
-    pub fn trap_groups(mut self, value: impl Into<SnmpConfigTrapGroups>) -> Self {
-        self.trap_groups = Some(value.into());
-        self
-    }
-
-    /// Sets the `v2c_config` field.
-    pub fn v2c_config(mut self, value: impl Into<SnmpConfigV2cConfigs>) -> Self {
-        self.v2c_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `v3_config` field.
-    pub fn v3_config(mut self, value: impl Into<Snmpv3Config>) -> Self {
-        self.v3_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `views` field.
-    pub fn views(mut self, value: impl Into<SnmpConfigViews>) -> Self {
-        self.views = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_config_client_list` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpConfigClientList {
-    /// `client_list_name` on the wire: a string. Example: `clist-1`.
-    pub client_list_name: Option<String>,
-    /// `clients` on the wire.
-    pub clients: Option<SnmpConfigClientListClients>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpConfigClientList {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            client_list_name: fields.optional("client_list_name")?,
-            clients: fields.optional("clients")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpConfigClientList {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("client_list_name", &self.client_list_name)?;
-        fields.optional("clients", &self.clients)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpConfigClientList {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `client_list_name` field.
-    pub fn client_list_name(mut self, value: impl Into<String>) -> Self {
-        self.client_list_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `clients` field.
-    pub fn clients(mut self, value: impl Into<SnmpConfigClientListClients>) -> Self {
-        self.clients = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_config_client_list_clients` schema.
-pub type SnmpConfigClientListClients = Vec<String>;
-
-/// The `snmp_config_client_lists` schema.
-pub type SnmpConfigClientLists = Vec<SnmpConfigClientList>;
-
-/// The `snmp_config_engine_id` schema.
-pub type SnmpConfigEngineId = String;
-
-/// enum: `local`, `use_mac_address`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpConfigEngineIdType {
-    /// The value `local`.
-    Local,
-    /// The value `use_mac_address`.
-    UseMacAddress,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpConfigEngineIdType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "local",
-            Self::UseMacAddress => "use_mac_address",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpConfigEngineIdType {
-    fn from(value: &str) -> Self {
-        match value {
-            "local" => Self::Local,
-            "use_mac_address" => Self::UseMacAddress,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpConfigEngineIdType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpConfigEngineIdType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpConfigEngineIdType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `snmp_config_trap_group` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpConfigTrapGroup {
-    /// `categories` on the wire.
-    pub categories: Option<SnmpConfigTrapGroupCategories>,
-    /// Categories list can refer to `https://www.juniper.net/documentation/software/topics/task/configuration/snmp_trap-groups-configuring-junos-nm.html`
-    pub group_name: Option<String>,
-    /// `targets` on the wire.
-    pub targets: Option<SnmpConfigTrapGroupTargets>,
-    /// `version` on the wire.
-    pub version: Option<SnmpConfigTrapVersion>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpConfigTrapGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            categories: fields.optional("categories")?,
-            group_name: fields.optional("group_name")?,
-            targets: fields.optional("targets")?,
-            version: fields.optional("version")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpConfigTrapGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("categories", &self.categories)?;
-        fields.optional("group_name", &self.group_name)?;
-        fields.optional("targets", &self.targets)?;
-        fields.optional("version", &self.version)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpConfigTrapGroup {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `categories` field.
-    pub fn categories(mut self, value: impl Into<SnmpConfigTrapGroupCategories>) -> Self {
-        self.categories = Some(value.into());
-        self
-    }
-
-    /// Sets the `group_name` field.
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `targets` field.
-    pub fn targets(mut self, value: impl Into<SnmpConfigTrapGroupTargets>) -> Self {
-        self.targets = Some(value.into());
-        self
-    }
-
-    /// Sets the `version` field.
-    pub fn version(mut self, value: impl Into<SnmpConfigTrapVersion>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_config_trap_group_categories` schema.
-pub type SnmpConfigTrapGroupCategories = Vec<String>;
-
-/// The `snmp_config_trap_group_targets` schema.
-pub type SnmpConfigTrapGroupTargets = Vec<String>;
-
-/// The `snmp_config_trap_groups` schema.
-pub type SnmpConfigTrapGroups = Vec<SnmpConfigTrapGroup>;
-
-/// enum: `all`, `v1`, `v2`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpConfigTrapVersion {
-    /// The value `all`.
-    All,
-    /// The value `v1`.
-    V1,
-    /// The value `v2`.
-    V2,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpConfigTrapVersion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::V1 => "v1",
-            Self::V2 => "v2",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpConfigTrapVersion {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "v1" => Self::V1,
-            "v2" => Self::V2,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpConfigTrapVersion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpConfigTrapVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpConfigTrapVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `snmp_config_v2c_config` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpConfigV2cConfig {
-    /// `authorization` on the wire: a string. Example: `read-only`.
-    pub authorization: Option<String>,
-    /// Client_list_name here should refer to client_list above
-    pub client_list_name: Option<String>,
-    /// `community_name` on the wire: a string. Example: `abc123`.
-    pub community_name: Option<String>,
-    /// View name here should be defined in views above
-    pub view: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpConfigV2cConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            authorization: fields.optional("authorization")?,
-            client_list_name: fields.optional("client_list_name")?,
-            community_name: fields.optional("community_name")?,
-            view: fields.optional("view")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpConfigV2cConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("authorization", &self.authorization)?;
-        fields.optional("client_list_name", &self.client_list_name)?;
-        fields.optional("community_name", &self.community_name)?;
-        fields.optional("view", &self.view)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpConfigV2cConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `authorization` field.
-    pub fn authorization(mut self, value: impl Into<String>) -> Self {
-        self.authorization = Some(value.into());
-        self
-    }
-
-    /// Sets the `client_list_name` field.
-    pub fn client_list_name(mut self, value: impl Into<String>) -> Self {
-        self.client_list_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `community_name` field.
-    pub fn community_name(mut self, value: impl Into<String>) -> Self {
-        self.community_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `view` field.
-    pub fn view(mut self, value: impl Into<String>) -> Self {
-        self.view = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_config_v2c_configs` schema.
-pub type SnmpConfigV2cConfigs = Vec<SnmpConfigV2cConfig>;
-
-/// The `snmp_config_view` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpConfigView {
-    /// If the root oid configured is included
-    pub include: Option<bool>,
-    /// `oid` on the wire: a string. Example: `1.3.6.1`.
-    pub oid: Option<String>,
-    /// `view_name` on the wire: a string. Example: `all`.
-    pub view_name: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpConfigView {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            include: fields.optional("include")?,
-            oid: fields.optional("oid")?,
-            view_name: fields.optional("view_name")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpConfigView {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("include", &self.include)?;
-        fields.optional("oid", &self.oid)?;
-        fields.optional("view_name", &self.view_name)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpConfigView {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `include` field.
-    pub fn include(mut self, value: impl Into<bool>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-
-    /// Sets the `oid` field.
-    pub fn oid(mut self, value: impl Into<String>) -> Self {
-        self.oid = Some(value.into());
-        self
-    }
-
-    /// Sets the `view_name` field.
-    pub fn view_name(mut self, value: impl Into<String>) -> Self {
-        self.view_name = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_config_views` schema.
-pub type SnmpConfigViews = Vec<SnmpConfigView>;
-
-/// The `snmp_usm` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpUsm {
-    /// `engine_type` on the wire.
-    pub engine_type: Option<SnmpUsmEngineType>,
-    /// Required only if `engine_type`==`remote_engine`
-    pub remote_engine_id: Option<String>,
-    /// `users` on the wire.
-    pub users: Option<SnmpUsmUsers>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpUsm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            engine_type: fields.optional("engine_type")?,
-            remote_engine_id: fields.optional("remote_engine_id")?,
-            users: fields.optional("users")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpUsm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("engine_type", &self.engine_type)?;
-        fields.optional("remote_engine_id", &self.remote_engine_id)?;
-        fields.optional("users", &self.users)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpUsm {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `engine_type` field.
-    pub fn engine_type(mut self, value: impl Into<SnmpUsmEngineType>) -> Self {
-        self.engine_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `remote_engine_id` field.
-    pub fn remote_engine_id(mut self, value: impl Into<String>) -> Self {
-        self.remote_engine_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `users` field.
-    pub fn users(mut self, value: impl Into<SnmpUsmUsers>) -> Self {
-        self.users = Some(value.into());
-        self
-    }
-}
-
-/// enum: `local_engine`, `remote_engine`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpUsmEngineType {
-    /// The value `local_engine`.
-    LocalEngine,
-    /// The value `remote_engine`.
-    RemoteEngine,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpUsmEngineType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LocalEngine => "local_engine",
-            Self::RemoteEngine => "remote_engine",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpUsmEngineType {
-    fn from(value: &str) -> Self {
-        match value {
-            "local_engine" => Self::LocalEngine,
-            "remote_engine" => Self::RemoteEngine,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpUsmEngineType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpUsmEngineType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpUsmEngineType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `snmp_usm_user` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpUsmUser {
-    /// Not required if `authentication_type`==`authentication-none`. Include alphabetic, numeric, and special characters, but it cannot include control characters.
-    pub authentication_password: Option<String>,
-    /// `authentication_type` on the wire.
-    pub authentication_type: Option<SnmpUsmUserAuthenticationType>,
-    /// Not required if `encryption_type`==`privacy-none`. Include alphabetic, numeric, and special characters, but it cannot include control characters
-    pub encryption_password: Option<String>,
-    /// `encryption_type` on the wire.
-    pub encryption_type: Option<SnmpUsmUserEncryptionType>,
-    /// `name` on the wire: a string.
-    pub name: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpUsmUser {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            authentication_password: fields.optional("authentication_password")?,
-            authentication_type: fields.optional("authentication_type")?,
-            encryption_password: fields.optional("encryption_password")?,
-            encryption_type: fields.optional("encryption_type")?,
-            name: fields.optional("name")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpUsmUser {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("authentication_password", &self.authentication_password)?;
-        fields.optional("authentication_type", &self.authentication_type)?;
-        fields.optional("encryption_password", &self.encryption_password)?;
-        fields.optional("encryption_type", &self.encryption_type)?;
-        fields.optional("name", &self.name)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpUsmUser {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `authentication_password` field.
-    pub fn authentication_password(mut self, value: impl Into<String>) -> Self {
-        self.authentication_password = Some(value.into());
-        self
-    }
-
-    /// Sets the `authentication_type` field.
-    pub fn authentication_type(mut self, value: impl Into<SnmpUsmUserAuthenticationType>) -> Self {
-        self.authentication_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `encryption_password` field.
-    pub fn encryption_password(mut self, value: impl Into<String>) -> Self {
-        self.encryption_password = Some(value.into());
-        self
-    }
-
-    /// Sets the `encryption_type` field.
-    pub fn encryption_type(mut self, value: impl Into<SnmpUsmUserEncryptionType>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-/// sha224, sha256, sha384, sha512 are supported in 21.1 and newer release. enum: `authentication-md5`, `authentication-none`, `authentication-sha`, `authentication-sha224`, `authentication-sha256`, `authentication-sha384`, `authentication-sha512`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpUsmUserAuthenticationType {
-    /// The value `authentication-md5`.
-    AuthenticationMd5,
-    /// The value `authentication-none`.
-    AuthenticationNone,
-    /// The value `authentication-sha`.
-    AuthenticationSha,
-    /// The value `authentication-sha224`.
-    AuthenticationSha224,
-    /// The value `authentication-sha256`.
-    AuthenticationSha256,
-    /// The value `authentication-sha384`.
-    AuthenticationSha384,
-    /// The value `authentication-sha512`.
-    AuthenticationSha512,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpUsmUserAuthenticationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthenticationMd5 => "authentication-md5",
-            Self::AuthenticationNone => "authentication-none",
-            Self::AuthenticationSha => "authentication-sha",
-            Self::AuthenticationSha224 => "authentication-sha224",
-            Self::AuthenticationSha256 => "authentication-sha256",
-            Self::AuthenticationSha384 => "authentication-sha384",
-            Self::AuthenticationSha512 => "authentication-sha512",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpUsmUserAuthenticationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "authentication-md5" => Self::AuthenticationMd5,
-            "authentication-none" => Self::AuthenticationNone,
-            "authentication-sha" => Self::AuthenticationSha,
-            "authentication-sha224" => Self::AuthenticationSha224,
-            "authentication-sha256" => Self::AuthenticationSha256,
-            "authentication-sha384" => Self::AuthenticationSha384,
-            "authentication-sha512" => Self::AuthenticationSha512,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpUsmUserAuthenticationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpUsmUserAuthenticationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpUsmUserAuthenticationType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// enum: `privacy-3des`, `privacy-aes128`, `privacy-des`, `privacy-none`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpUsmUserEncryptionType {
-    /// The value `privacy-3des`.
-    Privacy3des,
-    /// The value `privacy-aes128`.
-    PrivacyAes128,
-    /// The value `privacy-des`.
-    PrivacyDes,
-    /// The value `privacy-none`.
-    PrivacyNone,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpUsmUserEncryptionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Privacy3des => "privacy-3des",
-            Self::PrivacyAes128 => "privacy-aes128",
-            Self::PrivacyDes => "privacy-des",
-            Self::PrivacyNone => "privacy-none",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpUsmUserEncryptionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "privacy-3des" => Self::Privacy3des,
-            "privacy-aes128" => Self::PrivacyAes128,
-            "privacy-des" => Self::PrivacyDes,
-            "privacy-none" => Self::PrivacyNone,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpUsmUserEncryptionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpUsmUserEncryptionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpUsmUserEncryptionType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `snmp_usm_users` schema.
-pub type SnmpUsmUsers = Vec<SnmpUsmUser>;
-
-/// The `snmp_usms` schema.
-pub type SnmpUsms = Vec<SnmpUsm>;
-
-/// The `snmp_vacm` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpVacm {
-    /// `access` on the wire.
-    pub access: Option<SnmpVacmAccess>,
-    /// `security_to_group` on the wire.
-    pub security_to_group: Option<SnmpVacmSecurityToGroup>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacm {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            access: fields.optional("access")?,
-            security_to_group: fields.optional("security_to_group")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpVacm {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("access", &self.access)?;
-        fields.optional("security_to_group", &self.security_to_group)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpVacm {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `access` field.
-    pub fn access(mut self, value: impl Into<SnmpVacmAccess>) -> Self {
-        self.access = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_to_group` field.
-    pub fn security_to_group(mut self, value: impl Into<SnmpVacmSecurityToGroup>) -> Self {
-        self.security_to_group = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_vacm_access` schema.
-pub type SnmpVacmAccess = Vec<SnmpVacmAccessItem>;
-
-/// The `snmp_vacm_access_item` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpVacmAccessItem {
-    /// `group_name` on the wire: a string.
-    pub group_name: Option<String>,
-    /// `prefix_list` on the wire.
-    pub prefix_list: Option<SnmpVacmAccessItemPrefixList>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmAccessItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            group_name: fields.optional("group_name")?,
-            prefix_list: fields.optional("prefix_list")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpVacmAccessItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("group_name", &self.group_name)?;
-        fields.optional("prefix_list", &self.prefix_list)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpVacmAccessItem {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `group_name` field.
-    pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `prefix_list` field.
-    pub fn prefix_list(mut self, value: impl Into<SnmpVacmAccessItemPrefixList>) -> Self {
-        self.prefix_list = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_vacm_access_item_prefix_list` schema.
-pub type SnmpVacmAccessItemPrefixList = Vec<SnmpVacmAccessItemPrefixListItem>;
-
-/// The `snmp_vacm_access_item_prefix_list_item` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpVacmAccessItemPrefixListItem {
-    /// Only required if `type`==`context_prefix`
-    pub context_prefix: Option<String>,
-    /// Refer to view name
-    pub notify_view: Option<String>,
-    /// Refer to view name
-    pub read_view: Option<String>,
-    /// `security_level` on the wire.
-    pub security_level: Option<SnmpVacmAccessItemPrefixListItemLevel>,
-    /// `security_model` on the wire.
-    pub security_model: Option<SnmpVacmAccessItemPrefixListItemModel>,
-    /// `type` on the wire.
-    pub r#type: Option<SnmpVacmAccessItemType>,
-    /// Refer to view name
-    pub write_view: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmAccessItemPrefixListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            context_prefix: fields.optional("context_prefix")?,
-            notify_view: fields.optional("notify_view")?,
-            read_view: fields.optional("read_view")?,
-            security_level: fields.optional("security_level")?,
-            security_model: fields.optional("security_model")?,
-            r#type: fields.optional("type")?,
-            write_view: fields.optional("write_view")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpVacmAccessItemPrefixListItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("context_prefix", &self.context_prefix)?;
-        fields.optional("notify_view", &self.notify_view)?;
-        fields.optional("read_view", &self.read_view)?;
-        fields.optional("security_level", &self.security_level)?;
-        fields.optional("security_model", &self.security_model)?;
-        fields.optional("type", &self.r#type)?;
-        fields.optional("write_view", &self.write_view)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpVacmAccessItemPrefixListItem {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `context_prefix` field.
-    pub fn context_prefix(mut self, value: impl Into<String>) -> Self {
-        self.context_prefix = Some(value.into());
-        self
-    }
-
-    /// Sets the `notify_view` field.
-    pub fn notify_view(mut self, value: impl Into<String>) -> Self {
-        self.notify_view = Some(value.into());
-        self
-    }
-
-    /// Sets the `read_view` field.
-    pub fn read_view(mut self, value: impl Into<String>) -> Self {
-        self.read_view = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_level` field.
-    pub fn security_level(
-        mut self,
-        value: impl Into<SnmpVacmAccessItemPrefixListItemLevel>,
-    ) -> Self {
-        self.security_level = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_model` field.
-    pub fn security_model(
-        mut self,
-        value: impl Into<SnmpVacmAccessItemPrefixListItemModel>,
-    ) -> Self {
-        self.security_model = Some(value.into());
-        self
-    }
-
-    /// Sets the `type` field.
-    pub fn r#type(mut self, value: impl Into<SnmpVacmAccessItemType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets the `write_view` field.
-    pub fn write_view(mut self, value: impl Into<String>) -> Self {
-        self.write_view = Some(value.into());
-        self
-    }
-}
-
-/// enum: `authentication`, `none`, `privacy`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpVacmAccessItemPrefixListItemLevel {
-    /// The value `authentication`.
-    Authentication,
-    /// The value `none`.
-    None,
-    /// The value `privacy`.
-    Privacy,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpVacmAccessItemPrefixListItemLevel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Authentication => "authentication",
-            Self::None => "none",
-            Self::Privacy => "privacy",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpVacmAccessItemPrefixListItemLevel {
-    fn from(value: &str) -> Self {
-        match value {
-            "authentication" => Self::Authentication,
-            "none" => Self::None,
-            "privacy" => Self::Privacy,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpVacmAccessItemPrefixListItemLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpVacmAccessItemPrefixListItemLevel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmAccessItemPrefixListItemLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// enum: `any`, `usm`, `v1`, `v2c`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpVacmAccessItemPrefixListItemModel {
-    /// The value `any`.
-    Any,
-    /// The value `usm`.
-    Usm,
-    /// The value `v1`.
-    V1,
-    /// The value `v2c`.
-    V2c,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpVacmAccessItemPrefixListItemModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Any => "any",
-            Self::Usm => "usm",
-            Self::V1 => "v1",
-            Self::V2c => "v2c",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpVacmAccessItemPrefixListItemModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "any" => Self::Any,
-            "usm" => Self::Usm,
-            "v1" => Self::V1,
-            "v2c" => Self::V2c,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpVacmAccessItemPrefixListItemModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpVacmAccessItemPrefixListItemModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmAccessItemPrefixListItemModel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// enum: `context_prefix`, `default_context_prefix`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpVacmAccessItemType {
-    /// The value `context_prefix`.
-    ContextPrefix,
-    /// The value `default_context_prefix`.
-    DefaultContextPrefix,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpVacmAccessItemType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContextPrefix => "context_prefix",
-            Self::DefaultContextPrefix => "default_context_prefix",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpVacmAccessItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "context_prefix" => Self::ContextPrefix,
-            "default_context_prefix" => Self::DefaultContextPrefix,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpVacmAccessItemType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpVacmAccessItemType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmAccessItemType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// enum: `usm`, `v1`, `v2c`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SnmpVacmSecurityModel {
-    /// The value `usm`.
-    Usm,
-    /// The value `v1`.
-    V1,
-    /// The value `v2c`.
-    V2c,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SnmpVacmSecurityModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usm => "usm",
-            Self::V1 => "v1",
-            Self::V2c => "v2c",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SnmpVacmSecurityModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "usm" => Self::Usm,
-            "v1" => Self::V1,
-            "v2c" => Self::V2c,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SnmpVacmSecurityModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SnmpVacmSecurityModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmSecurityModel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `snmp_vacm_security_to_group` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpVacmSecurityToGroup {
-    /// `content` on the wire.
-    pub content: Option<SnmpVacmSecurityToGroupContent>,
-    /// `security_model` on the wire.
-    pub security_model: Option<SnmpVacmSecurityModel>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmSecurityToGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            content: fields.optional("content")?,
-            security_model: fields.optional("security_model")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpVacmSecurityToGroup {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("content", &self.content)?;
-        fields.optional("security_model", &self.security_model)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpVacmSecurityToGroup {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `content` field.
-    pub fn content(mut self, value: impl Into<SnmpVacmSecurityToGroupContent>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_model` field.
-    pub fn security_model(mut self, value: impl Into<SnmpVacmSecurityModel>) -> Self {
-        self.security_model = Some(value.into());
-        self
-    }
-}
-
-/// The `snmp_vacm_security_to_group_content` schema.
-pub type SnmpVacmSecurityToGroupContent = Vec<SnmpVacmSecurityToGroupContentItem>;
-
-/// The `snmp_vacm_security_to_group_content_item` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SnmpVacmSecurityToGroupContentItem {
-    /// Refer to group_name under access
-    pub group: Option<String>,
-    /// `security_name` on the wire: a string.
-    pub security_name: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SnmpVacmSecurityToGroupContentItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            group: fields.optional("group")?,
-            security_name: fields.optional("security_name")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SnmpVacmSecurityToGroupContentItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("group", &self.group)?;
-        fields.optional("security_name", &self.security_name)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SnmpVacmSecurityToGroupContentItem {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `group` field.
-    pub fn group(mut self, value: impl Into<String>) -> Self {
-        self.group = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_name` field.
-    pub fn security_name(mut self, value: impl Into<String>) -> Self {
-        self.security_name = Some(value.into());
-        self
-    }
-}
-
-/// The `snmpv3_config` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3Config {
-    /// `notify` on the wire.
-    pub notify: Option<Snmpv3ConfigNotify>,
-    /// `notify_filter` on the wire.
-    pub notify_filter: Option<Snmpv3ConfigNotifyFilter>,
-    /// `target_address` on the wire.
-    pub target_address: Option<Snmpv3ConfigTargetAddress>,
-    /// `target_parameters` on the wire.
-    pub target_parameters: Option<Snmpv3ConfigTargetParams>,
-    /// `usm` on the wire.
-    pub usm: Option<SnmpUsms>,
-    /// `vacm` on the wire.
-    pub vacm: Option<SnmpVacm>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3Config {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            notify: fields.optional("notify")?,
-            notify_filter: fields.optional("notify_filter")?,
-            target_address: fields.optional("target_address")?,
-            target_parameters: fields.optional("target_parameters")?,
-            usm: fields.optional("usm")?,
-            vacm: fields.optional("vacm")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3Config {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("notify", &self.notify)?;
-        fields.optional("notify_filter", &self.notify_filter)?;
-        fields.optional("target_address", &self.target_address)?;
-        fields.optional("target_parameters", &self.target_parameters)?;
-        fields.optional("usm", &self.usm)?;
-        fields.optional("vacm", &self.vacm)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3Config {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `notify` field.
-    pub fn notify(mut self, value: impl Into<Snmpv3ConfigNotify>) -> Self {
-        self.notify = Some(value.into());
-        self
-    }
-
-    /// Sets the `notify_filter` field.
-    pub fn notify_filter(mut self, value: impl Into<Snmpv3ConfigNotifyFilter>) -> Self {
-        self.notify_filter = Some(value.into());
-        self
-    }
-
-    /// Sets the `target_address` field.
-    pub fn target_address(mut self, value: impl Into<Snmpv3ConfigTargetAddress>) -> Self {
-        self.target_address = Some(value.into());
-        self
-    }
-
-    /// Sets the `target_parameters` field.
-    pub fn target_parameters(mut self, value: impl Into<Snmpv3ConfigTargetParams>) -> Self {
-        self.target_parameters = Some(value.into());
-        self
-    }
-
-    /// Sets the `usm` field.
-    pub fn usm(mut self, value: impl Into<SnmpUsms>) -> Self {
-        self.usm = Some(value.into());
-        self
-    }
-
-    /// Sets the `vacm` field.
-    pub fn vacm(mut self, value: impl Into<SnmpVacm>) -> Self {
-        self.vacm = Some(value.into());
-        self
-    }
-}
-
-/// The `snmpv3_config_notify` schema.
-pub type Snmpv3ConfigNotify = Vec<Snmpv3ConfigNotifyItems>;
-
-/// The `snmpv3_config_notify_filter` schema.
-pub type Snmpv3ConfigNotifyFilter = Vec<Snmpv3ConfigNotifyFilterItem>;
-
-/// The `snmpv3_config_notify_filter_item` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3ConfigNotifyFilterItem {
-    /// `contents` on the wire.
-    pub contents: Option<Snmpv3ConfigNotifyFilterItemContents>,
-    /// `profile_name` on the wire: a string.
-    pub profile_name: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigNotifyFilterItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            contents: fields.optional("contents")?,
-            profile_name: fields.optional("profile_name")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigNotifyFilterItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("contents", &self.contents)?;
-        fields.optional("profile_name", &self.profile_name)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3ConfigNotifyFilterItem {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `contents` field.
-    pub fn contents(mut self, value: impl Into<Snmpv3ConfigNotifyFilterItemContents>) -> Self {
-        self.contents = Some(value.into());
-        self
-    }
-
-    /// Sets the `profile_name` field.
-    pub fn profile_name(mut self, value: impl Into<String>) -> Self {
-        self.profile_name = Some(value.into());
-        self
-    }
-}
-
-/// The `snmpv3_config_notify_filter_item_content` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3ConfigNotifyFilterItemContent {
-    /// `include` on the wire: a boolean.
-    pub include: Option<bool>,
-    /// `oid` on the wire: a string. Example: `1.3.6.1.4.1`.
-    pub oid: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigNotifyFilterItemContent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            include: fields.optional("include")?,
-            oid: fields.optional("oid")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigNotifyFilterItemContent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("include", &self.include)?;
-        fields.optional("oid", &self.oid)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3ConfigNotifyFilterItemContent {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `include` field.
-    pub fn include(mut self, value: impl Into<bool>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-
-    /// Sets the `oid` field.
-    pub fn oid(mut self, value: impl Into<String>) -> Self {
-        self.oid = Some(value.into());
-        self
-    }
-}
-
-/// The `snmpv3_config_notify_filter_item_contents` schema.
-pub type Snmpv3ConfigNotifyFilterItemContents = Vec<Snmpv3ConfigNotifyFilterItemContent>;
-
-/// The `snmpv3_config_notify_items` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3ConfigNotifyItems {
-    /// `name` on the wire: a string.
-    pub name: Option<String>,
-    /// `tag` on the wire: a string.
-    pub tag: Option<String>,
-    /// `type` on the wire.
-    pub r#type: Option<Snmpv3ConfigNotifyType>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigNotifyItems {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            name: fields.optional("name")?,
-            tag: fields.optional("tag")?,
-            r#type: fields.optional("type")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigNotifyItems {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("tag", &self.tag)?;
-        fields.optional("type", &self.r#type)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3ConfigNotifyItems {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `tag` field.
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
-        self.tag = Some(value.into());
-        self
-    }
-
-    /// Sets the `type` field.
-    pub fn r#type(mut self, value: impl Into<Snmpv3ConfigNotifyType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
-
-/// enum: `inform`, `trap`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Snmpv3ConfigNotifyType {
-    /// The value `inform`.
-    Inform,
-    /// The value `trap`.
-    Trap,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl Snmpv3ConfigNotifyType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inform => "inform",
-            Self::Trap => "trap",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for Snmpv3ConfigNotifyType {
-    fn from(value: &str) -> Self {
-        match value {
-            "inform" => Self::Inform,
-            "trap" => Self::Trap,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for Snmpv3ConfigNotifyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigNotifyType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigNotifyType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `snmpv3_config_target_address` schema.
-pub type Snmpv3ConfigTargetAddress = Vec<Snmpv3ConfigTargetAddressItem>;
-
-/// The `snmpv3_config_target_address_item` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3ConfigTargetAddressItem {
-    /// `address` on the wire: a string. Example: `10.11.0.2`.
-    pub address: Option<String>,
-    /// `address_mask` on the wire: a string. Example: `255.255.255.0`.
-    pub address_mask: Option<String>,
-    /// `port` on the wire: a string, or `null`. Default: `161`.
-    pub port: Option<crate::Nullable<String>>,
-    /// Refer to notify tag, can be multiple with blank
-    pub tag_list: Option<String>,
-    /// `target_address_name` on the wire: a string. Example: `target_address_name`.
-    pub target_address_name: Option<String>,
-    /// Refer to notify target parameters name
-    pub target_parameters: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetAddressItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            address: fields.optional("address")?,
-            address_mask: fields.optional("address_mask")?,
-            port: fields.present("port")?,
-            tag_list: fields.optional("tag_list")?,
-            target_address_name: fields.optional("target_address_name")?,
-            target_parameters: fields.optional("target_parameters")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigTargetAddressItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("address", &self.address)?;
-        fields.optional("address_mask", &self.address_mask)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("tag_list", &self.tag_list)?;
-        fields.optional("target_address_name", &self.target_address_name)?;
-        fields.optional("target_parameters", &self.target_parameters)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3ConfigTargetAddressItem {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `address` field.
-    pub fn address(mut self, value: impl Into<String>) -> Self {
-        self.address = Some(value.into());
-        self
-    }
-
-    /// Sets the `address_mask` field.
-    pub fn address_mask(mut self, value: impl Into<String>) -> Self {
-        self.address_mask = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-
-    /// Sets the `tag_list` field.
-    pub fn tag_list(mut self, value: impl Into<String>) -> Self {
-        self.tag_list = Some(value.into());
-        self
-    }
-
-    /// Sets the `target_address_name` field.
-    pub fn target_address_name(mut self, value: impl Into<String>) -> Self {
-        self.target_address_name = Some(value.into());
-        self
-    }
-
-    /// Sets the `target_parameters` field.
-    pub fn target_parameters(mut self, value: impl Into<String>) -> Self {
-        self.target_parameters = Some(value.into());
-        self
-    }
-}
-
-/// The `snmpv3_config_target_param` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Snmpv3ConfigTargetParam {
-    /// `message_processing_model` on the wire.
-    pub message_processing_model: Option<Snmpv3ConfigTargetParamMessProcessModel>,
-    /// `name` on the wire: a string.
-    pub name: Option<String>,
-    /// Refer to profile-name in notify_filter
-    pub notify_filter: Option<String>,
-    /// `security_level` on the wire.
-    pub security_level: Option<Snmpv3ConfigTargetParamSecurityLevel>,
-    /// `security_model` on the wire.
-    pub security_model: Option<Snmpv3ConfigTargetParamSecurityModel>,
-    /// Refer to security_name in usm
-    pub security_name: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetParam {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            message_processing_model: fields.optional("message_processing_model")?,
-            name: fields.optional("name")?,
-            notify_filter: fields.optional("notify_filter")?,
-            security_level: fields.optional("security_level")?,
-            security_model: fields.optional("security_model")?,
-            security_name: fields.optional("security_name")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigTargetParam {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("message_processing_model", &self.message_processing_model)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("notify_filter", &self.notify_filter)?;
-        fields.optional("security_level", &self.security_level)?;
-        fields.optional("security_model", &self.security_model)?;
-        fields.optional("security_name", &self.security_name)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Snmpv3ConfigTargetParam {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `message_processing_model` field.
-    pub fn message_processing_model(
-        mut self,
-        value: impl Into<Snmpv3ConfigTargetParamMessProcessModel>,
-    ) -> Self {
-        self.message_processing_model = Some(value.into());
-        self
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `notify_filter` field.
-    pub fn notify_filter(mut self, value: impl Into<String>) -> Self {
-        self.notify_filter = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_level` field.
-    pub fn security_level(
-        mut self,
-        value: impl Into<Snmpv3ConfigTargetParamSecurityLevel>,
-    ) -> Self {
-        self.security_level = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_model` field.
-    pub fn security_model(
-        mut self,
-        value: impl Into<Snmpv3ConfigTargetParamSecurityModel>,
-    ) -> Self {
-        self.security_model = Some(value.into());
-        self
-    }
-
-    /// Sets the `security_name` field.
-    pub fn security_name(mut self, value: impl Into<String>) -> Self {
-        self.security_name = Some(value.into());
-        self
-    }
-}
-
-/// enum: `v1`, `v2c`, `v3`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Snmpv3ConfigTargetParamMessProcessModel {
-    /// The value `v1`.
-    V1,
-    /// The value `v2c`.
-    V2c,
-    /// The value `v3`.
-    V3,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl Snmpv3ConfigTargetParamMessProcessModel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "v1",
-            Self::V2c => "v2c",
-            Self::V3 => "v3",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for Snmpv3ConfigTargetParamMessProcessModel {
-    fn from(value: &str) -> Self {
-        match value {
-            "v1" => Self::V1,
-            "v2c" => Self::V2c,
-            "v3" => Self::V3,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for Snmpv3ConfigTargetParamMessProcessModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Snmpv3ConfigTargetParamMessProcessModel {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Snmpv3ConfigTargetParamMessProcessModel {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `SnmpVacmAccessItemPrefixListItemLevel`, so the same type.
-pub type Snmpv3ConfigTargetParamSecurityLevel = SnmpVacmAccessItemPrefixListItemLevel;
-
-/// The same values as `SnmpVacmSecurityModel`, so the same type.
-pub type Snmpv3ConfigTargetParamSecurityModel = SnmpVacmSecurityModel;
-
-/// The `snmpv3_config_target_params` schema.
-pub type Snmpv3ConfigTargetParams = Vec<Snmpv3ConfigTargetParam>;
-
-/// The `strings` schema.
-pub type Strings = Vec<String>;
 
 /// The `switch_auto_upgrade` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -7450,827 +2772,4059 @@ pub type SwitchDhcpdConfigType6 = SwitchDhcpdConfigType;
 pub type SwitchDhcpdConfigVendorOptions =
     std::collections::BTreeMap<String, DhcpdConfigVendorOption>;
 
-/// Defines custom switch configuration based on different criteria
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatching {
-    /// `enable` on the wire: a boolean.
-    pub enable: Option<bool>,
-    /// `rules` on the wire.
-    pub rules: Option<SwitchMatchingRules>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// Epoch (seconds)
+pub type Timestamp = f64;
 
-impl<'de> serde::Deserialize<'de> for SwitchMatching {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            enable: fields.optional("enable")?,
-            rules: fields.optional("rules")?,
-            extra: fields.rest(),
-        })
-    }
-}
+/// Amount of packets sent since connection
+pub type TxPkts = i64;
 
-impl serde::Serialize for SwitchMatching {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("enable", &self.enable)?;
-        fields.optional("rules", &self.rules)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatching {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `enable` field.
-    pub fn enable(mut self, value: impl Into<bool>) -> Self {
-        self.enable = Some(value.into());
-        self
-    }
-
-    /// Sets the `rules` field.
-    pub fn rules(mut self, value: impl Into<SwitchMatchingRules>) -> Self {
-        self.rules = Some(value.into());
-        self
-    }
-}
-
-/// Property key defines the type of matching, value is the string to match. e.g:
-/// * `match_name[0:3]`: switch name must match the first 3 letters of the property value
-/// * `match_name[2:6]`: switch name must match the property value from the 2nd to the 6th letter
-/// * `match_model[0-8]`: switch model must match the first 8 letters of the property value
-/// * `match_role`: switch role must match the property value
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatchingRule {
-    /// `additional_config_cmds` on the wire.
-    pub additional_config_cmds: Option<AdditionalConfigCmds>,
-    /// `ip_config` on the wire.
-    pub ip_config: Option<SwitchMatchingRuleIpConfig>,
-    /// Rule name. WARNING: the name `default` is reserved and can only be used for the last rule in the list
-    pub name: Option<String>,
-    /// `oob_ip_config` on the wire.
-    pub oob_ip_config: Option<SwitchMatchingRuleOobIpConfig>,
-    /// `port_config` on the wire.
-    pub port_config: Option<WiredPortConfig>,
-    /// `port_mirroring` on the wire.
-    pub port_mirroring: Option<SwitchPortMirroring>,
-    /// `stp_config` on the wire.
-    pub stp_config: Option<SwitchStpConfig>,
-    /// `switch_mgmt` on the wire.
-    pub switch_mgmt: Option<Box<SwitchMgmt>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMatchingRule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            additional_config_cmds: fields.optional("additional_config_cmds")?,
-            ip_config: fields.optional("ip_config")?,
-            name: fields.optional("name")?,
-            oob_ip_config: fields.optional("oob_ip_config")?,
-            port_config: fields.optional("port_config")?,
-            port_mirroring: fields.optional("port_mirroring")?,
-            stp_config: fields.optional("stp_config")?,
-            switch_mgmt: fields.optional("switch_mgmt")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMatchingRule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("additional_config_cmds", &self.additional_config_cmds)?;
-        fields.optional("ip_config", &self.ip_config)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("oob_ip_config", &self.oob_ip_config)?;
-        fields.optional("port_config", &self.port_config)?;
-        fields.optional("port_mirroring", &self.port_mirroring)?;
-        fields.optional("stp_config", &self.stp_config)?;
-        fields.optional("switch_mgmt", &self.switch_mgmt)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatchingRule {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `additional_config_cmds` field.
-    pub fn additional_config_cmds(mut self, value: impl Into<AdditionalConfigCmds>) -> Self {
-        self.additional_config_cmds = Some(value.into());
-        self
-    }
-
-    /// Sets the `ip_config` field.
-    pub fn ip_config(mut self, value: impl Into<SwitchMatchingRuleIpConfig>) -> Self {
-        self.ip_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `name` field.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-
-    /// Sets the `oob_ip_config` field.
-    pub fn oob_ip_config(mut self, value: impl Into<SwitchMatchingRuleOobIpConfig>) -> Self {
-        self.oob_ip_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_config` field.
-    pub fn port_config(mut self, value: impl Into<WiredPortConfig>) -> Self {
-        self.port_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_mirroring` field.
-    pub fn port_mirroring(mut self, value: impl Into<SwitchPortMirroring>) -> Self {
-        self.port_mirroring = Some(value.into());
-        self
-    }
-
-    /// Sets the `stp_config` field.
-    pub fn stp_config(mut self, value: impl Into<SwitchStpConfig>) -> Self {
-        self.stp_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `switch_mgmt` field.
-    pub fn switch_mgmt(mut self, value: impl Into<Box<SwitchMgmt>>) -> Self {
-        self.switch_mgmt = Some(value.into());
-        self
-    }
-}
-
-/// In-Band Management interface configuration
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatchingRuleIpConfig {
-    /// VLAN Name for the management interface
-    pub network: Option<String>,
-    /// `type` on the wire.
-    pub r#type: Option<IpType>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMatchingRuleIpConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            network: fields.optional("network")?,
-            r#type: fields.optional("type")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMatchingRuleIpConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("network", &self.network)?;
-        fields.optional("type", &self.r#type)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatchingRuleIpConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-
-    /// Sets the `type` field.
-    pub fn r#type(mut self, value: impl Into<IpType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-}
-
-/// Out-of-Band Management interface configuration
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMatchingRuleOobIpConfig {
-    /// `type` on the wire.
-    pub r#type: Option<IpType>,
-    /// If supported on the platform. If enabled, DNS will be using this routing-instance, too
-    pub use_mgmt_vrf: Option<bool>,
-    /// For host-out traffic (NTP/TACPLUS/RADIUS/SYSLOG/SNMP), if alternative source network/ip is desired
-    pub use_mgmt_vrf_for_host_out: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMatchingRuleOobIpConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            r#type: fields.optional("type")?,
-            use_mgmt_vrf: fields.optional("use_mgmt_vrf")?,
-            use_mgmt_vrf_for_host_out: fields.optional("use_mgmt_vrf_for_host_out")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMatchingRuleOobIpConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("type", &self.r#type)?;
-        fields.optional("use_mgmt_vrf", &self.use_mgmt_vrf)?;
-        fields.optional("use_mgmt_vrf_for_host_out", &self.use_mgmt_vrf_for_host_out)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMatchingRuleOobIpConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `type` field.
-    pub fn r#type(mut self, value: impl Into<IpType>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_mgmt_vrf` field.
-    pub fn use_mgmt_vrf(mut self, value: impl Into<bool>) -> Self {
-        self.use_mgmt_vrf = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_mgmt_vrf_for_host_out` field.
-    pub fn use_mgmt_vrf_for_host_out(mut self, value: impl Into<bool>) -> Self {
-        self.use_mgmt_vrf_for_host_out = Some(value.into());
-        self
-    }
-}
-
-/// The `switch_matching_rules` schema.
-pub type SwitchMatchingRules = Vec<SwitchMatchingRule>;
-
-/// Switch settings
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMgmt {
-    /// AP_affinity_threshold ap_affinity_threshold can be added as a field under site/setting. By default, this value is set to 12. If the field is set in both site/setting and org/setting, the value from site/setting will be used.
-    pub ap_affinity_threshold: Option<i64>,
-    /// Set Banners for switches. Allows markup formatting
-    pub cli_banner: Option<String>,
-    /// Sets timeout for switches
-    pub cli_idle_timeout: Option<i64>,
-    /// Rollback timer for commit confirmed
-    pub config_revert_timer: Option<i64>,
-    /// Enable to provide the FQDN with DHCP option 81
-    pub dhcp_option_fqdn: Option<bool>,
-    /// `disable_oob_down_alarm` on the wire: a boolean.
-    pub disable_oob_down_alarm: Option<bool>,
-    /// `fips_enabled` on the wire: a boolean. Default: `false`.
-    pub fips_enabled: Option<bool>,
-    /// `local_accounts` on the wire.
-    pub local_accounts: Option<ConfigSwitchLocalAccounts>,
-    /// IP Address or FQDN of the Mist Edge used to proxy the switch management traffic to the Mist Cloud
-    pub mxedge_proxy_host: Option<String>,
-    /// `mxedge_proxy_port` on the wire.
-    pub mxedge_proxy_port: Option<SwitchMgmtMxedgeProxyPort>,
-    /// `protect_re` on the wire.
-    pub protect_re: Option<ProtectRe>,
-    /// `radius` on the wire.
-    pub radius: Option<SwitchRadius>,
-    /// By default, only the configuration generated by Mist is cleaned up during the configuration process. If `true`, all the existing configuration will be removed.
-    pub remove_existing_configs: Option<bool>,
-    /// `root_password` on the wire: a string.
-    pub root_password: Option<String>,
-    /// `tacacs` on the wire.
-    pub tacacs: Option<Tacacs>,
-    /// To use mxedge as proxy
-    pub use_mxedge_proxy: Option<bool>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMgmt {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            ap_affinity_threshold: fields.optional("ap_affinity_threshold")?,
-            cli_banner: fields.optional("cli_banner")?,
-            cli_idle_timeout: fields.optional("cli_idle_timeout")?,
-            config_revert_timer: fields.optional("config_revert_timer")?,
-            dhcp_option_fqdn: fields.optional("dhcp_option_fqdn")?,
-            disable_oob_down_alarm: fields.optional("disable_oob_down_alarm")?,
-            fips_enabled: fields.optional("fips_enabled")?,
-            local_accounts: fields.optional("local_accounts")?,
-            mxedge_proxy_host: fields.optional("mxedge_proxy_host")?,
-            mxedge_proxy_port: fields.optional("mxedge_proxy_port")?,
-            protect_re: fields.optional("protect_re")?,
-            radius: fields.optional("radius")?,
-            remove_existing_configs: fields.optional("remove_existing_configs")?,
-            root_password: fields.optional("root_password")?,
-            tacacs: fields.optional("tacacs")?,
-            use_mxedge_proxy: fields.optional("use_mxedge_proxy")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMgmt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("ap_affinity_threshold", &self.ap_affinity_threshold)?;
-        fields.optional("cli_banner", &self.cli_banner)?;
-        fields.optional("cli_idle_timeout", &self.cli_idle_timeout)?;
-        fields.optional("config_revert_timer", &self.config_revert_timer)?;
-        fields.optional("dhcp_option_fqdn", &self.dhcp_option_fqdn)?;
-        fields.optional("disable_oob_down_alarm", &self.disable_oob_down_alarm)?;
-        fields.optional("fips_enabled", &self.fips_enabled)?;
-        fields.optional("local_accounts", &self.local_accounts)?;
-        fields.optional("mxedge_proxy_host", &self.mxedge_proxy_host)?;
-        fields.optional("mxedge_proxy_port", &self.mxedge_proxy_port)?;
-        fields.optional("protect_re", &self.protect_re)?;
-        fields.optional("radius", &self.radius)?;
-        fields.optional("remove_existing_configs", &self.remove_existing_configs)?;
-        fields.optional("root_password", &self.root_password)?;
-        fields.optional("tacacs", &self.tacacs)?;
-        fields.optional("use_mxedge_proxy", &self.use_mxedge_proxy)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMgmt {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `ap_affinity_threshold` field.
-    pub fn ap_affinity_threshold(mut self, value: impl Into<i64>) -> Self {
-        self.ap_affinity_threshold = Some(value.into());
-        self
-    }
-
-    /// Sets the `cli_banner` field.
-    pub fn cli_banner(mut self, value: impl Into<String>) -> Self {
-        self.cli_banner = Some(value.into());
-        self
-    }
-
-    /// Sets the `cli_idle_timeout` field.
-    pub fn cli_idle_timeout(mut self, value: impl Into<i64>) -> Self {
-        self.cli_idle_timeout = Some(value.into());
-        self
-    }
-
-    /// Sets the `config_revert_timer` field.
-    pub fn config_revert_timer(mut self, value: impl Into<i64>) -> Self {
-        self.config_revert_timer = Some(value.into());
-        self
-    }
-
-    /// Sets the `dhcp_option_fqdn` field.
-    pub fn dhcp_option_fqdn(mut self, value: impl Into<bool>) -> Self {
-        self.dhcp_option_fqdn = Some(value.into());
-        self
-    }
-
-    /// Sets the `disable_oob_down_alarm` field.
-    pub fn disable_oob_down_alarm(mut self, value: impl Into<bool>) -> Self {
-        self.disable_oob_down_alarm = Some(value.into());
-        self
-    }
-
-    /// Sets the `fips_enabled` field.
-    pub fn fips_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.fips_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `local_accounts` field.
-    pub fn local_accounts(mut self, value: impl Into<ConfigSwitchLocalAccounts>) -> Self {
-        self.local_accounts = Some(value.into());
-        self
-    }
-
-    /// Sets the `mxedge_proxy_host` field.
-    pub fn mxedge_proxy_host(mut self, value: impl Into<String>) -> Self {
-        self.mxedge_proxy_host = Some(value.into());
-        self
-    }
-
-    /// Sets the `mxedge_proxy_port` field.
-    pub fn mxedge_proxy_port(mut self, value: impl Into<SwitchMgmtMxedgeProxyPort>) -> Self {
-        self.mxedge_proxy_port = Some(value.into());
-        self
-    }
-
-    /// Sets the `protect_re` field.
-    pub fn protect_re(mut self, value: impl Into<ProtectRe>) -> Self {
-        self.protect_re = Some(value.into());
-        self
-    }
-
-    /// Sets the `radius` field.
-    pub fn radius(mut self, value: impl Into<SwitchRadius>) -> Self {
-        self.radius = Some(value.into());
-        self
-    }
-
-    /// Sets the `remove_existing_configs` field.
-    pub fn remove_existing_configs(mut self, value: impl Into<bool>) -> Self {
-        self.remove_existing_configs = Some(value.into());
-        self
-    }
-
-    /// Sets the `root_password` field.
-    pub fn root_password(mut self, value: impl Into<String>) -> Self {
-        self.root_password = Some(value.into());
-        self
-    }
-
-    /// Sets the `tacacs` field.
-    pub fn tacacs(mut self, value: impl Into<Tacacs>) -> Self {
-        self.tacacs = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_mxedge_proxy` field.
-    pub fn use_mxedge_proxy(mut self, value: impl Into<bool>) -> Self {
-        self.use_mxedge_proxy = Some(value.into());
-        self
-    }
-}
-
-/// Mist Edge port used to proxy the switch management traffic to the Mist Cloud. Value in range 1-65535
+/// The `webhook_alarm_event` schema.
 ///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum SwitchMgmtMxedgeProxyPort {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMgmtMxedgeProxyPort {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// Enable mist_nac to use RadSec
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchMistNac {
-    /// `enabled` on the wire: a boolean.
-    pub enabled: Option<bool>,
-    /// `network` on the wire: a string.
-    pub network: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMistNac {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            enabled: fields.optional("enabled")?,
-            network: fields.optional("network")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchMistNac {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("network", &self.network)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchMistNac {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-}
-
-/// A network represents a network segment. It can either represent a VLAN (then usually ties to a L3 subnet), optionally associate it with a subnet which can later be used to create addition routes. Used for ports doing `family ethernet-switching`. It can also be a pure L3-subnet that can then be used against a port that with `family inet`.
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct SwitchNetwork {
-    /// Only required for EVPN-VXLAN networks, IPv4 Virtual Gateway
-    pub gateway: Option<String>,
-    /// Only required for EVPN-VXLAN networks, IPv6 Virtual Gateway
-    pub gateway6: Option<String>,
-    /// whether to stop clients to talk to each other, default is false (when enabled, a unique isolation_vlan_id is required). NOTE: this features requires uplink device to also a be Juniper device and `inter_switch_link` to be set. See also `inter_isolation_network_link` and `community_vlan_id` in port_usage
-    pub isolation: Option<bool>,
-    /// `isolation_vlan_id` on the wire: a string. Example: `3070`.
-    pub isolation_vlan_id: Option<String>,
-    /// Optional for pure switching, required when L3 / routing features are used
-    pub subnet: Option<String>,
-    /// Optional for pure switching, required when L3 / routing features are used
-    pub subnet6: Option<String>,
-    /// `vlan_id` on the wire.
-    pub vlan_id: VlanIdWithVariable,
+pub struct WebhookAlarmEvent {
+    /// `aps` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub aps: Option<WebhookAlarmEventAps>,
+    /// `bssids` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub bssids: Option<WebhookAlarmEventBssids>,
+    /// If present, represents number of events of given type occurred in current interval, default=1
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub count: Option<i64>,
+    /// Event id
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub event_id: Option<uuid::Uuid>,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Id,
+    /// `last_seen` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub last_seen: Option<LastSeen>,
+    /// `node` on the wire.
+    pub node: Option<HaClusterNodeEnum>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `ssids` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ssids: Option<WebhookAlarmEventSsids>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Event type
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub r#type: String,
+    /// If presents, represents that this is an update to event with given id sent earlier. default=false
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub update: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchNetwork {
+impl<'de> serde::Deserialize<'de> for WebhookAlarmEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            gateway: fields.optional("gateway")?,
-            gateway6: fields.optional("gateway6")?,
-            isolation: fields.optional("isolation")?,
-            isolation_vlan_id: fields.optional("isolation_vlan_id")?,
-            subnet: fields.optional("subnet")?,
-            subnet6: fields.optional("subnet6")?,
-            vlan_id: fields.required("vlan_id")?,
+            aps: fields.optional("aps")?,
+            bssids: fields.optional("bssids")?,
+            count: fields.optional("count")?,
+            event_id: fields.optional("event_id")?,
+            for_site: fields.optional("for_site")?,
+            id: fields.required("id")?,
+            last_seen: fields.optional("last_seen")?,
+            node: fields.optional("node")?,
+            org_id: fields.required("org_id")?,
+            site_id: fields.required("site_id")?,
+            ssids: fields.optional("ssids")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            update: fields.optional("update")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for SwitchNetwork {
+impl serde::Serialize for WebhookAlarmEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("gateway", &self.gateway)?;
-        fields.optional("gateway6", &self.gateway6)?;
-        fields.optional("isolation", &self.isolation)?;
-        fields.optional("isolation_vlan_id", &self.isolation_vlan_id)?;
-        fields.optional("subnet", &self.subnet)?;
-        fields.optional("subnet6", &self.subnet6)?;
-        fields.required("vlan_id", &self.vlan_id)?;
+        fields.optional("aps", &self.aps)?;
+        fields.optional("bssids", &self.bssids)?;
+        fields.optional("count", &self.count)?;
+        fields.optional("event_id", &self.event_id)?;
+        fields.optional("for_site", &self.for_site)?;
+        fields.required("id", &self.id)?;
+        fields.optional("last_seen", &self.last_seen)?;
+        fields.optional("node", &self.node)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.optional("ssids", &self.ssids)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("update", &self.update)?;
         fields.end(&self.extra)
     }
 }
 
-impl SwitchNetwork {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(vlan_id: impl Into<VlanIdWithVariable>) -> Self {
-        Self {
-            gateway: None,
-            gateway6: None,
-            isolation: None,
-            isolation_vlan_id: None,
-            subnet: None,
-            subnet6: None,
-            vlan_id: vlan_id.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
+/// The `webhook_alarm_event_aps` schema.
+pub type WebhookAlarmEventAps = Vec<String>;
 
-    /// Sets the `gateway` field.
-    pub fn gateway(mut self, value: impl Into<String>) -> Self {
-        self.gateway = Some(value.into());
-        self
-    }
+/// The `webhook_alarm_event_bssids` schema.
+pub type WebhookAlarmEventBssids = Vec<String>;
 
-    /// Sets the `gateway6` field.
-    pub fn gateway6(mut self, value: impl Into<String>) -> Self {
-        self.gateway6 = Some(value.into());
-        self
-    }
+/// The `webhook_alarm_event_ssids` schema.
+pub type WebhookAlarmEventSsids = Vec<String>;
 
-    /// Sets the `isolation` field.
-    pub fn isolation(mut self, value: impl Into<bool>) -> Self {
-        self.isolation = Some(value.into());
-        self
-    }
+/// Sample of the `alarms` webhook payload.
+///
+/// **N.B.**: Fields like `aps`, `bssids`, `ssids` are event specific. They are relevant to this event type ( rogue-ap-detected). For a different event type, different fields may be sent. These don’t contain all affected entities and are representative samples of entities (capped at 10). For marvis action related events, we expose `details` to include more event specific details.
+///
+/// Events specific fields for other alarm event type can be found with API \[List Alarm Definitions#\](/#operations/listAlarmDefinitions), under "fields" array of /alarm_defs response object.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookAlarms {
+    /// `events` on the wire.
+    pub events: WebhookAlarmsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookAlarmsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
-    /// Sets the `isolation_vlan_id` field.
-    pub fn isolation_vlan_id(mut self, value: impl Into<String>) -> Self {
-        self.isolation_vlan_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `subnet` field.
-    pub fn subnet(mut self, value: impl Into<String>) -> Self {
-        self.subnet = Some(value.into());
-        self
-    }
-
-    /// Sets the `subnet6` field.
-    pub fn subnet6(mut self, value: impl Into<String>) -> Self {
-        self.subnet6 = Some(value.into());
-        self
+impl<'de> serde::Deserialize<'de> for WebhookAlarms {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
     }
 }
 
-/// Property key is network name
-pub type SwitchNetworks = std::collections::BTreeMap<String, SwitchNetwork>;
+impl serde::Serialize for WebhookAlarms {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
 
-/// if dot1x is desired, set to dot1x. enum: `dot1x`
+/// List of events
+pub type WebhookAlarmsEvents = Vec<WebhookAlarmEvent>;
+
+/// enum: `alarms`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SwitchPortLocalUsageDot1x {
-    /// The value `dot1x`.
-    Dot1x,
+pub enum WebhookAlarmsTopic {
+    /// The value `alarms`.
+    Alarms,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
 
-impl SwitchPortLocalUsageDot1x {
+impl WebhookAlarmsTopic {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Dot1x => "dot1x",
+            Self::Alarms => "alarms",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
 
-impl From<&str> for SwitchPortLocalUsageDot1x {
+impl From<&str> for WebhookAlarmsTopic {
     fn from(value: &str) -> Self {
         match value {
-            "dot1x" => Self::Dot1x,
+            "alarms" => Self::Alarms,
             other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
 
-impl std::fmt::Display for SwitchPortLocalUsageDot1x {
+impl std::fmt::Display for WebhookAlarmsTopic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for SwitchPortLocalUsageDot1x {
+impl serde::Serialize for WebhookAlarmsTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortLocalUsageDot1x {
+impl<'de> serde::Deserialize<'de> for WebhookAlarmsTopic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
 
-/// Property key is the port mirroring instance name. `port_mirroring` can be added under device/site settings. It takes interface and ports as input for ingress, interface as input for egress and can take interface and port as output. A maximum 4 mirroring ports is allowed
-pub type SwitchPortMirroring = std::collections::BTreeMap<String, SwitchPortMirroringProperty>;
-
-/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
-pub type SwitchPortMirroringEgressPortIds = Vec<String>;
-
-/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
-pub type SwitchPortMirroringIngressNetworks = Vec<String>;
-
-/// At least one of the `input_port_ids_ingress`, `input_port_ids_egress` or `input_networks_ingress ` should be specified
-pub type SwitchPortMirroringIngressPortIds = Vec<String>;
-
-/// The `switch_port_mirroring_property` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Sample of the `asset-raw-rssi` webhook payload.
+///
+///
+/// This webhook topic provides raw data from packets emitted by named and filtered assets.
+///
+///
+/// Raw data webhooks are a special subset of webhooks that provide insight into raw data packets emitted by a client,
+/// identified by their advertising MAC address (assets, discovered ble, connected wifi, unconnected wifi).
+/// The data that client raw data webhooks encompasses are reporting AP information, RSSI Data, and any special packets/telemetry
+/// packets that the client may emit.
+///
+/// Note that client raw webhooks are the raw data coming from the client and do not contain the X,Y location data of the client.
+/// In order to get the location data for a client please see our location webhooks.
+/// Clients can be identified uniquely across these client raw data topics and location webhook topic using MAC address as the Unique identifier (client identifier).
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct SwitchPortMirroringProperty {
-    /// `input_networks_ingress` on the wire.
-    pub input_networks_ingress: Option<SwitchPortMirroringIngressNetworks>,
-    /// `input_port_ids_egress` on the wire.
-    pub input_port_ids_egress: Option<SwitchPortMirroringEgressPortIds>,
-    /// `input_port_ids_ingress` on the wire.
-    pub input_port_ids_ingress: Option<SwitchPortMirroringIngressPortIds>,
-    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
-    pub output_ip_address: Option<String>,
-    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
-    pub output_network: Option<String>,
-    /// Exactly one of the `output_ip_address`, `output_port_id` or `output_network` should be provided
-    pub output_port_id: Option<String>,
+pub struct WebhookAssetRawRssi {
+    /// `events` on the wire.
+    pub events: WebhookAssetRawRssiEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookAssetRawRssiTopic,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortMirroringProperty {
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssi {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            input_networks_ingress: fields.optional("input_networks_ingress")?,
-            input_port_ids_egress: fields.optional("input_port_ids_egress")?,
-            input_port_ids_ingress: fields.optional("input_port_ids_ingress")?,
-            output_ip_address: fields.optional("output_ip_address")?,
-            output_network: fields.optional("output_network")?,
-            output_port_id: fields.optional("output_port_id")?,
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for SwitchPortMirroringProperty {
+impl serde::Serialize for WebhookAssetRawRssi {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("input_networks_ingress", &self.input_networks_ingress)?;
-        fields.optional("input_port_ids_egress", &self.input_port_ids_egress)?;
-        fields.optional("input_port_ids_ingress", &self.input_port_ids_ingress)?;
-        fields.optional("output_ip_address", &self.output_ip_address)?;
-        fields.optional("output_network", &self.output_network)?;
-        fields.optional("output_port_id", &self.output_port_id)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
         fields.end(&self.extra)
     }
 }
 
-impl SwitchPortMirroringProperty {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
+/// The `webhook_asset_raw_rssi_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookAssetRawRssiEvent {
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookAssetRawRssiEventApLoc>,
+    /// antenna index, clock-wise starting from the LED
+    pub beam: Option<i64>,
+    /// `device_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub device_id: Option<Id>,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `is_asset` on the wire: a boolean.
+    pub is_asset: Option<bool>,
+    /// MAC of the asset/ beacon
+    pub mac: Option<String>,
+    /// `map_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub map_id: Option<Id>,
+    /// optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<crate::Nullable<i64>>,
+    /// optional, BLE manufacturing data in hex byte-string format (ie “112233AABBCC”)
+    pub mfg_data: Option<crate::Nullable<String>>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `rssi` on the wire: an integer.
+    pub rssi: Option<i64>,
+    /// `service_packets` on the wire.
+    pub service_packets: Option<WebhookAssetRawRssiEventServicePackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
-    /// Sets the `input_networks_ingress` field.
-    pub fn input_networks_ingress(
-        mut self,
-        value: impl Into<SwitchPortMirroringIngressNetworks>,
-    ) -> Self {
-        self.input_networks_ingress = Some(value.into());
-        self
-    }
-
-    /// Sets the `input_port_ids_egress` field.
-    pub fn input_port_ids_egress(
-        mut self,
-        value: impl Into<SwitchPortMirroringEgressPortIds>,
-    ) -> Self {
-        self.input_port_ids_egress = Some(value.into());
-        self
-    }
-
-    /// Sets the `input_port_ids_ingress` field.
-    pub fn input_port_ids_ingress(
-        mut self,
-        value: impl Into<SwitchPortMirroringIngressPortIds>,
-    ) -> Self {
-        self.input_port_ids_ingress = Some(value.into());
-        self
-    }
-
-    /// Sets the `output_ip_address` field.
-    pub fn output_ip_address(mut self, value: impl Into<String>) -> Self {
-        self.output_ip_address = Some(value.into());
-        self
-    }
-
-    /// Sets the `output_network` field.
-    pub fn output_network(mut self, value: impl Into<String>) -> Self {
-        self.output_network = Some(value.into());
-        self
-    }
-
-    /// Sets the `output_port_id` field.
-    pub fn output_port_id(mut self, value: impl Into<String>) -> Self {
-        self.output_port_id = Some(value.into());
-        self
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssiEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_loc: fields.optional("ap_loc")?,
+            beam: fields.optional("beam")?,
+            device_id: fields.optional("device_id")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            is_asset: fields.optional("is_asset")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            mfg_company_id: fields.present("mfg_company_id")?,
+            mfg_data: fields.present("mfg_data")?,
+            org_id: fields.optional("org_id")?,
+            rssi: fields.optional("rssi")?,
+            service_packets: fields.optional("service_packets")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
     }
 }
+
+impl serde::Serialize for WebhookAssetRawRssiEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.optional("beam", &self.beam)?;
+        fields.optional("device_id", &self.device_id)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.optional("is_asset", &self.is_asset)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("rssi", &self.rssi)?;
+        fields.optional("service_packets", &self.service_packets)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// optional, coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookAssetRawRssiEventApLoc = Vec<f64>;
+
+/// The `webhook_asset_raw_rssi_event_service_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookAssetRawRssiEventServicePacket {
+    /// optional, data from service data
+    pub service_data: Option<crate::Nullable<String>>,
+    /// optional, UUID from service data
+    pub service_uuid: Option<crate::Nullable<String>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssiEventServicePacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            service_data: fields.present("service_data")?,
+            service_uuid: fields.present("service_uuid")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAssetRawRssiEventServicePacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("service_data", &self.service_data)?;
+        fields.optional("service_uuid", &self.service_uuid)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_asset_raw_rssi_event_service_packets` schema.
+pub type WebhookAssetRawRssiEventServicePackets = Vec<WebhookAssetRawRssiEventServicePacket>;
+
+/// The `webhook_asset_raw_rssi_events` schema.
+pub type WebhookAssetRawRssiEvents = Vec<WebhookAssetRawRssiEvent>;
+
+/// enum: `asset-raw-rssi`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookAssetRawRssiTopic {
+    /// The value `asset-raw-rssi`.
+    AssetRawRssi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookAssetRawRssiTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AssetRawRssi => "asset-raw-rssi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookAssetRawRssiTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "asset-raw-rssi" => Self::AssetRawRssi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookAssetRawRssiTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookAssetRawRssiTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAssetRawRssiTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `audits` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookAudits {
+    /// `events` on the wire.
+    pub events: LogEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookAuditsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAudits {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookAudits {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// enum: `audits`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookAuditsTopic {
+    /// The value `audits`.
+    Audits,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookAuditsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Audits => "audits",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookAuditsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "audits" => Self::Audits,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookAuditsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookAuditsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookAuditsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-info` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientInfo {
+    /// `events` on the wire.
+    pub events: Option<WebhookClientInfoEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookClientInfoTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_info_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientInfoEvent {
+    /// Hostname of client
+    pub hostname: Option<String>,
+    /// IP address of client
+    pub ip: Option<String>,
+    /// client's MAC Address
+    pub mac: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientInfoEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            hostname: fields.optional("hostname")?,
+            ip: fields.optional("ip")?,
+            mac: fields.optional("mac")?,
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientInfoEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("hostname", &self.hostname)?;
+        fields.optional("ip", &self.ip)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_info_events` schema.
+pub type WebhookClientInfoEvents = Vec<WebhookClientInfoEvent>;
+
+/// enum: `client-info`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientInfoTopic {
+    /// The value `client-info`.
+    ClientInfo,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientInfoTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientInfo => "client-info",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientInfoTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-info" => Self::ClientInfo,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientInfoTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientInfoTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientInfoTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-join` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientJoin {
+    /// `events` on the wire.
+    pub events: WebhookClientJoinEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookClientJoinTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientJoin {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientJoin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_join_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientJoinEvent {
+    /// MAC address of the AP the client connected to
+    pub ap: String,
+    /// user-friendly name of the AP the client connected to.
+    pub ap_name: String,
+    /// 5GHz or 2.4GHz band
+    pub band: String,
+    /// `bssid` on the wire: a string.
+    pub bssid: String,
+    /// Time when the user connects
+    pub connect: i64,
+    /// floating point connect timestamp with millisecond precision
+    pub connect_float: f64,
+    /// Client's MAC Address
+    pub mac: String,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// RSSI when the client associated
+    pub rssi: f64,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    pub site_name: String,
+    /// ESSID
+    pub ssid: String,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// schema version of this message
+    pub version: f64,
+    /// `wlan_id` on the wire: a UUID.
+    pub wlan_id: uuid::Uuid,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientJoinEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            ap_name: fields.required("ap_name")?,
+            band: fields.required("band")?,
+            bssid: fields.required("bssid")?,
+            connect: fields.required("connect")?,
+            connect_float: fields.required("connect_float")?,
+            mac: fields.required("mac")?,
+            org_id: fields.required("org_id")?,
+            rssi: fields.required("rssi")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            ssid: fields.required("ssid")?,
+            timestamp: fields.required("timestamp")?,
+            version: fields.required("version")?,
+            wlan_id: fields.required("wlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientJoinEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("ap_name", &self.ap_name)?;
+        fields.required("band", &self.band)?;
+        fields.required("bssid", &self.bssid)?;
+        fields.required("connect", &self.connect)?;
+        fields.required("connect_float", &self.connect_float)?;
+        fields.required("mac", &self.mac)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.required("ssid", &self.ssid)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("version", &self.version)?;
+        fields.required("wlan_id", &self.wlan_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_join_events` schema.
+pub type WebhookClientJoinEvents = Vec<WebhookClientJoinEvent>;
+
+/// enum: `client-join`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientJoinTopic {
+    /// The value `client-join`.
+    ClientJoin,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientJoinTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientJoin => "client-join",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientJoinTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-join" => Self::ClientJoin,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientJoinTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientJoinTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientJoinTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-latency` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientLatency {
+    /// `events` on the wire.
+    pub events: Option<WebhookClientLatencyEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookClientLatencyTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientLatency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientLatency {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_latency_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookClientLatencyEvent {
+    /// `avg_auth` on the wire: a number. Example: `0.17170219`.
+    pub avg_auth: Option<f64>,
+    /// `avg_dhcp` on the wire: a number. Example: `0.017828934`.
+    pub avg_dhcp: Option<f64>,
+    /// `avg_dns` on the wire: a number. Example: `0.024532124`.
+    pub avg_dns: Option<f64>,
+    /// `max_auth` on the wire: a number. Example: `0.18170219`.
+    pub max_auth: Option<f64>,
+    /// `max_dhcp` on the wire: a number. Example: `0.027828934`.
+    pub max_dhcp: Option<f64>,
+    /// `max_dns` on the wire: a number. Example: `0.022532124`.
+    pub max_dns: Option<f64>,
+    /// `min_auth` on the wire: a number. Example: `0.16050219`.
+    pub min_auth: Option<f64>,
+    /// `min_dhcp` on the wire: a number. Example: `0.015828934`.
+    pub min_dhcp: Option<f64>,
+    /// `min_dns` on the wire: a number. Example: `0.029532124`.
+    pub min_dns: Option<f64>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientLatencyEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            avg_auth: fields.optional("avg_auth")?,
+            avg_dhcp: fields.optional("avg_dhcp")?,
+            avg_dns: fields.optional("avg_dns")?,
+            max_auth: fields.optional("max_auth")?,
+            max_dhcp: fields.optional("max_dhcp")?,
+            max_dns: fields.optional("max_dns")?,
+            min_auth: fields.optional("min_auth")?,
+            min_dhcp: fields.optional("min_dhcp")?,
+            min_dns: fields.optional("min_dns")?,
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientLatencyEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("avg_auth", &self.avg_auth)?;
+        fields.optional("avg_dhcp", &self.avg_dhcp)?;
+        fields.optional("avg_dns", &self.avg_dns)?;
+        fields.optional("max_auth", &self.max_auth)?;
+        fields.optional("max_dhcp", &self.max_dhcp)?;
+        fields.optional("max_dns", &self.max_dns)?;
+        fields.optional("min_auth", &self.min_auth)?;
+        fields.optional("min_dhcp", &self.min_dhcp)?;
+        fields.optional("min_dns", &self.min_dns)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_latency_events` schema.
+pub type WebhookClientLatencyEvents = Vec<WebhookClientLatencyEvent>;
+
+/// enum: `client-latency`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientLatencyTopic {
+    /// The value `client-latency`.
+    ClientLatency,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientLatencyTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientLatency => "client-latency",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientLatencyTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-latency" => Self::ClientLatency,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientLatencyTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientLatencyTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientLatencyTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `client-sessions` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientSessions {
+    /// `events` on the wire.
+    pub events: WebhookClientSessionsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookClientSessionsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientSessions {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientSessions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_sessions_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookClientSessionsEvent {
+    /// MAC address of the AP the client roamed or disconnected from
+    pub ap: String,
+    /// user-friendly name of the AP the client roamed or disconnected from.
+    pub ap_name: String,
+    /// 5GHz or 2.4GHz band
+    pub band: String,
+    /// `bssid` on the wire: a string.
+    pub bssid: String,
+    /// Device family E.g. "Mac", "iPhone", "Apple watch"
+    pub client_family: String,
+    /// Device manufacturer E.g. "Apple"
+    pub client_manufacture: String,
+    /// Device model E.g. "8+", "XS"
+    pub client_model: String,
+    /// Device operating system E.g. "Mojave", "Windows 10", "Linux"
+    pub client_os: String,
+    /// Time when the user connects
+    pub connect: i64,
+    /// floating point connect timestamp with millisecond precision
+    pub connect_float: f64,
+    /// Time when the user disconnects
+    pub disconnect: i64,
+    /// floating point disconnect timestamp with millisecond precision
+    pub disconnect_float: f64,
+    /// Duration of the roamed or complete session indicated by termination_reason field.
+    pub duration: i64,
+    /// Client's MAC Address'
+    pub mac: String,
+    /// the AP the client has roamed to.
+    pub next_ap: String,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// Latest average RSSI before the user disconnects
+    pub rssi: f64,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    pub site_name: String,
+    /// `ssid` on the wire: a string.
+    pub ssid: String,
+    /// 1 disassociate - when the client disassociates. 2 inactive - when the client is timeout. 3 roamed - when the client is roamed between APs
+    pub termination_reason: i64,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// schema version of this message
+    pub version: f64,
+    /// `wlan_id` on the wire: a UUID.
+    pub wlan_id: uuid::Uuid,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientSessionsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            ap_name: fields.required("ap_name")?,
+            band: fields.required("band")?,
+            bssid: fields.required("bssid")?,
+            client_family: fields.required("client_family")?,
+            client_manufacture: fields.required("client_manufacture")?,
+            client_model: fields.required("client_model")?,
+            client_os: fields.required("client_os")?,
+            connect: fields.required("connect")?,
+            connect_float: fields.required("connect_float")?,
+            disconnect: fields.required("disconnect")?,
+            disconnect_float: fields.required("disconnect_float")?,
+            duration: fields.required("duration")?,
+            mac: fields.required("mac")?,
+            next_ap: fields.required("next_ap")?,
+            org_id: fields.required("org_id")?,
+            rssi: fields.required("rssi")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            ssid: fields.required("ssid")?,
+            termination_reason: fields.required("termination_reason")?,
+            timestamp: fields.required("timestamp")?,
+            version: fields.required("version")?,
+            wlan_id: fields.required("wlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookClientSessionsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("ap_name", &self.ap_name)?;
+        fields.required("band", &self.band)?;
+        fields.required("bssid", &self.bssid)?;
+        fields.required("client_family", &self.client_family)?;
+        fields.required("client_manufacture", &self.client_manufacture)?;
+        fields.required("client_model", &self.client_model)?;
+        fields.required("client_os", &self.client_os)?;
+        fields.required("connect", &self.connect)?;
+        fields.required("connect_float", &self.connect_float)?;
+        fields.required("disconnect", &self.disconnect)?;
+        fields.required("disconnect_float", &self.disconnect_float)?;
+        fields.required("duration", &self.duration)?;
+        fields.required("mac", &self.mac)?;
+        fields.required("next_ap", &self.next_ap)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.required("ssid", &self.ssid)?;
+        fields.required("termination_reason", &self.termination_reason)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("version", &self.version)?;
+        fields.required("wlan_id", &self.wlan_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_client_sessions_events` schema.
+pub type WebhookClientSessionsEvents = Vec<WebhookClientSessionsEvent>;
+
+/// enum: `client-sessions`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookClientSessionsTopic {
+    /// The value `client-sessions`.
+    ClientSessions,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookClientSessionsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ClientSessions => "client-sessions",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookClientSessionsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "client-sessions" => Self::ClientSessions,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookClientSessionsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookClientSessionsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookClientSessionsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `device-events` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDeviceEvents {
+    /// `events` on the wire.
+    pub events: DeviceEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookDeviceEventsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDeviceEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// (optional) event advisory. enum: `notice`, `warn`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDeviceEventsEventEvType {
+    /// The value `notice`.
+    Notice,
+    /// The value `warn`.
+    Warn,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDeviceEventsEventEvType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Notice => "notice",
+            Self::Warn => "warn",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDeviceEventsEventEvType {
+    fn from(value: &str) -> Self {
+        match value {
+            "notice" => Self::Notice,
+            "warn" => Self::Warn,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDeviceEventsEventEvType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDeviceEventsEventEvType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceEventsEventEvType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_device_events_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDeviceEventsTopic {
+    /// The value `device-events`.
+    DeviceEvents,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDeviceEventsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DeviceEvents => "device-events",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDeviceEventsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "device-events" => Self::DeviceEvents,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDeviceEventsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDeviceEventsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceEventsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `device-updowns` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDeviceUpdowns {
+    /// `events` on the wire.
+    pub events: WebhookDeviceUpdownsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookDeviceUpdownsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceUpdowns {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDeviceUpdowns {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_device_updowns_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDeviceUpdownsEvent {
+    /// `ap` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ap: String,
+    /// `ap_name` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub ap_name: String,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_name: String,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `type` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub r#type: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceUpdownsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            ap_name: fields.required("ap_name")?,
+            for_site: fields.optional("for_site")?,
+            org_id: fields.required("org_id")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDeviceUpdownsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("ap_name", &self.ap_name)?;
+        fields.optional("for_site", &self.for_site)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_device_updowns_events` schema.
+pub type WebhookDeviceUpdownsEvents = Vec<WebhookDeviceUpdownsEvent>;
+
+/// The `webhook_device_updowns_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDeviceUpdownsTopic {
+    /// The value `device-updowns`.
+    DeviceUpdowns,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDeviceUpdownsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DeviceUpdowns => "device-updowns",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDeviceUpdownsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "device-updowns" => Self::DeviceUpdowns,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDeviceUpdownsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDeviceUpdownsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDeviceUpdownsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `discovered-raw-rssi` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDiscoveredRawRssi {
+    /// `events` on the wire.
+    pub events: Option<WebhookDiscoveredRawRssiEvents>,
+    /// `topic` on the wire.
+    pub topic: WebhookDiscoveredRawRssiTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDiscoveredRawRssi {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDiscoveredRawRssi {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_discovered_raw_rssi_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookDiscoveredRawRssiEvent {
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookDiscoveredRawRssiEventApLoc>,
+    /// Antenna index, from 1-8, clock-wise starting from the LED
+    pub beam: i64,
+    /// Device id of the reporting AP
+    pub device_id: uuid::Uuid,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `is_asset` on the wire: a boolean.
+    pub is_asset: Option<bool>,
+    /// MAC of the asset/ beacon
+    pub mac: String,
+    /// `map_id` on the wire: a UUID.
+    pub map_id: uuid::Uuid,
+    /// BLE manufacturing company ID
+    pub mfg_company_id: Option<String>,
+    /// BLE manufacturing data in hex byte-string format (ie: "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// Signal strength
+    pub rssi: f64,
+    /// `service_packets` on the wire.
+    pub service_packets: Option<ServicePackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDiscoveredRawRssiEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_loc: fields.optional("ap_loc")?,
+            beam: fields.required("beam")?,
+            device_id: fields.required("device_id")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            is_asset: fields.optional("is_asset")?,
+            mac: fields.required("mac")?,
+            map_id: fields.required("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            org_id: fields.required("org_id")?,
+            rssi: fields.required("rssi")?,
+            service_packets: fields.optional("service_packets")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookDiscoveredRawRssiEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.required("beam", &self.beam)?;
+        fields.required("device_id", &self.device_id)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.optional("is_asset", &self.is_asset)?;
+        fields.required("mac", &self.mac)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.optional("service_packets", &self.service_packets)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookDiscoveredRawRssiEventApLoc = Vec<f64>;
+
+/// The `webhook_discovered_raw_rssi_events` schema.
+pub type WebhookDiscoveredRawRssiEvents = Vec<WebhookDiscoveredRawRssiEvent>;
+
+/// enum: `discovered-raw-rssi`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookDiscoveredRawRssiTopic {
+    /// The value `discovered-raw-rssi`.
+    DiscoveredRawRssi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookDiscoveredRawRssiTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::DiscoveredRawRssi => "discovered-raw-rssi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookDiscoveredRawRssiTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "discovered-raw-rssi" => Self::DiscoveredRawRssi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookDiscoveredRawRssiTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookDiscoveredRawRssiTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDiscoveredRawRssiTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `guest-authorizations` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookGuestAuthorizations {
+    /// `events` on the wire.
+    pub events: Option<WebhookGuestAuthorizationsEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookGuestAuthorizationsTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookGuestAuthorizations {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookGuestAuthorizations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_guest_authorizations_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookGuestAuthorizationsEvent {
+    /// mac address of the AP the guest is connected to
+    pub ap: Option<String>,
+    /// authentication method used
+    pub auth_method: Option<String>,
+    /// expiry time for guest
+    pub authorized_expiring_time: Option<i64>,
+    /// time of authorization of guest
+    pub authorized_time: Option<i64>,
+    /// carrier used when authentication by free cell provider
+    pub carrier: Option<String>,
+    /// client mac
+    pub client: Option<String>,
+    /// guest company
+    pub company: Option<String>,
+    /// guest email
+    pub email: Option<String>,
+    /// field1 value
+    pub field1: Option<String>,
+    /// field2 value
+    pub field2: Option<String>,
+    /// field3 value
+    pub field3: Option<String>,
+    /// field4 value
+    pub field4: Option<String>,
+    /// guest mobile number
+    pub mobile: Option<String>,
+    /// guest name
+    pub name: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// sms gateway used via text auth paid service
+    pub sms_gateway: Option<String>,
+    /// guest sponsor email
+    pub sponsor_email: Option<String>,
+    /// ssid
+    pub ssid: Option<String>,
+    /// wlan id
+    pub wlan_id: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookGuestAuthorizationsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.optional("ap")?,
+            auth_method: fields.optional("auth_method")?,
+            authorized_expiring_time: fields.optional("authorized_expiring_time")?,
+            authorized_time: fields.optional("authorized_time")?,
+            carrier: fields.optional("carrier")?,
+            client: fields.optional("client")?,
+            company: fields.optional("company")?,
+            email: fields.optional("email")?,
+            field1: fields.optional("field1")?,
+            field2: fields.optional("field2")?,
+            field3: fields.optional("field3")?,
+            field4: fields.optional("field4")?,
+            mobile: fields.optional("mobile")?,
+            name: fields.optional("name")?,
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            sms_gateway: fields.optional("sms_gateway")?,
+            sponsor_email: fields.optional("sponsor_email")?,
+            ssid: fields.optional("ssid")?,
+            wlan_id: fields.optional("wlan_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookGuestAuthorizationsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap", &self.ap)?;
+        fields.optional("auth_method", &self.auth_method)?;
+        fields.optional("authorized_expiring_time", &self.authorized_expiring_time)?;
+        fields.optional("authorized_time", &self.authorized_time)?;
+        fields.optional("carrier", &self.carrier)?;
+        fields.optional("client", &self.client)?;
+        fields.optional("company", &self.company)?;
+        fields.optional("email", &self.email)?;
+        fields.optional("field1", &self.field1)?;
+        fields.optional("field2", &self.field2)?;
+        fields.optional("field3", &self.field3)?;
+        fields.optional("field4", &self.field4)?;
+        fields.optional("mobile", &self.mobile)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("sms_gateway", &self.sms_gateway)?;
+        fields.optional("sponsor_email", &self.sponsor_email)?;
+        fields.optional("ssid", &self.ssid)?;
+        fields.optional("wlan_id", &self.wlan_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookGuestAuthorizationsEvents = Vec<WebhookGuestAuthorizationsEvent>;
+
+/// The `webhook_guest_authorizations_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookGuestAuthorizationsTopic {
+    /// The value `guest-authorizations`.
+    GuestAuthorizations,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookGuestAuthorizationsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GuestAuthorizations => "guest-authorizations",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookGuestAuthorizationsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "guest-authorizations" => Self::GuestAuthorizations,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookGuestAuthorizationsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookGuestAuthorizationsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookGuestAuthorizationsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocation {
+    /// `events` on the wire.
+    pub events: WebhookLocationEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// Sample of the `location_asset` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationAsset {
+    /// `events` on the wire.
+    pub events: WebhookLocationAssetEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationAssetTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationAsset {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationAsset {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_asset_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationAssetEvent {
+    /// `battery_voltage` on the wire: an integer. Example: `3370`.
+    pub battery_voltage: Option<i64>,
+    /// `eddystone_uid_instance` on the wire: a string. Example: `5c5b35000001`.
+    pub eddystone_uid_instance: Option<String>,
+    /// `eddystone_uid_namespace` on the wire: a string. Example: `2818e3868dec25629ede`.
+    pub eddystone_uid_namespace: Option<String>,
+    /// `eddystone_url_url` on the wire: a string. Example: `https://www.abc.com`.
+    pub eddystone_url_url: Option<String>,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `mac` on the wire: a string. Example: `7fc2936fd243`.
+    pub mac: Option<String>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// Optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<i64>,
+    /// Optional, BLE manufacturing data in hex byte-string format (ie: "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `asset`.
+    pub r#type: Option<String>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationAssetEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            battery_voltage: fields.optional("battery_voltage")?,
+            eddystone_uid_instance: fields.optional("eddystone_uid_instance")?,
+            eddystone_uid_namespace: fields.optional("eddystone_uid_namespace")?,
+            eddystone_url_url: fields.optional("eddystone_url_url")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationAssetEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("battery_voltage", &self.battery_voltage)?;
+        fields.optional("eddystone_uid_instance", &self.eddystone_uid_instance)?;
+        fields.optional("eddystone_uid_namespace", &self.eddystone_uid_namespace)?;
+        fields.optional("eddystone_url_url", &self.eddystone_url_url)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationAssetEvents = Vec<WebhookLocationAssetEvent>;
+
+/// The `webhook_location_asset_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationAssetTopic {
+    /// The value `location-asset`.
+    LocationAsset,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationAssetTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationAsset => "location-asset",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationAssetTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-asset" => Self::LocationAsset,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationAssetTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationAssetTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationAssetTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location-centrak` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationCentrak {
+    /// `events` on the wire.
+    pub events: WebhookLocationCentrakEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationCentrakTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrak {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrak {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_centrak_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationCentrakEvent {
+    /// MAC address of the device
+    pub mac: Option<String>,
+    /// Map id
+    pub map_id: Option<String>,
+    /// Optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<i64>,
+    /// Optional, BLE manufacturing data in hex byte-string format (i.e. "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// `site_id` on the wire: a UUID.
+    pub site_id: Option<uuid::Uuid>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire.
+    pub r#type: Option<WebhookLocationCentrakEventType>,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrakEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrakEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_centrak_event_type` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationCentrakEventType {
+    /// The value `wifi`.
+    Wifi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationCentrakEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Wifi => "wifi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationCentrakEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "wifi" => Self::Wifi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationCentrakEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrakEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrakEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// List of events
+pub type WebhookLocationCentrakEvents = Vec<WebhookLocationCentrakEvent>;
+
+/// The `webhook_location_centrak_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationCentrakTopic {
+    /// The value `location-centrak`.
+    LocationCentrak,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationCentrakTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationCentrak => "location-centrak",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationCentrakTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-centrak" => Self::LocationCentrak,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationCentrakTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationCentrakTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationCentrakTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location-client` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationClient {
+    /// `events` on the wire.
+    pub events: WebhookLocationClientEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationClientTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationClient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationClient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_client_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationClientEvent {
+    /// `mac` on the wire: a string. Example: `5684dae9ac8b`.
+    pub mac: Option<String>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `wifi`.
+    pub r#type: Option<String>,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationClientEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationClientEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationClientEvents = Vec<WebhookLocationClientEvent>;
+
+/// The `webhook_location_client_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationClientTopic {
+    /// The value `location-client`.
+    LocationClient,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationClientTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationClient => "location-client",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationClientTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-client" => Self::LocationClient,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationClientTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationClientTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationClientTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_location_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationEvent {
+    /// `battery_voltage` on the wire: an integer.
+    pub battery_voltage: Option<i64>,
+    /// `eddystone_uid_instance` on the wire: a string.
+    pub eddystone_uid_instance: Option<String>,
+    /// `eddystone_uid_namespace` on the wire: a string.
+    pub eddystone_uid_namespace: Option<String>,
+    /// `eddystone_url_url` on the wire: a string.
+    pub eddystone_url_url: Option<String>,
+    /// `ibeacon_major` on the wire.
+    pub ibeacon_major: Option<IbeaconMajor>,
+    /// `ibeacon_minor` on the wire.
+    pub ibeacon_minor: Option<IbeaconMinor>,
+    /// `ibeacon_uuid` on the wire.
+    pub ibeacon_uuid: Option<IbeaconUuid>,
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Id,
+    /// `mac` on the wire: a string.
+    pub mac: Option<String>,
+    /// Map id
+    pub map_id: uuid::Uuid,
+    /// Optional, BLE manufacturing company ID
+    pub mfg_company_id: Option<i64>,
+    /// Optional, BLE manufacturing data in hex byte-string format (ie "112233AABBCC")
+    pub mfg_data: Option<String>,
+    /// Name of the client, may be empty
+    pub name: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `type` on the wire: a string.
+    pub r#type: String,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: f64,
+    /// y, in meter
+    pub y: f64,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            battery_voltage: fields.optional("battery_voltage")?,
+            eddystone_uid_instance: fields.optional("eddystone_uid_instance")?,
+            eddystone_uid_namespace: fields.optional("eddystone_uid_namespace")?,
+            eddystone_url_url: fields.optional("eddystone_url_url")?,
+            ibeacon_major: fields.optional("ibeacon_major")?,
+            ibeacon_minor: fields.optional("ibeacon_minor")?,
+            ibeacon_uuid: fields.optional("ibeacon_uuid")?,
+            id: fields.required("id")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.required("map_id")?,
+            mfg_company_id: fields.optional("mfg_company_id")?,
+            mfg_data: fields.optional("mfg_data")?,
+            name: fields.optional("name")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.required("x")?,
+            y: fields.required("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("battery_voltage", &self.battery_voltage)?;
+        fields.optional("eddystone_uid_instance", &self.eddystone_uid_instance)?;
+        fields.optional("eddystone_uid_namespace", &self.eddystone_uid_namespace)?;
+        fields.optional("eddystone_url_url", &self.eddystone_url_url)?;
+        fields.optional("ibeacon_major", &self.ibeacon_major)?;
+        fields.optional("ibeacon_minor", &self.ibeacon_minor)?;
+        fields.optional("ibeacon_uuid", &self.ibeacon_uuid)?;
+        fields.required("id", &self.id)?;
+        fields.optional("mac", &self.mac)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.optional("mfg_company_id", &self.mfg_company_id)?;
+        fields.optional("mfg_data", &self.mfg_data)?;
+        fields.optional("name", &self.name)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.required("x", &self.x)?;
+        fields.required("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationEvents = Vec<WebhookLocationEvent>;
+
+/// Sample of the `location-sdk` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationSdk {
+    /// `events` on the wire.
+    pub events: WebhookLocationSdkEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationSdkTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationSdk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationSdk {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_sdk_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationSdkEvent {
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Option<Id>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// `name` on the wire: a string. Example: `optional`.
+    pub name: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `sdk`.
+    pub r#type: Option<String>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationSdkEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            id: fields.optional("id")?,
+            map_id: fields.optional("map_id")?,
+            name: fields.optional("name")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationSdkEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("name", &self.name)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationSdkEvents = Vec<WebhookLocationSdkEvent>;
+
+/// The `webhook_location_sdk_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationSdkTopic {
+    /// The value `location-sdk`.
+    LocationSdk,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationSdkTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationSdk => "location-sdk",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationSdkTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-sdk" => Self::LocationSdk,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationSdkTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationSdkTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationSdkTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_location_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationTopic {
+    /// The value `location`.
+    Location,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Location => "location",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location" => Self::Location,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `location-unclient` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookLocationUnclient {
+    /// `events` on the wire.
+    pub events: WebhookLocationUnclientEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookLocationUnclientTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationUnclient {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationUnclient {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_location_unclient_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookLocationUnclientEvent {
+    /// `mac` on the wire: a string. Example: `5684dae9ac8b`.
+    pub mac: Option<String>,
+    /// `map_id` on the wire: a UUID. Example: `845a23bf-bed9-e43c-4c86-6fa474be7ae5`.
+    pub map_id: Option<uuid::Uuid>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `type` on the wire: a string. Default: `wifi`.
+    pub r#type: Option<String>,
+    /// `wifi_beacon_extended_info` on the wire.
+    pub wifi_beacon_extended_info: Option<WifiBeaconExtendedInfo>,
+    /// x, in meter
+    pub x: Option<f64>,
+    /// y, in meter
+    pub y: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationUnclientEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            mac: fields.optional("mac")?,
+            map_id: fields.optional("map_id")?,
+            site_id: fields.optional("site_id")?,
+            timestamp: fields.optional("timestamp")?,
+            r#type: fields.optional("type")?,
+            wifi_beacon_extended_info: fields.optional("wifi_beacon_extended_info")?,
+            x: fields.optional("x")?,
+            y: fields.optional("y")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookLocationUnclientEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("wifi_beacon_extended_info", &self.wifi_beacon_extended_info)?;
+        fields.optional("x", &self.x)?;
+        fields.optional("y", &self.y)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of events
+pub type WebhookLocationUnclientEvents = Vec<WebhookLocationUnclientEvent>;
+
+/// The `webhook_location_unclient_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookLocationUnclientTopic {
+    /// The value `location-unclient`.
+    LocationUnclient,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookLocationUnclientTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::LocationUnclient => "location-unclient",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookLocationUnclientTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "location-unclient" => Self::LocationUnclient,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookLocationUnclientTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookLocationUnclientTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookLocationUnclientTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// The `webhook_mxedge_event_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookMxedgeEventTopic {
+    /// The value `mxedge-events`.
+    MxedgeEvents,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookMxedgeEventTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MxedgeEvents => "mxedge-events",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookMxedgeEventTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "mxedge-events" => Self::MxedgeEvents,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookMxedgeEventTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookMxedgeEventTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookMxedgeEventTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `mxedge-events` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookMxedgeEvents {
+    /// `events` on the wire.
+    pub events: MxedgeEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookMxedgeEventTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookMxedgeEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookMxedgeEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// Sample of the `nac-accounting` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookNacAccounting {
+    /// `events` on the wire.
+    pub events: Option<WebhookNacAccountingEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookNacAccountingTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacAccounting {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookNacAccounting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_nac_accounting_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookNacAccountingEvent {
+    /// MAC address of the AP the client roamed or disconnected from
+    pub ap: Option<String>,
+    /// `auth_type` on the wire.
+    pub auth_type: Option<NacAuthType>,
+    /// MAC physical address of the access point
+    pub bssid: Option<String>,
+    /// IP Address of client
+    pub client_ip: Option<String>,
+    /// Client type E.g. "wired", "wireless", "vty"
+    pub client_type: Option<String>,
+    /// Client's MAC Address
+    pub mac: Option<String>,
+    /// NAS Device vendor name E.g. "Juniper", "Cisco"
+    pub nas_vendor: Option<String>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `rx_pkts` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub rx_pkts: Option<RxPkts>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// ESSID
+    pub ssid: Option<String>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// `tx_pkts` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub tx_pkts: Option<TxPkts>,
+    /// Type of event. E.g. "ACCOUNTING_START", "ACCOUNTING_UPDATE", "ACCOUNTING_STOP"
+    pub r#type: Option<String>,
+    /// Username authenticated with
+    pub username: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacAccountingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.optional("ap")?,
+            auth_type: fields.optional("auth_type")?,
+            bssid: fields.optional("bssid")?,
+            client_ip: fields.optional("client_ip")?,
+            client_type: fields.optional("client_type")?,
+            mac: fields.optional("mac")?,
+            nas_vendor: fields.optional("nas_vendor")?,
+            org_id: fields.optional("org_id")?,
+            rx_pkts: fields.optional("rx_pkts")?,
+            site_id: fields.optional("site_id")?,
+            ssid: fields.optional("ssid")?,
+            timestamp: fields.optional("timestamp")?,
+            tx_pkts: fields.optional("tx_pkts")?,
+            r#type: fields.optional("type")?,
+            username: fields.optional("username")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookNacAccountingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap", &self.ap)?;
+        fields.optional("auth_type", &self.auth_type)?;
+        fields.optional("bssid", &self.bssid)?;
+        fields.optional("client_ip", &self.client_ip)?;
+        fields.optional("client_type", &self.client_type)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("nas_vendor", &self.nas_vendor)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("rx_pkts", &self.rx_pkts)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("ssid", &self.ssid)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.optional("tx_pkts", &self.tx_pkts)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("username", &self.username)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_nac_accounting_events` schema.
+pub type WebhookNacAccountingEvents = Vec<WebhookNacAccountingEvent>;
+
+/// The `webhook_nac_accounting_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookNacAccountingTopic {
+    /// The value `nac-accounting`.
+    NacAccounting,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookNacAccountingTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NacAccounting => "nac-accounting",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookNacAccountingTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "nac-accounting" => Self::NacAccounting,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookNacAccountingTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookNacAccountingTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacAccountingTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `nac-events` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookNacEvents {
+    /// `events` on the wire.
+    pub events: Option<NacClientEvents>,
+    /// `topic` on the wire.
+    pub topic: Option<WebhookNacEventsTopic>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacEvents {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.optional("events")?,
+            topic: fields.optional("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookNacEvents {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("events", &self.events)?;
+        fields.optional("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_nac_events_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookNacEventsTopic {
+    /// The value `nac-events`.
+    NacEvents,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookNacEventsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NacEvents => "nac-events",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookNacEventsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "nac-events" => Self::NacEvents,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookNacEventsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookNacEventsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookNacEventsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// enum: `COMPLIANCE-OK`, `COMPLIANCE-VIOLATION`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookOccupancyAlertType {
+    /// The value `COMPLIANCE-OK`.
+    ComplianceOk,
+    /// The value `COMPLIANCE-VIOLATION`.
+    ComplianceViolation,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookOccupancyAlertType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ComplianceOk => "COMPLIANCE-OK",
+            Self::ComplianceViolation => "COMPLIANCE-VIOLATION",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookOccupancyAlertType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COMPLIANCE-OK" => Self::ComplianceOk,
+            "COMPLIANCE-VIOLATION" => Self::ComplianceViolation,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookOccupancyAlertType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `occupancy-alerts` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookOccupancyAlerts {
+    /// `events` on the wire.
+    pub events: WebhookOccupancyAlertsEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookOccupancyAlertsTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlerts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlerts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_occupancy_alerts_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookOccupancyAlertsEvent {
+    /// `alert_events` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub alert_events: Option<WebhookOccupancyAlertsEventAlertEvents>,
+    /// `for_site` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub for_site: Option<bool>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `site_name` on the wire: a string.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_name: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertsEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            alert_events: fields.optional("alert_events")?,
+            for_site: fields.optional("for_site")?,
+            site_id: fields.required("site_id")?,
+            site_name: fields.required("site_name")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertsEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("alert_events", &self.alert_events)?;
+        fields.optional("for_site", &self.for_site)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("site_name", &self.site_name)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// List of occupancy alerts for non-compliance zones within the site detected around the same time
+pub type WebhookOccupancyAlertsEventAlertEvents = Vec<WebhookOccupancyAlertsEventAlertEventsItems>;
+
+/// The `webhook_occupancy_alerts_event_alert_events_items` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookOccupancyAlertsEventAlertEventsItems {
+    /// `current_occupancy` on the wire: an integer.
+    pub current_occupancy: i64,
+    /// `map_id` on the wire: a UUID.
+    pub map_id: uuid::Uuid,
+    /// `occupancy_limit` on the wire: an integer.
+    pub occupancy_limit: i64,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: OrgId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `type` on the wire.
+    pub r#type: WebhookOccupancyAlertType,
+    /// `zone_id` on the wire: a UUID.
+    pub zone_id: uuid::Uuid,
+    /// `zone_name` on the wire: a string.
+    pub zone_name: String,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertsEventAlertEventsItems {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            current_occupancy: fields.required("current_occupancy")?,
+            map_id: fields.required("map_id")?,
+            occupancy_limit: fields.required("occupancy_limit")?,
+            org_id: fields.required("org_id")?,
+            timestamp: fields.required("timestamp")?,
+            r#type: fields.required("type")?,
+            zone_id: fields.required("zone_id")?,
+            zone_name: fields.required("zone_name")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertsEventAlertEventsItems {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("current_occupancy", &self.current_occupancy)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.required("occupancy_limit", &self.occupancy_limit)?;
+        fields.required("org_id", &self.org_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("type", &self.r#type)?;
+        fields.required("zone_id", &self.zone_id)?;
+        fields.required("zone_name", &self.zone_name)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_occupancy_alerts_events` schema.
+pub type WebhookOccupancyAlertsEvents = Vec<WebhookOccupancyAlertsEvent>;
+
+/// The `webhook_occupancy_alerts_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookOccupancyAlertsTopic {
+    /// The value `occupancy-alerts`.
+    OccupancyAlerts,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookOccupancyAlertsTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OccupancyAlerts => "occupancy-alerts",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookOccupancyAlertsTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "occupancy-alerts" => Self::OccupancyAlerts,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookOccupancyAlertsTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookOccupancyAlertsTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookOccupancyAlertsTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `ping` webhook payload.\n\nThe `ping` webhook can be manually sent with the following API calls:\n- for a Site level webhook with the \[Ping Site Webhook\](/#operations/pingOrgWebhook) endpoint\n- for an Org level webhook with the \[Ping Org Webhook\](/#operations/pingOrgWebhook) endpoint
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookPing {
+    /// `events` on the wire.
+    pub events: WebhookPingEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookPingTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookPing {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookPing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_ping_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookPingEvent {
+    /// `id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub id: Id,
+    /// `name` on the wire: a string.
+    pub name: String,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookPingEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            id: fields.required("id")?,
+            name: fields.required("name")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.required("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookPingEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("id", &self.id)?;
+        fields.required("name", &self.name)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_ping_events` schema.
+pub type WebhookPingEvents = Vec<WebhookPingEvent>;
+
+/// The `webhook_ping_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookPingTopic {
+    /// The value `ping`.
+    Ping,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookPingTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ping => "ping",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookPingTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "ping" => Self::Ping,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookPingTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookPingTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookPingTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `sdkclient-scan-data` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSdkclientScanData {
+    /// `events` on the wire.
+    pub events: WebhookSdkclientScanDataEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookSdkclientScanDataTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_sdkclient_scan_data_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSdkclientScanDataEvent {
+    /// MAC address of the AP the client is connected to
+    pub connection_ap: String,
+    /// 5GHz or 2.4GHz band, of the BSSID the client is connected to
+    pub connection_band: String,
+    /// BSSID of the AP the client is connected to
+    pub connection_bssid: String,
+    /// Channel of the band the client is connected to
+    pub connection_channel: i64,
+    /// RSSI of the client’s connection to the AP/BSSID
+    pub connection_rssi: f64,
+    /// `last_seen` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub last_seen: Option<LastSeen>,
+    /// Client's MAC Address
+    pub mac: String,
+    /// `scan_data` on the wire.
+    pub scan_data: Option<WebhookSdkclientScanDataEventScanData>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanDataEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            connection_ap: fields.required("connection_ap")?,
+            connection_band: fields.required("connection_band")?,
+            connection_bssid: fields.required("connection_bssid")?,
+            connection_channel: fields.required("connection_channel")?,
+            connection_rssi: fields.required("connection_rssi")?,
+            last_seen: fields.optional("last_seen")?,
+            mac: fields.required("mac")?,
+            scan_data: fields.optional("scan_data")?,
+            site_id: fields.required("site_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanDataEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("connection_ap", &self.connection_ap)?;
+        fields.required("connection_band", &self.connection_band)?;
+        fields.required("connection_bssid", &self.connection_bssid)?;
+        fields.required("connection_channel", &self.connection_channel)?;
+        fields.required("connection_rssi", &self.connection_rssi)?;
+        fields.optional("last_seen", &self.last_seen)?;
+        fields.required("mac", &self.mac)?;
+        fields.optional("scan_data", &self.scan_data)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_sdkclient_scan_data_event_scan_data` schema.
+pub type WebhookSdkclientScanDataEventScanData = Vec<WebhookSdkclientScanDataEventScanDataItem>;
+
+/// The `webhook_sdkclient_scan_data_event_scan_data_item` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSdkclientScanDataEventScanDataItem {
+    /// MAC address of the AP associated with the BSSID scanned
+    pub ap: String,
+    /// `band` on the wire.
+    pub band: ScanDataItemBand,
+    /// BSSID found during client’s background scan for Wi-Fi
+    pub bssid: String,
+    /// Channel of the band found in the scan
+    pub channel: i64,
+    /// Client's RSSI relative to the BSSID scanned
+    pub rssi: f64,
+    /// ESSID containing the BSSID scanned
+    pub ssid: String,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanDataEventScanDataItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap: fields.required("ap")?,
+            band: fields.required("band")?,
+            bssid: fields.required("bssid")?,
+            channel: fields.required("channel")?,
+            rssi: fields.required("rssi")?,
+            ssid: fields.required("ssid")?,
+            timestamp: fields.required("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanDataEventScanDataItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("ap", &self.ap)?;
+        fields.required("band", &self.band)?;
+        fields.required("bssid", &self.bssid)?;
+        fields.required("channel", &self.channel)?;
+        fields.required("rssi", &self.rssi)?;
+        fields.required("ssid", &self.ssid)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_sdkclient_scan_data_events` schema.
+pub type WebhookSdkclientScanDataEvents = Vec<WebhookSdkclientScanDataEvent>;
+
+/// enum: `sdkclient-scan-data`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookSdkclientScanDataTopic {
+    /// The value `sdkclient-scan-data`.
+    SdkclientScanData,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookSdkclientScanDataTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SdkclientScanData => "sdkclient-scan-data",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookSdkclientScanDataTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "sdkclient-scan-data" => Self::SdkclientScanData,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookSdkclientScanDataTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookSdkclientScanDataTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSdkclientScanDataTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Sample of the `site-sle` webhook payload.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct WebhookSiteSle {
+    /// `events` on the wire.
+    pub events: WebhookSiteSleEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookSiteSleTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookSiteSleEvent {
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `sle` on the wire.
+    pub sle: Option<WebhookSiteSleEventSle>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            sle: fields.optional("sle")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSleEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("sle", &self.sle)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_event_sle` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookSiteSleEventSle {
+    /// `ap-availability` on the wire: a number. Example: `0.6`.
+    pub ap_availability: Option<f64>,
+    /// `successful-connect` on the wire: a number. Example: `0.7`.
+    pub successful_connect: Option<f64>,
+    /// `time-to-connect` on the wire: a number. Example: `0.9`.
+    pub time_to_connect: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleEventSle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_availability: fields.optional("ap-availability")?,
+            successful_connect: fields.optional("successful-connect")?,
+            time_to_connect: fields.optional("time-to-connect")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSleEventSle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap-availability", &self.ap_availability)?;
+        fields.optional("successful-connect", &self.successful_connect)?;
+        fields.optional("time-to-connect", &self.time_to_connect)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_events` schema.
+pub type WebhookSiteSleEvents = Vec<WebhookSiteSleEvent>;

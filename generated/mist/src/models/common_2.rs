@@ -2,1768 +2,821 @@
 //! Types every build of the crate has.
 use super::*;
 
-/// Junos port usages
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchPortUsage {
-    /// Only if `mode`==`trunk`. Whether to trunk all network/vlans
-    pub all_networks: Option<bool>,
-    /// Only applies when `mode`!=`dynamic`. Controls whether DHCP server traffic is allowed on ports using this configuration if DHCP snooping is enabled. This is a tri-state setting; true: ports become trusted ports allowing DHCP server traffic, false: ports become untrusted blocking DHCP server traffic, undefined: use system defaults (access ports default to untrusted, trunk ports default to trusted).
-    pub allow_dhcpd: Option<bool>,
-    /// Only if `mode`!=`dynamic`
-    pub allow_multiple_supplicants: Option<bool>,
-    /// Only if `mode`!=`dynamic` and `port_auth`==`dot1x`. Bypass auth for known clients if set to true when RADIUS server is down
-    pub bypass_auth_when_server_down: Option<bool>,
-    /// Only if `mode`!=`dynamic` and `port_auth`=`dot1x`. Bypass auth for all (including unknown clients) if set to true when RADIUS server is down
-    pub bypass_auth_when_server_down_for_unknown_client: Option<bool>,
-    /// Only if `mode`!=`dynamic` and `port_auth`==`dot1x`. Bypass auth for VOIP if set to true when RADIUS server is down
-    pub bypass_auth_when_server_down_for_voip: Option<bool>,
-    /// Only if `mode`!=`dynamic`. To be used together with `isolation` under networks. Signaling that this port connects to the networks isolated but wired clients belong to the same community can talk to each other
-    pub community_vlan_id: Option<i64>,
-    /// Only if `mode`!=`dynamic`
-    pub description: Option<String>,
-    /// Only if `mode`!=`dynamic`. If speed and duplex are specified, whether to disable autonegotiation
-    pub disable_autoneg: Option<bool>,
-    /// Only if `mode`!=`dynamic`. Whether the port is disabled
-    pub disabled: Option<bool>,
-    /// `duplex` on the wire.
-    pub duplex: Option<SwitchPortUsageDuplex>,
-    /// `dynamic_vlan_networks` on the wire.
-    pub dynamic_vlan_networks: Option<SwitchPortUsageDynamicVlanNetworks>,
-    /// Only if `mode`!=`dynamic` and `port_auth`==`dot1x`. Whether to enable MAC Auth
-    pub enable_mac_auth: Option<bool>,
-    /// Only if `mode`!=`dynamic`
-    pub enable_qos: Option<bool>,
-    /// Only if `mode`!=`dynamic` and `port_auth`==`dot1x`. Which network to put the device into if the device cannot do dot1x. default is null (i.e. not allowed)
-    pub guest_network: Option<crate::Nullable<String>>,
-    /// Only if `mode`!=`dynamic`. `inter_isolation_network_link` is used together with `isolation` under networks, signaling that this port connects to isolated networks
-    pub inter_isolation_network_link: Option<bool>,
-    /// Only if `mode`!=`dynamic`. `inter_switch_link` is used together with `isolation` under networks. NOTE: `inter_switch_link` works only between Juniper devices. This has to be applied to both ports connected together
-    pub inter_switch_link: Option<bool>,
-    /// Only if `mode`!=`dynamic` and `enable_mac_auth`==`true`
-    pub mac_auth_only: Option<bool>,
-    /// Only if `mode`!=`dynamic` + `enable_mac_auth`==`true` + `mac_auth_only`==`false`, dot1x will be given priority then mac_auth. Enable this to prefer mac_auth over dot1x.
-    pub mac_auth_preferred: Option<bool>,
-    /// `mac_auth_protocol` on the wire.
-    pub mac_auth_protocol: Option<SwitchPortUsageMacAuthProtocol>,
-    /// `mac_limit` on the wire.
-    pub mac_limit: Option<SwitchPortUsageMacLimit>,
-    /// `mode` on the wire.
-    pub mode: Option<SwitchPortUsageMode>,
-    /// `mtu` on the wire.
-    pub mtu: Option<SwitchPortUsageMtu>,
-    /// `networks` on the wire.
-    pub networks: Option<SwitchPortUsageNetworks>,
-    /// Only if `mode`==`access` and `port_auth`!=`dot1x`. Whether the port should retain dynamically learned MAC addresses
-    pub persist_mac: Option<bool>,
-    /// Only if `mode`!=`dynamic`. Whether PoE capabilities are disabled for a port
-    pub poe_disabled: Option<bool>,
-    /// `poe_priority` on the wire.
-    pub poe_priority: Option<PoePriority>,
-    /// `port_auth` on the wire.
-    pub port_auth: Option<SwitchPortUsageDot1x>,
-    /// Only if `mode`!=`dynamic`. Native network/vlan for untagged traffic
-    pub port_network: Option<String>,
-    /// `reauth_interval` on the wire.
-    pub reauth_interval: Option<SwitchPortUsageReauthInterval>,
-    /// `reset_default_when` on the wire.
-    pub reset_default_when: Option<SwitchPortUsageDynamicResetDefaultWhen>,
-    /// `rules` on the wire.
-    pub rules: Option<SwitchPortUsageDynamicRules>,
-    /// Only if `mode`!=`dynamic` and `port_auth`==`dot1x`. Sets server fail fallback vlan
-    pub server_fail_network: Option<crate::Nullable<String>>,
-    /// Only if `mode`!=`dynamic` and `port_auth`==`dot1x`. When radius server reject / fails
-    pub server_reject_network: Option<crate::Nullable<String>>,
-    /// `speed` on the wire.
-    pub speed: Option<SwitchPortUsageSpeed>,
-    /// `storm_control` on the wire.
-    pub storm_control: Option<SwitchPortUsageStormControl>,
-    /// Only if `mode`!=`dynamic` and `stp_required`==`false`. Drop bridge protocol data units (BPDUs ) that enter any interface or a specified interface
-    pub stp_disable: Option<bool>,
-    /// Only if `mode`!=`dynamic`. When enabled, the port is not expected to receive BPDU frames
-    pub stp_edge: Option<bool>,
-    /// Only if `mode`!=`dynamic`
-    pub stp_no_root_port: Option<bool>,
-    /// Only if `mode`!=`dynamic`
-    pub stp_p2p: Option<bool>,
-    /// Only if `mode`!=`dynamic`. Whether to remain in block state if no BPDU is received
-    pub stp_required: Option<bool>,
-    /// Optional for Campus Fabric Core-Distribution ESI-LAG profile. Helper used by the UI to select this port profile as the ESI-Lag between Distribution and Access switches
-    pub ui_evpntopo_id: Option<uuid::Uuid>,
-    /// If this is connected to a vstp network
-    pub use_vstp: Option<bool>,
-    /// Only if `mode`!=`dynamic`. Network/vlan for voip traffic, must also set port_network. to authenticate device, set port_auth
-    pub voip_network: Option<crate::Nullable<String>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchPortUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            all_networks: fields.optional("all_networks")?,
-            allow_dhcpd: fields.optional("allow_dhcpd")?,
-            allow_multiple_supplicants: fields.optional("allow_multiple_supplicants")?,
-            bypass_auth_when_server_down: fields.optional("bypass_auth_when_server_down")?,
-            bypass_auth_when_server_down_for_unknown_client: fields
-                .optional("bypass_auth_when_server_down_for_unknown_client")?,
-            bypass_auth_when_server_down_for_voip: fields
-                .optional("bypass_auth_when_server_down_for_voip")?,
-            community_vlan_id: fields.optional("community_vlan_id")?,
-            description: fields.optional("description")?,
-            disable_autoneg: fields.optional("disable_autoneg")?,
-            disabled: fields.optional("disabled")?,
-            duplex: fields.optional("duplex")?,
-            dynamic_vlan_networks: fields.optional("dynamic_vlan_networks")?,
-            enable_mac_auth: fields.optional("enable_mac_auth")?,
-            enable_qos: fields.optional("enable_qos")?,
-            guest_network: fields.present("guest_network")?,
-            inter_isolation_network_link: fields.optional("inter_isolation_network_link")?,
-            inter_switch_link: fields.optional("inter_switch_link")?,
-            mac_auth_only: fields.optional("mac_auth_only")?,
-            mac_auth_preferred: fields.optional("mac_auth_preferred")?,
-            mac_auth_protocol: fields.optional("mac_auth_protocol")?,
-            mac_limit: fields.optional("mac_limit")?,
-            mode: fields.optional("mode")?,
-            mtu: fields.optional("mtu")?,
-            networks: fields.optional("networks")?,
-            persist_mac: fields.optional("persist_mac")?,
-            poe_disabled: fields.optional("poe_disabled")?,
-            poe_priority: fields.optional("poe_priority")?,
-            port_auth: fields.optional("port_auth")?,
-            port_network: fields.optional("port_network")?,
-            reauth_interval: fields.optional("reauth_interval")?,
-            reset_default_when: fields.optional("reset_default_when")?,
-            rules: fields.optional("rules")?,
-            server_fail_network: fields.present("server_fail_network")?,
-            server_reject_network: fields.present("server_reject_network")?,
-            speed: fields.optional("speed")?,
-            storm_control: fields.optional("storm_control")?,
-            stp_disable: fields.optional("stp_disable")?,
-            stp_edge: fields.optional("stp_edge")?,
-            stp_no_root_port: fields.optional("stp_no_root_port")?,
-            stp_p2p: fields.optional("stp_p2p")?,
-            stp_required: fields.optional("stp_required")?,
-            ui_evpntopo_id: fields.optional("ui_evpntopo_id")?,
-            use_vstp: fields.optional("use_vstp")?,
-            voip_network: fields.present("voip_network")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchPortUsage {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("all_networks", &self.all_networks)?;
-        fields.optional("allow_dhcpd", &self.allow_dhcpd)?;
-        fields.optional(
-            "allow_multiple_supplicants",
-            &self.allow_multiple_supplicants,
-        )?;
-        fields.optional(
-            "bypass_auth_when_server_down",
-            &self.bypass_auth_when_server_down,
-        )?;
-        fields.optional(
-            "bypass_auth_when_server_down_for_unknown_client",
-            &self.bypass_auth_when_server_down_for_unknown_client,
-        )?;
-        fields.optional(
-            "bypass_auth_when_server_down_for_voip",
-            &self.bypass_auth_when_server_down_for_voip,
-        )?;
-        fields.optional("community_vlan_id", &self.community_vlan_id)?;
-        fields.optional("description", &self.description)?;
-        fields.optional("disable_autoneg", &self.disable_autoneg)?;
-        fields.optional("disabled", &self.disabled)?;
-        fields.optional("duplex", &self.duplex)?;
-        fields.optional("dynamic_vlan_networks", &self.dynamic_vlan_networks)?;
-        fields.optional("enable_mac_auth", &self.enable_mac_auth)?;
-        fields.optional("enable_qos", &self.enable_qos)?;
-        fields.optional("guest_network", &self.guest_network)?;
-        fields.optional(
-            "inter_isolation_network_link",
-            &self.inter_isolation_network_link,
-        )?;
-        fields.optional("inter_switch_link", &self.inter_switch_link)?;
-        fields.optional("mac_auth_only", &self.mac_auth_only)?;
-        fields.optional("mac_auth_preferred", &self.mac_auth_preferred)?;
-        fields.optional("mac_auth_protocol", &self.mac_auth_protocol)?;
-        fields.optional("mac_limit", &self.mac_limit)?;
-        fields.optional("mode", &self.mode)?;
-        fields.optional("mtu", &self.mtu)?;
-        fields.optional("networks", &self.networks)?;
-        fields.optional("persist_mac", &self.persist_mac)?;
-        fields.optional("poe_disabled", &self.poe_disabled)?;
-        fields.optional("poe_priority", &self.poe_priority)?;
-        fields.optional("port_auth", &self.port_auth)?;
-        fields.optional("port_network", &self.port_network)?;
-        fields.optional("reauth_interval", &self.reauth_interval)?;
-        fields.optional("reset_default_when", &self.reset_default_when)?;
-        fields.optional("rules", &self.rules)?;
-        fields.optional("server_fail_network", &self.server_fail_network)?;
-        fields.optional("server_reject_network", &self.server_reject_network)?;
-        fields.optional("speed", &self.speed)?;
-        fields.optional("storm_control", &self.storm_control)?;
-        fields.optional("stp_disable", &self.stp_disable)?;
-        fields.optional("stp_edge", &self.stp_edge)?;
-        fields.optional("stp_no_root_port", &self.stp_no_root_port)?;
-        fields.optional("stp_p2p", &self.stp_p2p)?;
-        fields.optional("stp_required", &self.stp_required)?;
-        fields.optional("ui_evpntopo_id", &self.ui_evpntopo_id)?;
-        fields.optional("use_vstp", &self.use_vstp)?;
-        fields.optional("voip_network", &self.voip_network)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchPortUsage {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `all_networks` field.
-    pub fn all_networks(mut self, value: impl Into<bool>) -> Self {
-        self.all_networks = Some(value.into());
-        self
-    }
-
-    /// Sets the `allow_dhcpd` field.
-    pub fn allow_dhcpd(mut self, value: impl Into<bool>) -> Self {
-        self.allow_dhcpd = Some(value.into());
-        self
-    }
-
-    /// Sets the `allow_multiple_supplicants` field.
-    pub fn allow_multiple_supplicants(mut self, value: impl Into<bool>) -> Self {
-        self.allow_multiple_supplicants = Some(value.into());
-        self
-    }
-
-    /// Sets the `bypass_auth_when_server_down` field.
-    pub fn bypass_auth_when_server_down(mut self, value: impl Into<bool>) -> Self {
-        self.bypass_auth_when_server_down = Some(value.into());
-        self
-    }
-
-    /// Sets the `bypass_auth_when_server_down_for_unknown_client` field.
-    pub fn bypass_auth_when_server_down_for_unknown_client(
-        mut self,
-        value: impl Into<bool>,
-    ) -> Self {
-        self.bypass_auth_when_server_down_for_unknown_client = Some(value.into());
-        self
-    }
-
-    /// Sets the `bypass_auth_when_server_down_for_voip` field.
-    pub fn bypass_auth_when_server_down_for_voip(mut self, value: impl Into<bool>) -> Self {
-        self.bypass_auth_when_server_down_for_voip = Some(value.into());
-        self
-    }
-
-    /// Sets the `community_vlan_id` field.
-    pub fn community_vlan_id(mut self, value: impl Into<i64>) -> Self {
-        self.community_vlan_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `description` field.
-    pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets the `disable_autoneg` field.
-    pub fn disable_autoneg(mut self, value: impl Into<bool>) -> Self {
-        self.disable_autoneg = Some(value.into());
-        self
-    }
-
-    /// Sets the `disabled` field.
-    pub fn disabled(mut self, value: impl Into<bool>) -> Self {
-        self.disabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `duplex` field.
-    pub fn duplex(mut self, value: impl Into<SwitchPortUsageDuplex>) -> Self {
-        self.duplex = Some(value.into());
-        self
-    }
-
-    /// Sets the `dynamic_vlan_networks` field.
-    pub fn dynamic_vlan_networks(
-        mut self,
-        value: impl Into<SwitchPortUsageDynamicVlanNetworks>,
-    ) -> Self {
-        self.dynamic_vlan_networks = Some(value.into());
-        self
-    }
-
-    /// Sets the `enable_mac_auth` field.
-    pub fn enable_mac_auth(mut self, value: impl Into<bool>) -> Self {
-        self.enable_mac_auth = Some(value.into());
-        self
-    }
-
-    /// Sets the `enable_qos` field.
-    pub fn enable_qos(mut self, value: impl Into<bool>) -> Self {
-        self.enable_qos = Some(value.into());
-        self
-    }
-
-    /// Sets the `guest_network` field.
-    pub fn guest_network(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.guest_network = Some(value.into());
-        self
-    }
-
-    /// Sets the `inter_isolation_network_link` field.
-    pub fn inter_isolation_network_link(mut self, value: impl Into<bool>) -> Self {
-        self.inter_isolation_network_link = Some(value.into());
-        self
-    }
-
-    /// Sets the `inter_switch_link` field.
-    pub fn inter_switch_link(mut self, value: impl Into<bool>) -> Self {
-        self.inter_switch_link = Some(value.into());
-        self
-    }
-
-    /// Sets the `mac_auth_only` field.
-    pub fn mac_auth_only(mut self, value: impl Into<bool>) -> Self {
-        self.mac_auth_only = Some(value.into());
-        self
-    }
-
-    /// Sets the `mac_auth_preferred` field.
-    pub fn mac_auth_preferred(mut self, value: impl Into<bool>) -> Self {
-        self.mac_auth_preferred = Some(value.into());
-        self
-    }
-
-    /// Sets the `mac_auth_protocol` field.
-    pub fn mac_auth_protocol(mut self, value: impl Into<SwitchPortUsageMacAuthProtocol>) -> Self {
-        self.mac_auth_protocol = Some(value.into());
-        self
-    }
-
-    /// Sets the `mac_limit` field.
-    pub fn mac_limit(mut self, value: impl Into<SwitchPortUsageMacLimit>) -> Self {
-        self.mac_limit = Some(value.into());
-        self
-    }
-
-    /// Sets the `mode` field.
-    pub fn mode(mut self, value: impl Into<SwitchPortUsageMode>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-
-    /// Sets the `mtu` field.
-    pub fn mtu(mut self, value: impl Into<SwitchPortUsageMtu>) -> Self {
-        self.mtu = Some(value.into());
-        self
-    }
-
-    /// Sets the `networks` field.
-    pub fn networks(mut self, value: impl Into<SwitchPortUsageNetworks>) -> Self {
-        self.networks = Some(value.into());
-        self
-    }
-
-    /// Sets the `persist_mac` field.
-    pub fn persist_mac(mut self, value: impl Into<bool>) -> Self {
-        self.persist_mac = Some(value.into());
-        self
-    }
-
-    /// Sets the `poe_disabled` field.
-    pub fn poe_disabled(mut self, value: impl Into<bool>) -> Self {
-        self.poe_disabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `poe_priority` field.
-    pub fn poe_priority(mut self, value: impl Into<PoePriority>) -> Self {
-        self.poe_priority = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_auth` field.
-    pub fn port_auth(mut self, value: impl Into<SwitchPortUsageDot1x>) -> Self {
-        self.port_auth = Some(value.into());
-        self
-    }
-
-    /// Sets the `port_network` field.
-    pub fn port_network(mut self, value: impl Into<String>) -> Self {
-        self.port_network = Some(value.into());
-        self
-    }
-
-    /// Sets the `reauth_interval` field.
-    pub fn reauth_interval(mut self, value: impl Into<SwitchPortUsageReauthInterval>) -> Self {
-        self.reauth_interval = Some(value.into());
-        self
-    }
-
-    /// Sets the `reset_default_when` field.
-    pub fn reset_default_when(
-        mut self,
-        value: impl Into<SwitchPortUsageDynamicResetDefaultWhen>,
-    ) -> Self {
-        self.reset_default_when = Some(value.into());
-        self
-    }
-
-    /// Sets the `rules` field.
-    pub fn rules(mut self, value: impl Into<SwitchPortUsageDynamicRules>) -> Self {
-        self.rules = Some(value.into());
-        self
-    }
-
-    /// Sets the `server_fail_network` field.
-    pub fn server_fail_network(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.server_fail_network = Some(value.into());
-        self
-    }
-
-    /// Sets the `server_reject_network` field.
-    pub fn server_reject_network(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.server_reject_network = Some(value.into());
-        self
-    }
-
-    /// Sets the `speed` field.
-    pub fn speed(mut self, value: impl Into<SwitchPortUsageSpeed>) -> Self {
-        self.speed = Some(value.into());
-        self
-    }
-
-    /// Sets the `storm_control` field.
-    pub fn storm_control(mut self, value: impl Into<SwitchPortUsageStormControl>) -> Self {
-        self.storm_control = Some(value.into());
-        self
-    }
-
-    /// Sets the `stp_disable` field.
-    pub fn stp_disable(mut self, value: impl Into<bool>) -> Self {
-        self.stp_disable = Some(value.into());
-        self
-    }
-
-    /// Sets the `stp_edge` field.
-    pub fn stp_edge(mut self, value: impl Into<bool>) -> Self {
-        self.stp_edge = Some(value.into());
-        self
-    }
-
-    /// Sets the `stp_no_root_port` field.
-    pub fn stp_no_root_port(mut self, value: impl Into<bool>) -> Self {
-        self.stp_no_root_port = Some(value.into());
-        self
-    }
-
-    /// Sets the `stp_p2p` field.
-    pub fn stp_p2p(mut self, value: impl Into<bool>) -> Self {
-        self.stp_p2p = Some(value.into());
-        self
-    }
-
-    /// Sets the `stp_required` field.
-    pub fn stp_required(mut self, value: impl Into<bool>) -> Self {
-        self.stp_required = Some(value.into());
-        self
-    }
-
-    /// Sets the `ui_evpntopo_id` field.
-    pub fn ui_evpntopo_id(mut self, value: impl Into<uuid::Uuid>) -> Self {
-        self.ui_evpntopo_id = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_vstp` field.
-    pub fn use_vstp(mut self, value: impl Into<bool>) -> Self {
-        self.use_vstp = Some(value.into());
-        self
-    }
-
-    /// Sets the `voip_network` field.
-    pub fn voip_network(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
-        self.voip_network = Some(value.into());
-        self
-    }
-}
-
-/// The same values as `SwitchPortLocalUsageDot1x`, so the same type.
-pub type SwitchPortUsageDot1x = SwitchPortLocalUsageDot1x;
-
-/// The same values as `GatewayPortDuplex`, so the same type.
-pub type SwitchPortUsageDuplex = GatewayPortDuplex;
-
-/// Only if `mode`==`dynamic` Control when the DPC port should be changed to the default port usage. enum: `link_down`, `none` (let the DPC port keep at the current port usage)
+/// The `webhook_site_sle_topic` schema.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SwitchPortUsageDynamicResetDefaultWhen {
-    /// The value `link_down`.
-    LinkDown,
-    /// The value `none`.
-    None,
+pub enum WebhookSiteSleTopic {
+    /// The value `site-sle`.
+    SiteSle,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
 
-impl SwitchPortUsageDynamicResetDefaultWhen {
+impl WebhookSiteSleTopic {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::LinkDown => "link_down",
-            Self::None => "none",
+            Self::SiteSle => "site-sle",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
 
-impl From<&str> for SwitchPortUsageDynamicResetDefaultWhen {
+impl From<&str> for WebhookSiteSleTopic {
     fn from(value: &str) -> Self {
         match value {
-            "link_down" => Self::LinkDown,
-            "none" => Self::None,
+            "site-sle" => Self::SiteSle,
             other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
 
-impl std::fmt::Display for SwitchPortUsageDynamicResetDefaultWhen {
+impl std::fmt::Display for WebhookSiteSleTopic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for SwitchPortUsageDynamicResetDefaultWhen {
+impl serde::Serialize for WebhookSiteSleTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageDynamicResetDefaultWhen {
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleTopic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
 
-/// The `switch_port_usage_dynamic_rule` schema.
+/// Sample of the `wifi-conn-raw` webhook payload.
+///
+///
+/// This webhook topic provides raw data from packets emitted by connected devices.
+///
+///
+/// Raw data webhooks are a special subset of webhooks that provide insight into raw data packets emitted by a client,
+/// identified by their advertising MAC address (assets, discovered ble, connected wifi, unconnected wifi).
+/// The data that client raw data webhooks encompasses are reporting AP information, RSSI Data, and any special packets/telemetry
+/// packets that the client may emit.
+///
+/// Note that client raw webhooks are the raw data coming from the client and do not contain the X,Y location data of the client.
+/// In order to get the location data for a client please see our location webhooks.
+/// Clients can be identified uniquely across these client raw data topics and location webhook topic using MAC address as the Unique identifier (client identifier).
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct SwitchPortUsageDynamicRule {
-    /// `equals` on the wire: a string.
-    pub equals: Option<String>,
-    /// `equals_any` on the wire.
-    pub equals_any: Option<SwitchPortUsageDynamicRuleEqualsAny>,
-    /// "\[0:3\]":"abcdef" -&gt; "abc"
-    /// "split(.)\[1\]": "a.b.c" -&gt; "b"
-    /// "split(-)\[1\]\[0:3\]: "a1234-b5678-c90" -&gt; "b56"
-    pub expression: Option<String>,
-    /// `src` on the wire.
-    pub src: SwitchPortUsageDynamicRuleSrc,
-    /// `port_usage` name
-    pub usage: Option<String>,
+pub struct WebhookWifiConnRaw {
+    /// `events` on the wire.
+    pub events: WebhookWifiConnRawEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookWifiConnRawTopic,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageDynamicRule {
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRaw {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            equals: fields.optional("equals")?,
-            equals_any: fields.optional("equals_any")?,
-            expression: fields.optional("expression")?,
-            src: fields.required("src")?,
-            usage: fields.optional("usage")?,
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for SwitchPortUsageDynamicRule {
+impl serde::Serialize for WebhookWifiConnRaw {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("equals", &self.equals)?;
-        fields.optional("equals_any", &self.equals_any)?;
-        fields.optional("expression", &self.expression)?;
-        fields.required("src", &self.src)?;
-        fields.optional("usage", &self.usage)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
         fields.end(&self.extra)
     }
 }
 
-impl SwitchPortUsageDynamicRule {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(src: impl Into<SwitchPortUsageDynamicRuleSrc>) -> Self {
-        Self {
-            equals: None,
-            equals_any: None,
-            expression: None,
-            src: src.into(),
-            usage: None,
-            extra: serde_json::Map::new(),
-        }
-    }
+/// The `webhook_wifi_conn_raw_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiConnRawEvent {
+    /// `ap_id` on the wire: a string.
+    pub ap_id: Option<String>,
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookWifiConnRawEventApLoc>,
+    /// `client_id` on the wire: a string.
+    pub client_id: Option<String>,
+    /// `connected_site` on the wire: a boolean.
+    pub connected_site: Option<bool>,
+    /// `extended_info_list` on the wire.
+    pub extended_info_list: Option<WebhookWifiConnRawEventExtendedInfoList>,
+    /// `map_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub map_id: Option<Id>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `packets` on the wire.
+    pub packets: Option<WebhookWifiConnRawEventPackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 
-    /// Sets the `equals` field.
-    pub fn equals(mut self, value: impl Into<String>) -> Self {
-        self.equals = Some(value.into());
-        self
-    }
-
-    /// Sets the `equals_any` field.
-    pub fn equals_any(mut self, value: impl Into<SwitchPortUsageDynamicRuleEqualsAny>) -> Self {
-        self.equals_any = Some(value.into());
-        self
-    }
-
-    /// Sets the `expression` field.
-    pub fn expression(mut self, value: impl Into<String>) -> Self {
-        self.expression = Some(value.into());
-        self
-    }
-
-    /// Sets the `usage` field.
-    pub fn usage(mut self, value: impl Into<String>) -> Self {
-        self.usage = Some(value.into());
-        self
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_id: fields.optional("ap_id")?,
+            ap_loc: fields.optional("ap_loc")?,
+            client_id: fields.optional("client_id")?,
+            connected_site: fields.optional("connected_site")?,
+            extended_info_list: fields.optional("extended_info_list")?,
+            map_id: fields.optional("map_id")?,
+            org_id: fields.optional("org_id")?,
+            packets: fields.optional("packets")?,
+            site_id: fields.optional("site_id")?,
+            extra: fields.rest(),
+        })
     }
 }
 
-/// Use `equals_any` to match any item in a list
-pub type SwitchPortUsageDynamicRuleEqualsAny = Vec<String>;
+impl serde::Serialize for WebhookWifiConnRawEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_id", &self.ap_id)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.optional("client_id", &self.client_id)?;
+        fields.optional("connected_site", &self.connected_site)?;
+        fields.optional("extended_info_list", &self.extended_info_list)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("packets", &self.packets)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.end(&self.extra)
+    }
+}
 
-/// enum: `link_peermac`, `lldp_chassis_id`, `lldp_hardware_revision`, `lldp_manufacturer_name`, `lldp_oui`, `lldp_serial_number`, `lldp_system_description`, `lldp_system_name`, `radius_dynamicfilter`, `radius_usermac`, `radius_username`
+/// optional, coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookWifiConnRawEventApLoc = Vec<f64>;
+
+/// The `webhook_wifi_conn_raw_event_extended_info` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiConnRawEventExtendedInfo {
+    /// `frame_ctrl` on the wire: an integer.
+    pub frame_ctrl: Option<i64>,
+    /// `payload` on the wire: a string.
+    pub payload: Option<String>,
+    /// `sequence_ctrl` on the wire: an integer.
+    pub sequence_ctrl: Option<i64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawEventExtendedInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            frame_ctrl: fields.optional("frame_ctrl")?,
+            payload: fields.optional("payload")?,
+            sequence_ctrl: fields.optional("sequence_ctrl")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiConnRawEventExtendedInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("frame_ctrl", &self.frame_ctrl)?;
+        fields.optional("payload", &self.payload)?;
+        fields.optional("sequence_ctrl", &self.sequence_ctrl)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// optional, list of specific telemetry packets emited by certain wifi tags (Eg. Centrak)
+pub type WebhookWifiConnRawEventExtendedInfoList = Vec<WebhookWifiConnRawEventExtendedInfo>;
+
+/// The `webhook_wifi_conn_raw_event_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiConnRawEventPacket {
+    /// `band` on the wire: a string.
+    pub band: Option<String>,
+    /// `rssi` on the wire: an integer.
+    pub rssi: Option<i64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawEventPacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            band: fields.optional("band")?,
+            rssi: fields.optional("rssi")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiConnRawEventPacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("band", &self.band)?;
+        fields.optional("rssi", &self.rssi)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_wifi_conn_raw_event_packets` schema.
+pub type WebhookWifiConnRawEventPackets = Vec<WebhookWifiConnRawEventPacket>;
+
+/// The `webhook_wifi_conn_raw_events` schema.
+pub type WebhookWifiConnRawEvents = Vec<WebhookWifiConnRawEvent>;
+
+/// enum: `wifi-conn-raw`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SwitchPortUsageDynamicRuleSrc {
-    /// The value `link_peermac`.
-    LinkPeermac,
-    /// The value `lldp_chassis_id`.
-    LldpChassisId,
-    /// The value `lldp_hardware_revision`.
-    LldpHardwareRevision,
-    /// The value `lldp_manufacturer_name`.
-    LldpManufacturerName,
-    /// The value `lldp_oui`.
-    LldpOui,
-    /// The value `lldp_serial_number`.
-    LldpSerialNumber,
-    /// The value `lldp_system_description`.
-    LldpSystemDescription,
-    /// The value `lldp_system_name`.
-    LldpSystemName,
-    /// The value `radius_dynamicfilter`.
-    RadiusDynamicfilter,
-    /// The value `radius_usermac`.
-    RadiusUsermac,
-    /// The value `radius_username`.
-    RadiusUsername,
+pub enum WebhookWifiConnRawTopic {
+    /// The value `wifi-conn-raw`.
+    WifiConnRaw,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
 
-impl SwitchPortUsageDynamicRuleSrc {
+impl WebhookWifiConnRawTopic {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::LinkPeermac => "link_peermac",
-            Self::LldpChassisId => "lldp_chassis_id",
-            Self::LldpHardwareRevision => "lldp_hardware_revision",
-            Self::LldpManufacturerName => "lldp_manufacturer_name",
-            Self::LldpOui => "lldp_oui",
-            Self::LldpSerialNumber => "lldp_serial_number",
-            Self::LldpSystemDescription => "lldp_system_description",
-            Self::LldpSystemName => "lldp_system_name",
-            Self::RadiusDynamicfilter => "radius_dynamicfilter",
-            Self::RadiusUsermac => "radius_usermac",
-            Self::RadiusUsername => "radius_username",
+            Self::WifiConnRaw => "wifi-conn-raw",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
 
-impl From<&str> for SwitchPortUsageDynamicRuleSrc {
+impl From<&str> for WebhookWifiConnRawTopic {
     fn from(value: &str) -> Self {
         match value {
-            "link_peermac" => Self::LinkPeermac,
-            "lldp_chassis_id" => Self::LldpChassisId,
-            "lldp_hardware_revision" => Self::LldpHardwareRevision,
-            "lldp_manufacturer_name" => Self::LldpManufacturerName,
-            "lldp_oui" => Self::LldpOui,
-            "lldp_serial_number" => Self::LldpSerialNumber,
-            "lldp_system_description" => Self::LldpSystemDescription,
-            "lldp_system_name" => Self::LldpSystemName,
-            "radius_dynamicfilter" => Self::RadiusDynamicfilter,
-            "radius_usermac" => Self::RadiusUsermac,
-            "radius_username" => Self::RadiusUsername,
+            "wifi-conn-raw" => Self::WifiConnRaw,
             other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
 
-impl std::fmt::Display for SwitchPortUsageDynamicRuleSrc {
+impl std::fmt::Display for WebhookWifiConnRawTopic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for SwitchPortUsageDynamicRuleSrc {
+impl serde::Serialize for WebhookWifiConnRawTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageDynamicRuleSrc {
+impl<'de> serde::Deserialize<'de> for WebhookWifiConnRawTopic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
 
-/// Only if `mode`==`dynamic`
-pub type SwitchPortUsageDynamicRules = Vec<SwitchPortUsageDynamicRule>;
-
-/// Only if `mode`!=`dynamic` and `port_auth`==`dot1x`, if dynamic vlan is used, specify the possible networks/vlans RADIUS can return
-pub type SwitchPortUsageDynamicVlanNetworks = Vec<String>;
-
-/// The same values as `ApPortConfigMacAuthProtocol`, so the same type.
-pub type SwitchPortUsageMacAuthProtocol = ApPortConfigMacAuthProtocol;
-
-/// Only if `mode`!=`dynamic`, max number of mac addresses, default is 0 for unlimited, otherwise range is 1 to 16383 (upper bound constrained by platform)
+/// Sample of the `wifi-unconn-raw` webhook payload.
 ///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+///
+/// This webhook topic provides raw data from packets emitted by unconnected devices.
+///
+///
+/// Raw data webhooks are a special subset of webhooks that provide insight into raw data packets emitted by a client,
+/// identified by their advertising MAC address (assets, discovered ble, connected wifi, unconnected wifi).
+/// The data that client raw data webhooks encompasses are reporting AP information, RSSI Data, and any special packets/telemetry
+/// packets that the client may emit.
+///
+/// Note that client raw webhooks are the raw data coming from the client and do not contain the X,Y location data of the client.
+/// In order to get the location data for a client please see our location webhooks.
+/// Clients can be identified uniquely across these client raw data topics and location webhook topic using MAC address as the Unique identifier (client identifier).
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum SwitchPortUsageMacLimit {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
+pub struct WebhookWifiUnconnRaw {
+    /// `events` on the wire.
+    pub events: WebhookWifiUnconnRawEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookWifiUnconnRawTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageMacLimit {
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRaw {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
     }
 }
 
-/// `mode`==`dynamic` must only be used if the port usage name is `dynamic`. enum: `access`, `dynamic`, `inet`, `trunk`
+impl serde::Serialize for WebhookWifiUnconnRaw {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_wifi_unconn_raw_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiUnconnRawEvent {
+    /// `ap_id` on the wire: a string.
+    pub ap_id: Option<String>,
+    /// `ap_loc` on the wire.
+    pub ap_loc: Option<WebhookWifiUnconnRawEventApLoc>,
+    /// `client_id` on the wire: a string.
+    pub client_id: Option<String>,
+    /// `connected_site` on the wire: a boolean.
+    pub connected_site: Option<bool>,
+    /// `map_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub map_id: Option<Id>,
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `packets` on the wire.
+    pub packets: Option<WebhookWifiUnconnRawEventPackets>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRawEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_id: fields.optional("ap_id")?,
+            ap_loc: fields.optional("ap_loc")?,
+            client_id: fields.optional("client_id")?,
+            connected_site: fields.optional("connected_site")?,
+            map_id: fields.optional("map_id")?,
+            org_id: fields.optional("org_id")?,
+            packets: fields.optional("packets")?,
+            site_id: fields.optional("site_id")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiUnconnRawEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap_id", &self.ap_id)?;
+        fields.optional("ap_loc", &self.ap_loc)?;
+        fields.optional("client_id", &self.client_id)?;
+        fields.optional("connected_site", &self.connected_site)?;
+        fields.optional("map_id", &self.map_id)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("packets", &self.packets)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// optional, coordinates (if any) of reporting AP (updated once in 60s per client)
+pub type WebhookWifiUnconnRawEventApLoc = Vec<f64>;
+
+/// The `webhook_wifi_unconn_raw_event_packet` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookWifiUnconnRawEventPacket {
+    /// `band` on the wire: a string.
+    pub band: Option<String>,
+    /// `rssi` on the wire: an integer.
+    pub rssi: Option<i64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRawEventPacket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            band: fields.optional("band")?,
+            rssi: fields.optional("rssi")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookWifiUnconnRawEventPacket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("band", &self.band)?;
+        fields.optional("rssi", &self.rssi)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_wifi_unconn_raw_event_packets` schema.
+pub type WebhookWifiUnconnRawEventPackets = Vec<WebhookWifiUnconnRawEventPacket>;
+
+/// The `webhook_wifi_unconn_raw_events` schema.
+pub type WebhookWifiUnconnRawEvents = Vec<WebhookWifiUnconnRawEvent>;
+
+/// enum: `wifi-unconn-raw`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
 /// adds later never fails a call. New values may become variants in a later version: match
 /// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SwitchPortUsageMode {
-    /// The value `access`.
-    Access,
-    /// The value `dynamic`.
-    Dynamic,
-    /// The value `inet`.
-    Inet,
-    /// The value `trunk`.
-    Trunk,
+pub enum WebhookWifiUnconnRawTopic {
+    /// The value `wifi-unconn-raw`.
+    WifiUnconnRaw,
     /// A value this version of the SDK does not know.
     Unknown(crate::UnknownValue),
 }
 
-impl SwitchPortUsageMode {
+impl WebhookWifiUnconnRawTopic {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Access => "access",
-            Self::Dynamic => "dynamic",
-            Self::Inet => "inet",
-            Self::Trunk => "trunk",
+            Self::WifiUnconnRaw => "wifi-unconn-raw",
             Self::Unknown(value) => value.as_str(),
         }
     }
 }
 
-impl From<&str> for SwitchPortUsageMode {
+impl From<&str> for WebhookWifiUnconnRawTopic {
     fn from(value: &str) -> Self {
         match value {
-            "access" => Self::Access,
-            "dynamic" => Self::Dynamic,
-            "inet" => Self::Inet,
-            "trunk" => Self::Trunk,
+            "wifi-unconn-raw" => Self::WifiUnconnRaw,
             other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
 
-impl std::fmt::Display for SwitchPortUsageMode {
+impl std::fmt::Display for WebhookWifiUnconnRawTopic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for SwitchPortUsageMode {
+impl serde::Serialize for WebhookWifiUnconnRawTopic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageMode {
+impl<'de> serde::Deserialize<'de> for WebhookWifiUnconnRawTopic {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::enum_value(deserializer)
     }
 }
 
-/// Only if `mode`!=`dynamic` media maximum transmission unit (MTU) is the largest data unit that can be forwarded without fragmentation. The default value is 1514.
+/// Sample of the `zone` webhook payload.
 ///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum SwitchPortUsageMtu {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
+pub struct WebhookZone {
+    /// `events` on the wire.
+    pub events: WebhookZoneEvents,
+    /// `topic` on the wire.
+    pub topic: WebhookZoneTopic,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageMtu {
+impl<'de> serde::Deserialize<'de> for WebhookZone {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            events: fields.required("events")?,
+            topic: fields.required("topic")?,
+            extra: fields.rest(),
+        })
     }
 }
 
-/// Only if `mode`==`trunk`, the list of network/vlans
-pub type SwitchPortUsageNetworks = Vec<String>;
+impl serde::Serialize for WebhookZone {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.required("events", &self.events)?;
+        fields.required("topic", &self.topic)?;
+        fields.end(&self.extra)
+    }
+}
 
-/// Only if `mode`!=`dynamic` and `port_auth`=`dot1x` reauthentication interval range (min: 10, max: 65535, default: 3600)
+/// The `webhook_zone_event` schema.
 ///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum SwitchPortUsageReauthInterval {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageReauthInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
-        }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
-        }
-        Ok(Self::Other(value))
-    }
-}
-
-/// The same values as `JunosPortConfigSpeed`, so the same type.
-pub type SwitchPortUsageSpeed = JunosPortConfigSpeed;
-
-/// Switch storm control. Only if `mode`!=`dynamic`
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchPortUsageStormControl {
-    /// Whether to disable the port when storm control is triggered
-    pub disable_port: Option<bool>,
-    /// Whether to disable storm control on broadcast traffic
-    pub no_broadcast: Option<bool>,
-    /// Whether to disable storm control on multicast traffic
-    pub no_multicast: Option<bool>,
-    /// Whether to disable storm control on registered multicast traffic
-    pub no_registered_multicast: Option<bool>,
-    /// Whether to disable storm control on unknown unicast traffic
-    pub no_unknown_unicast: Option<bool>,
-    /// Bandwidth-percentage, configures the storm control level as a percentage of the available bandwidth
-    pub percentage: Option<i64>,
+pub struct WebhookZoneEvent {
+    /// Only if `type`==`asset`. UUID of named asset
+    pub asset_id: Option<uuid::Uuid>,
+    /// Only if `type`==`sdk`. UUID of the SDK Client
+    pub id: Option<uuid::Uuid>,
+    /// MAC address of Wi-Fi client, SDK Client or Asset
+    pub mac: Option<String>,
+    /// Map id
+    pub map_id: uuid::Uuid,
+    /// Name of the client, may be empty
+    pub name: Option<String>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: SiteId,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Timestamp,
+    /// `trigger` on the wire.
+    pub trigger: WebhookZoneEventTrigger,
+    /// `type` on the wire.
+    pub r#type: WebhookZoneEventType,
+    /// Zone id
+    pub zone_id: uuid::Uuid,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for SwitchPortUsageStormControl {
+impl<'de> serde::Deserialize<'de> for WebhookZoneEvent {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            disable_port: fields.optional("disable_port")?,
-            no_broadcast: fields.optional("no_broadcast")?,
-            no_multicast: fields.optional("no_multicast")?,
-            no_registered_multicast: fields.optional("no_registered_multicast")?,
-            no_unknown_unicast: fields.optional("no_unknown_unicast")?,
-            percentage: fields.optional("percentage")?,
+            asset_id: fields.optional("asset_id")?,
+            id: fields.optional("id")?,
+            mac: fields.optional("mac")?,
+            map_id: fields.required("map_id")?,
+            name: fields.optional("name")?,
+            site_id: fields.required("site_id")?,
+            timestamp: fields.required("timestamp")?,
+            trigger: fields.required("trigger")?,
+            r#type: fields.required("type")?,
+            zone_id: fields.required("zone_id")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for SwitchPortUsageStormControl {
+impl serde::Serialize for WebhookZoneEvent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("disable_port", &self.disable_port)?;
-        fields.optional("no_broadcast", &self.no_broadcast)?;
-        fields.optional("no_multicast", &self.no_multicast)?;
-        fields.optional("no_registered_multicast", &self.no_registered_multicast)?;
-        fields.optional("no_unknown_unicast", &self.no_unknown_unicast)?;
-        fields.optional("percentage", &self.percentage)?;
+        fields.optional("asset_id", &self.asset_id)?;
+        fields.optional("id", &self.id)?;
+        fields.optional("mac", &self.mac)?;
+        fields.required("map_id", &self.map_id)?;
+        fields.optional("name", &self.name)?;
+        fields.required("site_id", &self.site_id)?;
+        fields.required("timestamp", &self.timestamp)?;
+        fields.required("trigger", &self.trigger)?;
+        fields.required("type", &self.r#type)?;
+        fields.required("zone_id", &self.zone_id)?;
         fields.end(&self.extra)
     }
 }
 
-impl SwitchPortUsageStormControl {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `disable_port` field.
-    pub fn disable_port(mut self, value: impl Into<bool>) -> Self {
-        self.disable_port = Some(value.into());
-        self
-    }
-
-    /// Sets the `no_broadcast` field.
-    pub fn no_broadcast(mut self, value: impl Into<bool>) -> Self {
-        self.no_broadcast = Some(value.into());
-        self
-    }
-
-    /// Sets the `no_multicast` field.
-    pub fn no_multicast(mut self, value: impl Into<bool>) -> Self {
-        self.no_multicast = Some(value.into());
-        self
-    }
-
-    /// Sets the `no_registered_multicast` field.
-    pub fn no_registered_multicast(mut self, value: impl Into<bool>) -> Self {
-        self.no_registered_multicast = Some(value.into());
-        self
-    }
-
-    /// Sets the `no_unknown_unicast` field.
-    pub fn no_unknown_unicast(mut self, value: impl Into<bool>) -> Self {
-        self.no_unknown_unicast = Some(value.into());
-        self
-    }
-
-    /// Sets the `percentage` field.
-    pub fn percentage(mut self, value: impl Into<i64>) -> Self {
-        self.percentage = Some(value.into());
-        self
-    }
-}
-
-/// Property key is the port usage name. Defines the profiles of port configuration configured on the switch
-pub type SwitchPortUsages = std::collections::BTreeMap<String, SwitchPortUsage>;
-
-/// By default, `radius_config` will be used. if a different one has to be used set `use_different_radius
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchRadius {
-    /// `enabled` on the wire: a boolean.
-    pub enabled: Option<bool>,
-    /// `radius_config` on the wire.
-    pub radius_config: Option<SwitchRadiusConfig>,
-    /// `use_different_radius` on the wire: a string.
-    pub use_different_radius: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchRadius {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            enabled: fields.optional("enabled")?,
-            radius_config: fields.optional("radius_config")?,
-            use_different_radius: fields.optional("use_different_radius")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchRadius {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("radius_config", &self.radius_config)?;
-        fields.optional("use_different_radius", &self.use_different_radius)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchRadius {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `radius_config` field.
-    pub fn radius_config(mut self, value: impl Into<SwitchRadiusConfig>) -> Self {
-        self.radius_config = Some(value.into());
-        self
-    }
-
-    /// Sets the `use_different_radius` field.
-    pub fn use_different_radius(mut self, value: impl Into<String>) -> Self {
-        self.use_different_radius = Some(value.into());
-        self
-    }
-}
-
-/// Junos Radius config
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchRadiusConfig {
-    /// `acct_immediate_update` on the wire: a boolean.
-    pub acct_immediate_update: Option<bool>,
-    /// How frequently should interim accounting be reported, 60-65535. default is 0 (use one specified in Access-Accept request from RADIUS Server). Very frequent messages can affect the performance of the radius server, 600 and up is recommended when enabled
-    pub acct_interim_interval: Option<i64>,
-    /// `acct_servers` on the wire.
-    pub acct_servers: Option<RadiusAcctServers>,
-    /// `auth_server_selection` on the wire.
-    pub auth_server_selection: Option<SwitchRadiusConfigAuthServerSelection>,
-    /// `auth_servers` on the wire.
-    pub auth_servers: Option<RadiusAuthServers>,
-    /// Radius auth session retries
-    pub auth_servers_retries: Option<i64>,
-    /// Radius auth session timeout
-    pub auth_servers_timeout: Option<i64>,
-    /// `coa_enabled` on the wire: a boolean. Default: `false`.
-    pub coa_enabled: Option<bool>,
-    /// `coa_port` on the wire.
-    pub coa_port: Option<RadiusCoaPort>,
-    /// `fast_dot1x_timers` on the wire: a boolean. Default: `false`.
-    pub fast_dot1x_timers: Option<bool>,
-    /// Use `network`or `source_ip`. Which network the RADIUS server resides, if there's static IP for this network, we'd use it as source-ip
-    pub network: Option<String>,
-    /// Use `network`or `source_ip`
-    pub source_ip: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchRadiusConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            acct_immediate_update: fields.optional("acct_immediate_update")?,
-            acct_interim_interval: fields.optional("acct_interim_interval")?,
-            acct_servers: fields.optional("acct_servers")?,
-            auth_server_selection: fields.optional("auth_server_selection")?,
-            auth_servers: fields.optional("auth_servers")?,
-            auth_servers_retries: fields.optional("auth_servers_retries")?,
-            auth_servers_timeout: fields.optional("auth_servers_timeout")?,
-            coa_enabled: fields.optional("coa_enabled")?,
-            coa_port: fields.optional("coa_port")?,
-            fast_dot1x_timers: fields.optional("fast_dot1x_timers")?,
-            network: fields.optional("network")?,
-            source_ip: fields.optional("source_ip")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchRadiusConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("acct_immediate_update", &self.acct_immediate_update)?;
-        fields.optional("acct_interim_interval", &self.acct_interim_interval)?;
-        fields.optional("acct_servers", &self.acct_servers)?;
-        fields.optional("auth_server_selection", &self.auth_server_selection)?;
-        fields.optional("auth_servers", &self.auth_servers)?;
-        fields.optional("auth_servers_retries", &self.auth_servers_retries)?;
-        fields.optional("auth_servers_timeout", &self.auth_servers_timeout)?;
-        fields.optional("coa_enabled", &self.coa_enabled)?;
-        fields.optional("coa_port", &self.coa_port)?;
-        fields.optional("fast_dot1x_timers", &self.fast_dot1x_timers)?;
-        fields.optional("network", &self.network)?;
-        fields.optional("source_ip", &self.source_ip)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchRadiusConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `acct_immediate_update` field.
-    pub fn acct_immediate_update(mut self, value: impl Into<bool>) -> Self {
-        self.acct_immediate_update = Some(value.into());
-        self
-    }
-
-    /// Sets the `acct_interim_interval` field.
-    pub fn acct_interim_interval(mut self, value: impl Into<i64>) -> Self {
-        self.acct_interim_interval = Some(value.into());
-        self
-    }
-
-    /// Sets the `acct_servers` field.
-    pub fn acct_servers(mut self, value: impl Into<RadiusAcctServers>) -> Self {
-        self.acct_servers = Some(value.into());
-        self
-    }
-
-    /// Sets the `auth_server_selection` field.
-    pub fn auth_server_selection(
-        mut self,
-        value: impl Into<SwitchRadiusConfigAuthServerSelection>,
-    ) -> Self {
-        self.auth_server_selection = Some(value.into());
-        self
-    }
-
-    /// Sets the `auth_servers` field.
-    pub fn auth_servers(mut self, value: impl Into<RadiusAuthServers>) -> Self {
-        self.auth_servers = Some(value.into());
-        self
-    }
-
-    /// Sets the `auth_servers_retries` field.
-    pub fn auth_servers_retries(mut self, value: impl Into<i64>) -> Self {
-        self.auth_servers_retries = Some(value.into());
-        self
-    }
-
-    /// Sets the `auth_servers_timeout` field.
-    pub fn auth_servers_timeout(mut self, value: impl Into<i64>) -> Self {
-        self.auth_servers_timeout = Some(value.into());
-        self
-    }
-
-    /// Sets the `coa_enabled` field.
-    pub fn coa_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.coa_enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `coa_port` field.
-    pub fn coa_port(mut self, value: impl Into<RadiusCoaPort>) -> Self {
-        self.coa_port = Some(value.into());
-        self
-    }
-
-    /// Sets the `fast_dot1x_timers` field.
-    pub fn fast_dot1x_timers(mut self, value: impl Into<bool>) -> Self {
-        self.fast_dot1x_timers = Some(value.into());
-        self
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-
-    /// Sets the `source_ip` field.
-    pub fn source_ip(mut self, value: impl Into<String>) -> Self {
-        self.source_ip = Some(value.into());
-        self
-    }
-}
-
-/// The same values as `MxclusterRadsecServerSelection`, so the same type.
-pub type SwitchRadiusConfigAuthServerSelection = MxclusterRadsecServerSelection;
-
-/// The `switch_stp_config` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchStpConfig {
-    /// Switch STP priority. Range \[0, 4k, 8k.. 60k\] in steps of 4k. Bridge priority applies to both VSTP and RSTP.
-    pub bridge_priority: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchStpConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            bridge_priority: fields.optional("bridge_priority")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchStpConfig {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("bridge_priority", &self.bridge_priority)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchStpConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `bridge_priority` field.
-    pub fn bridge_priority(mut self, value: impl Into<String>) -> Self {
-        self.bridge_priority = Some(value.into());
-        self
-    }
-}
-
-/// The `switch_vrf_instance` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct SwitchVrfInstance {
-    /// `aggregate_routes` on the wire.
-    pub aggregate_routes: Option<AggregateRoutes>,
-    /// `aggregate_routes6` on the wire.
-    pub aggregate_routes6: Option<AggregateRoutes6>,
-    /// `evpn_auto_loopback_subnet` on the wire: a string. Example: `100.101.0.0/24`.
-    pub evpn_auto_loopback_subnet: Option<String>,
-    /// `evpn_auto_loopback_subnet6` on the wire: a string.
-    pub evpn_auto_loopback_subnet6: Option<String>,
-    /// `extra_routes` on the wire.
-    pub extra_routes: Option<VrfExtraRoutes>,
-    /// `extra_routes6` on the wire.
-    pub extra_routes6: Option<VrfExtraRoutes6>,
-    /// `networks` on the wire.
-    pub networks: Option<Strings>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchVrfInstance {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            aggregate_routes: fields.optional("aggregate_routes")?,
-            aggregate_routes6: fields.optional("aggregate_routes6")?,
-            evpn_auto_loopback_subnet: fields.optional("evpn_auto_loopback_subnet")?,
-            evpn_auto_loopback_subnet6: fields.optional("evpn_auto_loopback_subnet6")?,
-            extra_routes: fields.optional("extra_routes")?,
-            extra_routes6: fields.optional("extra_routes6")?,
-            networks: fields.optional("networks")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for SwitchVrfInstance {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("aggregate_routes", &self.aggregate_routes)?;
-        fields.optional("aggregate_routes6", &self.aggregate_routes6)?;
-        fields.optional("evpn_auto_loopback_subnet", &self.evpn_auto_loopback_subnet)?;
-        fields.optional(
-            "evpn_auto_loopback_subnet6",
-            &self.evpn_auto_loopback_subnet6,
-        )?;
-        fields.optional("extra_routes", &self.extra_routes)?;
-        fields.optional("extra_routes6", &self.extra_routes6)?;
-        fields.optional("networks", &self.networks)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl SwitchVrfInstance {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `aggregate_routes` field.
-    pub fn aggregate_routes(mut self, value: impl Into<AggregateRoutes>) -> Self {
-        self.aggregate_routes = Some(value.into());
-        self
-    }
-
-    /// Sets the `aggregate_routes6` field.
-    pub fn aggregate_routes6(mut self, value: impl Into<AggregateRoutes6>) -> Self {
-        self.aggregate_routes6 = Some(value.into());
-        self
-    }
-
-    /// Sets the `evpn_auto_loopback_subnet` field.
-    pub fn evpn_auto_loopback_subnet(mut self, value: impl Into<String>) -> Self {
-        self.evpn_auto_loopback_subnet = Some(value.into());
-        self
-    }
-
-    /// Sets the `evpn_auto_loopback_subnet6` field.
-    pub fn evpn_auto_loopback_subnet6(mut self, value: impl Into<String>) -> Self {
-        self.evpn_auto_loopback_subnet6 = Some(value.into());
-        self
-    }
-
-    /// Sets the `extra_routes` field.
-    pub fn extra_routes(mut self, value: impl Into<VrfExtraRoutes>) -> Self {
-        self.extra_routes = Some(value.into());
-        self
-    }
-
-    /// Sets the `extra_routes6` field.
-    pub fn extra_routes6(mut self, value: impl Into<VrfExtraRoutes6>) -> Self {
-        self.extra_routes6 = Some(value.into());
-        self
-    }
-
-    /// Sets the `networks` field.
-    pub fn networks(mut self, value: impl Into<Strings>) -> Self {
-        self.networks = Some(value.into());
-        self
-    }
-}
-
-/// Property key is the network name
-pub type SwitchVrfInstances = std::collections::BTreeMap<String, SwitchVrfInstance>;
-
-/// The `tacacs` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct Tacacs {
-    /// `acct_servers` on the wire.
-    pub acct_servers: Option<TacacsAcctServers>,
-    /// `default_role` on the wire.
-    pub default_role: Option<TacacsDefaultRole>,
-    /// `enabled` on the wire: a boolean.
-    pub enabled: Option<bool>,
-    /// Which network the TACACS server resides
-    pub network: Option<String>,
-    /// `tacplus_servers` on the wire.
-    pub tacplus_servers: Option<TacacsAuthServers>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for Tacacs {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            acct_servers: fields.optional("acct_servers")?,
-            default_role: fields.optional("default_role")?,
-            enabled: fields.optional("enabled")?,
-            network: fields.optional("network")?,
-            tacplus_servers: fields.optional("tacplus_servers")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for Tacacs {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("acct_servers", &self.acct_servers)?;
-        fields.optional("default_role", &self.default_role)?;
-        fields.optional("enabled", &self.enabled)?;
-        fields.optional("network", &self.network)?;
-        fields.optional("tacplus_servers", &self.tacplus_servers)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl Tacacs {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `acct_servers` field.
-    pub fn acct_servers(mut self, value: impl Into<TacacsAcctServers>) -> Self {
-        self.acct_servers = Some(value.into());
-        self
-    }
-
-    /// Sets the `default_role` field.
-    pub fn default_role(mut self, value: impl Into<TacacsDefaultRole>) -> Self {
-        self.default_role = Some(value.into());
-        self
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-
-    /// Sets the `network` field.
-    pub fn network(mut self, value: impl Into<String>) -> Self {
-        self.network = Some(value.into());
-        self
-    }
-
-    /// Sets the `tacplus_servers` field.
-    pub fn tacplus_servers(mut self, value: impl Into<TacacsAuthServers>) -> Self {
-        self.tacplus_servers = Some(value.into());
-        self
-    }
-}
-
-/// The `tacacs_acct_server` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct TacacsAcctServer {
-    /// `host` on the wire: a string.
-    pub host: Option<String>,
-    /// `port` on the wire: a string.
-    pub port: Option<String>,
-    /// `secret` on the wire: a string.
-    pub secret: Option<String>,
-    /// `timeout` on the wire: an integer. Default: `10`.
-    pub timeout: Option<i64>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for TacacsAcctServer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            host: fields.optional("host")?,
-            port: fields.optional("port")?,
-            secret: fields.optional("secret")?,
-            timeout: fields.optional("timeout")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for TacacsAcctServer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("host", &self.host)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("secret", &self.secret)?;
-        fields.optional("timeout", &self.timeout)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl TacacsAcctServer {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `host` field.
-    pub fn host(mut self, value: impl Into<String>) -> Self {
-        self.host = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<String>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-
-    /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.secret = Some(value.into());
-        self
-    }
-
-    /// Sets the `timeout` field.
-    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
-        self.timeout = Some(value.into());
-        self
-    }
-}
-
-/// The `tacacs_acct_servers` schema.
-pub type TacacsAcctServers = Vec<TacacsAcctServer>;
-
-/// The `tacacs_auth_server` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct TacacsAuthServer {
-    /// `host` on the wire: a string.
-    pub host: Option<String>,
-    /// `port` on the wire: a string.
-    pub port: Option<String>,
-    /// `secret` on the wire: a string.
-    pub secret: Option<String>,
-    /// `timeout` on the wire: an integer. Default: `10`.
-    pub timeout: Option<i64>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for TacacsAuthServer {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            host: fields.optional("host")?,
-            port: fields.optional("port")?,
-            secret: fields.optional("secret")?,
-            timeout: fields.optional("timeout")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for TacacsAuthServer {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("host", &self.host)?;
-        fields.optional("port", &self.port)?;
-        fields.optional("secret", &self.secret)?;
-        fields.optional("timeout", &self.timeout)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl TacacsAuthServer {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `host` field.
-    pub fn host(mut self, value: impl Into<String>) -> Self {
-        self.host = Some(value.into());
-        self
-    }
-
-    /// Sets the `port` field.
-    pub fn port(mut self, value: impl Into<String>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-
-    /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
-        self.secret = Some(value.into());
-        self
-    }
-
-    /// Sets the `timeout` field.
-    pub fn timeout(mut self, value: impl Into<i64>) -> Self {
-        self.timeout = Some(value.into());
-        self
-    }
-}
-
-/// The `tacacs_auth_servers` schema.
-pub type TacacsAuthServers = Vec<TacacsAuthServer>;
-
-/// The same values as `ConfigSwitchLocalAccountsUserRole`, so the same type.
-pub type TacacsDefaultRole = ConfigSwitchLocalAccountsUserRole;
-
-/// The `vlan_id_with_variable` schema.
+/// enum: `enter`, `exit`
 ///
-/// A value is read as the alternative its shape selects; a value none of them reads is kept in `Other`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VlanIdWithVariable {
-    /// A string.
-    String(String),
-    /// An integer.
-    Integer(i64),
-    /// A shape this version of the SDK does not know.
-    Other(serde_json::Value),
+pub enum WebhookZoneEventTrigger {
+    /// The value `enter`.
+    Enter,
+    /// The value `exit`.
+    Exit,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
 }
 
-impl<'de> serde::Deserialize<'de> for VlanIdWithVariable {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        if value.is_string()
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::String(v));
+impl WebhookZoneEventTrigger {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enter => "enter",
+            Self::Exit => "exit",
+            Self::Unknown(value) => value.as_str(),
         }
-        if (value.is_i64() || value.is_u64())
-            && let Ok(v) = serde::Deserialize::deserialize(&value)
-        {
-            return Ok(Self::Integer(v));
+    }
+}
+
+impl From<&str> for WebhookZoneEventTrigger {
+    fn from(value: &str) -> Self {
+        match value {
+            "enter" => Self::Enter,
+            "exit" => Self::Exit,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
         }
-        Ok(Self::Other(value))
     }
 }
 
-/// The `vrf_config` schema.
+impl std::fmt::Display for WebhookZoneEventTrigger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookZoneEventTrigger {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZoneEventTrigger {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Type of client. enum: `asset` (BLE Tag), `sdk`, `wifi`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookZoneEventType {
+    /// The value `asset`.
+    Asset,
+    /// The value `sdk`.
+    Sdk,
+    /// The value `wifi`.
+    Wifi,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookZoneEventType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asset => "asset",
+            Self::Sdk => "sdk",
+            Self::Wifi => "wifi",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookZoneEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "asset" => Self::Asset,
+            "sdk" => Self::Sdk,
+            "wifi" => Self::Wifi,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookZoneEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookZoneEventType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZoneEventType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// List of events
+pub type WebhookZoneEvents = Vec<WebhookZoneEvent>;
+
+/// The `webhook_zone_topic` schema.
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookZoneTopic {
+    /// The value `zone`.
+    Zone,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl WebhookZoneTopic {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Zone => "zone",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for WebhookZoneTopic {
+    fn from(value: &str) -> Self {
+        match value {
+            "zone" => Self::Zone,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for WebhookZoneTopic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WebhookZoneTopic {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookZoneTopic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
+
+/// Optional, list of extended beacon info packets heard from the client, frame and sequence control included with the payload
+pub type WifiBeaconExtendedInfo = Vec<WifiBeaconExtendedInfoItems>;
+
+/// The `wifi_beacon_extended_info_items` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
-pub struct VrfConfig {
-    /// Whether to enable VRF (when supported on the device)
-    pub enabled: Option<bool>,
+pub struct WifiBeaconExtendedInfoItems {
+    /// Frame control field of 802.11 header
+    pub frame_ctrl: Option<i64>,
+    /// Extended Info Payload associated with frame
+    pub payload: Option<String>,
+    /// Sequence control field of 802.11 header
+    pub seq_ctrl: Option<i64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-impl<'de> serde::Deserialize<'de> for VrfConfig {
+impl<'de> serde::Deserialize<'de> for WifiBeaconExtendedInfoItems {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut fields = crate::support::Fields::deserialize(deserializer)?;
         Ok(Self {
-            enabled: fields.optional("enabled")?,
+            frame_ctrl: fields.optional("frame_ctrl")?,
+            payload: fields.optional("payload")?,
+            seq_ctrl: fields.optional("seq_ctrl")?,
             extra: fields.rest(),
         })
     }
 }
 
-impl serde::Serialize for VrfConfig {
+impl serde::Serialize for WifiBeaconExtendedInfoItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("enabled", &self.enabled)?;
+        fields.optional("frame_ctrl", &self.frame_ctrl)?;
+        fields.optional("payload", &self.payload)?;
+        fields.optional("seq_ctrl", &self.seq_ctrl)?;
         fields.end(&self.extra)
     }
 }
-
-impl VrfConfig {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `enabled` field.
-    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-/// The `vrf_extra_route` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct VrfExtraRoute {
-    /// Next-hop address
-    pub via: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for VrfExtraRoute {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            via: fields.optional("via")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for VrfExtraRoute {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("via", &self.via)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl VrfExtraRoute {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `via` field.
-    pub fn via(mut self, value: impl Into<String>) -> Self {
-        self.via = Some(value.into());
-        self
-    }
-}
-
-/// The `vrf_extra_route6` schema.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct VrfExtraRoute6 {
-    /// Next-hop address
-    pub via: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for VrfExtraRoute6 {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            via: fields.optional("via")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for VrfExtraRoute6 {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("via", &self.via)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl VrfExtraRoute6 {
-    /// A value with no field set.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the `via` field.
-    pub fn via(mut self, value: impl Into<String>) -> Self {
-        self.via = Some(value.into());
-        self
-    }
-}
-
-/// Property key is the destination CIDR (e.g. "10.0.0.0/8")
-pub type VrfExtraRoutes = std::collections::BTreeMap<String, VrfExtraRoute>;
-
-/// Property key is the destination CIDR (e.g. "2a02:1234:420a:10c9::/64")
-pub type VrfExtraRoutes6 = std::collections::BTreeMap<String, VrfExtraRoute6>;
-
-/// Property key is the port name or range (e.g. "ge-0/0/0-10")
-pub type WiredPortConfig = std::collections::BTreeMap<String, JunosPortConfig>;

@@ -3,16 +3,38 @@
 //!
 //! Every type is named here (`crate::models::Name`). The files of this folder hold them by the
 //! resources that need them, each gated by those resources' cargo features.
+#[cfg(feature = "admins-login")]
+mod admins_login;
+#[cfg(feature = "admins-login-o-auth2")]
+mod admins_login_o_auth2;
+#[cfg(feature = "admins-logout")]
+mod admins_logout;
+#[cfg(feature = "admins-lookup")]
+mod admins_lookup;
+#[cfg(feature = "admins-recover-password")]
+mod admins_recover_password;
 mod common;
 mod common_2;
+#[cfg(feature = "mobile-sdk-invites")]
+mod mobile_sdk_invites;
 #[cfg(feature = "msps")]
 mod msps;
+#[cfg(feature = "msps-inventory")]
+mod msps_inventory;
 #[cfg(feature = "msps-licenses")]
 mod msps_licenses;
+#[cfg(feature = "msps-logo")]
+mod msps_logo;
+#[cfg(feature = "msps-logs")]
+mod msps_logs;
+#[cfg(feature = "msps-marvis")]
+mod msps_marvis;
 #[cfg(feature = "msps-org-groups")]
 mod msps_org_groups;
 #[cfg(feature = "msps-orgs")]
 mod msps_orgs;
+#[cfg(feature = "msps-tickets")]
+mod msps_tickets;
 #[cfg(feature = "orgs-alarm-templates")]
 mod orgs_alarm_templates;
 #[cfg(feature = "orgs-alarms")]
@@ -21,16 +43,22 @@ mod orgs_alarms;
 mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
+#[cfg(feature = "orgs-clients-wired")]
+mod orgs_clients_wired;
 #[cfg(feature = "orgs-clients-wireless")]
 mod orgs_clients_wireless;
 #[cfg(feature = "orgs-device-profiles")]
 mod orgs_device_profiles;
 #[cfg(feature = "orgs-devices")]
 mod orgs_devices;
+#[cfg(feature = "orgs-devices-ssr")]
+mod orgs_devices_ssr;
 #[cfg(feature = "orgs-events")]
 mod orgs_events;
 #[cfg(feature = "orgs-guests")]
 mod orgs_guests;
+#[cfg(feature = "orgs-integration-zscaler")]
+mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
 mod orgs_inventory;
 #[cfg(feature = "orgs-licenses")]
@@ -39,28 +67,38 @@ mod orgs_licenses;
 mod orgs_linked_applications;
 #[cfg(feature = "orgs-logs")]
 mod orgs_logs;
+#[cfg(feature = "orgs-maps")]
+mod orgs_maps;
+#[cfg(feature = "orgs-marvis")]
+mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 mod orgs_marvis_invites;
 #[cfg(feature = "orgs-mx-tunnels")]
 mod orgs_mx_tunnels;
+#[cfg(feature = "orgs-nac-crl")]
+mod orgs_nac_crl;
+#[cfg(feature = "orgs-nac-fingerprints")]
+mod orgs_nac_fingerprints;
+#[cfg(feature = "orgs-nac-idp")]
+mod orgs_nac_idp;
 #[cfg(feature = "orgs-nac-rules")]
 mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
+#[cfg(feature = "orgs-premium-analytics")]
+mod orgs_premium_analytics;
 #[cfg(feature = "orgs-psks")]
 mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 mod orgs_rf_templates;
+#[cfg(feature = "orgs-sdk-invites")]
+mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
 mod orgs_sdk_templates;
-#[cfg(feature = "orgs-sec-intel-profiles")]
-mod orgs_sec_intel_profiles;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
 #[cfg(feature = "orgs-setting")]
 mod orgs_setting;
-#[cfg(feature = "orgs-site-templates")]
-mod orgs_site_templates;
 #[cfg(feature = "orgs-sitegroups")]
 mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
@@ -69,14 +107,28 @@ mod orgs_sites;
 mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
 mod orgs_sso_roles;
+#[cfg(feature = "orgs-stats-assets")]
+mod orgs_stats_assets;
+#[cfg(feature = "orgs-stats-mx-edges")]
+mod orgs_stats_mx_edges;
+#[cfg(feature = "orgs-stats-other-devices")]
+mod orgs_stats_other_devices;
+#[cfg(feature = "orgs-stats-ports")]
+mod orgs_stats_ports;
 #[cfg(feature = "orgs-stats-sites")]
 mod orgs_stats_sites;
+#[cfg(feature = "orgs-stats-tunnels")]
+mod orgs_stats_tunnels;
+#[cfg(feature = "orgs-stats-vpn-peers")]
+mod orgs_stats_vpn_peers;
 #[cfg(feature = "orgs-tickets")]
 mod orgs_tickets;
 #[cfg(feature = "orgs-ui-settings")]
 mod orgs_ui_settings;
 #[cfg(feature = "orgs-user-macs")]
 mod orgs_user_macs;
+#[cfg(feature = "orgs-vars")]
+mod orgs_vars;
 #[cfg(feature = "orgs-vpns")]
 mod orgs_vpns;
 #[cfg(feature = "orgs-wlan-templates")]
@@ -87,10 +139,33 @@ mod orgs_wx_tags;
 mod orgs_wx_tunnels;
 #[cfg(feature = "self-account")]
 mod self_account;
+#[cfg(feature = "self-alarms")]
+mod self_alarms;
 #[cfg(feature = "self-api-token")]
 mod self_api_token;
 #[cfg(feature = "self-audit-logs")]
 mod self_audit_logs;
+#[cfg(feature = "self-mfa")]
+mod self_mfa;
+#[cfg(feature = "self-o-auth2")]
+mod self_o_auth2;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_acl_policies;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_additional_config_cmds;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
 mod shared_additional_vlan_ids;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
@@ -122,42 +197,87 @@ mod shared_admins;
 mod shared_alarm;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+mod shared_allow_deny;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-stats-devices"
 ))]
 mod shared_antenna_select;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-devices"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices"
+))]
 mod shared_ap_aeroscout;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-stats-devices"
 ))]
 mod shared_ap_ip_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 mod shared_ap_port_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
-    feature = "orgs-rf-templates",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_ap_port_config_mac_auth_protocol;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_ap_radio;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-rf-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-rf-templates",
     feature = "sites-setting"
 ))]
 mod shared_ap_radio_antenna_mode;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 mod shared_ap_radio_stat;
-#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
-mod shared_ap_radio_stat_2;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 mod shared_ap_search;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
+mod shared_ap_switch;
 #[cfg(any(feature = "orgs-setting", feature = "sites-setting"))]
 mod shared_app_probing_apps;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+mod shared_app_probing_custom_app_protocol;
 #[cfg(any(feature = "orgs-assets", feature = "sites-assets"))]
 mod shared_asset;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-asset-filters"))]
@@ -165,57 +285,111 @@ mod shared_asset_filter;
 #[cfg(any(feature = "orgs-mx-tunnels", feature = "sites-setting"))]
 mod shared_auto_preemption;
 #[cfg(any(
+    feature = "orgs-antivirus-profiles",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles",
+    feature = "sites-idp-profiles"
+))]
+mod shared_avprofile;
+#[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-devices"
+))]
+mod shared_bgp_as;
+#[cfg(any(feature = "orgs-stats-bgp-peers", feature = "sites-stats-bgp-peers"))]
+mod shared_bgp_stats;
+#[cfg(any(
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-devices"
+))]
+mod shared_bgp_stats_state;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-v-beacons"
 ))]
 mod shared_ble_config_beacon_rate_mode;
+#[cfg(any(feature = "orgs-clients-wired", feature = "sites-clients-wired"))]
+mod shared_client_info_source;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 mod shared_client_key_mgmt;
 #[cfg(any(
+    feature = "admins-login-o-auth2",
+    feature = "msps-licenses",
+    feature = "self-o-auth2"
+))]
+mod shared_code_string;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
+))]
+mod shared_count_ports_auth_state;
+#[cfg(any(
+    feature = "msps-logs",
+    feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
     feature = "orgs-events",
     feature = "orgs-guests",
     feature = "orgs-inventory",
     feature = "orgs-logs",
+    feature = "orgs-nac-fingerprints",
     feature = "orgs-sites",
+    feature = "orgs-stats-assets",
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-ospf",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "orgs-stats-vpn-peers",
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-services",
+    feature = "sites-skyatp",
+    feature = "sites-stats-apps",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-ospf",
+    feature = "sites-stats-ports",
+    feature = "sites-wan-usages",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
 mod shared_count_result;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+mod shared_cpu_stat;
+#[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-site-templates",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 mod shared_day_of_week;
-#[cfg(any(
-    feature = "orgs-devices",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-mod shared_device_event;
-#[cfg(any(
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-inventory",
-    feature = "orgs-licenses",
-    feature = "orgs-setting",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-mod shared_device_type;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
@@ -237,7 +411,9 @@ mod shared_device_type_with_all;
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
@@ -250,15 +426,55 @@ mod shared_dot11_band;
     feature = "sites-stats-devices"
 ))]
 mod shared_dot11_proto;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-setting"))]
-mod shared_gateway_matching;
+#[cfg(any(
+    feature = "admins-lookup",
+    feature = "orgs-sdk-invites",
+    feature = "self-account"
+))]
+mod shared_email_string;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+mod shared_fwupdate_stat;
 #[cfg(any(
     feature = "orgs-device-profiles",
-    feature = "orgs-vpns",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
+mod shared_gateway_idp_profiles_request;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+mod shared_gateway_matching;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_gateway_port_duplex;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-vpns",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-vpns"
+))]
 mod shared_gateway_port_vpn_path_bfd_profile;
+#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+mod shared_gateway_template;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -275,48 +491,44 @@ mod shared_guests;
 ))]
 mod shared_hour;
 #[cfg(any(
-    feature = "orgs-asset-filters",
     feature = "orgs-device-profiles",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
 ))]
-mod shared_ibeacon_major;
+mod shared_idp_config;
+#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+mod shared_insight_metrics;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
-    feature = "sites-beacons",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
-mod shared_ibeacon_minor;
-#[cfg(any(
-    feature = "orgs-asset-filters",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
-    feature = "sites-stats-devices"
-))]
-mod shared_ibeacon_uuid;
+mod shared_ip_type;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
 mod shared_ip_type6;
-#[cfg(any(
-    feature = "orgs-stats-devices",
-    feature = "sites-stats-clients-wireless",
-    feature = "sites-stats-devices"
-))]
-mod shared_last_seen;
+#[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
+mod shared_junos_local_port_config;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -326,8 +538,11 @@ mod shared_last_seen;
 mod shared_lat_lng;
 #[cfg(any(feature = "msps-licenses", feature = "orgs-licenses"))]
 mod shared_license;
+#[cfg(any(feature = "msps-logs", feature = "orgs-logs"))]
+mod shared_list_msp_logs_sort;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-maps",
     feature = "sites-setting"
@@ -335,12 +550,15 @@ mod shared_license;
 mod shared_mac_addresses;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-devices",
     feature = "sites-maps",
     feature = "sites-setting"
 ))]
 mod shared_mac_addresses_macs;
+#[cfg(any(feature = "orgs-maps", feature = "sites-maps"))]
+mod shared_map_import_json;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
@@ -357,13 +575,45 @@ mod shared_mac_addresses_macs;
 ))]
 mod shared_msp_id;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_mxcluster_rad_auth_server_keywrap_format;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_mxcluster_radsec_server_selection;
+#[cfg(any(
+    feature = "orgs-setting",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-setting",
+    feature = "sites-stats-mx-edges"
+))]
+mod shared_mxedge_mgmt_oob_ip_type;
+#[cfg(any(feature = "orgs-stats-mx-edges", feature = "sites-stats-mx-edges"))]
+mod shared_mxedge_oob_ip_config;
+#[cfg(any(
     feature = "orgs-nac-rules",
     feature = "orgs-wx-rules",
+    feature = "sites-stats-wx-rules",
     feature = "sites-wx-rules"
 ))]
 mod shared_nac_rule_action;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-clients-sdk",
     feature = "orgs-sitegroups",
     feature = "orgs-wlan-templates"
 ))]
@@ -371,19 +621,54 @@ mod shared_name_string;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-networks",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-networks",
     feature = "sites-setting"
 ))]
 mod shared_network;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_network_request;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 mod shared_org;
+#[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
+mod shared_ospf_peer_stats_count_distinct;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
+))]
+mod shared_poe_priority;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 mod shared_privilege_org;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 mod shared_psk_list;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_radius_acct_servers;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -391,30 +676,129 @@ mod shared_psk_list;
 mod shared_radsec;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 mod shared_response_device_events_search;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+mod shared_rf_template;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
+))]
+mod shared_rx_bps;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges",
+    feature = "sites-stats-ports"
+))]
+mod shared_rx_bytes;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+mod shared_rx_rate;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 mod shared_search_webhook_delivery;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 mod shared_search_wxtag_apps;
 #[cfg(any(
+    feature = "orgs-sec-intel-profiles",
+    feature = "sites-sec-intel-profiles"
+))]
+mod shared_secintel_profile;
+#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-sec-intel-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-sec-intel-profiles",
+    feature = "sites-service-policies",
     feature = "sites-setting"
 ))]
 mod shared_secintel_profile_profile_action;
+#[cfg(any(feature = "orgs-services", feature = "sites-services"))]
+mod shared_service;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
 mod shared_site;
+#[cfg(any(feature = "orgs-stats-ports", feature = "sites-stats-ports"))]
+mod shared_site_ports_count_distinct;
 #[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
 mod shared_site_stats_sitegroup_ids;
+#[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
+mod shared_site_template;
 #[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
 mod shared_sso_idp_sign_algo;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 mod shared_stats_org;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices"
+))]
+mod shared_stats_switch_ports;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices"
+))]
+mod shared_stats_wan_tunnel_priority;
+#[cfg(any(
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices"
 ))]
 mod shared_stats_wireless_client;
+#[cfg(any(
+    feature = "msps-orgs",
+    feature = "orgs-antivirus-profiles",
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-devices-ssr",
+    feature = "orgs-inventory",
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-setting",
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-user-macs",
+    feature = "orgs-wlans",
+    feature = "orgs-wx-tags",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-idp-profiles",
+    feature = "sites-insights",
+    feature = "sites-jse",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges",
+    feature = "sites-wlans",
+    feature = "sites-wx-tags",
+    feature = "utilities-mx-edge"
+))]
+mod shared_strings;
+#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
+mod shared_switch_matching;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_switch_port_local_usage_dot1x;
+#[cfg(any(feature = "msps-tickets", feature = "orgs-tickets"))]
+mod shared_ticket;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
@@ -422,86 +806,164 @@ mod shared_stats_wireless_client;
 ))]
 mod shared_time_of_day;
 #[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-alarms",
-    feature = "orgs-clients-wireless",
-    feature = "orgs-devices",
-    feature = "orgs-events",
-    feature = "orgs-licenses",
-    feature = "orgs-logs",
-    feature = "orgs-sites",
-    feature = "orgs-sso",
+    feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
-    feature = "orgs-webhooks",
-    feature = "self-audit-logs",
-    feature = "sites-alarms",
-    feature = "sites-clients-wireless",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-events",
-    feature = "sites-rogues",
-    feature = "sites-stats-devices",
-    feature = "sites-webhooks",
-    feature = "sites-zones"
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
 ))]
-mod shared_timestamp;
+mod shared_tunnel_config_protocol;
 #[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
 mod shared_uuids;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-site-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 mod shared_vars;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "orgs-setting",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-networks",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_vlan_id_with_variable;
+#[cfg(any(feature = "orgs-vpns", feature = "sites-vpns"))]
+mod shared_vpn;
+#[cfg(any(feature = "orgs-nac-idp", feature = "sites-spectrum-analysis"))]
+mod shared_websocket_session;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 mod shared_wxlan_rule;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 mod shared_zone_vertex;
 #[cfg(feature = "sites-alarms")]
 mod sites_alarms;
+#[cfg(feature = "sites-anomaly")]
+mod sites_anomaly;
+#[cfg(feature = "sites-ap-templates")]
+mod sites_ap_templates;
+#[cfg(feature = "sites-applications")]
+mod sites_applications;
 #[cfg(feature = "sites-assets")]
 mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 mod sites_beacons;
+#[cfg(feature = "sites-clients-wired")]
+mod sites_clients_wired;
 #[cfg(feature = "sites-clients-wireless")]
 mod sites_clients_wireless;
 #[cfg(feature = "sites-devices")]
 mod sites_devices;
+#[cfg(feature = "sites-devices-wan-cluster")]
+mod sites_devices_wan_cluster;
+#[cfg(feature = "sites-devices-wireless")]
+mod sites_devices_wireless;
 #[cfg(feature = "sites-events")]
 mod sites_events;
+#[cfg(feature = "sites-gateway-templates")]
+mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
 mod sites_guests;
+#[cfg(feature = "sites-insights")]
+mod sites_insights;
+#[cfg(feature = "sites-jse")]
+mod sites_jse;
+#[cfg(feature = "sites-licenses")]
+mod sites_licenses;
 #[cfg(feature = "sites-maps")]
 mod sites_maps;
+#[cfg(feature = "sites-maps-auto-zone")]
+mod sites_maps_auto_zone;
+#[cfg(feature = "sites-network-templates")]
+mod sites_network_templates;
 #[cfg(feature = "sites-rogues")]
 mod sites_rogues;
 #[cfg(feature = "sites-rssi-zones")]
 mod sites_rssi_zones;
+#[cfg(feature = "sites-service-policies")]
+mod sites_service_policies;
+#[cfg(feature = "sites-services")]
+mod sites_services;
 #[cfg(feature = "sites-setting")]
 mod sites_setting;
+#[cfg(feature = "sites-skyatp")]
+mod sites_skyatp;
+#[cfg(feature = "sites-spectrum-analysis")]
+mod sites_spectrum_analysis;
+#[cfg(feature = "sites-stats-apps")]
+mod sites_stats_apps;
+#[cfg(feature = "sites-stats-beacons")]
+mod sites_stats_beacons;
+#[cfg(feature = "sites-stats-clients-sdk")]
+mod sites_stats_clients_sdk;
 #[cfg(feature = "sites-stats-clients-wireless")]
 mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 mod sites_stats_devices;
+#[cfg(feature = "sites-stats-ports")]
+mod sites_stats_ports;
+#[cfg(feature = "sites-stats-wx-rules")]
+mod sites_stats_wx_rules;
 #[cfg(feature = "sites-stats-zones")]
 mod sites_stats_zones;
 #[cfg(feature = "sites-ui-settings")]
 mod sites_ui_settings;
 #[cfg(feature = "sites-v-beacons")]
 mod sites_v_beacons;
+#[cfg(feature = "sites-wan-usages")]
+mod sites_wan_usages;
 #[cfg(feature = "sites-zones")]
 mod sites_zones;
+#[cfg(feature = "utilities-location")]
+mod utilities_location;
+#[cfg(feature = "utilities-mx-edge")]
+mod utilities_mx_edge;
 
+#[cfg(feature = "admins-login")]
+pub use self::admins_login::*;
+#[cfg(feature = "admins-login-o-auth2")]
+pub use self::admins_login_o_auth2::*;
+#[cfg(feature = "admins-logout")]
+pub use self::admins_logout::*;
+#[cfg(feature = "admins-lookup")]
+pub use self::admins_lookup::*;
+#[cfg(feature = "admins-recover-password")]
+pub use self::admins_recover_password::*;
 pub use self::common::*;
 pub use self::common_2::*;
+#[cfg(feature = "mobile-sdk-invites")]
+pub use self::mobile_sdk_invites::*;
 #[cfg(feature = "msps")]
 pub use self::msps::*;
+#[cfg(feature = "msps-inventory")]
+pub use self::msps_inventory::*;
 #[cfg(feature = "msps-licenses")]
 pub use self::msps_licenses::*;
+#[cfg(feature = "msps-logo")]
+pub use self::msps_logo::*;
+#[cfg(feature = "msps-logs")]
+pub use self::msps_logs::*;
+#[cfg(feature = "msps-marvis")]
+pub use self::msps_marvis::*;
 #[cfg(feature = "msps-org-groups")]
 pub use self::msps_org_groups::*;
 #[cfg(feature = "msps-orgs")]
 pub use self::msps_orgs::*;
+#[cfg(feature = "msps-tickets")]
+pub use self::msps_tickets::*;
 #[cfg(feature = "orgs-alarm-templates")]
 pub use self::orgs_alarm_templates::*;
 #[cfg(feature = "orgs-alarms")]
@@ -510,16 +972,22 @@ pub use self::orgs_alarms::*;
 pub use self::orgs_antivirus_profiles::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
+#[cfg(feature = "orgs-clients-wired")]
+pub use self::orgs_clients_wired::*;
 #[cfg(feature = "orgs-clients-wireless")]
 pub use self::orgs_clients_wireless::*;
 #[cfg(feature = "orgs-device-profiles")]
 pub use self::orgs_device_profiles::*;
 #[cfg(feature = "orgs-devices")]
 pub use self::orgs_devices::*;
+#[cfg(feature = "orgs-devices-ssr")]
+pub use self::orgs_devices_ssr::*;
 #[cfg(feature = "orgs-events")]
 pub use self::orgs_events::*;
 #[cfg(feature = "orgs-guests")]
 pub use self::orgs_guests::*;
+#[cfg(feature = "orgs-integration-zscaler")]
+pub use self::orgs_integration_zscaler::*;
 #[cfg(feature = "orgs-inventory")]
 pub use self::orgs_inventory::*;
 #[cfg(feature = "orgs-licenses")]
@@ -528,28 +996,38 @@ pub use self::orgs_licenses::*;
 pub use self::orgs_linked_applications::*;
 #[cfg(feature = "orgs-logs")]
 pub use self::orgs_logs::*;
+#[cfg(feature = "orgs-maps")]
+pub use self::orgs_maps::*;
+#[cfg(feature = "orgs-marvis")]
+pub use self::orgs_marvis::*;
 #[cfg(feature = "orgs-marvis-invites")]
 pub use self::orgs_marvis_invites::*;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub use self::orgs_mx_tunnels::*;
+#[cfg(feature = "orgs-nac-crl")]
+pub use self::orgs_nac_crl::*;
+#[cfg(feature = "orgs-nac-fingerprints")]
+pub use self::orgs_nac_fingerprints::*;
+#[cfg(feature = "orgs-nac-idp")]
+pub use self::orgs_nac_idp::*;
 #[cfg(feature = "orgs-nac-rules")]
 pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
+#[cfg(feature = "orgs-premium-analytics")]
+pub use self::orgs_premium_analytics::*;
 #[cfg(feature = "orgs-psks")]
 pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
 pub use self::orgs_rf_templates::*;
+#[cfg(feature = "orgs-sdk-invites")]
+pub use self::orgs_sdk_invites::*;
 #[cfg(feature = "orgs-sdk-templates")]
 pub use self::orgs_sdk_templates::*;
-#[cfg(feature = "orgs-sec-intel-profiles")]
-pub use self::orgs_sec_intel_profiles::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
 #[cfg(feature = "orgs-setting")]
 pub use self::orgs_setting::*;
-#[cfg(feature = "orgs-site-templates")]
-pub use self::orgs_site_templates::*;
 #[cfg(feature = "orgs-sitegroups")]
 pub use self::orgs_sitegroups::*;
 #[cfg(feature = "orgs-sites")]
@@ -558,14 +1036,28 @@ pub use self::orgs_sites::*;
 pub use self::orgs_sso::*;
 #[cfg(feature = "orgs-sso-roles")]
 pub use self::orgs_sso_roles::*;
+#[cfg(feature = "orgs-stats-assets")]
+pub use self::orgs_stats_assets::*;
+#[cfg(feature = "orgs-stats-mx-edges")]
+pub use self::orgs_stats_mx_edges::*;
+#[cfg(feature = "orgs-stats-other-devices")]
+pub use self::orgs_stats_other_devices::*;
+#[cfg(feature = "orgs-stats-ports")]
+pub use self::orgs_stats_ports::*;
 #[cfg(feature = "orgs-stats-sites")]
 pub use self::orgs_stats_sites::*;
+#[cfg(feature = "orgs-stats-tunnels")]
+pub use self::orgs_stats_tunnels::*;
+#[cfg(feature = "orgs-stats-vpn-peers")]
+pub use self::orgs_stats_vpn_peers::*;
 #[cfg(feature = "orgs-tickets")]
 pub use self::orgs_tickets::*;
 #[cfg(feature = "orgs-ui-settings")]
 pub use self::orgs_ui_settings::*;
 #[cfg(feature = "orgs-user-macs")]
 pub use self::orgs_user_macs::*;
+#[cfg(feature = "orgs-vars")]
+pub use self::orgs_vars::*;
 #[cfg(feature = "orgs-vpns")]
 pub use self::orgs_vpns::*;
 #[cfg(feature = "orgs-wlan-templates")]
@@ -576,10 +1068,33 @@ pub use self::orgs_wx_tags::*;
 pub use self::orgs_wx_tunnels::*;
 #[cfg(feature = "self-account")]
 pub use self::self_account::*;
+#[cfg(feature = "self-alarms")]
+pub use self::self_alarms::*;
 #[cfg(feature = "self-api-token")]
 pub use self::self_api_token::*;
 #[cfg(feature = "self-audit-logs")]
 pub use self::self_audit_logs::*;
+#[cfg(feature = "self-mfa")]
+pub use self::self_mfa::*;
+#[cfg(feature = "self-o-auth2")]
+pub use self::self_o_auth2::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_acl_policies::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_additional_config_cmds::*;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
 pub use self::shared_additional_vlan_ids::*;
 #[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
@@ -611,42 +1126,87 @@ pub use self::shared_admins::*;
 pub use self::shared_alarm::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+pub use self::shared_allow_deny::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_antenna_select::*;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-devices"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices"
+))]
 pub use self::shared_ap_aeroscout::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_ap_ip_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 pub use self::shared_ap_port_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
-    feature = "orgs-rf-templates",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_ap_port_config_mac_auth_protocol::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_ap_radio::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-rf-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-rf-templates",
     feature = "sites-setting"
 ))]
 pub use self::shared_ap_radio_antenna_mode::*;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 pub use self::shared_ap_radio_stat::*;
-#[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
-pub use self::shared_ap_radio_stat_2::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 pub use self::shared_ap_search::*;
+#[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
+pub use self::shared_ap_switch::*;
 #[cfg(any(feature = "orgs-setting", feature = "sites-setting"))]
 pub use self::shared_app_probing_apps::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_app_probing_custom_app_protocol::*;
 #[cfg(any(feature = "orgs-assets", feature = "sites-assets"))]
 pub use self::shared_asset::*;
 #[cfg(any(feature = "orgs-asset-filters", feature = "sites-asset-filters"))]
@@ -654,57 +1214,111 @@ pub use self::shared_asset_filter::*;
 #[cfg(any(feature = "orgs-mx-tunnels", feature = "sites-setting"))]
 pub use self::shared_auto_preemption::*;
 #[cfg(any(
+    feature = "orgs-antivirus-profiles",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles",
+    feature = "sites-idp-profiles"
+))]
+pub use self::shared_avprofile::*;
+#[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-devices",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_bgp_as::*;
+#[cfg(any(feature = "orgs-stats-bgp-peers", feature = "sites-stats-bgp-peers"))]
+pub use self::shared_bgp_stats::*;
+#[cfg(any(
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_bgp_stats_state::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-v-beacons"
 ))]
 pub use self::shared_ble_config_beacon_rate_mode::*;
+#[cfg(any(feature = "orgs-clients-wired", feature = "sites-clients-wired"))]
+pub use self::shared_client_info_source::*;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 pub use self::shared_client_key_mgmt::*;
 #[cfg(any(
+    feature = "admins-login-o-auth2",
+    feature = "msps-licenses",
+    feature = "self-o-auth2"
+))]
+pub use self::shared_code_string::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
+))]
+pub use self::shared_count_ports_auth_state::*;
+#[cfg(any(
+    feature = "msps-logs",
+    feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
     feature = "orgs-events",
     feature = "orgs-guests",
     feature = "orgs-inventory",
     feature = "orgs-logs",
+    feature = "orgs-nac-fingerprints",
     feature = "orgs-sites",
+    feature = "orgs-stats-assets",
+    feature = "orgs-stats-bgp-peers",
+    feature = "orgs-stats-ospf",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "orgs-stats-vpn-peers",
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
+    feature = "sites-services",
+    feature = "sites-skyatp",
+    feature = "sites-stats-apps",
+    feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-ospf",
+    feature = "sites-stats-ports",
+    feature = "sites-wan-usages",
     feature = "sites-webhooks",
     feature = "sites-zones"
 ))]
 pub use self::shared_count_result::*;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+pub use self::shared_cpu_stat::*;
+#[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-site-templates",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 pub use self::shared_day_of_week::*;
-#[cfg(any(
-    feature = "orgs-devices",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-pub use self::shared_device_event::*;
-#[cfg(any(
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-inventory",
-    feature = "orgs-licenses",
-    feature = "orgs-setting",
-    feature = "sites-devices",
-    feature = "sites-events"
-))]
-pub use self::shared_device_type::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
@@ -726,7 +1340,9 @@ pub use self::shared_device_type_with_all::*;
     feature = "orgs-device-profiles",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
@@ -739,15 +1355,55 @@ pub use self::shared_dot11_band::*;
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_dot11_proto::*;
-#[cfg(any(feature = "orgs-device-profiles", feature = "sites-setting"))]
-pub use self::shared_gateway_matching::*;
+#[cfg(any(
+    feature = "admins-lookup",
+    feature = "orgs-sdk-invites",
+    feature = "self-account"
+))]
+pub use self::shared_email_string::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
+))]
+pub use self::shared_fwupdate_stat::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
-    feature = "orgs-vpns",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
+pub use self::shared_gateway_idp_profiles_request::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_gateway_matching::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_gateway_port_duplex::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-vpns",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-vpns"
+))]
 pub use self::shared_gateway_port_vpn_path_bfd_profile::*;
+#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+pub use self::shared_gateway_template::*;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -764,48 +1420,44 @@ pub use self::shared_guests::*;
 ))]
 pub use self::shared_hour::*;
 #[cfg(any(
-    feature = "orgs-asset-filters",
     feature = "orgs-device-profiles",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
 ))]
-pub use self::shared_ibeacon_major::*;
+pub use self::shared_idp_config::*;
+#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+pub use self::shared_insight_metrics::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
-    feature = "sites-beacons",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
-pub use self::shared_ibeacon_minor::*;
-#[cfg(any(
-    feature = "orgs-asset-filters",
-    feature = "orgs-stats-devices",
-    feature = "sites-asset-filters",
-    feature = "sites-beacons",
-    feature = "sites-stats-devices"
-))]
-pub use self::shared_ibeacon_uuid::*;
+pub use self::shared_ip_type::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
     feature = "sites-setting",
-    feature = "sites-stats-devices"
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges"
 ))]
 pub use self::shared_ip_type6::*;
-#[cfg(any(
-    feature = "orgs-stats-devices",
-    feature = "sites-stats-clients-wireless",
-    feature = "sites-stats-devices"
-))]
-pub use self::shared_last_seen::*;
+#[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
+pub use self::shared_junos_local_port_config::*;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -815,8 +1467,11 @@ pub use self::shared_last_seen::*;
 pub use self::shared_lat_lng::*;
 #[cfg(any(feature = "msps-licenses", feature = "orgs-licenses"))]
 pub use self::shared_license::*;
+#[cfg(any(feature = "msps-logs", feature = "orgs-logs"))]
+pub use self::shared_list_msp_logs_sort::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-maps",
     feature = "sites-setting"
@@ -824,12 +1479,15 @@ pub use self::shared_license::*;
 pub use self::shared_mac_addresses::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-devices-ssr",
     feature = "orgs-setting",
     feature = "sites-devices",
     feature = "sites-maps",
     feature = "sites-setting"
 ))]
 pub use self::shared_mac_addresses_macs::*;
+#[cfg(any(feature = "orgs-maps", feature = "sites-maps"))]
+pub use self::shared_map_import_json::*;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
@@ -846,13 +1504,45 @@ pub use self::shared_mac_addresses_macs::*;
 ))]
 pub use self::shared_msp_id::*;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_mxcluster_rad_auth_server_keywrap_format::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_mxcluster_radsec_server_selection::*;
+#[cfg(any(
+    feature = "orgs-setting",
+    feature = "orgs-stats-mx-edges",
+    feature = "sites-setting",
+    feature = "sites-stats-mx-edges"
+))]
+pub use self::shared_mxedge_mgmt_oob_ip_type::*;
+#[cfg(any(feature = "orgs-stats-mx-edges", feature = "sites-stats-mx-edges"))]
+pub use self::shared_mxedge_oob_ip_config::*;
+#[cfg(any(
     feature = "orgs-nac-rules",
     feature = "orgs-wx-rules",
+    feature = "sites-stats-wx-rules",
     feature = "sites-wx-rules"
 ))]
 pub use self::shared_nac_rule_action::*;
 #[cfg(any(
     feature = "orgs",
+    feature = "orgs-clients-sdk",
     feature = "orgs-sitegroups",
     feature = "orgs-wlan-templates"
 ))]
@@ -860,19 +1550,54 @@ pub use self::shared_name_string::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-networks",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-networks",
     feature = "sites-setting"
 ))]
 pub use self::shared_network::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_network_request::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 pub use self::shared_org::*;
+#[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
+pub use self::shared_ospf_peer_stats_count_distinct::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
+))]
+pub use self::shared_poe_priority::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 pub use self::shared_privilege_org::*;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 pub use self::shared_psk_list::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_radius_acct_servers::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
     feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -880,30 +1605,129 @@ pub use self::shared_psk_list::*;
 pub use self::shared_radsec::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 pub use self::shared_response_device_events_search::*;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+pub use self::shared_rf_template::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-ports"
+))]
+pub use self::shared_rx_bps::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-stats-ports",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges",
+    feature = "sites-stats-ports"
+))]
+pub use self::shared_rx_bytes::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_rx_rate::*;
 #[cfg(any(feature = "orgs-webhooks", feature = "sites-webhooks"))]
 pub use self::shared_search_webhook_delivery::*;
 #[cfg(any(feature = "orgs-wx-tags", feature = "sites-wx-tags"))]
 pub use self::shared_search_wxtag_apps::*;
 #[cfg(any(
+    feature = "orgs-sec-intel-profiles",
+    feature = "sites-sec-intel-profiles"
+))]
+pub use self::shared_secintel_profile::*;
+#[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-sec-intel-profiles",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-sec-intel-profiles",
+    feature = "sites-service-policies",
     feature = "sites-setting"
 ))]
 pub use self::shared_secintel_profile_profile_action::*;
+#[cfg(any(feature = "orgs-services", feature = "sites-services"))]
+pub use self::shared_service::*;
 #[cfg(any(feature = "orgs-sites", feature = "sites"))]
 pub use self::shared_site::*;
+#[cfg(any(feature = "orgs-stats-ports", feature = "sites-stats-ports"))]
+pub use self::shared_site_ports_count_distinct::*;
 #[cfg(any(feature = "orgs-stats-sites", feature = "sites-stats"))]
 pub use self::shared_site_stats_sitegroup_ids::*;
+#[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
+pub use self::shared_site_template::*;
 #[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
 pub use self::shared_sso_idp_sign_algo::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 pub use self::shared_stats_org::*;
 #[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-ports",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_stats_switch_ports::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_stats_wan_tunnel_priority::*;
+#[cfg(any(
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices"
 ))]
 pub use self::shared_stats_wireless_client::*;
+#[cfg(any(
+    feature = "msps-orgs",
+    feature = "orgs-antivirus-profiles",
+    feature = "orgs-device-profiles",
+    feature = "orgs-devices",
+    feature = "orgs-devices-ssr",
+    feature = "orgs-inventory",
+    feature = "orgs-mx-tunnels",
+    feature = "orgs-setting",
+    feature = "orgs-stats-devices",
+    feature = "orgs-stats-mx-edges",
+    feature = "orgs-user-macs",
+    feature = "orgs-wlans",
+    feature = "orgs-wx-tags",
+    feature = "sites-advanced-anti-malware-profiles",
+    feature = "sites-antivirus-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-idp-profiles",
+    feature = "sites-insights",
+    feature = "sites-jse",
+    feature = "sites-network-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-mx-edges",
+    feature = "sites-wlans",
+    feature = "sites-wx-tags",
+    feature = "utilities-mx-edge"
+))]
+pub use self::shared_strings::*;
+#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
+pub use self::shared_switch_matching::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-devices-wired",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_switch_port_local_usage_dot1x::*;
+#[cfg(any(feature = "msps-tickets", feature = "orgs-tickets"))]
+pub use self::shared_ticket::*;
 #[cfg(any(
     feature = "orgs-mx-tunnels",
     feature = "orgs-setting",
@@ -911,72 +1735,128 @@ pub use self::shared_stats_wireless_client::*;
 ))]
 pub use self::shared_time_of_day::*;
 #[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-alarms",
-    feature = "orgs-clients-wireless",
-    feature = "orgs-devices",
-    feature = "orgs-events",
-    feature = "orgs-licenses",
-    feature = "orgs-logs",
-    feature = "orgs-sites",
-    feature = "orgs-sso",
+    feature = "orgs-device-profiles",
     feature = "orgs-stats-devices",
-    feature = "orgs-webhooks",
-    feature = "self-audit-logs",
-    feature = "sites-alarms",
-    feature = "sites-clients-wireless",
+    feature = "orgs-stats-tunnels",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-events",
-    feature = "sites-rogues",
-    feature = "sites-stats-devices",
-    feature = "sites-webhooks",
-    feature = "sites-zones"
+    feature = "sites-gateway-templates",
+    feature = "sites-setting",
+    feature = "sites-stats-devices"
 ))]
-pub use self::shared_timestamp::*;
+pub use self::shared_tunnel_config_protocol::*;
 #[cfg(any(feature = "orgs-user-macs", feature = "sites-devices"))]
 pub use self::shared_uuids::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-site-templates",
+    feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-setting"
+    feature = "sites-setting",
+    feature = "sites-site-templates"
 ))]
 pub use self::shared_vars::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-networks",
+    feature = "orgs-setting",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-networks",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_vlan_id_with_variable::*;
+#[cfg(any(feature = "orgs-vpns", feature = "sites-vpns"))]
+pub use self::shared_vpn::*;
+#[cfg(any(feature = "orgs-nac-idp", feature = "sites-spectrum-analysis"))]
+pub use self::shared_websocket_session::*;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 pub use self::shared_wxlan_rule::*;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 pub use self::shared_zone_vertex::*;
 #[cfg(feature = "sites-alarms")]
 pub use self::sites_alarms::*;
+#[cfg(feature = "sites-anomaly")]
+pub use self::sites_anomaly::*;
+#[cfg(feature = "sites-ap-templates")]
+pub use self::sites_ap_templates::*;
+#[cfg(feature = "sites-applications")]
+pub use self::sites_applications::*;
 #[cfg(feature = "sites-assets")]
 pub use self::sites_assets::*;
 #[cfg(feature = "sites-beacons")]
 pub use self::sites_beacons::*;
+#[cfg(feature = "sites-clients-wired")]
+pub use self::sites_clients_wired::*;
 #[cfg(feature = "sites-clients-wireless")]
 pub use self::sites_clients_wireless::*;
 #[cfg(feature = "sites-devices")]
 pub use self::sites_devices::*;
+#[cfg(feature = "sites-devices-wan-cluster")]
+pub use self::sites_devices_wan_cluster::*;
+#[cfg(feature = "sites-devices-wireless")]
+pub use self::sites_devices_wireless::*;
 #[cfg(feature = "sites-events")]
 pub use self::sites_events::*;
+#[cfg(feature = "sites-gateway-templates")]
+pub use self::sites_gateway_templates::*;
 #[cfg(feature = "sites-guests")]
 pub use self::sites_guests::*;
+#[cfg(feature = "sites-insights")]
+pub use self::sites_insights::*;
+#[cfg(feature = "sites-jse")]
+pub use self::sites_jse::*;
+#[cfg(feature = "sites-licenses")]
+pub use self::sites_licenses::*;
 #[cfg(feature = "sites-maps")]
 pub use self::sites_maps::*;
+#[cfg(feature = "sites-maps-auto-zone")]
+pub use self::sites_maps_auto_zone::*;
+#[cfg(feature = "sites-network-templates")]
+pub use self::sites_network_templates::*;
 #[cfg(feature = "sites-rogues")]
 pub use self::sites_rogues::*;
 #[cfg(feature = "sites-rssi-zones")]
 pub use self::sites_rssi_zones::*;
+#[cfg(feature = "sites-service-policies")]
+pub use self::sites_service_policies::*;
+#[cfg(feature = "sites-services")]
+pub use self::sites_services::*;
 #[cfg(feature = "sites-setting")]
 pub use self::sites_setting::*;
+#[cfg(feature = "sites-skyatp")]
+pub use self::sites_skyatp::*;
+#[cfg(feature = "sites-spectrum-analysis")]
+pub use self::sites_spectrum_analysis::*;
+#[cfg(feature = "sites-stats-apps")]
+pub use self::sites_stats_apps::*;
+#[cfg(feature = "sites-stats-beacons")]
+pub use self::sites_stats_beacons::*;
+#[cfg(feature = "sites-stats-clients-sdk")]
+pub use self::sites_stats_clients_sdk::*;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub use self::sites_stats_clients_wireless::*;
 #[cfg(feature = "sites-stats-devices")]
 pub use self::sites_stats_devices::*;
+#[cfg(feature = "sites-stats-ports")]
+pub use self::sites_stats_ports::*;
+#[cfg(feature = "sites-stats-wx-rules")]
+pub use self::sites_stats_wx_rules::*;
 #[cfg(feature = "sites-stats-zones")]
 pub use self::sites_stats_zones::*;
 #[cfg(feature = "sites-ui-settings")]
 pub use self::sites_ui_settings::*;
 #[cfg(feature = "sites-v-beacons")]
 pub use self::sites_v_beacons::*;
+#[cfg(feature = "sites-wan-usages")]
+pub use self::sites_wan_usages::*;
 #[cfg(feature = "sites-zones")]
 pub use self::sites_zones::*;
+#[cfg(feature = "utilities-location")]
+pub use self::utilities_location::*;
+#[cfg(feature = "utilities-mx-edge")]
+pub use self::utilities_mx_edge::*;

@@ -2,44 +2,6 @@
 //! Types of the `msps-licenses` resource alone.
 use super::*;
 
-/// The `code_string` schema.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CodeString {
-    /// `code` on the wire: a string.
-    pub code: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for CodeString {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            code: fields.required("code")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for CodeString {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("code", &self.code)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl CodeString {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(code: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-
 /// The `msp_license_action` schema.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -42,44 +42,6 @@ impl serde::Serialize for ApiUsage {
     }
 }
 
-/// The `email_string` schema.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct EmailString {
-    /// `email` on the wire: an email address.
-    pub email: String,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for EmailString {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            email: fields.required("email")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for EmailString {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.required("email", &self.email)?;
-        fields.end(&self.extra)
-    }
-}
-
-impl EmailString {
-    /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(email: impl Into<String>) -> Self {
-        Self {
-            email: email.into(),
-            extra: serde_json::Map::new(),
-        }
-    }
-}
-
 /// Failed login attempts
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.

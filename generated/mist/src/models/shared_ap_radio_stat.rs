@@ -606,140 +606,6 @@ impl serde::Serialize for BgpPeer {
 /// Only present when `bgp_peers` in `fields` query parameter. Each port object is same as `GET /api/v1/sites/{site_id}/stats/bgp_peers/search` result object, except that org_id, site_id, mac, model are removed
 pub type BgpPeers = Vec<BgpPeer>;
 
-/// enum: `active`, `connect`, `established`, `idle`, `open_config`, `open_sent`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BgpStatsState {
-    /// The value `active`.
-    Active,
-    /// The value `connect`.
-    Connect,
-    /// The value `established`.
-    Established,
-    /// The value `idle`.
-    Idle,
-    /// The value `open_config`.
-    OpenConfig,
-    /// The value `open_sent`.
-    OpenSent,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl BgpStatsState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Connect => "connect",
-            Self::Established => "established",
-            Self::Idle => "idle",
-            Self::OpenConfig => "open_config",
-            Self::OpenSent => "open_sent",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for BgpStatsState {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "connect" => Self::Connect,
-            "established" => Self::Established,
-            "idle" => Self::Idle,
-            "open_config" => Self::OpenConfig,
-            "open_sent" => Self::OpenSent,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for BgpStatsState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BgpStatsState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BgpStatsState {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The `cpu_stat` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct CpuStat {
-    /// Percentage of CPU time that is idle
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub idle: Option<crate::Nullable<f64>>,
-    /// Percentage of CPU time being used by interrupts
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub interrupt: Option<crate::Nullable<f64>>,
-    /// `load_avg` on the wire.
-    pub load_avg: Option<CpuStatLoadAvg>,
-    /// Percentage of CPU time being used by system processes
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub system: Option<crate::Nullable<f64>>,
-    /// CPU usage
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub usage: Option<crate::Nullable<f64>>,
-    /// Percentage of CPU time being used by user processes
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub user: Option<crate::Nullable<f64>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for CpuStat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            idle: fields.present("idle")?,
-            interrupt: fields.present("interrupt")?,
-            load_avg: fields.optional("load_avg")?,
-            system: fields.present("system")?,
-            usage: fields.present("usage")?,
-            user: fields.present("user")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for CpuStat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("idle", &self.idle)?;
-        fields.optional("interrupt", &self.interrupt)?;
-        fields.optional("load_avg", &self.load_avg)?;
-        fields.optional("system", &self.system)?;
-        fields.optional("usage", &self.usage)?;
-        fields.optional("user", &self.user)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// Load averages for the last 1, 5, and 15 minutes
-pub type CpuStatLoadAvg = Vec<f64>;
-
 /// enum: `all`, `connected`, `disconnected`
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -844,133 +710,6 @@ impl serde::Serialize for DhcpdStatLan {
 
 /// channel width for the band.enum: `0`(disabled, response only), `20`, `40`, `80` (only applicable for band_5 and band_6), `160` (only for band_6)
 pub type Dot11Bandwidth = i64;
-
-/// The `fwupdate_stat` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct FwupdateStat {
-    /// `progress` on the wire: an integer (from 0 to 100), or `null`. Example: `10`.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub progress: Option<crate::Nullable<i64>>,
-    /// `status` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub status: Option<FwupdateStatStatus>,
-    /// `status_id` on the wire: an integer, or `null`. Example: `5`.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub status_id: Option<crate::Nullable<i64>>,
-    /// `timestamp` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub timestamp: Option<Timestamp>,
-    /// `will_retry` on the wire: a boolean, or `null`. Example: `false`.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub will_retry: Option<crate::Nullable<bool>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for FwupdateStat {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            progress: fields.present("progress")?,
-            status: fields.optional("status")?,
-            status_id: fields.present("status_id")?,
-            timestamp: fields.optional("timestamp")?,
-            will_retry: fields.present("will_retry")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for FwupdateStat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("progress", &self.progress)?;
-        fields.optional("status", &self.status)?;
-        fields.optional("status_id", &self.status_id)?;
-        fields.optional("timestamp", &self.timestamp)?;
-        fields.optional("will_retry", &self.will_retry)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// enum: `inprogress`, `failed`, `upgraded`, `success`, `scheduled`, `error`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FwupdateStatStatus {
-    /// The value `inprogress`.
-    Inprogress,
-    /// The value `failed`.
-    Failed,
-    /// The value `upgraded`.
-    Upgraded,
-    /// The value `success`.
-    Success,
-    /// The value `scheduled`.
-    Scheduled,
-    /// The value `error`.
-    Error,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl FwupdateStatStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inprogress => "inprogress",
-            Self::Failed => "failed",
-            Self::Upgraded => "upgraded",
-            Self::Success => "success",
-            Self::Scheduled => "scheduled",
-            Self::Error => "error",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for FwupdateStatStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "inprogress" => Self::Inprogress,
-            "failed" => Self::Failed,
-            "upgraded" => Self::Upgraded,
-            "success" => Self::Success,
-            "scheduled" => Self::Scheduled,
-            "error" => Self::Error,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for FwupdateStatStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for FwupdateStatStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FwupdateStatStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
 
 /// Property key is the interface name
 pub type IfStat = std::collections::BTreeMap<String, IfStatProperty>;
@@ -5358,3 +5097,277 @@ pub type StatsSwitchClientsStatsTotalTotalNumAps = Vec<i64>;
 
 /// The `stats_switch_module_stat` schema.
 pub type StatsSwitchModuleStat = Vec<StatsSwitchModuleStatItem>;
+
+/// The `stats_switch_module_stat_item` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct StatsSwitchModuleStatItem {
+    /// `backup_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub backup_version: Option<crate::Nullable<String>>,
+    /// `bios_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub bios_version: Option<crate::Nullable<String>>,
+    /// `boot_partition` on the wire: a string.
+    pub boot_partition: Option<String>,
+    /// `cpld_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub cpld_version: Option<crate::Nullable<String>>,
+    /// `cpu_stat` on the wire.
+    pub cpu_stat: Option<CpuStat>,
+    /// `errors` on the wire.
+    pub errors: Option<ModuleStatItemErrors>,
+    /// `fans` on the wire.
+    pub fans: Option<ModuleStatItemFans>,
+    /// `fpc_idx` on the wire: an integer.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub fpc_idx: Option<i64>,
+    /// `fpga_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub fpga_version: Option<crate::Nullable<String>>,
+    /// `last_seen` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub last_seen: Option<LastSeen>,
+    /// `locating` on the wire: a boolean.
+    pub locating: Option<bool>,
+    /// `mac` on the wire: a string. Example: `fc3342123456`.
+    pub mac: Option<String>,
+    /// `memory_stat` on the wire.
+    pub memory_stat: Option<MemoryStat>,
+    /// `model` on the wire: a string, or `null`. Example: `EX4300-48P`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub model: Option<crate::Nullable<String>>,
+    /// `optics_cpld_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub optics_cpld_version: Option<crate::Nullable<String>>,
+    /// `pending_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub pending_version: Option<crate::Nullable<String>>,
+    /// `pics` on the wire.
+    pub pics: Option<ModuleStatItemPics>,
+    /// `poe` on the wire.
+    pub poe: Option<ModuleStatItemPoe>,
+    /// `poe_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub poe_version: Option<crate::Nullable<String>>,
+    /// `power_cpld_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub power_cpld_version: Option<crate::Nullable<String>>,
+    /// `psus` on the wire.
+    pub psus: Option<ModuleStatItemPsus>,
+    /// `re_fpga_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub re_fpga_version: Option<crate::Nullable<String>>,
+    /// `recovery_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub recovery_version: Option<crate::Nullable<String>>,
+    /// `serial` on the wire: a string, or `null`. Example: `PX8716230021`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub serial: Option<crate::Nullable<String>>,
+    /// `status` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub status: Option<crate::Nullable<String>>,
+    /// `temperatures` on the wire.
+    pub temperatures: Option<ModuleStatItemTemperatures>,
+    /// `tmc_fpga_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub tmc_fpga_version: Option<crate::Nullable<String>>,
+    /// `type` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub r#type: Option<crate::Nullable<String>>,
+    /// `uboot_version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub uboot_version: Option<crate::Nullable<String>>,
+    /// `uptime` on the wire: an integer, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub uptime: Option<crate::Nullable<i64>>,
+    /// `vc_links` on the wire.
+    pub vc_links: Option<ModuleStatItemVcLinks>,
+    /// `vc_mode` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub vc_mode: Option<crate::Nullable<String>>,
+    /// enum: `master`, `backup`, `linecard`
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub vc_role: Option<crate::Nullable<String>>,
+    /// `vc_state` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub vc_state: Option<crate::Nullable<String>>,
+    /// `version` on the wire: a string, or `null`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub version: Option<crate::Nullable<String>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for StatsSwitchModuleStatItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            backup_version: fields.present("backup_version")?,
+            bios_version: fields.present("bios_version")?,
+            boot_partition: fields.optional("boot_partition")?,
+            cpld_version: fields.present("cpld_version")?,
+            cpu_stat: fields.optional("cpu_stat")?,
+            errors: fields.optional("errors")?,
+            fans: fields.optional("fans")?,
+            fpc_idx: fields.optional("fpc_idx")?,
+            fpga_version: fields.present("fpga_version")?,
+            last_seen: fields.optional("last_seen")?,
+            locating: fields.optional("locating")?,
+            mac: fields.optional("mac")?,
+            memory_stat: fields.optional("memory_stat")?,
+            model: fields.present("model")?,
+            optics_cpld_version: fields.present("optics_cpld_version")?,
+            pending_version: fields.present("pending_version")?,
+            pics: fields.optional("pics")?,
+            poe: fields.optional("poe")?,
+            poe_version: fields.present("poe_version")?,
+            power_cpld_version: fields.present("power_cpld_version")?,
+            psus: fields.optional("psus")?,
+            re_fpga_version: fields.present("re_fpga_version")?,
+            recovery_version: fields.present("recovery_version")?,
+            serial: fields.present("serial")?,
+            status: fields.present("status")?,
+            temperatures: fields.optional("temperatures")?,
+            tmc_fpga_version: fields.present("tmc_fpga_version")?,
+            r#type: fields.present("type")?,
+            uboot_version: fields.present("uboot_version")?,
+            uptime: fields.present("uptime")?,
+            vc_links: fields.optional("vc_links")?,
+            vc_mode: fields.present("vc_mode")?,
+            vc_role: fields.present("vc_role")?,
+            vc_state: fields.present("vc_state")?,
+            version: fields.present("version")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for StatsSwitchModuleStatItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("backup_version", &self.backup_version)?;
+        fields.optional("bios_version", &self.bios_version)?;
+        fields.optional("boot_partition", &self.boot_partition)?;
+        fields.optional("cpld_version", &self.cpld_version)?;
+        fields.optional("cpu_stat", &self.cpu_stat)?;
+        fields.optional("errors", &self.errors)?;
+        fields.optional("fans", &self.fans)?;
+        fields.optional("fpc_idx", &self.fpc_idx)?;
+        fields.optional("fpga_version", &self.fpga_version)?;
+        fields.optional("last_seen", &self.last_seen)?;
+        fields.optional("locating", &self.locating)?;
+        fields.optional("mac", &self.mac)?;
+        fields.optional("memory_stat", &self.memory_stat)?;
+        fields.optional("model", &self.model)?;
+        fields.optional("optics_cpld_version", &self.optics_cpld_version)?;
+        fields.optional("pending_version", &self.pending_version)?;
+        fields.optional("pics", &self.pics)?;
+        fields.optional("poe", &self.poe)?;
+        fields.optional("poe_version", &self.poe_version)?;
+        fields.optional("power_cpld_version", &self.power_cpld_version)?;
+        fields.optional("psus", &self.psus)?;
+        fields.optional("re_fpga_version", &self.re_fpga_version)?;
+        fields.optional("recovery_version", &self.recovery_version)?;
+        fields.optional("serial", &self.serial)?;
+        fields.optional("status", &self.status)?;
+        fields.optional("temperatures", &self.temperatures)?;
+        fields.optional("tmc_fpga_version", &self.tmc_fpga_version)?;
+        fields.optional("type", &self.r#type)?;
+        fields.optional("uboot_version", &self.uboot_version)?;
+        fields.optional("uptime", &self.uptime)?;
+        fields.optional("vc_links", &self.vc_links)?;
+        fields.optional("vc_mode", &self.vc_mode)?;
+        fields.optional("vc_role", &self.vc_role)?;
+        fields.optional("vc_state", &self.vc_state)?;
+        fields.optional("version", &self.version)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `stats_switch_vc_setup_info` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct StatsSwitchVcSetupInfo {
+    /// `config_type` on the wire: a string. Example: `nonprovisioned`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub config_type: Option<String>,
+    /// `current_stats` on the wire: a string. Example: `VCSETUP_WAITING`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub current_stats: Option<String>,
+    /// `err_missing_dev_id_fpc` on the wire: a boolean.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub err_missing_dev_id_fpc: Option<bool>,
+    /// `last_update` on the wire: a number.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub last_update: Option<f64>,
+    /// `request_time` on the wire: a number.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub request_time: Option<f64>,
+    /// `request_type` on the wire: a string. Example: `vc_create`.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub request_type: Option<String>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for StatsSwitchVcSetupInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            config_type: fields.optional("config_type")?,
+            current_stats: fields.optional("current_stats")?,
+            err_missing_dev_id_fpc: fields.optional("err_missing_dev_id_fpc")?,
+            last_update: fields.optional("last_update")?,
+            request_time: fields.optional("request_time")?,
+            request_type: fields.optional("request_type")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for StatsSwitchVcSetupInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("config_type", &self.config_type)?;
+        fields.optional("current_stats", &self.current_stats)?;
+        fields.optional("err_missing_dev_id_fpc", &self.err_missing_dev_id_fpc)?;
+        fields.optional("last_update", &self.last_update)?;
+        fields.optional("request_time", &self.request_time)?;
+        fields.optional("request_type", &self.request_type)?;
+        fields.end(&self.extra)
+    }
+}

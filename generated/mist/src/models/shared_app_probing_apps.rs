@@ -337,68 +337,6 @@ impl MxedgeMgmt {
     }
 }
 
-/// enum: `dhcp`, `disabled`, `static`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MxedgeMgmtOobIpType {
-    /// The value `dhcp`.
-    Dhcp,
-    /// The value `disabled`.
-    Disabled,
-    /// The value `static`.
-    Static,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl MxedgeMgmtOobIpType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dhcp => "dhcp",
-            Self::Disabled => "disabled",
-            Self::Static => "static",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for MxedgeMgmtOobIpType {
-    fn from(value: &str) -> Self {
-        match value {
-            "dhcp" => Self::Dhcp,
-            "disabled" => Self::Disabled,
-            "static" => Self::Static,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for MxedgeMgmtOobIpType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for MxedgeMgmtOobIpType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MxedgeMgmtOobIpType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// The same values as `IpType6`, so the same type.
-pub type MxedgeMgmtOobIpType6 = IpType6;
-
 /// The `setting_ssr` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]

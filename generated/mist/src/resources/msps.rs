@@ -232,4 +232,10 @@ impl MspsSearchOrgGroupRequest {
         self.params.sort = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ResponseSearchItem> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }

@@ -283,6 +283,12 @@ impl MspsOrgsSearchRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ResponseOrgSearchItem> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`MspsOrgsResource::get`]; see [`Request`](crate::Request).

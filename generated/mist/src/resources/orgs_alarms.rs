@@ -338,6 +338,12 @@ impl OrgsAlarmsSearchRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<Alarm> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`OrgsAlarmsResource::unack_multiple`]; see [`Request`](crate::Request).

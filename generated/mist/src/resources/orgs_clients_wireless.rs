@@ -571,6 +571,12 @@ impl OrgsClientsWirelessSearchEventsRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<EventsClient> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`OrgsClientsWirelessResource::search`]; see [`Request`](crate::Request).
@@ -762,6 +768,12 @@ impl OrgsClientsWirelessSearchRequest {
     pub fn search_after(mut self, value: impl Into<String>) -> Self {
         self.params.search_after = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ClientWireless> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }
 
@@ -1052,5 +1064,11 @@ impl OrgsClientsWirelessSearchSessionsRequest {
     pub fn search_after(mut self, value: impl Into<String>) -> Self {
         self.params.search_after = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<WirelessClientSession> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }

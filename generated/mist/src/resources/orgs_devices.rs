@@ -664,6 +664,12 @@ impl OrgsDevicesSearchEventsRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<DeviceEvent> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`OrgsDevicesResource::count_last_configs`]; see [`Request`](crate::Request).
@@ -847,6 +853,12 @@ impl OrgsDevicesSearchLastConfigsRequest {
     pub fn search_after(mut self, value: impl Into<String>) -> Self {
         self.params.search_after = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ResponseConfigHistorySearchItem> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }
 
@@ -1255,6 +1267,12 @@ impl OrgsDevicesSearchRequest {
     pub fn search_after(mut self, value: impl Into<String>) -> Self {
         self.params.search_after = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ResponseDeviceSearchResultsItems> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }
 

@@ -141,6 +141,17 @@ impl OrgsEventsSearchRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<OrgEvent> {
+        self.linked(|answer| {
+            (
+                answer.results.unwrap_or_default(),
+                crate::client::NextLink::link(answer.next),
+            )
+        })
+    }
 }
 
 /// The request of [`OrgsEventsResource::count_system`]; see [`Request`](crate::Request).
@@ -276,5 +287,11 @@ impl OrgsEventsSearchSystemRequest {
     pub fn search_after(mut self, value: impl Into<String>) -> Self {
         self.params.search_after = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<OrgSystemEvent> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }

@@ -642,4 +642,15 @@ impl OrgsInventorySearchRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<InventorySearchResult> {
+        self.linked(|answer| {
+            (
+                answer.results.unwrap_or_default(),
+                crate::client::NextLink::link(answer.next),
+            )
+        })
+    }
 }

@@ -149,6 +149,12 @@ impl OrgsLogsListAuditRequest {
         self.params.page = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<LogEvent> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`OrgsLogsResource::count_audit`]; see [`Request`](crate::Request).

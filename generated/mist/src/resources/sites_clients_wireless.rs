@@ -572,6 +572,12 @@ impl SitesClientsWirelessSearchEventsRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<EventsClient> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`SitesClientsWirelessResource::search`]; see [`Request`](crate::Request).
@@ -723,6 +729,12 @@ impl SitesClientsWirelessSearchRequest {
     pub fn search_after(mut self, value: impl Into<String>) -> Self {
         self.params.search_after = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ClientWireless> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }
 
@@ -1014,6 +1026,12 @@ impl SitesClientsWirelessSearchSessionsRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ResponseClientSessionsSearchItem> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`SitesClientsWirelessResource::get_events_for`]; see [`Request`](crate::Request).
@@ -1127,5 +1145,11 @@ impl SitesClientsWirelessGetEventsForRequest {
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.params.page = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<EventsClient> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }

@@ -360,6 +360,12 @@ impl SitesGuestsSearchAuthorizationRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<Guest> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`SitesGuestsResource::get_authorization`]; see [`Request`](crate::Request).

@@ -169,6 +169,12 @@ impl SitesRoguesListApsRequest {
         self.params.interval = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<InsightRogueAp> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
+    }
 }
 
 /// The request of [`SitesRoguesResource::list_clients`]; see [`Request`](crate::Request).
@@ -232,6 +238,12 @@ impl SitesRoguesListClientsRequest {
     pub fn interval(mut self, value: impl Into<String>) -> Self {
         self.params.interval = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<InsightRogueClient> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }
 
@@ -464,6 +476,12 @@ impl SitesRoguesSearchEventsRequest {
     pub fn search_after(mut self, value: impl Into<String>) -> Self {
         self.params.search_after = Some(value.into());
         self
+    }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<EventsRogue> {
+        self.linked(|answer| (answer.results, crate::client::NextLink::link(answer.next)))
     }
 }
 

@@ -532,6 +532,17 @@ impl SitesWebhooksSearchDeliveriesRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<WebhookDelivery> {
+        self.linked(|answer| {
+            (
+                answer.results.unwrap_or_default(),
+                crate::client::NextLink::link(answer.next),
+            )
+        })
+    }
 }
 
 /// The request of [`SitesWebhooksResource::ping`]; see [`Request`](crate::Request).

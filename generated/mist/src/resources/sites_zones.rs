@@ -469,4 +469,15 @@ impl SitesZonesSearchSessionsRequest {
         self.params.search_after = Some(value.into());
         self
     }
+
+    /// Every item of every page, following each page's `next` link until a page has
+    /// none; see [`Pages`](crate::Pages).
+    pub fn stream(self) -> crate::Pages<ResponseZoneSearchItem> {
+        self.linked(|answer| {
+            (
+                answer.results.unwrap_or_default(),
+                crate::client::NextLink::link(answer.next),
+            )
+        })
+    }
 }
