@@ -222,7 +222,7 @@ fn load_with(workspace: &Workspace, located: bool) -> (Option<Loaded>, Vec<Diagn
         rewrite_refs(node, 0);
     }
     for (_, node) in &mut definitions {
-        mark_secrets(node, 0);
+        crate::secrets::mark_secrets(node, 0);
     }
     one_type_per_shape(&mut definitions);
     for (key, mut node) in definitions {
@@ -340,74 +340,6 @@ fn rewrite_refs(node: &mut Node, depth: usize) {
 /// The keywords that only document a schema: two schemas that differ only in these at their
 /// top have one shape.
 const DOC_KEYS: &[&str] = &["$schema", "$comment", "title", "description", "examples"];
-
-/// Marks `x-secret: true` on every property that carries a credential by the rule of
-/// [`crate::secrets`] (a string named `password`, `privateKey`, `accessToken`, ...), unless the
-/// overlay has marked it either way.
-fn mark_secrets(node: &mut Node, depth: usize) {
-    if depth > crate::yaml::MAX_DEPTH {
-        return;
-    }
-    match &mut node.value {
-        NodeValue::Map(entries) => {
-            for (key, value) in entries.iter_mut() {
-                if key.name == "properties" {
-                    if let NodeValue::Map(props) = &mut value.value {
-                        for (name, prop) in props.iter_mut() {
-                            mark_secret(&name.name, prop);
-                        }
-                    }
-                }
-                mark_secrets(value, depth + 1);
-            }
-        }
-        NodeValue::Seq(items) => items.iter_mut().for_each(|v| mark_secrets(v, depth + 1)),
-        _ => {}
-    }
-}
-
-fn mark_secret(name: &str, prop: &mut Node) {
-    let NodeValue::Map(entries) = &mut prop.value else {
-        return;
-    };
-    let get = |k: &str| {
-        entries
-            .iter()
-            .find(|(key, _)| key.name == k)
-            .map(|(_, v)| v)
-    };
-    if get("x-secret").is_some() {
-        return;
-    }
-    let types: Vec<&str> = match get("type").map(|t| &t.value) {
-        Some(NodeValue::String(t)) => vec![t.as_str()],
-        Some(NodeValue::Seq(ts)) => ts
-            .iter()
-            .filter_map(|t| match &t.value {
-                NodeValue::String(t) => Some(t.as_str()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let format = match get("format").map(|f| &f.value) {
-        Some(NodeValue::String(f)) => Some(f.as_str()),
-        _ => None,
-    };
-    if crate::secrets::is_secret_by_rule(name, &types, format) {
-        let pos = prop.pos;
-        entries.push((
-            Key {
-                name: "x-secret".into(),
-                pos,
-            },
-            Node {
-                pos,
-                value: NodeValue::Bool(true),
-            },
-        ));
-    }
-}
 
 /// The shape of an object schema (its JSON without the documenting keywords at its top), or
 /// `None` for a schema that is not an object with properties (a string type is no shape of its

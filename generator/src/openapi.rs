@@ -104,6 +104,9 @@ pub(crate) fn load(workspace: &Workspace, entry: &Entry) -> (Option<Loaded>, Vec
         return (None, diags);
     };
     let mut root = tree.node;
+    // Credentials by the rule on names and formats; the overlay then adds what the rule cannot
+    // see, or takes a mark back with `x-secret: false`.
+    crate::secrets::mark_secrets(&mut root, 0);
     if let Some((rel, node)) = &overlay {
         overlay::apply(&mut root, node, rel, &mut diags);
     }

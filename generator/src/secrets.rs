@@ -3,8 +3,10 @@
 //! what the rule cannot see (`x-secret: true`) or takes back what it wrongly sees
 //! (`x-secret: false`). The rule is written out in `spec/README.md` ("Secrets").
 
+use crate::yaml::{Key, Node, NodeValue};
+
 /// The last words that name a credential on their own.
-const SECRET_LAST_WORDS: &[&str] = &["password", "passphrase", "secret", "token"];
+const SECRET_LAST_WORDS: &[&str] = &["password", "passphrase", "psk", "secret", "token"];
 
 /// The words before a final `key` that make it a credential (`privateKey`, `apiKey`).
 const KEY_QUALIFIERS: &[&str] = &[
@@ -52,7 +54,7 @@ pub fn words(name: &str) -> Vec<String> {
 }
 
 /// Whether a property of this name holds a credential: its last word is `password`,
-/// `passphrase`, `secret` or `token`; or it ends in `key` after `private`, `api`, `access`,
+/// `passphrase`, `psk` (a pre-shared key), `secret` or `token`; or it ends in `key` after `private`, `api`, `access`,
 /// `auth`, `encryption`, `account`, `secret` or `signing`; or it is a connection string; or it
 /// names a `secret` or `password` and ends in `value` (`secretValue`).
 pub fn is_secret_name(name: &str) -> bool {
@@ -75,6 +77,74 @@ pub fn is_secret_by_rule(name: &str, types: &[&str], format: Option<&str>) -> bo
     is_string && (format == Some("password") || is_secret_name(name))
 }
 
+/// Marks `x-secret: true` on every property that carries a credential by the rule of
+/// this module's (a string named `password`, `privateKey`, `accessToken`, ...), unless the
+/// overlay has marked it either way.
+pub fn mark_secrets(node: &mut Node, depth: usize) {
+    if depth > crate::yaml::MAX_DEPTH {
+        return;
+    }
+    match &mut node.value {
+        NodeValue::Map(entries) => {
+            for (key, value) in entries.iter_mut() {
+                if key.name == "properties" {
+                    if let NodeValue::Map(props) = &mut value.value {
+                        for (name, prop) in props.iter_mut() {
+                            mark_secret(&name.name, prop);
+                        }
+                    }
+                }
+                mark_secrets(value, depth + 1);
+            }
+        }
+        NodeValue::Seq(items) => items.iter_mut().for_each(|v| mark_secrets(v, depth + 1)),
+        _ => {}
+    }
+}
+
+fn mark_secret(name: &str, prop: &mut Node) {
+    let NodeValue::Map(entries) = &mut prop.value else {
+        return;
+    };
+    let get = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _)| key.name == k)
+            .map(|(_, v)| v)
+    };
+    if get("x-secret").is_some() {
+        return;
+    }
+    let types: Vec<&str> = match get("type").map(|t| &t.value) {
+        Some(NodeValue::String(t)) => vec![t.as_str()],
+        Some(NodeValue::Seq(ts)) => ts
+            .iter()
+            .filter_map(|t| match &t.value {
+                NodeValue::String(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let format = match get("format").map(|f| &f.value) {
+        Some(NodeValue::String(f)) => Some(f.as_str()),
+        _ => None,
+    };
+    if crate::secrets::is_secret_by_rule(name, &types, format) {
+        let pos = prop.pos;
+        entries.push((
+            Key {
+                name: "x-secret".into(),
+                pos,
+            },
+            Node {
+                pos,
+                value: NodeValue::Bool(true),
+            },
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +161,8 @@ mod tests {
     fn credential_names_are_secret() {
         for name in [
             "password",
+            "psk",
+            "wlan_psk",
             "basicAuthPassword",
             "newPassword",
             "privateKey",

@@ -130,14 +130,56 @@ pub(crate) fn examples(l: &mut Lowerer<'_>, lib: &str) -> Vec<ExampleCase> {
     out
 }
 
-/// The string values at `x-secret` places of an example (those of 4 characters or more, which
-/// cannot appear in `Debug` output by chance).
+/// The string values at `x-secret` places of an example that `Debug` output cannot show by
+/// chance: of 4 characters or more, and in no key, no other string of the example and no word
+/// `Debug` writes itself (`Secret(<redacted>)`), in any letter case. (An example whose secret
+/// is `"password"` beside a field `password`, or `"string"` beside other `"string"`s, proves
+/// nothing about secrecy.)
 fn secrets(spec: &Spec, schema: &Value, example: &Value) -> Vec<Lit> {
     let mut out = Vec::new();
     collect_secrets(spec, schema, example, &mut out);
+    let mut texts = vec!["Secret(<redacted>) Some None".to_lowercase()];
+    let mut strings: Vec<String> = Vec::new();
+    let mut work = vec![example];
+    while let Some(v) = work.pop() {
+        match v {
+            Value::Object(map) => {
+                texts.extend(map.keys().map(|k| k.to_lowercase()));
+                work.extend(map.values());
+            }
+            Value::Array(items) => work.extend(items),
+            Value::String(s) => strings.push(s.clone()),
+            _ => {}
+        }
+    }
     out.sort();
     out.dedup();
-    out.into_iter().filter(|s| s.len() >= 4).map(Lit).collect()
+    out.into_iter()
+        .filter(|secret| {
+            let lower = secret.to_lowercase();
+            let as_secret =
+                out_count(&strings, secret) <= secret_count(spec, schema, example, secret);
+            secret.len() >= 4
+                && as_secret
+                && !texts.iter().any(|t| t.contains(&lower))
+                && !strings
+                    .iter()
+                    .any(|s| s != secret && s.to_lowercase().contains(&lower))
+        })
+        .map(Lit)
+        .collect()
+}
+
+/// How many strings of the example are `text`.
+fn out_count(strings: &[String], text: &str) -> usize {
+    strings.iter().filter(|s| *s == text).count()
+}
+
+/// How many `x-secret` places of the example hold `text`.
+fn secret_count(spec: &Spec, schema: &Value, example: &Value, text: &str) -> usize {
+    let mut all = Vec::new();
+    collect_secrets(spec, schema, example, &mut all);
+    all.iter().filter(|s| *s == text).count()
 }
 
 /// Walks the example beside its schema, without recursion and without a depth limit: each

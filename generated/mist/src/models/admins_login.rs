@@ -7,7 +7,9 @@ pub struct Login {
     /// `email` on the wire: a string. Example: `test@mistsys.com`.
     pub email: String,
     /// `password` on the wire: a string. Example: `foryoureyesonly`.
-    pub password: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: crate::Secret,
     /// `two_factor` on the wire: a string. Example: `123456`.
     pub two_factor: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -38,7 +40,7 @@ impl serde::Serialize for Login {
 
 impl Login {
     /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn new(email: impl Into<String>, password: impl Into<crate::Secret>) -> Self {
         Self {
             email: email.into(),
             password: password.into(),

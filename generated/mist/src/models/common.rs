@@ -73,7 +73,9 @@ pub struct AccountOauthInfoAccount {
     /// Customer account password instance URL
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Secret>,
     /// For Prisma accounts only
     ///
     /// Read-only: set by the server, never sent in a request.
@@ -103,7 +105,9 @@ pub struct AccountOauthInfoAccount {
     /// For VMWare accounts only
     pub webhook_enabled: Option<bool>,
     /// For VMWare accounts only
-    pub webhook_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub webhook_password: Option<crate::Secret>,
     /// For VMWare accounts only
     pub webhook_url: Option<String>,
     /// For VMWare accounts only
@@ -1854,13 +1858,17 @@ pub struct Psk {
     /// If set to true, notification will be sent when psk is created or edited
     pub notify_on_create_or_edit: Option<bool>,
     /// previous passphrase of the PSK if it has been rotated
-    pub old_passphrase: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub old_passphrase: Option<crate::Secret>,
     /// `org_id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
     pub org_id: Option<OrgId>,
     /// passphrase of the PSK (8-63 character or 64 in hex)
-    pub passphrase: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub passphrase: crate::Secret,
     /// `role` on the wire: a string (0 to 32 characters).
     pub role: Option<String>,
     /// `site_id` on the wire.

@@ -53,7 +53,9 @@ pub struct ResponseMobileVerifySecret {
     /// Read-only: set by the server, never sent in a request.
     pub org_id: OrgId,
     /// `secret` on the wire: a string.
-    pub secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: crate::Secret,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -80,7 +80,9 @@ pub struct ResponseSsrExportIdTokensResultsItem {
     /// `mac` on the wire: a string.
     pub mac: Option<String>,
     /// `token` on the wire: a string.
-    pub token: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub token: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -9,7 +9,9 @@ pub struct AccountZscalerConfig {
     /// `partner_key` on the wire: a string. Example: `K35vrZcK3JvrZc`.
     pub partner_key: String,
     /// Customer account password
-    pub password: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: crate::Secret,
     /// Customer account user name
     pub username: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -45,7 +47,7 @@ impl AccountZscalerConfig {
     pub fn new(
         cloud_name: impl Into<String>,
         partner_key: impl Into<String>,
-        password: impl Into<String>,
+        password: impl Into<crate::Secret>,
         username: impl Into<String>,
     ) -> Self {
         Self {

@@ -9,7 +9,9 @@ pub struct AccountCrowdstrikeConfig {
     /// Customer account api client ID
     pub client_id: String,
     /// Customer account api client Secret
-    pub client_secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub client_secret: crate::Secret,
     /// Customer id of an admin
     pub customer_id: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -42,7 +44,7 @@ impl AccountCrowdstrikeConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
         customer_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -61,7 +63,9 @@ pub struct AccountJamfConfig {
     /// Customer account api client id. Required if `app_name`==`crowdstrike`
     pub client_id: String,
     /// Customer account api client secret
-    pub client_secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub client_secret: crate::Secret,
     /// Customer account Jamf instance URL
     pub instance_url: String,
     /// Smart group membership for determining compliance status
@@ -98,7 +102,7 @@ impl AccountJamfConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
         instance_url: impl Into<String>,
         smartgroup_name: impl Into<String>,
     ) -> Self {
@@ -119,11 +123,15 @@ pub struct AccountMobicontrolConfig {
     /// Customer account Client ID
     pub client_id: String,
     /// Customer account Client Secret
-    pub client_secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub client_secret: crate::Secret,
     /// Customer account MobiControl instance URL
     pub instance_url: String,
     /// Customer account password instance URL
-    pub password: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: crate::Secret,
     /// Customer account username
     pub username: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -160,9 +168,9 @@ impl AccountMobicontrolConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
         instance_url: impl Into<String>,
-        password: impl Into<String>,
+        password: impl Into<crate::Secret>,
         username: impl Into<String>,
     ) -> Self {
         Self {
@@ -394,7 +402,9 @@ pub struct AccountPrismaConfig {
     /// Customer account api client ID
     pub client_id: String,
     /// Customer account api client Secret
-    pub client_secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub client_secret: crate::Secret,
     /// To enable/disable tunnel probe
     pub enable_probe: Option<bool>,
     /// Prisma Tenant Service Group id
@@ -433,7 +443,7 @@ impl AccountPrismaConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
         tsg_id: impl Into<String>,
     ) -> Self {
         Self {
@@ -464,7 +474,9 @@ impl AccountPrismaConfig {
 #[non_exhaustive]
 pub struct AccountSentineloneConfig {
     /// Customer account api_token
-    pub api_token: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub api_token: crate::Secret,
     /// Customer account SentinelOne instance URL
     pub instance_url: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -493,7 +505,7 @@ impl serde::Serialize for AccountSentineloneConfig {
 
 impl AccountSentineloneConfig {
     /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(api_token: impl Into<String>, instance_url: impl Into<String>) -> Self {
+    pub fn new(api_token: impl Into<crate::Secret>, instance_url: impl Into<String>) -> Self {
         Self {
             api_token: api_token.into(),
             instance_url: instance_url.into(),
@@ -509,7 +521,9 @@ pub struct AccountVmwareConfig {
     /// Customer account Client ID
     pub client_id: String,
     /// Customer account Client Secret
-    pub client_secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub client_secret: crate::Secret,
     /// Customer account VMware instance URL
     pub instance_url: String,
     /// Enables or disables the webhook integration
@@ -546,7 +560,7 @@ impl AccountVmwareConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         client_id: impl Into<String>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
         instance_url: impl Into<String>,
         webhook_enabled: impl Into<bool>,
     ) -> Self {
@@ -569,7 +583,9 @@ pub struct AccountZdxConfig {
     /// Customer account API key ID
     pub key_id: String,
     /// Customer account API key Secret
-    pub key_secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub key_secret: crate::Secret,
     /// ZDX organization id
     pub zdx_org_id: String,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -604,7 +620,7 @@ impl AccountZdxConfig {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         key_id: impl Into<String>,
-        key_secret: impl Into<String>,
+        key_secret: impl Into<crate::Secret>,
         zdx_org_id: impl Into<String>,
     ) -> Self {
         Self {

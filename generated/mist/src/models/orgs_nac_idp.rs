@@ -5,7 +5,9 @@
 #[non_exhaustive]
 pub struct UsernamePassword {
     /// `password` on the wire: a string.
-    pub password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Secret>,
     /// `username` on the wire: a string.
     pub username: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -39,7 +41,7 @@ impl UsernamePassword {
     }
 
     /// Sets the `password` field.
-    pub fn password(mut self, value: impl Into<String>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.password = Some(value.into());
         self
     }

@@ -1323,7 +1323,9 @@ impl<'de> serde::Deserialize<'de> for OrgSettingAutoSiteAssignmentSrc {
 #[non_exhaustive]
 pub struct OrgSettingCelona {
     /// `api_key` on the wire: a string. Example: `$2a$04$OkaLCoJn6rDjR8ha.oduQVDST3.kJNIrte`.
-    pub api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub api_key: Option<crate::Secret>,
     /// `api_prefix` on the wire: a string. Example: `cc3273fcb016470e`.
     pub api_prefix: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -1357,7 +1359,7 @@ impl OrgSettingCelona {
     }
 
     /// Sets the `api_key` field.
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_key = Some(value.into());
         self
     }
@@ -1433,7 +1435,9 @@ pub struct OrgSettingCradlepoint {
     /// `cp_api_key` on the wire: a string. Example: `79c329da9893e34099c7d8ad5cb9c941`.
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub cp_api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub cp_api_key: Option<crate::Secret>,
     /// `ecm_api_id` on the wire: a string. Example: `73446d61-2206-4ea5-855a-0043f980be62`.
     ///
     /// Read-only: set by the server, never sent in a request.
@@ -1441,7 +1445,9 @@ pub struct OrgSettingCradlepoint {
     /// `ecm_api_key` on the wire: a string. Example: `68b329da9893e34099c7d8ad5cb9c940`.
     ///
     /// Read-only: set by the server, never sent in a request.
-    pub ecm_api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub ecm_api_key: Option<crate::Secret>,
     /// `enable_lldp` on the wire: a boolean.
     ///
     /// Read-only: set by the server, never sent in a request.
@@ -2706,7 +2712,9 @@ pub struct OrgSettingMistNacServerCert {
     /// `key` on the wire: a string. Example: `-----BEGIN PRI...`.
     pub key: Option<String>,
     /// private key password (optional)
-    pub password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2752,7 +2760,7 @@ impl OrgSettingMistNacServerCert {
     }
 
     /// Sets the `password` field.
-    pub fn password(mut self, value: impl Into<String>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.password = Some(value.into());
         self
     }
@@ -3346,7 +3354,9 @@ pub struct OrgSettingSecurity {
     /// Whether to disable local SSH (by default, local SSH is enabled with allow_mist in Org is enabled
     pub disable_local_ssh: Option<bool>,
     /// password required to zeroize devices (FIPS) on site level
-    pub fips_zeroize_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub fips_zeroize_password: Option<crate::Secret>,
     /// Whether to allow certain SSH keys to SSH into the AP (see Site:Setting)
     pub limit_ssh_access: Option<bool>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -3388,7 +3398,7 @@ impl OrgSettingSecurity {
     }
 
     /// Sets the `fips_zeroize_password` field.
-    pub fn fips_zeroize_password(mut self, value: impl Into<String>) -> Self {
+    pub fn fips_zeroize_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.fips_zeroize_password = Some(value.into());
         self
     }
@@ -3714,7 +3724,9 @@ pub struct PcapBucketVerify {
     /// `bucket` on the wire: a string. Example: `company-private-pcap`.
     pub bucket: String,
     /// `verify_token` on the wire: a string.
-    pub verify_token: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub verify_token: crate::Secret,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3741,7 +3753,7 @@ impl serde::Serialize for PcapBucketVerify {
 
 impl PcapBucketVerify {
     /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(bucket: impl Into<String>, verify_token: impl Into<String>) -> Self {
+    pub fn new(bucket: impl Into<String>, verify_token: impl Into<crate::Secret>) -> Self {
         Self {
             bucket: bucket.into(),
             verify_token: verify_token.into(),

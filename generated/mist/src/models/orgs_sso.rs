@@ -239,7 +239,9 @@ pub struct Sso {
     /// Required if `idp_type`==`ldap`, the account used to authenticate against the LDAP
     pub ldap_bind_dn: Option<String>,
     /// Required if `idp_type`==`ldap`, the password used to authenticate against the LDAP
-    pub ldap_bind_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub ldap_bind_password: Option<crate::Secret>,
     /// `ldap_cacerts` on the wire.
     pub ldap_cacerts: Option<SsoLdapCaCerts>,
     /// If `idp_type`==`ldap`, LDAPS Client certificate
@@ -277,7 +279,9 @@ pub struct Sso {
     /// Required if `idp_type`==`oauth`, Client Credentials
     pub oauth_cc_client_id: Option<String>,
     /// Required if `idp_type`==`oauth`, oauth_cc_client_secret is RSA private key, of the form "-----BEGIN RSA PRIVATE KEY--...."
-    pub oauth_cc_client_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth_cc_client_secret: Option<crate::Secret>,
     /// If `idp_type`==`oauth`
     pub oauth_discovery_url: Option<String>,
     /// `oauth_ping_identity_region` on the wire.
@@ -285,7 +289,9 @@ pub struct Sso {
     /// If `idp_type`==`oauth`, ropc = Resource Owner Password Credentials
     pub oauth_ropc_client_id: Option<String>,
     /// If `oauth_type`==`azure` or `oauth_type`==`azure-gov`. oauth_ropc_client_secret can be empty
-    pub oauth_ropc_client_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth_ropc_client_secret: Option<crate::Secret>,
     /// Required if `idp_type`==`oauth`, oauth_tenant_id
     pub oauth_tenant_id: Option<String>,
     /// `oauth_type` on the wire.
@@ -303,7 +309,9 @@ pub struct Sso {
     /// If `idp_type`==`oauth`, indicates if SCIM provisioning is enabled for the OAuth IDP
     pub scim_enabled: Option<bool>,
     /// If `idp_type`==`oauth`, scim_secret_token (auto-generated when not provided by caller and `scim_enabled`==`true`, empty string when `scim_enabled`==`false`) is used as the Bearer token in the Authorization header of SCIM provisioning requests by the IDP
-    pub scim_secret_token: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub scim_secret_token: Option<crate::Secret>,
     /// `site_id` on the wire.
     ///
     /// Read-only: set by the server, never sent in a request.
@@ -659,7 +667,9 @@ pub struct SsoMxedgeProxyAcctServer {
     /// `port` on the wire: an integer. Default: `1813`.
     pub port: Option<i64>,
     /// `secret` on the wire: a string. Example: `testing123`.
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -705,7 +715,7 @@ impl SsoMxedgeProxyAcctServer {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -727,7 +737,9 @@ pub struct SsoMxedgeProxyAuthServer {
     /// Authentication request retry
     pub retry: Option<i64>,
     /// `secret` on the wire: a string. Example: `testing123`.
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// Authentication request timeout, in seconds
     pub timeout: Option<i64>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -796,7 +808,7 @@ impl SsoMxedgeProxyAuthServer {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -959,7 +971,9 @@ pub struct SsoRequest {
     /// Required if `idp_type`==`ldap`, the account used to authenticate against the LDAP
     pub ldap_bind_dn: Option<String>,
     /// Required if `idp_type`==`ldap`, the password used to authenticate against the LDAP
-    pub ldap_bind_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub ldap_bind_password: Option<crate::Secret>,
     /// `ldap_cacerts` on the wire.
     pub ldap_cacerts: Option<SsoLdapCaCerts>,
     /// If `idp_type`==`ldap`, LDAPS Client certificate
@@ -989,7 +1003,9 @@ pub struct SsoRequest {
     /// Required if `idp_type`==`oauth`, Client Credentials
     pub oauth_cc_client_id: Option<String>,
     /// Required if `idp_type`==`oauth`, oauth_cc_client_secret is RSA private key, of the form "-----BEGIN RSA PRIVATE KEY--...."
-    pub oauth_cc_client_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth_cc_client_secret: Option<crate::Secret>,
     /// If `idp_type`==`oauth`
     pub oauth_discovery_url: Option<String>,
     /// `oauth_ping_identity_region` on the wire.
@@ -997,7 +1013,9 @@ pub struct SsoRequest {
     /// If `idp_type`==`oauth`, ropc = Resource Owner Password Credentials
     pub oauth_ropc_client_id: Option<String>,
     /// If `oauth_type`==`azure` or `oauth_type`==`azure-gov`. oauth_ropc_client_secret can be empty
-    pub oauth_ropc_client_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth_ropc_client_secret: Option<crate::Secret>,
     /// Required if `idp_type`==`oauth`, oauth_tenant_id
     pub oauth_tenant_id: Option<String>,
     /// `oauth_type` on the wire.
@@ -1011,7 +1029,9 @@ pub struct SsoRequest {
     /// If `idp_type`==`oauth`, indicates if SCIM provisioning is enabled for the OAuth IDP
     pub scim_enabled: Option<bool>,
     /// If `idp_type`==`oauth`, scim_secret_token (auto-generated when not provided by caller and `scim_enabled`==`true`, empty string when `scim_enabled`==`false`) is used as the Bearer token in the Authorization header of SCIM provisioning requests by the IDP
-    pub scim_secret_token: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub scim_secret_token: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1224,7 +1244,7 @@ impl SsoRequest {
     }
 
     /// Sets the `ldap_bind_password` field.
-    pub fn ldap_bind_password(mut self, value: impl Into<String>) -> Self {
+    pub fn ldap_bind_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.ldap_bind_password = Some(value.into());
         self
     }
@@ -1308,7 +1328,7 @@ impl SsoRequest {
     }
 
     /// Sets the `oauth_cc_client_secret` field.
-    pub fn oauth_cc_client_secret(mut self, value: impl Into<String>) -> Self {
+    pub fn oauth_cc_client_secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.oauth_cc_client_secret = Some(value.into());
         self
     }
@@ -1332,7 +1352,7 @@ impl SsoRequest {
     }
 
     /// Sets the `oauth_ropc_client_secret` field.
-    pub fn oauth_ropc_client_secret(mut self, value: impl Into<String>) -> Self {
+    pub fn oauth_ropc_client_secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.oauth_ropc_client_secret = Some(value.into());
         self
     }
@@ -1374,7 +1394,7 @@ impl SsoRequest {
     }
 
     /// Sets the `scim_secret_token` field.
-    pub fn scim_secret_token(mut self, value: impl Into<String>) -> Self {
+    pub fn scim_secret_token(mut self, value: impl Into<crate::Secret>) -> Self {
         self.scim_secret_token = Some(value.into());
         self
     }

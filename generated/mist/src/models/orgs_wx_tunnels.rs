@@ -53,7 +53,9 @@ pub struct WxlanTunnel {
     /// Optional, overwrite the router-id in SCCRQ control message, default is "" or null, can also be an IPv4 address
     pub router_id: Option<String>,
     /// Secret, ‘’ if no auth is used
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// `sessions` on the wire.
     pub sessions: Option<WxlanTunnelSessions>,
     /// `site_id` on the wire.
@@ -197,7 +199,9 @@ pub struct WxlanTunnelIpsec {
     /// Whether ipsec is enabled, requires DMVPN be enabled
     pub enabled: Option<bool>,
     /// IPSec pre-shared key
-    pub psk: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub psk: crate::Secret,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -224,7 +228,7 @@ impl serde::Serialize for WxlanTunnelIpsec {
 
 impl WxlanTunnelIpsec {
     /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(psk: impl Into<String>) -> Self {
+    pub fn new(psk: impl Into<crate::Secret>) -> Self {
         Self {
             enabled: None,
             psk: psk.into(),
@@ -271,7 +275,9 @@ pub struct WxlanTunnelRequest {
     /// Optional, overwrite the router-id in SCCRQ control message, default is "" or null, can also be an IPv4 address
     pub router_id: Option<String>,
     /// Secret, ‘’ if no auth is used
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// `sessions` on the wire.
     pub sessions: Option<WxlanTunnelSessions>,
     /// UDP port if `use_udp`==`true`
@@ -412,7 +418,7 @@ impl WxlanTunnelRequest {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }

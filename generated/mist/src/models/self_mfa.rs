@@ -64,7 +64,9 @@ impl crate::client::ParamValue for MfaSecretType {
 #[non_exhaustive]
 pub struct ResponseTwoFactorJson {
     /// `two_factor_secret` on the wire: a string. Example: `NRMTSTRWNBVECY3GJVYEY3DDJFRGSNCZGJUDO4RVN5FDM3DUMJSA`.
-    pub two_factor_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub two_factor_secret: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -50,7 +50,9 @@ pub struct CoaServer {
     /// `port` on the wire.
     pub port: Option<RadiusCoaPort>,
     /// `secret` on the wire: a string. Example: `testing456`.
-    pub secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: crate::Secret,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -86,7 +88,7 @@ impl serde::Serialize for CoaServer {
 
 impl CoaServer {
     /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(ip: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn new(ip: impl Into<String>, secret: impl Into<crate::Secret>) -> Self {
         Self {
             disable_event_timestamp_check: None,
             enabled: None,
@@ -475,7 +477,9 @@ pub struct Wlan {
     /// `portal_allowed_subnets` on the wire.
     pub portal_allowed_subnets: Option<WlanPortalAllowedSubnets>,
     /// API secret (auto-generated) that can be used to sign guest authorization requests, only generated when auth is set to `external`
-    pub portal_api_secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub portal_api_secret: Option<crate::Nullable<crate::Secret>>,
     /// `portal_denied_hostnames` on the wire.
     pub portal_denied_hostnames: Option<WlanPortalDeniedHostnames>,
     /// Url of portal background image
@@ -791,13 +795,17 @@ pub type WlanAcctServers = Vec<RadiusAcctServer>;
 #[non_exhaustive]
 pub struct WlanAirwatch {
     /// API Key
-    pub api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub api_key: Option<crate::Secret>,
     /// Console URL
     pub console_url: Option<String>,
     /// `enabled` on the wire: a boolean. Default: `false`.
     pub enabled: Option<bool>,
     /// Password
-    pub password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Secret>,
     /// Username
     pub username: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -837,7 +845,7 @@ impl WlanAirwatch {
     }
 
     /// Sets the `api_key` field.
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_key = Some(value.into());
         self
     }
@@ -855,7 +863,7 @@ impl WlanAirwatch {
     }
 
     /// Sets the `password` field.
-    pub fn password(mut self, value: impl Into<String>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.password = Some(value.into());
         self
     }
@@ -1223,7 +1231,9 @@ pub struct WlanAuth {
     /// When `multi_psk_only`==`true`, whether private wlan is enabled
     pub private_wlan: Option<bool>,
     /// When `type`==`psk`, 8-64 characters, or 64 hex characters
-    pub psk: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub psk: Option<crate::Nullable<crate::Secret>>,
     /// `type` on the wire.
     pub r#type: WlanAuthType,
     /// Enable WEP as secondary auth
@@ -1347,7 +1357,7 @@ impl WlanAuth {
     }
 
     /// Sets the `psk` field.
-    pub fn psk(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn psk(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.psk = Some(value.into());
         self
     }
@@ -2232,7 +2242,9 @@ impl WlanDnsServerRewrite {
 #[non_exhaustive]
 pub struct WlanDynamicPsk {
     /// Default PSK to use if cloud WLC is not available, 8-63 characters
-    pub default_psk: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub default_psk: Option<crate::Secret>,
     /// `default_vlan_id` on the wire.
     pub default_vlan_id: Option<VlanIdWithVariable>,
     /// `enabled` on the wire: a boolean. Default: `false`.
@@ -2278,7 +2290,7 @@ impl WlanDynamicPsk {
     }
 
     /// Sets the `default_psk` field.
-    pub fn default_psk(mut self, value: impl Into<String>) -> Self {
+    pub fn default_psk(mut self, value: impl Into<crate::Secret>) -> Self {
         self.default_psk = Some(value.into());
         self
     }
@@ -2917,7 +2929,9 @@ pub struct WlanPortal {
     /// Optional if `amazon_enabled`==`true`. Amazon OAuth2 client id. This is optional. If not provided, it will use a default one.
     pub amazon_client_id: Option<crate::Nullable<String>>,
     /// Optional if `amazon_enabled`==`true`. Amazon OAuth2 client secret. If amazon_client_id was provided, provide a corresponding value. Else leave blank.
-    pub amazon_client_secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub amazon_client_secret: Option<crate::Nullable<crate::Secret>>,
     /// `amazon_email_domains` on the wire.
     pub amazon_email_domains: Option<WlanPortalAmazonEmailDomains>,
     /// Whether amazon is enabled as a login method
@@ -2929,7 +2943,9 @@ pub struct WlanPortal {
     /// Required if `azure_enabled`==`true`. Azure active directory app client id
     pub azure_client_id: Option<crate::Nullable<String>>,
     /// Required if `azure_enabled`==`true`. Azure active directory app client secret
-    pub azure_client_secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub azure_client_secret: Option<crate::Nullable<crate::Secret>>,
     /// Whether Azure Active Directory is enabled as a login method
     pub azure_enabled: Option<bool>,
     /// Interval for which guest remains authorized using azure auth (in minutes), if not provided, uses expire`
@@ -2937,7 +2953,9 @@ pub struct WlanPortal {
     /// Required if `azure_enabled`==`true`. Azure active directory tenant id.
     pub azure_tenant_id: Option<crate::Nullable<String>>,
     /// Required if `sms_provider`==`broadnet`
-    pub broadnet_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub broadnet_password: Option<crate::Secret>,
     /// Required if `sms_provider`==`broadnet`
     pub broadnet_sid: Option<String>,
     /// Required if `sms_provider`==`broadnet`
@@ -2945,7 +2963,9 @@ pub struct WlanPortal {
     /// Whether to bypass the guest portal when cloud not reachable (and apply the default policies)
     pub bypass_when_cloud_down: Option<bool>,
     /// Required if `sms_provider`==`clickatell`
-    pub clickatell_api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub clickatell_api_key: Option<crate::Secret>,
     /// Whether to allow guest to roam between WLANs (with same `WLAN.ssid`, regardless of variables) of different sites of same org without reauthentication (disable random_mac for seamless roaming)
     pub cross_site: Option<bool>,
     /// Whether email (access code verification) is enabled as a login method
@@ -2959,7 +2979,9 @@ pub struct WlanPortal {
     /// Required if `facebook_enabled`==`true`. Facebook OAuth2 app id. This is optional. If not provided, it will use a default one.
     pub facebook_client_id: Option<crate::Nullable<String>>,
     /// Required if `facebook_enabled`==`true`. Facebook OAuth2 app secret. If facebook_client_id was provided, provide a corresponding value. Else leave blank.
-    pub facebook_client_secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub facebook_client_secret: Option<crate::Nullable<crate::Secret>>,
     /// `facebook_email_domains` on the wire.
     pub facebook_email_domains: Option<WlanPortalFacebookEmailDomains>,
     /// Whether facebook is enabled as a login method
@@ -2973,7 +2995,9 @@ pub struct WlanPortal {
     /// Google OAuth2 app id. This is optional. If not provided, it will use a default one.
     pub google_client_id: Option<crate::Nullable<String>>,
     /// Optional if `google_enabled`==`true`. Google OAuth2 app secret. If google_client_id was provided, provide a corresponding value. Else leave blank.
-    pub google_client_secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub google_client_secret: Option<crate::Nullable<crate::Secret>>,
     /// `google_email_domains` on the wire.
     pub google_email_domains: Option<WlanPortalGoogleEmailDomains>,
     /// Whether Google is enabled as login method
@@ -2981,13 +3005,17 @@ pub struct WlanPortal {
     /// Optional if `google_enabled`==`true`. Interval for which guest remains authorized using Google Auth (in minutes), if not provided, uses expire`
     pub google_expire: Option<crate::Nullable<i64>>,
     /// Required if `sms_provider`==`gupshup`
-    pub gupshup_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub gupshup_password: Option<crate::Secret>,
     /// Required if `sms_provider`==`gupshup`
     pub gupshup_userid: Option<String>,
     /// Optional if `microsoft_enabled`==`true`. Microsoft 365 OAuth2 client id. This is optional. If not provided, it will use a default one.
     pub microsoft_client_id: Option<crate::Nullable<String>>,
     /// Optional if `microsoft_enabled`==`true`. Microsoft 365 OAuth2 client secret. If microsoft_client_id was provided, provide a corresponding value. Else leave blank.
-    pub microsoft_client_secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub microsoft_client_secret: Option<crate::Nullable<crate::Secret>>,
     /// `microsoft_email_domains` on the wire.
     pub microsoft_email_domains: Option<WlanPortalMicrosoftEmailDomains>,
     /// Whether microsoft 365 is enabled as a login method
@@ -2999,7 +3027,9 @@ pub struct WlanPortal {
     /// Optional if `passphrase_enabled`==`true`. Interval for which guest remains authorized using passphrase auth (in minutes), if not provided, uses `expire`
     pub passphrase_expire: Option<crate::Nullable<i64>>,
     /// Required if `passphrase_enabled`==`true`.
-    pub password: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub password: Option<crate::Nullable<crate::Secret>>,
     /// Whether to show list of sponsor emails mentioned in `sponsors` object as a dropdown. If both `sponsor_notify_all` and `predefined_sponsors_enabled` are false, behavior is acc to `sponsor_email_domains`
     pub predefined_sponsors_enabled: Option<bool>,
     /// Whether to hide sponsor’s email from list of sponsors
@@ -3007,7 +3037,9 @@ pub struct WlanPortal {
     /// `privacy` on the wire: a boolean. Default: `false`.
     pub privacy: Option<bool>,
     /// Required if `sms_provider`==`puzzel`
-    pub puzzel_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub puzzel_password: Option<crate::Secret>,
     /// Required if `sms_provider`==`puzzel`
     pub puzzel_service_id: Option<String>,
     /// Required if `sms_provider`==`puzzel`
@@ -3021,9 +3053,13 @@ pub struct WlanPortal {
     /// `sms_provider` on the wire.
     pub sms_provider: Option<WlanPortalSmsProvider>,
     /// Required if `sms_provider`==`smsglobal`, Client API Key
-    pub smsglobal_api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub smsglobal_api_key: Option<crate::Secret>,
     /// Required if `sms_provider`==`smsglobal`, Client secret
-    pub smsglobal_api_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub smsglobal_api_secret: Option<crate::Secret>,
     /// Optional if `sponsor_enabled`==`true`. Whether to automatically approve guest and allow sponsor to revoke guest access, needs predefined_sponsors_enabled enabled and sponsor_notify_all disabled
     pub sponsor_auto_approve: Option<bool>,
     /// `sponsor_email_domains` on the wire.
@@ -3057,9 +3093,13 @@ pub struct WlanPortal {
     /// Required if `sms_provider`==`telstra`, Client ID provided by Telstra
     pub telstra_client_id: Option<String>,
     /// Required if `sms_provider`==`telstra`, Client secret provided by Telstra
-    pub telstra_client_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub telstra_client_secret: Option<crate::Secret>,
     /// Required if `sms_provider`==`twilio`, Auth token account with twilio account
-    pub twilio_auth_token: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub twilio_auth_token: Option<crate::Nullable<crate::Secret>>,
     /// Required if `sms_provider`==`twilio`, Twilio phone number associated with the account. See example for accepted format.
     pub twilio_phone_number: Option<crate::Nullable<String>>,
     /// Required if `sms_provider`==`twilio`, Account SID provided by Twilio
@@ -3264,7 +3304,10 @@ impl WlanPortal {
     }
 
     /// Sets the `amazon_client_secret` field.
-    pub fn amazon_client_secret(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn amazon_client_secret(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Secret>>,
+    ) -> Self {
         self.amazon_client_secret = Some(value.into());
         self
     }
@@ -3300,7 +3343,7 @@ impl WlanPortal {
     }
 
     /// Sets the `azure_client_secret` field.
-    pub fn azure_client_secret(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn azure_client_secret(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.azure_client_secret = Some(value.into());
         self
     }
@@ -3324,7 +3367,7 @@ impl WlanPortal {
     }
 
     /// Sets the `broadnet_password` field.
-    pub fn broadnet_password(mut self, value: impl Into<String>) -> Self {
+    pub fn broadnet_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.broadnet_password = Some(value.into());
         self
     }
@@ -3348,7 +3391,7 @@ impl WlanPortal {
     }
 
     /// Sets the `clickatell_api_key` field.
-    pub fn clickatell_api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn clickatell_api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.clickatell_api_key = Some(value.into());
         self
     }
@@ -3390,7 +3433,10 @@ impl WlanPortal {
     }
 
     /// Sets the `facebook_client_secret` field.
-    pub fn facebook_client_secret(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn facebook_client_secret(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Secret>>,
+    ) -> Self {
         self.facebook_client_secret = Some(value.into());
         self
     }
@@ -3435,7 +3481,10 @@ impl WlanPortal {
     }
 
     /// Sets the `google_client_secret` field.
-    pub fn google_client_secret(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn google_client_secret(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Secret>>,
+    ) -> Self {
         self.google_client_secret = Some(value.into());
         self
     }
@@ -3459,7 +3508,7 @@ impl WlanPortal {
     }
 
     /// Sets the `gupshup_password` field.
-    pub fn gupshup_password(mut self, value: impl Into<String>) -> Self {
+    pub fn gupshup_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.gupshup_password = Some(value.into());
         self
     }
@@ -3477,7 +3526,10 @@ impl WlanPortal {
     }
 
     /// Sets the `microsoft_client_secret` field.
-    pub fn microsoft_client_secret(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn microsoft_client_secret(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Secret>>,
+    ) -> Self {
         self.microsoft_client_secret = Some(value.into());
         self
     }
@@ -3516,7 +3568,7 @@ impl WlanPortal {
     }
 
     /// Sets the `password` field.
-    pub fn password(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn password(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.password = Some(value.into());
         self
     }
@@ -3540,7 +3592,7 @@ impl WlanPortal {
     }
 
     /// Sets the `puzzel_password` field.
-    pub fn puzzel_password(mut self, value: impl Into<String>) -> Self {
+    pub fn puzzel_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.puzzel_password = Some(value.into());
         self
     }
@@ -3582,13 +3634,13 @@ impl WlanPortal {
     }
 
     /// Sets the `smsglobal_api_key` field.
-    pub fn smsglobal_api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn smsglobal_api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.smsglobal_api_key = Some(value.into());
         self
     }
 
     /// Sets the `smsglobal_api_secret` field.
-    pub fn smsglobal_api_secret(mut self, value: impl Into<String>) -> Self {
+    pub fn smsglobal_api_secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.smsglobal_api_secret = Some(value.into());
         self
     }
@@ -3696,13 +3748,13 @@ impl WlanPortal {
     }
 
     /// Sets the `telstra_client_secret` field.
-    pub fn telstra_client_secret(mut self, value: impl Into<String>) -> Self {
+    pub fn telstra_client_secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.telstra_client_secret = Some(value.into());
         self
     }
 
     /// Sets the `twilio_auth_token` field.
-    pub fn twilio_auth_token(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn twilio_auth_token(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.twilio_auth_token = Some(value.into());
         self
     }
@@ -4030,7 +4082,9 @@ pub struct WlanPortalTemplateSetting {
     /// Label for Microsoft auth button
     pub auth_button_microsoft: Option<String>,
     /// Label for passphrase auth button
-    pub auth_button_passphrase: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub auth_button_passphrase: Option<crate::Secret>,
     /// Label for SMS auth button
     pub auth_button_sms: Option<String>,
     /// Label for Sponsor auth button
@@ -4925,7 +4979,7 @@ impl WlanPortalTemplateSetting {
     }
 
     /// Sets the `auth_button_passphrase` field.
-    pub fn auth_button_passphrase(mut self, value: impl Into<String>) -> Self {
+    pub fn auth_button_passphrase(mut self, value: impl Into<crate::Secret>) -> Self {
         self.auth_button_passphrase = Some(value.into());
         self
     }
@@ -5854,7 +5908,9 @@ pub struct WlanPortalTemplateSettingLocale {
     /// Label for Microsoft auth button
     pub auth_button_microsoft: Option<String>,
     /// Label for passphrase auth button
-    pub auth_button_passphrase: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub auth_button_passphrase: Option<crate::Secret>,
     /// Label for SMS auth button
     pub auth_button_sms: Option<String>,
     /// Label for Sponsor auth button
@@ -6305,7 +6361,7 @@ impl WlanPortalTemplateSettingLocale {
     }
 
     /// Sets the `auth_button_passphrase` field.
-    pub fn auth_button_passphrase(mut self, value: impl Into<String>) -> Self {
+    pub fn auth_button_passphrase(mut self, value: impl Into<crate::Secret>) -> Self {
         self.auth_button_passphrase = Some(value.into());
         self
     }

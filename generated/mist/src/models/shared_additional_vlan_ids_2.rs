@@ -154,7 +154,9 @@ pub struct WlanRequest {
     /// `portal_allowed_subnets` on the wire.
     pub portal_allowed_subnets: Option<WlanPortalAllowedSubnets>,
     /// API secret (auto-generated) that can be used to sign guest authorization requests, only generated when auth is set to `external`
-    pub portal_api_secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub portal_api_secret: Option<crate::Nullable<crate::Secret>>,
     /// `portal_denied_hostnames` on the wire.
     pub portal_denied_hostnames: Option<WlanPortalDeniedHostnames>,
     /// `qos` on the wire.
@@ -945,7 +947,7 @@ impl WlanRequest {
     }
 
     /// Sets the `portal_api_secret` field.
-    pub fn portal_api_secret(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn portal_api_secret(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.portal_api_secret = Some(value.into());
         self
     }

@@ -255,13 +255,17 @@ pub struct MxedgeMgmt {
     /// `fips_enabled` on the wire: a boolean. Default: `false`.
     pub fips_enabled: Option<bool>,
     /// `mist_password` on the wire: a string. Example: `MIST_PASSWORD`.
-    pub mist_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub mist_password: Option<crate::Secret>,
     /// `oob_ip_type` on the wire.
     pub oob_ip_type: Option<MxedgeMgmtOobIpType>,
     /// `oob_ip_type6` on the wire.
     pub oob_ip_type6: Option<MxedgeMgmtOobIpType6>,
     /// `root_password` on the wire: a string. Example: `ROOT_PASSWORD`.
-    pub root_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub root_password: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -313,7 +317,7 @@ impl MxedgeMgmt {
     }
 
     /// Sets the `mist_password` field.
-    pub fn mist_password(mut self, value: impl Into<String>) -> Self {
+    pub fn mist_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.mist_password = Some(value.into());
         self
     }
@@ -331,7 +335,7 @@ impl MxedgeMgmt {
     }
 
     /// Sets the `root_password` field.
-    pub fn root_password(mut self, value: impl Into<String>) -> Self {
+    pub fn root_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.root_password = Some(value.into());
         self
     }
@@ -346,7 +350,9 @@ pub struct SettingSsr {
     /// `conductor_hosts` on the wire.
     pub conductor_hosts: Option<SettingSsrConductorHosts>,
     /// Token to be used by the SSR Devices to connect to the Conductor
-    pub conductor_token: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub conductor_token: Option<crate::Secret>,
     /// Disable stats collection on SSR devices
     pub disable_stats: Option<bool>,
     /// `proxy` on the wire.
@@ -400,7 +406,7 @@ impl SettingSsr {
     }
 
     /// Sets the `conductor_token` field.
-    pub fn conductor_token(mut self, value: impl Into<String>) -> Self {
+    pub fn conductor_token(mut self, value: impl Into<crate::Secret>) -> Self {
         self.conductor_token = Some(value.into());
         self
     }

@@ -62,7 +62,9 @@ impl<'de> serde::Deserialize<'de> for AppProbingCustomAppProtocol {
 #[non_exhaustive]
 pub struct BgpConfig {
     /// Optional if `via`==`lan`, `via`==`tunnel` or `via`==`wan`
-    pub auth_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub auth_key: Option<crate::Secret>,
     /// Optional if `via`==`lan`, `via`==`tunnel` or `via`==`wan`, when bfd_multiplier is configured alone. Default:
     /// * 1000 if `type`==`external`
     /// * 350 `type`==`internal`
@@ -202,7 +204,7 @@ impl BgpConfig {
     }
 
     /// Sets the `auth_key` field.
-    pub fn auth_key(mut self, value: impl Into<String>) -> Self {
+    pub fn auth_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.auth_key = Some(value.into());
         self
     }
@@ -1381,7 +1383,9 @@ pub struct GatewayPortConfig {
     /// `lte_backup` on the wire: a boolean.
     pub lte_backup: Option<bool>,
     /// If `wan_type`==`lte`
-    pub lte_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub lte_password: Option<crate::Secret>,
     /// If `wan_type`==`lte`
     pub lte_username: Option<String>,
     /// `mtu` on the wire: an integer.
@@ -1708,7 +1712,7 @@ impl GatewayPortConfig {
     }
 
     /// Sets the `lte_password` field.
-    pub fn lte_password(mut self, value: impl Into<String>) -> Self {
+    pub fn lte_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.lte_password = Some(value.into());
         self
     }
@@ -1917,7 +1921,9 @@ pub struct GatewayPortConfigIpConfig {
     /// Optional, the network to be used for mgmt
     pub network: Option<String>,
     /// If `type`==`pppoe`
-    pub poser_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub poser_password: Option<crate::Secret>,
     /// `pppoe_auth` on the wire.
     pub pppoe_auth: Option<GatewayWanPpoeAuth>,
     /// If `type`==`pppoe`
@@ -2035,7 +2041,7 @@ impl GatewayPortConfigIpConfig {
     }
 
     /// Sets the `poser_password` field.
-    pub fn poser_password(mut self, value: impl Into<String>) -> Self {
+    pub fn poser_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.poser_password = Some(value.into());
         self
     }
@@ -4288,7 +4294,9 @@ pub struct TunnelConfig {
     /// `provider` on the wire.
     pub provider: Option<TunnelConfigProvider>,
     /// Required if `provider`==`zscaler-ipsec`, `provider`==`jse-ipsec` or `provider`==`custom-ipsec`
-    pub psk: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub psk: Option<crate::Secret>,
     /// `remote_subnets` on the wire.
     pub remote_subnets: Option<TunnelConfigRemoteSubnets>,
     /// `secondary` on the wire.
@@ -4442,7 +4450,7 @@ impl TunnelConfig {
     }
 
     /// Sets the `psk` field.
-    pub fn psk(mut self, value: impl Into<String>) -> Self {
+    pub fn psk(mut self, value: impl Into<crate::Secret>) -> Self {
         self.psk = Some(value.into());
         self
     }

@@ -104,7 +104,9 @@ pub struct RadiusAcctServer {
     /// `port` on the wire.
     pub port: Option<RadiusAcctPort>,
     /// Secret of RADIUS server
-    pub secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: crate::Secret,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -141,7 +143,7 @@ impl serde::Serialize for RadiusAcctServer {
 
 impl RadiusAcctServer {
     /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(host: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn new(host: impl Into<String>, secret: impl Into<crate::Secret>) -> Self {
         Self {
             host: host.into(),
             keywrap_enabled: None,
@@ -236,7 +238,9 @@ pub struct RadiusAuthServer {
     /// Whether to require Message-Authenticator in requests
     pub require_message_authenticator: Option<bool>,
     /// Secret of RADIUS server
-    pub secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: crate::Secret,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -278,7 +282,7 @@ impl serde::Serialize for RadiusAuthServer {
 
 impl RadiusAuthServer {
     /// A value with the required fields; set optional ones with the methods below.
-    pub fn new(host: impl Into<String>, secret: impl Into<String>) -> Self {
+    pub fn new(host: impl Into<String>, secret: impl Into<crate::Secret>) -> Self {
         Self {
             host: host.into(),
             keywrap_enabled: None,

@@ -30,9 +30,13 @@ pub struct PskRequest {
     /// If set to true, notification will be sent when psk is created or edited
     pub notify_on_create_or_edit: Option<bool>,
     /// previous passphrase of the PSK if it has been rotated
-    pub old_passphrase: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub old_passphrase: Option<crate::Secret>,
     /// passphrase of the PSK (8-63 character or 64 in hex)
-    pub passphrase: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub passphrase: crate::Secret,
     /// `role` on the wire: a string (0 to 32 characters).
     pub role: Option<String>,
     /// SSID this PSK should be applicable to
@@ -97,7 +101,7 @@ impl PskRequest {
     /// A value with the required fields; set optional ones with the methods below.
     pub fn new(
         name: impl Into<String>,
-        passphrase: impl Into<String>,
+        passphrase: impl Into<crate::Secret>,
         ssid: impl Into<String>,
     ) -> Self {
         Self {
@@ -176,7 +180,7 @@ impl PskRequest {
     }
 
     /// Sets the `old_passphrase` field.
-    pub fn old_passphrase(mut self, value: impl Into<String>) -> Self {
+    pub fn old_passphrase(mut self, value: impl Into<crate::Secret>) -> Self {
         self.old_passphrase = Some(value.into());
         self
     }

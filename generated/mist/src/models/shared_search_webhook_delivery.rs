@@ -88,11 +88,15 @@ pub struct Webhook {
     /// Required when `oauth2_grant_type`==`client_credentials`
     pub oauth2_client_id: Option<String>,
     /// Required when `oauth2_grant_type`==`client_credentials`
-    pub oauth2_client_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth2_client_secret: Option<crate::Secret>,
     /// `oauth2_grant_type` on the wire.
     pub oauth2_grant_type: Option<WebhookOauth2GrantType>,
     /// Required when `oauth2_grant_type`==`password`
-    pub oauth2_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth2_password: Option<crate::Secret>,
     /// `oauth2_scopes` on the wire.
     pub oauth2_scopes: Option<WebhookOauth2Scopes>,
     /// Required when `type`==`oauth2`
@@ -108,7 +112,9 @@ pub struct Webhook {
     /// when `secret` is provided, two  HTTP headers will be added:
     /// * X-Mist-Signature-v2: HMAC_SHA256(secret, body)
     /// * X-Mist-Signature: HMAC_SHA1(secret, body)
-    pub secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Nullable<crate::Secret>>,
     /// Some solutions may not be able to parse multiple events from a single message (e.g. IBM Qradar, DSM). When set to `true`, only a single event will be sent per message. this feature is only available on certain topics (see \[List Webhook Topics\](/#operations/listWebhookTopics))
     pub single_event_per_message: Option<bool>,
     /// `site_id` on the wire.
@@ -116,7 +122,9 @@ pub struct Webhook {
     /// Read-only: set by the server, never sent in a request.
     pub site_id: Option<SiteId>,
     /// Required if `type`=`splunk`. If splunk_token is not defined for a type Splunk webhook, it will not send, regardless if the webhook receiver is configured to accept it.
-    pub splunk_token: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub splunk_token: Option<crate::Nullable<crate::Secret>>,
     /// `topics` on the wire.
     pub topics: Option<WebhookTopics>,
     /// `type` on the wire.
@@ -562,11 +570,15 @@ pub struct WebhookRequest {
     /// Required when `oauth2_grant_type`==`client_credentials`
     pub oauth2_client_id: Option<String>,
     /// Required when `oauth2_grant_type`==`client_credentials`
-    pub oauth2_client_secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth2_client_secret: Option<crate::Secret>,
     /// `oauth2_grant_type` on the wire.
     pub oauth2_grant_type: Option<WebhookOauth2GrantType>,
     /// Required when `oauth2_grant_type`==`password`
-    pub oauth2_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub oauth2_password: Option<crate::Secret>,
     /// `oauth2_scopes` on the wire.
     pub oauth2_scopes: Option<WebhookOauth2Scopes>,
     /// Required when `type`==`oauth2`
@@ -578,11 +590,15 @@ pub struct WebhookRequest {
     /// when `secret` is provided, two  HTTP headers will be added:
     /// * X-Mist-Signature-v2: HMAC_SHA256(secret, body)
     /// * X-Mist-Signature: HMAC_SHA1(secret, body)
-    pub secret: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Nullable<crate::Secret>>,
     /// Some solutions may not be able to parse multiple events from a single message (e.g. IBM Qradar, DSM). When set to `true`, only a single event will be sent per message. this feature is only available on certain topics (see \[List Webhook Topics\](/#operations/listWebhookTopics))
     pub single_event_per_message: Option<bool>,
     /// Required if `type`=`splunk`. If splunk_token is not defined for a type Splunk webhook, it will not send, regardless if the webhook receiver is configured to accept it.
-    pub splunk_token: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub splunk_token: Option<crate::Nullable<crate::Secret>>,
     /// `topics` on the wire.
     pub topics: Option<WebhookTopics>,
     /// `type` on the wire.
@@ -687,7 +703,7 @@ impl WebhookRequest {
     }
 
     /// Sets the `oauth2_client_secret` field.
-    pub fn oauth2_client_secret(mut self, value: impl Into<String>) -> Self {
+    pub fn oauth2_client_secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.oauth2_client_secret = Some(value.into());
         self
     }
@@ -699,7 +715,7 @@ impl WebhookRequest {
     }
 
     /// Sets the `oauth2_password` field.
-    pub fn oauth2_password(mut self, value: impl Into<String>) -> Self {
+    pub fn oauth2_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.oauth2_password = Some(value.into());
         self
     }
@@ -723,7 +739,7 @@ impl WebhookRequest {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -735,7 +751,7 @@ impl WebhookRequest {
     }
 
     /// Sets the `splunk_token` field.
-    pub fn splunk_token(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn splunk_token(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.splunk_token = Some(value.into());
         self
     }

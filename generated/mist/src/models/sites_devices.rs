@@ -111,7 +111,9 @@ impl ApClientBridge {
 #[non_exhaustive]
 pub struct ApClientBridgeAuth {
     /// `psk` on the wire: a string (8 to 63 characters). Example: `foryoureyesonly`.
-    pub psk: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub psk: Option<crate::Secret>,
     /// `type` on the wire.
     pub r#type: Option<ApClientBridgeAuthType>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -145,7 +147,7 @@ impl ApClientBridgeAuth {
     }
 
     /// Sets the `psk` field.
-    pub fn psk(mut self, value: impl Into<String>) -> Self {
+    pub fn psk(mut self, value: impl Into<crate::Secret>) -> Self {
         self.psk = Some(value.into());
         self
     }

@@ -275,7 +275,9 @@ pub struct MapJibestream {
     /// Client id
     pub client_id: uuid::Uuid,
     /// Client secret
-    pub client_secret: String,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub client_secret: crate::Secret,
     /// Jibestream customer record id
     pub customer_id: i64,
     /// Map contents endpoint host
@@ -333,7 +335,7 @@ impl MapJibestream {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         client_id: impl Into<uuid::Uuid>,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<crate::Secret>,
         customer_id: impl Into<i64>,
         endpoint_url: impl Into<String>,
         map_id: impl Into<uuid::Uuid>,
@@ -1317,7 +1319,9 @@ impl MapWayfinding {
 #[non_exhaustive]
 pub struct MapWayfindingMicello {
     /// `account_key` on the wire: a string. Example: `adasdf`.
-    pub account_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub account_key: Option<crate::Secret>,
     /// `default_level_id` on the wire: an integer. Example: `5`.
     pub default_level_id: Option<i64>,
     /// `map_id` on the wire: a string. Example: `c660f81dd250c`.
@@ -1355,7 +1359,7 @@ impl MapWayfindingMicello {
     }
 
     /// Sets the `account_key` field.
-    pub fn account_key(mut self, value: impl Into<String>) -> Self {
+    pub fn account_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.account_key = Some(value.into());
         self
     }

@@ -1002,7 +1002,9 @@ pub struct MxclusterNac {
     /// `enabled` on the wire: a boolean. Default: `false`.
     pub enabled: Option<bool>,
     /// `secret` on the wire: a string. Example: `testing123`.
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1067,7 +1069,7 @@ impl MxclusterNac {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -1080,7 +1082,9 @@ pub struct MxclusterNacClientIp {
     /// Whether to require Message-Authenticator in requests
     pub require_message_authenticator: Option<bool>,
     /// If different from above
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// Present only for 3rd party clients
     pub site_id: Option<uuid::Uuid>,
     /// `vendor` on the wire.
@@ -1129,7 +1133,7 @@ impl MxclusterNacClientIp {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -1353,7 +1357,9 @@ pub struct MxclusterRadsecAcctServer {
     /// Acct port of RADIUS server
     pub port: Option<i64>,
     /// Secret of RADIUS server
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// `ssids` on the wire.
     pub ssids: Option<MxclusterRadsecAcctServerSsids>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -1403,7 +1409,7 @@ impl MxclusterRadsecAcctServer {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -1444,7 +1450,9 @@ pub struct MxclusterRadsecAuthServer {
     /// Authentication request retry
     pub retry: Option<i64>,
     /// Secret of RADIUS server
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// `ssids` on the wire.
     pub ssids: Option<MxclusterRadsecAuthServerSsids>,
     /// Authentication request timeout, in seconds
@@ -1554,7 +1562,7 @@ impl MxclusterRadsecAuthServer {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -1717,7 +1725,9 @@ pub struct MxedgeDasCoaServer {
     /// Whether to require Message-Authenticator in requests
     pub require_message_authenticator: Option<bool>,
     /// `secret` on the wire: a string.
-    pub secret: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub secret: Option<crate::Secret>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1793,7 +1803,7 @@ impl MxedgeDasCoaServer {
     }
 
     /// Sets the `secret` field.
-    pub fn secret(mut self, value: impl Into<String>) -> Self {
+    pub fn secret(mut self, value: impl Into<crate::Secret>) -> Self {
         self.secret = Some(value.into());
         self
     }
@@ -4420,7 +4430,9 @@ pub struct SiteSettingGatewayMgmt {
     /// `protect_re` on the wire.
     pub protect_re: Option<ProtectRe>,
     /// SRX only
-    pub root_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub root_password: Option<crate::Secret>,
     /// `security_log_source_address` on the wire: a string. Example: `192.168.1.1`.
     pub security_log_source_address: Option<String>,
     /// `security_log_source_interface` on the wire: a string. Example: `ge-0/0/1.0`.
@@ -4563,7 +4575,7 @@ impl SiteSettingGatewayMgmt {
     }
 
     /// Sets the `root_password` field.
-    pub fn root_password(mut self, value: impl Into<String>) -> Self {
+    pub fn root_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.root_password = Some(value.into());
         self
     }
@@ -4717,9 +4729,13 @@ impl SiteSettingJuniperSrx {
 #[non_exhaustive]
 pub struct SiteSettingJuniperSrxGateway {
     /// `api_key` on the wire: a string. Example: `5abf7c8a-1a1c-4398-ba2d-b0c297094d1a`.
-    pub api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub api_key: Option<crate::Secret>,
     /// `api_password` on the wire: a string. Example: `abc@123`.
-    pub api_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub api_password: Option<crate::Secret>,
     /// `api_url` on the wire: a string. Example: `https://23.43.12.78:8443`.
     pub api_url: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -4755,13 +4771,13 @@ impl SiteSettingJuniperSrxGateway {
     }
 
     /// Sets the `api_key` field.
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_key = Some(value.into());
         self
     }
 
     /// Sets the `api_password` field.
-    pub fn api_password(mut self, value: impl Into<String>) -> Self {
+    pub fn api_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_password = Some(value.into());
         self
     }
@@ -4855,7 +4871,9 @@ pub type SiteSettingNtpServers = Vec<String>;
 #[non_exhaustive]
 pub struct SiteSettingPaloaltoNetworkGateway {
     /// `api_key` on the wire: a string. Example: `5abf7c8a-1a1c-4398-ba2d-b0c297094d1a`.
-    pub api_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub api_key: Option<crate::Secret>,
     /// `api_url` on the wire: a string. Example: `https://23.43.12.78:8443`.
     pub api_url: Option<String>,
     /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
@@ -4889,7 +4907,7 @@ impl SiteSettingPaloaltoNetworkGateway {
     }
 
     /// Sets the `api_key` field.
-    pub fn api_key(mut self, value: impl Into<String>) -> Self {
+    pub fn api_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.api_key = Some(value.into());
         self
     }
@@ -6518,7 +6536,9 @@ pub struct SiteWifi {
     /// Whether to enable Mesh feature for the site
     pub mesh_enabled: Option<bool>,
     /// Optional passphrase of mesh networking, default is generated randomly
-    pub mesh_psk: Option<crate::Nullable<String>>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub mesh_psk: Option<crate::Nullable<crate::Secret>>,
     /// Optional ssid of mesh networking, default is based on site_id
     pub mesh_ssid: Option<crate::Nullable<String>>,
     /// `proxy_arp` on the wire.
@@ -6651,7 +6671,7 @@ impl SiteWifi {
     }
 
     /// Sets the `mesh_psk` field.
-    pub fn mesh_psk(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+    pub fn mesh_psk(mut self, value: impl Into<crate::Nullable<crate::Secret>>) -> Self {
         self.mesh_psk = Some(value.into());
         self
     }
@@ -7076,9 +7096,13 @@ pub type VlanIds = Vec<i64>;
 #[non_exhaustive]
 pub struct VrrpGroup {
     /// If `auth_type`==`md5`
-    pub auth_key: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub auth_key: Option<crate::Secret>,
     /// If `auth_type`==`simple`
-    pub auth_password: Option<String>,
+    ///
+    /// Secret: `Debug` prints a placeholder; call `expose()` to read it.
+    pub auth_password: Option<crate::Secret>,
     /// `auth_type` on the wire.
     pub auth_type: Option<VrrpGroupAuthType>,
     /// `networks` on the wire.
@@ -7118,13 +7142,13 @@ impl VrrpGroup {
     }
 
     /// Sets the `auth_key` field.
-    pub fn auth_key(mut self, value: impl Into<String>) -> Self {
+    pub fn auth_key(mut self, value: impl Into<crate::Secret>) -> Self {
         self.auth_key = Some(value.into());
         self
     }
 
     /// Sets the `auth_password` field.
-    pub fn auth_password(mut self, value: impl Into<String>) -> Self {
+    pub fn auth_password(mut self, value: impl Into<crate::Secret>) -> Self {
         self.auth_password = Some(value.into());
         self
     }
