@@ -241,7 +241,7 @@ impl Case {
             api.request_id, None,
             "the vendor documents no request id header"
         );
-        if [400u16, 404u16, 410u16, 429u16].contains(&status) {
+        if [404u16, 410u16, 429u16].contains(&status) {
             assert!(
                 api.error_body().is_some(),
                 "the documented {status} body decodes as its model: {:?}",
@@ -637,6 +637,103 @@ action! {
 }
 
 action! {
+    application_dashboard_delete in application_dashboard : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .delete("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboard_get in application_dashboard : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .get("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboard_patch in application_dashboard : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardPatch =
+    "{\"description\":\"Description of my updated dashboard\",\"name\":\"My Updated Dashboard\",\"public\":true,\"refreshRate\":300}",
+    answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .patch("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboard_send_report in application_dashboard : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardSendReport =
+    "{\"locale\":\"en-us\",\"message\":\"Lookit\",\"subject\":\"Dashboard Report\",\"theme\":\"dark\",\"time\":1551887386704,\"timezone\":\"America/New_York\",\"toEmail\":[\"email@example.com\"]}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .send_report("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboards_get in application_dashboards : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * dashboard", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboards()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ApplicationDashboardsGetSortField::from("name"))
+    .sort_direction(ApplicationDashboardsGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(ApplicationDashboardsGetFilterField::from("name"))
+    .filter("my * dashboard").losantdomain("example.com")
+}
+
+action! {
+    application_dashboards_post in application_dashboards : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ApplicationDashboardPost = "{\"name\":\"My New Dashboard\",\"public\":false}",
+    answer 201
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboards()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     application_job_log_get in application_job_log : "GET"
     "/applications/575ec8687ae143cd83dc4a97/jobLogs/575ec8687ae143cd83dc4a98",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -931,6 +1028,108 @@ action! {
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.credentials()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    dashboard_delete in dashboard : "DELETE" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .delete("575ece2b7ae143cd83dc4a9b").losantdomain("example.com")
+}
+
+action! {
+    dashboard_get in dashboard : "GET" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["password", "myPassword", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .get("575ece2b7ae143cd83dc4a9b").password("myPassword").losantdomain("example.com")
+}
+
+action! {
+    dashboard_patch in dashboard : "PATCH" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardPatch =
+    "{\"description\":\"Description of my updated dashboard\",\"name\":\"My Updated Dashboard\",\"public\":true,\"refreshRate\":300}",
+    answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .patch("575ece2b7ae143cd83dc4a9b", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    dashboard_send_report in dashboard : "POST" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardSendReport =
+    "{\"locale\":\"en-us\",\"message\":\"Lookit\",\"subject\":\"Dashboard Report\",\"theme\":\"dark\",\"time\":1551887386704,\"timezone\":\"America/New_York\",\"toEmail\":[\"email@example.com\"]}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .send_report("575ece2b7ae143cd83dc4a9b", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    dashboard_validate_context in dashboard : "POST"
+    "/dashboards/575ece2b7ae143cd83dc4a9b/validateContext", query["password",
+    "myPassword", "duration", "3600000", "resolution", "60000", "end", "1465790400000",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : DashboardContextInstance =
+    "{\"myContextVariable\":\"myValue\",\"myOtherVariable\":\"575ecf887ae143cd83dc4aa2\"}",
+    answer 200
+    "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"dashboard\":{\"duration\":980,\"id\":\"589de9bca1975a00017b2287\",\"name\":\"My Dash\",\"refreshRate\":60,\"resolution\":98},\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"message\":\"deviceId-noValidationNoFullDevice (589de9bca1975a00017b22ff) is not a valid deviceId\",\"type\":\"Validation\"}",
+    "deviceId-noValidationNoFullDevice (589de9bca1975a00017b22ff) is not a valid deviceId"),
+    (404, NotFound, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .validate_context("575ece2b7ae143cd83dc4a9b", body.clone()).password("myPassword")
+    .duration("3600000").resolution("60000").end("1465790400000")
+    .losantdomain("example.com")
+}
+
+action! {
+    dashboards_get in dashboards : "GET" "/dashboards", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * dashboard", "applicationId", "575ec8687ae143cd83dc4a97", "orgId",
+    "575ece7e7ae143cd83dc4a9c", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboards().get()
+    .sort_field(DashboardsGetSortField::from("name"))
+    .sort_direction(DashboardsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DashboardsGetFilterField::from("name")).filter("my * dashboard")
+    .application_id("575ec8687ae143cd83dc4a97").org_id("575ece7e7ae143cd83dc4a9c")
+    .losantdomain("example.com")
+}
+
+action! {
+    dashboards_post in dashboards : "POST" "/dashboards", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DashboardPost = "{\"name\":\"My New Dashboard\",\"public\":false}", answer 201
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboards().post(body
+    .clone()).losantdomain("example.com")
 }
 
 action! {
@@ -3727,6 +3926,173 @@ action! {
 }
 
 action! {
+    notebook_cancel_execution in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/cancelExecution",
+    query["_actions", "false", "_links", "true", "_embedded", "true", "executionId",
+    "632e18632f59592e773a4153"], headers["losantdomain", "example.com",], answer 200
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .cancel_execution("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "632e18632f59592e773a4153").losantdomain("example.com")
+}
+
+action! {
+    notebook_delete in notebook : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_execute in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/execute",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotebookExecutionOptions =
+    "{\"relativeTo\":1570549199451}", answer 200
+    "{\"executionId\":\"575ed78e7ae143cd83dc4aab\",\"success\":true}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .execute("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_get in notebook : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_logs in notebook : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"executionErrors\":[],\"id\":\"5c7d3f9cd32c87a49f04c260\",\"inputInfo\":{},\"maxAllowedRunMinutes\":5,\"notebookExecutionId\":\"5c7d3f9cd32c87a49f04c260\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputInfo\":{},\"runQueuedAt\":\"2016-06-13T03:59:00.000Z\",\"runStartedAt\":\"2016-06-13T04:00:00.000Z\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"status\":\"inProgress\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .logs("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    notebook_notebook_minute_counts in notebook : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/notebookMinuteCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .notebook_minute_counts("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .start("0").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    notebook_patch in notebook : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotebookPatch =
+    "{\"name\":\"New Notebook Name\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_request_input_data_export in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/requestInputDataExport",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotebookDataExportOptions =
+    "{\"email\":\"user@example.com\"}", answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .request_input_data_export("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    body.clone()).losantdomain("example.com")
+}
+
+action! {
+    notebook_upload in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/upload",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .upload("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", FilePart::bytes(""))
+    .losantdomain("example.com")
+}
+
+action! {
+    notebooks_get in notebooks : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*notebook", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebooks()
+    .get("575ec8687ae143cd83dc4a97").sort_field(NotebooksGetSortField::from("name"))
+    .sort_direction(NotebooksGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(NotebooksGetFilterField::from("name")).filter("my*notebook")
+    .losantdomain("example.com")
+}
+
+action! {
+    notebooks_post in notebooks : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : NotebookPost = "{\"name\":\"Example Notebook\"}", answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebooks()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     org_invites_get in org_invites : "GET" "/invites", query["_actions", "false",
     "_links", "true", "_embedded", "true", "token", "aTokenString", "email",
     "example@example.com"], headers["losantdomain", "example.com",], answer 200
@@ -3897,6 +4263,130 @@ action! {
     "Application was not found"), (404, NotFound,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.private_files()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    resource_job_cancel_execution in resource_job : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97/cancelExecution",
+    query["_actions", "false", "_links", "true", "_embedded", "true", "executionId",
+    "632e18632f59592e773a4153"], headers["losantdomain", "example.com",], answer 200
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .cancel_execution("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97",
+    "632e18632f59592e773a4153").losantdomain("example.com")
+}
+
+action! {
+    resource_job_delete in resource_job : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97",
+    query["includeWorkflows", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .delete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .include_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    resource_job_execute in resource_job : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97/execute",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ResourceJobExecutionOptions =
+    "{\"templateContext\":\"{ \\\"myData\\\": 123 }\"}", answer 200
+    "{\"executionId\":\"575ed78e7ae143cd83dc4aab\",\"success\":true}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .execute("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_job_get in resource_job : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_job_logs in resource_job : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"executionSummary\":{\"failed\":3,\"inProgress\":22,\"remaining\":15,\"succeeded\":5,\"timedOut\":0},\"id\":\"5c7d3f9cd32c87a49f04c260\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"maxIterationConcurrency\":1,\"queryJson\":\"{ \\\"deviceClass\\\": \\\"standalone\\\"}\",\"resourceJobExecutionId\":\"5c7d3f9cd32c87a49f04c260\",\"resourceJobId\":\"5c782b8d4f3a8e51c1db42e4\",\"runStartedAt\":\"2016-06-13T03:59:00.000Z\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"status\":\"inProgress\",\"templateContext\":\"{ \\\"monarchs\\\": [\\\"lizzy\\\", \\\"vicky\\\", \\\"chuck\\\"] }\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .logs("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    resource_job_patch in resource_job : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ResourceJobPatch =
+    "{\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\"}",
+    answer 201
+    "{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .patch("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_jobs_get in resource_jobs : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "device",
+    "filter", "my*job", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_jobs()
+    .get("575ec8687ae143cd83dc4a97").sort_field(ResourceJobsGetSortField::from("name"))
+    .sort_direction(ResourceJobsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ResourceJobsGetFilterField::from("device")).filter("my*job")
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_jobs_post in resource_jobs : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ResourceJobPost =
+    "{\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceType\":\"device\"}",
+    answer 201
+    "{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_jobs()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
 
@@ -4167,6 +4657,24 @@ const ACTIONS: &[(&str, Run)] = &[
     ("application_certificates_post", |server, client| {
         Box::pin(application_certificates_post(server, client))
     }),
+    ("application_dashboard_delete", |server, client| {
+        Box::pin(application_dashboard_delete(server, client))
+    }),
+    ("application_dashboard_get", |server, client| {
+        Box::pin(application_dashboard_get(server, client))
+    }),
+    ("application_dashboard_patch", |server, client| {
+        Box::pin(application_dashboard_patch(server, client))
+    }),
+    ("application_dashboard_send_report", |server, client| {
+        Box::pin(application_dashboard_send_report(server, client))
+    }),
+    ("application_dashboards_get", |server, client| {
+        Box::pin(application_dashboards_get(server, client))
+    }),
+    ("application_dashboards_post", |server, client| {
+        Box::pin(application_dashboards_post(server, client))
+    }),
     ("application_job_log_get", |server, client| {
         Box::pin(application_job_log_get(server, client))
     }),
@@ -4224,6 +4732,27 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("credentials_post", |server, client| {
         Box::pin(credentials_post(server, client))
+    }),
+    ("dashboard_delete", |server, client| {
+        Box::pin(dashboard_delete(server, client))
+    }),
+    ("dashboard_get", |server, client| {
+        Box::pin(dashboard_get(server, client))
+    }),
+    ("dashboard_patch", |server, client| {
+        Box::pin(dashboard_patch(server, client))
+    }),
+    ("dashboard_send_report", |server, client| {
+        Box::pin(dashboard_send_report(server, client))
+    }),
+    ("dashboard_validate_context", |server, client| {
+        Box::pin(dashboard_validate_context(server, client))
+    }),
+    ("dashboards_get", |server, client| {
+        Box::pin(dashboards_get(server, client))
+    }),
+    ("dashboards_post", |server, client| {
+        Box::pin(dashboards_post(server, client))
     }),
     ("data_table_add_column", |server, client| {
         Box::pin(data_table_add_column(server, client))
@@ -4749,6 +5278,39 @@ const ACTIONS: &[(&str, Run)] = &[
     ("integrations_post", |server, client| {
         Box::pin(integrations_post(server, client))
     }),
+    ("notebook_cancel_execution", |server, client| {
+        Box::pin(notebook_cancel_execution(server, client))
+    }),
+    ("notebook_delete", |server, client| {
+        Box::pin(notebook_delete(server, client))
+    }),
+    ("notebook_execute", |server, client| {
+        Box::pin(notebook_execute(server, client))
+    }),
+    ("notebook_get", |server, client| {
+        Box::pin(notebook_get(server, client))
+    }),
+    ("notebook_logs", |server, client| {
+        Box::pin(notebook_logs(server, client))
+    }),
+    ("notebook_notebook_minute_counts", |server, client| {
+        Box::pin(notebook_notebook_minute_counts(server, client))
+    }),
+    ("notebook_patch", |server, client| {
+        Box::pin(notebook_patch(server, client))
+    }),
+    ("notebook_request_input_data_export", |server, client| {
+        Box::pin(notebook_request_input_data_export(server, client))
+    }),
+    ("notebook_upload", |server, client| {
+        Box::pin(notebook_upload(server, client))
+    }),
+    ("notebooks_get", |server, client| {
+        Box::pin(notebooks_get(server, client))
+    }),
+    ("notebooks_post", |server, client| {
+        Box::pin(notebooks_post(server, client))
+    }),
     ("org_invites_get", |server, client| {
         Box::pin(org_invites_get(server, client))
     }),
@@ -4781,6 +5343,30 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("private_files_post", |server, client| {
         Box::pin(private_files_post(server, client))
+    }),
+    ("resource_job_cancel_execution", |server, client| {
+        Box::pin(resource_job_cancel_execution(server, client))
+    }),
+    ("resource_job_delete", |server, client| {
+        Box::pin(resource_job_delete(server, client))
+    }),
+    ("resource_job_execute", |server, client| {
+        Box::pin(resource_job_execute(server, client))
+    }),
+    ("resource_job_get", |server, client| {
+        Box::pin(resource_job_get(server, client))
+    }),
+    ("resource_job_logs", |server, client| {
+        Box::pin(resource_job_logs(server, client))
+    }),
+    ("resource_job_patch", |server, client| {
+        Box::pin(resource_job_patch(server, client))
+    }),
+    ("resource_jobs_get", |server, client| {
+        Box::pin(resource_jobs_get(server, client))
+    }),
+    ("resource_jobs_post", |server, client| {
+        Box::pin(resource_jobs_post(server, client))
     }),
     ("user_api_token_delete", |server, client| {
         Box::pin(user_api_token_delete(server, client))

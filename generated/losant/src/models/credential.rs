@@ -2432,8 +2432,9 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     }
 }
 
-/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
-pub type WorkflowCustomNodeConfigFieldsItemSelectType = FlowCustomNodeConfigFieldsItemSelectType;
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemSelectType =
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///

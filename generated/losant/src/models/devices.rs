@@ -5192,8 +5192,8 @@ impl crate::client::ParamValue for DevicesGetCompositeStateSortField {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type DevicesGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type DevicesGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type DevicesGetSortDirection = ApplicationApiTokensGetSortDirection;
@@ -7009,8 +7009,8 @@ impl DevicesPatchUpdateOperationsItemSet5 {
 pub type DevicesPatchUpdateOperationsItemSet5Operation =
     DevicesPatchUpdateOperationsItemSet10Operation;
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type DevicesPatchUpdateOperationsItemSet5Target = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type DevicesPatchUpdateOperationsItemSet5Target = ApplicationDashboardsGetFilterField;
 
 /// An object with the fields `operation`, `target`, `value`.
 #[derive(Debug, Clone, PartialEq)]

@@ -616,6 +616,10 @@ impl serde::Serialize for FlowCustomNodeConfigFieldsItemSelectOptionsItem {
     }
 }
 
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
+pub type FlowCustomNodeConfigFieldsItemSelectType =
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
+
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.

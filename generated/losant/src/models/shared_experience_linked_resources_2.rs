@@ -4691,9 +4691,9 @@ impl serde::Serialize for WorkflowVersion2ObjectCustomNodeConfigFieldsItemSelect
     }
 }
 
-/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
 pub type WorkflowVersion2ObjectCustomNodeConfigFieldsItemSelectType =
-    FlowCustomNodeConfigFieldsItemSelectType;
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///

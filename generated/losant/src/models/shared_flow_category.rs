@@ -322,57 +322,6 @@ impl<'de> serde::Deserialize<'de> for FlowCustomNodeConfigFieldsItemSectionType 
     }
 }
 
-/// A string: one of `select`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FlowCustomNodeConfigFieldsItemSelectType {
-    /// The value `select`.
-    Select,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl FlowCustomNodeConfigFieldsItemSelectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Select => "select",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for FlowCustomNodeConfigFieldsItemSelectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "select" => Self::Select,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for FlowCustomNodeConfigFieldsItemSelectType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for FlowCustomNodeConfigFieldsItemSelectType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FlowCustomNodeConfigFieldsItemSelectType {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// A string: one of `stringTemplate`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server

@@ -13,6 +13,10 @@ pub mod application_certificate_authorities;
 pub mod application_certificate_authority;
 #[cfg(feature = "application-certificates")]
 pub mod application_certificates;
+#[cfg(feature = "application-dashboard")]
+pub mod application_dashboard;
+#[cfg(feature = "application-dashboards")]
+pub mod application_dashboards;
 #[cfg(feature = "application-job-log")]
 pub mod application_job_log;
 #[cfg(feature = "application-job-logs")]
@@ -33,6 +37,10 @@ pub mod audit_logs;
 pub mod credential;
 #[cfg(feature = "credentials")]
 pub mod credentials;
+#[cfg(feature = "dashboard")]
+pub mod dashboard;
+#[cfg(feature = "dashboards")]
+pub mod dashboards;
 #[cfg(feature = "data-table")]
 pub mod data_table;
 #[cfg(feature = "data-tables")]
@@ -137,6 +145,10 @@ pub mod instances;
 pub mod integration;
 #[cfg(feature = "integrations")]
 pub mod integrations;
+#[cfg(feature = "notebook")]
+pub mod notebook;
+#[cfg(feature = "notebooks")]
+pub mod notebooks;
 #[cfg(feature = "org-invites")]
 pub mod org_invites;
 #[cfg(feature = "orgs")]
@@ -145,6 +157,10 @@ pub mod orgs;
 pub mod private_file;
 #[cfg(feature = "private-files")]
 pub mod private_files;
+#[cfg(feature = "resource-job")]
+pub mod resource_job;
+#[cfg(feature = "resource-jobs")]
+pub mod resource_jobs;
 #[cfg(feature = "user-api-token")]
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
@@ -211,6 +227,22 @@ impl crate::Client {
         &self,
     ) -> application_certificates::ApplicationCertificatesResource {
         application_certificates::ApplicationCertificatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Dashboard resource.
+    #[cfg(feature = "application-dashboard")]
+    pub fn application_dashboard(&self) -> application_dashboard::ApplicationDashboardResource {
+        application_dashboard::ApplicationDashboardResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Dashboards resource.
+    #[cfg(feature = "application-dashboards")]
+    pub fn application_dashboards(&self) -> application_dashboards::ApplicationDashboardsResource {
+        application_dashboards::ApplicationDashboardsResource {
             client: self.clone(),
         }
     }
@@ -291,6 +323,22 @@ impl crate::Client {
     #[cfg(feature = "credentials")]
     pub fn credentials(&self) -> credentials::CredentialsResource {
         credentials::CredentialsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Dashboard resource.
+    #[cfg(feature = "dashboard")]
+    pub fn dashboard(&self) -> dashboard::DashboardResource {
+        dashboard::DashboardResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Dashboards resource.
+    #[cfg(feature = "dashboards")]
+    pub fn dashboards(&self) -> dashboards::DashboardsResource {
+        dashboards::DashboardsResource {
             client: self.clone(),
         }
     }
@@ -715,6 +763,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Notebook resource.
+    #[cfg(feature = "notebook")]
+    pub fn notebook(&self) -> notebook::NotebookResource {
+        notebook::NotebookResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Notebooks resource.
+    #[cfg(feature = "notebooks")]
+    pub fn notebooks(&self) -> notebooks::NotebooksResource {
+        notebooks::NotebooksResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Org Invites resource.
     #[cfg(feature = "org-invites")]
     pub fn org_invites(&self) -> org_invites::OrgInvitesResource {
@@ -743,6 +807,22 @@ impl crate::Client {
     #[cfg(feature = "private-files")]
     pub fn private_files(&self) -> private_files::PrivateFilesResource {
         private_files::PrivateFilesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Resource Job resource.
+    #[cfg(feature = "resource-job")]
+    pub fn resource_job(&self) -> resource_job::ResourceJobResource {
+        resource_job::ResourceJobResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Resource Jobs resource.
+    #[cfg(feature = "resource-jobs")]
+    pub fn resource_jobs(&self) -> resource_jobs::ResourceJobsResource {
+        resource_jobs::ResourceJobsResource {
             client: self.clone(),
         }
     }
