@@ -1133,6 +1133,55 @@ action! {
 }
 
 action! {
+    data_export in data : "POST" "/applications/575ec8687ae143cd83dc4a97/data/export",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DevicesDataExport =
+    "{\"attributes\":[\"voltage\"],\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data()
+    .export("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    data_last_value_query in data : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data/last-value-query", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : LastValueQuery =
+    "{\"attribute\":\"voltage\",\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"]}",
+    answer 200
+    "{\"575ecf887ae143cd83dc4aa2\":{\"data\":{\"voltage\":12},\"time\":\"2016-06-13T04:00:00.000Z\"},\"575ef5c97ae143cd83dc4aac\":{\"data\":{\"voltage\":19},\"time\":\"2016-06-12T08:30:00.000Z\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data()
+    .last_value_query("575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_time_series_query in data : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data/time-series-query", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : TimeSeriesQuery =
+    "{\"aggregation\":\"MEAN\",\"attributes\":[\"voltage\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"duration\":600000,\"end\":0,\"resolution\":300000}",
+    answer 200
+    "{\"aggregation\":\"MEAN\",\"devices\":{\"575ecf887ae143cd83dc4aa2\":{\"name\":\"My Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{}},\"575ef5c97ae143cd83dc4aac\":{\"name\":\"My Other Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{\"myTag\":[\"val1\",\"val2\"]}}},\"end\":\"2016-06-15T04:00:00.000Z\",\"limit\":null,\"order\":\"asc\",\"resolution\":300000,\"start\":\"2016-06-15T03:50:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data()
+    .time_series_query("575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
     data_table_add_column in data_table : "POST"
     "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/column",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -1207,6 +1256,151 @@ action! {
     "Application was not found")], request client => client.data_table()
     .remove_column("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
     "myColumnName").losantdomain("example.com")
+}
+
+action! {
+    data_table_row_delete in data_table_row : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/596f832b128eda5cfe765443",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_row()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "596f832b128eda5cfe765443").losantdomain("example.com")
+}
+
+action! {
+    data_table_row_get in data_table_row : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/596f832b128eda5cfe765443",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_row()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "596f832b128eda5cfe765443").losantdomain("example.com")
+}
+
+action! {
+    data_table_row_patch in data_table_row : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/596f832b128eda5cfe765443",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableRowInsertUpdate =
+    "{\"myColumn1\":\"myValue\"}", answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_row()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "596f832b128eda5cfe765443", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_delete in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/delete",
+    query["limit", "10", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : AdvancedQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}", answer 200
+    "{\"removed\":100}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").limit("10")
+    .losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    data_table_rows_export in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/export",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableRowsExport =
+    "{\"email\":\"email@example.com\",\"query\":{\"$or\":[{\"myColumn1\":{\"$ne\":\"myValue\"}},{\"myColumn2\":5}]},\"queryOptions\":{\"limit\":10000}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .export("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_get in data_table_rows : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows",
+    query["sortColumn", "myColumnName", "sortDirection", "asc", "limit", "0", "offset",
+    "0", "includeFields", "id,createdAt", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"dataTableId\":\"596e6ce831761df4231708f1\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}],\"limit\":1,\"offset\":0,\"sortColumn\":\"myColumn1\",\"sortDirection\":\"asc\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .sort_column("myColumnName")
+    .sort_direction(DataTableRowsGetSortDirection::from("asc")).limit("0").offset("0")
+    .include_fields("id,createdAt").losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_post in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableRowInsert =
+    "{\"myColumn1\":\"myValue\"}", answer 201
+    "{\"createdAt\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"myColumn1\":\"myValue\",\"myColumn2\":5,\"updatedAt\":\"2016-06-13T04:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .post("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_query in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/query",
+    query["sortColumn", "myColumnName", "sortDirection", "asc", "limit", "0", "offset",
+    "0", "includeFields", "id,createdAt", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    AdvancedQuery = "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}", answer
+    200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"dataTableId\":\"596e6ce831761df4231708f1\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}],\"limit\":1,\"offset\":0,\"sortColumn\":\"myColumn1\",\"sortDirection\":\"asc\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .query("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .sort_column("myColumnName")
+    .sort_direction(DataTableRowsQuerySortDirection::from("asc")).limit("0").offset("0")
+    .include_fields("id,createdAt").losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    data_table_rows_truncate in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/truncate",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .truncate("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
 }
 
 action! {
@@ -2995,6 +3189,414 @@ action! {
 }
 
 action! {
+    flow_clear_storage_entries in flow : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"myStorageKey\":\"hello\",\"other key\":[13,21,34]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .clear_storage_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_delete in flow : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .delete("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_errors in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/errors",
+    query["duration", "86400000", "end", "0", "limit", "25", "sortDirection", "desc",
+    "flowVersion", "develop", "deviceId", "575ed18f7ae143cd83dc4bb6", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .errors("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6").duration("86400000")
+    .end("0").limit("25").sort_direction(FlowErrorsSortDirection2::from("desc"))
+    .flow_version("develop").device_id("575ed18f7ae143cd83dc4bb6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_get in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_get_log_entries in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":450},{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":3,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":152}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get_log_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    flow_get_storage_entries in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"myStorageKey\":\"hello\",\"other key\":[13,21,34]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get_storage_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_get_storage_entries_metadata in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage-metadata",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"keysCount\":2,\"memoryUsed\":610}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get_storage_entries_metadata("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_patch in flow : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body : FlowPatch
+    =
+    "{\"description\":\"Description of my updated workflow\",\"enabled\":false,\"name\":\"My Updated Workflow\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .patch("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body.clone())
+    .include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_press_virtual_button in flow : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/virtualButton",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : VirtualButtonPress =
+    "{\"key\":\"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\"payload\":{\"some\":\"data\"}}",
+    answer 200 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .press_virtual_button("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    flow_set_storage_entry in flow : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FlowStorageEntry =
+    "{\"key\":\"myStorageKey\",\"value\":12}", answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .set_storage_entry("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    flow_stats in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/stats",
+    query["duration", "86400000", "end", "0", "resolution", "3600000", "flowVersion",
+    "develop", "deviceId", "575ed18f7ae143cd83dc4bb6", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .stats("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6").duration("86400000")
+    .end("0").resolution("3600000").flow_version("develop")
+    .device_id("575ed18f7ae143cd83dc4bb6").losantdomain("example.com")
+}
+
+action! {
+    flow_version_delete in flow_version : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .delete("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").losantdomain("example.com")
+}
+
+action! {
+    flow_version_errors in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7/errors",
+    query["duration", "86400000", "end", "0", "limit", "25", "sortDirection", "desc",
+    "deviceId", "575ed18f7ae143cd83dc4bb6", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .errors("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").duration("86400000").end("0").limit("25")
+    .sort_direction(FlowVersionErrorsSortDirection::from("desc"))
+    .device_id("575ed18f7ae143cd83dc4bb6").losantdomain("example.com")
+}
+
+action! {
+    flow_version_get in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .get("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_version_get_log_entries in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":450},{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":3,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":152}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .get_log_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").limit("10").since("1465790400000")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_version_patch in flow_version : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    FlowVersionPatch =
+    "{\"enabled\":false,\"notes\":\"Updated workflow version notes\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .patch("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7", body.clone()).include_custom_nodes("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_version_stats in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7/stats",
+    query["duration", "86400000", "end", "0", "resolution", "3600000", "deviceId",
+    "575ed18f7ae143cd83dc4bb6", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .stats("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").duration("86400000").end("0").resolution("3600000")
+    .device_id("575ed18f7ae143cd83dc4bb6").losantdomain("example.com")
+}
+
+action! {
+    flow_versions_delete in flow_versions : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/delete",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FlowVersionsDeletePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"version\":{\"$ne\":\"versionToKeep\"}}}",
+    answer 200 "{\"removed\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_versions()
+    .delete("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_versions_get in flow_versions : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions",
+    query["sortField", "version", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "version", "filter", "my*version", "includeCustomNodes", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_versions()
+    .get("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .sort_field(FlowVersionsGetSortField::from("version"))
+    .sort_direction(FlowVersionsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FlowVersionsGetFilterField::from("version")).filter("my*version")
+    .include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_versions_post in flow_versions : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions",
+    query["includeCustomNodes", "true", "allowReplacement", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : FlowVersionPost =
+    "{\"enabled\":false,\"notes\":\"Notes about my new workflow version\",\"version\":\"v1.2.3\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_versions()
+    .post("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body.clone())
+    .include_custom_nodes("true").allow_replacement("true").losantdomain("example.com")
+}
+
+action! {
+    flows_get in flows : "GET" "/applications/575ec8687ae143cd83dc4a97/flows",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my*flow", "flowClass", "cloud",
+    "includeCustomNodes", "true", "allVersions", "true", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .get("575ec8687ae143cd83dc4a97").sort_field(FlowsGetSortField::from("name"))
+    .sort_direction(FlowsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FlowsGetFilterField::from("name")).filter("my*flow")
+    .flow_class(FlowsGetFlowClass::from("cloud")).include_custom_nodes("true")
+    .all_versions("true").losantdomain("example.com")
+}
+
+action! {
+    flows_get_by_version in flows : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/version", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*flow", "flowClass", "cloud", "includeCustomNodes", "true", "_actions",
+    "false", "_links", "true", "_embedded", "true", "version", "myVersion"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .get_by_version("575ec8687ae143cd83dc4a97", "myVersion")
+    .sort_field(FlowsGetByVersionSortField::from("name"))
+    .sort_direction(FlowsGetByVersionSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FlowsGetByVersionFilterField::from("name")).filter("my*flow")
+    .flow_class(FlowsGetByVersionFlowClass::from("cloud")).include_custom_nodes("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    flows_import in flows : "POST" "/applications/575ec8687ae143cd83dc4a97/flows/import",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FlowsImportPost =
+    "{\"flowVersions\":[],\"flows\":[{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}]}",
+    answer 201
+    "{\"flowVersions\":[],\"flows\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"importedFlowIdMap\":{\"575ed18f7ae143cd83dc4aa6\":\"575efbcc7ae143cd83dc4aae\"},\"importedVersionIdMap\":{}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .import("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    flows_palette in flows : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/palette", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"61f407b56dd9921e15f2b02b\",\"customNodes\":[{\"category\":\"logic\",\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":1,\"resultMode\":\"optional\"},\"id\":\"61f407b56dd9921e15f2b02e\",\"name\":\"Custom Node A\",\"version\":\"develop\"},{\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":2,\"resultMode\":\"required\"},\"flowVersionId\":\"61f407b56dd9921e15f2b031\",\"id\":\"61f407b56dd9921e15f2b02f\",\"name\":\"Custom Node B\",\"shortDescription\":\"what\",\"version\":\"Version 2\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .palette("575ec8687ae143cd83dc4a97").losantdomain("example.com")
+}
+
+action! {
+    flows_post in flows : "POST" "/applications/575ec8687ae143cd83dc4a97/flows",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body : FlowPost =
+    "{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).include_custom_nodes("true")
+    .losantdomain("example.com")
+}
+
+action! {
     instance_api_token_delete in instance_api_token : "DELETE"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -4754,6 +5356,15 @@ const ACTIONS: &[(&str, Run)] = &[
     ("dashboards_post", |server, client| {
         Box::pin(dashboards_post(server, client))
     }),
+    ("data_export", |server, client| {
+        Box::pin(data_export(server, client))
+    }),
+    ("data_last_value_query", |server, client| {
+        Box::pin(data_last_value_query(server, client))
+    }),
+    ("data_time_series_query", |server, client| {
+        Box::pin(data_time_series_query(server, client))
+    }),
     ("data_table_add_column", |server, client| {
         Box::pin(data_table_add_column(server, client))
     }),
@@ -4768,6 +5379,33 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("data_table_remove_column", |server, client| {
         Box::pin(data_table_remove_column(server, client))
+    }),
+    ("data_table_row_delete", |server, client| {
+        Box::pin(data_table_row_delete(server, client))
+    }),
+    ("data_table_row_get", |server, client| {
+        Box::pin(data_table_row_get(server, client))
+    }),
+    ("data_table_row_patch", |server, client| {
+        Box::pin(data_table_row_patch(server, client))
+    }),
+    ("data_table_rows_delete", |server, client| {
+        Box::pin(data_table_rows_delete(server, client))
+    }),
+    ("data_table_rows_export", |server, client| {
+        Box::pin(data_table_rows_export(server, client))
+    }),
+    ("data_table_rows_get", |server, client| {
+        Box::pin(data_table_rows_get(server, client))
+    }),
+    ("data_table_rows_post", |server, client| {
+        Box::pin(data_table_rows_post(server, client))
+    }),
+    ("data_table_rows_query", |server, client| {
+        Box::pin(data_table_rows_query(server, client))
+    }),
+    ("data_table_rows_truncate", |server, client| {
+        Box::pin(data_table_rows_truncate(server, client))
     }),
     ("data_tables_get", |server, client| {
         Box::pin(data_tables_get(server, client))
@@ -5098,6 +5736,81 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("files_post", |server, client| {
         Box::pin(files_post(server, client))
+    }),
+    ("flow_clear_storage_entries", |server, client| {
+        Box::pin(flow_clear_storage_entries(server, client))
+    }),
+    ("flow_delete", |server, client| {
+        Box::pin(flow_delete(server, client))
+    }),
+    ("flow_errors", |server, client| {
+        Box::pin(flow_errors(server, client))
+    }),
+    ("flow_get", |server, client| {
+        Box::pin(flow_get(server, client))
+    }),
+    ("flow_get_log_entries", |server, client| {
+        Box::pin(flow_get_log_entries(server, client))
+    }),
+    ("flow_get_storage_entries", |server, client| {
+        Box::pin(flow_get_storage_entries(server, client))
+    }),
+    ("flow_get_storage_entries_metadata", |server, client| {
+        Box::pin(flow_get_storage_entries_metadata(server, client))
+    }),
+    ("flow_patch", |server, client| {
+        Box::pin(flow_patch(server, client))
+    }),
+    ("flow_press_virtual_button", |server, client| {
+        Box::pin(flow_press_virtual_button(server, client))
+    }),
+    ("flow_set_storage_entry", |server, client| {
+        Box::pin(flow_set_storage_entry(server, client))
+    }),
+    ("flow_stats", |server, client| {
+        Box::pin(flow_stats(server, client))
+    }),
+    ("flow_version_delete", |server, client| {
+        Box::pin(flow_version_delete(server, client))
+    }),
+    ("flow_version_errors", |server, client| {
+        Box::pin(flow_version_errors(server, client))
+    }),
+    ("flow_version_get", |server, client| {
+        Box::pin(flow_version_get(server, client))
+    }),
+    ("flow_version_get_log_entries", |server, client| {
+        Box::pin(flow_version_get_log_entries(server, client))
+    }),
+    ("flow_version_patch", |server, client| {
+        Box::pin(flow_version_patch(server, client))
+    }),
+    ("flow_version_stats", |server, client| {
+        Box::pin(flow_version_stats(server, client))
+    }),
+    ("flow_versions_delete", |server, client| {
+        Box::pin(flow_versions_delete(server, client))
+    }),
+    ("flow_versions_get", |server, client| {
+        Box::pin(flow_versions_get(server, client))
+    }),
+    ("flow_versions_post", |server, client| {
+        Box::pin(flow_versions_post(server, client))
+    }),
+    ("flows_get", |server, client| {
+        Box::pin(flows_get(server, client))
+    }),
+    ("flows_get_by_version", |server, client| {
+        Box::pin(flows_get_by_version(server, client))
+    }),
+    ("flows_import", |server, client| {
+        Box::pin(flows_import(server, client))
+    }),
+    ("flows_palette", |server, client| {
+        Box::pin(flows_palette(server, client))
+    }),
+    ("flows_post", |server, client| {
+        Box::pin(flows_post(server, client))
     }),
     ("instance_api_token_delete", |server, client| {
         Box::pin(instance_api_token_delete(server, client))

@@ -170,10 +170,21 @@ round_trips! {
     schema_advanced_experience_user_query_example_1 : AdvancedExperienceUserQuery =
     "{\n  \"firstName\": \"Bob\",\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\"\n}"
     from "schemas.advancedExperienceUserQuery.examples[0]";
+    schema_advanced_flow_by_version_query_example_1 : AdvancedFlowByVersionQuery =
+    "{\n  \"flowId\": \"000000000000000000000000\"\n}" from
+    "schemas.advancedFlowByVersionQuery.examples[0]";
+    schema_advanced_flow_query_example_1 : AdvancedFlowQuery =
+    "{\n  \"$or\": [\n    {\n      \"name\": {\n        \"$ne\": \"flowie\"\n      }\n    },\n    {\n      \"enabled\": false\n    }\n  ]\n}"
+    from "schemas.advancedFlowQuery.examples[0]";
+    schema_advanced_flow_version_query_example_1 : AdvancedFlowVersionQuery =
+    "{\n  \"version\": \"theVersion\"\n}" from
+    "schemas.advancedFlowVersionQuery.examples[0]";
     schema_advanced_instance_org_query_example_1 : AdvancedInstanceOrgQuery =
     "{\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\",\n  \"name\": \"Bob's Org\"\n}"
-    from "schemas.advancedInstanceOrgQuery.examples[0]"; schema_api_token_example_1 :
-    ApiToken =
+    from "schemas.advancedInstanceOrgQuery.examples[0]"; schema_advanced_query_example_1
+    : AdvancedQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "schemas.advancedQuery.examples[0]"; schema_api_token_example_1 : ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
     from "schemas.apiToken.examples[0]" hiding "the_actual_token_string";
     schema_api_token_patch_example_1 : ApiTokenPatch =
@@ -308,7 +319,27 @@ round_trips! {
     "schemas.dataTablePatch.examples[0]"; schema_data_table_post_example_1 :
     DataTablePost =
     "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
-    from "schemas.dataTablePost.examples[0]"; schema_data_tables_example_1 : DataTables =
+    from "schemas.dataTablePost.examples[0]"; schema_data_table_row_example_1 :
+    DataTableRow =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"596fbb703fc088453872e609\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"myColumn1\": \"myValue\",\n  \"myColumn2\": 5\n}"
+    from "schemas.dataTableRow.examples[0]"; schema_data_table_row_insert_example_1 :
+    DataTableRowInsert = "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "schemas.dataTableRowInsert.examples[0]";
+    schema_data_table_row_insert_result_example_1 : DataTableRowInsertResult =
+    "{\n  \"createdAt\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"596fbb703fc088453872e609\",\n  \"myColumn1\": \"myValue\",\n  \"myColumn2\": 5,\n  \"updatedAt\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "schemas.dataTableRowInsertResult.examples[0]";
+    schema_data_table_row_insert_update_example_1 : DataTableRowInsertUpdate =
+    "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "schemas.dataTableRowInsertUpdate.examples[0]"; schema_data_table_rows_example_1 :
+    DataTableRows =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"dataTableId\": \"596e6ce831761df4231708f1\",\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"596fbb703fc088453872e609\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"myColumn1\": \"myValue\",\n      \"myColumn2\": 5\n    }\n  ],\n  \"limit\": 1,\n  \"offset\": 0,\n  \"sortColumn\": \"myColumn1\",\n  \"sortDirection\": \"asc\",\n  \"totalCount\": 4\n}"
+    from "schemas.dataTableRows.examples[0]"; schema_data_table_rows_delete_example_1 :
+    DataTableRowsDelete = "{\n  \"removed\": 100\n}" from
+    "schemas.dataTableRowsDelete.examples[0]"; schema_data_table_rows_export_example_1 :
+    DataTableRowsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"$or\": [\n      {\n        \"myColumn1\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"myColumn2\": 5\n      }\n    ]\n  },\n  \"queryOptions\": {\n    \"limit\": 10000\n  }\n}"
+    from "schemas.dataTableRowsExport.examples[0]"; schema_data_tables_example_1 :
+    DataTables =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"columns\": [\n        {\n          \"constraint\": \"unique\",\n          \"dataType\": \"string\",\n          \"name\": \"myColumn1\"\n        },\n        {\n          \"constraint\": \"optional\",\n          \"dataType\": \"number\",\n          \"name\": \"myColumn2\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"dataTableId\": \"596e6ce831761df4231708f1\",\n      \"id\": \"596e6ce831761df4231708f1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Data Table\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
     from "schemas.dataTables.examples[0]"; schema_device_example_1 : Device =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"connectionInfo\": {\n    \"connected\": 1,\n    \"time\": \"2016-06-14T08:15:00.000Z\"\n  },\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"A device description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"id\": \"575ecf887ae143cd83dc4aa2\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Device\",\n  \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    },\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ]\n}"
@@ -389,8 +420,11 @@ round_trips! {
     "[\n  {\n    \"key\": \"Floor\",\n    \"value\": \"2\"\n  },\n  {\n    \"key\": \"Serial\"\n  }\n]"
     from "schemas.deviceTagFilter.examples[0]"; schema_devices_example_1 : Devices =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attributes\": [\n        {\n          \"dataType\": \"number\",\n          \"name\": \"voltage\"\n        }\n      ],\n      \"connectionInfo\": {\n        \"connected\": 1,\n        \"time\": \"2016-06-14T08:15:00.000Z\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"A device description\",\n      \"deviceClass\": \"standalone\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Device\",\n      \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n      \"tags\": [\n        {\n          \"key\": \"TagKey\",\n          \"value\": \"TagValue\"\n        },\n        {\n          \"key\": \"floor\",\n          \"value\": \"8\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.devices.examples[0]"; schema_devices_delete_or_restore_post_example_1 :
-    DevicesDeleteOrRestorePost =
+    from "schemas.devices.examples[0]"; schema_devices_data_export_example_1 :
+    DevicesDataExport =
+    "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
+    from "schemas.devicesDataExport.examples[0]";
+    schema_devices_delete_or_restore_post_example_1 : DevicesDeleteOrRestorePost =
     "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
     from "schemas.devicesDeleteOrRestorePost.examples[0]";
     schema_devices_export_payload_count_post_example_1 : DevicesExportPayloadCountPost =
@@ -568,13 +602,48 @@ round_trips! {
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my empty workflow\",\n  \"enabled\": true,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"globals\": [],\n  \"id\": \"575ed18f7ae143cd83dc4aa6\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Workflow\",\n  \"nodes\": [],\n  \"stats\": {\n    \"errorCount\": 0,\n    \"runCount\": 0\n  },\n  \"triggers\": []\n}"
     from "schemas.flow.examples[0]"; schema_flow_errors_example_1 : FlowErrors =
     "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"errors\": [\n    {\n      \"error\": {\n        \"message\": \"Result path is required\",\n        \"name\": \"Validation\"\n      },\n      \"nodeId\": \"dji4r\",\n      \"time\": \"2016-06-03T00:00:00.000Z\"\n    }\n  ],\n  \"limit\": 25,\n  \"sortDirection\": \"desc\",\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
-    from "schemas.flowErrors.examples[0]"; schema_flow_stats_example_1 : FlowStats =
+    from "schemas.flowErrors.examples[0]"; schema_flow_log_example_1 : FlowLog =
+    "[\n  {\n    \"errors\": [],\n    \"flowVersionId\": \"develop\",\n    \"pathsCompleted\": 1,\n    \"pathsFailed\": 0,\n    \"runCount\": 1,\n    \"time\": \"2016-06-03T00:56:22.447Z\",\n    \"wallTime\": 450\n  },\n  {\n    \"errors\": [],\n    \"flowVersionId\": \"develop\",\n    \"pathsCompleted\": 1,\n    \"pathsFailed\": 0,\n    \"runCount\": 3,\n    \"time\": \"2016-06-03T00:56:22.447Z\",\n    \"wallTime\": 152\n  }\n]"
+    from "schemas.flowLog.examples[0]"; schema_flow_patch_example_1 : FlowPatch =
+    "{\n  \"description\": \"Description of my updated workflow\",\n  \"enabled\": false,\n  \"name\": \"My Updated Workflow\"\n}"
+    from "schemas.flowPatch.examples[0]"; schema_flow_post_example_1 : FlowPost =
+    "{\n  \"description\": \"Description of my new workflow\",\n  \"name\": \"My New Workflow\"\n}"
+    from "schemas.flowPost.examples[0]"; schema_flow_stats_example_1 : FlowStats =
     "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"metrics\": [\n    {\n      \"pathsCompleted\": 1,\n      \"pathsFailed\": 0,\n      \"runCount\": 1,\n      \"time\": \"2016-06-03T00:00:00.000Z\",\n      \"wallTime\": 450\n    }\n  ],\n  \"resolution\": 86400000,\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
-    from "schemas.flowStats.examples[0]"; schema_flow_versions_example_1 : FlowVersions =
+    from "schemas.flowStats.examples[0]"; schema_flow_storage_entries_example_1 :
+    FlowStorageEntries =
+    "{\n  \"myStorageKey\": \"hello\",\n  \"other key\": [\n    13,\n    21,\n    34\n  ]\n}"
+    from "schemas.flowStorageEntries.examples[0]"; schema_flow_storage_entry_example_1 :
+    FlowStorageEntry = "{\n  \"key\": \"myStorageKey\",\n  \"value\": 12\n}" from
+    "schemas.flowStorageEntry.examples[0]"; schema_flow_storage_metadata_example_1 :
+    FlowStorageMetadata = "{\n  \"keysCount\": 2,\n  \"memoryUsed\": 610\n}" from
+    "schemas.flowStorageMetadata.examples[0]"; schema_flow_trigger_filter_example_1 :
+    FlowTriggerFilter =
+    "[\n  {\n    \"key\": \"575ed78e7ae143cd83dc4aab\",\n    \"type\": \"webhook\"\n  }\n]"
+    from "schemas.flowTriggerFilter.examples[0]"; schema_flow_version_example_1 :
+    FlowVersion =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my workflow version\",\n  \"enabled\": true,\n  \"flowClass\": \"experience\",\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n  \"globals\": [],\n  \"id\": \"675ed18f7ae143cd83dc4bb7\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"nodes\": [],\n  \"triggers\": [],\n  \"versions\": [\n    \"v1.2.3\"\n  ]\n}"
+    from "schemas.flowVersion.examples[0]"; schema_flow_version_patch_example_1 :
+    FlowVersionPatch =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Updated workflow version notes\"\n}" from
+    "schemas.flowVersionPatch.examples[0]"; schema_flow_version_post_example_1 :
+    FlowVersionPost =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Notes about my new workflow version\",\n  \"version\": \"v1.2.3\"\n}"
+    from "schemas.flowVersionPost.examples[0]"; schema_flow_versions_example_1 :
+    FlowVersions =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my workflow version\",\n      \"enabled\": true,\n      \"flowClass\": \"experience\",\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n      \"globals\": [],\n      \"id\": \"675ed18f7ae143cd83dc4bb7\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"nodes\": [],\n      \"triggers\": [],\n      \"versions\": [\n        \"v1.2.3\"\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"version\",\n  \"totalCount\": 4\n}"
-    from "schemas.flowVersions.examples[0]"; schema_flows_example_1 : Flows =
+    from "schemas.flowVersions.examples[0]"; schema_flow_versions_delete_post_example_1 :
+    FlowVersionsDeletePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"version\": {\n      \"$ne\": \"versionToKeep\"\n    }\n  }\n}"
+    from "schemas.flowVersionsDeletePost.examples[0]"; schema_flows_example_1 : Flows =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my empty workflow\",\n      \"enabled\": true,\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"globals\": [],\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Workflow\",\n      \"nodes\": [],\n      \"stats\": {\n        \"errorCount\": 0,\n        \"runCount\": 0\n      },\n      \"triggers\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.flows.examples[0]"; schema_instance_example_1 : Instance =
+    from "schemas.flows.examples[0]"; schema_flows_import_post_example_1 :
+    FlowsImportPost =
+    "{\n  \"flowVersions\": [],\n  \"flows\": [\n    {\n      \"description\": \"Description of my new workflow\",\n      \"name\": \"My New Workflow\"\n    }\n  ]\n}"
+    from "schemas.flowsImportPost.examples[0]"; schema_flows_import_result_example_1 :
+    FlowsImportResult =
+    "{\n  \"flowVersions\": [],\n  \"flows\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my empty workflow\",\n      \"enabled\": true,\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"globals\": [],\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Workflow\",\n      \"nodes\": [],\n      \"stats\": {\n        \"errorCount\": 0,\n        \"runCount\": 0\n      },\n      \"triggers\": []\n    }\n  ],\n  \"importedFlowIdMap\": {\n    \"575ed18f7ae143cd83dc4aa6\": \"575efbcc7ae143cd83dc4aae\"\n  },\n  \"importedVersionIdMap\": {}\n}"
+    from "schemas.flowsImportResult.examples[0]"; schema_instance_example_1 : Instance =
     "{\n  \"allowAuditLogging\": false,\n  \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n  \"id\": \"5ff89ff825013dc6c2856188\",\n  \"instanceId\": \"5ff89ff825013dc6c2856188\",\n  \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"organization\": 2000,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 10,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"members\": [\n    {\n      \"role\": \"admin\",\n      \"userId\": \"5ff89ff825013dc6c2856184\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856185\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856186\"\n    }\n  ],\n  \"name\": \"B\"\n}"
     from "schemas.instance.examples[0]"; schema_instance_audit_log_example_1 :
     InstanceAuditLog =
@@ -654,7 +723,13 @@ round_trips! {
     from "schemas.integrations.examples[0]" hiding "examplePassword";
     schema_job_enqueued_result_example_1 : JobEnqueuedResult =
     "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
-    from "schemas.jobEnqueuedResult.examples[0]"; schema_multi_device_command_example_1 :
+    from "schemas.jobEnqueuedResult.examples[0]"; schema_last_value_data_example_1 :
+    LastValueData =
+    "{\n  \"575ecf887ae143cd83dc4aa2\": {\n    \"data\": {\n      \"voltage\": 12\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  \"575ef5c97ae143cd83dc4aac\": {\n    \"data\": {\n      \"voltage\": 19\n    },\n    \"time\": \"2016-06-12T08:30:00.000Z\"\n  }\n}"
+    from "schemas.lastValueData.examples[0]"; schema_last_value_query_example_1 :
+    LastValueQuery =
+    "{\n  \"attribute\": \"voltage\",\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ]\n}"
+    from "schemas.lastValueQuery.examples[0]"; schema_multi_device_command_example_1 :
     MultiDeviceCommand =
     "{\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
     from "schemas.multiDeviceCommand.examples[0]"; schema_notebook_example_1 : Notebook =
@@ -719,8 +794,11 @@ round_trips! {
     "{\n  \"role\": \"view\"\n}" from "schemas.orgRoleInfo.examples[0]";
     schema_orgs_example_1 : Orgs =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"My organization description\",\n      \"id\": \"575ed6e87ae143cd83dc4aa8\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"members\": [\n        {\n          \"email\": \"email@example.com\",\n          \"firstName\": \"Example\",\n          \"lastName\": \"Name\",\n          \"role\": \"admin\",\n          \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n        },\n        {\n          \"email\": \"viewer@example.com\",\n          \"firstName\": \"Other View\",\n          \"lastName\": \"Only User\",\n          \"role\": \"view\",\n          \"userId\": \"575ef90f7ae143cd83dc4aad\"\n        }\n      ],\n      \"name\": \"My Organization\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"summary\": {\n        \"appCount\": 2,\n        \"dashCount\": 1,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"webhookCount\": 0\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
-    from "schemas.orgs.examples[0]"; schema_payload_counts_breakdown_example_1 :
-    PayloadCountsBreakdown =
+    from "schemas.orgs.examples[0]"; schema_palette_response_example_1 : PaletteResponse
+    =
+    "{\n  \"applicationId\": \"61f407b56dd9921e15f2b02b\",\n  \"customNodes\": [\n    {\n      \"category\": \"logic\",\n      \"compatibleFlowClasses\": {\n        \"cloud\": true\n      },\n      \"customNodeConfig\": {\n        \"fields\": [],\n        \"outputCount\": 1,\n        \"resultMode\": \"optional\"\n      },\n      \"id\": \"61f407b56dd9921e15f2b02e\",\n      \"name\": \"Custom Node A\",\n      \"version\": \"develop\"\n    },\n    {\n      \"compatibleFlowClasses\": {\n        \"cloud\": true\n      },\n      \"customNodeConfig\": {\n        \"fields\": [],\n        \"outputCount\": 2,\n        \"resultMode\": \"required\"\n      },\n      \"flowVersionId\": \"61f407b56dd9921e15f2b031\",\n      \"id\": \"61f407b56dd9921e15f2b02f\",\n      \"name\": \"Custom Node B\",\n      \"shortDescription\": \"what\",\n      \"version\": \"Version 2\"\n    }\n  ]\n}"
+    from "schemas.paletteResponse.examples[0]"; schema_payload_counts_breakdown_example_1
+    : PayloadCountsBreakdown =
     "{\n  \"counts\": [\n    {\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"value\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
     from "schemas.payloadCountsBreakdown.examples[0]"; schema_payload_stats_example_1 :
     PayloadStats =
@@ -755,7 +833,13 @@ round_trips! {
     "{\n  \"tagKey\": \"key1\",\n  \"tagValues\": [\n    \"value1\",\n    \"value2\",\n    \"value3\"\n  ]\n}"
     from "schemas.tagValuesResponse.examples[0]"; schema_template_keywords_example_1 :
     TemplateKeywords = "{\n  \"keywords\": [\n    \"gps\",\n    \"featured\"\n  ]\n}"
-    from "schemas.templateKeywords.examples[0]"; schema_user_oauth_token_example_1 :
+    from "schemas.templateKeywords.examples[0]"; schema_time_series_data_example_1 :
+    TimeSeriesData =
+    "{\n  \"aggregation\": \"MEAN\",\n  \"devices\": {\n    \"575ecf887ae143cd83dc4aa2\": {\n      \"name\": \"My Device\",\n      \"points\": [\n        {\n          \"data\": {\n            \"voltage\": 10.3\n          },\n          \"time\": \"2016-06-15T03:50:00.000Z\"\n        },\n        {\n          \"data\": {\n            \"voltage\": 12.7\n          },\n          \"time\": \"2016-06-15T03:55:00.000Z\"\n        }\n      ],\n      \"tags\": {}\n    },\n    \"575ef5c97ae143cd83dc4aac\": {\n      \"name\": \"My Other Device\",\n      \"points\": [\n        {\n          \"data\": {\n            \"voltage\": 10.3\n          },\n          \"time\": \"2016-06-15T03:50:00.000Z\"\n        },\n        {\n          \"data\": {\n            \"voltage\": 12.7\n          },\n          \"time\": \"2016-06-15T03:55:00.000Z\"\n        }\n      ],\n      \"tags\": {\n        \"myTag\": [\n          \"val1\",\n          \"val2\"\n        ]\n      }\n    }\n  },\n  \"end\": \"2016-06-15T04:00:00.000Z\",\n  \"limit\": null,\n  \"order\": \"asc\",\n  \"resolution\": 300000,\n  \"start\": \"2016-06-15T03:50:00.000Z\"\n}"
+    from "schemas.timeSeriesData.examples[0]"; schema_time_series_query_example_1 :
+    TimeSeriesQuery =
+    "{\n  \"aggregation\": \"MEAN\",\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"duration\": 600000,\n  \"end\": 0,\n  \"resolution\": 300000\n}"
+    from "schemas.timeSeriesQuery.examples[0]"; schema_user_oauth_token_example_1 :
     UserOauthToken =
     "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"authorizationStatus\": \"authorized\",\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"client_name\": \"My OAuth Client\",\n    \"client_uri\": \"https://example.com\",\n    \"logo_uri\": \"https://example.com/logo.png\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"orgRoles\": [],\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ],\n  \"status\": \"active\"\n}"
     from "schemas.userOauthToken.examples[0]"; schema_user_oauth_token_patch_example_1 :
@@ -773,8 +857,10 @@ round_trips! {
     from "schemas.validateContextError.examples[0]";
     schema_validate_context_success_example_1 : ValidateContextSuccess =
     "{\n  \"ctx\": {\n    \"deviceAttribute\": \"dew-point\",\n    \"deviceId-noValidationNoFullDevice\": \"589de9bca1975a00017b2296\",\n    \"deviceId-withIdAndTagValidationAndIncludeFullDevice\": {\n      \"attributes\": {\n        \"dew-point\": {\n          \"dataType\": \"number\"\n        },\n        \"temperature\": {\n          \"dataType\": \"number\",\n          \"tags\": {\n            \"units\": \"celsius\"\n          }\n        }\n      },\n      \"id\": \"589de9bca1975a00017b2295\",\n      \"name\": \"Cincinnati\",\n      \"tags\": {\n        \"DeviceRecipe\": [\n          \"Weather Station\"\n        ],\n        \"region\": [\n          \"Midwest\"\n        ],\n        \"type\": [\n          \"Weather Station\",\n          \"Sensor\"\n        ]\n      }\n    },\n    \"deviceTag-noValidation\": {\n      \"key\": \"DeviceRecipe\",\n      \"value\": \"Weather Station\"\n    },\n    \"deviceTag-withValidation\": {\n      \"key\": \"DeviceRecipe\",\n      \"value\": \"Weather Station\"\n    }\n  },\n  \"dashboard\": {\n    \"duration\": 980,\n    \"id\": \"589de9bca1975a00017b2287\",\n    \"name\": \"My Dash\",\n    \"refreshRate\": 60,\n    \"resolution\": 98\n  },\n  \"success\": true\n}"
-    from "schemas.validateContextSuccess.examples[0]"; schema_webhook_example_1 : Webhook
-    =
+    from "schemas.validateContextSuccess.examples[0]";
+    schema_virtual_button_press_example_1 : VirtualButtonPress =
+    "{\n  \"key\": \"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\n  \"payload\": {\n    \"some\": \"data\"\n  }\n}"
+    from "schemas.virtualButtonPress.examples[0]"; schema_webhook_example_1 : Webhook =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"575ed78e7ae143cd83dc4aab\",\n  \"isWebsocket\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Webhook\",\n  \"responseCode\": 200,\n  \"token\": \"the_webhook_token\",\n  \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n}"
     from "schemas.webhook.examples[0]" hiding "the_webhook_token";
     schema_webhook_patch_example_1 : WebhookPatch =
@@ -836,12 +922,35 @@ round_trips! {
     from "resources.dashboard.actions.validateContext.body.example";
     dashboards_post_request : DashboardPost =
     "{\n  \"name\": \"My New Dashboard\",\n  \"public\": false\n}" from
-    "resources.dashboards.actions.post.body.example"; data_table_add_column_request :
-    DataTableColumn =
+    "resources.dashboards.actions.post.body.example"; data_export_request :
+    DevicesDataExport =
+    "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
+    from "resources.data.actions.export.body.example"; data_last_value_query_request :
+    LastValueQuery =
+    "{\n  \"attribute\": \"voltage\",\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ]\n}"
+    from "resources.data.actions.lastValueQuery.body.example";
+    data_time_series_query_request : TimeSeriesQuery =
+    "{\n  \"aggregation\": \"MEAN\",\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"duration\": 600000,\n  \"end\": 0,\n  \"resolution\": 300000\n}"
+    from "resources.data.actions.timeSeriesQuery.body.example";
+    data_table_add_column_request : DataTableColumn =
     "{\n  \"constraint\": \"optional\",\n  \"dataType\": \"string\",\n  \"defaultValue\": \"aDefault\",\n  \"name\": \"myColumn3\"\n}"
     from "resources.dataTable.actions.addColumn.body.example"; data_table_patch_request :
     DataTablePatch = "{\n  \"name\": \"My Updated Data Table\"\n}" from
-    "resources.dataTable.actions.patch.body.example"; data_tables_post_request :
+    "resources.dataTable.actions.patch.body.example"; data_table_row_patch_request :
+    DataTableRowInsertUpdate = "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "resources.dataTableRow.actions.patch.body.example"; data_table_rows_delete_request :
+    AdvancedQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "resources.dataTableRows.actions.delete.body.example";
+    data_table_rows_export_request : DataTableRowsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"$or\": [\n      {\n        \"myColumn1\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"myColumn2\": 5\n      }\n    ]\n  },\n  \"queryOptions\": {\n    \"limit\": 10000\n  }\n}"
+    from "resources.dataTableRows.actions.export.body.example";
+    data_table_rows_post_request : DataTableRowInsert =
+    "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "resources.dataTableRows.actions.post.body.example"; data_table_rows_query_request :
+    AdvancedQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "resources.dataTableRows.actions.query.body.example"; data_tables_post_request :
     DataTablePost =
     "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
     from "resources.dataTables.actions.post.body.example"; device_export_request :
@@ -982,7 +1091,29 @@ round_trips! {
     "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
     from "resources.file.actions.patch.body.example"; files_post_request : FilePost =
     "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
-    from "resources.files.actions.post.body.example"; instance_api_token_patch_request :
+    from "resources.files.actions.post.body.example"; flow_patch_request : FlowPatch =
+    "{\n  \"description\": \"Description of my updated workflow\",\n  \"enabled\": false,\n  \"name\": \"My Updated Workflow\"\n}"
+    from "resources.flow.actions.patch.body.example"; flow_press_virtual_button_request :
+    VirtualButtonPress =
+    "{\n  \"key\": \"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\n  \"payload\": {\n    \"some\": \"data\"\n  }\n}"
+    from "resources.flow.actions.pressVirtualButton.body.example";
+    flow_set_storage_entry_request : FlowStorageEntry =
+    "{\n  \"key\": \"myStorageKey\",\n  \"value\": 12\n}" from
+    "resources.flow.actions.setStorageEntry.body.example"; flow_version_patch_request :
+    FlowVersionPatch =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Updated workflow version notes\"\n}" from
+    "resources.flowVersion.actions.patch.body.example"; flow_versions_delete_request :
+    FlowVersionsDeletePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"version\": {\n      \"$ne\": \"versionToKeep\"\n    }\n  }\n}"
+    from "resources.flowVersions.actions.delete.body.example"; flow_versions_post_request
+    : FlowVersionPost =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Notes about my new workflow version\",\n  \"version\": \"v1.2.3\"\n}"
+    from "resources.flowVersions.actions.post.body.example"; flows_import_request :
+    FlowsImportPost =
+    "{\n  \"flowVersions\": [],\n  \"flows\": [\n    {\n      \"description\": \"Description of my new workflow\",\n      \"name\": \"My New Workflow\"\n    }\n  ]\n}"
+    from "resources.flows.actions.import.body.example"; flows_post_request : FlowPost =
+    "{\n  \"description\": \"Description of my new workflow\",\n  \"name\": \"My New Workflow\"\n}"
+    from "resources.flows.actions.post.body.example"; instance_api_token_patch_request :
     ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.instanceApiToken.actions.patch.body.example";
@@ -1097,8 +1228,16 @@ keeps_unknown_fields! {
     "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"My Great Group\"}";
     unknown_field_is_kept_by_advanced_experience_user_query : AdvancedExperienceUserQuery
     = "{\"firstName\":\"Bob\",\"lastUpdated\":\"2022-01-30T17:18:11.911Z\"}";
-    unknown_field_is_kept_by_advanced_instance_org_query : AdvancedInstanceOrgQuery =
+    unknown_field_is_kept_by_advanced_flow_by_version_query : AdvancedFlowByVersionQuery
+    = "{\"flowId\":\"000000000000000000000000\"}";
+    unknown_field_is_kept_by_advanced_flow_query : AdvancedFlowQuery =
+    "{\"$or\":[{\"name\":{\"$ne\":\"flowie\"}},{\"enabled\":false}]}";
+    unknown_field_is_kept_by_advanced_flow_version_query : AdvancedFlowVersionQuery =
+    "{\"version\":\"theVersion\"}"; unknown_field_is_kept_by_advanced_instance_org_query
+    : AdvancedInstanceOrgQuery =
     "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"Bob's Org\"}";
+    unknown_field_is_kept_by_advanced_query : AdvancedQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -1195,6 +1334,14 @@ keeps_unknown_fields! {
     "{\"name\":\"My Updated Data Table\"}"; unknown_field_is_kept_by_data_table_post :
     DataTablePost =
     "{\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"name\":\"My Data Table\"}";
+    unknown_field_is_kept_by_data_table_row : DataTableRow =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}";
+    unknown_field_is_kept_by_data_table_rows : DataTableRows =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"dataTableId\":\"596e6ce831761df4231708f1\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}],\"limit\":1,\"offset\":0,\"sortColumn\":\"myColumn1\",\"sortDirection\":\"asc\",\"totalCount\":4}";
+    unknown_field_is_kept_by_data_table_rows_delete : DataTableRowsDelete =
+    "{\"removed\":100}"; unknown_field_is_kept_by_data_table_rows_export :
+    DataTableRowsExport =
+    "{\"email\":\"email@example.com\",\"query\":{\"$or\":[{\"myColumn1\":{\"$ne\":\"myValue\"}},{\"myColumn2\":5}]},\"queryOptions\":{\"limit\":10000}}";
     unknown_field_is_kept_by_data_tables : DataTables =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device : Device =
@@ -1238,6 +1385,8 @@ keeps_unknown_fields! {
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
     unknown_field_is_kept_by_devices : Devices =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_devices_data_export : DevicesDataExport =
+    "{\"attributes\":[\"voltage\"],\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}";
     unknown_field_is_kept_by_devices_delete_or_restore_post : DevicesDeleteOrRestorePost
     = "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
     unknown_field_is_kept_by_devices_export_payload_count_post :
@@ -1364,12 +1513,30 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}";
     unknown_field_is_kept_by_flow_errors : FlowErrors =
     "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}";
+    unknown_field_is_kept_by_flow_patch : FlowPatch =
+    "{\"description\":\"Description of my updated workflow\",\"enabled\":false,\"name\":\"My Updated Workflow\"}";
+    unknown_field_is_kept_by_flow_post : FlowPost =
+    "{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}";
     unknown_field_is_kept_by_flow_stats : FlowStats =
     "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}";
+    unknown_field_is_kept_by_flow_storage_entry : FlowStorageEntry =
+    "{\"key\":\"myStorageKey\",\"value\":12}";
+    unknown_field_is_kept_by_flow_storage_metadata : FlowStorageMetadata =
+    "{\"keysCount\":2,\"memoryUsed\":610}"; unknown_field_is_kept_by_flow_version_patch :
+    FlowVersionPatch =
+    "{\"enabled\":false,\"notes\":\"Updated workflow version notes\"}";
+    unknown_field_is_kept_by_flow_version_post : FlowVersionPost =
+    "{\"enabled\":false,\"notes\":\"Notes about my new workflow version\",\"version\":\"v1.2.3\"}";
     unknown_field_is_kept_by_flow_versions : FlowVersions =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}";
+    unknown_field_is_kept_by_flow_versions_delete_post : FlowVersionsDeletePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"version\":{\"$ne\":\"versionToKeep\"}}}";
     unknown_field_is_kept_by_flows : Flows =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_flows_import_post : FlowsImportPost =
+    "{\"flowVersions\":[],\"flows\":[{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}]}";
+    unknown_field_is_kept_by_flows_import_result : FlowsImportResult =
+    "{\"flowVersions\":[],\"flows\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"importedFlowIdMap\":{\"575ed18f7ae143cd83dc4aa6\":\"575efbcc7ae143cd83dc4aae\"},\"importedVersionIdMap\":{}}";
     unknown_field_is_kept_by_instance : Instance =
     "{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}";
     unknown_field_is_kept_by_instance_audit_log : InstanceAuditLog =
@@ -1423,6 +1590,8 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
     "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_last_value_query : LastValueQuery =
+    "{\"attribute\":\"voltage\",\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"]}";
     unknown_field_is_kept_by_multi_device_command : MultiDeviceCommand =
     "{\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}";
     unknown_field_is_kept_by_notebook : Notebook =
@@ -1467,6 +1636,8 @@ keeps_unknown_fields! {
     unknown_field_is_kept_by_org_role_info : OrgRoleInfo = "{\"role\":\"view\"}";
     unknown_field_is_kept_by_orgs : Orgs =
     "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
+    unknown_field_is_kept_by_palette_response : PaletteResponse =
+    "{\"applicationId\":\"61f407b56dd9921e15f2b02b\",\"customNodes\":[{\"category\":\"logic\",\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":1,\"resultMode\":\"optional\"},\"id\":\"61f407b56dd9921e15f2b02e\",\"name\":\"Custom Node A\",\"version\":\"develop\"},{\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":2,\"resultMode\":\"required\"},\"flowVersionId\":\"61f407b56dd9921e15f2b031\",\"id\":\"61f407b56dd9921e15f2b02f\",\"name\":\"Custom Node B\",\"shortDescription\":\"what\",\"version\":\"Version 2\"}]}";
     unknown_field_is_kept_by_payload_counts_breakdown : PayloadCountsBreakdown =
     "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
     unknown_field_is_kept_by_payload_stats : PayloadStats =
@@ -1489,8 +1660,12 @@ keeps_unknown_fields! {
     unknown_field_is_kept_by_tag_values_response : TagValuesResponse =
     "{\"tagKey\":\"key1\",\"tagValues\":[\"value1\",\"value2\",\"value3\"]}";
     unknown_field_is_kept_by_template_keywords : TemplateKeywords =
-    "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_user_oauth_token :
-    UserOauthToken =
+    "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_time_series_data :
+    TimeSeriesData =
+    "{\"aggregation\":\"MEAN\",\"devices\":{\"575ecf887ae143cd83dc4aa2\":{\"name\":\"My Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{}},\"575ef5c97ae143cd83dc4aac\":{\"name\":\"My Other Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{\"myTag\":[\"val1\",\"val2\"]}}},\"end\":\"2016-06-15T04:00:00.000Z\",\"limit\":null,\"order\":\"asc\",\"resolution\":300000,\"start\":\"2016-06-15T03:50:00.000Z\"}";
+    unknown_field_is_kept_by_time_series_query : TimeSeriesQuery =
+    "{\"aggregation\":\"MEAN\",\"attributes\":[\"voltage\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"duration\":600000,\"end\":0,\"resolution\":300000}";
+    unknown_field_is_kept_by_user_oauth_token : UserOauthToken =
     "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}";
     unknown_field_is_kept_by_user_oauth_token_patch : UserOauthTokenPatch =
     "{\"defaultRole\":\"edit\",\"description\":\"Updated description\",\"name\":\"Updated OAuth App Name\",\"status\":\"inactive\"}";
@@ -1502,6 +1677,8 @@ keeps_unknown_fields! {
     "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"message\":\"deviceId-noValidationNoFullDevice (589de9bca1975a00017b22ff) is not a valid deviceId\",\"type\":\"Validation\"}";
     unknown_field_is_kept_by_validate_context_success : ValidateContextSuccess =
     "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"dashboard\":{\"duration\":980,\"id\":\"589de9bca1975a00017b2287\",\"name\":\"My Dash\",\"refreshRate\":60,\"resolution\":98},\"success\":true}";
+    unknown_field_is_kept_by_virtual_button_press : VirtualButtonPress =
+    "{\"key\":\"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\"payload\":{\"some\":\"data\"}}";
     unknown_field_is_kept_by_webhook : Webhook =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}";
     unknown_field_is_kept_by_webhook_patch : WebhookPatch =
@@ -1821,97 +1998,103 @@ keeps_unknown_values! {
     FlowCustomNodeConfigResultMode;
     unknown_value_is_kept_by_flow_custom_node_supports_item : FlowCustomNodeSupportsItem;
     unknown_value_is_kept_by_flow_flow_class : FlowFlowClass;
-    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_category :
-    FlowTriggersItemAppFileMetaCategory;
-    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_name :
-    FlowTriggersItemAppFileMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_beckhoff_meta_name :
-    FlowTriggersItemBeckhoffMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_data_table_meta_name :
-    FlowTriggersItemDataTableMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_config_batch_behavior :
-    FlowTriggersItemDeviceIdConfigBatchBehavior;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_config_trigger_on :
-    FlowTriggersItemDeviceIdConfigTriggerOn;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_meta_name :
-    FlowTriggersItemDeviceIdInactivityMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_type :
-    FlowTriggersItemDeviceIdInactivityType;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_allowed_attribute_type :
-    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_name :
-    FlowTriggersItemDeviceIdMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_type :
-    FlowTriggersItemDeviceIdType;
-    unknown_value_is_kept_by_flow_triggers_item_direct_meta_name :
-    FlowTriggersItemDirectMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_endpoint_meta_name :
-    FlowTriggersItemEndpointMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_event_meta_name :
-    FlowTriggersItemEventMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_file_tail_meta_name :
-    FlowTriggersItemFileTailMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_file_watch_meta_name :
-    FlowTriggersItemFileWatchMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_flow_error_config_scope :
-    FlowTriggersItemFlowErrorConfigScope;
-    unknown_value_is_kept_by_flow_triggers_item_flow_error_meta_name :
-    FlowTriggersItemFlowErrorMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_integration_meta_name :
-    FlowTriggersItemIntegrationMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_integration_type :
-    FlowTriggersItemIntegrationType;
-    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_config_integration_id :
-    FlowTriggersItemMqttTopicConfigIntegrationId;
-    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_meta_name :
-    FlowTriggersItemMqttTopicMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_type :
-    FlowTriggersItemMqttTopicType;
-    unknown_value_is_kept_by_flow_triggers_item_object_meta_name :
-    FlowTriggersItemObjectMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_object_type : FlowTriggersItemObjectType;
-    unknown_value_is_kept_by_flow_triggers_item_on_sync_config_sync_types_item :
-    FlowTriggersItemOnSyncConfigSyncTypesItem;
-    unknown_value_is_kept_by_flow_triggers_item_on_sync_meta_name :
-    FlowTriggersItemOnSyncMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_opcua_meta_name :
-    FlowTriggersItemOpcuaMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_redis_meta_name :
-    FlowTriggersItemRedisMetaName; unknown_value_is_kept_by_flow_triggers_item_redis_type
-    : FlowTriggersItemRedisType;
-    unknown_value_is_kept_by_flow_triggers_item_request_config_method :
-    FlowTriggersItemRequestConfigMethod;
-    unknown_value_is_kept_by_flow_triggers_item_request_meta_name :
-    FlowTriggersItemRequestMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_serial_meta_name :
-    FlowTriggersItemSerialMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_serial_meta_parse_by :
-    FlowTriggersItemSerialMetaParseBy;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
-    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
-    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
-    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_meta_name :
-    FlowTriggersItemSnmpTrapMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_timer_meta_name :
-    FlowTriggersItemTimerMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_timer_meta_timer_type_select :
-    FlowTriggersItemTimerMetaTimerTypeSelect;
-    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_device_id :
-    FlowTriggersItemVirtualButtonMetaDeviceId;
-    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_name :
-    FlowTriggersItemVirtualButtonMetaName;
-    unknown_value_is_kept_by_instance_audit_log_actor_type : InstanceAuditLogActorType;
+    unknown_value_is_kept_by_flow_patch_category : FlowPatchCategory;
+    unknown_value_is_kept_by_flow_patch_triggers_item_app_file_meta_category :
+    FlowPatchTriggersItemAppFileMetaCategory;
+    unknown_value_is_kept_by_flow_patch_triggers_item_app_file_meta_name :
+    FlowPatchTriggersItemAppFileMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_beckhoff_meta_name :
+    FlowPatchTriggersItemBeckhoffMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_data_table_meta_name :
+    FlowPatchTriggersItemDataTableMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_config_batch_behavior :
+    FlowPatchTriggersItemDeviceIdConfigBatchBehavior;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_config_trigger_on :
+    FlowPatchTriggersItemDeviceIdConfigTriggerOn;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_inactivity_meta_name :
+    FlowPatchTriggersItemDeviceIdInactivityMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_inactivity_type :
+    FlowPatchTriggersItemDeviceIdInactivityType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_meta_allowed_attribute_type
+    : FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_meta_name :
+    FlowPatchTriggersItemDeviceIdMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_type :
+    FlowPatchTriggersItemDeviceIdType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_direct_meta_name :
+    FlowPatchTriggersItemDirectMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_endpoint_meta_name :
+    FlowPatchTriggersItemEndpointMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_event_meta_name :
+    FlowPatchTriggersItemEventMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_file_tail_meta_name :
+    FlowPatchTriggersItemFileTailMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_file_watch_meta_name :
+    FlowPatchTriggersItemFileWatchMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_flow_error_config_scope :
+    FlowPatchTriggersItemFlowErrorConfigScope;
+    unknown_value_is_kept_by_flow_patch_triggers_item_flow_error_meta_name :
+    FlowPatchTriggersItemFlowErrorMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_integration_meta_name :
+    FlowPatchTriggersItemIntegrationMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_integration_type :
+    FlowPatchTriggersItemIntegrationType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_mqtt_topic_config_integration_id :
+    FlowPatchTriggersItemMqttTopicConfigIntegrationId;
+    unknown_value_is_kept_by_flow_patch_triggers_item_mqtt_topic_meta_name :
+    FlowPatchTriggersItemMqttTopicMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_mqtt_topic_type :
+    FlowPatchTriggersItemMqttTopicType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_object_meta_name :
+    FlowPatchTriggersItemObjectMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_object_type :
+    FlowPatchTriggersItemObjectType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_on_sync_config_sync_types_item :
+    FlowPatchTriggersItemOnSyncConfigSyncTypesItem;
+    unknown_value_is_kept_by_flow_patch_triggers_item_on_sync_meta_name :
+    FlowPatchTriggersItemOnSyncMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_opcua_meta_name :
+    FlowPatchTriggersItemOpcuaMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_redis_meta_name :
+    FlowPatchTriggersItemRedisMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_redis_type :
+    FlowPatchTriggersItemRedisType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_request_config_method :
+    FlowPatchTriggersItemRequestConfigMethod;
+    unknown_value_is_kept_by_flow_patch_triggers_item_request_meta_name :
+    FlowPatchTriggersItemRequestMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_serial_meta_name :
+    FlowPatchTriggersItemSerialMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_serial_meta_parse_by :
+    FlowPatchTriggersItemSerialMetaParseBy;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
+    : FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
+    : FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
+    : FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_meta_name :
+    FlowPatchTriggersItemSnmpTrapMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_timer_meta_name :
+    FlowPatchTriggersItemTimerMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_timer_meta_timer_type_select :
+    FlowPatchTriggersItemTimerMetaTimerTypeSelect;
+    unknown_value_is_kept_by_flow_patch_triggers_item_virtual_button_meta_device_id :
+    FlowPatchTriggersItemVirtualButtonMetaDeviceId;
+    unknown_value_is_kept_by_flow_patch_triggers_item_virtual_button_meta_name :
+    FlowPatchTriggersItemVirtualButtonMetaName;
+    unknown_value_is_kept_by_flow_version_object2_flow_class :
+    FlowVersionObject2FlowClass; unknown_value_is_kept_by_flow_version_object_flow_class
+    : FlowVersionObjectFlowClass;
+    unknown_value_is_kept_by_flows_get_by_version_flow_class :
+    FlowsGetByVersionFlowClass; unknown_value_is_kept_by_instance_audit_log_actor_type :
+    InstanceAuditLogActorType;
     unknown_value_is_kept_by_instance_audit_log_filter_primary_target_item_type :
     InstanceAuditLogFilterPrimaryTargetItemType;
     unknown_value_is_kept_by_instance_audit_log_filter_secondary_target_item_type :
     InstanceAuditLogFilterSecondaryTargetItemType;
     unknown_value_is_kept_by_instance_custom_node_created_by_type :
     InstanceCustomNodeCreatedByType;
-    unknown_value_is_kept_by_instance_custom_node_patch_category :
-    InstanceCustomNodePatchCategory;
     unknown_value_is_kept_by_instance_custom_node_triggers_item_meta_name :
     InstanceCustomNodeTriggersItemMetaName;
     unknown_value_is_kept_by_instance_member_patch_role : InstanceMemberPatchRole;
@@ -1991,10 +2174,6 @@ keeps_unknown_values! {
     UserOauthTokenPostScopeItem; unknown_value_is_kept_by_webhook_cast_buffers_as :
     WebhookCastBuffersAs; unknown_value_is_kept_by_webhook_patch_verification_type :
     WebhookPatchVerificationType;
-    unknown_value_is_kept_by_workflow_version2_object2_flow_class :
-    WorkflowVersion2Object2FlowClass;
-    unknown_value_is_kept_by_workflow_version2_object_flow_class :
-    WorkflowVersion2ObjectFlowClass;
 }
 
 reads_alternative! {
@@ -2714,6 +2893,91 @@ reads_alternative! {
     advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_object2 :
     AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
     AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::Object2;
+    advanced_flow_by_version_query_creation_date_reads_object :
+    AdvancedFlowByVersionQueryCreationDate = "{}" =>
+    AdvancedFlowByVersionQueryCreationDate::Object;
+    advanced_flow_by_version_query_enabled_reads_object :
+    AdvancedFlowByVersionQueryEnabled = "{}" =>
+    AdvancedFlowByVersionQueryEnabled::Object;
+    advanced_flow_by_version_query_flow_class_reads_object :
+    AdvancedFlowByVersionQueryFlowClass = "{}" =>
+    AdvancedFlowByVersionQueryFlowClass::Object;
+    advanced_flow_by_version_query_flow_id_reads_string :
+    AdvancedFlowByVersionQueryFlowId = "\"\"" =>
+    AdvancedFlowByVersionQueryFlowId::String;
+    advanced_flow_by_version_query_flow_id_reads_object :
+    AdvancedFlowByVersionQueryFlowId = "{}" => AdvancedFlowByVersionQueryFlowId::Object;
+    advanced_flow_by_version_query_id_reads_string : AdvancedFlowByVersionQueryId =
+    "\"\"" => AdvancedFlowByVersionQueryId::String;
+    advanced_flow_by_version_query_id_reads_object : AdvancedFlowByVersionQueryId = "{}"
+    => AdvancedFlowByVersionQueryId::Object;
+    advanced_flow_by_version_query_last_updated_reads_object :
+    AdvancedFlowByVersionQueryLastUpdated = "{}" =>
+    AdvancedFlowByVersionQueryLastUpdated::Object;
+    advanced_flow_by_version_query_name_reads_object : AdvancedFlowByVersionQueryName =
+    "{}" => AdvancedFlowByVersionQueryName::Object;
+    advanced_flow_query_creation_date_reads_object : AdvancedFlowQueryCreationDate = "{}"
+    => AdvancedFlowQueryCreationDate::Object;
+    advanced_flow_query_custom_node_supports_reads_object :
+    AdvancedFlowQueryCustomNodeSupports = "{}" =>
+    AdvancedFlowQueryCustomNodeSupports::Object;
+    advanced_flow_query_default_version_reads_string : AdvancedFlowQueryDefaultVersion =
+    "\"\"" => AdvancedFlowQueryDefaultVersion::String;
+    advanced_flow_query_default_version_reads_object : AdvancedFlowQueryDefaultVersion =
+    "{}" => AdvancedFlowQueryDefaultVersion::Object;
+    advanced_flow_query_enabled_reads_object : AdvancedFlowQueryEnabled = "{}" =>
+    AdvancedFlowQueryEnabled::Object; advanced_flow_query_flow_class_reads_object :
+    AdvancedFlowQueryFlowClass = "{}" => AdvancedFlowQueryFlowClass::Object;
+    advanced_flow_query_id_reads_string : AdvancedFlowQueryId = "\"\"" =>
+    AdvancedFlowQueryId::String; advanced_flow_query_id_reads_object :
+    AdvancedFlowQueryId = "{}" => AdvancedFlowQueryId::Object;
+    advanced_flow_query_last_updated_reads_object : AdvancedFlowQueryLastUpdated = "{}"
+    => AdvancedFlowQueryLastUpdated::Object; advanced_flow_query_name_reads_object :
+    AdvancedFlowQueryName = "{}" => AdvancedFlowQueryName::Object;
+    advanced_flow_query_nodes_reads_object : AdvancedFlowQueryNodes = "{\"type\":\"\"}"
+    => AdvancedFlowQueryNodes::Object; advanced_flow_query_nodes_reads_object2 :
+    AdvancedFlowQueryNodes = "{\"$eq\":{\"type\":\"\"}}" =>
+    AdvancedFlowQueryNodes::Object2; advanced_flow_query_nodes_reads_object3 :
+    AdvancedFlowQueryNodes = "{\"$ne\":{\"type\":\"\"}}" =>
+    AdvancedFlowQueryNodes::Object3; advanced_flow_query_triggers_reads_object :
+    AdvancedFlowQueryTriggers = "{\"type\":\"\"}" => AdvancedFlowQueryTriggers::Object;
+    advanced_flow_query_triggers_reads_object2 : AdvancedFlowQueryTriggers =
+    "{\"$eq\":{\"type\":\"\"}}" => AdvancedFlowQueryTriggers::Object2;
+    advanced_flow_query_triggers_reads_object3 : AdvancedFlowQueryTriggers =
+    "{\"$ne\":{\"type\":\"\"}}" => AdvancedFlowQueryTriggers::Object3;
+    advanced_flow_version_query_creation_date_reads_object :
+    AdvancedFlowVersionQueryCreationDate = "{}" =>
+    AdvancedFlowVersionQueryCreationDate::Object;
+    advanced_flow_version_query_custom_node_supports_reads_object :
+    AdvancedFlowVersionQueryCustomNodeSupports = "{}" =>
+    AdvancedFlowVersionQueryCustomNodeSupports::Object;
+    advanced_flow_version_query_enabled_reads_object : AdvancedFlowVersionQueryEnabled =
+    "{}" => AdvancedFlowVersionQueryEnabled::Object;
+    advanced_flow_version_query_flow_class_reads_object :
+    AdvancedFlowVersionQueryFlowClass = "{}" =>
+    AdvancedFlowVersionQueryFlowClass::Object;
+    advanced_flow_version_query_id_reads_string : AdvancedFlowVersionQueryId = "\"\"" =>
+    AdvancedFlowVersionQueryId::String; advanced_flow_version_query_id_reads_object :
+    AdvancedFlowVersionQueryId = "{}" => AdvancedFlowVersionQueryId::Object;
+    advanced_flow_version_query_last_updated_reads_object :
+    AdvancedFlowVersionQueryLastUpdated = "{}" =>
+    AdvancedFlowVersionQueryLastUpdated::Object;
+    advanced_flow_version_query_name_reads_object : AdvancedFlowVersionQueryName = "{}"
+    => AdvancedFlowVersionQueryName::Object;
+    advanced_flow_version_query_nodes_reads_object : AdvancedFlowVersionQueryNodes =
+    "{\"type\":\"\"}" => AdvancedFlowVersionQueryNodes::Object;
+    advanced_flow_version_query_nodes_reads_object2 : AdvancedFlowVersionQueryNodes =
+    "{\"$eq\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryNodes::Object2;
+    advanced_flow_version_query_nodes_reads_object3 : AdvancedFlowVersionQueryNodes =
+    "{\"$ne\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryNodes::Object3;
+    advanced_flow_version_query_triggers_reads_object : AdvancedFlowVersionQueryTriggers
+    = "{\"type\":\"\"}" => AdvancedFlowVersionQueryTriggers::Object;
+    advanced_flow_version_query_triggers_reads_object2 : AdvancedFlowVersionQueryTriggers
+    = "{\"$eq\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryTriggers::Object2;
+    advanced_flow_version_query_triggers_reads_object3 : AdvancedFlowVersionQueryTriggers
+    = "{\"$ne\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryTriggers::Object3;
+    advanced_flow_version_query_version_reads_object : AdvancedFlowVersionQueryVersion =
+    "{}" => AdvancedFlowVersionQueryVersion::Object;
     advanced_instance_org_query_audit_log_enabled_reads_object :
     AdvancedInstanceOrgQueryAuditLogEnabled = "{}" =>
     AdvancedInstanceOrgQueryAuditLogEnabled::Object;
@@ -5642,14 +5906,23 @@ reads_alternative! {
     => DashboardSendReportCtxValue::String; dashboard_send_report_ctx_value_reads_number
     : DashboardSendReportCtxValue = "0.5" => DashboardSendReportCtxValue::Number;
     dashboard_send_report_ctx_value_reads_object : DashboardSendReportCtxValue = "{}" =>
-    DashboardSendReportCtxValue::Object; device_attribute_data_type_filter_reads_string :
-    DeviceAttributeDataTypeFilter = "\"string\"" =>
-    DeviceAttributeDataTypeFilter::String; device_attribute_data_type_filter_reads_array
-    : DeviceAttributeDataTypeFilter = "[\"string\"]" =>
-    DeviceAttributeDataTypeFilter::Array; device_class_filter_reads_string :
-    DeviceClassFilter = "\"standalone\"" => DeviceClassFilter::String;
-    device_class_filter_reads_array : DeviceClassFilter = "[]" =>
-    DeviceClassFilter::Array; device_command_time_reads_string : DeviceCommandTime =
+    DashboardSendReportCtxValue::Object;
+    data_table_row_insert_reads_data_table_row_insert_multiple : DataTableRowInsert =
+    "[]" => DataTableRowInsert::DataTableRowInsertMultiple;
+    data_table_row_insert_reads_data_table_row_insert_update : DataTableRowInsert = "{}"
+    => DataTableRowInsert::DataTableRowInsertUpdate;
+    data_table_row_insert_result_reads_data_table_row : DataTableRowInsertResult =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}"
+    => DataTableRowInsertResult::DataTableRow;
+    data_table_row_insert_result_reads_a_value_of_object_as_data_table_row :
+    DataTableRowInsertResult = "{}" => DataTableRowInsertResult::DataTableRow;
+    device_attribute_data_type_filter_reads_string : DeviceAttributeDataTypeFilter =
+    "\"string\"" => DeviceAttributeDataTypeFilter::String;
+    device_attribute_data_type_filter_reads_array : DeviceAttributeDataTypeFilter =
+    "[\"string\"]" => DeviceAttributeDataTypeFilter::Array;
+    device_class_filter_reads_string : DeviceClassFilter = "\"standalone\"" =>
+    DeviceClassFilter::String; device_class_filter_reads_array : DeviceClassFilter = "[]"
+    => DeviceClassFilter::Array; device_command_time_reads_string : DeviceCommandTime =
     "\"\"" => DeviceCommandTime::String; device_command_time_reads_number :
     DeviceCommandTime = "0.5" => DeviceCommandTime::Number;
     device_command_time_reads_object : DeviceCommandTime = "{\"$date\":\"\"}" =>
@@ -5768,14 +6041,137 @@ reads_alternative! {
     FlowCustomNodeConfigFieldsItem::PayloadPath;
     flow_custom_node_config_fields_item_reads_section : FlowCustomNodeConfigFieldsItem =
     "{\"type\":\"section\",\"label\":\"\"}" => FlowCustomNodeConfigFieldsItem::Section;
-    flow_triggers_item_reads_app_file : FlowTriggersItem = "{\"type\":\"appFile\"}" =>
-    FlowTriggersItem::AppFile; flow_triggers_item_reads_object : FlowTriggersItem =
-    "{\"type\":\"customNodeStart\"}" => FlowTriggersItem::Object;
-    flow_triggers_item_reads_beckhoff : FlowTriggersItem = "{\"type\":\"beckhoff\"}" =>
-    FlowTriggersItem::Beckhoff; flow_triggers_item_reads_data_table : FlowTriggersItem =
-    "{\"type\":\"dataTable\"}" => FlowTriggersItem::DataTable;
-    flow_triggers_item_reads_integration : FlowTriggersItem =
-    "{\"type\":\"integration\"}" => FlowTriggersItem::Integration;
+    flow_patch_custom_node_config_fields_item_reads_select :
+    FlowPatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowPatchCustomNodeConfigFieldsItem::Select;
+    flow_patch_custom_node_config_fields_item_reads_checkbox :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::Checkbox;
+    flow_patch_custom_node_config_fields_item_reads_string_template :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"stringTemplate\",\"label\":\"\"}"
+    => FlowPatchCustomNodeConfigFieldsItem::StringTemplate;
+    flow_patch_custom_node_config_fields_item_reads_number_template :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"numberTemplate\",\"label\":\"\"}"
+    => FlowPatchCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_patch_custom_node_config_fields_item_reads_json_template :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_patch_custom_node_config_fields_item_reads_payload_path :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::PayloadPath;
+    flow_patch_custom_node_config_fields_item_reads_section :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::Section; flow_patch_triggers_item_reads_app_file
+    : FlowPatchTriggersItem = "{\"type\":\"appFile\"}" => FlowPatchTriggersItem::AppFile;
+    flow_patch_triggers_item_reads_object : FlowPatchTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowPatchTriggersItem::Object;
+    flow_patch_triggers_item_reads_beckhoff : FlowPatchTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowPatchTriggersItem::Beckhoff;
+    flow_patch_triggers_item_reads_data_table : FlowPatchTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowPatchTriggersItem::DataTable;
+    flow_patch_triggers_item_reads_integration : FlowPatchTriggersItem =
+    "{\"type\":\"integration\"}" => FlowPatchTriggersItem::Integration;
+    flow_patch_triggers_item_reads_device_id : FlowPatchTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowPatchTriggersItem::DeviceId;
+    flow_patch_triggers_item_reads_device_id_inactivity : FlowPatchTriggersItem =
+    "{\"type\":\"deviceIdInactivity\"}" => FlowPatchTriggersItem::DeviceIdInactivity;
+    flow_patch_triggers_item_reads_direct : FlowPatchTriggersItem =
+    "{\"type\":\"direct\"}" => FlowPatchTriggersItem::Direct;
+    flow_patch_triggers_item_reads_endpoint : FlowPatchTriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowPatchTriggersItem::Endpoint;
+    flow_patch_triggers_item_reads_event : FlowPatchTriggersItem = "{\"type\":\"event\"}"
+    => FlowPatchTriggersItem::Event; flow_patch_triggers_item_reads_file_tail :
+    FlowPatchTriggersItem = "{\"type\":\"fileTail\"}" => FlowPatchTriggersItem::FileTail;
+    flow_patch_triggers_item_reads_file_watch : FlowPatchTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowPatchTriggersItem::FileWatch;
+    flow_patch_triggers_item_reads_flow_error : FlowPatchTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowPatchTriggersItem::FlowError;
+    flow_patch_triggers_item_reads_mqtt_topic : FlowPatchTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowPatchTriggersItem::MqttTopic;
+    flow_patch_triggers_item_reads_on_sync : FlowPatchTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowPatchTriggersItem::OnSync;
+    flow_patch_triggers_item_reads_opcua : FlowPatchTriggersItem = "{\"type\":\"opcua\"}"
+    => FlowPatchTriggersItem::Opcua; flow_patch_triggers_item_reads_redis :
+    FlowPatchTriggersItem = "{\"type\":\"redis\"}" => FlowPatchTriggersItem::Redis;
+    flow_patch_triggers_item_reads_request : FlowPatchTriggersItem =
+    "{\"type\":\"request\"}" => FlowPatchTriggersItem::Request;
+    flow_patch_triggers_item_reads_serial : FlowPatchTriggersItem =
+    "{\"type\":\"serial\"}" => FlowPatchTriggersItem::Serial;
+    flow_patch_triggers_item_reads_snmp_trap : FlowPatchTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowPatchTriggersItem::SnmpTrap;
+    flow_patch_triggers_item_reads_timer : FlowPatchTriggersItem = "{\"type\":\"timer\"}"
+    => FlowPatchTriggersItem::Timer; flow_patch_triggers_item_reads_virtual_button :
+    FlowPatchTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowPatchTriggersItem::VirtualButton;
+    flow_post_custom_node_config_fields_item_reads_select :
+    FlowPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowPostCustomNodeConfigFieldsItem::Select;
+    flow_post_custom_node_config_fields_item_reads_checkbox :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::Checkbox;
+    flow_post_custom_node_config_fields_item_reads_string_template :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"stringTemplate\",\"label\":\"\"}"
+    => FlowPostCustomNodeConfigFieldsItem::StringTemplate;
+    flow_post_custom_node_config_fields_item_reads_number_template :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"numberTemplate\",\"label\":\"\"}"
+    => FlowPostCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_post_custom_node_config_fields_item_reads_json_template :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_post_custom_node_config_fields_item_reads_payload_path :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::PayloadPath;
+    flow_post_custom_node_config_fields_item_reads_section :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::Section; flow_post_triggers_item_reads_app_file :
+    FlowPostTriggersItem = "{\"type\":\"appFile\"}" => FlowPostTriggersItem::AppFile;
+    flow_post_triggers_item_reads_object : FlowPostTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowPostTriggersItem::Object;
+    flow_post_triggers_item_reads_beckhoff : FlowPostTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowPostTriggersItem::Beckhoff;
+    flow_post_triggers_item_reads_data_table : FlowPostTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowPostTriggersItem::DataTable;
+    flow_post_triggers_item_reads_integration : FlowPostTriggersItem =
+    "{\"type\":\"integration\"}" => FlowPostTriggersItem::Integration;
+    flow_post_triggers_item_reads_device_id : FlowPostTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowPostTriggersItem::DeviceId;
+    flow_post_triggers_item_reads_device_id_inactivity : FlowPostTriggersItem =
+    "{\"type\":\"deviceIdInactivity\"}" => FlowPostTriggersItem::DeviceIdInactivity;
+    flow_post_triggers_item_reads_direct : FlowPostTriggersItem = "{\"type\":\"direct\"}"
+    => FlowPostTriggersItem::Direct; flow_post_triggers_item_reads_endpoint :
+    FlowPostTriggersItem = "{\"type\":\"endpoint\"}" => FlowPostTriggersItem::Endpoint;
+    flow_post_triggers_item_reads_event : FlowPostTriggersItem = "{\"type\":\"event\"}"
+    => FlowPostTriggersItem::Event; flow_post_triggers_item_reads_file_tail :
+    FlowPostTriggersItem = "{\"type\":\"fileTail\"}" => FlowPostTriggersItem::FileTail;
+    flow_post_triggers_item_reads_file_watch : FlowPostTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowPostTriggersItem::FileWatch;
+    flow_post_triggers_item_reads_flow_error : FlowPostTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowPostTriggersItem::FlowError;
+    flow_post_triggers_item_reads_mqtt_topic : FlowPostTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowPostTriggersItem::MqttTopic;
+    flow_post_triggers_item_reads_on_sync : FlowPostTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowPostTriggersItem::OnSync;
+    flow_post_triggers_item_reads_opcua : FlowPostTriggersItem = "{\"type\":\"opcua\"}"
+    => FlowPostTriggersItem::Opcua; flow_post_triggers_item_reads_redis :
+    FlowPostTriggersItem = "{\"type\":\"redis\"}" => FlowPostTriggersItem::Redis;
+    flow_post_triggers_item_reads_request : FlowPostTriggersItem =
+    "{\"type\":\"request\"}" => FlowPostTriggersItem::Request;
+    flow_post_triggers_item_reads_serial : FlowPostTriggersItem = "{\"type\":\"serial\"}"
+    => FlowPostTriggersItem::Serial; flow_post_triggers_item_reads_snmp_trap :
+    FlowPostTriggersItem = "{\"type\":\"snmpTrap\"}" => FlowPostTriggersItem::SnmpTrap;
+    flow_post_triggers_item_reads_timer : FlowPostTriggersItem = "{\"type\":\"timer\"}"
+    => FlowPostTriggersItem::Timer; flow_post_triggers_item_reads_virtual_button :
+    FlowPostTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowPostTriggersItem::VirtualButton; flow_triggers_item_reads_app_file :
+    FlowTriggersItem = "{\"type\":\"appFile\"}" => FlowTriggersItem::AppFile;
+    flow_triggers_item_reads_object : FlowTriggersItem = "{\"type\":\"customNodeStart\"}"
+    => FlowTriggersItem::Object; flow_triggers_item_reads_beckhoff : FlowTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowTriggersItem::Beckhoff;
+    flow_triggers_item_reads_data_table : FlowTriggersItem = "{\"type\":\"dataTable\"}"
+    => FlowTriggersItem::DataTable; flow_triggers_item_reads_integration :
+    FlowTriggersItem = "{\"type\":\"integration\"}" => FlowTriggersItem::Integration;
     flow_triggers_item_reads_device_id : FlowTriggersItem = "{\"type\":\"deviceId\"}" =>
     FlowTriggersItem::DeviceId; flow_triggers_item_reads_device_id_inactivity :
     FlowTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
@@ -5801,6 +6197,387 @@ reads_alternative! {
     flow_triggers_item_reads_timer : FlowTriggersItem = "{\"type\":\"timer\"}" =>
     FlowTriggersItem::Timer; flow_triggers_item_reads_virtual_button : FlowTriggersItem =
     "{\"type\":\"virtualButton\"}" => FlowTriggersItem::VirtualButton;
+    flow_version_reads_object : FlowVersion = "{\"createdByType\":\"flow\"}" =>
+    FlowVersion::Object; flow_version_reads_object2 : FlowVersion = "{}" =>
+    FlowVersion::Object2; flow_version_object2_triggers_item_reads_app_file :
+    FlowVersionObject2TriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowVersionObject2TriggersItem::AppFile;
+    flow_version_object2_triggers_item_reads_object : FlowVersionObject2TriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowVersionObject2TriggersItem::Object;
+    flow_version_object2_triggers_item_reads_beckhoff : FlowVersionObject2TriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowVersionObject2TriggersItem::Beckhoff;
+    flow_version_object2_triggers_item_reads_data_table : FlowVersionObject2TriggersItem
+    = "{\"type\":\"dataTable\"}" => FlowVersionObject2TriggersItem::DataTable;
+    flow_version_object2_triggers_item_reads_integration : FlowVersionObject2TriggersItem
+    = "{\"type\":\"integration\"}" => FlowVersionObject2TriggersItem::Integration;
+    flow_version_object2_triggers_item_reads_device_id : FlowVersionObject2TriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowVersionObject2TriggersItem::DeviceId;
+    flow_version_object2_triggers_item_reads_device_id_inactivity :
+    FlowVersionObject2TriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowVersionObject2TriggersItem::DeviceIdInactivity;
+    flow_version_object2_triggers_item_reads_direct : FlowVersionObject2TriggersItem =
+    "{\"type\":\"direct\"}" => FlowVersionObject2TriggersItem::Direct;
+    flow_version_object2_triggers_item_reads_endpoint : FlowVersionObject2TriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowVersionObject2TriggersItem::Endpoint;
+    flow_version_object2_triggers_item_reads_event : FlowVersionObject2TriggersItem =
+    "{\"type\":\"event\"}" => FlowVersionObject2TriggersItem::Event;
+    flow_version_object2_triggers_item_reads_file_tail : FlowVersionObject2TriggersItem =
+    "{\"type\":\"fileTail\"}" => FlowVersionObject2TriggersItem::FileTail;
+    flow_version_object2_triggers_item_reads_file_watch : FlowVersionObject2TriggersItem
+    = "{\"type\":\"fileWatch\"}" => FlowVersionObject2TriggersItem::FileWatch;
+    flow_version_object2_triggers_item_reads_flow_error : FlowVersionObject2TriggersItem
+    = "{\"type\":\"flowError\"}" => FlowVersionObject2TriggersItem::FlowError;
+    flow_version_object2_triggers_item_reads_mqtt_topic : FlowVersionObject2TriggersItem
+    = "{\"type\":\"mqttTopic\"}" => FlowVersionObject2TriggersItem::MqttTopic;
+    flow_version_object2_triggers_item_reads_on_sync : FlowVersionObject2TriggersItem =
+    "{\"type\":\"onSync\"}" => FlowVersionObject2TriggersItem::OnSync;
+    flow_version_object2_triggers_item_reads_opcua : FlowVersionObject2TriggersItem =
+    "{\"type\":\"opcua\"}" => FlowVersionObject2TriggersItem::Opcua;
+    flow_version_object2_triggers_item_reads_redis : FlowVersionObject2TriggersItem =
+    "{\"type\":\"redis\"}" => FlowVersionObject2TriggersItem::Redis;
+    flow_version_object2_triggers_item_reads_request : FlowVersionObject2TriggersItem =
+    "{\"type\":\"request\"}" => FlowVersionObject2TriggersItem::Request;
+    flow_version_object2_triggers_item_reads_serial : FlowVersionObject2TriggersItem =
+    "{\"type\":\"serial\"}" => FlowVersionObject2TriggersItem::Serial;
+    flow_version_object2_triggers_item_reads_snmp_trap : FlowVersionObject2TriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowVersionObject2TriggersItem::SnmpTrap;
+    flow_version_object2_triggers_item_reads_timer : FlowVersionObject2TriggersItem =
+    "{\"type\":\"timer\"}" => FlowVersionObject2TriggersItem::Timer;
+    flow_version_object2_triggers_item_reads_virtual_button :
+    FlowVersionObject2TriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowVersionObject2TriggersItem::VirtualButton;
+    flow_version_object_custom_node_config_fields_item_reads_select :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowVersionObjectCustomNodeConfigFieldsItem::Select;
+    flow_version_object_custom_node_config_fields_item_reads_checkbox :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::Checkbox;
+    flow_version_object_custom_node_config_fields_item_reads_string_template :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::StringTemplate;
+    flow_version_object_custom_node_config_fields_item_reads_number_template :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_version_object_custom_node_config_fields_item_reads_json_template :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_version_object_custom_node_config_fields_item_reads_payload_path :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::PayloadPath;
+    flow_version_object_custom_node_config_fields_item_reads_section :
+    FlowVersionObjectCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}"
+    => FlowVersionObjectCustomNodeConfigFieldsItem::Section;
+    flow_version_object_triggers_item_reads_app_file : FlowVersionObjectTriggersItem =
+    "{\"type\":\"appFile\"}" => FlowVersionObjectTriggersItem::AppFile;
+    flow_version_object_triggers_item_reads_object : FlowVersionObjectTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowVersionObjectTriggersItem::Object;
+    flow_version_object_triggers_item_reads_beckhoff : FlowVersionObjectTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowVersionObjectTriggersItem::Beckhoff;
+    flow_version_object_triggers_item_reads_data_table : FlowVersionObjectTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowVersionObjectTriggersItem::DataTable;
+    flow_version_object_triggers_item_reads_integration : FlowVersionObjectTriggersItem =
+    "{\"type\":\"integration\"}" => FlowVersionObjectTriggersItem::Integration;
+    flow_version_object_triggers_item_reads_device_id : FlowVersionObjectTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowVersionObjectTriggersItem::DeviceId;
+    flow_version_object_triggers_item_reads_device_id_inactivity :
+    FlowVersionObjectTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowVersionObjectTriggersItem::DeviceIdInactivity;
+    flow_version_object_triggers_item_reads_direct : FlowVersionObjectTriggersItem =
+    "{\"type\":\"direct\"}" => FlowVersionObjectTriggersItem::Direct;
+    flow_version_object_triggers_item_reads_endpoint : FlowVersionObjectTriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowVersionObjectTriggersItem::Endpoint;
+    flow_version_object_triggers_item_reads_event : FlowVersionObjectTriggersItem =
+    "{\"type\":\"event\"}" => FlowVersionObjectTriggersItem::Event;
+    flow_version_object_triggers_item_reads_file_tail : FlowVersionObjectTriggersItem =
+    "{\"type\":\"fileTail\"}" => FlowVersionObjectTriggersItem::FileTail;
+    flow_version_object_triggers_item_reads_file_watch : FlowVersionObjectTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowVersionObjectTriggersItem::FileWatch;
+    flow_version_object_triggers_item_reads_flow_error : FlowVersionObjectTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowVersionObjectTriggersItem::FlowError;
+    flow_version_object_triggers_item_reads_mqtt_topic : FlowVersionObjectTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowVersionObjectTriggersItem::MqttTopic;
+    flow_version_object_triggers_item_reads_on_sync : FlowVersionObjectTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowVersionObjectTriggersItem::OnSync;
+    flow_version_object_triggers_item_reads_opcua : FlowVersionObjectTriggersItem =
+    "{\"type\":\"opcua\"}" => FlowVersionObjectTriggersItem::Opcua;
+    flow_version_object_triggers_item_reads_redis : FlowVersionObjectTriggersItem =
+    "{\"type\":\"redis\"}" => FlowVersionObjectTriggersItem::Redis;
+    flow_version_object_triggers_item_reads_request : FlowVersionObjectTriggersItem =
+    "{\"type\":\"request\"}" => FlowVersionObjectTriggersItem::Request;
+    flow_version_object_triggers_item_reads_serial : FlowVersionObjectTriggersItem =
+    "{\"type\":\"serial\"}" => FlowVersionObjectTriggersItem::Serial;
+    flow_version_object_triggers_item_reads_snmp_trap : FlowVersionObjectTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowVersionObjectTriggersItem::SnmpTrap;
+    flow_version_object_triggers_item_reads_timer : FlowVersionObjectTriggersItem =
+    "{\"type\":\"timer\"}" => FlowVersionObjectTriggersItem::Timer;
+    flow_version_object_triggers_item_reads_virtual_button :
+    FlowVersionObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowVersionObjectTriggersItem::VirtualButton;
+    flow_version_post_custom_node_config_fields_item_reads_select :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowVersionPostCustomNodeConfigFieldsItem::Select;
+    flow_version_post_custom_node_config_fields_item_reads_checkbox :
+    FlowVersionPostCustomNodeConfigFieldsItem = "{\"type\":\"checkbox\",\"label\":\"\"}"
+    => FlowVersionPostCustomNodeConfigFieldsItem::Checkbox;
+    flow_version_post_custom_node_config_fields_item_reads_string_template :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::StringTemplate;
+    flow_version_post_custom_node_config_fields_item_reads_number_template :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_version_post_custom_node_config_fields_item_reads_json_template :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_version_post_custom_node_config_fields_item_reads_payload_path :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::PayloadPath;
+    flow_version_post_custom_node_config_fields_item_reads_section :
+    FlowVersionPostCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}"
+    => FlowVersionPostCustomNodeConfigFieldsItem::Section;
+    flow_version_post_triggers_item_reads_app_file : FlowVersionPostTriggersItem =
+    "{\"type\":\"appFile\"}" => FlowVersionPostTriggersItem::AppFile;
+    flow_version_post_triggers_item_reads_object : FlowVersionPostTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowVersionPostTriggersItem::Object;
+    flow_version_post_triggers_item_reads_beckhoff : FlowVersionPostTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowVersionPostTriggersItem::Beckhoff;
+    flow_version_post_triggers_item_reads_data_table : FlowVersionPostTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowVersionPostTriggersItem::DataTable;
+    flow_version_post_triggers_item_reads_integration : FlowVersionPostTriggersItem =
+    "{\"type\":\"integration\"}" => FlowVersionPostTriggersItem::Integration;
+    flow_version_post_triggers_item_reads_device_id : FlowVersionPostTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowVersionPostTriggersItem::DeviceId;
+    flow_version_post_triggers_item_reads_device_id_inactivity :
+    FlowVersionPostTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowVersionPostTriggersItem::DeviceIdInactivity;
+    flow_version_post_triggers_item_reads_direct : FlowVersionPostTriggersItem =
+    "{\"type\":\"direct\"}" => FlowVersionPostTriggersItem::Direct;
+    flow_version_post_triggers_item_reads_endpoint : FlowVersionPostTriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowVersionPostTriggersItem::Endpoint;
+    flow_version_post_triggers_item_reads_event : FlowVersionPostTriggersItem =
+    "{\"type\":\"event\"}" => FlowVersionPostTriggersItem::Event;
+    flow_version_post_triggers_item_reads_file_tail : FlowVersionPostTriggersItem =
+    "{\"type\":\"fileTail\"}" => FlowVersionPostTriggersItem::FileTail;
+    flow_version_post_triggers_item_reads_file_watch : FlowVersionPostTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowVersionPostTriggersItem::FileWatch;
+    flow_version_post_triggers_item_reads_flow_error : FlowVersionPostTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowVersionPostTriggersItem::FlowError;
+    flow_version_post_triggers_item_reads_mqtt_topic : FlowVersionPostTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowVersionPostTriggersItem::MqttTopic;
+    flow_version_post_triggers_item_reads_on_sync : FlowVersionPostTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowVersionPostTriggersItem::OnSync;
+    flow_version_post_triggers_item_reads_opcua : FlowVersionPostTriggersItem =
+    "{\"type\":\"opcua\"}" => FlowVersionPostTriggersItem::Opcua;
+    flow_version_post_triggers_item_reads_redis : FlowVersionPostTriggersItem =
+    "{\"type\":\"redis\"}" => FlowVersionPostTriggersItem::Redis;
+    flow_version_post_triggers_item_reads_request : FlowVersionPostTriggersItem =
+    "{\"type\":\"request\"}" => FlowVersionPostTriggersItem::Request;
+    flow_version_post_triggers_item_reads_serial : FlowVersionPostTriggersItem =
+    "{\"type\":\"serial\"}" => FlowVersionPostTriggersItem::Serial;
+    flow_version_post_triggers_item_reads_snmp_trap : FlowVersionPostTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowVersionPostTriggersItem::SnmpTrap;
+    flow_version_post_triggers_item_reads_timer : FlowVersionPostTriggersItem =
+    "{\"type\":\"timer\"}" => FlowVersionPostTriggersItem::Timer;
+    flow_version_post_triggers_item_reads_virtual_button : FlowVersionPostTriggersItem =
+    "{\"type\":\"virtualButton\"}" => FlowVersionPostTriggersItem::VirtualButton;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_select :
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::Select;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_checkbox :
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::Checkbox;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_string_template
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::StringTemplate;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_number_template
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::NumberTemplate;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_json_template
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::JsonTemplate;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_payload_path
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::PayloadPath;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_section :
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::Section;
+    flows_import_post_flow_versions_item_triggers_item_reads_app_file :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::AppFile;
+    flows_import_post_flow_versions_item_triggers_item_reads_object :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Object;
+    flows_import_post_flow_versions_item_triggers_item_reads_beckhoff :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Beckhoff;
+    flows_import_post_flow_versions_item_triggers_item_reads_data_table :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"dataTable\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::DataTable;
+    flows_import_post_flow_versions_item_triggers_item_reads_integration :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"integration\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Integration;
+    flows_import_post_flow_versions_item_triggers_item_reads_device_id :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"deviceId\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::DeviceId;
+    flows_import_post_flow_versions_item_triggers_item_reads_device_id_inactivity :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::DeviceIdInactivity;
+    flows_import_post_flow_versions_item_triggers_item_reads_direct :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"direct\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Direct;
+    flows_import_post_flow_versions_item_triggers_item_reads_endpoint :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"endpoint\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Endpoint;
+    flows_import_post_flow_versions_item_triggers_item_reads_event :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"event\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Event;
+    flows_import_post_flow_versions_item_triggers_item_reads_file_tail :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"fileTail\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::FileTail;
+    flows_import_post_flow_versions_item_triggers_item_reads_file_watch :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::FileWatch;
+    flows_import_post_flow_versions_item_triggers_item_reads_flow_error :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"flowError\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::FlowError;
+    flows_import_post_flow_versions_item_triggers_item_reads_mqtt_topic :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::MqttTopic;
+    flows_import_post_flow_versions_item_triggers_item_reads_on_sync :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"onSync\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::OnSync;
+    flows_import_post_flow_versions_item_triggers_item_reads_opcua :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"opcua\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Opcua;
+    flows_import_post_flow_versions_item_triggers_item_reads_redis :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"redis\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Redis;
+    flows_import_post_flow_versions_item_triggers_item_reads_request :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"request\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Request;
+    flows_import_post_flow_versions_item_triggers_item_reads_serial :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"serial\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Serial;
+    flows_import_post_flow_versions_item_triggers_item_reads_snmp_trap :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::SnmpTrap;
+    flows_import_post_flow_versions_item_triggers_item_reads_timer :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"timer\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Timer;
+    flows_import_post_flow_versions_item_triggers_item_reads_virtual_button :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::VirtualButton;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_select :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::Select;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_checkbox :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::Checkbox;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_string_template :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::StringTemplate;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_number_template :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::NumberTemplate;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_json_template :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::JsonTemplate;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_payload_path :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::PayloadPath;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_section :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::Section;
+    flows_import_post_flows_item_triggers_item_reads_app_file :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::AppFile;
+    flows_import_post_flows_item_triggers_item_reads_object :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Object;
+    flows_import_post_flows_item_triggers_item_reads_beckhoff :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Beckhoff;
+    flows_import_post_flows_item_triggers_item_reads_data_table :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"dataTable\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::DataTable;
+    flows_import_post_flows_item_triggers_item_reads_integration :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"integration\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Integration;
+    flows_import_post_flows_item_triggers_item_reads_device_id :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"deviceId\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::DeviceId;
+    flows_import_post_flows_item_triggers_item_reads_device_id_inactivity :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::DeviceIdInactivity;
+    flows_import_post_flows_item_triggers_item_reads_direct :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"direct\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Direct;
+    flows_import_post_flows_item_triggers_item_reads_endpoint :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"endpoint\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Endpoint;
+    flows_import_post_flows_item_triggers_item_reads_event :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"event\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Event;
+    flows_import_post_flows_item_triggers_item_reads_file_tail :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"fileTail\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::FileTail;
+    flows_import_post_flows_item_triggers_item_reads_file_watch :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::FileWatch;
+    flows_import_post_flows_item_triggers_item_reads_flow_error :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"flowError\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::FlowError;
+    flows_import_post_flows_item_triggers_item_reads_mqtt_topic :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::MqttTopic;
+    flows_import_post_flows_item_triggers_item_reads_on_sync :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"onSync\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::OnSync;
+    flows_import_post_flows_item_triggers_item_reads_opcua :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"opcua\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Opcua;
+    flows_import_post_flows_item_triggers_item_reads_redis :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"redis\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Redis;
+    flows_import_post_flows_item_triggers_item_reads_request :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"request\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Request;
+    flows_import_post_flows_item_triggers_item_reads_serial :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"serial\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Serial;
+    flows_import_post_flows_item_triggers_item_reads_snmp_trap :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::SnmpTrap;
+    flows_import_post_flows_item_triggers_item_reads_timer :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"timer\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Timer;
+    flows_import_post_flows_item_triggers_item_reads_virtual_button :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::VirtualButton;
     instance_custom_node_custom_node_config_fields_item_reads_select :
     InstanceCustomNodeCustomNodeConfigFieldsItem =
     "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
@@ -6044,6 +6821,66 @@ reads_alternative! {
     NotebookPostOutputsItem::TemporaryUrl; org_disabled_at_reads_string : OrgDisabledAt =
     "\"1970-01-01T00:00:00Z\"" => OrgDisabledAt::String; org_disabled_at_reads_boolean :
     OrgDisabledAt = "false" => OrgDisabledAt::Boolean;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_select :
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::Select;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_checkbox :
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::Checkbox;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_string_template
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::StringTemplate;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_number_template
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::NumberTemplate;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_json_template
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::JsonTemplate;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_payload_path
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::PayloadPath;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_section :
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::Section;
+    time_series_data_aggregation_reads_string : TimeSeriesDataAggregation = "\"FIRST\""
+    => TimeSeriesDataAggregation::String; time_series_data_aggregation_reads_timeatvalue
+    : TimeSeriesDataAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    TimeSeriesDataAggregation::Timeatvalue; time_series_data_aggregation_reads_object :
+    TimeSeriesDataAggregation = "{\"type\":\"FIRST\"}" =>
+    TimeSeriesDataAggregation::Object;
+    time_series_data_aggregation_timeatvalue_options_value_reads_string :
+    TimeSeriesDataAggregationTimeatvalueOptionsValue = "\"\"" =>
+    TimeSeriesDataAggregationTimeatvalueOptionsValue::String;
+    time_series_data_aggregation_timeatvalue_options_value_reads_number :
+    TimeSeriesDataAggregationTimeatvalueOptionsValue = "0.5" =>
+    TimeSeriesDataAggregationTimeatvalueOptionsValue::Number;
+    time_series_data_aggregation_timeatvalue_options_value_reads_boolean :
+    TimeSeriesDataAggregationTimeatvalueOptionsValue = "false" =>
+    TimeSeriesDataAggregationTimeatvalueOptionsValue::Boolean;
+    time_series_query_aggregation_reads_string : TimeSeriesQueryAggregation = "\"FIRST\""
+    => TimeSeriesQueryAggregation::String;
+    time_series_query_aggregation_reads_timeatvalue : TimeSeriesQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    TimeSeriesQueryAggregation::Timeatvalue; time_series_query_aggregation_reads_object :
+    TimeSeriesQueryAggregation = "{\"type\":\"FIRST\"}" =>
+    TimeSeriesQueryAggregation::Object;
+    time_series_query_aggregation_timeatvalue_options_value_reads_string :
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue = "\"\"" =>
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue::String;
+    time_series_query_aggregation_timeatvalue_options_value_reads_number :
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue = "0.5" =>
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue::Number;
+    time_series_query_aggregation_timeatvalue_options_value_reads_boolean :
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue = "false" =>
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue::Boolean;
     validate_context_error_ctx_value_reads_string : ValidateContextErrorCtxValue = "\"\""
     => ValidateContextErrorCtxValue::String;
     validate_context_error_ctx_value_reads_number : ValidateContextErrorCtxValue = "0.5"
@@ -6283,7 +7120,169 @@ reads_alternative! {
     WorkflowVersion2ObjectTriggersItem::Timer;
     workflow_version2_object_triggers_item_reads_virtual_button :
     WorkflowVersion2ObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
-    WorkflowVersion2ObjectTriggersItem::VirtualButton;
+    WorkflowVersion2ObjectTriggersItem::VirtualButton; workflow_version3_reads_object :
+    WorkflowVersion3 = "{\"createdByType\":\"flow\"}" => WorkflowVersion3::Object;
+    workflow_version3_reads_object2 : WorkflowVersion3 = "{}" =>
+    WorkflowVersion3::Object2; workflow_version3_object2_triggers_item_reads_app_file :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion3Object2TriggersItem::AppFile;
+    workflow_version3_object2_triggers_item_reads_object :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion3Object2TriggersItem::Object;
+    workflow_version3_object2_triggers_item_reads_beckhoff :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion3Object2TriggersItem::Beckhoff;
+    workflow_version3_object2_triggers_item_reads_data_table :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion3Object2TriggersItem::DataTable;
+    workflow_version3_object2_triggers_item_reads_integration :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion3Object2TriggersItem::Integration;
+    workflow_version3_object2_triggers_item_reads_device_id :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion3Object2TriggersItem::DeviceId;
+    workflow_version3_object2_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion3Object2TriggersItem::DeviceIdInactivity;
+    workflow_version3_object2_triggers_item_reads_direct :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion3Object2TriggersItem::Direct;
+    workflow_version3_object2_triggers_item_reads_endpoint :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion3Object2TriggersItem::Endpoint;
+    workflow_version3_object2_triggers_item_reads_event :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion3Object2TriggersItem::Event;
+    workflow_version3_object2_triggers_item_reads_file_tail :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion3Object2TriggersItem::FileTail;
+    workflow_version3_object2_triggers_item_reads_file_watch :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion3Object2TriggersItem::FileWatch;
+    workflow_version3_object2_triggers_item_reads_flow_error :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion3Object2TriggersItem::FlowError;
+    workflow_version3_object2_triggers_item_reads_mqtt_topic :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion3Object2TriggersItem::MqttTopic;
+    workflow_version3_object2_triggers_item_reads_on_sync :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion3Object2TriggersItem::OnSync;
+    workflow_version3_object2_triggers_item_reads_opcua :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion3Object2TriggersItem::Opcua;
+    workflow_version3_object2_triggers_item_reads_redis :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion3Object2TriggersItem::Redis;
+    workflow_version3_object2_triggers_item_reads_request :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion3Object2TriggersItem::Request;
+    workflow_version3_object2_triggers_item_reads_serial :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion3Object2TriggersItem::Serial;
+    workflow_version3_object2_triggers_item_reads_snmp_trap :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion3Object2TriggersItem::SnmpTrap;
+    workflow_version3_object2_triggers_item_reads_timer :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion3Object2TriggersItem::Timer;
+    workflow_version3_object2_triggers_item_reads_virtual_button :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion3Object2TriggersItem::VirtualButton;
+    workflow_version3_object_custom_node_config_fields_item_reads_select :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => WorkflowVersion3ObjectCustomNodeConfigFieldsItem::Select;
+    workflow_version3_object_custom_node_config_fields_item_reads_checkbox :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::Checkbox;
+    workflow_version3_object_custom_node_config_fields_item_reads_string_template :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::StringTemplate;
+    workflow_version3_object_custom_node_config_fields_item_reads_number_template :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::NumberTemplate;
+    workflow_version3_object_custom_node_config_fields_item_reads_json_template :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::JsonTemplate;
+    workflow_version3_object_custom_node_config_fields_item_reads_payload_path :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::PayloadPath;
+    workflow_version3_object_custom_node_config_fields_item_reads_section :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::Section;
+    workflow_version3_object_triggers_item_reads_app_file :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion3ObjectTriggersItem::AppFile;
+    workflow_version3_object_triggers_item_reads_object :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Object;
+    workflow_version3_object_triggers_item_reads_beckhoff :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Beckhoff;
+    workflow_version3_object_triggers_item_reads_data_table :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion3ObjectTriggersItem::DataTable;
+    workflow_version3_object_triggers_item_reads_integration :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Integration;
+    workflow_version3_object_triggers_item_reads_device_id :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion3ObjectTriggersItem::DeviceId;
+    workflow_version3_object_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion3ObjectTriggersItem::DeviceIdInactivity;
+    workflow_version3_object_triggers_item_reads_direct :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Direct;
+    workflow_version3_object_triggers_item_reads_endpoint :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Endpoint;
+    workflow_version3_object_triggers_item_reads_event :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Event;
+    workflow_version3_object_triggers_item_reads_file_tail :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion3ObjectTriggersItem::FileTail;
+    workflow_version3_object_triggers_item_reads_file_watch :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion3ObjectTriggersItem::FileWatch;
+    workflow_version3_object_triggers_item_reads_flow_error :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion3ObjectTriggersItem::FlowError;
+    workflow_version3_object_triggers_item_reads_mqtt_topic :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion3ObjectTriggersItem::MqttTopic;
+    workflow_version3_object_triggers_item_reads_on_sync :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion3ObjectTriggersItem::OnSync;
+    workflow_version3_object_triggers_item_reads_opcua :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Opcua;
+    workflow_version3_object_triggers_item_reads_redis :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Redis;
+    workflow_version3_object_triggers_item_reads_request :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Request;
+    workflow_version3_object_triggers_item_reads_serial :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Serial;
+    workflow_version3_object_triggers_item_reads_snmp_trap :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion3ObjectTriggersItem::SnmpTrap;
+    workflow_version3_object_triggers_item_reads_timer :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Timer;
+    workflow_version3_object_triggers_item_reads_virtual_button :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion3ObjectTriggersItem::VirtualButton;
     workflow_version_object2_triggers_item_reads_app_file :
     WorkflowVersionObject2TriggersItem = "{\"type\":\"appFile\"}" =>
     WorkflowVersionObject2TriggersItem::AppFile;

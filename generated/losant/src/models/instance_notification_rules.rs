@@ -119,8 +119,8 @@ impl NotificationRulePost {
     }
 }
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
-pub type NotificationRulePostCallbackUrl = FlowTriggersItemVirtualButtonMetaDeviceId;
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+pub type NotificationRulePostCallbackUrl = FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
 /// An object with the fields `subjectTemplate`, `bodyTemplate`, `sendToTarget`, `sendToOwner`, `sendToAddresses`.
 #[derive(Debug, Clone, PartialEq)]

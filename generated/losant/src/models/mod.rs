@@ -42,8 +42,14 @@ mod dashboard;
 mod dashboards;
 #[cfg(feature = "dashboards")]
 mod dashboards_2;
+#[cfg(feature = "data")]
+mod data;
 #[cfg(feature = "data-table")]
 mod data_table;
+#[cfg(feature = "data-table-row")]
+mod data_table_row;
+#[cfg(feature = "data-table-rows")]
+mod data_table_rows;
 #[cfg(feature = "data-tables")]
 mod data_tables;
 #[cfg(feature = "device")]
@@ -96,6 +102,26 @@ mod experience_view;
 mod experience_views;
 #[cfg(feature = "files")]
 mod files;
+#[cfg(feature = "flow")]
+mod flow;
+#[cfg(feature = "flow-version")]
+mod flow_version;
+#[cfg(feature = "flow-versions")]
+mod flow_versions;
+#[cfg(feature = "flow-versions")]
+mod flow_versions_2;
+#[cfg(feature = "flows")]
+mod flows;
+#[cfg(feature = "flows")]
+mod flows_2;
+#[cfg(feature = "flows")]
+mod flows_3;
+#[cfg(feature = "flows")]
+mod flows_4;
+#[cfg(feature = "flows")]
+mod flows_5;
+#[cfg(feature = "flows")]
+mod flows_6;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
 #[cfg(feature = "instance-audit-log")]
@@ -150,6 +176,8 @@ mod private_files;
 mod resource_job;
 #[cfg(feature = "resource-jobs")]
 mod resource_jobs;
+#[cfg(any(feature = "data", feature = "devices"))]
+mod shared_advanced_device_query;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -248,6 +276,7 @@ mod shared_api_token_post;
     feature = "credentials",
     feature = "dashboard",
     feature = "dashboards",
+    feature = "data-table-rows",
     feature = "data-tables",
     feature = "device-attributes",
     feature = "device-recipes",
@@ -260,6 +289,10 @@ mod shared_api_token_post;
     feature = "experience-view",
     feature = "experience-views",
     feature = "files",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instance-custom-node",
@@ -299,6 +332,8 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "audit-logs",
     feature = "credentials",
     feature = "dashboards",
+    feature = "data",
+    feature = "data-table-rows",
     feature = "data-tables",
     feature = "device",
     feature = "device-attributes",
@@ -313,6 +348,10 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "experience-versions",
     feature = "experience-views",
     feature = "files",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instance-custom-node",
@@ -380,11 +419,23 @@ mod shared_application_dashboard_post_blocks_item_application_list_block_type_3;
 #[cfg(any(
     feature = "application-dashboard",
     feature = "application-dashboards",
+    feature = "dashboard",
+    feature = "dashboards",
+    feature = "data"
+))]
+mod shared_application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_object_type;
+#[cfg(any(
+    feature = "application-dashboard",
+    feature = "application-dashboards",
     feature = "credential",
     feature = "dashboard",
     feature = "dashboards",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "instance-custom-node",
     feature = "instance-custom-nodes"
 ))]
@@ -398,6 +449,7 @@ mod shared_application_dashboard_post_blocks_item_input_config_controls_item_sel
     feature = "experience-groups",
     feature = "experience-views",
     feature = "files",
+    feature = "flows",
     feature = "instance-custom-nodes",
     feature = "instance-notification-rules",
     feature = "instance-orgs",
@@ -415,6 +467,7 @@ mod shared_application_dashboards_get_filter_field;
     feature = "data-tables",
     feature = "device-recipes",
     feature = "experience-groups",
+    feature = "flows",
     feature = "instance-custom-nodes",
     feature = "instance-notification-rules",
     feature = "instance-orgs",
@@ -452,7 +505,11 @@ mod shared_application_key_address_filter_type;
     feature = "experience-version",
     feature = "experience-versions",
     feature = "experience-view",
-    feature = "experience-views"
+    feature = "experience-views",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows"
 ))]
 mod shared_application_key_created_by_type;
 #[cfg(any(feature = "application-template", feature = "application-templates"))]
@@ -461,6 +518,8 @@ mod shared_application_template;
 mod shared_audit_log;
 #[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
 mod shared_audit_logs_get_sort_field;
+#[cfg(any(feature = "devices", feature = "flow-versions"))]
+mod shared_bulk_delete_response;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 mod shared_credential;
 #[cfg(any(feature = "application-dashboard", feature = "dashboard"))]
@@ -471,6 +530,8 @@ mod shared_dashboard_patch_2;
 mod shared_dashboards;
 #[cfg(any(feature = "data-table", feature = "data-tables"))]
 mod shared_data_table;
+#[cfg(any(feature = "data-table-row", feature = "data-table-rows"))]
+mod shared_data_table_row;
 #[cfg(any(feature = "device", feature = "devices"))]
 mod shared_device;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
@@ -562,10 +623,6 @@ mod shared_experience_endpoint_patch_static_reply_type;
 mod shared_experience_group;
 #[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
 mod shared_experience_linked_resources;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-mod shared_experience_linked_resources_2;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-mod shared_experience_linked_resources_3;
 #[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
 mod shared_experience_slug;
 #[cfg(any(feature = "experience-user", feature = "experience-users"))]
@@ -574,6 +631,8 @@ mod shared_experience_user;
 mod shared_experience_users_get_filter_field;
 #[cfg(any(feature = "experience-version", feature = "experience-versions"))]
 mod shared_experience_version;
+#[cfg(any(feature = "experience-versions", feature = "flow-versions"))]
+mod shared_experience_versions_get_filter_field;
 #[cfg(any(
     feature = "experience-endpoint",
     feature = "experience-view",
@@ -592,9 +651,18 @@ mod shared_file_patch;
 #[cfg(any(feature = "files", feature = "private-files"))]
 mod shared_file_post;
 #[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flows"
+))]
+mod shared_flow;
+#[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flows",
     feature = "instance-custom-node",
     feature = "instance-custom-nodes"
 ))]
@@ -602,35 +670,119 @@ mod shared_flow_category;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
-    feature = "experience-view"
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
 ))]
-mod shared_flow_flow_class;
+mod shared_flow_custom_node_config_fields_item_checkbox_type;
+#[cfg(any(
+    feature = "flow",
+    feature = "flow-version",
+    feature = "instance-custom-node"
+))]
+mod shared_flow_errors;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flows"
+))]
+mod shared_flow_flow_class;
+#[cfg(any(feature = "flow", feature = "flow-version"))]
+mod shared_flow_log;
+#[cfg(any(
+    feature = "flow",
+    feature = "flows",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
+))]
+mod shared_flow_patch_category;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_patch_triggers_item_app_file_meta_name;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "notebook",
     feature = "notebooks"
 ))]
-mod shared_flow_triggers_item_data_table_meta_name;
+mod shared_flow_patch_triggers_item_data_table_meta_name;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "integration",
     feature = "integrations"
 ))]
-mod shared_flow_triggers_item_integration_meta_name;
+mod shared_flow_patch_triggers_item_integration_meta_name;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "instance-custom-node",
     feature = "instance-custom-nodes",
     feature = "instance-notification-rule",
     feature = "instance-notification-rules"
 ))]
-mod shared_flow_triggers_item_virtual_button_meta_device_id;
+mod shared_flow_patch_triggers_item_virtual_button_meta_device_id;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+mod shared_flow_version;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+mod shared_flow_version_2;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_version_object2_flow_class;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_versions;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_versions_2;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flows"
+))]
+mod shared_flows;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 mod shared_instance_audit_log_actor_type;
 #[cfg(any(feature = "instance-custom-node", feature = "instance-custom-nodes"))]
@@ -682,11 +834,14 @@ mod shared_integration2_mqtt_config_protocol;
 #[cfg(any(
     feature = "application-dashboard",
     feature = "dashboard",
+    feature = "data",
+    feature = "data-table-rows",
     feature = "device",
     feature = "device-recipe",
     feature = "devices",
     feature = "embedded-deployments",
     feature = "events",
+    feature = "flow-versions",
     feature = "instance-notification-rule",
     feature = "notebook"
 ))]
@@ -733,6 +888,8 @@ mod shared_resource_job;
     feature = "credential",
     feature = "dashboard",
     feature = "data-table",
+    feature = "data-table-row",
+    feature = "data-table-rows",
     feature = "device",
     feature = "device-attribute",
     feature = "device-recipe",
@@ -750,6 +907,8 @@ mod shared_resource_job;
     feature = "experience-version",
     feature = "experience-view",
     feature = "file",
+    feature = "flow",
+    feature = "flow-version",
     feature = "instance-api-token",
     feature = "instance-custom-node",
     feature = "instance-member",
@@ -788,16 +947,34 @@ mod webhooks;
 pub use self::application_job_logs::*;
 #[cfg(feature = "application-keys")]
 pub use self::application_keys::*;
-#[cfg(feature = "devices")]
-pub use self::devices::*;
+#[cfg(any(feature = "data", feature = "devices"))]
+pub use self::shared_advanced_device_query::*;
 #[cfg(feature = "events")]
 pub use self::events::*;
 #[cfg(feature = "experience-groups")]
 pub use self::experience_groups::*;
 #[cfg(feature = "experience-users")]
 pub use self::experience_users::*;
+#[cfg(feature = "flows")]
+pub use self::flows::*;
+#[cfg(feature = "flows")]
+pub use self::flows_2::*;
+#[cfg(feature = "flows")]
+pub use self::flows_3::*;
+#[cfg(feature = "flows")]
+pub use self::flows_4::*;
+#[cfg(feature = "flows")]
+pub use self::flows_5::*;
+#[cfg(feature = "flows")]
+pub use self::flows_6::*;
+#[cfg(feature = "flow-versions")]
+pub use self::flow_versions::*;
+#[cfg(feature = "flow-versions")]
+pub use self::flow_versions_2::*;
 #[cfg(feature = "instance-orgs")]
 pub use self::instance_orgs::*;
+#[cfg(feature = "data-table-rows")]
+pub use self::data_table_rows::*;
 #[cfg(
     any(
         feature = "application-api-token",
@@ -911,6 +1088,7 @@ pub use self::shared_api_token_post::*;
         feature = "credentials",
         feature = "dashboard",
         feature = "dashboards",
+        feature = "data-table-rows",
         feature = "data-tables",
         feature = "device-attributes",
         feature = "device-recipes",
@@ -923,6 +1101,10 @@ pub use self::shared_api_token_post::*;
         feature = "experience-view",
         feature = "experience-views",
         feature = "files",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
         feature = "instance-api-tokens",
         feature = "instance-audit-logs",
         feature = "instance-custom-node",
@@ -966,6 +1148,8 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
         feature = "audit-logs",
         feature = "credentials",
         feature = "dashboards",
+        feature = "data",
+        feature = "data-table-rows",
         feature = "data-tables",
         feature = "device",
         feature = "device-attributes",
@@ -980,6 +1164,10 @@ pub use self::shared_application_api_tokens_get_filter_field::*;
         feature = "experience-versions",
         feature = "experience-views",
         feature = "files",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
         feature = "instance-api-tokens",
         feature = "instance-audit-logs",
         feature = "instance-custom-node",
@@ -1067,11 +1255,25 @@ pub use self::shared_application_dashboard_post_blocks_item_application_list_blo
     any(
         feature = "application-dashboard",
         feature = "application-dashboards",
+        feature = "dashboard",
+        feature = "dashboards",
+        feature = "data"
+    )
+)]
+pub use self::shared_application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_object_type::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "application-dashboards",
         feature = "credential",
         feature = "dashboard",
         feature = "dashboards",
         feature = "experience-endpoint",
         feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
         feature = "instance-custom-node",
         feature = "instance-custom-nodes"
     )
@@ -1087,6 +1289,7 @@ pub use self::shared_application_dashboard_post_blocks_item_input_config_control
         feature = "experience-groups",
         feature = "experience-views",
         feature = "files",
+        feature = "flows",
         feature = "instance-custom-nodes",
         feature = "instance-notification-rules",
         feature = "instance-orgs",
@@ -1106,6 +1309,7 @@ pub use self::shared_application_dashboards_get_filter_field::*;
         feature = "data-tables",
         feature = "device-recipes",
         feature = "experience-groups",
+        feature = "flows",
         feature = "instance-custom-nodes",
         feature = "instance-notification-rules",
         feature = "instance-orgs",
@@ -1147,7 +1351,11 @@ pub use self::shared_application_key_address_filter_type::*;
         feature = "experience-version",
         feature = "experience-versions",
         feature = "experience-view",
-        feature = "experience-views"
+        feature = "experience-views",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows"
     )
 )]
 pub use self::shared_application_key_created_by_type::*;
@@ -1157,12 +1365,16 @@ pub use self::application_key::*;
 pub use self::shared_application_template::*;
 #[cfg(feature = "application-templates")]
 pub use self::application_templates::*;
+#[cfg(feature = "devices")]
+pub use self::devices::*;
 #[cfg(any(feature = "audit-log", feature = "audit-logs"))]
 pub use self::shared_audit_log::*;
 #[cfg(feature = "audit-logs")]
 pub use self::audit_logs::*;
 #[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
 pub use self::shared_audit_logs_get_sort_field::*;
+#[cfg(any(feature = "devices", feature = "flow-versions"))]
+pub use self::shared_bulk_delete_response::*;
 #[cfg(feature = "device")]
 pub use self::device::*;
 #[cfg(any(feature = "credential", feature = "credentials"))]
@@ -1195,6 +1407,10 @@ pub use self::shared_data_table::*;
 pub use self::data_table::*;
 #[cfg(feature = "data-tables")]
 pub use self::data_tables::*;
+#[cfg(any(feature = "data-table-row", feature = "data-table-rows"))]
+pub use self::shared_data_table_row::*;
+#[cfg(feature = "data-table-row")]
+pub use self::data_table_row::*;
 #[cfg(any(feature = "device", feature = "devices"))]
 pub use self::shared_device::*;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
@@ -1244,6 +1460,8 @@ pub use self::shared_device_recipe::*;
 pub use self::device_recipe::*;
 #[cfg(feature = "device-recipes")]
 pub use self::device_recipes::*;
+#[cfg(feature = "data")]
+pub use self::data::*;
 #[cfg(
     any(
         feature = "devices",
@@ -1323,10 +1541,6 @@ pub use self::shared_experience_group::*;
 pub use self::experience_group::*;
 #[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
 pub use self::shared_experience_linked_resources::*;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-pub use self::shared_experience_linked_resources_2::*;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-pub use self::shared_experience_linked_resources_3::*;
 #[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
 pub use self::shared_experience_slug::*;
 #[cfg(feature = "experience-slug")]
@@ -1345,6 +1559,8 @@ pub use self::shared_experience_version::*;
 pub use self::experience_version::*;
 #[cfg(feature = "experience-versions")]
 pub use self::experience_versions::*;
+#[cfg(any(feature = "experience-versions", feature = "flow-versions"))]
+pub use self::shared_experience_versions_get_filter_field::*;
 #[cfg(
     any(
         feature = "experience-endpoint",
@@ -1374,56 +1590,159 @@ pub use self::shared_file_post::*;
 pub use self::files::*;
 #[cfg(
     any(
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow::*;
+#[cfg(
+    any(
         feature = "credential",
         feature = "experience-endpoint",
         feature = "experience-view",
+        feature = "flow",
+        feature = "flows",
         feature = "instance-custom-node",
         feature = "instance-custom-nodes"
     )
 )]
 pub use self::shared_flow_category::*;
-#[cfg(feature = "instance-custom-node")]
-pub use self::instance_custom_node::*;
-#[cfg(
-    any(
-        feature = "credential",
-        feature = "experience-endpoint",
-        feature = "experience-view"
-    )
-)]
-pub use self::shared_flow_flow_class::*;
 #[cfg(
     any(
         feature = "credential",
         feature = "experience-endpoint",
         feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes"
+    )
+)]
+pub use self::shared_flow_custom_node_config_fields_item_checkbox_type::*;
+#[cfg(any(feature = "flow", feature = "flow-version", feature = "instance-custom-node"))]
+pub use self::shared_flow_errors::*;
+#[cfg(feature = "flow")]
+pub use self::flow::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_flow_class::*;
+#[cfg(any(feature = "flow", feature = "flow-version"))]
+pub use self::shared_flow_log::*;
+#[cfg(
+    any(
+        feature = "flow",
+        feature = "flows",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes"
+    )
+)]
+pub use self::shared_flow_patch_category::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_patch_triggers_item_app_file_meta_name::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
         feature = "notebook",
         feature = "notebooks"
     )
 )]
-pub use self::shared_flow_triggers_item_data_table_meta_name::*;
+pub use self::shared_flow_patch_triggers_item_data_table_meta_name::*;
 #[cfg(
     any(
         feature = "credential",
         feature = "experience-endpoint",
         feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
         feature = "integration",
         feature = "integrations"
     )
 )]
-pub use self::shared_flow_triggers_item_integration_meta_name::*;
+pub use self::shared_flow_patch_triggers_item_integration_meta_name::*;
 #[cfg(
     any(
         feature = "credential",
         feature = "experience-endpoint",
         feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
         feature = "instance-custom-node",
         feature = "instance-custom-nodes",
         feature = "instance-notification-rule",
         feature = "instance-notification-rules"
     )
 )]
-pub use self::shared_flow_triggers_item_virtual_button_meta_device_id::*;
+pub use self::shared_flow_patch_triggers_item_virtual_button_meta_device_id::*;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+pub use self::shared_flow_version::*;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+pub use self::shared_flow_version_2::*;
+#[cfg(feature = "flow-version")]
+pub use self::flow_version::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_version_object2_flow_class::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_versions::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_versions_2::*;
+#[cfg(
+    any(feature = "experience-endpoint", feature = "experience-view", feature = "flows")
+)]
+pub use self::shared_flows::*;
 #[cfg(feature = "instances")]
 pub use self::instances::*;
 #[cfg(feature = "instance-api-tokens")]
@@ -1445,6 +1764,8 @@ pub use self::shared_instance_custom_node::*;
     )
 )]
 pub use self::shared_instance_custom_node_created_by_type::*;
+#[cfg(feature = "instance-custom-node")]
+pub use self::instance_custom_node::*;
 #[cfg(feature = "instance-custom-nodes")]
 pub use self::instance_custom_nodes::*;
 #[cfg(any(feature = "instance-member", feature = "instance-members"))]
@@ -1508,11 +1829,14 @@ pub use self::integrations::*;
     any(
         feature = "application-dashboard",
         feature = "dashboard",
+        feature = "data",
+        feature = "data-table-rows",
         feature = "device",
         feature = "device-recipe",
         feature = "devices",
         feature = "embedded-deployments",
         feature = "events",
+        feature = "flow-versions",
         feature = "instance-notification-rule",
         feature = "notebook"
     )
@@ -1578,6 +1902,8 @@ pub use self::resource_jobs::*;
         feature = "credential",
         feature = "dashboard",
         feature = "data-table",
+        feature = "data-table-row",
+        feature = "data-table-rows",
         feature = "device",
         feature = "device-attribute",
         feature = "device-recipe",
@@ -1595,6 +1921,8 @@ pub use self::resource_jobs::*;
         feature = "experience-version",
         feature = "experience-view",
         feature = "file",
+        feature = "flow",
+        feature = "flow-version",
         feature = "instance-api-token",
         feature = "instance-custom-node",
         feature = "instance-member",

@@ -874,8 +874,8 @@ impl NotebookPatchInputsItemDataTable {
     }
 }
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type NotebookPatchInputsItemDataTableInputType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type NotebookPatchInputsItemDataTableInputType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `inputType`, `fileName`, `deviceTags`, `deviceIds`, `queryJson`, `start`, `end`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1591,8 +1591,8 @@ impl NotebookPatchOutputsItemDataTable {
     }
 }
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type NotebookPatchOutputsItemDataTableOutputType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type NotebookPatchOutputsItemDataTableOutputType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `outputType`, `directoryName`, `destinationDirectoryTemplate`, `destinationPrivate`.
 #[derive(Debug, Clone, PartialEq)]

@@ -284,8 +284,8 @@ impl NotebookPostInputsItemDataTable {
     }
 }
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type NotebookPostInputsItemDataTableInputType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type NotebookPostInputsItemDataTableInputType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `inputType`, `fileName`, `deviceTags`, `deviceIds`, `queryJson`, `start`, `end`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1001,8 +1001,8 @@ impl NotebookPostOutputsItemDataTable {
     }
 }
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type NotebookPostOutputsItemDataTableOutputType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type NotebookPostOutputsItemDataTableOutputType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `outputType`, `directoryName`, `destinationDirectoryTemplate`, `destinationPrivate`.
 #[derive(Debug, Clone, PartialEq)]

@@ -155,158 +155,6 @@ impl<'de> serde::Deserialize<'de> for ApplicationDashboardPostBlocksItemBarConfi
     }
 }
 
-/// A string: one of 10 documented values.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationObjectType {
-    /// The value `FIRST`.
-    First,
-    /// The value `LAST`.
-    Last,
-    /// The value `COUNT`.
-    Count,
-    /// The value `MAX`.
-    Max,
-    /// The value `MIN`.
-    Min,
-    /// The value `MEDIAN`.
-    Median,
-    /// The value `MEAN`.
-    Mean,
-    /// The value `SUM`.
-    Sum,
-    /// The value `STD_DEV`.
-    StdDev,
-    /// The value `NONE`.
-    None,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationObjectType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "FIRST",
-            Self::Last => "LAST",
-            Self::Count => "COUNT",
-            Self::Max => "MAX",
-            Self::Min => "MIN",
-            Self::Median => "MEDIAN",
-            Self::Mean => "MEAN",
-            Self::Sum => "SUM",
-            Self::StdDev => "STD_DEV",
-            Self::None => "NONE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationObjectType {
-    fn from(value: &str) -> Self {
-        match value {
-            "FIRST" => Self::First,
-            "LAST" => Self::Last,
-            "COUNT" => Self::Count,
-            "MAX" => Self::Max,
-            "MIN" => Self::Min,
-            "MEDIAN" => Self::Median,
-            "MEAN" => Self::Mean,
-            "SUM" => Self::Sum,
-            "STD_DEV" => Self::StdDev,
-            "NONE" => Self::None,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display
-    for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationObjectType
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize
-    for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationObjectType
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-    for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationObjectType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-/// A string: one of `TIMEATVALUE`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueType {
-    /// The value `TIMEATVALUE`.
-    Timeatvalue,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timeatvalue => "TIMEATVALUE",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str>
-    for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueType
-{
-    fn from(value: &str) -> Self {
-        match value {
-            "TIMEATVALUE" => Self::Timeatvalue,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display
-    for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueType
-{
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize
-    for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueType
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-    for ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueType
-{
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
 /// A string: one of `custom-chart`, `custom-html`.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
@@ -8296,6 +8144,78 @@ impl serde::Serialize for DashboardBlocksItemGraph {
         fields.required("height", &self.height)?;
         fields.required("blockType", &self.block_type)?;
         fields.optional("config", &self.config)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The same values as `ApplicationDashboardPostBlocksItemGraphBlockType`, so the same type.
+pub type DashboardBlocksItemGraphBlockType = ApplicationDashboardPostBlocksItemGraphBlockType;
+
+/// An object with the fields `realTime`, `hideLegend`, `disallowUserSelectedDuration`, `duration`, `resolution`, `recharts`, `displayType`, `segments`, ….
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct DashboardBlocksItemGraphConfig {
+    /// `realTime` on the wire: a boolean.
+    pub real_time: Option<bool>,
+    /// `hideLegend` on the wire: a boolean.
+    pub hide_legend: Option<bool>,
+    /// `disallowUserSelectedDuration` on the wire: a boolean.
+    pub disallow_user_selected_duration: Option<bool>,
+    /// `duration` on the wire.
+    pub duration: Option<DashboardBlocksItemGraphConfigDuration>,
+    /// `resolution` on the wire.
+    pub resolution: Option<crate::Nullable<DashboardBlocksItemGraphConfigResolution>>,
+    /// `recharts` on the wire: a boolean.
+    pub recharts: Option<bool>,
+    /// `displayType` on the wire: a string (one of `stick`, `line`).
+    pub display_type: Option<DashboardBlocksItemGraphConfigDisplayType>,
+    /// `segments` on the wire: a list (at most 100 items).
+    pub segments: Option<Vec<DashboardBlocksItemGraphConfigSegmentsItem>>,
+    /// `yAxes` on the wire: a list (at most 10 items).
+    pub y_axes: Option<Vec<DashboardBlocksItemGraphConfigYAxesItem>>,
+    /// `decorators` on the wire: a list (at most 10 items).
+    pub decorators: Option<Vec<DashboardBlocksItemGraphConfigDecoratorsItem>>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for DashboardBlocksItemGraphConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            real_time: fields.optional("realTime")?,
+            hide_legend: fields.optional("hideLegend")?,
+            disallow_user_selected_duration: fields.optional("disallowUserSelectedDuration")?,
+            duration: fields.optional("duration")?,
+            resolution: fields.present("resolution")?,
+            recharts: fields.optional("recharts")?,
+            display_type: fields.optional("displayType")?,
+            segments: fields.optional("segments")?,
+            y_axes: fields.optional("yAxes")?,
+            decorators: fields.optional("decorators")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for DashboardBlocksItemGraphConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("realTime", &self.real_time)?;
+        fields.optional("hideLegend", &self.hide_legend)?;
+        fields.optional(
+            "disallowUserSelectedDuration",
+            &self.disallow_user_selected_duration,
+        )?;
+        fields.optional("duration", &self.duration)?;
+        fields.optional("resolution", &self.resolution)?;
+        fields.optional("recharts", &self.recharts)?;
+        fields.optional("displayType", &self.display_type)?;
+        fields.optional("segments", &self.segments)?;
+        fields.optional("yAxes", &self.y_axes)?;
+        fields.optional("decorators", &self.decorators)?;
         fields.end(&self.extra)
     }
 }

@@ -348,8 +348,8 @@ impl serde::Serialize for NotebookInputsItemDataTable {
     }
 }
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type NotebookInputsItemDataTableInputType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type NotebookInputsItemDataTableInputType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `inputType`, `fileName`, `deviceTags`, `deviceIds`, `queryJson`, `start`, `end`.
 ///
@@ -1055,8 +1055,8 @@ impl serde::Serialize for NotebookOutputsItemDataTable {
     }
 }
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type NotebookOutputsItemDataTableOutputType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type NotebookOutputsItemDataTableOutputType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `outputType`, `directoryName`, `destinationDirectoryTemplate`, `destinationPrivate`.
 ///

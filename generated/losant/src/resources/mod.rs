@@ -41,8 +41,14 @@ pub mod credentials;
 pub mod dashboard;
 #[cfg(feature = "dashboards")]
 pub mod dashboards;
+#[cfg(feature = "data")]
+pub mod data;
 #[cfg(feature = "data-table")]
 pub mod data_table;
+#[cfg(feature = "data-table-row")]
+pub mod data_table_row;
+#[cfg(feature = "data-table-rows")]
+pub mod data_table_rows;
 #[cfg(feature = "data-tables")]
 pub mod data_tables;
 #[cfg(feature = "device")]
@@ -103,6 +109,14 @@ pub mod experience_views;
 pub mod file;
 #[cfg(feature = "files")]
 pub mod files;
+#[cfg(feature = "flow")]
+pub mod flow;
+#[cfg(feature = "flow-version")]
+pub mod flow_version;
+#[cfg(feature = "flow-versions")]
+pub mod flow_versions;
+#[cfg(feature = "flows")]
+pub mod flows;
 #[cfg(feature = "instance-api-token")]
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
@@ -343,10 +357,34 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Data resource.
+    #[cfg(feature = "data")]
+    pub fn data(&self) -> data::DataResource {
+        data::DataResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Data Table resource.
     #[cfg(feature = "data-table")]
     pub fn data_table(&self) -> data_table::DataTableResource {
         data_table::DataTableResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data Table Row resource.
+    #[cfg(feature = "data-table-row")]
+    pub fn data_table_row(&self) -> data_table_row::DataTableRowResource {
+        data_table_row::DataTableRowResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data Table Rows resource.
+    #[cfg(feature = "data-table-rows")]
+    pub fn data_table_rows(&self) -> data_table_rows::DataTableRowsResource {
+        data_table_rows::DataTableRowsResource {
             client: self.clone(),
         }
     }
@@ -587,6 +625,38 @@ impl crate::Client {
     #[cfg(feature = "files")]
     pub fn files(&self) -> files::FilesResource {
         files::FilesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Flow resource.
+    #[cfg(feature = "flow")]
+    pub fn flow(&self) -> flow::FlowResource {
+        flow::FlowResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Flow Version resource.
+    #[cfg(feature = "flow-version")]
+    pub fn flow_version(&self) -> flow_version::FlowVersionResource {
+        flow_version::FlowVersionResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Flow Versions resource.
+    #[cfg(feature = "flow-versions")]
+    pub fn flow_versions(&self) -> flow_versions::FlowVersionsResource {
+        flow_versions::FlowVersionsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Flows resource.
+    #[cfg(feature = "flows")]
+    pub fn flows(&self) -> flows::FlowsResource {
+        flows::FlowsResource {
             client: self.clone(),
         }
     }
