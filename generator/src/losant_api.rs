@@ -224,6 +224,9 @@ fn load_with(workspace: &Workspace, located: bool) -> (Option<Loaded>, Vec<Diagn
     for (_, node) in &mut definitions {
         crate::secrets::mark_secrets(node, 0);
     }
+    for (_, node) in &mut definitions {
+        rust_patterns(node, 0);
+    }
     one_type_per_shape(&mut definitions);
     for (key, mut node) in definitions {
         // A definition's example: `apiExamples.json` under its name.
@@ -242,6 +245,8 @@ fn load_with(workspace: &Workspace, located: bool) -> (Option<Loaded>, Vec<Diagn
     }
     rewrite_refs(&mut api_info, 0);
     rewrite_refs(&mut globals, 0);
+    rust_patterns(&mut api_info, 0);
+    rust_patterns(&mut globals, 0);
     docs.files.insert(info_rel.clone(), api_info);
     docs.files.insert(globals_rel.clone(), globals);
     let root = map(pos, root_keys);
@@ -335,6 +340,97 @@ fn rewrite_refs(node: &mut Node, depth: usize) {
         NodeValue::Seq(items) => items.iter_mut().for_each(|i| rewrite_refs(i, depth + 1)),
         _ => {}
     }
+}
+
+/// Keys whose values are data, not schemas: a `pattern` in them is not a regular expression.
+const VALUE_DATA_KEYS: &[&str] = &["examples", "example", "default", "enum", "const"];
+
+/// Every `pattern` (and `patternProperties` key) in the Rust regex dialect, by
+/// [`rust_pattern`]: the vendor writes them for JavaScript.
+fn rust_patterns(node: &mut Node, depth: usize) {
+    if depth > crate::yaml::MAX_DEPTH {
+        return;
+    }
+    match &mut node.value {
+        NodeValue::Map(entries) => {
+            for (key, value) in entries.iter_mut() {
+                if VALUE_DATA_KEYS.contains(&key.name.as_str()) {
+                    continue;
+                }
+                match (key.name.as_str(), &mut value.value) {
+                    ("pattern", NodeValue::String(text)) => *text = rust_pattern(text),
+                    ("patternProperties", NodeValue::Map(props)) => {
+                        for (k, _) in props.iter_mut() {
+                            k.name = rust_pattern(&k.name);
+                        }
+                        rust_patterns(value, depth + 1);
+                    }
+                    _ => rust_patterns(value, depth + 1),
+                }
+            }
+        }
+        NodeValue::Seq(items) => items.iter_mut().for_each(|v| rust_patterns(v, depth + 1)),
+        _ => {}
+    }
+}
+
+/// A JavaScript regular expression in the dialect of Rust's `regex` crate, as far as braces
+/// go: JavaScript reads a `{` that does not start a repetition (`{n}`, `{n,}`, `{n,m}`) as
+/// itself, and a `}` that closes none as itself too; Rust refuses both, so they are escaped
+/// (`.*{{.+}}.*` → `.*\{\{.+\}\}.*`). Escaped characters and braces in a character class
+/// are kept as they are.
+pub(crate) fn rust_pattern(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len());
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(&next) = chars.get(i + 1) {
+                    out.push(next);
+                    i += 1;
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` right after `[` or `[^` is JavaScript's empty class; it still ends it.
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class => match repetition_len(&chars[i..]) {
+                Some(len) => {
+                    out.extend(&chars[i..i + len]);
+                    i += len;
+                    continue;
+                }
+                None => out.push_str("\\{"),
+            },
+            '}' if !in_class => out.push_str("\\}"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The length of the repetition (`{n}`, `{n,}`, `{n,m}`) at the start of `chars`, if one is.
+fn repetition_len(chars: &[char]) -> Option<usize> {
+    let digits = |from: usize| chars[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let n = digits(1);
+    if n == 0 {
+        return None;
+    }
+    let mut at = 1 + n;
+    if chars.get(at) == Some(&',') {
+        at += 1 + digits(at + 1);
+    }
+    (chars.get(at) == Some(&'}')).then_some(at + 1)
 }
 
 /// The keywords that only document a schema: two schemas that differ only in these at their
@@ -997,6 +1093,63 @@ fn param<'d>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn javascript_literal_braces_are_escaped_for_rust() {
+        let cases = [
+            // Literal braces: a `{` that starts no repetition, a `}` that closes none.
+            (".*{{.+}}.*", r".*\{\{.+\}\}.*"),
+            ("a{b}", r"a\{b\}"),
+            ("{", r"\{"),
+            ("}", r"\}"),
+            ("x{,3}", r"x\{,3\}"),
+            ("x{1,2", r"x\{1,2"),
+            ("x{a,1}", r"x\{a,1\}"),
+            // Real repetitions stay.
+            ("^[A-Fa-f\\d]{24}$", "^[A-Fa-f\\d]{24}$"),
+            (".{12,}$", ".{12,}$"),
+            ("^(?!\\.{1,2}$)[0-9a-zA-Z_.-]{1,255}$", "^(?!\\.{1,2}$)[0-9a-zA-Z_.-]{1,255}$"),
+            ("a{2}{b}", r"a{2}\{b\}"),
+            // Escaped braces stay escaped, and an escaped backslash escapes nothing after it.
+            (r"\{x\}", r"\{x\}"),
+            (r"\\{x}", r"\\\{x\}"),
+            // Braces in a character class are literal in both dialects.
+            ("[{}]+", "[{}]+"),
+            ("[^{]{2}}", r"[^{]{2}\}"),
+            (r"[\]{]{x}", r"[\]{]\{x\}"),
+        ];
+        for (js, rust) in cases {
+            assert_eq!(rust_pattern(js), rust, "{js}");
+            if !js.contains("(?!") {
+                let compiled = jsonschema::options()
+                    .build(&serde_json::json!({"type": "string", "pattern": rust_pattern(js)}));
+                assert!(compiled.is_ok(), "{js} → {rust}");
+            }
+        }
+        // The translation keeps what JavaScript matches.
+        let rust = rust_pattern(".*{{.+}}.*");
+        let schema = serde_json::json!({"type": "string", "pattern": rust});
+        let validator = jsonschema::options().build(&schema).expect("compiles");
+        assert!(validator.is_valid(&serde_json::json!("id-{{ctx.id}}")));
+        assert!(!validator.is_valid(&serde_json::json!("5f0c1a2b3c4d5e6f7a8b9c0d")));
+    }
+
+    #[test]
+    fn patterns_in_schemas_and_property_keys_are_translated_but_not_examples() {
+        let mut defs = definitions(
+            r#"{"d": {"type": "object",
+                "properties": {"x": {"type": "string", "pattern": ".*{{.+}}.*",
+                                     "examples": [{"pattern": "{a}"}]}},
+                "patternProperties": {"^{x}$": {"type": "string"}}}}"#,
+        );
+        for (_, node) in &mut defs {
+            rust_patterns(node, 0);
+        }
+        let json = json_of(&defs, "d");
+        assert_eq!(json["properties"]["x"]["pattern"], r".*\{\{.+\}\}.*");
+        assert_eq!(json["properties"]["x"]["examples"][0]["pattern"], "{a}");
+        assert!(json["patternProperties"].get(r"^\{x\}$").is_some());
+    }
 
     #[test]
     fn titles_split_camel_case_words() {

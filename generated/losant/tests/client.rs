@@ -241,7 +241,7 @@ impl Case {
             api.request_id, None,
             "the vendor documents no request id header"
         );
-        if [400u16, 404u16, 410u16, 429u16].contains(&status) {
+        if [404u16, 410u16, 429u16].contains(&status) {
             assert!(
                 api.error_body().is_some(),
                 "the documented {status} body decodes as its model: {:?}",
@@ -637,6 +637,103 @@ action! {
 }
 
 action! {
+    application_dashboard_delete in application_dashboard : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .delete("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboard_get in application_dashboard : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .get("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b")
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboard_patch in application_dashboard : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardPatch =
+    "{\"description\":\"Description of my updated dashboard\",\"name\":\"My Updated Dashboard\",\"public\":true,\"refreshRate\":300}",
+    answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .patch("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboard_send_report in application_dashboard : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardSendReport =
+    "{\"locale\":\"en-us\",\"message\":\"Lookit\",\"subject\":\"Dashboard Report\",\"theme\":\"dark\",\"time\":1551887386704,\"timezone\":\"America/New_York\",\"toEmail\":[\"email@example.com\"]}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboard()
+    .send_report("575ec8687ae143cd83dc4a97", "575ece2b7ae143cd83dc4a9b", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    application_dashboards_get in application_dashboards : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * dashboard", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboards()
+    .get("575ec8687ae143cd83dc4a97")
+    .sort_field(ApplicationDashboardsGetSortField::from("name"))
+    .sort_direction(ApplicationDashboardsGetSortDirection::from("asc")).page(0)
+    .per_page(10).filter_field(ApplicationDashboardsGetFilterField::from("name"))
+    .filter("my * dashboard").losantdomain("example.com")
+}
+
+action! {
+    application_dashboards_post in application_dashboards : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/dashboards", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ApplicationDashboardPost = "{\"name\":\"My New Dashboard\",\"public\":false}",
+    answer 201
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.application_dashboards()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     application_job_log_get in application_job_log : "GET"
     "/applications/575ec8687ae143cd83dc4a97/jobLogs/575ec8687ae143cd83dc4a98",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -934,6 +1031,157 @@ action! {
 }
 
 action! {
+    dashboard_delete in dashboard : "DELETE" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .delete("575ece2b7ae143cd83dc4a9b").losantdomain("example.com")
+}
+
+action! {
+    dashboard_get in dashboard : "GET" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["password", "myPassword", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .get("575ece2b7ae143cd83dc4a9b").password("myPassword").losantdomain("example.com")
+}
+
+action! {
+    dashboard_patch in dashboard : "PATCH" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardPatch =
+    "{\"description\":\"Description of my updated dashboard\",\"name\":\"My Updated Dashboard\",\"public\":true,\"refreshRate\":300}",
+    answer 200
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .patch("575ece2b7ae143cd83dc4a9b", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    dashboard_send_report in dashboard : "POST" "/dashboards/575ece2b7ae143cd83dc4a9b",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DashboardSendReport =
+    "{\"locale\":\"en-us\",\"message\":\"Lookit\",\"subject\":\"Dashboard Report\",\"theme\":\"dark\",\"time\":1551887386704,\"timezone\":\"America/New_York\",\"toEmail\":[\"email@example.com\"]}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .send_report("575ece2b7ae143cd83dc4a9b", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    dashboard_validate_context in dashboard : "POST"
+    "/dashboards/575ece2b7ae143cd83dc4a9b/validateContext", query["password",
+    "myPassword", "duration", "3600000", "resolution", "60000", "end", "1465790400000",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : DashboardContextInstance =
+    "{\"myContextVariable\":\"myValue\",\"myOtherVariable\":\"575ecf887ae143cd83dc4aa2\"}",
+    answer 200
+    "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"dashboard\":{\"duration\":980,\"id\":\"589de9bca1975a00017b2287\",\"name\":\"My Dash\",\"refreshRate\":60,\"resolution\":98},\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"message\":\"deviceId-noValidationNoFullDevice (589de9bca1975a00017b22ff) is not a valid deviceId\",\"type\":\"Validation\"}",
+    "deviceId-noValidationNoFullDevice (589de9bca1975a00017b22ff) is not a valid deviceId"),
+    (404, NotFound, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboard()
+    .validate_context("575ece2b7ae143cd83dc4a9b", body.clone()).password("myPassword")
+    .duration("3600000").resolution("60000").end("1465790400000")
+    .losantdomain("example.com")
+}
+
+action! {
+    dashboards_get in dashboards : "GET" "/dashboards", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my * dashboard", "applicationId", "575ec8687ae143cd83dc4a97", "orgId",
+    "575ece7e7ae143cd83dc4a9c", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"count\":1,\"items\":[{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboards().get()
+    .sort_field(DashboardsGetSortField::from("name"))
+    .sort_direction(DashboardsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(DashboardsGetFilterField::from("name")).filter("my * dashboard")
+    .application_id("575ec8687ae143cd83dc4a97").org_id("575ece7e7ae143cd83dc4a9c")
+    .losantdomain("example.com")
+}
+
+action! {
+    dashboards_post in dashboards : "POST" "/dashboards", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : DashboardPost = "{\"name\":\"My New Dashboard\",\"public\":false}", answer 201
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.dashboards().post(body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    data_export in data : "POST" "/applications/575ec8687ae143cd83dc4a97/data/export",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DevicesDataExport =
+    "{\"attributes\":[\"voltage\"],\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data()
+    .export("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    data_last_value_query in data : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data/last-value-query", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : LastValueQuery =
+    "{\"attribute\":\"voltage\",\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"]}",
+    answer 200
+    "{\"575ecf887ae143cd83dc4aa2\":{\"data\":{\"voltage\":12},\"time\":\"2016-06-13T04:00:00.000Z\"},\"575ef5c97ae143cd83dc4aac\":{\"data\":{\"voltage\":19},\"time\":\"2016-06-12T08:30:00.000Z\"}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data()
+    .last_value_query("575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_time_series_query in data : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data/time-series-query", query["_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], body body : TimeSeriesQuery =
+    "{\"aggregation\":\"MEAN\",\"attributes\":[\"voltage\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"duration\":600000,\"end\":0,\"resolution\":300000}",
+    answer 200
+    "{\"aggregation\":\"MEAN\",\"devices\":{\"575ecf887ae143cd83dc4aa2\":{\"name\":\"My Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{}},\"575ef5c97ae143cd83dc4aac\":{\"name\":\"My Other Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{\"myTag\":[\"val1\",\"val2\"]}}},\"end\":\"2016-06-15T04:00:00.000Z\",\"limit\":null,\"order\":\"asc\",\"resolution\":300000,\"start\":\"2016-06-15T03:50:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data()
+    .time_series_query("575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
     data_table_add_column in data_table : "POST"
     "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/column",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -1008,6 +1256,151 @@ action! {
     "Application was not found")], request client => client.data_table()
     .remove_column("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
     "myColumnName").losantdomain("example.com")
+}
+
+action! {
+    data_table_row_delete in data_table_row : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/596f832b128eda5cfe765443",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_row()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "596f832b128eda5cfe765443").losantdomain("example.com")
+}
+
+action! {
+    data_table_row_get in data_table_row : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/596f832b128eda5cfe765443",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_row()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "596f832b128eda5cfe765443").losantdomain("example.com")
+}
+
+action! {
+    data_table_row_patch in data_table_row : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/596f832b128eda5cfe765443",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableRowInsertUpdate =
+    "{\"myColumn1\":\"myValue\"}", answer 200
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_row()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "596f832b128eda5cfe765443", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_delete in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/delete",
+    query["limit", "10", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : AdvancedQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}", answer 200
+    "{\"removed\":100}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").limit("10")
+    .losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    data_table_rows_export in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/export",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableRowsExport =
+    "{\"email\":\"email@example.com\",\"query\":{\"$or\":[{\"myColumn1\":{\"$ne\":\"myValue\"}},{\"myColumn2\":5}]},\"queryOptions\":{\"limit\":10000}}",
+    answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .export("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_get in data_table_rows : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows",
+    query["sortColumn", "myColumnName", "sortDirection", "asc", "limit", "0", "offset",
+    "0", "includeFields", "id,createdAt", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"dataTableId\":\"596e6ce831761df4231708f1\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}],\"limit\":1,\"offset\":0,\"sortColumn\":\"myColumn1\",\"sortDirection\":\"asc\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .sort_column("myColumnName")
+    .sort_direction(DataTableRowsGetSortDirection::from("asc")).limit("0").offset("0")
+    .include_fields("id,createdAt").losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_post in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : DataTableRowInsert =
+    "{\"myColumn1\":\"myValue\"}", answer 201
+    "{\"createdAt\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"myColumn1\":\"myValue\",\"myColumn2\":5,\"updatedAt\":\"2016-06-13T04:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .post("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    data_table_rows_query in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/query",
+    query["sortColumn", "myColumnName", "sortDirection", "asc", "limit", "0", "offset",
+    "0", "includeFields", "id,createdAt", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    AdvancedQuery = "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}", answer
+    200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"dataTableId\":\"596e6ce831761df4231708f1\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}],\"limit\":1,\"offset\":0,\"sortColumn\":\"myColumn1\",\"sortDirection\":\"asc\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .query("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .sort_column("myColumnName")
+    .sort_direction(DataTableRowsQuerySortDirection::from("asc")).limit("0").offset("0")
+    .include_fields("id,createdAt").losantdomain("example.com").body(body.clone())
+}
+
+action! {
+    data_table_rows_truncate in data_table_rows : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/data-tables/575ed78e7ae143cd83dc4aab/rows/truncate",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.data_table_rows()
+    .truncate("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
 }
 
 action! {
@@ -2796,6 +3189,414 @@ action! {
 }
 
 action! {
+    flow_clear_storage_entries in flow : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"myStorageKey\":\"hello\",\"other key\":[13,21,34]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .clear_storage_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_delete in flow : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .delete("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_errors in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/errors",
+    query["duration", "86400000", "end", "0", "limit", "25", "sortDirection", "desc",
+    "flowVersion", "develop", "deviceId", "575ed18f7ae143cd83dc4bb6", "_actions",
+    "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .errors("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6").duration("86400000")
+    .end("0").limit("25").sort_direction(FlowErrorsSortDirection2::from("desc"))
+    .flow_version("develop").device_id("575ed18f7ae143cd83dc4bb6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_get in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_get_log_entries in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":450},{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":3,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":152}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get_log_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    flow_get_storage_entries in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"myStorageKey\":\"hello\",\"other key\":[13,21,34]}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get_storage_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_get_storage_entries_metadata in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage-metadata",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"keysCount\":2,\"memoryUsed\":610}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .get_storage_entries_metadata("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_patch in flow : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body : FlowPatch
+    =
+    "{\"description\":\"Description of my updated workflow\",\"enabled\":false,\"name\":\"My Updated Workflow\"}",
+    answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .patch("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body.clone())
+    .include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_press_virtual_button in flow : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/virtualButton",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : VirtualButtonPress =
+    "{\"key\":\"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\"payload\":{\"some\":\"data\"}}",
+    answer 200 "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .press_virtual_button("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    flow_set_storage_entry in flow : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/storage",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FlowStorageEntry =
+    "{\"key\":\"myStorageKey\",\"value\":12}", answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .set_storage_entry("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body
+    .clone()).losantdomain("example.com")
+}
+
+action! {
+    flow_stats in flow : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/stats",
+    query["duration", "86400000", "end", "0", "resolution", "3600000", "flowVersion",
+    "develop", "deviceId", "575ed18f7ae143cd83dc4bb6", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow()
+    .stats("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6").duration("86400000")
+    .end("0").resolution("3600000").flow_version("develop")
+    .device_id("575ed18f7ae143cd83dc4bb6").losantdomain("example.com")
+}
+
+action! {
+    flow_version_delete in flow_version : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .delete("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").losantdomain("example.com")
+}
+
+action! {
+    flow_version_errors in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7/errors",
+    query["duration", "86400000", "end", "0", "limit", "25", "sortDirection", "desc",
+    "deviceId", "575ed18f7ae143cd83dc4bb6", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .errors("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").duration("86400000").end("0").limit("25")
+    .sort_direction(FlowVersionErrorsSortDirection::from("desc"))
+    .device_id("575ed18f7ae143cd83dc4bb6").losantdomain("example.com")
+}
+
+action! {
+    flow_version_get in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .get("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_version_get_log_entries in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":450},{\"errors\":[],\"flowVersionId\":\"develop\",\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":3,\"time\":\"2016-06-03T00:56:22.447Z\",\"wallTime\":152}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .get_log_entries("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").limit("10").since("1465790400000")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_version_patch in flow_version : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body :
+    FlowVersionPatch =
+    "{\"enabled\":false,\"notes\":\"Updated workflow version notes\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .patch("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7", body.clone()).include_custom_nodes("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_version_stats in flow_version : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/675ed18f7ae143cd83dc4bb7/stats",
+    query["duration", "86400000", "end", "0", "resolution", "3600000", "deviceId",
+    "575ed18f7ae143cd83dc4bb6", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_version()
+    .stats("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6",
+    "675ed18f7ae143cd83dc4bb7").duration("86400000").end("0").resolution("3600000")
+    .device_id("575ed18f7ae143cd83dc4bb6").losantdomain("example.com")
+}
+
+action! {
+    flow_versions_delete in flow_versions : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions/delete",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FlowVersionsDeletePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"version\":{\"$ne\":\"versionToKeep\"}}}",
+    answer 200 "{\"removed\":3}", outcomes[(202, "Accepted",
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}")],
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_versions()
+    .delete("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    flow_versions_get in flow_versions : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions",
+    query["sortField", "version", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "version", "filter", "my*version", "includeCustomNodes", "true",
+    "_actions", "false", "_links", "true", "_embedded", "true"], headers["losantdomain",
+    "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_versions()
+    .get("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6")
+    .sort_field(FlowVersionsGetSortField::from("version"))
+    .sort_direction(FlowVersionsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FlowVersionsGetFilterField::from("version")).filter("my*version")
+    .include_custom_nodes("true").losantdomain("example.com")
+}
+
+action! {
+    flow_versions_post in flow_versions : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/flows/575ed18f7ae143cd83dc4aa6/versions",
+    query["includeCustomNodes", "true", "allowReplacement", "true", "_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : FlowVersionPost =
+    "{\"enabled\":false,\"notes\":\"Notes about my new workflow version\",\"version\":\"v1.2.3\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flow_versions()
+    .post("575ec8687ae143cd83dc4a97", "575ed18f7ae143cd83dc4aa6", body.clone())
+    .include_custom_nodes("true").allow_replacement("true").losantdomain("example.com")
+}
+
+action! {
+    flows_get in flows : "GET" "/applications/575ec8687ae143cd83dc4a97/flows",
+    query["sortField", "name", "sortDirection", "asc", "page", "0", "perPage", "10",
+    "filterField", "name", "filter", "my*flow", "flowClass", "cloud",
+    "includeCustomNodes", "true", "allVersions", "true", "_actions", "false", "_links",
+    "true", "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .get("575ec8687ae143cd83dc4a97").sort_field(FlowsGetSortField::from("name"))
+    .sort_direction(FlowsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FlowsGetFilterField::from("name")).filter("my*flow")
+    .flow_class(FlowsGetFlowClass::from("cloud")).include_custom_nodes("true")
+    .all_versions("true").losantdomain("example.com")
+}
+
+action! {
+    flows_get_by_version in flows : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/version", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*flow", "flowClass", "cloud", "includeCustomNodes", "true", "_actions",
+    "false", "_links", "true", "_embedded", "true", "version", "myVersion"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .get_by_version("575ec8687ae143cd83dc4a97", "myVersion")
+    .sort_field(FlowsGetByVersionSortField::from("name"))
+    .sort_direction(FlowsGetByVersionSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(FlowsGetByVersionFilterField::from("name")).filter("my*flow")
+    .flow_class(FlowsGetByVersionFlowClass::from("cloud")).include_custom_nodes("true")
+    .losantdomain("example.com")
+}
+
+action! {
+    flows_import in flows : "POST" "/applications/575ec8687ae143cd83dc4a97/flows/import",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : FlowsImportPost =
+    "{\"flowVersions\":[],\"flows\":[{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}]}",
+    answer 201
+    "{\"flowVersions\":[],\"flows\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"importedFlowIdMap\":{\"575ed18f7ae143cd83dc4aa6\":\"575efbcc7ae143cd83dc4aae\"},\"importedVersionIdMap\":{}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .import("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    flows_palette in flows : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/flows/palette", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",],
+    answer 200
+    "{\"applicationId\":\"61f407b56dd9921e15f2b02b\",\"customNodes\":[{\"category\":\"logic\",\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":1,\"resultMode\":\"optional\"},\"id\":\"61f407b56dd9921e15f2b02e\",\"name\":\"Custom Node A\",\"version\":\"develop\"},{\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":2,\"resultMode\":\"required\"},\"flowVersionId\":\"61f407b56dd9921e15f2b031\",\"id\":\"61f407b56dd9921e15f2b02f\",\"name\":\"Custom Node B\",\"shortDescription\":\"what\",\"version\":\"Version 2\"}]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .palette("575ec8687ae143cd83dc4a97").losantdomain("example.com")
+}
+
+action! {
+    flows_post in flows : "POST" "/applications/575ec8687ae143cd83dc4a97/flows",
+    query["includeCustomNodes", "true", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], body body : FlowPost =
+    "{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}",
+    answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.flows()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).include_custom_nodes("true")
+    .losantdomain("example.com")
+}
+
+action! {
     instance_api_token_delete in instance_api_token : "DELETE"
     "/instances/575ec7417ae143cd83dc4a96/tokens/575ec7417ae143cd83dc4a95",
     query["_actions", "false", "_links", "true", "_embedded", "true"],
@@ -3727,6 +4528,173 @@ action! {
 }
 
 action! {
+    notebook_cancel_execution in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/cancelExecution",
+    query["_actions", "false", "_links", "true", "_embedded", "true", "executionId",
+    "632e18632f59592e773a4153"], headers["losantdomain", "example.com",], answer 200
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .cancel_execution("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    "632e18632f59592e773a4153").losantdomain("example.com")
+}
+
+action! {
+    notebook_delete in notebook : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .delete("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_execute in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/execute",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotebookExecutionOptions =
+    "{\"relativeTo\":1570549199451}", answer 200
+    "{\"executionId\":\"575ed78e7ae143cd83dc4aab\",\"success\":true}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .execute("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_get in notebook : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .get("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_logs in notebook : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"executionErrors\":[],\"id\":\"5c7d3f9cd32c87a49f04c260\",\"inputInfo\":{},\"maxAllowedRunMinutes\":5,\"notebookExecutionId\":\"5c7d3f9cd32c87a49f04c260\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputInfo\":{},\"runQueuedAt\":\"2016-06-13T03:59:00.000Z\",\"runStartedAt\":\"2016-06-13T04:00:00.000Z\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"status\":\"inProgress\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .logs("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    notebook_notebook_minute_counts in notebook : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/notebookMinuteCounts",
+    query["start", "0", "end", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .notebook_minute_counts("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab")
+    .start("0").end("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    notebook_patch in notebook : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotebookPatch =
+    "{\"name\":\"New Notebook Name\"}", answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .patch("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    notebook_request_input_data_export in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/requestInputDataExport",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : NotebookDataExportOptions =
+    "{\"email\":\"user@example.com\"}", answer 202
+    "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .request_input_data_export("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab",
+    body.clone()).losantdomain("example.com")
+}
+
+action! {
+    notebook_upload in notebook : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks/575ed78e7ae143cd83dc4aab/upload",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebook()
+    .upload("575ec8687ae143cd83dc4a97", "575ed78e7ae143cd83dc4aab", FilePart::bytes(""))
+    .losantdomain("example.com")
+}
+
+action! {
+    notebooks_get in notebooks : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "name",
+    "filter", "my*notebook", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebooks()
+    .get("575ec8687ae143cd83dc4a97").sort_field(NotebooksGetSortField::from("name"))
+    .sort_direction(NotebooksGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(NotebooksGetFilterField::from("name")).filter("my*notebook")
+    .losantdomain("example.com")
+}
+
+action! {
+    notebooks_post in notebooks : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/notebooks", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : NotebookPost = "{\"name\":\"Example Notebook\"}", answer 201
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.notebooks()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
     org_invites_get in org_invites : "GET" "/invites", query["_actions", "false",
     "_links", "true", "_embedded", "true", "token", "aTokenString", "email",
     "example@example.com"], headers["losantdomain", "example.com",], answer 200
@@ -3897,6 +4865,130 @@ action! {
     "Application was not found"), (404, NotFound,
     "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
     "Application was not found")], request client => client.private_files()
+    .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
+}
+
+action! {
+    resource_job_cancel_execution in resource_job : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97/cancelExecution",
+    query["_actions", "false", "_links", "true", "_embedded", "true", "executionId",
+    "632e18632f59592e773a4153"], headers["losantdomain", "example.com",], answer 200
+    "{\"success\":true}", errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .cancel_execution("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97",
+    "632e18632f59592e773a4153").losantdomain("example.com")
+}
+
+action! {
+    resource_job_delete in resource_job : "DELETE"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97",
+    query["includeWorkflows", "true", "_actions", "false", "_links", "true", "_embedded",
+    "true"], headers["losantdomain", "example.com",], answer 200 "{\"success\":true}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .delete("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .include_workflows("true").losantdomain("example.com")
+}
+
+action! {
+    resource_job_execute in resource_job : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97/execute",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ResourceJobExecutionOptions =
+    "{\"templateContext\":\"{ \\\"myData\\\": 123 }\"}", answer 200
+    "{\"executionId\":\"575ed78e7ae143cd83dc4aab\",\"success\":true}", errors[(400,
+    BadRequest, "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .execute("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_job_get in resource_job : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .get("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97")
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_job_logs in resource_job : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97/logs",
+    query["limit", "10", "since", "1465790400000", "_actions", "false", "_links", "true",
+    "_embedded", "true"], headers["losantdomain", "example.com",], answer 200
+    "[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"executionSummary\":{\"failed\":3,\"inProgress\":22,\"remaining\":15,\"succeeded\":5,\"timedOut\":0},\"id\":\"5c7d3f9cd32c87a49f04c260\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"maxIterationConcurrency\":1,\"queryJson\":\"{ \\\"deviceClass\\\": \\\"standalone\\\"}\",\"resourceJobExecutionId\":\"5c7d3f9cd32c87a49f04c260\",\"resourceJobId\":\"5c782b8d4f3a8e51c1db42e4\",\"runStartedAt\":\"2016-06-13T03:59:00.000Z\",\"sourceId\":\"575ed70c7ae143cd83dc4aa9\",\"sourceType\":\"user\",\"status\":\"inProgress\",\"templateContext\":\"{ \\\"monarchs\\\": [\\\"lizzy\\\", \\\"vicky\\\", \\\"chuck\\\"] }\"}]",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .logs("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97").limit("10")
+    .since("1465790400000").losantdomain("example.com")
+}
+
+action! {
+    resource_job_patch in resource_job : "PATCH"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs/575ec8687ae143cd83dc4a97",
+    query["_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], body body : ResourceJobPatch =
+    "{\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\"}",
+    answer 201
+    "{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_job()
+    .patch("575ec8687ae143cd83dc4a97", "575ec8687ae143cd83dc4a97", body.clone())
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_jobs_get in resource_jobs : "GET"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs", query["sortField", "name",
+    "sortDirection", "asc", "page", "0", "perPage", "10", "filterField", "device",
+    "filter", "my*job", "_actions", "false", "_links", "true", "_embedded", "true"],
+    headers["losantdomain", "example.com",], answer 200
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_jobs()
+    .get("575ec8687ae143cd83dc4a97").sort_field(ResourceJobsGetSortField::from("name"))
+    .sort_direction(ResourceJobsGetSortDirection::from("asc")).page(0).per_page(10)
+    .filter_field(ResourceJobsGetFilterField::from("device")).filter("my*job")
+    .losantdomain("example.com")
+}
+
+action! {
+    resource_jobs_post in resource_jobs : "POST"
+    "/applications/575ec8687ae143cd83dc4a97/resource-jobs", query["_actions", "false",
+    "_links", "true", "_embedded", "true"], headers["losantdomain", "example.com",], body
+    body : ResourceJobPost =
+    "{\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceType\":\"device\"}",
+    answer 201
+    "{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}",
+    errors[(400, BadRequest,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found"), (404, NotFound,
+    "{\"message\":\"Application was not found\",\"type\":\"NotFound\"}",
+    "Application was not found")], request client => client.resource_jobs()
     .post("575ec8687ae143cd83dc4a97", body.clone()).losantdomain("example.com")
 }
 
@@ -4167,6 +5259,24 @@ const ACTIONS: &[(&str, Run)] = &[
     ("application_certificates_post", |server, client| {
         Box::pin(application_certificates_post(server, client))
     }),
+    ("application_dashboard_delete", |server, client| {
+        Box::pin(application_dashboard_delete(server, client))
+    }),
+    ("application_dashboard_get", |server, client| {
+        Box::pin(application_dashboard_get(server, client))
+    }),
+    ("application_dashboard_patch", |server, client| {
+        Box::pin(application_dashboard_patch(server, client))
+    }),
+    ("application_dashboard_send_report", |server, client| {
+        Box::pin(application_dashboard_send_report(server, client))
+    }),
+    ("application_dashboards_get", |server, client| {
+        Box::pin(application_dashboards_get(server, client))
+    }),
+    ("application_dashboards_post", |server, client| {
+        Box::pin(application_dashboards_post(server, client))
+    }),
     ("application_job_log_get", |server, client| {
         Box::pin(application_job_log_get(server, client))
     }),
@@ -4225,6 +5335,36 @@ const ACTIONS: &[(&str, Run)] = &[
     ("credentials_post", |server, client| {
         Box::pin(credentials_post(server, client))
     }),
+    ("dashboard_delete", |server, client| {
+        Box::pin(dashboard_delete(server, client))
+    }),
+    ("dashboard_get", |server, client| {
+        Box::pin(dashboard_get(server, client))
+    }),
+    ("dashboard_patch", |server, client| {
+        Box::pin(dashboard_patch(server, client))
+    }),
+    ("dashboard_send_report", |server, client| {
+        Box::pin(dashboard_send_report(server, client))
+    }),
+    ("dashboard_validate_context", |server, client| {
+        Box::pin(dashboard_validate_context(server, client))
+    }),
+    ("dashboards_get", |server, client| {
+        Box::pin(dashboards_get(server, client))
+    }),
+    ("dashboards_post", |server, client| {
+        Box::pin(dashboards_post(server, client))
+    }),
+    ("data_export", |server, client| {
+        Box::pin(data_export(server, client))
+    }),
+    ("data_last_value_query", |server, client| {
+        Box::pin(data_last_value_query(server, client))
+    }),
+    ("data_time_series_query", |server, client| {
+        Box::pin(data_time_series_query(server, client))
+    }),
     ("data_table_add_column", |server, client| {
         Box::pin(data_table_add_column(server, client))
     }),
@@ -4239,6 +5379,33 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("data_table_remove_column", |server, client| {
         Box::pin(data_table_remove_column(server, client))
+    }),
+    ("data_table_row_delete", |server, client| {
+        Box::pin(data_table_row_delete(server, client))
+    }),
+    ("data_table_row_get", |server, client| {
+        Box::pin(data_table_row_get(server, client))
+    }),
+    ("data_table_row_patch", |server, client| {
+        Box::pin(data_table_row_patch(server, client))
+    }),
+    ("data_table_rows_delete", |server, client| {
+        Box::pin(data_table_rows_delete(server, client))
+    }),
+    ("data_table_rows_export", |server, client| {
+        Box::pin(data_table_rows_export(server, client))
+    }),
+    ("data_table_rows_get", |server, client| {
+        Box::pin(data_table_rows_get(server, client))
+    }),
+    ("data_table_rows_post", |server, client| {
+        Box::pin(data_table_rows_post(server, client))
+    }),
+    ("data_table_rows_query", |server, client| {
+        Box::pin(data_table_rows_query(server, client))
+    }),
+    ("data_table_rows_truncate", |server, client| {
+        Box::pin(data_table_rows_truncate(server, client))
     }),
     ("data_tables_get", |server, client| {
         Box::pin(data_tables_get(server, client))
@@ -4570,6 +5737,81 @@ const ACTIONS: &[(&str, Run)] = &[
     ("files_post", |server, client| {
         Box::pin(files_post(server, client))
     }),
+    ("flow_clear_storage_entries", |server, client| {
+        Box::pin(flow_clear_storage_entries(server, client))
+    }),
+    ("flow_delete", |server, client| {
+        Box::pin(flow_delete(server, client))
+    }),
+    ("flow_errors", |server, client| {
+        Box::pin(flow_errors(server, client))
+    }),
+    ("flow_get", |server, client| {
+        Box::pin(flow_get(server, client))
+    }),
+    ("flow_get_log_entries", |server, client| {
+        Box::pin(flow_get_log_entries(server, client))
+    }),
+    ("flow_get_storage_entries", |server, client| {
+        Box::pin(flow_get_storage_entries(server, client))
+    }),
+    ("flow_get_storage_entries_metadata", |server, client| {
+        Box::pin(flow_get_storage_entries_metadata(server, client))
+    }),
+    ("flow_patch", |server, client| {
+        Box::pin(flow_patch(server, client))
+    }),
+    ("flow_press_virtual_button", |server, client| {
+        Box::pin(flow_press_virtual_button(server, client))
+    }),
+    ("flow_set_storage_entry", |server, client| {
+        Box::pin(flow_set_storage_entry(server, client))
+    }),
+    ("flow_stats", |server, client| {
+        Box::pin(flow_stats(server, client))
+    }),
+    ("flow_version_delete", |server, client| {
+        Box::pin(flow_version_delete(server, client))
+    }),
+    ("flow_version_errors", |server, client| {
+        Box::pin(flow_version_errors(server, client))
+    }),
+    ("flow_version_get", |server, client| {
+        Box::pin(flow_version_get(server, client))
+    }),
+    ("flow_version_get_log_entries", |server, client| {
+        Box::pin(flow_version_get_log_entries(server, client))
+    }),
+    ("flow_version_patch", |server, client| {
+        Box::pin(flow_version_patch(server, client))
+    }),
+    ("flow_version_stats", |server, client| {
+        Box::pin(flow_version_stats(server, client))
+    }),
+    ("flow_versions_delete", |server, client| {
+        Box::pin(flow_versions_delete(server, client))
+    }),
+    ("flow_versions_get", |server, client| {
+        Box::pin(flow_versions_get(server, client))
+    }),
+    ("flow_versions_post", |server, client| {
+        Box::pin(flow_versions_post(server, client))
+    }),
+    ("flows_get", |server, client| {
+        Box::pin(flows_get(server, client))
+    }),
+    ("flows_get_by_version", |server, client| {
+        Box::pin(flows_get_by_version(server, client))
+    }),
+    ("flows_import", |server, client| {
+        Box::pin(flows_import(server, client))
+    }),
+    ("flows_palette", |server, client| {
+        Box::pin(flows_palette(server, client))
+    }),
+    ("flows_post", |server, client| {
+        Box::pin(flows_post(server, client))
+    }),
     ("instance_api_token_delete", |server, client| {
         Box::pin(instance_api_token_delete(server, client))
     }),
@@ -4749,6 +5991,39 @@ const ACTIONS: &[(&str, Run)] = &[
     ("integrations_post", |server, client| {
         Box::pin(integrations_post(server, client))
     }),
+    ("notebook_cancel_execution", |server, client| {
+        Box::pin(notebook_cancel_execution(server, client))
+    }),
+    ("notebook_delete", |server, client| {
+        Box::pin(notebook_delete(server, client))
+    }),
+    ("notebook_execute", |server, client| {
+        Box::pin(notebook_execute(server, client))
+    }),
+    ("notebook_get", |server, client| {
+        Box::pin(notebook_get(server, client))
+    }),
+    ("notebook_logs", |server, client| {
+        Box::pin(notebook_logs(server, client))
+    }),
+    ("notebook_notebook_minute_counts", |server, client| {
+        Box::pin(notebook_notebook_minute_counts(server, client))
+    }),
+    ("notebook_patch", |server, client| {
+        Box::pin(notebook_patch(server, client))
+    }),
+    ("notebook_request_input_data_export", |server, client| {
+        Box::pin(notebook_request_input_data_export(server, client))
+    }),
+    ("notebook_upload", |server, client| {
+        Box::pin(notebook_upload(server, client))
+    }),
+    ("notebooks_get", |server, client| {
+        Box::pin(notebooks_get(server, client))
+    }),
+    ("notebooks_post", |server, client| {
+        Box::pin(notebooks_post(server, client))
+    }),
     ("org_invites_get", |server, client| {
         Box::pin(org_invites_get(server, client))
     }),
@@ -4781,6 +6056,30 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("private_files_post", |server, client| {
         Box::pin(private_files_post(server, client))
+    }),
+    ("resource_job_cancel_execution", |server, client| {
+        Box::pin(resource_job_cancel_execution(server, client))
+    }),
+    ("resource_job_delete", |server, client| {
+        Box::pin(resource_job_delete(server, client))
+    }),
+    ("resource_job_execute", |server, client| {
+        Box::pin(resource_job_execute(server, client))
+    }),
+    ("resource_job_get", |server, client| {
+        Box::pin(resource_job_get(server, client))
+    }),
+    ("resource_job_logs", |server, client| {
+        Box::pin(resource_job_logs(server, client))
+    }),
+    ("resource_job_patch", |server, client| {
+        Box::pin(resource_job_patch(server, client))
+    }),
+    ("resource_jobs_get", |server, client| {
+        Box::pin(resource_jobs_get(server, client))
+    }),
+    ("resource_jobs_post", |server, client| {
+        Box::pin(resource_jobs_post(server, client))
     }),
     ("user_api_token_delete", |server, client| {
         Box::pin(user_api_token_delete(server, client))

@@ -170,10 +170,21 @@ round_trips! {
     schema_advanced_experience_user_query_example_1 : AdvancedExperienceUserQuery =
     "{\n  \"firstName\": \"Bob\",\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\"\n}"
     from "schemas.advancedExperienceUserQuery.examples[0]";
+    schema_advanced_flow_by_version_query_example_1 : AdvancedFlowByVersionQuery =
+    "{\n  \"flowId\": \"000000000000000000000000\"\n}" from
+    "schemas.advancedFlowByVersionQuery.examples[0]";
+    schema_advanced_flow_query_example_1 : AdvancedFlowQuery =
+    "{\n  \"$or\": [\n    {\n      \"name\": {\n        \"$ne\": \"flowie\"\n      }\n    },\n    {\n      \"enabled\": false\n    }\n  ]\n}"
+    from "schemas.advancedFlowQuery.examples[0]";
+    schema_advanced_flow_version_query_example_1 : AdvancedFlowVersionQuery =
+    "{\n  \"version\": \"theVersion\"\n}" from
+    "schemas.advancedFlowVersionQuery.examples[0]";
     schema_advanced_instance_org_query_example_1 : AdvancedInstanceOrgQuery =
     "{\n  \"lastUpdated\": \"2022-01-30T17:18:11.911Z\",\n  \"name\": \"Bob's Org\"\n}"
-    from "schemas.advancedInstanceOrgQuery.examples[0]"; schema_api_token_example_1 :
-    ApiToken =
+    from "schemas.advancedInstanceOrgQuery.examples[0]"; schema_advanced_query_example_1
+    : AdvancedQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "schemas.advancedQuery.examples[0]"; schema_api_token_example_1 : ApiToken =
     "{\n  \"apiTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"creatorId\": \"575ed70c7ae143cd83dc4aa9\",\n  \"creatorType\": \"user\",\n  \"expirationDate\": \"2017-06-13T04:00:00.000Z\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My API Token\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"scope\": [\n    \"all.Application\"\n  ],\n  \"status\": \"active\",\n  \"token\": \"the_actual_token_string\"\n}"
     from "schemas.apiToken.examples[0]" hiding "the_actual_token_string";
     schema_api_token_patch_example_1 : ApiTokenPatch =
@@ -211,7 +222,10 @@ round_trips! {
     schema_application_certificates_example_1 : ApplicationCertificates =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationCertificateId\": \"5cd02a50df66feb0994c7196\",\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"certificateInfo\": {\n        \"commonName\": \"example.com\",\n        \"fingerprint\": \"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\n        \"issuerName\": \"Example Issuer\",\n        \"notValidAfter\": \"2020-04-10T00:00:00.000Z\",\n        \"notValidBefore\": \"2019-04-10T00:00:00.000Z\",\n        \"serialNumber\": \"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"An example certificate description\",\n      \"filterType\": \"all\",\n      \"id\": \"5cd02a50df66feb0994c7196\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"pubTopics\": [],\n      \"status\": \"active\",\n      \"subTopics\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"key\",\n  \"totalCount\": 4\n}"
     from "schemas.applicationCertificates.examples[0]";
-    schema_application_job_log_example_1 : ApplicationJobLog =
+    schema_application_dashboard_post_example_1 : ApplicationDashboardPost =
+    "{\n  \"name\": \"My New Dashboard\",\n  \"public\": false\n}" from
+    "schemas.applicationDashboardPost.examples[0]"; schema_application_job_log_example_1
+    : ApplicationJobLog =
     "{\n  \"id\": \"575ec76c7ae143cd83dc4a96\",\n  \"jobId\": \"575ec76c7ae143cd83dc4a96\",\n  \"name\": \"ArchiveData\",\n  \"ownerId\": \"575ec8687ae143cd83dc4a97\",\n  \"ownerType\": \"application\",\n  \"progress\": {\n    \"completed\": 5,\n    \"total\": 10\n  },\n  \"runQueuedAt\": \"2025-06-10T04:00:00.000Z\",\n  \"runStartedAt\": \"2025-06-10T04:00:01.000Z\",\n  \"status\": \"inProgress\"\n}"
     from "schemas.applicationJobLog.examples[0]"; schema_application_job_logs_example_1 :
     ApplicationJobLogs =
@@ -279,7 +293,23 @@ round_trips! {
     from "schemas.credentialPost.examples[0]" hiding "123abc";
     schema_credentials_example_1 : Credentials =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ece2b7ae143cd83dc4a9c\",\n      \"azureConfig\": {\n        \"account\": \"my account\"\n      },\n      \"createdById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"createdByType\": \"user\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"enabled\": true,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"lastUpdatedById\": \"575ece2b7ae143cd83dc4a9d\",\n      \"lastUpdatedByType\": \"user\",\n      \"name\": \"Dave\",\n      \"type\": \"azure\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
-    from "schemas.credentials.examples[0]"; schema_data_table_example_1 : DataTable =
+    from "schemas.credentials.examples[0]"; schema_dashboard_example_1 : Dashboard =
+    "{\n  \"_currentRole\": \"admin\",\n  \"blocks\": [],\n  \"contextConfiguration\": [\n    {\n      \"applicationId\": \"589de7d2a1975a00017b227f\",\n      \"defaultValue\": \"589de9bca1975a00017b2295\",\n      \"name\": \"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\n      \"type\": \"deviceId\",\n      \"validationConfig\": {\n        \"deviceIds\": [\n          \"589de9bca1975a00017b2293\"\n        ],\n        \"deviceTags\": [\n          {\n            \"key\": \"type\",\n            \"value\": \"Weather Station\"\n          }\n        ],\n        \"includeFullDevice\": true\n      },\n      \"validationEnabled\": true\n    },\n    {\n      \"applicationId\": \"589de7d2a1975a00017b227f\",\n      \"defaultValue\": \"589de9bca1975a00017b2295\",\n      \"name\": \"deviceId-noValidationNoFullDevice\",\n      \"type\": \"deviceId\",\n      \"validationConfig\": {\n        \"includeFullDevice\": false\n      },\n      \"validationEnabled\": false\n    },\n    {\n      \"applicationId\": \"589de7d2a1975a00017b227f\",\n      \"defaultValue\": \"temp\",\n      \"name\": \"attr\",\n      \"type\": \"deviceAttribute\",\n      \"validationConfig\": {\n        \"attributes\": [\n          \"dew-point\",\n          \"feels-like\",\n          \"humidity\",\n          \"location\",\n          \"pressure\",\n          \"temp\",\n          \"visibility\",\n          \"wind-speed\"\n        ]\n      },\n      \"validationEnabled\": true\n    },\n    {\n      \"applicationId\": \"589de7d2a1975a00017b227f\",\n      \"defaultValue\": {\n        \"key\": \"DeviceRecipe\",\n        \"value\": \"Weather Station\"\n      },\n      \"name\": \"deviceTag-withValidation\",\n      \"type\": \"deviceTag\",\n      \"validationConfig\": {\n        \"deviceTags\": [\n          {\n            \"key\": \"DeviceRecipe\",\n            \"value\": \"Weather Station\"\n          },\n          {\n            \"key\": \"region\"\n          }\n        ]\n      },\n      \"validationEnabled\": true\n    },\n    {\n      \"applicationId\": \"589de7d2a1975a00017b227f\",\n      \"defaultValue\": {\n        \"key\": \"DeviceRecipe\",\n        \"value\": \"Weather Station\"\n      },\n      \"name\": \"deviceTag-noValidation\",\n      \"type\": \"deviceTag\",\n      \"validationConfig\": {},\n      \"validationEnabled\": false\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"dashboardId\": \"575ece2b7ae143cd83dc4a9b\",\n  \"defaultTheme\": \"light\",\n  \"description\": \"The best dashboard description\",\n  \"duration\": 600000,\n  \"id\": \"575ece2b7ae143cd83dc4a9b\",\n  \"isPasswordProtected\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Dashboard\",\n  \"organizationIconColor\": \"#284fff\",\n  \"organizationName\": \"Example Org\",\n  \"ownerId\": \"58238ff2fe7b4b01009a0554\",\n  \"ownerType\": \"organization\",\n  \"public\": false,\n  \"refreshRate\": 60,\n  \"reportConfigs\": [\n    {\n      \"cron\": \"0 0 12 * * TUE-THU\",\n      \"subject\": \"Daily Dashboard Report\",\n      \"theme\": \"dark\",\n      \"toEmail\": [\n        \"email@example.com\"\n      ]\n    }\n  ],\n  \"resolution\": 6000\n}"
+    from "schemas.dashboard.examples[0]"; schema_dashboard_context_instance_example_1 :
+    DashboardContextInstance =
+    "{\n  \"myContextVariable\": \"myValue\",\n  \"myOtherVariable\": \"575ecf887ae143cd83dc4aa2\"\n}"
+    from "schemas.dashboardContextInstance.examples[0]"; schema_dashboard_patch_example_1
+    : DashboardPatch =
+    "{\n  \"description\": \"Description of my updated dashboard\",\n  \"name\": \"My Updated Dashboard\",\n  \"public\": true,\n  \"refreshRate\": 300\n}"
+    from "schemas.dashboardPatch.examples[0]"; schema_dashboard_post_example_1 :
+    DashboardPost = "{\n  \"name\": \"My New Dashboard\",\n  \"public\": false\n}" from
+    "schemas.dashboardPost.examples[0]"; schema_dashboard_send_report_example_1 :
+    DashboardSendReport =
+    "{\n  \"locale\": \"en-us\",\n  \"message\": \"Lookit\",\n  \"subject\": \"Dashboard Report\",\n  \"theme\": \"dark\",\n  \"time\": 1551887386704,\n  \"timezone\": \"America/New_York\",\n  \"toEmail\": [\n    \"email@example.com\"\n  ]\n}"
+    from "schemas.dashboardSendReport.examples[0]"; schema_dashboards_example_1 :
+    Dashboards =
+    "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"_currentRole\": \"admin\",\n      \"blocks\": [],\n      \"contextConfiguration\": [\n        {\n          \"applicationId\": \"589de7d2a1975a00017b227f\",\n          \"defaultValue\": \"589de9bca1975a00017b2295\",\n          \"name\": \"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\n          \"type\": \"deviceId\",\n          \"validationConfig\": {\n            \"deviceIds\": [\n              \"589de9bca1975a00017b2293\"\n            ],\n            \"deviceTags\": [\n              {\n                \"key\": \"type\",\n                \"value\": \"Weather Station\"\n              }\n            ],\n            \"includeFullDevice\": true\n          },\n          \"validationEnabled\": true\n        },\n        {\n          \"applicationId\": \"589de7d2a1975a00017b227f\",\n          \"defaultValue\": \"589de9bca1975a00017b2295\",\n          \"name\": \"deviceId-noValidationNoFullDevice\",\n          \"type\": \"deviceId\",\n          \"validationConfig\": {\n            \"includeFullDevice\": false\n          },\n          \"validationEnabled\": false\n        },\n        {\n          \"applicationId\": \"589de7d2a1975a00017b227f\",\n          \"defaultValue\": \"temp\",\n          \"name\": \"attr\",\n          \"type\": \"deviceAttribute\",\n          \"validationConfig\": {\n            \"attributes\": [\n              \"dew-point\",\n              \"feels-like\",\n              \"humidity\",\n              \"location\",\n              \"pressure\",\n              \"temp\",\n              \"visibility\",\n              \"wind-speed\"\n            ]\n          },\n          \"validationEnabled\": true\n        },\n        {\n          \"applicationId\": \"589de7d2a1975a00017b227f\",\n          \"defaultValue\": {\n            \"key\": \"DeviceRecipe\",\n            \"value\": \"Weather Station\"\n          },\n          \"name\": \"deviceTag-withValidation\",\n          \"type\": \"deviceTag\",\n          \"validationConfig\": {\n            \"deviceTags\": [\n              {\n                \"key\": \"DeviceRecipe\",\n                \"value\": \"Weather Station\"\n              },\n              {\n                \"key\": \"region\"\n              }\n            ]\n          },\n          \"validationEnabled\": true\n        },\n        {\n          \"applicationId\": \"589de7d2a1975a00017b227f\",\n          \"defaultValue\": {\n            \"key\": \"DeviceRecipe\",\n            \"value\": \"Weather Station\"\n          },\n          \"name\": \"deviceTag-noValidation\",\n          \"type\": \"deviceTag\",\n          \"validationConfig\": {},\n          \"validationEnabled\": false\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"dashboardId\": \"575ece2b7ae143cd83dc4a9b\",\n      \"defaultTheme\": \"light\",\n      \"description\": \"The best dashboard description\",\n      \"duration\": 600000,\n      \"id\": \"575ece2b7ae143cd83dc4a9b\",\n      \"isPasswordProtected\": false,\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Dashboard\",\n      \"organizationIconColor\": \"#284fff\",\n      \"organizationName\": \"Example Org\",\n      \"ownerId\": \"58238ff2fe7b4b01009a0554\",\n      \"ownerType\": \"organization\",\n      \"public\": false,\n      \"refreshRate\": 60,\n      \"reportConfigs\": [\n        {\n          \"cron\": \"0 0 12 * * TUE-THU\",\n          \"subject\": \"Daily Dashboard Report\",\n          \"theme\": \"dark\",\n          \"toEmail\": [\n            \"email@example.com\"\n          ]\n        }\n      ],\n      \"resolution\": 6000\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 5\n}"
+    from "schemas.dashboards.examples[0]"; schema_data_table_example_1 : DataTable =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"dataTableId\": \"596e6ce831761df4231708f1\",\n  \"id\": \"596e6ce831761df4231708f1\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Data Table\"\n}"
     from "schemas.dataTable.examples[0]"; schema_data_table_column_example_1 :
     DataTableColumn =
@@ -289,7 +319,27 @@ round_trips! {
     "schemas.dataTablePatch.examples[0]"; schema_data_table_post_example_1 :
     DataTablePost =
     "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
-    from "schemas.dataTablePost.examples[0]"; schema_data_tables_example_1 : DataTables =
+    from "schemas.dataTablePost.examples[0]"; schema_data_table_row_example_1 :
+    DataTableRow =
+    "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"596fbb703fc088453872e609\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"myColumn1\": \"myValue\",\n  \"myColumn2\": 5\n}"
+    from "schemas.dataTableRow.examples[0]"; schema_data_table_row_insert_example_1 :
+    DataTableRowInsert = "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "schemas.dataTableRowInsert.examples[0]";
+    schema_data_table_row_insert_result_example_1 : DataTableRowInsertResult =
+    "{\n  \"createdAt\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"596fbb703fc088453872e609\",\n  \"myColumn1\": \"myValue\",\n  \"myColumn2\": 5,\n  \"updatedAt\": \"2016-06-13T04:00:00.000Z\"\n}"
+    from "schemas.dataTableRowInsertResult.examples[0]";
+    schema_data_table_row_insert_update_example_1 : DataTableRowInsertUpdate =
+    "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "schemas.dataTableRowInsertUpdate.examples[0]"; schema_data_table_rows_example_1 :
+    DataTableRows =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"dataTableId\": \"596e6ce831761df4231708f1\",\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"596fbb703fc088453872e609\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"myColumn1\": \"myValue\",\n      \"myColumn2\": 5\n    }\n  ],\n  \"limit\": 1,\n  \"offset\": 0,\n  \"sortColumn\": \"myColumn1\",\n  \"sortDirection\": \"asc\",\n  \"totalCount\": 4\n}"
+    from "schemas.dataTableRows.examples[0]"; schema_data_table_rows_delete_example_1 :
+    DataTableRowsDelete = "{\n  \"removed\": 100\n}" from
+    "schemas.dataTableRowsDelete.examples[0]"; schema_data_table_rows_export_example_1 :
+    DataTableRowsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"$or\": [\n      {\n        \"myColumn1\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"myColumn2\": 5\n      }\n    ]\n  },\n  \"queryOptions\": {\n    \"limit\": 10000\n  }\n}"
+    from "schemas.dataTableRowsExport.examples[0]"; schema_data_tables_example_1 :
+    DataTables =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"columns\": [\n        {\n          \"constraint\": \"unique\",\n          \"dataType\": \"string\",\n          \"name\": \"myColumn1\"\n        },\n        {\n          \"constraint\": \"optional\",\n          \"dataType\": \"number\",\n          \"name\": \"myColumn2\"\n        }\n      ],\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"dataTableId\": \"596e6ce831761df4231708f1\",\n      \"id\": \"596e6ce831761df4231708f1\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Data Table\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
     from "schemas.dataTables.examples[0]"; schema_device_example_1 : Device =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"attributes\": [\n    {\n      \"dataType\": \"number\",\n      \"name\": \"voltage\"\n    }\n  ],\n  \"connectionInfo\": {\n    \"connected\": 1,\n    \"time\": \"2016-06-14T08:15:00.000Z\"\n  },\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"A device description\",\n  \"deviceClass\": \"standalone\",\n  \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n  \"id\": \"575ecf887ae143cd83dc4aa2\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Device\",\n  \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n  \"tags\": [\n    {\n      \"key\": \"TagKey\",\n      \"value\": \"TagValue\"\n    },\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ]\n}"
@@ -370,8 +420,11 @@ round_trips! {
     "[\n  {\n    \"key\": \"Floor\",\n    \"value\": \"2\"\n  },\n  {\n    \"key\": \"Serial\"\n  }\n]"
     from "schemas.deviceTagFilter.examples[0]"; schema_devices_example_1 : Devices =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"attributes\": [\n        {\n          \"dataType\": \"number\",\n          \"name\": \"voltage\"\n        }\n      ],\n      \"connectionInfo\": {\n        \"connected\": 1,\n        \"time\": \"2016-06-14T08:15:00.000Z\"\n      },\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"A device description\",\n      \"deviceClass\": \"standalone\",\n      \"deviceId\": \"575ecf887ae143cd83dc4aa2\",\n      \"id\": \"575ecf887ae143cd83dc4aa2\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Device\",\n      \"parentId\": \"5d8a0da7ce2f3d37c205d0c5\",\n      \"tags\": [\n        {\n          \"key\": \"TagKey\",\n          \"value\": \"TagValue\"\n        },\n        {\n          \"key\": \"floor\",\n          \"value\": \"8\"\n        }\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.devices.examples[0]"; schema_devices_delete_or_restore_post_example_1 :
-    DevicesDeleteOrRestorePost =
+    from "schemas.devices.examples[0]"; schema_devices_data_export_example_1 :
+    DevicesDataExport =
+    "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
+    from "schemas.devicesDataExport.examples[0]";
+    schema_devices_delete_or_restore_post_example_1 : DevicesDeleteOrRestorePost =
     "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"name\": {\n      \"$ne\": \"My Device\"\n    }\n  }\n}"
     from "schemas.devicesDeleteOrRestorePost.examples[0]";
     schema_devices_export_payload_count_post_example_1 : DevicesExportPayloadCountPost =
@@ -549,13 +602,48 @@ round_trips! {
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my empty workflow\",\n  \"enabled\": true,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"globals\": [],\n  \"id\": \"575ed18f7ae143cd83dc4aa6\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Workflow\",\n  \"nodes\": [],\n  \"stats\": {\n    \"errorCount\": 0,\n    \"runCount\": 0\n  },\n  \"triggers\": []\n}"
     from "schemas.flow.examples[0]"; schema_flow_errors_example_1 : FlowErrors =
     "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"errors\": [\n    {\n      \"error\": {\n        \"message\": \"Result path is required\",\n        \"name\": \"Validation\"\n      },\n      \"nodeId\": \"dji4r\",\n      \"time\": \"2016-06-03T00:00:00.000Z\"\n    }\n  ],\n  \"limit\": 25,\n  \"sortDirection\": \"desc\",\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
-    from "schemas.flowErrors.examples[0]"; schema_flow_stats_example_1 : FlowStats =
+    from "schemas.flowErrors.examples[0]"; schema_flow_log_example_1 : FlowLog =
+    "[\n  {\n    \"errors\": [],\n    \"flowVersionId\": \"develop\",\n    \"pathsCompleted\": 1,\n    \"pathsFailed\": 0,\n    \"runCount\": 1,\n    \"time\": \"2016-06-03T00:56:22.447Z\",\n    \"wallTime\": 450\n  },\n  {\n    \"errors\": [],\n    \"flowVersionId\": \"develop\",\n    \"pathsCompleted\": 1,\n    \"pathsFailed\": 0,\n    \"runCount\": 3,\n    \"time\": \"2016-06-03T00:56:22.447Z\",\n    \"wallTime\": 152\n  }\n]"
+    from "schemas.flowLog.examples[0]"; schema_flow_patch_example_1 : FlowPatch =
+    "{\n  \"description\": \"Description of my updated workflow\",\n  \"enabled\": false,\n  \"name\": \"My Updated Workflow\"\n}"
+    from "schemas.flowPatch.examples[0]"; schema_flow_post_example_1 : FlowPost =
+    "{\n  \"description\": \"Description of my new workflow\",\n  \"name\": \"My New Workflow\"\n}"
+    from "schemas.flowPost.examples[0]"; schema_flow_stats_example_1 : FlowStats =
     "{\n  \"end\": \"2016-06-04T00:00:00.000Z\",\n  \"metrics\": [\n    {\n      \"pathsCompleted\": 1,\n      \"pathsFailed\": 0,\n      \"runCount\": 1,\n      \"time\": \"2016-06-03T00:00:00.000Z\",\n      \"wallTime\": 450\n    }\n  ],\n  \"resolution\": 86400000,\n  \"start\": \"2016-06-03T00:00:00.000Z\"\n}"
-    from "schemas.flowStats.examples[0]"; schema_flow_versions_example_1 : FlowVersions =
+    from "schemas.flowStats.examples[0]"; schema_flow_storage_entries_example_1 :
+    FlowStorageEntries =
+    "{\n  \"myStorageKey\": \"hello\",\n  \"other key\": [\n    13,\n    21,\n    34\n  ]\n}"
+    from "schemas.flowStorageEntries.examples[0]"; schema_flow_storage_entry_example_1 :
+    FlowStorageEntry = "{\n  \"key\": \"myStorageKey\",\n  \"value\": 12\n}" from
+    "schemas.flowStorageEntry.examples[0]"; schema_flow_storage_metadata_example_1 :
+    FlowStorageMetadata = "{\n  \"keysCount\": 2,\n  \"memoryUsed\": 610\n}" from
+    "schemas.flowStorageMetadata.examples[0]"; schema_flow_trigger_filter_example_1 :
+    FlowTriggerFilter =
+    "[\n  {\n    \"key\": \"575ed78e7ae143cd83dc4aab\",\n    \"type\": \"webhook\"\n  }\n]"
+    from "schemas.flowTriggerFilter.examples[0]"; schema_flow_version_example_1 :
+    FlowVersion =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"description\": \"Description of my workflow version\",\n  \"enabled\": true,\n  \"flowClass\": \"experience\",\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n  \"globals\": [],\n  \"id\": \"675ed18f7ae143cd83dc4bb7\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"nodes\": [],\n  \"triggers\": [],\n  \"versions\": [\n    \"v1.2.3\"\n  ]\n}"
+    from "schemas.flowVersion.examples[0]"; schema_flow_version_patch_example_1 :
+    FlowVersionPatch =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Updated workflow version notes\"\n}" from
+    "schemas.flowVersionPatch.examples[0]"; schema_flow_version_post_example_1 :
+    FlowVersionPost =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Notes about my new workflow version\",\n  \"version\": \"v1.2.3\"\n}"
+    from "schemas.flowVersionPost.examples[0]"; schema_flow_versions_example_1 :
+    FlowVersions =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my workflow version\",\n      \"enabled\": true,\n      \"flowClass\": \"experience\",\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"flowVersionId\": \"675ed18f7ae143cd83dc4bb7\",\n      \"globals\": [],\n      \"id\": \"675ed18f7ae143cd83dc4bb7\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"nodes\": [],\n      \"triggers\": [],\n      \"versions\": [\n        \"v1.2.3\"\n      ]\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"version\",\n  \"totalCount\": 4\n}"
-    from "schemas.flowVersions.examples[0]"; schema_flows_example_1 : Flows =
+    from "schemas.flowVersions.examples[0]"; schema_flow_versions_delete_post_example_1 :
+    FlowVersionsDeletePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"version\": {\n      \"$ne\": \"versionToKeep\"\n    }\n  }\n}"
+    from "schemas.flowVersionsDeletePost.examples[0]"; schema_flows_example_1 : Flows =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my empty workflow\",\n      \"enabled\": true,\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"globals\": [],\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Workflow\",\n      \"nodes\": [],\n      \"stats\": {\n        \"errorCount\": 0,\n        \"runCount\": 0\n      },\n      \"triggers\": []\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
-    from "schemas.flows.examples[0]"; schema_instance_example_1 : Instance =
+    from "schemas.flows.examples[0]"; schema_flows_import_post_example_1 :
+    FlowsImportPost =
+    "{\n  \"flowVersions\": [],\n  \"flows\": [\n    {\n      \"description\": \"Description of my new workflow\",\n      \"name\": \"My New Workflow\"\n    }\n  ]\n}"
+    from "schemas.flowsImportPost.examples[0]"; schema_flows_import_result_example_1 :
+    FlowsImportResult =
+    "{\n  \"flowVersions\": [],\n  \"flows\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"Description of my empty workflow\",\n      \"enabled\": true,\n      \"flowId\": \"575ed18f7ae143cd83dc4aa6\",\n      \"globals\": [],\n      \"id\": \"575ed18f7ae143cd83dc4aa6\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My Workflow\",\n      \"nodes\": [],\n      \"stats\": {\n        \"errorCount\": 0,\n        \"runCount\": 0\n      },\n      \"triggers\": []\n    }\n  ],\n  \"importedFlowIdMap\": {\n    \"575ed18f7ae143cd83dc4aa6\": \"575efbcc7ae143cd83dc4aae\"\n  },\n  \"importedVersionIdMap\": {}\n}"
+    from "schemas.flowsImportResult.examples[0]"; schema_instance_example_1 : Instance =
     "{\n  \"allowAuditLogging\": false,\n  \"creationDate\": \"2021-01-08T18:10:00.054Z\",\n  \"id\": \"5ff89ff825013dc6c2856188\",\n  \"instanceId\": \"5ff89ff825013dc6c2856188\",\n  \"lastUpdated\": \"2021-01-08T18:10:00.054Z\",\n  \"limits\": {\n    \"apitoken\": 1000,\n    \"application\": 100,\n    \"applicationcertificate\": 1000,\n    \"applicationcertificateauthority\": 1000,\n    \"applicationkey\": 1000,\n    \"dashboard\": 100,\n    \"dataTTL\": 15552000,\n    \"datatable\": 100,\n    \"device\": 1000,\n    \"devicerecipe\": 1000,\n    \"experiencedomain\": 100,\n    \"experienceendpoint\": 500,\n    \"experiencegroup\": 100,\n    \"experienceslug\": 100,\n    \"experienceuser\": 1000,\n    \"experienceversion\": 1000,\n    \"experienceview\": 500,\n    \"file\": 1000,\n    \"flow\": 1000,\n    \"integration\": 50,\n    \"member\": 100,\n    \"notebook\": 100,\n    \"notebookInParallel\": 5,\n    \"notebookMinutesPerMonth\": 930,\n    \"notebookMinutesPerRun\": 60,\n    \"organization\": 2000,\n    \"payload\": 75000000,\n    \"privatefile\": 1000,\n    \"resourcejob\": 10,\n    \"storage\": 1073741824,\n    \"systemInterval\": 5,\n    \"webhook\": 1000\n  },\n  \"members\": [\n    {\n      \"role\": \"admin\",\n      \"userId\": \"5ff89ff825013dc6c2856184\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856185\"\n    },\n    {\n      \"role\": \"view\",\n      \"userId\": \"5ff89ff825013dc6c2856186\"\n    }\n  ],\n  \"name\": \"B\"\n}"
     from "schemas.instance.examples[0]"; schema_instance_audit_log_example_1 :
     InstanceAuditLog =
@@ -635,13 +723,35 @@ round_trips! {
     from "schemas.integrations.examples[0]" hiding "examplePassword";
     schema_job_enqueued_result_example_1 : JobEnqueuedResult =
     "{\n  \"jobId\": \"clnHvJbyVkOWAZwYAwLP4\",\n  \"jobQueued\": true,\n  \"success\": true\n}"
-    from "schemas.jobEnqueuedResult.examples[0]"; schema_multi_device_command_example_1 :
+    from "schemas.jobEnqueuedResult.examples[0]"; schema_last_value_data_example_1 :
+    LastValueData =
+    "{\n  \"575ecf887ae143cd83dc4aa2\": {\n    \"data\": {\n      \"voltage\": 12\n    },\n    \"time\": \"2016-06-13T04:00:00.000Z\"\n  },\n  \"575ef5c97ae143cd83dc4aac\": {\n    \"data\": {\n      \"voltage\": 19\n    },\n    \"time\": \"2016-06-12T08:30:00.000Z\"\n  }\n}"
+    from "schemas.lastValueData.examples[0]"; schema_last_value_query_example_1 :
+    LastValueQuery =
+    "{\n  \"attribute\": \"voltage\",\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ]\n}"
+    from "schemas.lastValueQuery.examples[0]"; schema_multi_device_command_example_1 :
     MultiDeviceCommand =
     "{\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"name\": \"myCommand\",\n  \"payload\": [\n    1,\n    1,\n    2,\n    3,\n    5\n  ],\n  \"time\": \"2016-06-13T04:00:00.000Z\"\n}"
-    from "schemas.multiDeviceCommand.examples[0]";
+    from "schemas.multiDeviceCommand.examples[0]"; schema_notebook_example_1 : Notebook =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"5c782b8d4f3a8e51c1db42e4\",\n  \"inputs\": [\n    {\n      \"attributes\": [\n        \"aNumber\"\n      ],\n      \"deviceIds\": [\n        \"5c926894a111ea00063978ac\"\n      ],\n      \"deviceTags\": [],\n      \"end\": 0,\n      \"fileName\": \"deviceDataWithAttributes\",\n      \"inputType\": \"deviceData\",\n      \"start\": -10368000000\n    },\n    {\n      \"dataTableId\": \"5c91584211126400069179c1\",\n      \"fileName\": \"dataTableWithQuery\",\n      \"inputType\": \"dataTable\",\n      \"queryJson\": \"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"\n    },\n    {\n      \"deviceIds\": [\n        \"5c926894a111ea00063978ac\"\n      ],\n      \"deviceTags\": [\n        {\n          \"key\": \"aTag\",\n          \"value\": \"and value\"\n        }\n      ],\n      \"fileName\": \"deviceMetaData\",\n      \"inputType\": \"deviceMetadata\"\n    },\n    {\n      \"attributes\": [],\n      \"deviceIds\": [],\n      \"deviceTags\": [\n        {\n          \"value\": \"and value\"\n        }\n      ],\n      \"end\": 0,\n      \"fileName\": \"deviceDataAllAttributes\",\n      \"inputType\": \"deviceData\",\n      \"start\": -43200000\n    },\n    {\n      \"fileName\": \"anExternalUrl\",\n      \"inputType\": \"externalUrl\",\n      \"sourceUrl\": \"https://example.com/external\"\n    }\n  ],\n  \"jupyterFileName\": \"myNotebook.ipynb\",\n  \"jupyterFileUrl\": \"https:/storage.example.com/myNotebook.ipynb\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"Example Notebook\",\n  \"notebookId\": \"5c782b8d4f3a8e51c1db42e4\",\n  \"outputs\": [\n    {\n      \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n      \"destinationFileNameTemplate\": \"result.html\",\n      \"fileName\": \"result.html\",\n      \"outputType\": \"executionResult\"\n    },\n    {\n      \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n      \"destinationFileNameTemplate\": \"result.pdf\",\n      \"fileName\": \"result.pdf\",\n      \"outputType\": \"executionResult\"\n    },\n    {\n      \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n      \"destinationFileNameTemplate\": \"result.ipynb\",\n      \"fileName\": \"result.ipynb\",\n      \"outputType\": \"executionResult\"\n    },\n    {\n      \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n      \"destinationFileNameTemplate\": \"result.error.log\",\n      \"fileName\": \"result.error.log\",\n      \"outputType\": \"executionResult\"\n    },\n    {\n      \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n      \"destinationFileNameTemplate\": \"result.log\",\n      \"fileName\": \"result.log\",\n      \"outputType\": \"executionResult\"\n    },\n    {\n      \"createMissingColumns\": true,\n      \"dataTableId\": \"5c925132a111ea00063978a7\",\n      \"fileName\": \"myDataTableFile.csv\",\n      \"outputType\": \"dataTable\",\n      \"truncateExistingTable\": false\n    },\n    {\n      \"createMissingColumns\": false,\n      \"dataTableId\": \"5c91584211126400069179c1\",\n      \"fileName\": \"myDataTableFileTwo.csv\",\n      \"outputType\": \"dataTable\",\n      \"truncateExistingTable\": true\n    },\n    {\n      \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n      \"destinationFileNameTemplate\": \"myApplicationFile.png\",\n      \"fileName\": \"myApplicationFile.png\",\n      \"outputType\": \"file\"\n    },\n    {\n      \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n      \"directoryName\": \"myApplicationFolder\",\n      \"outputType\": \"directory\"\n    }\n  ],\n  \"stats\": {\n    \"errorsThisPeriod\": 1,\n    \"minutesThisPeriod\": 3,\n    \"runsThisPeriod\": 2\n  }\n}"
+    from "schemas.notebook.examples[0]"; schema_notebook_data_export_options_example_1 :
+    NotebookDataExportOptions = "{\n  \"email\": \"user@example.com\"\n}" from
+    "schemas.notebookDataExportOptions.examples[0]";
+    schema_notebook_execution_logs_example_1 : NotebookExecutionLogs =
+    "[\n  {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"executionErrors\": [],\n    \"id\": \"5c7d3f9cd32c87a49f04c260\",\n    \"inputInfo\": {},\n    \"maxAllowedRunMinutes\": 5,\n    \"notebookExecutionId\": \"5c7d3f9cd32c87a49f04c260\",\n    \"notebookId\": \"5c782b8d4f3a8e51c1db42e4\",\n    \"outputInfo\": {},\n    \"runQueuedAt\": \"2016-06-13T03:59:00.000Z\",\n    \"runStartedAt\": \"2016-06-13T04:00:00.000Z\",\n    \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n    \"sourceType\": \"user\",\n    \"status\": \"inProgress\"\n  }\n]"
+    from "schemas.notebookExecutionLogs.examples[0]";
+    schema_notebook_execution_options_example_1 : NotebookExecutionOptions =
+    "{\n  \"relativeTo\": 1570549199451\n}" from
+    "schemas.notebookExecutionOptions.examples[0]";
     schema_notebook_minute_counts_example_1 : NotebookMinuteCounts =
     "{\n  \"counts\": [\n    {\n      \"canceled\": 0,\n      \"completed\": 4,\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"errored\": 1,\n      \"minutes\": 17,\n      \"timeout\": 0\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
-    from "schemas.notebookMinuteCounts.examples[0]"; schema_notification_rule_example_1 :
+    from "schemas.notebookMinuteCounts.examples[0]"; schema_notebook_patch_example_1 :
+    NotebookPatch = "{\n  \"name\": \"New Notebook Name\"\n}" from
+    "schemas.notebookPatch.examples[0]"; schema_notebook_post_example_1 : NotebookPost =
+    "{\n  \"name\": \"Example Notebook\"\n}" from "schemas.notebookPost.examples[0]";
+    schema_notebooks_example_1 : Notebooks =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"id\": \"5c782b8d4f3a8e51c1db42e4\",\n      \"inputs\": [\n        {\n          \"attributes\": [\n            \"aNumber\"\n          ],\n          \"deviceIds\": [\n            \"5c926894a111ea00063978ac\"\n          ],\n          \"deviceTags\": [],\n          \"end\": 0,\n          \"fileName\": \"deviceDataWithAttributes\",\n          \"inputType\": \"deviceData\",\n          \"start\": -10368000000\n        },\n        {\n          \"dataTableId\": \"5c91584211126400069179c1\",\n          \"fileName\": \"dataTableWithQuery\",\n          \"inputType\": \"dataTable\",\n          \"queryJson\": \"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"\n        },\n        {\n          \"deviceIds\": [\n            \"5c926894a111ea00063978ac\"\n          ],\n          \"deviceTags\": [\n            {\n              \"key\": \"aTag\",\n              \"value\": \"and value\"\n            }\n          ],\n          \"fileName\": \"deviceMetaData\",\n          \"inputType\": \"deviceMetadata\"\n        },\n        {\n          \"attributes\": [],\n          \"deviceIds\": [],\n          \"deviceTags\": [\n            {\n              \"value\": \"and value\"\n            }\n          ],\n          \"end\": 0,\n          \"fileName\": \"deviceDataAllAttributes\",\n          \"inputType\": \"deviceData\",\n          \"start\": -43200000\n        },\n        {\n          \"fileName\": \"anExternalUrl\",\n          \"inputType\": \"externalUrl\",\n          \"sourceUrl\": \"https://example.com/external\"\n        }\n      ],\n      \"jupyterFileName\": \"myNotebook.ipynb\",\n      \"jupyterFileUrl\": \"https:/storage.example.com/myNotebook.ipynb\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"Example Notebook\",\n      \"notebookId\": \"5c782b8d4f3a8e51c1db42e4\",\n      \"outputs\": [\n        {\n          \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n          \"destinationFileNameTemplate\": \"result.html\",\n          \"fileName\": \"result.html\",\n          \"outputType\": \"executionResult\"\n        },\n        {\n          \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n          \"destinationFileNameTemplate\": \"result.pdf\",\n          \"fileName\": \"result.pdf\",\n          \"outputType\": \"executionResult\"\n        },\n        {\n          \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n          \"destinationFileNameTemplate\": \"result.ipynb\",\n          \"fileName\": \"result.ipynb\",\n          \"outputType\": \"executionResult\"\n        },\n        {\n          \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n          \"destinationFileNameTemplate\": \"result.error.log\",\n          \"fileName\": \"result.error.log\",\n          \"outputType\": \"executionResult\"\n        },\n        {\n          \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n          \"destinationFileNameTemplate\": \"result.log\",\n          \"fileName\": \"result.log\",\n          \"outputType\": \"executionResult\"\n        },\n        {\n          \"createMissingColumns\": true,\n          \"dataTableId\": \"5c925132a111ea00063978a7\",\n          \"fileName\": \"myDataTableFile.csv\",\n          \"outputType\": \"dataTable\",\n          \"truncateExistingTable\": false\n        },\n        {\n          \"createMissingColumns\": false,\n          \"dataTableId\": \"5c91584211126400069179c1\",\n          \"fileName\": \"myDataTableFileTwo.csv\",\n          \"outputType\": \"dataTable\",\n          \"truncateExistingTable\": true\n        },\n        {\n          \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n          \"destinationFileNameTemplate\": \"myApplicationFile.png\",\n          \"fileName\": \"myApplicationFile.png\",\n          \"outputType\": \"file\"\n        },\n        {\n          \"destinationDirectoryTemplate\": \"/{{notebook.name}}/{{execution.runStartedAt}}\",\n          \"directoryName\": \"myApplicationFolder\",\n          \"outputType\": \"directory\"\n        }\n      ],\n      \"stats\": {\n        \"errorsThisPeriod\": 1,\n        \"minutesThisPeriod\": 3,\n        \"runsThisPeriod\": 2\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.notebooks.examples[0]"; schema_notification_rule_example_1 :
     NotificationRule =
     "{\n  \"createdById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"createdByType\": \"user\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"emailConfig\": {\n    \"bodyTemplate\": \"Org has exceeded its payload limit\",\n    \"sendToAddresses\": [],\n    \"sendToOwner\": \"none\",\n    \"sendToTarget\": \"admins\",\n    \"subjectTemplate\": \"Limit Exceeded\"\n  },\n  \"enabled\": true,\n  \"id\": \"585ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"lastUpdatedById\": \"575ed70c7ae143cd83dc4aa9\",\n  \"lastUpdatedByType\": \"user\",\n  \"name\": \"My Notification Rule\",\n  \"notificationRuleId\": \"585ec7417ae143cd83dc4a95\",\n  \"ownerId\": \"60106426dc03c6aad06560ba\",\n  \"ownerType\": \"instance\",\n  \"ruleConfig\": {\n    \"maxFrequency\": \"billingCycle\",\n    \"ruleType\": \"payloadUsage\",\n    \"threshold\": 100,\n    \"thresholdType\": \"percentOfLimit\"\n  },\n  \"targetQueryJson\": \"{}\",\n  \"targetType\": \"organization\"\n}"
     from "schemas.notificationRule.examples[0]";
@@ -684,22 +794,52 @@ round_trips! {
     "{\n  \"role\": \"view\"\n}" from "schemas.orgRoleInfo.examples[0]";
     schema_orgs_example_1 : Orgs =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"description\": \"My organization description\",\n      \"id\": \"575ed6e87ae143cd83dc4aa8\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"members\": [\n        {\n          \"email\": \"email@example.com\",\n          \"firstName\": \"Example\",\n          \"lastName\": \"Name\",\n          \"role\": \"admin\",\n          \"userId\": \"575ed70c7ae143cd83dc4aa9\"\n        },\n        {\n          \"email\": \"viewer@example.com\",\n          \"firstName\": \"Other View\",\n          \"lastName\": \"Only User\",\n          \"role\": \"view\",\n          \"userId\": \"575ef90f7ae143cd83dc4aad\"\n        }\n      ],\n      \"name\": \"My Organization\",\n      \"orgId\": \"575ed6e87ae143cd83dc4aa8\",\n      \"summary\": {\n        \"appCount\": 2,\n        \"dashCount\": 1,\n        \"deviceCount\": 12,\n        \"deviceRecipeCount\": 0,\n        \"flowCount\": 3,\n        \"keyCount\": 2,\n        \"webhookCount\": 0\n      }\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 2\n}"
-    from "schemas.orgs.examples[0]"; schema_payload_counts_breakdown_example_1 :
-    PayloadCountsBreakdown =
+    from "schemas.orgs.examples[0]"; schema_palette_response_example_1 : PaletteResponse
+    =
+    "{\n  \"applicationId\": \"61f407b56dd9921e15f2b02b\",\n  \"customNodes\": [\n    {\n      \"category\": \"logic\",\n      \"compatibleFlowClasses\": {\n        \"cloud\": true\n      },\n      \"customNodeConfig\": {\n        \"fields\": [],\n        \"outputCount\": 1,\n        \"resultMode\": \"optional\"\n      },\n      \"id\": \"61f407b56dd9921e15f2b02e\",\n      \"name\": \"Custom Node A\",\n      \"version\": \"develop\"\n    },\n    {\n      \"compatibleFlowClasses\": {\n        \"cloud\": true\n      },\n      \"customNodeConfig\": {\n        \"fields\": [],\n        \"outputCount\": 2,\n        \"resultMode\": \"required\"\n      },\n      \"flowVersionId\": \"61f407b56dd9921e15f2b031\",\n      \"id\": \"61f407b56dd9921e15f2b02f\",\n      \"name\": \"Custom Node B\",\n      \"shortDescription\": \"what\",\n      \"version\": \"Version 2\"\n    }\n  ]\n}"
+    from "schemas.paletteResponse.examples[0]"; schema_payload_counts_breakdown_example_1
+    : PayloadCountsBreakdown =
     "{\n  \"counts\": [\n    {\n      \"date\": \"1999-06-20T00:00:00.000Z\",\n      \"value\": 17\n    }\n  ],\n  \"end\": \"1999-06-20T04:59:59.999Z\",\n  \"start\": \"1999-05-20T05:00:00.000Z\"\n}"
     from "schemas.payloadCountsBreakdown.examples[0]"; schema_payload_stats_example_1 :
     PayloadStats =
     "{\n  \"deviceConnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceDisconnect\": {\n    \"device.mqtt\": 1016\n  },\n  \"deviceState\": {\n    \"device.mqtt\": 1244049,\n    \"flow.flow\": 5215\n  },\n  \"mqttOut\": {\n    \"device.mqtt\": 12\n  },\n  \"timer\": {\n    \"timer.flow\": 19772\n  },\n  \"webhook\": {\n    \"public.rest\": 1713284\n  }\n}"
-    from "schemas.payloadStats.examples[0]"; schema_success_example_1 : Success =
+    from "schemas.payloadStats.examples[0]"; schema_resource_job_example_1 : ResourceJob
+    =
+    "{\n  \"applicationId\": \"6328c6c026517badf9142116\",\n  \"creationDate\": \"2022-09-19T19:45:04.453Z\",\n  \"defaultContext\": \"{}\",\n  \"iterationDelay\": 60,\n  \"iterationTimeout\": 60000,\n  \"lastUpdated\": \"2022-09-19T19:45:04.453Z\",\n  \"maxIterationConcurrency\": 1,\n  \"name\": \"Example Resource Job\",\n  \"queryJson\": \"{ \\\"name\\\": \\\"my device\\\"}\",\n  \"resourceJobId\": \"6328c6c026517badf914211a\",\n  \"resourceType\": \"device\"\n}"
+    from "schemas.resourceJob.examples[0]"; schema_resource_job_execution_logs_example_1
+    : ResourceJobExecutionLogs =
+    "[\n  {\n    \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n    \"executionSummary\": {\n      \"failed\": 3,\n      \"inProgress\": 22,\n      \"remaining\": 15,\n      \"succeeded\": 5,\n      \"timedOut\": 0\n    },\n    \"id\": \"5c7d3f9cd32c87a49f04c260\",\n    \"iterationDelay\": 60,\n    \"iterationTimeout\": 60000,\n    \"maxIterationConcurrency\": 1,\n    \"queryJson\": \"{ \\\"deviceClass\\\": \\\"standalone\\\"}\",\n    \"resourceJobExecutionId\": \"5c7d3f9cd32c87a49f04c260\",\n    \"resourceJobId\": \"5c782b8d4f3a8e51c1db42e4\",\n    \"runStartedAt\": \"2016-06-13T03:59:00.000Z\",\n    \"sourceId\": \"575ed70c7ae143cd83dc4aa9\",\n    \"sourceType\": \"user\",\n    \"status\": \"inProgress\",\n    \"templateContext\": \"{ \\\"monarchs\\\": [\\\"lizzy\\\", \\\"vicky\\\", \\\"chuck\\\"] }\"\n  }\n]"
+    from "schemas.resourceJobExecutionLogs.examples[0]";
+    schema_resource_job_execution_options_example_1 : ResourceJobExecutionOptions =
+    "{\n  \"templateContext\": \"{ \\\"myData\\\": 123 }\"\n}" from
+    "schemas.resourceJobExecutionOptions.examples[0]";
+    schema_resource_job_patch_example_1 : ResourceJobPatch =
+    "{\n  \"name\": \"Example Resource Job\",\n  \"queryJson\": \"{ \\\"name\\\": \\\"my device\\\"}\"\n}"
+    from "schemas.resourceJobPatch.examples[0]"; schema_resource_job_post_example_1 :
+    ResourceJobPost =
+    "{\n  \"name\": \"Example Resource Job\",\n  \"queryJson\": \"{ \\\"name\\\": \\\"my device\\\"}\",\n  \"resourceType\": \"device\"\n}"
+    from "schemas.resourceJobPost.examples[0]"; schema_resource_jobs_example_1 :
+    ResourceJobs =
+    "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"count\": 1,\n  \"items\": [\n    {\n      \"applicationId\": \"6328c6c026517badf9142116\",\n      \"creationDate\": \"2022-09-19T19:45:04.453Z\",\n      \"defaultContext\": \"{}\",\n      \"iterationDelay\": 60,\n      \"iterationTimeout\": 60000,\n      \"lastUpdated\": \"2022-09-19T19:45:04.453Z\",\n      \"maxIterationConcurrency\": 1,\n      \"name\": \"Example Resource Job\",\n      \"queryJson\": \"{ \\\"name\\\": \\\"my device\\\"}\",\n      \"resourceJobId\": \"6328c6c026517badf914211a\",\n      \"resourceType\": \"device\"\n    }\n  ],\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 4\n}"
+    from "schemas.resourceJobs.examples[0]"; schema_success_example_1 : Success =
     "{\n  \"success\": true\n}" from "schemas.success.examples[0]";
-    schema_tag_keys_response_example_1 : TagKeysResponse =
+    schema_success_with_execution_id_example_1 : SuccessWithExecutionId =
+    "{\n  \"executionId\": \"575ed78e7ae143cd83dc4aab\",\n  \"success\": true\n}" from
+    "schemas.successWithExecutionId.examples[0]"; schema_tag_keys_response_example_1 :
+    TagKeysResponse =
     "{\n  \"tagKeys\": [\n    \"key1\",\n    \"key2\",\n    \"key3\"\n  ]\n}" from
     "schemas.tagKeysResponse.examples[0]"; schema_tag_values_response_example_1 :
     TagValuesResponse =
     "{\n  \"tagKey\": \"key1\",\n  \"tagValues\": [\n    \"value1\",\n    \"value2\",\n    \"value3\"\n  ]\n}"
     from "schemas.tagValuesResponse.examples[0]"; schema_template_keywords_example_1 :
     TemplateKeywords = "{\n  \"keywords\": [\n    \"gps\",\n    \"featured\"\n  ]\n}"
-    from "schemas.templateKeywords.examples[0]"; schema_user_oauth_token_example_1 :
+    from "schemas.templateKeywords.examples[0]"; schema_time_series_data_example_1 :
+    TimeSeriesData =
+    "{\n  \"aggregation\": \"MEAN\",\n  \"devices\": {\n    \"575ecf887ae143cd83dc4aa2\": {\n      \"name\": \"My Device\",\n      \"points\": [\n        {\n          \"data\": {\n            \"voltage\": 10.3\n          },\n          \"time\": \"2016-06-15T03:50:00.000Z\"\n        },\n        {\n          \"data\": {\n            \"voltage\": 12.7\n          },\n          \"time\": \"2016-06-15T03:55:00.000Z\"\n        }\n      ],\n      \"tags\": {}\n    },\n    \"575ef5c97ae143cd83dc4aac\": {\n      \"name\": \"My Other Device\",\n      \"points\": [\n        {\n          \"data\": {\n            \"voltage\": 10.3\n          },\n          \"time\": \"2016-06-15T03:50:00.000Z\"\n        },\n        {\n          \"data\": {\n            \"voltage\": 12.7\n          },\n          \"time\": \"2016-06-15T03:55:00.000Z\"\n        }\n      ],\n      \"tags\": {\n        \"myTag\": [\n          \"val1\",\n          \"val2\"\n        ]\n      }\n    }\n  },\n  \"end\": \"2016-06-15T04:00:00.000Z\",\n  \"limit\": null,\n  \"order\": \"asc\",\n  \"resolution\": 300000,\n  \"start\": \"2016-06-15T03:50:00.000Z\"\n}"
+    from "schemas.timeSeriesData.examples[0]"; schema_time_series_query_example_1 :
+    TimeSeriesQuery =
+    "{\n  \"aggregation\": \"MEAN\",\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"duration\": 600000,\n  \"end\": 0,\n  \"resolution\": 300000\n}"
+    from "schemas.timeSeriesQuery.examples[0]"; schema_user_oauth_token_example_1 :
     UserOauthToken =
     "{\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"defaultRole\": \"view\",\n  \"description\": \"OAuth application for automation\",\n  \"id\": \"575ec7417ae143cd83dc4a95\",\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My OAuth App\",\n  \"oauth\": {\n    \"authorizationStatus\": \"authorized\",\n    \"client_id\": \"575ec8687ae143cd83dc4a97\",\n    \"client_name\": \"My OAuth Client\",\n    \"client_uri\": \"https://example.com\",\n    \"logo_uri\": \"https://example.com/logo.png\",\n    \"redirect_uri\": \"https://example.com/callback\"\n  },\n  \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n  \"orgRoles\": [],\n  \"scope\": [\n    \"only.User.read\",\n    \"all.Application.read\"\n  ],\n  \"status\": \"active\"\n}"
     from "schemas.userOauthToken.examples[0]"; schema_user_oauth_token_patch_example_1 :
@@ -711,7 +851,16 @@ round_trips! {
     from "schemas.userOauthTokenPost.examples[0]"; schema_user_oauth_tokens_example_1 :
     UserOauthTokens =
     "{\n  \"count\": 1,\n  \"items\": [\n    {\n      \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n      \"defaultRole\": \"view\",\n      \"description\": \"OAuth application for automation\",\n      \"id\": \"575ec7417ae143cd83dc4a95\",\n      \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n      \"name\": \"My OAuth App\",\n      \"oauth\": {\n        \"authorizationStatus\": \"authorized\",\n        \"client_id\": \"575ec8687ae143cd83dc4a97\",\n        \"client_name\": \"My OAuth Client\",\n        \"client_uri\": \"https://example.com\",\n        \"logo_uri\": \"https://example.com/logo.png\",\n        \"redirect_uri\": \"https://example.com/callback\"\n      },\n      \"oauthTokenId\": \"575ec7417ae143cd83dc4a95\",\n      \"orgRoles\": [],\n      \"scope\": [\n        \"only.User.read\",\n        \"all.Application.read\"\n      ],\n      \"status\": \"active\"\n    }\n  ],\n  \"page\": 0,\n  \"perPage\": 1000,\n  \"sortDirection\": \"asc\",\n  \"sortField\": \"name\",\n  \"totalCount\": 1\n}"
-    from "schemas.userOauthTokens.examples[0]"; schema_webhook_example_1 : Webhook =
+    from "schemas.userOauthTokens.examples[0]"; schema_validate_context_error_example_1 :
+    ValidateContextError =
+    "{\n  \"ctx\": {\n    \"deviceAttribute\": \"dew-point\",\n    \"deviceId-noValidationNoFullDevice\": \"589de9bca1975a00017b2296\",\n    \"deviceId-withIdAndTagValidationAndIncludeFullDevice\": {\n      \"attributes\": {\n        \"dew-point\": {\n          \"dataType\": \"number\"\n        },\n        \"temperature\": {\n          \"dataType\": \"number\",\n          \"tags\": {\n            \"units\": \"celsius\"\n          }\n        }\n      },\n      \"id\": \"589de9bca1975a00017b2295\",\n      \"name\": \"Cincinnati\",\n      \"tags\": {\n        \"DeviceRecipe\": [\n          \"Weather Station\"\n        ],\n        \"region\": [\n          \"Midwest\"\n        ],\n        \"type\": [\n          \"Weather Station\",\n          \"Sensor\"\n        ]\n      }\n    },\n    \"deviceTag-noValidation\": {\n      \"key\": \"DeviceRecipe\",\n      \"value\": \"Weather Station\"\n    },\n    \"deviceTag-withValidation\": {\n      \"key\": \"DeviceRecipe\",\n      \"value\": \"Weather Station\"\n    }\n  },\n  \"message\": \"deviceId-noValidationNoFullDevice (589de9bca1975a00017b22ff) is not a valid deviceId\",\n  \"type\": \"Validation\"\n}"
+    from "schemas.validateContextError.examples[0]";
+    schema_validate_context_success_example_1 : ValidateContextSuccess =
+    "{\n  \"ctx\": {\n    \"deviceAttribute\": \"dew-point\",\n    \"deviceId-noValidationNoFullDevice\": \"589de9bca1975a00017b2296\",\n    \"deviceId-withIdAndTagValidationAndIncludeFullDevice\": {\n      \"attributes\": {\n        \"dew-point\": {\n          \"dataType\": \"number\"\n        },\n        \"temperature\": {\n          \"dataType\": \"number\",\n          \"tags\": {\n            \"units\": \"celsius\"\n          }\n        }\n      },\n      \"id\": \"589de9bca1975a00017b2295\",\n      \"name\": \"Cincinnati\",\n      \"tags\": {\n        \"DeviceRecipe\": [\n          \"Weather Station\"\n        ],\n        \"region\": [\n          \"Midwest\"\n        ],\n        \"type\": [\n          \"Weather Station\",\n          \"Sensor\"\n        ]\n      }\n    },\n    \"deviceTag-noValidation\": {\n      \"key\": \"DeviceRecipe\",\n      \"value\": \"Weather Station\"\n    },\n    \"deviceTag-withValidation\": {\n      \"key\": \"DeviceRecipe\",\n      \"value\": \"Weather Station\"\n    }\n  },\n  \"dashboard\": {\n    \"duration\": 980,\n    \"id\": \"589de9bca1975a00017b2287\",\n    \"name\": \"My Dash\",\n    \"refreshRate\": 60,\n    \"resolution\": 98\n  },\n  \"success\": true\n}"
+    from "schemas.validateContextSuccess.examples[0]";
+    schema_virtual_button_press_example_1 : VirtualButtonPress =
+    "{\n  \"key\": \"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\n  \"payload\": {\n    \"some\": \"data\"\n  }\n}"
+    from "schemas.virtualButtonPress.examples[0]"; schema_webhook_example_1 : Webhook =
     "{\n  \"applicationId\": \"575ec8687ae143cd83dc4a97\",\n  \"creationDate\": \"2016-06-13T04:00:00.000Z\",\n  \"id\": \"575ed78e7ae143cd83dc4aab\",\n  \"isWebsocket\": false,\n  \"lastUpdated\": \"2016-06-13T04:00:00.000Z\",\n  \"name\": \"My Webhook\",\n  \"responseCode\": 200,\n  \"token\": \"the_webhook_token\",\n  \"webhookId\": \"575ed78e7ae143cd83dc4aab\"\n}"
     from "schemas.webhook.examples[0]" hiding "the_webhook_token";
     schema_webhook_patch_example_1 : WebhookPatch =
@@ -741,6 +890,15 @@ round_trips! {
     application_certificates_post_request : ApplicationCertificatePost =
     "{\n  \"certificate\": \"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\n  \"description\": \"An example new certificate description\",\n  \"filterType\": \"all\",\n  \"pubTopics\": [],\n  \"subTopics\": []\n}"
     from "resources.applicationCertificates.actions.post.body.example";
+    application_dashboard_patch_request : DashboardPatch =
+    "{\n  \"description\": \"Description of my updated dashboard\",\n  \"name\": \"My Updated Dashboard\",\n  \"public\": true,\n  \"refreshRate\": 300\n}"
+    from "resources.applicationDashboard.actions.patch.body.example";
+    application_dashboard_send_report_request : DashboardSendReport =
+    "{\n  \"locale\": \"en-us\",\n  \"message\": \"Lookit\",\n  \"subject\": \"Dashboard Report\",\n  \"theme\": \"dark\",\n  \"time\": 1551887386704,\n  \"timezone\": \"America/New_York\",\n  \"toEmail\": [\n    \"email@example.com\"\n  ]\n}"
+    from "resources.applicationDashboard.actions.sendReport.body.example";
+    application_dashboards_post_request : ApplicationDashboardPost =
+    "{\n  \"name\": \"My New Dashboard\",\n  \"public\": false\n}" from
+    "resources.applicationDashboards.actions.post.body.example";
     application_key_patch_request : ApplicationKeyPatch =
     "{\n  \"description\": \"An example updated key description\",\n  \"status\": \"active\"\n}"
     from "resources.applicationKey.actions.patch.body.example";
@@ -753,11 +911,46 @@ round_trips! {
     credentials_post_request : CredentialPost =
     "{\n  \"azureConfig\": {\n    \"account\": \"my account\",\n    \"accountKey\": \"123abc\"\n  },\n  \"enabled\": true,\n  \"name\": \"locker\",\n  \"type\": \"azure\"\n}"
     from "resources.credentials.actions.post.body.example" hiding "123abc";
+    dashboard_patch_request : DashboardPatch =
+    "{\n  \"description\": \"Description of my updated dashboard\",\n  \"name\": \"My Updated Dashboard\",\n  \"public\": true,\n  \"refreshRate\": 300\n}"
+    from "resources.dashboard.actions.patch.body.example"; dashboard_send_report_request
+    : DashboardSendReport =
+    "{\n  \"locale\": \"en-us\",\n  \"message\": \"Lookit\",\n  \"subject\": \"Dashboard Report\",\n  \"theme\": \"dark\",\n  \"time\": 1551887386704,\n  \"timezone\": \"America/New_York\",\n  \"toEmail\": [\n    \"email@example.com\"\n  ]\n}"
+    from "resources.dashboard.actions.sendReport.body.example";
+    dashboard_validate_context_request : DashboardContextInstance =
+    "{\n  \"myContextVariable\": \"myValue\",\n  \"myOtherVariable\": \"575ecf887ae143cd83dc4aa2\"\n}"
+    from "resources.dashboard.actions.validateContext.body.example";
+    dashboards_post_request : DashboardPost =
+    "{\n  \"name\": \"My New Dashboard\",\n  \"public\": false\n}" from
+    "resources.dashboards.actions.post.body.example"; data_export_request :
+    DevicesDataExport =
+    "{\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ],\n  \"email\": \"export@example.com\",\n  \"end\": 0,\n  \"options\": {\n    \"includeDate\": false,\n    \"includeID\": true\n  }\n}"
+    from "resources.data.actions.export.body.example"; data_last_value_query_request :
+    LastValueQuery =
+    "{\n  \"attribute\": \"voltage\",\n  \"deviceIds\": [\n    \"575ecf887ae143cd83dc4aa2\",\n    \"575ef5c97ae143cd83dc4aac\"\n  ]\n}"
+    from "resources.data.actions.lastValueQuery.body.example";
+    data_time_series_query_request : TimeSeriesQuery =
+    "{\n  \"aggregation\": \"MEAN\",\n  \"attributes\": [\n    \"voltage\"\n  ],\n  \"deviceTags\": [\n    {\n      \"key\": \"floor\",\n      \"value\": \"8\"\n    }\n  ],\n  \"duration\": 600000,\n  \"end\": 0,\n  \"resolution\": 300000\n}"
+    from "resources.data.actions.timeSeriesQuery.body.example";
     data_table_add_column_request : DataTableColumn =
     "{\n  \"constraint\": \"optional\",\n  \"dataType\": \"string\",\n  \"defaultValue\": \"aDefault\",\n  \"name\": \"myColumn3\"\n}"
     from "resources.dataTable.actions.addColumn.body.example"; data_table_patch_request :
     DataTablePatch = "{\n  \"name\": \"My Updated Data Table\"\n}" from
-    "resources.dataTable.actions.patch.body.example"; data_tables_post_request :
+    "resources.dataTable.actions.patch.body.example"; data_table_row_patch_request :
+    DataTableRowInsertUpdate = "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "resources.dataTableRow.actions.patch.body.example"; data_table_rows_delete_request :
+    AdvancedQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "resources.dataTableRows.actions.delete.body.example";
+    data_table_rows_export_request : DataTableRowsExport =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"$or\": [\n      {\n        \"myColumn1\": {\n          \"$ne\": \"myValue\"\n        }\n      },\n      {\n        \"myColumn2\": 5\n      }\n    ]\n  },\n  \"queryOptions\": {\n    \"limit\": 10000\n  }\n}"
+    from "resources.dataTableRows.actions.export.body.example";
+    data_table_rows_post_request : DataTableRowInsert =
+    "{\n  \"myColumn1\": \"myValue\"\n}" from
+    "resources.dataTableRows.actions.post.body.example"; data_table_rows_query_request :
+    AdvancedQuery =
+    "{\n  \"$or\": [\n    {\n      \"level\": {\n        \"$ne\": \"myValue\"\n      }\n    },\n    {\n      \"level\": 5\n    }\n  ]\n}"
+    from "resources.dataTableRows.actions.query.body.example"; data_tables_post_request :
     DataTablePost =
     "{\n  \"columns\": [\n    {\n      \"constraint\": \"unique\",\n      \"dataType\": \"string\",\n      \"name\": \"myColumn1\"\n    },\n    {\n      \"constraint\": \"optional\",\n      \"dataType\": \"number\",\n      \"name\": \"myColumn2\"\n    }\n  ],\n  \"name\": \"My Data Table\"\n}"
     from "resources.dataTables.actions.post.body.example"; device_export_request :
@@ -898,7 +1091,29 @@ round_trips! {
     "{\n  \"contentType\": \"image\",\n  \"fileDimensions\": {\n    \"height\": 200,\n    \"width\": 200\n  },\n  \"fileSize\": 500\n}"
     from "resources.file.actions.patch.body.example"; files_post_request : FilePost =
     "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
-    from "resources.files.actions.post.body.example"; instance_api_token_patch_request :
+    from "resources.files.actions.post.body.example"; flow_patch_request : FlowPatch =
+    "{\n  \"description\": \"Description of my updated workflow\",\n  \"enabled\": false,\n  \"name\": \"My Updated Workflow\"\n}"
+    from "resources.flow.actions.patch.body.example"; flow_press_virtual_button_request :
+    VirtualButtonPress =
+    "{\n  \"key\": \"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\n  \"payload\": {\n    \"some\": \"data\"\n  }\n}"
+    from "resources.flow.actions.pressVirtualButton.body.example";
+    flow_set_storage_entry_request : FlowStorageEntry =
+    "{\n  \"key\": \"myStorageKey\",\n  \"value\": 12\n}" from
+    "resources.flow.actions.setStorageEntry.body.example"; flow_version_patch_request :
+    FlowVersionPatch =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Updated workflow version notes\"\n}" from
+    "resources.flowVersion.actions.patch.body.example"; flow_versions_delete_request :
+    FlowVersionsDeletePost =
+    "{\n  \"email\": \"email@example.com\",\n  \"query\": {\n    \"version\": {\n      \"$ne\": \"versionToKeep\"\n    }\n  }\n}"
+    from "resources.flowVersions.actions.delete.body.example"; flow_versions_post_request
+    : FlowVersionPost =
+    "{\n  \"enabled\": false,\n  \"notes\": \"Notes about my new workflow version\",\n  \"version\": \"v1.2.3\"\n}"
+    from "resources.flowVersions.actions.post.body.example"; flows_import_request :
+    FlowsImportPost =
+    "{\n  \"flowVersions\": [],\n  \"flows\": [\n    {\n      \"description\": \"Description of my new workflow\",\n      \"name\": \"My New Workflow\"\n    }\n  ]\n}"
+    from "resources.flows.actions.import.body.example"; flows_post_request : FlowPost =
+    "{\n  \"description\": \"Description of my new workflow\",\n  \"name\": \"My New Workflow\"\n}"
+    from "resources.flows.actions.post.body.example"; instance_api_token_patch_request :
     ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.instanceApiToken.actions.patch.body.example";
@@ -948,7 +1163,17 @@ round_trips! {
     IntegrationPost =
     "{\n  \"integrationType\": \"mqtt\",\n  \"mqttConfig\": {\n    \"clientId\": \"exampleClientId\",\n    \"host\": \"broker.example.com\",\n    \"password\": \"examplePassword\",\n    \"port\": 8883,\n    \"protocol\": \"mqtts\",\n    \"username\": \"exampleUsername\"\n  },\n  \"name\": \"Example Integrations\",\n  \"topics\": [\n    \"myTopic\"\n  ]\n}"
     from "resources.integrations.actions.post.body.example" hiding "examplePassword";
-    org_invites_post_request : OrgInviteAction =
+    notebook_execute_request : NotebookExecutionOptions =
+    "{\n  \"relativeTo\": 1570549199451\n}" from
+    "resources.notebook.actions.execute.body.example"; notebook_patch_request :
+    NotebookPatch = "{\n  \"name\": \"New Notebook Name\"\n}" from
+    "resources.notebook.actions.patch.body.example";
+    notebook_request_input_data_export_request : NotebookDataExportOptions =
+    "{\n  \"email\": \"user@example.com\"\n}" from
+    "resources.notebook.actions.requestInputDataExport.body.example";
+    notebooks_post_request : NotebookPost = "{\n  \"name\": \"Example Notebook\"\n}" from
+    "resources.notebooks.actions.post.body.example"; org_invites_post_request :
+    OrgInviteAction =
     "{\n  \"accept\": true,\n  \"email\": \"invitedUser@example.com\",\n  \"token\": \"the_invitation_token\"\n}"
     from "resources.orgInvites.actions.post.body.example" hiding "the_invitation_token";
     orgs_post_request : OrgPost =
@@ -959,7 +1184,16 @@ round_trips! {
     from "resources.privateFile.actions.patch.body.example"; private_files_post_request :
     FilePost =
     "{\n  \"contentType\": \"text/csv\",\n  \"fileSize\": 500,\n  \"name\": \"file.csv\",\n  \"parentDirectory\": \"/\",\n  \"type\": \"file\"\n}"
-    from "resources.privateFiles.actions.post.body.example"; user_api_token_patch_request
+    from "resources.privateFiles.actions.post.body.example"; resource_job_execute_request
+    : ResourceJobExecutionOptions =
+    "{\n  \"templateContext\": \"{ \\\"myData\\\": 123 }\"\n}" from
+    "resources.resourceJob.actions.execute.body.example"; resource_job_patch_request :
+    ResourceJobPatch =
+    "{\n  \"name\": \"Example Resource Job\",\n  \"queryJson\": \"{ \\\"name\\\": \\\"my device\\\"}\"\n}"
+    from "resources.resourceJob.actions.patch.body.example"; resource_jobs_post_request :
+    ResourceJobPost =
+    "{\n  \"name\": \"Example Resource Job\",\n  \"queryJson\": \"{ \\\"name\\\": \\\"my device\\\"}\",\n  \"resourceType\": \"device\"\n}"
+    from "resources.resourceJobs.actions.post.body.example"; user_api_token_patch_request
     : ApiTokenPatch =
     "{\n  \"name\": \"My Updated API Token\",\n  \"status\": \"inactive\"\n}" from
     "resources.userApiToken.actions.patch.body.example"; user_api_tokens_post_request :
@@ -994,8 +1228,16 @@ keeps_unknown_fields! {
     "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"My Great Group\"}";
     unknown_field_is_kept_by_advanced_experience_user_query : AdvancedExperienceUserQuery
     = "{\"firstName\":\"Bob\",\"lastUpdated\":\"2022-01-30T17:18:11.911Z\"}";
-    unknown_field_is_kept_by_advanced_instance_org_query : AdvancedInstanceOrgQuery =
+    unknown_field_is_kept_by_advanced_flow_by_version_query : AdvancedFlowByVersionQuery
+    = "{\"flowId\":\"000000000000000000000000\"}";
+    unknown_field_is_kept_by_advanced_flow_query : AdvancedFlowQuery =
+    "{\"$or\":[{\"name\":{\"$ne\":\"flowie\"}},{\"enabled\":false}]}";
+    unknown_field_is_kept_by_advanced_flow_version_query : AdvancedFlowVersionQuery =
+    "{\"version\":\"theVersion\"}"; unknown_field_is_kept_by_advanced_instance_org_query
+    : AdvancedInstanceOrgQuery =
     "{\"lastUpdated\":\"2022-01-30T17:18:11.911Z\",\"name\":\"Bob's Org\"}";
+    unknown_field_is_kept_by_advanced_query : AdvancedQuery =
+    "{\"$or\":[{\"level\":{\"$ne\":\"myValue\"}},{\"level\":5}]}";
     unknown_field_is_kept_by_api_token : ApiToken =
     "{\"apiTokenId\":\"575ec7417ae143cd83dc4a95\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"creatorId\":\"575ed70c7ae143cd83dc4aa9\",\"creatorType\":\"user\",\"expirationDate\":\"2017-06-13T04:00:00.000Z\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My API Token\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"scope\":[\"all.Application\"],\"status\":\"active\",\"token\":\"the_actual_token_string\"}";
     unknown_field_is_kept_by_api_token_patch : ApiTokenPatch =
@@ -1025,6 +1267,8 @@ keeps_unknown_fields! {
     "{\"certificate\":\"-----BEGIN CERTIFICATE-----\\nMY_SSL_CERTIFICATE\\n-----END CERTIFICATE-----\",\"description\":\"An example new certificate description\",\"filterType\":\"all\",\"pubTopics\":[],\"subTopics\":[]}";
     unknown_field_is_kept_by_application_certificates : ApplicationCertificates =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationCertificateId\":\"5cd02a50df66feb0994c7196\",\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"certificateInfo\":{\"commonName\":\"example.com\",\"fingerprint\":\"FF:4A:88:5D:93:E7:FF:61:E4:72:94:EE:82:4B:56:B2:AB:71:38:06\",\"issuerName\":\"Example Issuer\",\"notValidAfter\":\"2020-04-10T00:00:00.000Z\",\"notValidBefore\":\"2019-04-10T00:00:00.000Z\",\"serialNumber\":\"ad:0e:ff:63:27:83:e5:3e:6b:a9:fb:57:0d:37:fc:e9\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"An example certificate description\",\"filterType\":\"all\",\"id\":\"5cd02a50df66feb0994c7196\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"pubTopics\":[],\"status\":\"active\",\"subTopics\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"key\",\"totalCount\":4}";
+    unknown_field_is_kept_by_application_dashboard_post : ApplicationDashboardPost =
+    "{\"name\":\"My New Dashboard\",\"public\":false}";
     unknown_field_is_kept_by_application_job_log : ApplicationJobLog =
     "{\"id\":\"575ec76c7ae143cd83dc4a96\",\"jobId\":\"575ec76c7ae143cd83dc4a96\",\"name\":\"ArchiveData\",\"ownerId\":\"575ec8687ae143cd83dc4a97\",\"ownerType\":\"application\",\"progress\":{\"completed\":5,\"total\":10},\"runQueuedAt\":\"2025-06-10T04:00:00.000Z\",\"runStartedAt\":\"2025-06-10T04:00:01.000Z\",\"status\":\"inProgress\"}";
     unknown_field_is_kept_by_application_job_logs : ApplicationJobLogs =
@@ -1072,6 +1316,16 @@ keeps_unknown_fields! {
     "{\"azureConfig\":{\"account\":\"my account\",\"accountKey\":\"123abc\"},\"enabled\":true,\"name\":\"locker\",\"type\":\"azure\"}";
     unknown_field_is_kept_by_credentials : Credentials =
     "{\"count\":1,\"items\":[{\"applicationId\":\"575ece2b7ae143cd83dc4a9c\",\"azureConfig\":{\"account\":\"my account\"},\"createdById\":\"575ece2b7ae143cd83dc4a9d\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ece2b7ae143cd83dc4a9d\",\"lastUpdatedByType\":\"user\",\"name\":\"Dave\",\"type\":\"azure\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
+    unknown_field_is_kept_by_dashboard : Dashboard =
+    "{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}";
+    unknown_field_is_kept_by_dashboard_patch : DashboardPatch =
+    "{\"description\":\"Description of my updated dashboard\",\"name\":\"My Updated Dashboard\",\"public\":true,\"refreshRate\":300}";
+    unknown_field_is_kept_by_dashboard_post : DashboardPost =
+    "{\"name\":\"My New Dashboard\",\"public\":false}";
+    unknown_field_is_kept_by_dashboard_send_report : DashboardSendReport =
+    "{\"locale\":\"en-us\",\"message\":\"Lookit\",\"subject\":\"Dashboard Report\",\"theme\":\"dark\",\"time\":1551887386704,\"timezone\":\"America/New_York\",\"toEmail\":[\"email@example.com\"]}";
+    unknown_field_is_kept_by_dashboards : Dashboards =
+    "{\"count\":1,\"items\":[{\"_currentRole\":\"admin\",\"blocks\":[],\"contextConfiguration\":[{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-withIdAndTagValidationAndIncludeFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"deviceIds\":[\"589de9bca1975a00017b2293\"],\"deviceTags\":[{\"key\":\"type\",\"value\":\"Weather Station\"}],\"includeFullDevice\":true},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"589de9bca1975a00017b2295\",\"name\":\"deviceId-noValidationNoFullDevice\",\"type\":\"deviceId\",\"validationConfig\":{\"includeFullDevice\":false},\"validationEnabled\":false},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":\"temp\",\"name\":\"attr\",\"type\":\"deviceAttribute\",\"validationConfig\":{\"attributes\":[\"dew-point\",\"feels-like\",\"humidity\",\"location\",\"pressure\",\"temp\",\"visibility\",\"wind-speed\"]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-withValidation\",\"type\":\"deviceTag\",\"validationConfig\":{\"deviceTags\":[{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},{\"key\":\"region\"}]},\"validationEnabled\":true},{\"applicationId\":\"589de7d2a1975a00017b227f\",\"defaultValue\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"name\":\"deviceTag-noValidation\",\"type\":\"deviceTag\",\"validationConfig\":{},\"validationEnabled\":false}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dashboardId\":\"575ece2b7ae143cd83dc4a9b\",\"defaultTheme\":\"light\",\"description\":\"The best dashboard description\",\"duration\":600000,\"id\":\"575ece2b7ae143cd83dc4a9b\",\"isPasswordProtected\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Dashboard\",\"organizationIconColor\":\"#284fff\",\"organizationName\":\"Example Org\",\"ownerId\":\"58238ff2fe7b4b01009a0554\",\"ownerType\":\"organization\",\"public\":false,\"refreshRate\":60,\"reportConfigs\":[{\"cron\":\"0 0 12 * * TUE-THU\",\"subject\":\"Daily Dashboard Report\",\"theme\":\"dark\",\"toEmail\":[\"email@example.com\"]}],\"resolution\":6000}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":5}";
     unknown_field_is_kept_by_data_table : DataTable =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}";
     unknown_field_is_kept_by_data_table_column : DataTableColumn =
@@ -1080,6 +1334,14 @@ keeps_unknown_fields! {
     "{\"name\":\"My Updated Data Table\"}"; unknown_field_is_kept_by_data_table_post :
     DataTablePost =
     "{\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"name\":\"My Data Table\"}";
+    unknown_field_is_kept_by_data_table_row : DataTableRow =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}";
+    unknown_field_is_kept_by_data_table_rows : DataTableRows =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"dataTableId\":\"596e6ce831761df4231708f1\",\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}],\"limit\":1,\"offset\":0,\"sortColumn\":\"myColumn1\",\"sortDirection\":\"asc\",\"totalCount\":4}";
+    unknown_field_is_kept_by_data_table_rows_delete : DataTableRowsDelete =
+    "{\"removed\":100}"; unknown_field_is_kept_by_data_table_rows_export :
+    DataTableRowsExport =
+    "{\"email\":\"email@example.com\",\"query\":{\"$or\":[{\"myColumn1\":{\"$ne\":\"myValue\"}},{\"myColumn2\":5}]},\"queryOptions\":{\"limit\":10000}}";
     unknown_field_is_kept_by_data_tables : DataTables =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"columns\":[{\"constraint\":\"unique\",\"dataType\":\"string\",\"name\":\"myColumn1\"},{\"constraint\":\"optional\",\"dataType\":\"number\",\"name\":\"myColumn2\"}],\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"dataTableId\":\"596e6ce831761df4231708f1\",\"id\":\"596e6ce831761df4231708f1\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Data Table\"}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_device : Device =
@@ -1123,6 +1385,8 @@ keeps_unknown_fields! {
     "{\"data\":{\"voltage\":22.4},\"time\":\"2016-06-13T04:00:00.000Z\"}";
     unknown_field_is_kept_by_devices : Devices =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"attributes\":[{\"dataType\":\"number\",\"name\":\"voltage\"}],\"connectionInfo\":{\"connected\":1,\"time\":\"2016-06-14T08:15:00.000Z\"},\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"A device description\",\"deviceClass\":\"standalone\",\"deviceId\":\"575ecf887ae143cd83dc4aa2\",\"id\":\"575ecf887ae143cd83dc4aa2\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Device\",\"parentId\":\"5d8a0da7ce2f3d37c205d0c5\",\"tags\":[{\"key\":\"TagKey\",\"value\":\"TagValue\"},{\"key\":\"floor\",\"value\":\"8\"}]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_devices_data_export : DevicesDataExport =
+    "{\"attributes\":[\"voltage\"],\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"],\"email\":\"export@example.com\",\"end\":0,\"options\":{\"includeDate\":false,\"includeID\":true}}";
     unknown_field_is_kept_by_devices_delete_or_restore_post : DevicesDeleteOrRestorePost
     = "{\"email\":\"email@example.com\",\"query\":{\"name\":{\"$ne\":\"My Device\"}}}";
     unknown_field_is_kept_by_devices_export_payload_count_post :
@@ -1249,12 +1513,30 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}";
     unknown_field_is_kept_by_flow_errors : FlowErrors =
     "{\"end\":\"2016-06-04T00:00:00.000Z\",\"errors\":[{\"error\":{\"message\":\"Result path is required\",\"name\":\"Validation\"},\"nodeId\":\"dji4r\",\"time\":\"2016-06-03T00:00:00.000Z\"}],\"limit\":25,\"sortDirection\":\"desc\",\"start\":\"2016-06-03T00:00:00.000Z\"}";
+    unknown_field_is_kept_by_flow_patch : FlowPatch =
+    "{\"description\":\"Description of my updated workflow\",\"enabled\":false,\"name\":\"My Updated Workflow\"}";
+    unknown_field_is_kept_by_flow_post : FlowPost =
+    "{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}";
     unknown_field_is_kept_by_flow_stats : FlowStats =
     "{\"end\":\"2016-06-04T00:00:00.000Z\",\"metrics\":[{\"pathsCompleted\":1,\"pathsFailed\":0,\"runCount\":1,\"time\":\"2016-06-03T00:00:00.000Z\",\"wallTime\":450}],\"resolution\":86400000,\"start\":\"2016-06-03T00:00:00.000Z\"}";
+    unknown_field_is_kept_by_flow_storage_entry : FlowStorageEntry =
+    "{\"key\":\"myStorageKey\",\"value\":12}";
+    unknown_field_is_kept_by_flow_storage_metadata : FlowStorageMetadata =
+    "{\"keysCount\":2,\"memoryUsed\":610}"; unknown_field_is_kept_by_flow_version_patch :
+    FlowVersionPatch =
+    "{\"enabled\":false,\"notes\":\"Updated workflow version notes\"}";
+    unknown_field_is_kept_by_flow_version_post : FlowVersionPost =
+    "{\"enabled\":false,\"notes\":\"Notes about my new workflow version\",\"version\":\"v1.2.3\"}";
     unknown_field_is_kept_by_flow_versions : FlowVersions =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my workflow version\",\"enabled\":true,\"flowClass\":\"experience\",\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"flowVersionId\":\"675ed18f7ae143cd83dc4bb7\",\"globals\":[],\"id\":\"675ed18f7ae143cd83dc4bb7\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"nodes\":[],\"triggers\":[],\"versions\":[\"v1.2.3\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"version\",\"totalCount\":4}";
+    unknown_field_is_kept_by_flow_versions_delete_post : FlowVersionsDeletePost =
+    "{\"email\":\"email@example.com\",\"query\":{\"version\":{\"$ne\":\"versionToKeep\"}}}";
     unknown_field_is_kept_by_flows : Flows =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
+    unknown_field_is_kept_by_flows_import_post : FlowsImportPost =
+    "{\"flowVersions\":[],\"flows\":[{\"description\":\"Description of my new workflow\",\"name\":\"My New Workflow\"}]}";
+    unknown_field_is_kept_by_flows_import_result : FlowsImportResult =
+    "{\"flowVersions\":[],\"flows\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"Description of my empty workflow\",\"enabled\":true,\"flowId\":\"575ed18f7ae143cd83dc4aa6\",\"globals\":[],\"id\":\"575ed18f7ae143cd83dc4aa6\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Workflow\",\"nodes\":[],\"stats\":{\"errorCount\":0,\"runCount\":0},\"triggers\":[]}],\"importedFlowIdMap\":{\"575ed18f7ae143cd83dc4aa6\":\"575efbcc7ae143cd83dc4aae\"},\"importedVersionIdMap\":{}}";
     unknown_field_is_kept_by_instance : Instance =
     "{\"allowAuditLogging\":false,\"creationDate\":\"2021-01-08T18:10:00.054Z\",\"id\":\"5ff89ff825013dc6c2856188\",\"instanceId\":\"5ff89ff825013dc6c2856188\",\"lastUpdated\":\"2021-01-08T18:10:00.054Z\",\"limits\":{\"apitoken\":1000,\"application\":100,\"applicationcertificate\":1000,\"applicationcertificateauthority\":1000,\"applicationkey\":1000,\"dashboard\":100,\"dataTTL\":15552000,\"datatable\":100,\"device\":1000,\"devicerecipe\":1000,\"experiencedomain\":100,\"experienceendpoint\":500,\"experiencegroup\":100,\"experienceslug\":100,\"experienceuser\":1000,\"experienceversion\":1000,\"experienceview\":500,\"file\":1000,\"flow\":1000,\"integration\":50,\"member\":100,\"notebook\":100,\"notebookInParallel\":5,\"notebookMinutesPerMonth\":930,\"notebookMinutesPerRun\":60,\"organization\":2000,\"payload\":75000000,\"privatefile\":1000,\"resourcejob\":10,\"storage\":1073741824,\"systemInterval\":5,\"webhook\":1000},\"members\":[{\"role\":\"admin\",\"userId\":\"5ff89ff825013dc6c2856184\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856185\"},{\"role\":\"view\",\"userId\":\"5ff89ff825013dc6c2856186\"}],\"name\":\"B\"}";
     unknown_field_is_kept_by_instance_audit_log : InstanceAuditLog =
@@ -1308,10 +1590,23 @@ keeps_unknown_fields! {
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"enabled\":true,\"id\":\"58ec07f20c747f65243d0d76\",\"integrationId\":\"58ec07f20c747f65243d0d76\",\"integrationType\":\"mqtt\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"mqttConfig\":{\"clientId\":\"exampleClientId\",\"host\":\"broker.example.com\",\"password\":\"examplePassword\",\"port\":8883,\"protocol\":\"mqtts\",\"username\":\"exampleUsername\"},\"name\":\"Example Integrations\",\"status\":{\"connectInfo\":{\"ts\":1490629589313},\"disconnectInfo\":{\"error\":\"Keepalive Timeout\",\"ts\":1490629587190},\"lastKeepAlive\":1491863679994},\"topics\":[\"myTopic\"]}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_job_enqueued_result : JobEnqueuedResult =
     "{\"jobId\":\"clnHvJbyVkOWAZwYAwLP4\",\"jobQueued\":true,\"success\":true}";
+    unknown_field_is_kept_by_last_value_query : LastValueQuery =
+    "{\"attribute\":\"voltage\",\"deviceIds\":[\"575ecf887ae143cd83dc4aa2\",\"575ef5c97ae143cd83dc4aac\"]}";
     unknown_field_is_kept_by_multi_device_command : MultiDeviceCommand =
     "{\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"name\":\"myCommand\",\"payload\":[1,1,2,3,5],\"time\":\"2016-06-13T04:00:00.000Z\"}";
-    unknown_field_is_kept_by_notebook_minute_counts : NotebookMinuteCounts =
+    unknown_field_is_kept_by_notebook : Notebook =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}";
+    unknown_field_is_kept_by_notebook_data_export_options : NotebookDataExportOptions =
+    "{\"email\":\"user@example.com\"}";
+    unknown_field_is_kept_by_notebook_execution_options : NotebookExecutionOptions =
+    "{\"relativeTo\":1570549199451}"; unknown_field_is_kept_by_notebook_minute_counts :
+    NotebookMinuteCounts =
     "{\"counts\":[{\"canceled\":0,\"completed\":4,\"date\":\"1999-06-20T00:00:00.000Z\",\"errored\":1,\"minutes\":17,\"timeout\":0}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
+    unknown_field_is_kept_by_notebook_patch : NotebookPatch =
+    "{\"name\":\"New Notebook Name\"}"; unknown_field_is_kept_by_notebook_post :
+    NotebookPost = "{\"name\":\"Example Notebook\"}"; unknown_field_is_kept_by_notebooks
+    : Notebooks =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"5c782b8d4f3a8e51c1db42e4\",\"inputs\":[{\"attributes\":[\"aNumber\"],\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[],\"end\":0,\"fileName\":\"deviceDataWithAttributes\",\"inputType\":\"deviceData\",\"start\":-10368000000},{\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"dataTableWithQuery\",\"inputType\":\"dataTable\",\"queryJson\":\"{\\n  \\\"$or\\\": [\\n    {\\n      \\\"createdAt\\\": {\\n        \\\"$gt\\\": \\\"12345\\\"\\n      }\\n    }\\n  ]\\n}\"},{\"deviceIds\":[\"5c926894a111ea00063978ac\"],\"deviceTags\":[{\"key\":\"aTag\",\"value\":\"and value\"}],\"fileName\":\"deviceMetaData\",\"inputType\":\"deviceMetadata\"},{\"attributes\":[],\"deviceIds\":[],\"deviceTags\":[{\"value\":\"and value\"}],\"end\":0,\"fileName\":\"deviceDataAllAttributes\",\"inputType\":\"deviceData\",\"start\":-43200000},{\"fileName\":\"anExternalUrl\",\"inputType\":\"externalUrl\",\"sourceUrl\":\"https://example.com/external\"}],\"jupyterFileName\":\"myNotebook.ipynb\",\"jupyterFileUrl\":\"https:/storage.example.com/myNotebook.ipynb\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"Example Notebook\",\"notebookId\":\"5c782b8d4f3a8e51c1db42e4\",\"outputs\":[{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.html\",\"fileName\":\"result.html\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.pdf\",\"fileName\":\"result.pdf\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.ipynb\",\"fileName\":\"result.ipynb\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.error.log\",\"fileName\":\"result.error.log\",\"outputType\":\"executionResult\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"result.log\",\"fileName\":\"result.log\",\"outputType\":\"executionResult\"},{\"createMissingColumns\":true,\"dataTableId\":\"5c925132a111ea00063978a7\",\"fileName\":\"myDataTableFile.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":false},{\"createMissingColumns\":false,\"dataTableId\":\"5c91584211126400069179c1\",\"fileName\":\"myDataTableFileTwo.csv\",\"outputType\":\"dataTable\",\"truncateExistingTable\":true},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"destinationFileNameTemplate\":\"myApplicationFile.png\",\"fileName\":\"myApplicationFile.png\",\"outputType\":\"file\"},{\"destinationDirectoryTemplate\":\"/{{notebook.name}}/{{execution.runStartedAt}}\",\"directoryName\":\"myApplicationFolder\",\"outputType\":\"directory\"}],\"stats\":{\"errorsThisPeriod\":1,\"minutesThisPeriod\":3,\"runsThisPeriod\":2}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_notification_rule : NotificationRule =
     "{\"createdById\":\"575ed70c7ae143cd83dc4aa9\",\"createdByType\":\"user\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"emailConfig\":{\"bodyTemplate\":\"Org has exceeded its payload limit\",\"sendToAddresses\":[],\"sendToOwner\":\"none\",\"sendToTarget\":\"admins\",\"subjectTemplate\":\"Limit Exceeded\"},\"enabled\":true,\"id\":\"585ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"lastUpdatedById\":\"575ed70c7ae143cd83dc4aa9\",\"lastUpdatedByType\":\"user\",\"name\":\"My Notification Rule\",\"notificationRuleId\":\"585ec7417ae143cd83dc4a95\",\"ownerId\":\"60106426dc03c6aad06560ba\",\"ownerType\":\"instance\",\"ruleConfig\":{\"maxFrequency\":\"billingCycle\",\"ruleType\":\"payloadUsage\",\"threshold\":100,\"thresholdType\":\"percentOfLimit\"},\"targetQueryJson\":\"{}\",\"targetType\":\"organization\"}";
     unknown_field_is_kept_by_notification_rule_evaluation_options :
@@ -1341,18 +1636,36 @@ keeps_unknown_fields! {
     unknown_field_is_kept_by_org_role_info : OrgRoleInfo = "{\"role\":\"view\"}";
     unknown_field_is_kept_by_orgs : Orgs =
     "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"description\":\"My organization description\",\"id\":\"575ed6e87ae143cd83dc4aa8\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"members\":[{\"email\":\"email@example.com\",\"firstName\":\"Example\",\"lastName\":\"Name\",\"role\":\"admin\",\"userId\":\"575ed70c7ae143cd83dc4aa9\"},{\"email\":\"viewer@example.com\",\"firstName\":\"Other View\",\"lastName\":\"Only User\",\"role\":\"view\",\"userId\":\"575ef90f7ae143cd83dc4aad\"}],\"name\":\"My Organization\",\"orgId\":\"575ed6e87ae143cd83dc4aa8\",\"summary\":{\"appCount\":2,\"dashCount\":1,\"deviceCount\":12,\"deviceRecipeCount\":0,\"flowCount\":3,\"keyCount\":2,\"webhookCount\":0}}],\"page\":0,\"perPage\":1,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":2}";
+    unknown_field_is_kept_by_palette_response : PaletteResponse =
+    "{\"applicationId\":\"61f407b56dd9921e15f2b02b\",\"customNodes\":[{\"category\":\"logic\",\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":1,\"resultMode\":\"optional\"},\"id\":\"61f407b56dd9921e15f2b02e\",\"name\":\"Custom Node A\",\"version\":\"develop\"},{\"compatibleFlowClasses\":{\"cloud\":true},\"customNodeConfig\":{\"fields\":[],\"outputCount\":2,\"resultMode\":\"required\"},\"flowVersionId\":\"61f407b56dd9921e15f2b031\",\"id\":\"61f407b56dd9921e15f2b02f\",\"name\":\"Custom Node B\",\"shortDescription\":\"what\",\"version\":\"Version 2\"}]}";
     unknown_field_is_kept_by_payload_counts_breakdown : PayloadCountsBreakdown =
     "{\"counts\":[{\"date\":\"1999-06-20T00:00:00.000Z\",\"value\":17}],\"end\":\"1999-06-20T04:59:59.999Z\",\"start\":\"1999-05-20T05:00:00.000Z\"}";
     unknown_field_is_kept_by_payload_stats : PayloadStats =
     "{\"deviceConnect\":{\"device.mqtt\":1016},\"deviceDisconnect\":{\"device.mqtt\":1016},\"deviceState\":{\"device.mqtt\":1244049,\"flow.flow\":5215},\"mqttOut\":{\"device.mqtt\":12},\"timer\":{\"timer.flow\":19772},\"webhook\":{\"public.rest\":1713284}}";
+    unknown_field_is_kept_by_resource_job : ResourceJob =
+    "{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}";
+    unknown_field_is_kept_by_resource_job_execution_options : ResourceJobExecutionOptions
+    = "{\"templateContext\":\"{ \\\"myData\\\": 123 }\"}";
+    unknown_field_is_kept_by_resource_job_patch : ResourceJobPatch =
+    "{\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\"}";
+    unknown_field_is_kept_by_resource_job_post : ResourceJobPost =
+    "{\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceType\":\"device\"}";
+    unknown_field_is_kept_by_resource_jobs : ResourceJobs =
+    "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"count\":1,\"items\":[{\"applicationId\":\"6328c6c026517badf9142116\",\"creationDate\":\"2022-09-19T19:45:04.453Z\",\"defaultContext\":\"{}\",\"iterationDelay\":60,\"iterationTimeout\":60000,\"lastUpdated\":\"2022-09-19T19:45:04.453Z\",\"maxIterationConcurrency\":1,\"name\":\"Example Resource Job\",\"queryJson\":\"{ \\\"name\\\": \\\"my device\\\"}\",\"resourceJobId\":\"6328c6c026517badf914211a\",\"resourceType\":\"device\"}],\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":4}";
     unknown_field_is_kept_by_success : Success = "{\"success\":true}";
+    unknown_field_is_kept_by_success_with_execution_id : SuccessWithExecutionId =
+    "{\"executionId\":\"575ed78e7ae143cd83dc4aab\",\"success\":true}";
     unknown_field_is_kept_by_tag_keys_response : TagKeysResponse =
     "{\"tagKeys\":[\"key1\",\"key2\",\"key3\"]}";
     unknown_field_is_kept_by_tag_values_response : TagValuesResponse =
     "{\"tagKey\":\"key1\",\"tagValues\":[\"value1\",\"value2\",\"value3\"]}";
     unknown_field_is_kept_by_template_keywords : TemplateKeywords =
-    "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_user_oauth_token :
-    UserOauthToken =
+    "{\"keywords\":[\"gps\",\"featured\"]}"; unknown_field_is_kept_by_time_series_data :
+    TimeSeriesData =
+    "{\"aggregation\":\"MEAN\",\"devices\":{\"575ecf887ae143cd83dc4aa2\":{\"name\":\"My Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{}},\"575ef5c97ae143cd83dc4aac\":{\"name\":\"My Other Device\",\"points\":[{\"data\":{\"voltage\":10.3},\"time\":\"2016-06-15T03:50:00.000Z\"},{\"data\":{\"voltage\":12.7},\"time\":\"2016-06-15T03:55:00.000Z\"}],\"tags\":{\"myTag\":[\"val1\",\"val2\"]}}},\"end\":\"2016-06-15T04:00:00.000Z\",\"limit\":null,\"order\":\"asc\",\"resolution\":300000,\"start\":\"2016-06-15T03:50:00.000Z\"}";
+    unknown_field_is_kept_by_time_series_query : TimeSeriesQuery =
+    "{\"aggregation\":\"MEAN\",\"attributes\":[\"voltage\"],\"deviceTags\":[{\"key\":\"floor\",\"value\":\"8\"}],\"duration\":600000,\"end\":0,\"resolution\":300000}";
+    unknown_field_is_kept_by_user_oauth_token : UserOauthToken =
     "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}";
     unknown_field_is_kept_by_user_oauth_token_patch : UserOauthTokenPatch =
     "{\"defaultRole\":\"edit\",\"description\":\"Updated description\",\"name\":\"Updated OAuth App Name\",\"status\":\"inactive\"}";
@@ -1360,6 +1673,12 @@ keeps_unknown_fields! {
     "{\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"name\":\"My OAuth App\",\"oauth\":{\"client_id\":\"575ec8687ae143cd83dc4a97\",\"code_challenge\":\"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\",\"code_challenge_method\":\"S256\",\"redirect_uri\":\"https://example.com/callback\"},\"scope\":[\"only.User.read\",\"all.Application.read\"]}";
     unknown_field_is_kept_by_user_oauth_tokens : UserOauthTokens =
     "{\"count\":1,\"items\":[{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"defaultRole\":\"view\",\"description\":\"OAuth application for automation\",\"id\":\"575ec7417ae143cd83dc4a95\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My OAuth App\",\"oauth\":{\"authorizationStatus\":\"authorized\",\"client_id\":\"575ec8687ae143cd83dc4a97\",\"client_name\":\"My OAuth Client\",\"client_uri\":\"https://example.com\",\"logo_uri\":\"https://example.com/logo.png\",\"redirect_uri\":\"https://example.com/callback\"},\"oauthTokenId\":\"575ec7417ae143cd83dc4a95\",\"orgRoles\":[],\"scope\":[\"only.User.read\",\"all.Application.read\"],\"status\":\"active\"}],\"page\":0,\"perPage\":1000,\"sortDirection\":\"asc\",\"sortField\":\"name\",\"totalCount\":1}";
+    unknown_field_is_kept_by_validate_context_error : ValidateContextError =
+    "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"message\":\"deviceId-noValidationNoFullDevice (589de9bca1975a00017b22ff) is not a valid deviceId\",\"type\":\"Validation\"}";
+    unknown_field_is_kept_by_validate_context_success : ValidateContextSuccess =
+    "{\"ctx\":{\"deviceAttribute\":\"dew-point\",\"deviceId-noValidationNoFullDevice\":\"589de9bca1975a00017b2296\",\"deviceId-withIdAndTagValidationAndIncludeFullDevice\":{\"attributes\":{\"dew-point\":{\"dataType\":\"number\"},\"temperature\":{\"dataType\":\"number\",\"tags\":{\"units\":\"celsius\"}}},\"id\":\"589de9bca1975a00017b2295\",\"name\":\"Cincinnati\",\"tags\":{\"DeviceRecipe\":[\"Weather Station\"],\"region\":[\"Midwest\"],\"type\":[\"Weather Station\",\"Sensor\"]}},\"deviceTag-noValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"},\"deviceTag-withValidation\":{\"key\":\"DeviceRecipe\",\"value\":\"Weather Station\"}},\"dashboard\":{\"duration\":980,\"id\":\"589de9bca1975a00017b2287\",\"name\":\"My Dash\",\"refreshRate\":60,\"resolution\":98},\"success\":true}";
+    unknown_field_is_kept_by_virtual_button_press : VirtualButtonPress =
+    "{\"key\":\"575ed18f7ae143cd83dc4aa6-SJaEw_dV\",\"payload\":{\"some\":\"data\"}}";
     unknown_field_is_kept_by_webhook : Webhook =
     "{\"applicationId\":\"575ec8687ae143cd83dc4a97\",\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"575ed78e7ae143cd83dc4aab\",\"isWebsocket\":false,\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"name\":\"My Webhook\",\"responseCode\":200,\"token\":\"the_webhook_token\",\"webhookId\":\"575ed78e7ae143cd83dc4aab\"}";
     unknown_field_is_kept_by_webhook_patch : WebhookPatch =
@@ -1392,6 +1711,152 @@ keeps_unknown_values! {
     ApplicationCertificatesGetFilterField;
     unknown_value_is_kept_by_application_certificates_get_sort_field :
     ApplicationCertificatesGetSortField;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_application_list_block_type
+    : ApplicationDashboardPostBlocksItemApplicationListBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_bar_block_type :
+    ApplicationDashboardPostBlocksItemBarBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_bar_config_duration_string
+    : ApplicationDashboardPostBlocksItemBarConfigDurationString;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_object_type
+    : ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationObjectType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_timeatvalue_type
+    : ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_block_type
+    : ApplicationDashboardPostBlocksItemCustomChartBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_config_segments_item_data_table_query_mode
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemDataTableQueryMode;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_config_segments_item_data_table_query_type
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemDataTableQueryType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_config_segments_item_device_info_query_type
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemDeviceInfoQueryType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_config_segments_item_events_query_type
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemEventsQueryType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_query_type
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeQueryType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_query_type
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesQueryType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_custom_chart_config_vega_version
+    : ApplicationDashboardPostBlocksItemCustomChartConfigVegaVersion;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_dashboard_list_block_type
+    : ApplicationDashboardPostBlocksItemDashboardListBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_data_table_config_columns_item_type
+    : ApplicationDashboardPostBlocksItemDataTableConfigColumnsItemType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_count_block_type
+    : ApplicationDashboardPostBlocksItemDeviceCountBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_count_config_conditions_item_shape
+    : ApplicationDashboardPostBlocksItemDeviceCountConfigConditionsItemShape;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_list_block_type
+    : ApplicationDashboardPostBlocksItemDeviceListBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_list_config_columns_item_type
+    : ApplicationDashboardPostBlocksItemDeviceListConfigColumnsItemType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_list_config_device_link_type
+    : ApplicationDashboardPostBlocksItemDeviceListConfigDeviceLinkType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_list_config_match
+    : ApplicationDashboardPostBlocksItemDeviceListConfigMatch;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_list_config_sort_field
+    : ApplicationDashboardPostBlocksItemDeviceListConfigSortField;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_log_block_type
+    : ApplicationDashboardPostBlocksItemDeviceLogBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_state_table_block_type
+    : ApplicationDashboardPostBlocksItemDeviceStateTableBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_device_state_table_config_columns_item_type
+    : ApplicationDashboardPostBlocksItemDeviceStateTableConfigColumnsItemType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_event_list_block_type
+    : ApplicationDashboardPostBlocksItemEventListBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_event_list_config_columns_item_type
+    : ApplicationDashboardPostBlocksItemEventListConfigColumnsItemType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_gauge_config_gauge_type
+    : ApplicationDashboardPostBlocksItemGaugeConfigGaugeType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_gauge_config_precision_type
+    : ApplicationDashboardPostBlocksItemGaugeConfigPrecisionType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_block_type :
+    ApplicationDashboardPostBlocksItemGraphBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_config_decorators_item_line_style
+    : ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemLineStyle;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_config_decorators_item_type
+    : ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_config_display_type
+    : ApplicationDashboardPostBlocksItemGraphConfigDisplayType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_config_segments_item_graph_type
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemGraphType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_config_segments_item_line_type
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemLineType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_config_y_axes_item_position
+    : ApplicationDashboardPostBlocksItemGraphConfigYAxesItemPosition;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_graph_config_y_axes_item_scale
+    : ApplicationDashboardPostBlocksItemGraphConfigYAxesItemScale;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_heatmap_block_type :
+    ApplicationDashboardPostBlocksItemHeatmapBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_heatmap_config_map_style
+    : ApplicationDashboardPostBlocksItemHeatmapConfigMapStyle;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_iframe_block_type :
+    ApplicationDashboardPostBlocksItemIframeBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_image_block_type :
+    ApplicationDashboardPostBlocksItemImageBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_image_config_image_source
+    : ApplicationDashboardPostBlocksItemImageConfigImageSource;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_image_overlay_block_type
+    : ApplicationDashboardPostBlocksItemImageOverlayBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_orientation
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarOrientation;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_size
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarSize;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_image_overlay_config_overlays_item_object_type
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemObjectType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_image_overlay_config_overlays_item_value_type
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemValueType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_indicator_block_type
+    : ApplicationDashboardPostBlocksItemIndicatorBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_block_type :
+    ApplicationDashboardPostBlocksItemInputBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_controls_item_button_action
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemButtonAction;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_controls_item_button_type
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemButtonType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_controls_item_help_type
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemHelpType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_controls_item_range_type
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_controls_item_select_type
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_controls_item_text_type
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemTextType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_controls_item_toggle_type
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_input_config_default_mode
+    : ApplicationDashboardPostBlocksItemInputConfigDefaultMode;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_map_block_type :
+    ApplicationDashboardPostBlocksItemMapBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_map_config_pin_mode :
+    ApplicationDashboardPostBlocksItemMapConfigPinMode;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_open_event_indicator_block_type
+    : ApplicationDashboardPostBlocksItemOpenEventIndicatorBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_pie_block_type :
+    ApplicationDashboardPostBlocksItemPieBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_position_chart_block_type
+    : ApplicationDashboardPostBlocksItemPositionChartBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_section_header_block_type
+    : ApplicationDashboardPostBlocksItemSectionHeaderBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_blocks_item_workflow_list_block_type
+    : ApplicationDashboardPostBlocksItemWorkflowListBlockType;
+    unknown_value_is_kept_by_application_dashboard_post_context_configuration_item_device_attribute_type
+    : ApplicationDashboardPostContextConfigurationItemDeviceAttributeType;
+    unknown_value_is_kept_by_application_dashboard_post_context_configuration_item_device_id_type
+    : ApplicationDashboardPostContextConfigurationItemDeviceIdType;
+    unknown_value_is_kept_by_application_dashboard_post_context_configuration_item_device_tag_type
+    : ApplicationDashboardPostContextConfigurationItemDeviceTagType;
+    unknown_value_is_kept_by_application_dashboard_post_context_configuration_item_experience_user_type
+    : ApplicationDashboardPostContextConfigurationItemExperienceUserType;
+    unknown_value_is_kept_by_application_dashboard_post_context_configuration_item_number_type
+    : ApplicationDashboardPostContextConfigurationItemNumberType;
+    unknown_value_is_kept_by_application_dashboard_post_context_configuration_item_string_type
+    : ApplicationDashboardPostContextConfigurationItemStringType;
+    unknown_value_is_kept_by_application_dashboard_post_default_theme :
+    ApplicationDashboardPostDefaultTheme;
+    unknown_value_is_kept_by_application_dashboards_get_filter_field :
+    ApplicationDashboardsGetFilterField;
+    unknown_value_is_kept_by_application_dashboards_get_sort_field :
+    ApplicationDashboardsGetSortField;
     unknown_value_is_kept_by_application_job_log_owner_type : ApplicationJobLogOwnerType;
     unknown_value_is_kept_by_application_job_log_requested_by_type :
     ApplicationJobLogRequestedByType;
@@ -1410,9 +1875,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_application_template_category_resource_types_item :
     ApplicationTemplateCategoryResourceTypesItem;
     unknown_value_is_kept_by_application_templates_get_filter_field :
-    ApplicationTemplatesGetFilterField;
-    unknown_value_is_kept_by_application_templates_get_sort_field :
-    ApplicationTemplatesGetSortField; unknown_value_is_kept_by_audit_log_actor_type :
+    ApplicationTemplatesGetFilterField; unknown_value_is_kept_by_audit_log_actor_type :
     AuditLogActorType; unknown_value_is_kept_by_audit_log_filter_primary_target_item_type
     : AuditLogFilterPrimaryTargetItemType;
     unknown_value_is_kept_by_audit_log_filter_secondary_target_item_type :
@@ -1427,10 +1890,11 @@ keeps_unknown_values! {
     CredentialPatchSqlConfigSystem; unknown_value_is_kept_by_credential_post_type :
     CredentialPostType; unknown_value_is_kept_by_credentials_get_filter_field :
     CredentialsGetFilterField; unknown_value_is_kept_by_credentials_get_sort_field :
-    CredentialsGetSortField; unknown_value_is_kept_by_data_table_column_constraint :
+    CredentialsGetSortField; unknown_value_is_kept_by_dashboard_owner_type :
+    DashboardOwnerType; unknown_value_is_kept_by_dashboards_get_sort_field :
+    DashboardsGetSortField; unknown_value_is_kept_by_data_table_column_constraint :
     DataTableColumnConstraint; unknown_value_is_kept_by_data_table_column_data_type :
-    DataTableColumnDataType; unknown_value_is_kept_by_data_tables_get_filter_field :
-    DataTablesGetFilterField; unknown_value_is_kept_by_device_attribute_data_type :
+    DataTableColumnDataType; unknown_value_is_kept_by_device_attribute_data_type :
     DeviceAttributeDataType;
     unknown_value_is_kept_by_device_attribute_patch_system_aggregation :
     DeviceAttributePatchSystemAggregation;
@@ -1528,105 +1992,109 @@ keeps_unknown_values! {
     FlowCustomNodeConfigFieldsItemPayloadPathType;
     unknown_value_is_kept_by_flow_custom_node_config_fields_item_section_type :
     FlowCustomNodeConfigFieldsItemSectionType;
-    unknown_value_is_kept_by_flow_custom_node_config_fields_item_select_type :
-    FlowCustomNodeConfigFieldsItemSelectType;
     unknown_value_is_kept_by_flow_custom_node_config_fields_item_string_template_type :
     FlowCustomNodeConfigFieldsItemStringTemplateType;
     unknown_value_is_kept_by_flow_custom_node_config_result_mode :
     FlowCustomNodeConfigResultMode;
     unknown_value_is_kept_by_flow_custom_node_supports_item : FlowCustomNodeSupportsItem;
     unknown_value_is_kept_by_flow_flow_class : FlowFlowClass;
-    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_category :
-    FlowTriggersItemAppFileMetaCategory;
-    unknown_value_is_kept_by_flow_triggers_item_app_file_meta_name :
-    FlowTriggersItemAppFileMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_beckhoff_meta_name :
-    FlowTriggersItemBeckhoffMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_data_table_meta_name :
-    FlowTriggersItemDataTableMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_config_batch_behavior :
-    FlowTriggersItemDeviceIdConfigBatchBehavior;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_config_trigger_on :
-    FlowTriggersItemDeviceIdConfigTriggerOn;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_meta_name :
-    FlowTriggersItemDeviceIdInactivityMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_inactivity_type :
-    FlowTriggersItemDeviceIdInactivityType;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_allowed_attribute_type :
-    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_meta_name :
-    FlowTriggersItemDeviceIdMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_device_id_type :
-    FlowTriggersItemDeviceIdType;
-    unknown_value_is_kept_by_flow_triggers_item_direct_meta_name :
-    FlowTriggersItemDirectMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_endpoint_meta_name :
-    FlowTriggersItemEndpointMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_event_meta_name :
-    FlowTriggersItemEventMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_file_tail_meta_name :
-    FlowTriggersItemFileTailMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_file_watch_meta_name :
-    FlowTriggersItemFileWatchMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_flow_error_config_scope :
-    FlowTriggersItemFlowErrorConfigScope;
-    unknown_value_is_kept_by_flow_triggers_item_flow_error_meta_name :
-    FlowTriggersItemFlowErrorMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_integration_meta_name :
-    FlowTriggersItemIntegrationMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_integration_type :
-    FlowTriggersItemIntegrationType;
-    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_config_integration_id :
-    FlowTriggersItemMqttTopicConfigIntegrationId;
-    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_meta_name :
-    FlowTriggersItemMqttTopicMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_mqtt_topic_type :
-    FlowTriggersItemMqttTopicType;
-    unknown_value_is_kept_by_flow_triggers_item_object_meta_name :
-    FlowTriggersItemObjectMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_object_type : FlowTriggersItemObjectType;
-    unknown_value_is_kept_by_flow_triggers_item_on_sync_config_sync_types_item :
-    FlowTriggersItemOnSyncConfigSyncTypesItem;
-    unknown_value_is_kept_by_flow_triggers_item_on_sync_meta_name :
-    FlowTriggersItemOnSyncMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_opcua_meta_name :
-    FlowTriggersItemOpcuaMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_redis_meta_name :
-    FlowTriggersItemRedisMetaName; unknown_value_is_kept_by_flow_triggers_item_redis_type
-    : FlowTriggersItemRedisType;
-    unknown_value_is_kept_by_flow_triggers_item_request_config_method :
-    FlowTriggersItemRequestConfigMethod;
-    unknown_value_is_kept_by_flow_triggers_item_request_meta_name :
-    FlowTriggersItemRequestMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_serial_meta_name :
-    FlowTriggersItemSerialMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_serial_meta_parse_by :
-    FlowTriggersItemSerialMetaParseBy;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
-    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
-    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
-    : FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
-    unknown_value_is_kept_by_flow_triggers_item_snmp_trap_meta_name :
-    FlowTriggersItemSnmpTrapMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_timer_meta_name :
-    FlowTriggersItemTimerMetaName;
-    unknown_value_is_kept_by_flow_triggers_item_timer_meta_timer_type_select :
-    FlowTriggersItemTimerMetaTimerTypeSelect;
-    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_device_id :
-    FlowTriggersItemVirtualButtonMetaDeviceId;
-    unknown_value_is_kept_by_flow_triggers_item_virtual_button_meta_name :
-    FlowTriggersItemVirtualButtonMetaName;
-    unknown_value_is_kept_by_instance_audit_log_actor_type : InstanceAuditLogActorType;
+    unknown_value_is_kept_by_flow_patch_category : FlowPatchCategory;
+    unknown_value_is_kept_by_flow_patch_triggers_item_app_file_meta_category :
+    FlowPatchTriggersItemAppFileMetaCategory;
+    unknown_value_is_kept_by_flow_patch_triggers_item_app_file_meta_name :
+    FlowPatchTriggersItemAppFileMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_beckhoff_meta_name :
+    FlowPatchTriggersItemBeckhoffMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_data_table_meta_name :
+    FlowPatchTriggersItemDataTableMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_config_batch_behavior :
+    FlowPatchTriggersItemDeviceIdConfigBatchBehavior;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_config_trigger_on :
+    FlowPatchTriggersItemDeviceIdConfigTriggerOn;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_inactivity_meta_name :
+    FlowPatchTriggersItemDeviceIdInactivityMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_inactivity_type :
+    FlowPatchTriggersItemDeviceIdInactivityType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_meta_allowed_attribute_type
+    : FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_meta_name :
+    FlowPatchTriggersItemDeviceIdMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_device_id_type :
+    FlowPatchTriggersItemDeviceIdType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_direct_meta_name :
+    FlowPatchTriggersItemDirectMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_endpoint_meta_name :
+    FlowPatchTriggersItemEndpointMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_event_meta_name :
+    FlowPatchTriggersItemEventMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_file_tail_meta_name :
+    FlowPatchTriggersItemFileTailMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_file_watch_meta_name :
+    FlowPatchTriggersItemFileWatchMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_flow_error_config_scope :
+    FlowPatchTriggersItemFlowErrorConfigScope;
+    unknown_value_is_kept_by_flow_patch_triggers_item_flow_error_meta_name :
+    FlowPatchTriggersItemFlowErrorMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_integration_meta_name :
+    FlowPatchTriggersItemIntegrationMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_integration_type :
+    FlowPatchTriggersItemIntegrationType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_mqtt_topic_config_integration_id :
+    FlowPatchTriggersItemMqttTopicConfigIntegrationId;
+    unknown_value_is_kept_by_flow_patch_triggers_item_mqtt_topic_meta_name :
+    FlowPatchTriggersItemMqttTopicMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_mqtt_topic_type :
+    FlowPatchTriggersItemMqttTopicType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_object_meta_name :
+    FlowPatchTriggersItemObjectMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_object_type :
+    FlowPatchTriggersItemObjectType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_on_sync_config_sync_types_item :
+    FlowPatchTriggersItemOnSyncConfigSyncTypesItem;
+    unknown_value_is_kept_by_flow_patch_triggers_item_on_sync_meta_name :
+    FlowPatchTriggersItemOnSyncMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_opcua_meta_name :
+    FlowPatchTriggersItemOpcuaMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_redis_meta_name :
+    FlowPatchTriggersItemRedisMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_redis_type :
+    FlowPatchTriggersItemRedisType;
+    unknown_value_is_kept_by_flow_patch_triggers_item_request_config_method :
+    FlowPatchTriggersItemRequestConfigMethod;
+    unknown_value_is_kept_by_flow_patch_triggers_item_request_meta_name :
+    FlowPatchTriggersItemRequestMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_serial_meta_name :
+    FlowPatchTriggersItemSerialMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_serial_meta_parse_by :
+    FlowPatchTriggersItemSerialMetaParseBy;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_config_snmp_trap_config_user_auth_method
+    : FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_config_snmp_trap_config_user_encryption_method
+    : FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_config_snmp_trap_config_user_security_level
+    : FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    unknown_value_is_kept_by_flow_patch_triggers_item_snmp_trap_meta_name :
+    FlowPatchTriggersItemSnmpTrapMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_timer_meta_name :
+    FlowPatchTriggersItemTimerMetaName;
+    unknown_value_is_kept_by_flow_patch_triggers_item_timer_meta_timer_type_select :
+    FlowPatchTriggersItemTimerMetaTimerTypeSelect;
+    unknown_value_is_kept_by_flow_patch_triggers_item_virtual_button_meta_device_id :
+    FlowPatchTriggersItemVirtualButtonMetaDeviceId;
+    unknown_value_is_kept_by_flow_patch_triggers_item_virtual_button_meta_name :
+    FlowPatchTriggersItemVirtualButtonMetaName;
+    unknown_value_is_kept_by_flow_version_object2_flow_class :
+    FlowVersionObject2FlowClass; unknown_value_is_kept_by_flow_version_object_flow_class
+    : FlowVersionObjectFlowClass;
+    unknown_value_is_kept_by_flows_get_by_version_flow_class :
+    FlowsGetByVersionFlowClass; unknown_value_is_kept_by_instance_audit_log_actor_type :
+    InstanceAuditLogActorType;
     unknown_value_is_kept_by_instance_audit_log_filter_primary_target_item_type :
     InstanceAuditLogFilterPrimaryTargetItemType;
     unknown_value_is_kept_by_instance_audit_log_filter_secondary_target_item_type :
     InstanceAuditLogFilterSecondaryTargetItemType;
     unknown_value_is_kept_by_instance_custom_node_created_by_type :
     InstanceCustomNodeCreatedByType;
-    unknown_value_is_kept_by_instance_custom_node_patch_category :
-    InstanceCustomNodePatchCategory;
     unknown_value_is_kept_by_instance_custom_node_triggers_item_meta_name :
     InstanceCustomNodeTriggersItemMetaName;
     unknown_value_is_kept_by_instance_member_patch_role : InstanceMemberPatchRole;
@@ -1649,6 +2117,33 @@ keeps_unknown_values! {
     Integration2MqttConfigProtocolVersion;
     unknown_value_is_kept_by_integrations_get_filter_field : IntegrationsGetFilterField;
     unknown_value_is_kept_by_integrations_get_sort_field : IntegrationsGetSortField;
+    unknown_value_is_kept_by_notebook_execution_logs_item_image_version :
+    NotebookExecutionLogsItemImageVersion;
+    unknown_value_is_kept_by_notebook_execution_logs_item_status :
+    NotebookExecutionLogsItemStatus;
+    unknown_value_is_kept_by_notebook_inputs_item_application_file_input_type :
+    NotebookInputsItemApplicationFileInputType;
+    unknown_value_is_kept_by_notebook_inputs_item_device_connection_history_input_type :
+    NotebookInputsItemDeviceConnectionHistoryInputType;
+    unknown_value_is_kept_by_notebook_inputs_item_device_data_input_type :
+    NotebookInputsItemDeviceDataInputType;
+    unknown_value_is_kept_by_notebook_inputs_item_device_metadata_input_type :
+    NotebookInputsItemDeviceMetadataInputType;
+    unknown_value_is_kept_by_notebook_inputs_item_event_data_input_type :
+    NotebookInputsItemEventDataInputType;
+    unknown_value_is_kept_by_notebook_inputs_item_external_url_input_type :
+    NotebookInputsItemExternalUrlInputType;
+    unknown_value_is_kept_by_notebook_outputs_item_directory_output_type :
+    NotebookOutputsItemDirectoryOutputType;
+    unknown_value_is_kept_by_notebook_outputs_item_execution_result_file_name :
+    NotebookOutputsItemExecutionResultFileName;
+    unknown_value_is_kept_by_notebook_outputs_item_execution_result_output_type :
+    NotebookOutputsItemExecutionResultOutputType;
+    unknown_value_is_kept_by_notebook_outputs_item_file_output_type :
+    NotebookOutputsItemFileOutputType;
+    unknown_value_is_kept_by_notebook_outputs_item_temporary_url_output_type :
+    NotebookOutputsItemTemporaryUrlOutputType;
+    unknown_value_is_kept_by_notebooks_get_sort_field : NotebooksGetSortField;
     unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_max_frequency
     : NotificationRuleDeliveryLogsItemEvaluationMaxFrequency;
     unknown_value_is_kept_by_notification_rule_delivery_logs_item_evaluation_rule_type :
@@ -1665,6 +2160,12 @@ keeps_unknown_values! {
     NotificationRuleEmailConfigSendToOwner;
     unknown_value_is_kept_by_notification_rule_patch_rule_config_max_frequency :
     NotificationRulePatchRuleConfigMaxFrequency;
+    unknown_value_is_kept_by_resource_job_execution_logs_item_resource_type :
+    ResourceJobExecutionLogsItemResourceType;
+    unknown_value_is_kept_by_resource_job_execution_logs_item_status :
+    ResourceJobExecutionLogsItemStatus;
+    unknown_value_is_kept_by_resource_jobs_get_filter_field : ResourceJobsGetFilterField;
+    unknown_value_is_kept_by_resource_jobs_get_sort_field : ResourceJobsGetSortField;
     unknown_value_is_kept_by_user_oauth_token_oauth_authorization_status :
     UserOauthTokenOauthAuthorizationStatus;
     unknown_value_is_kept_by_user_oauth_token_post_oauth_code_challenge_method :
@@ -1673,10 +2174,6 @@ keeps_unknown_values! {
     UserOauthTokenPostScopeItem; unknown_value_is_kept_by_webhook_cast_buffers_as :
     WebhookCastBuffersAs; unknown_value_is_kept_by_webhook_patch_verification_type :
     WebhookPatchVerificationType;
-    unknown_value_is_kept_by_workflow_version2_object2_flow_class :
-    WorkflowVersion2Object2FlowClass;
-    unknown_value_is_kept_by_workflow_version2_object_flow_class :
-    WorkflowVersion2ObjectFlowClass;
 }
 
 reads_alternative! {
@@ -2396,6 +2893,91 @@ reads_alternative! {
     advanced_experience_user_query_user_tags_object_eq_object_tag_value_reads_object2 :
     AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
     AdvancedExperienceUserQueryUserTagsObjectEqObjectTagValue::Object2;
+    advanced_flow_by_version_query_creation_date_reads_object :
+    AdvancedFlowByVersionQueryCreationDate = "{}" =>
+    AdvancedFlowByVersionQueryCreationDate::Object;
+    advanced_flow_by_version_query_enabled_reads_object :
+    AdvancedFlowByVersionQueryEnabled = "{}" =>
+    AdvancedFlowByVersionQueryEnabled::Object;
+    advanced_flow_by_version_query_flow_class_reads_object :
+    AdvancedFlowByVersionQueryFlowClass = "{}" =>
+    AdvancedFlowByVersionQueryFlowClass::Object;
+    advanced_flow_by_version_query_flow_id_reads_string :
+    AdvancedFlowByVersionQueryFlowId = "\"\"" =>
+    AdvancedFlowByVersionQueryFlowId::String;
+    advanced_flow_by_version_query_flow_id_reads_object :
+    AdvancedFlowByVersionQueryFlowId = "{}" => AdvancedFlowByVersionQueryFlowId::Object;
+    advanced_flow_by_version_query_id_reads_string : AdvancedFlowByVersionQueryId =
+    "\"\"" => AdvancedFlowByVersionQueryId::String;
+    advanced_flow_by_version_query_id_reads_object : AdvancedFlowByVersionQueryId = "{}"
+    => AdvancedFlowByVersionQueryId::Object;
+    advanced_flow_by_version_query_last_updated_reads_object :
+    AdvancedFlowByVersionQueryLastUpdated = "{}" =>
+    AdvancedFlowByVersionQueryLastUpdated::Object;
+    advanced_flow_by_version_query_name_reads_object : AdvancedFlowByVersionQueryName =
+    "{}" => AdvancedFlowByVersionQueryName::Object;
+    advanced_flow_query_creation_date_reads_object : AdvancedFlowQueryCreationDate = "{}"
+    => AdvancedFlowQueryCreationDate::Object;
+    advanced_flow_query_custom_node_supports_reads_object :
+    AdvancedFlowQueryCustomNodeSupports = "{}" =>
+    AdvancedFlowQueryCustomNodeSupports::Object;
+    advanced_flow_query_default_version_reads_string : AdvancedFlowQueryDefaultVersion =
+    "\"\"" => AdvancedFlowQueryDefaultVersion::String;
+    advanced_flow_query_default_version_reads_object : AdvancedFlowQueryDefaultVersion =
+    "{}" => AdvancedFlowQueryDefaultVersion::Object;
+    advanced_flow_query_enabled_reads_object : AdvancedFlowQueryEnabled = "{}" =>
+    AdvancedFlowQueryEnabled::Object; advanced_flow_query_flow_class_reads_object :
+    AdvancedFlowQueryFlowClass = "{}" => AdvancedFlowQueryFlowClass::Object;
+    advanced_flow_query_id_reads_string : AdvancedFlowQueryId = "\"\"" =>
+    AdvancedFlowQueryId::String; advanced_flow_query_id_reads_object :
+    AdvancedFlowQueryId = "{}" => AdvancedFlowQueryId::Object;
+    advanced_flow_query_last_updated_reads_object : AdvancedFlowQueryLastUpdated = "{}"
+    => AdvancedFlowQueryLastUpdated::Object; advanced_flow_query_name_reads_object :
+    AdvancedFlowQueryName = "{}" => AdvancedFlowQueryName::Object;
+    advanced_flow_query_nodes_reads_object : AdvancedFlowQueryNodes = "{\"type\":\"\"}"
+    => AdvancedFlowQueryNodes::Object; advanced_flow_query_nodes_reads_object2 :
+    AdvancedFlowQueryNodes = "{\"$eq\":{\"type\":\"\"}}" =>
+    AdvancedFlowQueryNodes::Object2; advanced_flow_query_nodes_reads_object3 :
+    AdvancedFlowQueryNodes = "{\"$ne\":{\"type\":\"\"}}" =>
+    AdvancedFlowQueryNodes::Object3; advanced_flow_query_triggers_reads_object :
+    AdvancedFlowQueryTriggers = "{\"type\":\"\"}" => AdvancedFlowQueryTriggers::Object;
+    advanced_flow_query_triggers_reads_object2 : AdvancedFlowQueryTriggers =
+    "{\"$eq\":{\"type\":\"\"}}" => AdvancedFlowQueryTriggers::Object2;
+    advanced_flow_query_triggers_reads_object3 : AdvancedFlowQueryTriggers =
+    "{\"$ne\":{\"type\":\"\"}}" => AdvancedFlowQueryTriggers::Object3;
+    advanced_flow_version_query_creation_date_reads_object :
+    AdvancedFlowVersionQueryCreationDate = "{}" =>
+    AdvancedFlowVersionQueryCreationDate::Object;
+    advanced_flow_version_query_custom_node_supports_reads_object :
+    AdvancedFlowVersionQueryCustomNodeSupports = "{}" =>
+    AdvancedFlowVersionQueryCustomNodeSupports::Object;
+    advanced_flow_version_query_enabled_reads_object : AdvancedFlowVersionQueryEnabled =
+    "{}" => AdvancedFlowVersionQueryEnabled::Object;
+    advanced_flow_version_query_flow_class_reads_object :
+    AdvancedFlowVersionQueryFlowClass = "{}" =>
+    AdvancedFlowVersionQueryFlowClass::Object;
+    advanced_flow_version_query_id_reads_string : AdvancedFlowVersionQueryId = "\"\"" =>
+    AdvancedFlowVersionQueryId::String; advanced_flow_version_query_id_reads_object :
+    AdvancedFlowVersionQueryId = "{}" => AdvancedFlowVersionQueryId::Object;
+    advanced_flow_version_query_last_updated_reads_object :
+    AdvancedFlowVersionQueryLastUpdated = "{}" =>
+    AdvancedFlowVersionQueryLastUpdated::Object;
+    advanced_flow_version_query_name_reads_object : AdvancedFlowVersionQueryName = "{}"
+    => AdvancedFlowVersionQueryName::Object;
+    advanced_flow_version_query_nodes_reads_object : AdvancedFlowVersionQueryNodes =
+    "{\"type\":\"\"}" => AdvancedFlowVersionQueryNodes::Object;
+    advanced_flow_version_query_nodes_reads_object2 : AdvancedFlowVersionQueryNodes =
+    "{\"$eq\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryNodes::Object2;
+    advanced_flow_version_query_nodes_reads_object3 : AdvancedFlowVersionQueryNodes =
+    "{\"$ne\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryNodes::Object3;
+    advanced_flow_version_query_triggers_reads_object : AdvancedFlowVersionQueryTriggers
+    = "{\"type\":\"\"}" => AdvancedFlowVersionQueryTriggers::Object;
+    advanced_flow_version_query_triggers_reads_object2 : AdvancedFlowVersionQueryTriggers
+    = "{\"$eq\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryTriggers::Object2;
+    advanced_flow_version_query_triggers_reads_object3 : AdvancedFlowVersionQueryTriggers
+    = "{\"$ne\":{\"type\":\"\"}}" => AdvancedFlowVersionQueryTriggers::Object3;
+    advanced_flow_version_query_version_reads_object : AdvancedFlowVersionQueryVersion =
+    "{}" => AdvancedFlowVersionQueryVersion::Object;
     advanced_instance_org_query_audit_log_enabled_reads_object :
     AdvancedInstanceOrgQueryAuditLogEnabled = "{}" =>
     AdvancedInstanceOrgQueryAuditLogEnabled::Object;
@@ -2526,6 +3108,755 @@ reads_alternative! {
     advanced_instance_org_query_tags_object_eq_object_tag_value_reads_object2 :
     AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue = "{\"$nin\":[]}" =>
     AdvancedInstanceOrgQueryTagsObjectEqObjectTagValue::Object2;
+    application_dashboard_post_blocks_item_reads_image_overlay :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"image-overlay\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0,\"config\":{}}"
+    => ApplicationDashboardPostBlocksItem::ImageOverlay;
+    application_dashboard_post_blocks_item_reads_application_list :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"application-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::ApplicationList;
+    application_dashboard_post_blocks_item_reads_bar : ApplicationDashboardPostBlocksItem
+    = "{\"blockType\":\"bar\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Bar;
+    application_dashboard_post_blocks_item_reads_custom_chart :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"custom-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::CustomChart;
+    application_dashboard_post_blocks_item_reads_dashboard_list :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"dashboard-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::DashboardList;
+    application_dashboard_post_blocks_item_reads_data_table :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"data-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::DataTable;
+    application_dashboard_post_blocks_item_reads_device_count :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"device-count\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::DeviceCount;
+    application_dashboard_post_blocks_item_reads_device_list :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"device-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::DeviceList;
+    application_dashboard_post_blocks_item_reads_device_log :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"device-log\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::DeviceLog;
+    application_dashboard_post_blocks_item_reads_device_state_table :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"device-state-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::DeviceStateTable;
+    application_dashboard_post_blocks_item_reads_event_list :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"event-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::EventList;
+    application_dashboard_post_blocks_item_reads_gauge :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"gauge\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Gauge;
+    application_dashboard_post_blocks_item_reads_graph :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"graph\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Graph;
+    application_dashboard_post_blocks_item_reads_heatmap :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"heatmap\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Heatmap;
+    application_dashboard_post_blocks_item_reads_iframe :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"iframe\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Iframe;
+    application_dashboard_post_blocks_item_reads_image :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"image\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Image;
+    application_dashboard_post_blocks_item_reads_indicator :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Indicator;
+    application_dashboard_post_blocks_item_reads_input :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"input\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Input;
+    application_dashboard_post_blocks_item_reads_map : ApplicationDashboardPostBlocksItem
+    = "{\"blockType\":\"map\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Map;
+    application_dashboard_post_blocks_item_reads_open_event_indicator :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"open-event-indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::OpenEventIndicator;
+    application_dashboard_post_blocks_item_reads_pie : ApplicationDashboardPostBlocksItem
+    = "{\"blockType\":\"pie\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    ApplicationDashboardPostBlocksItem::Pie;
+    application_dashboard_post_blocks_item_reads_position_chart :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"position-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::PositionChart;
+    application_dashboard_post_blocks_item_reads_section_header :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"section-header\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::SectionHeader;
+    application_dashboard_post_blocks_item_reads_workflow_list :
+    ApplicationDashboardPostBlocksItem =
+    "{\"blockType\":\"workflow-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => ApplicationDashboardPostBlocksItem::WorkflowList;
+    application_dashboard_post_blocks_item_bar_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemBarConfigDuration = "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemBarConfigDuration::String;
+    application_dashboard_post_blocks_item_bar_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemBarConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemBarConfigDuration::Integer;
+    application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_reads_string
+    : ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregation::String;
+    application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_reads_timeatvalue
+    : ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_reads_object
+    : ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregation::Object;
+    application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_bar_config_x_axis_max_reads_string :
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMax = "\"\"" =>
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMax::String;
+    application_dashboard_post_blocks_item_bar_config_x_axis_max_reads_number :
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMax = "0.5" =>
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMax::Number;
+    application_dashboard_post_blocks_item_bar_config_x_axis_min_reads_string :
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMin = "\"\"" =>
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMin::String;
+    application_dashboard_post_blocks_item_bar_config_x_axis_min_reads_number :
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMin = "0.5" =>
+    ApplicationDashboardPostBlocksItemBarConfigXAxisMin::Number;
+    application_dashboard_post_blocks_item_custom_chart_config_configuration_reads_string
+    : ApplicationDashboardPostBlocksItemCustomChartConfigConfiguration = "\"\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigConfiguration::String;
+    application_dashboard_post_blocks_item_custom_chart_config_configuration_reads_object
+    : ApplicationDashboardPostBlocksItemCustomChartConfigConfiguration = "{}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigConfiguration::Object;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_reads_time_series
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"time-series\"}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem::TimeSeries;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_reads_gauge
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"gauge\"}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem::Gauge;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_reads_data_table
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"data-table\"}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem::DataTable;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_reads_device_info
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"device-info\"}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem::DeviceInfo;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_reads_events
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"events\"}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItem::Events;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_string
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::String;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_timeatvalue
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_object
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Object;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_string
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration =
+    "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration::String;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_integer
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration = "0"
+    =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration::Integer;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_string
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation
+    = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::String;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_timeatvalue
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation
+    = "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_object
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation
+    = "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Object;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_string
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration =
+    "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::String;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_integer
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration =
+    "0" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::Integer;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_string
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::String;
+    application_dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_integer
+    : ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution
+    = "0" =>
+    ApplicationDashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::Integer;
+    application_dashboard_post_blocks_item_device_list_config_filter_reads_string :
+    ApplicationDashboardPostBlocksItemDeviceListConfigFilter = "\"\"" =>
+    ApplicationDashboardPostBlocksItemDeviceListConfigFilter::String;
+    application_dashboard_post_blocks_item_device_list_config_filter_reads_object :
+    ApplicationDashboardPostBlocksItemDeviceListConfigFilter = "{}" =>
+    ApplicationDashboardPostBlocksItemDeviceListConfigFilter::Object;
+    application_dashboard_post_blocks_item_device_state_table_config_duration_reads_string
+    : ApplicationDashboardPostBlocksItemDeviceStateTableConfigDuration =
+    "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemDeviceStateTableConfigDuration::String;
+    application_dashboard_post_blocks_item_device_state_table_config_duration_reads_integer
+    : ApplicationDashboardPostBlocksItemDeviceStateTableConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemDeviceStateTableConfigDuration::Integer;
+    application_dashboard_post_blocks_item_event_list_config_event_state_reads_string :
+    ApplicationDashboardPostBlocksItemEventListConfigEventState = "\"\"" =>
+    ApplicationDashboardPostBlocksItemEventListConfigEventState::String;
+    application_dashboard_post_blocks_item_event_list_config_event_state_reads_object :
+    ApplicationDashboardPostBlocksItemEventListConfigEventState = "{}" =>
+    ApplicationDashboardPostBlocksItemEventListConfigEventState::Object;
+    application_dashboard_post_blocks_item_gauge_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemGaugeConfigDuration = "\"{{dashboard.duration}}\""
+    => ApplicationDashboardPostBlocksItemGaugeConfigDuration::String;
+    application_dashboard_post_blocks_item_gauge_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemGaugeConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigDuration::Integer;
+    application_dashboard_post_blocks_item_gauge_config_gauge_max_reads_string :
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMax = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMax::String;
+    application_dashboard_post_blocks_item_gauge_config_gauge_max_reads_number :
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMax = "0.5" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMax::Number;
+    application_dashboard_post_blocks_item_gauge_config_gauge_min_reads_string :
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMin = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMin::String;
+    application_dashboard_post_blocks_item_gauge_config_gauge_min_reads_number :
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMin = "0.5" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigGaugeMin::Number;
+    application_dashboard_post_blocks_item_gauge_config_precision_reads_string :
+    ApplicationDashboardPostBlocksItemGaugeConfigPrecision = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigPrecision::String;
+    application_dashboard_post_blocks_item_gauge_config_precision_reads_number :
+    ApplicationDashboardPostBlocksItemGaugeConfigPrecision = "0.5" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigPrecision::Number;
+    application_dashboard_post_blocks_item_gauge_config_segment_aggregation_reads_string
+    : ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregation = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregation::String;
+    application_dashboard_post_blocks_item_gauge_config_segment_aggregation_reads_timeatvalue
+    : ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_gauge_config_segment_aggregation_reads_object
+    : ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregation::Object;
+    application_dashboard_post_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_graph_config_decorators_item_y1_reads_string :
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY1 = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY1::String;
+    application_dashboard_post_blocks_item_graph_config_decorators_item_y1_reads_number :
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY1 = "0.5" =>
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY1::Number;
+    application_dashboard_post_blocks_item_graph_config_decorators_item_y2_reads_string :
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY2 = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY2::String;
+    application_dashboard_post_blocks_item_graph_config_decorators_item_y2_reads_number :
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY2 = "0.5" =>
+    ApplicationDashboardPostBlocksItemGraphConfigDecoratorsItemY2::Number;
+    application_dashboard_post_blocks_item_graph_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemGraphConfigDuration = "\"{{dashboard.duration}}\""
+    => ApplicationDashboardPostBlocksItemGraphConfigDuration::String;
+    application_dashboard_post_blocks_item_graph_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemGraphConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemGraphConfigDuration::Integer;
+    application_dashboard_post_blocks_item_graph_config_resolution_reads_string :
+    ApplicationDashboardPostBlocksItemGraphConfigResolution = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigResolution::String;
+    application_dashboard_post_blocks_item_graph_config_resolution_reads_integer :
+    ApplicationDashboardPostBlocksItemGraphConfigResolution = "0" =>
+    ApplicationDashboardPostBlocksItemGraphConfigResolution::Integer;
+    application_dashboard_post_blocks_item_graph_config_segments_item_aggregation_reads_string
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregation = "\"FIRST\""
+    => ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregation::String;
+    application_dashboard_post_blocks_item_graph_config_segments_item_aggregation_reads_timeatvalue
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_graph_config_segments_item_aggregation_reads_object
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregation::Object;
+    application_dashboard_post_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_graph_config_segments_item_y_axis_max_reads_string
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax::String;
+    application_dashboard_post_blocks_item_graph_config_segments_item_y_axis_max_reads_number
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax = "0.5" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax::Number;
+    application_dashboard_post_blocks_item_graph_config_segments_item_y_axis_min_reads_string
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin::String;
+    application_dashboard_post_blocks_item_graph_config_segments_item_y_axis_min_reads_number
+    : ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin = "0.5" =>
+    ApplicationDashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin::Number;
+    application_dashboard_post_blocks_item_graph_config_y_axes_item_max_reads_string :
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMax = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMax::String;
+    application_dashboard_post_blocks_item_graph_config_y_axes_item_max_reads_number :
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMax = "0.5" =>
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMax::Number;
+    application_dashboard_post_blocks_item_graph_config_y_axes_item_min_reads_string :
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMin = "\"\"" =>
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMin::String;
+    application_dashboard_post_blocks_item_graph_config_y_axes_item_min_reads_number :
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMin = "0.5" =>
+    ApplicationDashboardPostBlocksItemGraphConfigYAxesItemMin::Number;
+    application_dashboard_post_blocks_item_heatmap_config_default_zoom_reads_string :
+    ApplicationDashboardPostBlocksItemHeatmapConfigDefaultZoom = "\"\"" =>
+    ApplicationDashboardPostBlocksItemHeatmapConfigDefaultZoom::String;
+    application_dashboard_post_blocks_item_heatmap_config_default_zoom_reads_number :
+    ApplicationDashboardPostBlocksItemHeatmapConfigDefaultZoom = "0.5" =>
+    ApplicationDashboardPostBlocksItemHeatmapConfigDefaultZoom::Number;
+    application_dashboard_post_blocks_item_heatmap_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemHeatmapConfigDuration =
+    "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemHeatmapConfigDuration::String;
+    application_dashboard_post_blocks_item_heatmap_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemHeatmapConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemHeatmapConfigDuration::Integer;
+    application_dashboard_post_blocks_item_image_overlay_config_overlays_item_reads_object
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"indicator\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItem::Object;
+    application_dashboard_post_blocks_item_image_overlay_config_overlays_item_reads_value
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"value\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItem::Value;
+    application_dashboard_post_blocks_item_image_overlay_config_overlays_item_reads_bar :
+    ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"bar\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItem::Bar;
+    application_dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_max_reads_string
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax = "\"\"" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax::String;
+    application_dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_max_reads_number
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax = "0.5" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax::Number;
+    application_dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_min_reads_string
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin = "\"\"" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin::String;
+    application_dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_min_reads_number
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin = "0.5" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin::Number;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_reads_string
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation::String;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_reads_timeatvalue
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_reads_object
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation::Object;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_duration_reads_string
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration =
+    "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration::String;
+    application_dashboard_post_blocks_item_image_overlay_config_segments_item_duration_reads_integer
+    : ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration = "0" =>
+    ApplicationDashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration::Integer;
+    application_dashboard_post_blocks_item_indicator_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemIndicatorConfigDuration =
+    "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigDuration::String;
+    application_dashboard_post_blocks_item_indicator_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemIndicatorConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigDuration::Integer;
+    application_dashboard_post_blocks_item_indicator_config_segments_item_aggregation_reads_string
+    : ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation::String;
+    application_dashboard_post_blocks_item_indicator_config_segments_item_aggregation_reads_timeatvalue
+    : ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_indicator_config_segments_item_aggregation_reads_object
+    : ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation::Object;
+    application_dashboard_post_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_input_config_controls_item_reads_range :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"range\"}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem::Range;
+    application_dashboard_post_blocks_item_input_config_controls_item_reads_toggle :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"toggle\"}"
+    => ApplicationDashboardPostBlocksItemInputConfigControlsItem::Toggle;
+    application_dashboard_post_blocks_item_input_config_controls_item_reads_text :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"text\"}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem::Text;
+    application_dashboard_post_blocks_item_input_config_controls_item_reads_select :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"select\"}"
+    => ApplicationDashboardPostBlocksItemInputConfigControlsItem::Select;
+    application_dashboard_post_blocks_item_input_config_controls_item_reads_help :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"help\"}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem::Help;
+    application_dashboard_post_blocks_item_input_config_controls_item_reads_button :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"button\"}"
+    => ApplicationDashboardPostBlocksItemInputConfigControlsItem::Button;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation
+    = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_timeatvalue
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation
+    = "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_object
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation
+    = "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Object;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_value_reads_string
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue = "\"\""
+    =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_default_value_reads_number
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue = "0.5"
+    =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_max_reads_string
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMax = "\"\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMax::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_max_reads_number
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMax = "0.5" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMax::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_min_reads_string
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMin = "\"\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMin::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_min_reads_number
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMin = "0.5" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeMin::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_step_reads_string
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeStep = "\"\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeStep::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_range_step_reads_number
+    : ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeStep = "0.5" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemRangeStep::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation
+    = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_timeatvalue
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation
+    = "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_object
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation
+    = "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Object;
+    application_dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation
+    = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_timeatvalue
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation
+    = "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_object
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation
+    = "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Object;
+    application_dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation
+    = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_timeatvalue
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation
+    = "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_object
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation
+    = "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Object;
+    application_dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_map_config_default_zoom_reads_string :
+    ApplicationDashboardPostBlocksItemMapConfigDefaultZoom = "\"\"" =>
+    ApplicationDashboardPostBlocksItemMapConfigDefaultZoom::String;
+    application_dashboard_post_blocks_item_map_config_default_zoom_reads_number :
+    ApplicationDashboardPostBlocksItemMapConfigDefaultZoom = "0.5" =>
+    ApplicationDashboardPostBlocksItemMapConfigDefaultZoom::Number;
+    application_dashboard_post_blocks_item_map_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemMapConfigDuration = "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemMapConfigDuration::String;
+    application_dashboard_post_blocks_item_map_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemMapConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemMapConfigDuration::Integer;
+    application_dashboard_post_blocks_item_map_config_resolution_reads_string :
+    ApplicationDashboardPostBlocksItemMapConfigResolution = "\"\"" =>
+    ApplicationDashboardPostBlocksItemMapConfigResolution::String;
+    application_dashboard_post_blocks_item_map_config_resolution_reads_integer :
+    ApplicationDashboardPostBlocksItemMapConfigResolution = "0" =>
+    ApplicationDashboardPostBlocksItemMapConfigResolution::Integer;
+    application_dashboard_post_blocks_item_pie_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemPieConfigDuration = "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemPieConfigDuration::String;
+    application_dashboard_post_blocks_item_pie_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemPieConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemPieConfigDuration::Integer;
+    application_dashboard_post_blocks_item_pie_config_segments_item_aggregation_reads_string
+    : ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregation::String;
+    application_dashboard_post_blocks_item_pie_config_segments_item_aggregation_reads_timeatvalue
+    : ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregation::Timeatvalue;
+    application_dashboard_post_blocks_item_pie_config_segments_item_aggregation_reads_object
+    : ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregation::Object;
+    application_dashboard_post_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    application_dashboard_post_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    application_dashboard_post_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    ApplicationDashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    application_dashboard_post_blocks_item_position_chart_config_default_zoom_reads_string
+    : ApplicationDashboardPostBlocksItemPositionChartConfigDefaultZoom = "\"\"" =>
+    ApplicationDashboardPostBlocksItemPositionChartConfigDefaultZoom::String;
+    application_dashboard_post_blocks_item_position_chart_config_default_zoom_reads_number
+    : ApplicationDashboardPostBlocksItemPositionChartConfigDefaultZoom = "0.5" =>
+    ApplicationDashboardPostBlocksItemPositionChartConfigDefaultZoom::Number;
+    application_dashboard_post_blocks_item_position_chart_config_duration_reads_string :
+    ApplicationDashboardPostBlocksItemPositionChartConfigDuration =
+    "\"{{dashboard.duration}}\"" =>
+    ApplicationDashboardPostBlocksItemPositionChartConfigDuration::String;
+    application_dashboard_post_blocks_item_position_chart_config_duration_reads_integer :
+    ApplicationDashboardPostBlocksItemPositionChartConfigDuration = "0" =>
+    ApplicationDashboardPostBlocksItemPositionChartConfigDuration::Integer;
+    application_dashboard_post_blocks_item_position_chart_config_resolution_reads_string
+    : ApplicationDashboardPostBlocksItemPositionChartConfigResolution = "\"\"" =>
+    ApplicationDashboardPostBlocksItemPositionChartConfigResolution::String;
+    application_dashboard_post_blocks_item_position_chart_config_resolution_reads_integer
+    : ApplicationDashboardPostBlocksItemPositionChartConfigResolution = "0" =>
+    ApplicationDashboardPostBlocksItemPositionChartConfigResolution::Integer;
+    application_dashboard_post_context_configuration_item_reads_device_attribute :
+    ApplicationDashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceAttribute\",\"defaultValue\":\"\"}" =>
+    ApplicationDashboardPostContextConfigurationItem::DeviceAttribute;
+    application_dashboard_post_context_configuration_item_reads_device_id :
+    ApplicationDashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceId\",\"defaultValue\":\"\"}" =>
+    ApplicationDashboardPostContextConfigurationItem::DeviceId;
+    application_dashboard_post_context_configuration_item_reads_device_tag :
+    ApplicationDashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceTag\",\"defaultValue\":{}}" =>
+    ApplicationDashboardPostContextConfigurationItem::DeviceTag;
+    application_dashboard_post_context_configuration_item_reads_number :
+    ApplicationDashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"number\",\"defaultValue\":0}" =>
+    ApplicationDashboardPostContextConfigurationItem::Number;
+    application_dashboard_post_context_configuration_item_reads_string :
+    ApplicationDashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"string\",\"defaultValue\":\"\"}" =>
+    ApplicationDashboardPostContextConfigurationItem::String;
+    application_dashboard_post_context_configuration_item_reads_experience_user :
+    ApplicationDashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"experienceUser\",\"defaultValue\":\"\"}" =>
+    ApplicationDashboardPostContextConfigurationItem::ExperienceUser;
     composite_device_state_value_time_reads_string : CompositeDeviceStateValueTime =
     "\"\"" => CompositeDeviceStateValueTime::String;
     composite_device_state_value_time_reads_number : CompositeDeviceStateValueTime =
@@ -2541,6 +3872,2050 @@ reads_alternative! {
     composite_devices_state_items_item_composite_state_value_time_reads_object :
     CompositeDevicesStateItemsItemCompositeStateValueTime = "{\"$date\":\"\"}" =>
     CompositeDevicesStateItemsItemCompositeStateValueTime::Object;
+    dashboard_blocks_item_reads_image_overlay : DashboardBlocksItem =
+    "{\"blockType\":\"image-overlay\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0,\"config\":{}}"
+    => DashboardBlocksItem::ImageOverlay; dashboard_blocks_item_reads_application_list :
+    DashboardBlocksItem =
+    "{\"blockType\":\"application-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::ApplicationList; dashboard_blocks_item_reads_bar :
+    DashboardBlocksItem =
+    "{\"blockType\":\"bar\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Bar; dashboard_blocks_item_reads_custom_chart :
+    DashboardBlocksItem =
+    "{\"blockType\":\"custom-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::CustomChart; dashboard_blocks_item_reads_dashboard_list :
+    DashboardBlocksItem =
+    "{\"blockType\":\"dashboard-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::DashboardList; dashboard_blocks_item_reads_data_table :
+    DashboardBlocksItem =
+    "{\"blockType\":\"data-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::DataTable; dashboard_blocks_item_reads_device_count :
+    DashboardBlocksItem =
+    "{\"blockType\":\"device-count\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::DeviceCount; dashboard_blocks_item_reads_device_list :
+    DashboardBlocksItem =
+    "{\"blockType\":\"device-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::DeviceList; dashboard_blocks_item_reads_device_log :
+    DashboardBlocksItem =
+    "{\"blockType\":\"device-log\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::DeviceLog; dashboard_blocks_item_reads_device_state_table :
+    DashboardBlocksItem =
+    "{\"blockType\":\"device-state-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::DeviceStateTable; dashboard_blocks_item_reads_event_list :
+    DashboardBlocksItem =
+    "{\"blockType\":\"event-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::EventList; dashboard_blocks_item_reads_gauge :
+    DashboardBlocksItem =
+    "{\"blockType\":\"gauge\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Gauge; dashboard_blocks_item_reads_graph : DashboardBlocksItem =
+    "{\"blockType\":\"graph\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Graph; dashboard_blocks_item_reads_heatmap : DashboardBlocksItem
+    = "{\"blockType\":\"heatmap\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Heatmap; dashboard_blocks_item_reads_iframe :
+    DashboardBlocksItem =
+    "{\"blockType\":\"iframe\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Iframe; dashboard_blocks_item_reads_image : DashboardBlocksItem
+    = "{\"blockType\":\"image\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Image; dashboard_blocks_item_reads_indicator :
+    DashboardBlocksItem =
+    "{\"blockType\":\"indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Indicator; dashboard_blocks_item_reads_input :
+    DashboardBlocksItem =
+    "{\"blockType\":\"input\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Input; dashboard_blocks_item_reads_map : DashboardBlocksItem =
+    "{\"blockType\":\"map\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Map; dashboard_blocks_item_reads_open_event_indicator :
+    DashboardBlocksItem =
+    "{\"blockType\":\"open-event-indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::OpenEventIndicator; dashboard_blocks_item_reads_pie :
+    DashboardBlocksItem =
+    "{\"blockType\":\"pie\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardBlocksItem::Pie; dashboard_blocks_item_reads_position_chart :
+    DashboardBlocksItem =
+    "{\"blockType\":\"position-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::PositionChart; dashboard_blocks_item_reads_section_header :
+    DashboardBlocksItem =
+    "{\"blockType\":\"section-header\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::SectionHeader; dashboard_blocks_item_reads_workflow_list :
+    DashboardBlocksItem =
+    "{\"blockType\":\"workflow-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardBlocksItem::WorkflowList;
+    dashboard_blocks_item_bar_config_duration_reads_string :
+    DashboardBlocksItemBarConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemBarConfigDuration::String;
+    dashboard_blocks_item_bar_config_duration_reads_integer :
+    DashboardBlocksItemBarConfigDuration = "0" =>
+    DashboardBlocksItemBarConfigDuration::Integer;
+    dashboard_blocks_item_bar_config_segments_item_aggregation_reads_string :
+    DashboardBlocksItemBarConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardBlocksItemBarConfigSegmentsItemAggregation::String;
+    dashboard_blocks_item_bar_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardBlocksItemBarConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemBarConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_blocks_item_bar_config_segments_item_aggregation_reads_object :
+    DashboardBlocksItemBarConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemBarConfigSegmentsItemAggregation::Object;
+    dashboard_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue = "\"\""
+    =>
+    DashboardBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue = "0.5"
+    =>
+    DashboardBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_bar_config_x_axis_max_reads_string :
+    DashboardBlocksItemBarConfigXAxisMax = "\"\"" =>
+    DashboardBlocksItemBarConfigXAxisMax::String;
+    dashboard_blocks_item_bar_config_x_axis_max_reads_number :
+    DashboardBlocksItemBarConfigXAxisMax = "0.5" =>
+    DashboardBlocksItemBarConfigXAxisMax::Number;
+    dashboard_blocks_item_bar_config_x_axis_min_reads_string :
+    DashboardBlocksItemBarConfigXAxisMin = "\"\"" =>
+    DashboardBlocksItemBarConfigXAxisMin::String;
+    dashboard_blocks_item_bar_config_x_axis_min_reads_number :
+    DashboardBlocksItemBarConfigXAxisMin = "0.5" =>
+    DashboardBlocksItemBarConfigXAxisMin::Number;
+    dashboard_blocks_item_custom_chart_config_configuration_reads_string :
+    DashboardBlocksItemCustomChartConfigConfiguration = "\"\"" =>
+    DashboardBlocksItemCustomChartConfigConfiguration::String;
+    dashboard_blocks_item_custom_chart_config_configuration_reads_object :
+    DashboardBlocksItemCustomChartConfigConfiguration = "{}" =>
+    DashboardBlocksItemCustomChartConfigConfiguration::Object;
+    dashboard_blocks_item_custom_chart_config_segments_item_reads_time_series :
+    DashboardBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"time-series\"}"
+    => DashboardBlocksItemCustomChartConfigSegmentsItem::TimeSeries;
+    dashboard_blocks_item_custom_chart_config_segments_item_reads_gauge :
+    DashboardBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"gauge\"}" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItem::Gauge;
+    dashboard_blocks_item_custom_chart_config_segments_item_reads_data_table :
+    DashboardBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"data-table\"}"
+    => DashboardBlocksItemCustomChartConfigSegmentsItem::DataTable;
+    dashboard_blocks_item_custom_chart_config_segments_item_reads_device_info :
+    DashboardBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"device-info\"}"
+    => DashboardBlocksItemCustomChartConfigSegmentsItem::DeviceInfo;
+    dashboard_blocks_item_custom_chart_config_segments_item_reads_events :
+    DashboardBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"events\"}" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItem::Events;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_string
+    : DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregation = "\"FIRST\"" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::String;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_timeatvalue
+    : DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Timeatvalue;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_object
+    : DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Object;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_string :
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeDuration::String;
+    dashboard_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_integer
+    : DashboardBlocksItemCustomChartConfigSegmentsItemGaugeDuration = "0" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemGaugeDuration::Integer;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_string
+    : DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation = "\"FIRST\""
+    => DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::String;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_timeatvalue
+    : DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Timeatvalue;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_object
+    : DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Object;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_string
+    : DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::String;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_integer
+    : DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration = "0" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::Integer;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_string
+    : DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution = "\"\"" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::String;
+    dashboard_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_integer
+    : DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution = "0" =>
+    DashboardBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::Integer;
+    dashboard_blocks_item_device_list_config_filter_reads_string :
+    DashboardBlocksItemDeviceListConfigFilter = "\"\"" =>
+    DashboardBlocksItemDeviceListConfigFilter::String;
+    dashboard_blocks_item_device_list_config_filter_reads_object :
+    DashboardBlocksItemDeviceListConfigFilter = "{}" =>
+    DashboardBlocksItemDeviceListConfigFilter::Object;
+    dashboard_blocks_item_device_state_table_config_duration_reads_string :
+    DashboardBlocksItemDeviceStateTableConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemDeviceStateTableConfigDuration::String;
+    dashboard_blocks_item_device_state_table_config_duration_reads_integer :
+    DashboardBlocksItemDeviceStateTableConfigDuration = "0" =>
+    DashboardBlocksItemDeviceStateTableConfigDuration::Integer;
+    dashboard_blocks_item_event_list_config_event_state_reads_string :
+    DashboardBlocksItemEventListConfigEventState = "\"\"" =>
+    DashboardBlocksItemEventListConfigEventState::String;
+    dashboard_blocks_item_event_list_config_event_state_reads_object :
+    DashboardBlocksItemEventListConfigEventState = "{}" =>
+    DashboardBlocksItemEventListConfigEventState::Object;
+    dashboard_blocks_item_gauge_config_duration_reads_string :
+    DashboardBlocksItemGaugeConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemGaugeConfigDuration::String;
+    dashboard_blocks_item_gauge_config_duration_reads_integer :
+    DashboardBlocksItemGaugeConfigDuration = "0" =>
+    DashboardBlocksItemGaugeConfigDuration::Integer;
+    dashboard_blocks_item_gauge_config_gauge_max_reads_string :
+    DashboardBlocksItemGaugeConfigGaugeMax = "\"\"" =>
+    DashboardBlocksItemGaugeConfigGaugeMax::String;
+    dashboard_blocks_item_gauge_config_gauge_max_reads_number :
+    DashboardBlocksItemGaugeConfigGaugeMax = "0.5" =>
+    DashboardBlocksItemGaugeConfigGaugeMax::Number;
+    dashboard_blocks_item_gauge_config_gauge_min_reads_string :
+    DashboardBlocksItemGaugeConfigGaugeMin = "\"\"" =>
+    DashboardBlocksItemGaugeConfigGaugeMin::String;
+    dashboard_blocks_item_gauge_config_gauge_min_reads_number :
+    DashboardBlocksItemGaugeConfigGaugeMin = "0.5" =>
+    DashboardBlocksItemGaugeConfigGaugeMin::Number;
+    dashboard_blocks_item_gauge_config_precision_reads_string :
+    DashboardBlocksItemGaugeConfigPrecision = "\"\"" =>
+    DashboardBlocksItemGaugeConfigPrecision::String;
+    dashboard_blocks_item_gauge_config_precision_reads_number :
+    DashboardBlocksItemGaugeConfigPrecision = "0.5" =>
+    DashboardBlocksItemGaugeConfigPrecision::Number;
+    dashboard_blocks_item_gauge_config_segment_aggregation_reads_string :
+    DashboardBlocksItemGaugeConfigSegmentAggregation = "\"FIRST\"" =>
+    DashboardBlocksItemGaugeConfigSegmentAggregation::String;
+    dashboard_blocks_item_gauge_config_segment_aggregation_reads_timeatvalue :
+    DashboardBlocksItemGaugeConfigSegmentAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemGaugeConfigSegmentAggregation::Timeatvalue;
+    dashboard_blocks_item_gauge_config_segment_aggregation_reads_object :
+    DashboardBlocksItemGaugeConfigSegmentAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemGaugeConfigSegmentAggregation::Object;
+    dashboard_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_string
+    : DashboardBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue = "\"\"" =>
+    DashboardBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_number
+    : DashboardBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue = "0.5" =>
+    DashboardBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue = "false"
+    => DashboardBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_graph_config_decorators_item_y1_reads_string :
+    DashboardBlocksItemGraphConfigDecoratorsItemY1 = "\"\"" =>
+    DashboardBlocksItemGraphConfigDecoratorsItemY1::String;
+    dashboard_blocks_item_graph_config_decorators_item_y1_reads_number :
+    DashboardBlocksItemGraphConfigDecoratorsItemY1 = "0.5" =>
+    DashboardBlocksItemGraphConfigDecoratorsItemY1::Number;
+    dashboard_blocks_item_graph_config_decorators_item_y2_reads_string :
+    DashboardBlocksItemGraphConfigDecoratorsItemY2 = "\"\"" =>
+    DashboardBlocksItemGraphConfigDecoratorsItemY2::String;
+    dashboard_blocks_item_graph_config_decorators_item_y2_reads_number :
+    DashboardBlocksItemGraphConfigDecoratorsItemY2 = "0.5" =>
+    DashboardBlocksItemGraphConfigDecoratorsItemY2::Number;
+    dashboard_blocks_item_graph_config_duration_reads_string :
+    DashboardBlocksItemGraphConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemGraphConfigDuration::String;
+    dashboard_blocks_item_graph_config_duration_reads_integer :
+    DashboardBlocksItemGraphConfigDuration = "0" =>
+    DashboardBlocksItemGraphConfigDuration::Integer;
+    dashboard_blocks_item_graph_config_resolution_reads_string :
+    DashboardBlocksItemGraphConfigResolution = "\"\"" =>
+    DashboardBlocksItemGraphConfigResolution::String;
+    dashboard_blocks_item_graph_config_resolution_reads_integer :
+    DashboardBlocksItemGraphConfigResolution = "0" =>
+    DashboardBlocksItemGraphConfigResolution::Integer;
+    dashboard_blocks_item_graph_config_segments_item_aggregation_reads_string :
+    DashboardBlocksItemGraphConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardBlocksItemGraphConfigSegmentsItemAggregation::String;
+    dashboard_blocks_item_graph_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardBlocksItemGraphConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemGraphConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_blocks_item_graph_config_segments_item_aggregation_reads_object :
+    DashboardBlocksItemGraphConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemGraphConfigSegmentsItemAggregation::Object;
+    dashboard_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_graph_config_segments_item_y_axis_max_reads_string :
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMax = "\"\"" =>
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMax::String;
+    dashboard_blocks_item_graph_config_segments_item_y_axis_max_reads_number :
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMax = "0.5" =>
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMax::Number;
+    dashboard_blocks_item_graph_config_segments_item_y_axis_min_reads_string :
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMin = "\"\"" =>
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMin::String;
+    dashboard_blocks_item_graph_config_segments_item_y_axis_min_reads_number :
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMin = "0.5" =>
+    DashboardBlocksItemGraphConfigSegmentsItemYAxisMin::Number;
+    dashboard_blocks_item_graph_config_y_axes_item_max_reads_string :
+    DashboardBlocksItemGraphConfigYAxesItemMax = "\"\"" =>
+    DashboardBlocksItemGraphConfigYAxesItemMax::String;
+    dashboard_blocks_item_graph_config_y_axes_item_max_reads_number :
+    DashboardBlocksItemGraphConfigYAxesItemMax = "0.5" =>
+    DashboardBlocksItemGraphConfigYAxesItemMax::Number;
+    dashboard_blocks_item_graph_config_y_axes_item_min_reads_string :
+    DashboardBlocksItemGraphConfigYAxesItemMin = "\"\"" =>
+    DashboardBlocksItemGraphConfigYAxesItemMin::String;
+    dashboard_blocks_item_graph_config_y_axes_item_min_reads_number :
+    DashboardBlocksItemGraphConfigYAxesItemMin = "0.5" =>
+    DashboardBlocksItemGraphConfigYAxesItemMin::Number;
+    dashboard_blocks_item_heatmap_config_default_zoom_reads_string :
+    DashboardBlocksItemHeatmapConfigDefaultZoom = "\"\"" =>
+    DashboardBlocksItemHeatmapConfigDefaultZoom::String;
+    dashboard_blocks_item_heatmap_config_default_zoom_reads_number :
+    DashboardBlocksItemHeatmapConfigDefaultZoom = "0.5" =>
+    DashboardBlocksItemHeatmapConfigDefaultZoom::Number;
+    dashboard_blocks_item_heatmap_config_duration_reads_string :
+    DashboardBlocksItemHeatmapConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemHeatmapConfigDuration::String;
+    dashboard_blocks_item_heatmap_config_duration_reads_integer :
+    DashboardBlocksItemHeatmapConfigDuration = "0" =>
+    DashboardBlocksItemHeatmapConfigDuration::Integer;
+    dashboard_blocks_item_image_overlay_config_overlays_item_reads_object :
+    DashboardBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"indicator\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => DashboardBlocksItemImageOverlayConfigOverlaysItem::Object;
+    dashboard_blocks_item_image_overlay_config_overlays_item_reads_value :
+    DashboardBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"value\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => DashboardBlocksItemImageOverlayConfigOverlaysItem::Value;
+    dashboard_blocks_item_image_overlay_config_overlays_item_reads_bar :
+    DashboardBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"bar\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}" =>
+    DashboardBlocksItemImageOverlayConfigOverlaysItem::Bar;
+    dashboard_blocks_item_image_overlay_config_overlays_item_bar_max_reads_string :
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMax = "\"\"" =>
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMax::String;
+    dashboard_blocks_item_image_overlay_config_overlays_item_bar_max_reads_number :
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMax = "0.5" =>
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMax::Number;
+    dashboard_blocks_item_image_overlay_config_overlays_item_bar_min_reads_string :
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMin = "\"\"" =>
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMin::String;
+    dashboard_blocks_item_image_overlay_config_overlays_item_bar_min_reads_number :
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMin = "0.5" =>
+    DashboardBlocksItemImageOverlayConfigOverlaysItemBarMin::Number;
+    dashboard_blocks_item_image_overlay_config_segments_item_aggregation_reads_string :
+    DashboardBlocksItemImageOverlayConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardBlocksItemImageOverlayConfigSegmentsItemAggregation::String;
+    dashboard_blocks_item_image_overlay_config_segments_item_aggregation_reads_timeatvalue
+    : DashboardBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemImageOverlayConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_blocks_item_image_overlay_config_segments_item_aggregation_reads_object :
+    DashboardBlocksItemImageOverlayConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}"
+    => DashboardBlocksItemImageOverlayConfigSegmentsItemAggregation::Object;
+    dashboard_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_image_overlay_config_segments_item_duration_reads_string :
+    DashboardBlocksItemImageOverlayConfigSegmentsItemDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemImageOverlayConfigSegmentsItemDuration::String;
+    dashboard_blocks_item_image_overlay_config_segments_item_duration_reads_integer :
+    DashboardBlocksItemImageOverlayConfigSegmentsItemDuration = "0" =>
+    DashboardBlocksItemImageOverlayConfigSegmentsItemDuration::Integer;
+    dashboard_blocks_item_indicator_config_duration_reads_string :
+    DashboardBlocksItemIndicatorConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemIndicatorConfigDuration::String;
+    dashboard_blocks_item_indicator_config_duration_reads_integer :
+    DashboardBlocksItemIndicatorConfigDuration = "0" =>
+    DashboardBlocksItemIndicatorConfigDuration::Integer;
+    dashboard_blocks_item_indicator_config_segments_item_aggregation_reads_string :
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregation::String;
+    dashboard_blocks_item_indicator_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_blocks_item_indicator_config_segments_item_aggregation_reads_object :
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregation::Object;
+    dashboard_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_input_config_controls_item_reads_range :
+    DashboardBlocksItemInputConfigControlsItem = "{\"type\":\"range\"}" =>
+    DashboardBlocksItemInputConfigControlsItem::Range;
+    dashboard_blocks_item_input_config_controls_item_reads_toggle :
+    DashboardBlocksItemInputConfigControlsItem = "{\"type\":\"toggle\"}" =>
+    DashboardBlocksItemInputConfigControlsItem::Toggle;
+    dashboard_blocks_item_input_config_controls_item_reads_text :
+    DashboardBlocksItemInputConfigControlsItem = "{\"type\":\"text\"}" =>
+    DashboardBlocksItemInputConfigControlsItem::Text;
+    dashboard_blocks_item_input_config_controls_item_reads_select :
+    DashboardBlocksItemInputConfigControlsItem = "{\"type\":\"select\"}" =>
+    DashboardBlocksItemInputConfigControlsItem::Select;
+    dashboard_blocks_item_input_config_controls_item_reads_help :
+    DashboardBlocksItemInputConfigControlsItem = "{\"type\":\"help\"}" =>
+    DashboardBlocksItemInputConfigControlsItem::Help;
+    dashboard_blocks_item_input_config_controls_item_reads_button :
+    DashboardBlocksItemInputConfigControlsItem = "{\"type\":\"button\"}" =>
+    DashboardBlocksItemInputConfigControlsItem::Button;
+    dashboard_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_string
+    : DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::String;
+    dashboard_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_timeatvalue
+    : DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Timeatvalue;
+    dashboard_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_object
+    : DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Object;
+    dashboard_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_input_config_controls_item_range_default_value_reads_string :
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultValue = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultValue::String;
+    dashboard_blocks_item_input_config_controls_item_range_default_value_reads_number :
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultValue = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemRangeDefaultValue::Number;
+    dashboard_blocks_item_input_config_controls_item_range_max_reads_string :
+    DashboardBlocksItemInputConfigControlsItemRangeMax = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemRangeMax::String;
+    dashboard_blocks_item_input_config_controls_item_range_max_reads_number :
+    DashboardBlocksItemInputConfigControlsItemRangeMax = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemRangeMax::Number;
+    dashboard_blocks_item_input_config_controls_item_range_min_reads_string :
+    DashboardBlocksItemInputConfigControlsItemRangeMin = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemRangeMin::String;
+    dashboard_blocks_item_input_config_controls_item_range_min_reads_number :
+    DashboardBlocksItemInputConfigControlsItemRangeMin = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemRangeMin::Number;
+    dashboard_blocks_item_input_config_controls_item_range_step_reads_string :
+    DashboardBlocksItemInputConfigControlsItemRangeStep = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemRangeStep::String;
+    dashboard_blocks_item_input_config_controls_item_range_step_reads_number :
+    DashboardBlocksItemInputConfigControlsItemRangeStep = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemRangeStep::Number;
+    dashboard_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_string
+    : DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::String;
+    dashboard_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_timeatvalue
+    : DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Timeatvalue;
+    dashboard_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_object
+    : DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Object;
+    dashboard_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_string
+    : DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregation = "\"FIRST\""
+    => DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::String;
+    dashboard_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_timeatvalue
+    : DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Timeatvalue;
+    dashboard_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_object
+    : DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Object;
+    dashboard_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_string
+    : DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::String;
+    dashboard_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_timeatvalue
+    : DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Timeatvalue;
+    dashboard_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_object
+    : DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Object;
+    dashboard_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_map_config_default_zoom_reads_string :
+    DashboardBlocksItemMapConfigDefaultZoom = "\"\"" =>
+    DashboardBlocksItemMapConfigDefaultZoom::String;
+    dashboard_blocks_item_map_config_default_zoom_reads_number :
+    DashboardBlocksItemMapConfigDefaultZoom = "0.5" =>
+    DashboardBlocksItemMapConfigDefaultZoom::Number;
+    dashboard_blocks_item_map_config_duration_reads_string :
+    DashboardBlocksItemMapConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemMapConfigDuration::String;
+    dashboard_blocks_item_map_config_duration_reads_integer :
+    DashboardBlocksItemMapConfigDuration = "0" =>
+    DashboardBlocksItemMapConfigDuration::Integer;
+    dashboard_blocks_item_map_config_resolution_reads_string :
+    DashboardBlocksItemMapConfigResolution = "\"\"" =>
+    DashboardBlocksItemMapConfigResolution::String;
+    dashboard_blocks_item_map_config_resolution_reads_integer :
+    DashboardBlocksItemMapConfigResolution = "0" =>
+    DashboardBlocksItemMapConfigResolution::Integer;
+    dashboard_blocks_item_pie_config_duration_reads_string :
+    DashboardBlocksItemPieConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemPieConfigDuration::String;
+    dashboard_blocks_item_pie_config_duration_reads_integer :
+    DashboardBlocksItemPieConfigDuration = "0" =>
+    DashboardBlocksItemPieConfigDuration::Integer;
+    dashboard_blocks_item_pie_config_segments_item_aggregation_reads_string :
+    DashboardBlocksItemPieConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardBlocksItemPieConfigSegmentsItemAggregation::String;
+    dashboard_blocks_item_pie_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardBlocksItemPieConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardBlocksItemPieConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_blocks_item_pie_config_segments_item_aggregation_reads_object :
+    DashboardBlocksItemPieConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardBlocksItemPieConfigSegmentsItemAggregation::Object;
+    dashboard_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue = "\"\""
+    =>
+    DashboardBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue = "0.5"
+    =>
+    DashboardBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_blocks_item_position_chart_config_default_zoom_reads_string :
+    DashboardBlocksItemPositionChartConfigDefaultZoom = "\"\"" =>
+    DashboardBlocksItemPositionChartConfigDefaultZoom::String;
+    dashboard_blocks_item_position_chart_config_default_zoom_reads_number :
+    DashboardBlocksItemPositionChartConfigDefaultZoom = "0.5" =>
+    DashboardBlocksItemPositionChartConfigDefaultZoom::Number;
+    dashboard_blocks_item_position_chart_config_duration_reads_string :
+    DashboardBlocksItemPositionChartConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardBlocksItemPositionChartConfigDuration::String;
+    dashboard_blocks_item_position_chart_config_duration_reads_integer :
+    DashboardBlocksItemPositionChartConfigDuration = "0" =>
+    DashboardBlocksItemPositionChartConfigDuration::Integer;
+    dashboard_blocks_item_position_chart_config_resolution_reads_string :
+    DashboardBlocksItemPositionChartConfigResolution = "\"\"" =>
+    DashboardBlocksItemPositionChartConfigResolution::String;
+    dashboard_blocks_item_position_chart_config_resolution_reads_integer :
+    DashboardBlocksItemPositionChartConfigResolution = "0" =>
+    DashboardBlocksItemPositionChartConfigResolution::Integer;
+    dashboard_context_configuration_item_reads_device_attribute :
+    DashboardContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceAttribute\",\"defaultValue\":\"\"}" =>
+    DashboardContextConfigurationItem::DeviceAttribute;
+    dashboard_context_configuration_item_reads_device_id :
+    DashboardContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceId\",\"defaultValue\":\"\"}" =>
+    DashboardContextConfigurationItem::DeviceId;
+    dashboard_context_configuration_item_reads_device_tag :
+    DashboardContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceTag\",\"defaultValue\":{}}" =>
+    DashboardContextConfigurationItem::DeviceTag;
+    dashboard_context_configuration_item_reads_number : DashboardContextConfigurationItem
+    = "{\"name\":\"\",\"type\":\"number\",\"defaultValue\":0}" =>
+    DashboardContextConfigurationItem::Number;
+    dashboard_context_configuration_item_reads_string : DashboardContextConfigurationItem
+    = "{\"name\":\"\",\"type\":\"string\",\"defaultValue\":\"\"}" =>
+    DashboardContextConfigurationItem::String;
+    dashboard_context_configuration_item_reads_experience_user :
+    DashboardContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"experienceUser\",\"defaultValue\":\"\"}" =>
+    DashboardContextConfigurationItem::ExperienceUser;
+    dashboard_context_instance_value_reads_string : DashboardContextInstanceValue =
+    "\"\"" => DashboardContextInstanceValue::String;
+    dashboard_context_instance_value_reads_number : DashboardContextInstanceValue = "0.5"
+    => DashboardContextInstanceValue::Number;
+    dashboard_context_instance_value_reads_object : DashboardContextInstanceValue = "{}"
+    => DashboardContextInstanceValue::Object;
+    dashboard_patch_blocks_item_reads_image_overlay : DashboardPatchBlocksItem =
+    "{\"blockType\":\"image-overlay\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0,\"config\":{}}"
+    => DashboardPatchBlocksItem::ImageOverlay;
+    dashboard_patch_blocks_item_reads_application_list : DashboardPatchBlocksItem =
+    "{\"blockType\":\"application-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::ApplicationList; dashboard_patch_blocks_item_reads_bar :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"bar\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Bar; dashboard_patch_blocks_item_reads_custom_chart :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"custom-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::CustomChart;
+    dashboard_patch_blocks_item_reads_dashboard_list : DashboardPatchBlocksItem =
+    "{\"blockType\":\"dashboard-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::DashboardList;
+    dashboard_patch_blocks_item_reads_data_table : DashboardPatchBlocksItem =
+    "{\"blockType\":\"data-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::DataTable;
+    dashboard_patch_blocks_item_reads_device_count : DashboardPatchBlocksItem =
+    "{\"blockType\":\"device-count\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::DeviceCount;
+    dashboard_patch_blocks_item_reads_device_list : DashboardPatchBlocksItem =
+    "{\"blockType\":\"device-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::DeviceList; dashboard_patch_blocks_item_reads_device_log
+    : DashboardPatchBlocksItem =
+    "{\"blockType\":\"device-log\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::DeviceLog;
+    dashboard_patch_blocks_item_reads_device_state_table : DashboardPatchBlocksItem =
+    "{\"blockType\":\"device-state-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::DeviceStateTable;
+    dashboard_patch_blocks_item_reads_event_list : DashboardPatchBlocksItem =
+    "{\"blockType\":\"event-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::EventList; dashboard_patch_blocks_item_reads_gauge :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"gauge\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Gauge; dashboard_patch_blocks_item_reads_graph :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"graph\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Graph; dashboard_patch_blocks_item_reads_heatmap :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"heatmap\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Heatmap; dashboard_patch_blocks_item_reads_iframe :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"iframe\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Iframe; dashboard_patch_blocks_item_reads_image :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"image\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Image; dashboard_patch_blocks_item_reads_indicator :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Indicator; dashboard_patch_blocks_item_reads_input :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"input\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Input; dashboard_patch_blocks_item_reads_map :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"map\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Map; dashboard_patch_blocks_item_reads_open_event_indicator
+    : DashboardPatchBlocksItem =
+    "{\"blockType\":\"open-event-indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::OpenEventIndicator;
+    dashboard_patch_blocks_item_reads_pie : DashboardPatchBlocksItem =
+    "{\"blockType\":\"pie\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPatchBlocksItem::Pie; dashboard_patch_blocks_item_reads_position_chart :
+    DashboardPatchBlocksItem =
+    "{\"blockType\":\"position-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::PositionChart;
+    dashboard_patch_blocks_item_reads_section_header : DashboardPatchBlocksItem =
+    "{\"blockType\":\"section-header\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::SectionHeader;
+    dashboard_patch_blocks_item_reads_workflow_list : DashboardPatchBlocksItem =
+    "{\"blockType\":\"workflow-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPatchBlocksItem::WorkflowList;
+    dashboard_patch_blocks_item_bar_config_duration_reads_string :
+    DashboardPatchBlocksItemBarConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemBarConfigDuration::String;
+    dashboard_patch_blocks_item_bar_config_duration_reads_integer :
+    DashboardPatchBlocksItemBarConfigDuration = "0" =>
+    DashboardPatchBlocksItemBarConfigDuration::Integer;
+    dashboard_patch_blocks_item_bar_config_segments_item_aggregation_reads_string :
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregation::String;
+    dashboard_patch_blocks_item_bar_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_bar_config_segments_item_aggregation_reads_object :
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregation::Object;
+    dashboard_patch_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPatchBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPatchBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPatchBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPatchBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_bar_config_x_axis_max_reads_string :
+    DashboardPatchBlocksItemBarConfigXAxisMax = "\"\"" =>
+    DashboardPatchBlocksItemBarConfigXAxisMax::String;
+    dashboard_patch_blocks_item_bar_config_x_axis_max_reads_number :
+    DashboardPatchBlocksItemBarConfigXAxisMax = "0.5" =>
+    DashboardPatchBlocksItemBarConfigXAxisMax::Number;
+    dashboard_patch_blocks_item_bar_config_x_axis_min_reads_string :
+    DashboardPatchBlocksItemBarConfigXAxisMin = "\"\"" =>
+    DashboardPatchBlocksItemBarConfigXAxisMin::String;
+    dashboard_patch_blocks_item_bar_config_x_axis_min_reads_number :
+    DashboardPatchBlocksItemBarConfigXAxisMin = "0.5" =>
+    DashboardPatchBlocksItemBarConfigXAxisMin::Number;
+    dashboard_patch_blocks_item_custom_chart_config_configuration_reads_string :
+    DashboardPatchBlocksItemCustomChartConfigConfiguration = "\"\"" =>
+    DashboardPatchBlocksItemCustomChartConfigConfiguration::String;
+    dashboard_patch_blocks_item_custom_chart_config_configuration_reads_object :
+    DashboardPatchBlocksItemCustomChartConfigConfiguration = "{}" =>
+    DashboardPatchBlocksItemCustomChartConfigConfiguration::Object;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_reads_time_series :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"time-series\"}" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem::TimeSeries;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_reads_gauge :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"gauge\"}"
+    => DashboardPatchBlocksItemCustomChartConfigSegmentsItem::Gauge;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_reads_data_table :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"data-table\"}" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem::DataTable;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_reads_device_info :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"device-info\"}" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem::DeviceInfo;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_reads_events :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"events\"}"
+    => DashboardPatchBlocksItemCustomChartConfigSegmentsItem::Events;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_string
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregation = "\"FIRST\""
+    => DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::String;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_object
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Object;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_string
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeDuration::String;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_integer
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeDuration = "0" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemGaugeDuration::Integer;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_string
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "\"FIRST\"" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::String;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_object
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Object;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_string
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::String;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_integer
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration = "0" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::Integer;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_string
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution = "\"\""
+    => DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::String;
+    dashboard_patch_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_integer
+    : DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution = "0" =>
+    DashboardPatchBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::Integer;
+    dashboard_patch_blocks_item_device_list_config_filter_reads_string :
+    DashboardPatchBlocksItemDeviceListConfigFilter = "\"\"" =>
+    DashboardPatchBlocksItemDeviceListConfigFilter::String;
+    dashboard_patch_blocks_item_device_list_config_filter_reads_object :
+    DashboardPatchBlocksItemDeviceListConfigFilter = "{}" =>
+    DashboardPatchBlocksItemDeviceListConfigFilter::Object;
+    dashboard_patch_blocks_item_device_state_table_config_duration_reads_string :
+    DashboardPatchBlocksItemDeviceStateTableConfigDuration = "\"{{dashboard.duration}}\""
+    => DashboardPatchBlocksItemDeviceStateTableConfigDuration::String;
+    dashboard_patch_blocks_item_device_state_table_config_duration_reads_integer :
+    DashboardPatchBlocksItemDeviceStateTableConfigDuration = "0" =>
+    DashboardPatchBlocksItemDeviceStateTableConfigDuration::Integer;
+    dashboard_patch_blocks_item_event_list_config_event_state_reads_string :
+    DashboardPatchBlocksItemEventListConfigEventState = "\"\"" =>
+    DashboardPatchBlocksItemEventListConfigEventState::String;
+    dashboard_patch_blocks_item_event_list_config_event_state_reads_object :
+    DashboardPatchBlocksItemEventListConfigEventState = "{}" =>
+    DashboardPatchBlocksItemEventListConfigEventState::Object;
+    dashboard_patch_blocks_item_gauge_config_duration_reads_string :
+    DashboardPatchBlocksItemGaugeConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemGaugeConfigDuration::String;
+    dashboard_patch_blocks_item_gauge_config_duration_reads_integer :
+    DashboardPatchBlocksItemGaugeConfigDuration = "0" =>
+    DashboardPatchBlocksItemGaugeConfigDuration::Integer;
+    dashboard_patch_blocks_item_gauge_config_gauge_max_reads_string :
+    DashboardPatchBlocksItemGaugeConfigGaugeMax = "\"\"" =>
+    DashboardPatchBlocksItemGaugeConfigGaugeMax::String;
+    dashboard_patch_blocks_item_gauge_config_gauge_max_reads_number :
+    DashboardPatchBlocksItemGaugeConfigGaugeMax = "0.5" =>
+    DashboardPatchBlocksItemGaugeConfigGaugeMax::Number;
+    dashboard_patch_blocks_item_gauge_config_gauge_min_reads_string :
+    DashboardPatchBlocksItemGaugeConfigGaugeMin = "\"\"" =>
+    DashboardPatchBlocksItemGaugeConfigGaugeMin::String;
+    dashboard_patch_blocks_item_gauge_config_gauge_min_reads_number :
+    DashboardPatchBlocksItemGaugeConfigGaugeMin = "0.5" =>
+    DashboardPatchBlocksItemGaugeConfigGaugeMin::Number;
+    dashboard_patch_blocks_item_gauge_config_precision_reads_string :
+    DashboardPatchBlocksItemGaugeConfigPrecision = "\"\"" =>
+    DashboardPatchBlocksItemGaugeConfigPrecision::String;
+    dashboard_patch_blocks_item_gauge_config_precision_reads_number :
+    DashboardPatchBlocksItemGaugeConfigPrecision = "0.5" =>
+    DashboardPatchBlocksItemGaugeConfigPrecision::Number;
+    dashboard_patch_blocks_item_gauge_config_segment_aggregation_reads_string :
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregation = "\"FIRST\"" =>
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregation::String;
+    dashboard_patch_blocks_item_gauge_config_segment_aggregation_reads_timeatvalue :
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_gauge_config_segment_aggregation_reads_object :
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregation::Object;
+    dashboard_patch_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPatchBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPatchBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPatchBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPatchBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_graph_config_decorators_item_y1_reads_string :
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY1 = "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY1::String;
+    dashboard_patch_blocks_item_graph_config_decorators_item_y1_reads_number :
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY1 = "0.5" =>
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY1::Number;
+    dashboard_patch_blocks_item_graph_config_decorators_item_y2_reads_string :
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY2 = "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY2::String;
+    dashboard_patch_blocks_item_graph_config_decorators_item_y2_reads_number :
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY2 = "0.5" =>
+    DashboardPatchBlocksItemGraphConfigDecoratorsItemY2::Number;
+    dashboard_patch_blocks_item_graph_config_duration_reads_string :
+    DashboardPatchBlocksItemGraphConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemGraphConfigDuration::String;
+    dashboard_patch_blocks_item_graph_config_duration_reads_integer :
+    DashboardPatchBlocksItemGraphConfigDuration = "0" =>
+    DashboardPatchBlocksItemGraphConfigDuration::Integer;
+    dashboard_patch_blocks_item_graph_config_resolution_reads_string :
+    DashboardPatchBlocksItemGraphConfigResolution = "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigResolution::String;
+    dashboard_patch_blocks_item_graph_config_resolution_reads_integer :
+    DashboardPatchBlocksItemGraphConfigResolution = "0" =>
+    DashboardPatchBlocksItemGraphConfigResolution::Integer;
+    dashboard_patch_blocks_item_graph_config_segments_item_aggregation_reads_string :
+    DashboardPatchBlocksItemGraphConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemAggregation::String;
+    dashboard_patch_blocks_item_graph_config_segments_item_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemGraphConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_graph_config_segments_item_aggregation_reads_object :
+    DashboardPatchBlocksItemGraphConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}"
+    => DashboardPatchBlocksItemGraphConfigSegmentsItemAggregation::Object;
+    dashboard_patch_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPatchBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPatchBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPatchBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_graph_config_segments_item_y_axis_max_reads_string :
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMax = "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMax::String;
+    dashboard_patch_blocks_item_graph_config_segments_item_y_axis_max_reads_number :
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMax = "0.5" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMax::Number;
+    dashboard_patch_blocks_item_graph_config_segments_item_y_axis_min_reads_string :
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMin = "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMin::String;
+    dashboard_patch_blocks_item_graph_config_segments_item_y_axis_min_reads_number :
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMin = "0.5" =>
+    DashboardPatchBlocksItemGraphConfigSegmentsItemYAxisMin::Number;
+    dashboard_patch_blocks_item_graph_config_y_axes_item_max_reads_string :
+    DashboardPatchBlocksItemGraphConfigYAxesItemMax = "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigYAxesItemMax::String;
+    dashboard_patch_blocks_item_graph_config_y_axes_item_max_reads_number :
+    DashboardPatchBlocksItemGraphConfigYAxesItemMax = "0.5" =>
+    DashboardPatchBlocksItemGraphConfigYAxesItemMax::Number;
+    dashboard_patch_blocks_item_graph_config_y_axes_item_min_reads_string :
+    DashboardPatchBlocksItemGraphConfigYAxesItemMin = "\"\"" =>
+    DashboardPatchBlocksItemGraphConfigYAxesItemMin::String;
+    dashboard_patch_blocks_item_graph_config_y_axes_item_min_reads_number :
+    DashboardPatchBlocksItemGraphConfigYAxesItemMin = "0.5" =>
+    DashboardPatchBlocksItemGraphConfigYAxesItemMin::Number;
+    dashboard_patch_blocks_item_heatmap_config_default_zoom_reads_string :
+    DashboardPatchBlocksItemHeatmapConfigDefaultZoom = "\"\"" =>
+    DashboardPatchBlocksItemHeatmapConfigDefaultZoom::String;
+    dashboard_patch_blocks_item_heatmap_config_default_zoom_reads_number :
+    DashboardPatchBlocksItemHeatmapConfigDefaultZoom = "0.5" =>
+    DashboardPatchBlocksItemHeatmapConfigDefaultZoom::Number;
+    dashboard_patch_blocks_item_heatmap_config_duration_reads_string :
+    DashboardPatchBlocksItemHeatmapConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemHeatmapConfigDuration::String;
+    dashboard_patch_blocks_item_heatmap_config_duration_reads_integer :
+    DashboardPatchBlocksItemHeatmapConfigDuration = "0" =>
+    DashboardPatchBlocksItemHeatmapConfigDuration::Integer;
+    dashboard_patch_blocks_item_image_overlay_config_overlays_item_reads_object :
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"indicator\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => DashboardPatchBlocksItemImageOverlayConfigOverlaysItem::Object;
+    dashboard_patch_blocks_item_image_overlay_config_overlays_item_reads_value :
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"value\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => DashboardPatchBlocksItemImageOverlayConfigOverlaysItem::Value;
+    dashboard_patch_blocks_item_image_overlay_config_overlays_item_reads_bar :
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"bar\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}" =>
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItem::Bar;
+    dashboard_patch_blocks_item_image_overlay_config_overlays_item_bar_max_reads_string :
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMax = "\"\"" =>
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMax::String;
+    dashboard_patch_blocks_item_image_overlay_config_overlays_item_bar_max_reads_number :
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMax = "0.5" =>
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMax::Number;
+    dashboard_patch_blocks_item_image_overlay_config_overlays_item_bar_min_reads_string :
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMin = "\"\"" =>
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMin::String;
+    dashboard_patch_blocks_item_image_overlay_config_overlays_item_bar_min_reads_number :
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMin = "0.5" =>
+    DashboardPatchBlocksItemImageOverlayConfigOverlaysItemBarMin::Number;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_aggregation_reads_string
+    : DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregation::String;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_aggregation_reads_object
+    : DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregation::Object;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_duration_reads_string
+    : DashboardPatchBlocksItemImageOverlayConfigSegmentsItemDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemDuration::String;
+    dashboard_patch_blocks_item_image_overlay_config_segments_item_duration_reads_integer
+    : DashboardPatchBlocksItemImageOverlayConfigSegmentsItemDuration = "0" =>
+    DashboardPatchBlocksItemImageOverlayConfigSegmentsItemDuration::Integer;
+    dashboard_patch_blocks_item_indicator_config_duration_reads_string :
+    DashboardPatchBlocksItemIndicatorConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemIndicatorConfigDuration::String;
+    dashboard_patch_blocks_item_indicator_config_duration_reads_integer :
+    DashboardPatchBlocksItemIndicatorConfigDuration = "0" =>
+    DashboardPatchBlocksItemIndicatorConfigDuration::Integer;
+    dashboard_patch_blocks_item_indicator_config_segments_item_aggregation_reads_string :
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregation::String;
+    dashboard_patch_blocks_item_indicator_config_segments_item_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_indicator_config_segments_item_aggregation_reads_object :
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregation::Object;
+    dashboard_patch_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_input_config_controls_item_reads_range :
+    DashboardPatchBlocksItemInputConfigControlsItem = "{\"type\":\"range\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItem::Range;
+    dashboard_patch_blocks_item_input_config_controls_item_reads_toggle :
+    DashboardPatchBlocksItemInputConfigControlsItem = "{\"type\":\"toggle\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItem::Toggle;
+    dashboard_patch_blocks_item_input_config_controls_item_reads_text :
+    DashboardPatchBlocksItemInputConfigControlsItem = "{\"type\":\"text\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItem::Text;
+    dashboard_patch_blocks_item_input_config_controls_item_reads_select :
+    DashboardPatchBlocksItemInputConfigControlsItem = "{\"type\":\"select\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItem::Select;
+    dashboard_patch_blocks_item_input_config_controls_item_reads_help :
+    DashboardPatchBlocksItemInputConfigControlsItem = "{\"type\":\"help\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItem::Help;
+    dashboard_patch_blocks_item_input_config_controls_item_reads_button :
+    DashboardPatchBlocksItemInputConfigControlsItem = "{\"type\":\"button\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItem::Button;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_string
+    : DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::String;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_object
+    : DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Object;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_value_reads_string
+    : DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultValue = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultValue::String;
+    dashboard_patch_blocks_item_input_config_controls_item_range_default_value_reads_number
+    : DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultValue = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeDefaultValue::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_range_max_reads_string :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMax = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMax::String;
+    dashboard_patch_blocks_item_input_config_controls_item_range_max_reads_number :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMax = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMax::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_range_min_reads_string :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMin = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMin::String;
+    dashboard_patch_blocks_item_input_config_controls_item_range_min_reads_number :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMin = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeMin::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_range_step_reads_string :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeStep = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeStep::String;
+    dashboard_patch_blocks_item_input_config_controls_item_range_step_reads_number :
+    DashboardPatchBlocksItemInputConfigControlsItemRangeStep = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemRangeStep::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_string
+    : DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::String;
+    dashboard_patch_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_object
+    : DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Object;
+    dashboard_patch_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_string
+    : DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::String;
+    dashboard_patch_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_object
+    : DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Object;
+    dashboard_patch_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_string
+    : DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::String;
+    dashboard_patch_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_timeatvalue
+    : DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_object
+    : DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Object;
+    dashboard_patch_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPatchBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_map_config_default_zoom_reads_string :
+    DashboardPatchBlocksItemMapConfigDefaultZoom = "\"\"" =>
+    DashboardPatchBlocksItemMapConfigDefaultZoom::String;
+    dashboard_patch_blocks_item_map_config_default_zoom_reads_number :
+    DashboardPatchBlocksItemMapConfigDefaultZoom = "0.5" =>
+    DashboardPatchBlocksItemMapConfigDefaultZoom::Number;
+    dashboard_patch_blocks_item_map_config_duration_reads_string :
+    DashboardPatchBlocksItemMapConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemMapConfigDuration::String;
+    dashboard_patch_blocks_item_map_config_duration_reads_integer :
+    DashboardPatchBlocksItemMapConfigDuration = "0" =>
+    DashboardPatchBlocksItemMapConfigDuration::Integer;
+    dashboard_patch_blocks_item_map_config_resolution_reads_string :
+    DashboardPatchBlocksItemMapConfigResolution = "\"\"" =>
+    DashboardPatchBlocksItemMapConfigResolution::String;
+    dashboard_patch_blocks_item_map_config_resolution_reads_integer :
+    DashboardPatchBlocksItemMapConfigResolution = "0" =>
+    DashboardPatchBlocksItemMapConfigResolution::Integer;
+    dashboard_patch_blocks_item_pie_config_duration_reads_string :
+    DashboardPatchBlocksItemPieConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemPieConfigDuration::String;
+    dashboard_patch_blocks_item_pie_config_duration_reads_integer :
+    DashboardPatchBlocksItemPieConfigDuration = "0" =>
+    DashboardPatchBlocksItemPieConfigDuration::Integer;
+    dashboard_patch_blocks_item_pie_config_segments_item_aggregation_reads_string :
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregation::String;
+    dashboard_patch_blocks_item_pie_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_patch_blocks_item_pie_config_segments_item_aggregation_reads_object :
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregation::Object;
+    dashboard_patch_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPatchBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_patch_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPatchBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_patch_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPatchBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPatchBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_patch_blocks_item_position_chart_config_default_zoom_reads_string :
+    DashboardPatchBlocksItemPositionChartConfigDefaultZoom = "\"\"" =>
+    DashboardPatchBlocksItemPositionChartConfigDefaultZoom::String;
+    dashboard_patch_blocks_item_position_chart_config_default_zoom_reads_number :
+    DashboardPatchBlocksItemPositionChartConfigDefaultZoom = "0.5" =>
+    DashboardPatchBlocksItemPositionChartConfigDefaultZoom::Number;
+    dashboard_patch_blocks_item_position_chart_config_duration_reads_string :
+    DashboardPatchBlocksItemPositionChartConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPatchBlocksItemPositionChartConfigDuration::String;
+    dashboard_patch_blocks_item_position_chart_config_duration_reads_integer :
+    DashboardPatchBlocksItemPositionChartConfigDuration = "0" =>
+    DashboardPatchBlocksItemPositionChartConfigDuration::Integer;
+    dashboard_patch_blocks_item_position_chart_config_resolution_reads_string :
+    DashboardPatchBlocksItemPositionChartConfigResolution = "\"\"" =>
+    DashboardPatchBlocksItemPositionChartConfigResolution::String;
+    dashboard_patch_blocks_item_position_chart_config_resolution_reads_integer :
+    DashboardPatchBlocksItemPositionChartConfigResolution = "0" =>
+    DashboardPatchBlocksItemPositionChartConfigResolution::Integer;
+    dashboard_patch_context_configuration_item_reads_device_attribute :
+    DashboardPatchContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceAttribute\",\"defaultValue\":\"\"}" =>
+    DashboardPatchContextConfigurationItem::DeviceAttribute;
+    dashboard_patch_context_configuration_item_reads_device_id :
+    DashboardPatchContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceId\",\"defaultValue\":\"\"}" =>
+    DashboardPatchContextConfigurationItem::DeviceId;
+    dashboard_patch_context_configuration_item_reads_device_tag :
+    DashboardPatchContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceTag\",\"defaultValue\":{}}" =>
+    DashboardPatchContextConfigurationItem::DeviceTag;
+    dashboard_patch_context_configuration_item_reads_number :
+    DashboardPatchContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"number\",\"defaultValue\":0}" =>
+    DashboardPatchContextConfigurationItem::Number;
+    dashboard_patch_context_configuration_item_reads_string :
+    DashboardPatchContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"string\",\"defaultValue\":\"\"}" =>
+    DashboardPatchContextConfigurationItem::String;
+    dashboard_patch_context_configuration_item_reads_experience_user :
+    DashboardPatchContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"experienceUser\",\"defaultValue\":\"\"}" =>
+    DashboardPatchContextConfigurationItem::ExperienceUser;
+    dashboard_post_blocks_item_reads_image_overlay : DashboardPostBlocksItem =
+    "{\"blockType\":\"image-overlay\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0,\"config\":{}}"
+    => DashboardPostBlocksItem::ImageOverlay;
+    dashboard_post_blocks_item_reads_application_list : DashboardPostBlocksItem =
+    "{\"blockType\":\"application-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::ApplicationList; dashboard_post_blocks_item_reads_bar :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"bar\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Bar; dashboard_post_blocks_item_reads_custom_chart :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"custom-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::CustomChart;
+    dashboard_post_blocks_item_reads_dashboard_list : DashboardPostBlocksItem =
+    "{\"blockType\":\"dashboard-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::DashboardList;
+    dashboard_post_blocks_item_reads_data_table : DashboardPostBlocksItem =
+    "{\"blockType\":\"data-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::DataTable; dashboard_post_blocks_item_reads_device_count
+    : DashboardPostBlocksItem =
+    "{\"blockType\":\"device-count\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::DeviceCount; dashboard_post_blocks_item_reads_device_list
+    : DashboardPostBlocksItem =
+    "{\"blockType\":\"device-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::DeviceList; dashboard_post_blocks_item_reads_device_log :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"device-log\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::DeviceLog;
+    dashboard_post_blocks_item_reads_device_state_table : DashboardPostBlocksItem =
+    "{\"blockType\":\"device-state-table\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::DeviceStateTable;
+    dashboard_post_blocks_item_reads_event_list : DashboardPostBlocksItem =
+    "{\"blockType\":\"event-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::EventList; dashboard_post_blocks_item_reads_gauge :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"gauge\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Gauge; dashboard_post_blocks_item_reads_graph :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"graph\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Graph; dashboard_post_blocks_item_reads_heatmap :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"heatmap\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Heatmap; dashboard_post_blocks_item_reads_iframe :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"iframe\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Iframe; dashboard_post_blocks_item_reads_image :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"image\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Image; dashboard_post_blocks_item_reads_indicator :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Indicator; dashboard_post_blocks_item_reads_input :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"input\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Input; dashboard_post_blocks_item_reads_map :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"map\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Map; dashboard_post_blocks_item_reads_open_event_indicator :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"open-event-indicator\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::OpenEventIndicator; dashboard_post_blocks_item_reads_pie
+    : DashboardPostBlocksItem =
+    "{\"blockType\":\"pie\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}" =>
+    DashboardPostBlocksItem::Pie; dashboard_post_blocks_item_reads_position_chart :
+    DashboardPostBlocksItem =
+    "{\"blockType\":\"position-chart\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::PositionChart;
+    dashboard_post_blocks_item_reads_section_header : DashboardPostBlocksItem =
+    "{\"blockType\":\"section-header\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::SectionHeader;
+    dashboard_post_blocks_item_reads_workflow_list : DashboardPostBlocksItem =
+    "{\"blockType\":\"workflow-list\",\"startX\":0,\"startY\":0,\"width\":0,\"height\":0}"
+    => DashboardPostBlocksItem::WorkflowList;
+    dashboard_post_blocks_item_bar_config_duration_reads_string :
+    DashboardPostBlocksItemBarConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemBarConfigDuration::String;
+    dashboard_post_blocks_item_bar_config_duration_reads_integer :
+    DashboardPostBlocksItemBarConfigDuration = "0" =>
+    DashboardPostBlocksItemBarConfigDuration::Integer;
+    dashboard_post_blocks_item_bar_config_segments_item_aggregation_reads_string :
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregation::String;
+    dashboard_post_blocks_item_bar_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_post_blocks_item_bar_config_segments_item_aggregation_reads_object :
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregation::Object;
+    dashboard_post_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_bar_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPostBlocksItemBarConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_bar_config_x_axis_max_reads_string :
+    DashboardPostBlocksItemBarConfigXAxisMax = "\"\"" =>
+    DashboardPostBlocksItemBarConfigXAxisMax::String;
+    dashboard_post_blocks_item_bar_config_x_axis_max_reads_number :
+    DashboardPostBlocksItemBarConfigXAxisMax = "0.5" =>
+    DashboardPostBlocksItemBarConfigXAxisMax::Number;
+    dashboard_post_blocks_item_bar_config_x_axis_min_reads_string :
+    DashboardPostBlocksItemBarConfigXAxisMin = "\"\"" =>
+    DashboardPostBlocksItemBarConfigXAxisMin::String;
+    dashboard_post_blocks_item_bar_config_x_axis_min_reads_number :
+    DashboardPostBlocksItemBarConfigXAxisMin = "0.5" =>
+    DashboardPostBlocksItemBarConfigXAxisMin::Number;
+    dashboard_post_blocks_item_custom_chart_config_configuration_reads_string :
+    DashboardPostBlocksItemCustomChartConfigConfiguration = "\"\"" =>
+    DashboardPostBlocksItemCustomChartConfigConfiguration::String;
+    dashboard_post_blocks_item_custom_chart_config_configuration_reads_object :
+    DashboardPostBlocksItemCustomChartConfigConfiguration = "{}" =>
+    DashboardPostBlocksItemCustomChartConfigConfiguration::Object;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_reads_time_series :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"time-series\"}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem::TimeSeries;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_reads_gauge :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"gauge\"}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem::Gauge;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_reads_data_table :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"data-table\"}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem::DataTable;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_reads_device_info :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem =
+    "{\"queryType\":\"device-info\"}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem::DeviceInfo;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_reads_events :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItem = "{\"queryType\":\"events\"}"
+    => DashboardPostBlocksItemCustomChartConfigSegmentsItem::Events;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_string
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation = "\"FIRST\""
+    => DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::String;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Timeatvalue;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_reads_object
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregation::Object;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_string
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration::String;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_gauge_duration_reads_integer
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration = "0" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemGaugeDuration::Integer;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_string
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "\"FIRST\"" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::String;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Timeatvalue;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_reads_object
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregation::Object;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_string
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::String;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_duration_reads_integer
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration = "0" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesDuration::Integer;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_string
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution = "\"\""
+    => DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::String;
+    dashboard_post_blocks_item_custom_chart_config_segments_item_time_series_resolution_reads_integer
+    : DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution = "0" =>
+    DashboardPostBlocksItemCustomChartConfigSegmentsItemTimeSeriesResolution::Integer;
+    dashboard_post_blocks_item_device_list_config_filter_reads_string :
+    DashboardPostBlocksItemDeviceListConfigFilter = "\"\"" =>
+    DashboardPostBlocksItemDeviceListConfigFilter::String;
+    dashboard_post_blocks_item_device_list_config_filter_reads_object :
+    DashboardPostBlocksItemDeviceListConfigFilter = "{}" =>
+    DashboardPostBlocksItemDeviceListConfigFilter::Object;
+    dashboard_post_blocks_item_device_state_table_config_duration_reads_string :
+    DashboardPostBlocksItemDeviceStateTableConfigDuration = "\"{{dashboard.duration}}\""
+    => DashboardPostBlocksItemDeviceStateTableConfigDuration::String;
+    dashboard_post_blocks_item_device_state_table_config_duration_reads_integer :
+    DashboardPostBlocksItemDeviceStateTableConfigDuration = "0" =>
+    DashboardPostBlocksItemDeviceStateTableConfigDuration::Integer;
+    dashboard_post_blocks_item_event_list_config_event_state_reads_string :
+    DashboardPostBlocksItemEventListConfigEventState = "\"\"" =>
+    DashboardPostBlocksItemEventListConfigEventState::String;
+    dashboard_post_blocks_item_event_list_config_event_state_reads_object :
+    DashboardPostBlocksItemEventListConfigEventState = "{}" =>
+    DashboardPostBlocksItemEventListConfigEventState::Object;
+    dashboard_post_blocks_item_gauge_config_duration_reads_string :
+    DashboardPostBlocksItemGaugeConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemGaugeConfigDuration::String;
+    dashboard_post_blocks_item_gauge_config_duration_reads_integer :
+    DashboardPostBlocksItemGaugeConfigDuration = "0" =>
+    DashboardPostBlocksItemGaugeConfigDuration::Integer;
+    dashboard_post_blocks_item_gauge_config_gauge_max_reads_string :
+    DashboardPostBlocksItemGaugeConfigGaugeMax = "\"\"" =>
+    DashboardPostBlocksItemGaugeConfigGaugeMax::String;
+    dashboard_post_blocks_item_gauge_config_gauge_max_reads_number :
+    DashboardPostBlocksItemGaugeConfigGaugeMax = "0.5" =>
+    DashboardPostBlocksItemGaugeConfigGaugeMax::Number;
+    dashboard_post_blocks_item_gauge_config_gauge_min_reads_string :
+    DashboardPostBlocksItemGaugeConfigGaugeMin = "\"\"" =>
+    DashboardPostBlocksItemGaugeConfigGaugeMin::String;
+    dashboard_post_blocks_item_gauge_config_gauge_min_reads_number :
+    DashboardPostBlocksItemGaugeConfigGaugeMin = "0.5" =>
+    DashboardPostBlocksItemGaugeConfigGaugeMin::Number;
+    dashboard_post_blocks_item_gauge_config_precision_reads_string :
+    DashboardPostBlocksItemGaugeConfigPrecision = "\"\"" =>
+    DashboardPostBlocksItemGaugeConfigPrecision::String;
+    dashboard_post_blocks_item_gauge_config_precision_reads_number :
+    DashboardPostBlocksItemGaugeConfigPrecision = "0.5" =>
+    DashboardPostBlocksItemGaugeConfigPrecision::Number;
+    dashboard_post_blocks_item_gauge_config_segment_aggregation_reads_string :
+    DashboardPostBlocksItemGaugeConfigSegmentAggregation = "\"FIRST\"" =>
+    DashboardPostBlocksItemGaugeConfigSegmentAggregation::String;
+    dashboard_post_blocks_item_gauge_config_segment_aggregation_reads_timeatvalue :
+    DashboardPostBlocksItemGaugeConfigSegmentAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemGaugeConfigSegmentAggregation::Timeatvalue;
+    dashboard_post_blocks_item_gauge_config_segment_aggregation_reads_object :
+    DashboardPostBlocksItemGaugeConfigSegmentAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemGaugeConfigSegmentAggregation::Object;
+    dashboard_post_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue = "0.5"
+    =>
+    DashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_gauge_config_segment_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPostBlocksItemGaugeConfigSegmentAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_graph_config_decorators_item_y1_reads_string :
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY1 = "\"\"" =>
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY1::String;
+    dashboard_post_blocks_item_graph_config_decorators_item_y1_reads_number :
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY1 = "0.5" =>
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY1::Number;
+    dashboard_post_blocks_item_graph_config_decorators_item_y2_reads_string :
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY2 = "\"\"" =>
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY2::String;
+    dashboard_post_blocks_item_graph_config_decorators_item_y2_reads_number :
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY2 = "0.5" =>
+    DashboardPostBlocksItemGraphConfigDecoratorsItemY2::Number;
+    dashboard_post_blocks_item_graph_config_duration_reads_string :
+    DashboardPostBlocksItemGraphConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemGraphConfigDuration::String;
+    dashboard_post_blocks_item_graph_config_duration_reads_integer :
+    DashboardPostBlocksItemGraphConfigDuration = "0" =>
+    DashboardPostBlocksItemGraphConfigDuration::Integer;
+    dashboard_post_blocks_item_graph_config_resolution_reads_string :
+    DashboardPostBlocksItemGraphConfigResolution = "\"\"" =>
+    DashboardPostBlocksItemGraphConfigResolution::String;
+    dashboard_post_blocks_item_graph_config_resolution_reads_integer :
+    DashboardPostBlocksItemGraphConfigResolution = "0" =>
+    DashboardPostBlocksItemGraphConfigResolution::Integer;
+    dashboard_post_blocks_item_graph_config_segments_item_aggregation_reads_string :
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregation::String;
+    dashboard_post_blocks_item_graph_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_post_blocks_item_graph_config_segments_item_aggregation_reads_object :
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregation::Object;
+    dashboard_post_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_graph_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_graph_config_segments_item_y_axis_max_reads_string :
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax = "\"\"" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax::String;
+    dashboard_post_blocks_item_graph_config_segments_item_y_axis_max_reads_number :
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax = "0.5" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMax::Number;
+    dashboard_post_blocks_item_graph_config_segments_item_y_axis_min_reads_string :
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin = "\"\"" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin::String;
+    dashboard_post_blocks_item_graph_config_segments_item_y_axis_min_reads_number :
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin = "0.5" =>
+    DashboardPostBlocksItemGraphConfigSegmentsItemYAxisMin::Number;
+    dashboard_post_blocks_item_graph_config_y_axes_item_max_reads_string :
+    DashboardPostBlocksItemGraphConfigYAxesItemMax = "\"\"" =>
+    DashboardPostBlocksItemGraphConfigYAxesItemMax::String;
+    dashboard_post_blocks_item_graph_config_y_axes_item_max_reads_number :
+    DashboardPostBlocksItemGraphConfigYAxesItemMax = "0.5" =>
+    DashboardPostBlocksItemGraphConfigYAxesItemMax::Number;
+    dashboard_post_blocks_item_graph_config_y_axes_item_min_reads_string :
+    DashboardPostBlocksItemGraphConfigYAxesItemMin = "\"\"" =>
+    DashboardPostBlocksItemGraphConfigYAxesItemMin::String;
+    dashboard_post_blocks_item_graph_config_y_axes_item_min_reads_number :
+    DashboardPostBlocksItemGraphConfigYAxesItemMin = "0.5" =>
+    DashboardPostBlocksItemGraphConfigYAxesItemMin::Number;
+    dashboard_post_blocks_item_heatmap_config_default_zoom_reads_string :
+    DashboardPostBlocksItemHeatmapConfigDefaultZoom = "\"\"" =>
+    DashboardPostBlocksItemHeatmapConfigDefaultZoom::String;
+    dashboard_post_blocks_item_heatmap_config_default_zoom_reads_number :
+    DashboardPostBlocksItemHeatmapConfigDefaultZoom = "0.5" =>
+    DashboardPostBlocksItemHeatmapConfigDefaultZoom::Number;
+    dashboard_post_blocks_item_heatmap_config_duration_reads_string :
+    DashboardPostBlocksItemHeatmapConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemHeatmapConfigDuration::String;
+    dashboard_post_blocks_item_heatmap_config_duration_reads_integer :
+    DashboardPostBlocksItemHeatmapConfigDuration = "0" =>
+    DashboardPostBlocksItemHeatmapConfigDuration::Integer;
+    dashboard_post_blocks_item_image_overlay_config_overlays_item_reads_object :
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"indicator\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => DashboardPostBlocksItemImageOverlayConfigOverlaysItem::Object;
+    dashboard_post_blocks_item_image_overlay_config_overlays_item_reads_value :
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"value\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}"
+    => DashboardPostBlocksItemImageOverlayConfigOverlaysItem::Value;
+    dashboard_post_blocks_item_image_overlay_config_overlays_item_reads_bar :
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItem =
+    "{\"type\":\"bar\",\"position\":\"\",\"size\":\"small\",\"defaultCondition\":{}}" =>
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItem::Bar;
+    dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_max_reads_string :
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax = "\"\"" =>
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax::String;
+    dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_max_reads_number :
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax = "0.5" =>
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMax::Number;
+    dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_min_reads_string :
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin = "\"\"" =>
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin::String;
+    dashboard_post_blocks_item_image_overlay_config_overlays_item_bar_min_reads_number :
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin = "0.5" =>
+    DashboardPostBlocksItemImageOverlayConfigOverlaysItemBarMin::Number;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_reads_string
+    : DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation::String;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_reads_object
+    : DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregation::Object;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_duration_reads_string :
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration =
+    "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration::String;
+    dashboard_post_blocks_item_image_overlay_config_segments_item_duration_reads_integer
+    : DashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration = "0" =>
+    DashboardPostBlocksItemImageOverlayConfigSegmentsItemDuration::Integer;
+    dashboard_post_blocks_item_indicator_config_duration_reads_string :
+    DashboardPostBlocksItemIndicatorConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemIndicatorConfigDuration::String;
+    dashboard_post_blocks_item_indicator_config_duration_reads_integer :
+    DashboardPostBlocksItemIndicatorConfigDuration = "0" =>
+    DashboardPostBlocksItemIndicatorConfigDuration::Integer;
+    dashboard_post_blocks_item_indicator_config_segments_item_aggregation_reads_string :
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation::String;
+    dashboard_post_blocks_item_indicator_config_segments_item_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_post_blocks_item_indicator_config_segments_item_aggregation_reads_object :
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregation::Object;
+    dashboard_post_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_indicator_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemIndicatorConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_input_config_controls_item_reads_range :
+    DashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"range\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItem::Range;
+    dashboard_post_blocks_item_input_config_controls_item_reads_toggle :
+    DashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"toggle\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItem::Toggle;
+    dashboard_post_blocks_item_input_config_controls_item_reads_text :
+    DashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"text\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItem::Text;
+    dashboard_post_blocks_item_input_config_controls_item_reads_select :
+    DashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"select\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItem::Select;
+    dashboard_post_blocks_item_input_config_controls_item_reads_help :
+    DashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"help\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItem::Help;
+    dashboard_post_blocks_item_input_config_controls_item_reads_button :
+    DashboardPostBlocksItemInputConfigControlsItem = "{\"type\":\"button\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItem::Button;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_string
+    : DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::String;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Timeatvalue;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_reads_object
+    : DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregation::Object;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_value_reads_string
+    : DashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue::String;
+    dashboard_post_blocks_item_input_config_controls_item_range_default_value_reads_number
+    : DashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeDefaultValue::Number;
+    dashboard_post_blocks_item_input_config_controls_item_range_max_reads_string :
+    DashboardPostBlocksItemInputConfigControlsItemRangeMax = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeMax::String;
+    dashboard_post_blocks_item_input_config_controls_item_range_max_reads_number :
+    DashboardPostBlocksItemInputConfigControlsItemRangeMax = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeMax::Number;
+    dashboard_post_blocks_item_input_config_controls_item_range_min_reads_string :
+    DashboardPostBlocksItemInputConfigControlsItemRangeMin = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeMin::String;
+    dashboard_post_blocks_item_input_config_controls_item_range_min_reads_number :
+    DashboardPostBlocksItemInputConfigControlsItemRangeMin = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeMin::Number;
+    dashboard_post_blocks_item_input_config_controls_item_range_step_reads_string :
+    DashboardPostBlocksItemInputConfigControlsItemRangeStep = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeStep::String;
+    dashboard_post_blocks_item_input_config_controls_item_range_step_reads_number :
+    DashboardPostBlocksItemInputConfigControlsItemRangeStep = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemRangeStep::Number;
+    dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_string
+    : DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::String;
+    dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Timeatvalue;
+    dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_reads_object
+    : DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregation::Object;
+    dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_input_config_controls_item_select_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemInputConfigControlsItemSelectDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_string
+    : DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::String;
+    dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Timeatvalue;
+    dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_reads_object
+    : DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregation::Object;
+    dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_input_config_controls_item_text_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemInputConfigControlsItemTextDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_string
+    : DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "\"FIRST\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::String;
+    dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_timeatvalue
+    : DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Timeatvalue;
+    dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_reads_object
+    : DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation =
+    "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregation::Object;
+    dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_string
+    :
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "\"\"" =>
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_number
+    :
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "0.5" =>
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_input_config_controls_item_toggle_default_query_aggregation_timeatvalue_options_value_reads_boolean
+    :
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue
+    = "false" =>
+    DashboardPostBlocksItemInputConfigControlsItemToggleDefaultQueryAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_map_config_default_zoom_reads_string :
+    DashboardPostBlocksItemMapConfigDefaultZoom = "\"\"" =>
+    DashboardPostBlocksItemMapConfigDefaultZoom::String;
+    dashboard_post_blocks_item_map_config_default_zoom_reads_number :
+    DashboardPostBlocksItemMapConfigDefaultZoom = "0.5" =>
+    DashboardPostBlocksItemMapConfigDefaultZoom::Number;
+    dashboard_post_blocks_item_map_config_duration_reads_string :
+    DashboardPostBlocksItemMapConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemMapConfigDuration::String;
+    dashboard_post_blocks_item_map_config_duration_reads_integer :
+    DashboardPostBlocksItemMapConfigDuration = "0" =>
+    DashboardPostBlocksItemMapConfigDuration::Integer;
+    dashboard_post_blocks_item_map_config_resolution_reads_string :
+    DashboardPostBlocksItemMapConfigResolution = "\"\"" =>
+    DashboardPostBlocksItemMapConfigResolution::String;
+    dashboard_post_blocks_item_map_config_resolution_reads_integer :
+    DashboardPostBlocksItemMapConfigResolution = "0" =>
+    DashboardPostBlocksItemMapConfigResolution::Integer;
+    dashboard_post_blocks_item_pie_config_duration_reads_string :
+    DashboardPostBlocksItemPieConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemPieConfigDuration::String;
+    dashboard_post_blocks_item_pie_config_duration_reads_integer :
+    DashboardPostBlocksItemPieConfigDuration = "0" =>
+    DashboardPostBlocksItemPieConfigDuration::Integer;
+    dashboard_post_blocks_item_pie_config_segments_item_aggregation_reads_string :
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregation = "\"FIRST\"" =>
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregation::String;
+    dashboard_post_blocks_item_pie_config_segments_item_aggregation_reads_timeatvalue :
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregation::Timeatvalue;
+    dashboard_post_blocks_item_pie_config_segments_item_aggregation_reads_object :
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregation = "{\"type\":\"FIRST\"}" =>
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregation::Object;
+    dashboard_post_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_string
+    : DashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "\"\"" =>
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::String;
+    dashboard_post_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_number
+    : DashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "0.5" =>
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Number;
+    dashboard_post_blocks_item_pie_config_segments_item_aggregation_timeatvalue_options_value_reads_boolean
+    : DashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue =
+    "false" =>
+    DashboardPostBlocksItemPieConfigSegmentsItemAggregationTimeatvalueOptionsValue::Boolean;
+    dashboard_post_blocks_item_position_chart_config_default_zoom_reads_string :
+    DashboardPostBlocksItemPositionChartConfigDefaultZoom = "\"\"" =>
+    DashboardPostBlocksItemPositionChartConfigDefaultZoom::String;
+    dashboard_post_blocks_item_position_chart_config_default_zoom_reads_number :
+    DashboardPostBlocksItemPositionChartConfigDefaultZoom = "0.5" =>
+    DashboardPostBlocksItemPositionChartConfigDefaultZoom::Number;
+    dashboard_post_blocks_item_position_chart_config_duration_reads_string :
+    DashboardPostBlocksItemPositionChartConfigDuration = "\"{{dashboard.duration}}\"" =>
+    DashboardPostBlocksItemPositionChartConfigDuration::String;
+    dashboard_post_blocks_item_position_chart_config_duration_reads_integer :
+    DashboardPostBlocksItemPositionChartConfigDuration = "0" =>
+    DashboardPostBlocksItemPositionChartConfigDuration::Integer;
+    dashboard_post_blocks_item_position_chart_config_resolution_reads_string :
+    DashboardPostBlocksItemPositionChartConfigResolution = "\"\"" =>
+    DashboardPostBlocksItemPositionChartConfigResolution::String;
+    dashboard_post_blocks_item_position_chart_config_resolution_reads_integer :
+    DashboardPostBlocksItemPositionChartConfigResolution = "0" =>
+    DashboardPostBlocksItemPositionChartConfigResolution::Integer;
+    dashboard_post_context_configuration_item_reads_device_attribute :
+    DashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceAttribute\",\"defaultValue\":\"\"}" =>
+    DashboardPostContextConfigurationItem::DeviceAttribute;
+    dashboard_post_context_configuration_item_reads_device_id :
+    DashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceId\",\"defaultValue\":\"\"}" =>
+    DashboardPostContextConfigurationItem::DeviceId;
+    dashboard_post_context_configuration_item_reads_device_tag :
+    DashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"deviceTag\",\"defaultValue\":{}}" =>
+    DashboardPostContextConfigurationItem::DeviceTag;
+    dashboard_post_context_configuration_item_reads_number :
+    DashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"number\",\"defaultValue\":0}" =>
+    DashboardPostContextConfigurationItem::Number;
+    dashboard_post_context_configuration_item_reads_string :
+    DashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"string\",\"defaultValue\":\"\"}" =>
+    DashboardPostContextConfigurationItem::String;
+    dashboard_post_context_configuration_item_reads_experience_user :
+    DashboardPostContextConfigurationItem =
+    "{\"name\":\"\",\"type\":\"experienceUser\",\"defaultValue\":\"\"}" =>
+    DashboardPostContextConfigurationItem::ExperienceUser;
+    dashboard_send_report_ctx_value_reads_string : DashboardSendReportCtxValue = "\"\""
+    => DashboardSendReportCtxValue::String; dashboard_send_report_ctx_value_reads_number
+    : DashboardSendReportCtxValue = "0.5" => DashboardSendReportCtxValue::Number;
+    dashboard_send_report_ctx_value_reads_object : DashboardSendReportCtxValue = "{}" =>
+    DashboardSendReportCtxValue::Object;
+    data_table_row_insert_reads_data_table_row_insert_multiple : DataTableRowInsert =
+    "[]" => DataTableRowInsert::DataTableRowInsertMultiple;
+    data_table_row_insert_reads_data_table_row_insert_update : DataTableRowInsert = "{}"
+    => DataTableRowInsert::DataTableRowInsertUpdate;
+    data_table_row_insert_result_reads_data_table_row : DataTableRowInsertResult =
+    "{\"creationDate\":\"2016-06-13T04:00:00.000Z\",\"id\":\"596fbb703fc088453872e609\",\"lastUpdated\":\"2016-06-13T04:00:00.000Z\",\"myColumn1\":\"myValue\",\"myColumn2\":5}"
+    => DataTableRowInsertResult::DataTableRow;
+    data_table_row_insert_result_reads_a_value_of_object_as_data_table_row :
+    DataTableRowInsertResult = "{}" => DataTableRowInsertResult::DataTableRow;
     device_attribute_data_type_filter_reads_string : DeviceAttributeDataTypeFilter =
     "\"string\"" => DeviceAttributeDataTypeFilter::String;
     device_attribute_data_type_filter_reads_array : DeviceAttributeDataTypeFilter =
@@ -2666,14 +6041,137 @@ reads_alternative! {
     FlowCustomNodeConfigFieldsItem::PayloadPath;
     flow_custom_node_config_fields_item_reads_section : FlowCustomNodeConfigFieldsItem =
     "{\"type\":\"section\",\"label\":\"\"}" => FlowCustomNodeConfigFieldsItem::Section;
-    flow_triggers_item_reads_app_file : FlowTriggersItem = "{\"type\":\"appFile\"}" =>
-    FlowTriggersItem::AppFile; flow_triggers_item_reads_object : FlowTriggersItem =
-    "{\"type\":\"customNodeStart\"}" => FlowTriggersItem::Object;
-    flow_triggers_item_reads_beckhoff : FlowTriggersItem = "{\"type\":\"beckhoff\"}" =>
-    FlowTriggersItem::Beckhoff; flow_triggers_item_reads_data_table : FlowTriggersItem =
-    "{\"type\":\"dataTable\"}" => FlowTriggersItem::DataTable;
-    flow_triggers_item_reads_integration : FlowTriggersItem =
-    "{\"type\":\"integration\"}" => FlowTriggersItem::Integration;
+    flow_patch_custom_node_config_fields_item_reads_select :
+    FlowPatchCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowPatchCustomNodeConfigFieldsItem::Select;
+    flow_patch_custom_node_config_fields_item_reads_checkbox :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::Checkbox;
+    flow_patch_custom_node_config_fields_item_reads_string_template :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"stringTemplate\",\"label\":\"\"}"
+    => FlowPatchCustomNodeConfigFieldsItem::StringTemplate;
+    flow_patch_custom_node_config_fields_item_reads_number_template :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"numberTemplate\",\"label\":\"\"}"
+    => FlowPatchCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_patch_custom_node_config_fields_item_reads_json_template :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_patch_custom_node_config_fields_item_reads_payload_path :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::PayloadPath;
+    flow_patch_custom_node_config_fields_item_reads_section :
+    FlowPatchCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowPatchCustomNodeConfigFieldsItem::Section; flow_patch_triggers_item_reads_app_file
+    : FlowPatchTriggersItem = "{\"type\":\"appFile\"}" => FlowPatchTriggersItem::AppFile;
+    flow_patch_triggers_item_reads_object : FlowPatchTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowPatchTriggersItem::Object;
+    flow_patch_triggers_item_reads_beckhoff : FlowPatchTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowPatchTriggersItem::Beckhoff;
+    flow_patch_triggers_item_reads_data_table : FlowPatchTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowPatchTriggersItem::DataTable;
+    flow_patch_triggers_item_reads_integration : FlowPatchTriggersItem =
+    "{\"type\":\"integration\"}" => FlowPatchTriggersItem::Integration;
+    flow_patch_triggers_item_reads_device_id : FlowPatchTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowPatchTriggersItem::DeviceId;
+    flow_patch_triggers_item_reads_device_id_inactivity : FlowPatchTriggersItem =
+    "{\"type\":\"deviceIdInactivity\"}" => FlowPatchTriggersItem::DeviceIdInactivity;
+    flow_patch_triggers_item_reads_direct : FlowPatchTriggersItem =
+    "{\"type\":\"direct\"}" => FlowPatchTriggersItem::Direct;
+    flow_patch_triggers_item_reads_endpoint : FlowPatchTriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowPatchTriggersItem::Endpoint;
+    flow_patch_triggers_item_reads_event : FlowPatchTriggersItem = "{\"type\":\"event\"}"
+    => FlowPatchTriggersItem::Event; flow_patch_triggers_item_reads_file_tail :
+    FlowPatchTriggersItem = "{\"type\":\"fileTail\"}" => FlowPatchTriggersItem::FileTail;
+    flow_patch_triggers_item_reads_file_watch : FlowPatchTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowPatchTriggersItem::FileWatch;
+    flow_patch_triggers_item_reads_flow_error : FlowPatchTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowPatchTriggersItem::FlowError;
+    flow_patch_triggers_item_reads_mqtt_topic : FlowPatchTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowPatchTriggersItem::MqttTopic;
+    flow_patch_triggers_item_reads_on_sync : FlowPatchTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowPatchTriggersItem::OnSync;
+    flow_patch_triggers_item_reads_opcua : FlowPatchTriggersItem = "{\"type\":\"opcua\"}"
+    => FlowPatchTriggersItem::Opcua; flow_patch_triggers_item_reads_redis :
+    FlowPatchTriggersItem = "{\"type\":\"redis\"}" => FlowPatchTriggersItem::Redis;
+    flow_patch_triggers_item_reads_request : FlowPatchTriggersItem =
+    "{\"type\":\"request\"}" => FlowPatchTriggersItem::Request;
+    flow_patch_triggers_item_reads_serial : FlowPatchTriggersItem =
+    "{\"type\":\"serial\"}" => FlowPatchTriggersItem::Serial;
+    flow_patch_triggers_item_reads_snmp_trap : FlowPatchTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowPatchTriggersItem::SnmpTrap;
+    flow_patch_triggers_item_reads_timer : FlowPatchTriggersItem = "{\"type\":\"timer\"}"
+    => FlowPatchTriggersItem::Timer; flow_patch_triggers_item_reads_virtual_button :
+    FlowPatchTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowPatchTriggersItem::VirtualButton;
+    flow_post_custom_node_config_fields_item_reads_select :
+    FlowPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowPostCustomNodeConfigFieldsItem::Select;
+    flow_post_custom_node_config_fields_item_reads_checkbox :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::Checkbox;
+    flow_post_custom_node_config_fields_item_reads_string_template :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"stringTemplate\",\"label\":\"\"}"
+    => FlowPostCustomNodeConfigFieldsItem::StringTemplate;
+    flow_post_custom_node_config_fields_item_reads_number_template :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"numberTemplate\",\"label\":\"\"}"
+    => FlowPostCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_post_custom_node_config_fields_item_reads_json_template :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_post_custom_node_config_fields_item_reads_payload_path :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::PayloadPath;
+    flow_post_custom_node_config_fields_item_reads_section :
+    FlowPostCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowPostCustomNodeConfigFieldsItem::Section; flow_post_triggers_item_reads_app_file :
+    FlowPostTriggersItem = "{\"type\":\"appFile\"}" => FlowPostTriggersItem::AppFile;
+    flow_post_triggers_item_reads_object : FlowPostTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowPostTriggersItem::Object;
+    flow_post_triggers_item_reads_beckhoff : FlowPostTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowPostTriggersItem::Beckhoff;
+    flow_post_triggers_item_reads_data_table : FlowPostTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowPostTriggersItem::DataTable;
+    flow_post_triggers_item_reads_integration : FlowPostTriggersItem =
+    "{\"type\":\"integration\"}" => FlowPostTriggersItem::Integration;
+    flow_post_triggers_item_reads_device_id : FlowPostTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowPostTriggersItem::DeviceId;
+    flow_post_triggers_item_reads_device_id_inactivity : FlowPostTriggersItem =
+    "{\"type\":\"deviceIdInactivity\"}" => FlowPostTriggersItem::DeviceIdInactivity;
+    flow_post_triggers_item_reads_direct : FlowPostTriggersItem = "{\"type\":\"direct\"}"
+    => FlowPostTriggersItem::Direct; flow_post_triggers_item_reads_endpoint :
+    FlowPostTriggersItem = "{\"type\":\"endpoint\"}" => FlowPostTriggersItem::Endpoint;
+    flow_post_triggers_item_reads_event : FlowPostTriggersItem = "{\"type\":\"event\"}"
+    => FlowPostTriggersItem::Event; flow_post_triggers_item_reads_file_tail :
+    FlowPostTriggersItem = "{\"type\":\"fileTail\"}" => FlowPostTriggersItem::FileTail;
+    flow_post_triggers_item_reads_file_watch : FlowPostTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowPostTriggersItem::FileWatch;
+    flow_post_triggers_item_reads_flow_error : FlowPostTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowPostTriggersItem::FlowError;
+    flow_post_triggers_item_reads_mqtt_topic : FlowPostTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowPostTriggersItem::MqttTopic;
+    flow_post_triggers_item_reads_on_sync : FlowPostTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowPostTriggersItem::OnSync;
+    flow_post_triggers_item_reads_opcua : FlowPostTriggersItem = "{\"type\":\"opcua\"}"
+    => FlowPostTriggersItem::Opcua; flow_post_triggers_item_reads_redis :
+    FlowPostTriggersItem = "{\"type\":\"redis\"}" => FlowPostTriggersItem::Redis;
+    flow_post_triggers_item_reads_request : FlowPostTriggersItem =
+    "{\"type\":\"request\"}" => FlowPostTriggersItem::Request;
+    flow_post_triggers_item_reads_serial : FlowPostTriggersItem = "{\"type\":\"serial\"}"
+    => FlowPostTriggersItem::Serial; flow_post_triggers_item_reads_snmp_trap :
+    FlowPostTriggersItem = "{\"type\":\"snmpTrap\"}" => FlowPostTriggersItem::SnmpTrap;
+    flow_post_triggers_item_reads_timer : FlowPostTriggersItem = "{\"type\":\"timer\"}"
+    => FlowPostTriggersItem::Timer; flow_post_triggers_item_reads_virtual_button :
+    FlowPostTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowPostTriggersItem::VirtualButton; flow_triggers_item_reads_app_file :
+    FlowTriggersItem = "{\"type\":\"appFile\"}" => FlowTriggersItem::AppFile;
+    flow_triggers_item_reads_object : FlowTriggersItem = "{\"type\":\"customNodeStart\"}"
+    => FlowTriggersItem::Object; flow_triggers_item_reads_beckhoff : FlowTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowTriggersItem::Beckhoff;
+    flow_triggers_item_reads_data_table : FlowTriggersItem = "{\"type\":\"dataTable\"}"
+    => FlowTriggersItem::DataTable; flow_triggers_item_reads_integration :
+    FlowTriggersItem = "{\"type\":\"integration\"}" => FlowTriggersItem::Integration;
     flow_triggers_item_reads_device_id : FlowTriggersItem = "{\"type\":\"deviceId\"}" =>
     FlowTriggersItem::DeviceId; flow_triggers_item_reads_device_id_inactivity :
     FlowTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
@@ -2699,6 +6197,387 @@ reads_alternative! {
     flow_triggers_item_reads_timer : FlowTriggersItem = "{\"type\":\"timer\"}" =>
     FlowTriggersItem::Timer; flow_triggers_item_reads_virtual_button : FlowTriggersItem =
     "{\"type\":\"virtualButton\"}" => FlowTriggersItem::VirtualButton;
+    flow_version_reads_object : FlowVersion = "{\"createdByType\":\"flow\"}" =>
+    FlowVersion::Object; flow_version_reads_object2 : FlowVersion = "{}" =>
+    FlowVersion::Object2; flow_version_object2_triggers_item_reads_app_file :
+    FlowVersionObject2TriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowVersionObject2TriggersItem::AppFile;
+    flow_version_object2_triggers_item_reads_object : FlowVersionObject2TriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowVersionObject2TriggersItem::Object;
+    flow_version_object2_triggers_item_reads_beckhoff : FlowVersionObject2TriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowVersionObject2TriggersItem::Beckhoff;
+    flow_version_object2_triggers_item_reads_data_table : FlowVersionObject2TriggersItem
+    = "{\"type\":\"dataTable\"}" => FlowVersionObject2TriggersItem::DataTable;
+    flow_version_object2_triggers_item_reads_integration : FlowVersionObject2TriggersItem
+    = "{\"type\":\"integration\"}" => FlowVersionObject2TriggersItem::Integration;
+    flow_version_object2_triggers_item_reads_device_id : FlowVersionObject2TriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowVersionObject2TriggersItem::DeviceId;
+    flow_version_object2_triggers_item_reads_device_id_inactivity :
+    FlowVersionObject2TriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowVersionObject2TriggersItem::DeviceIdInactivity;
+    flow_version_object2_triggers_item_reads_direct : FlowVersionObject2TriggersItem =
+    "{\"type\":\"direct\"}" => FlowVersionObject2TriggersItem::Direct;
+    flow_version_object2_triggers_item_reads_endpoint : FlowVersionObject2TriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowVersionObject2TriggersItem::Endpoint;
+    flow_version_object2_triggers_item_reads_event : FlowVersionObject2TriggersItem =
+    "{\"type\":\"event\"}" => FlowVersionObject2TriggersItem::Event;
+    flow_version_object2_triggers_item_reads_file_tail : FlowVersionObject2TriggersItem =
+    "{\"type\":\"fileTail\"}" => FlowVersionObject2TriggersItem::FileTail;
+    flow_version_object2_triggers_item_reads_file_watch : FlowVersionObject2TriggersItem
+    = "{\"type\":\"fileWatch\"}" => FlowVersionObject2TriggersItem::FileWatch;
+    flow_version_object2_triggers_item_reads_flow_error : FlowVersionObject2TriggersItem
+    = "{\"type\":\"flowError\"}" => FlowVersionObject2TriggersItem::FlowError;
+    flow_version_object2_triggers_item_reads_mqtt_topic : FlowVersionObject2TriggersItem
+    = "{\"type\":\"mqttTopic\"}" => FlowVersionObject2TriggersItem::MqttTopic;
+    flow_version_object2_triggers_item_reads_on_sync : FlowVersionObject2TriggersItem =
+    "{\"type\":\"onSync\"}" => FlowVersionObject2TriggersItem::OnSync;
+    flow_version_object2_triggers_item_reads_opcua : FlowVersionObject2TriggersItem =
+    "{\"type\":\"opcua\"}" => FlowVersionObject2TriggersItem::Opcua;
+    flow_version_object2_triggers_item_reads_redis : FlowVersionObject2TriggersItem =
+    "{\"type\":\"redis\"}" => FlowVersionObject2TriggersItem::Redis;
+    flow_version_object2_triggers_item_reads_request : FlowVersionObject2TriggersItem =
+    "{\"type\":\"request\"}" => FlowVersionObject2TriggersItem::Request;
+    flow_version_object2_triggers_item_reads_serial : FlowVersionObject2TriggersItem =
+    "{\"type\":\"serial\"}" => FlowVersionObject2TriggersItem::Serial;
+    flow_version_object2_triggers_item_reads_snmp_trap : FlowVersionObject2TriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowVersionObject2TriggersItem::SnmpTrap;
+    flow_version_object2_triggers_item_reads_timer : FlowVersionObject2TriggersItem =
+    "{\"type\":\"timer\"}" => FlowVersionObject2TriggersItem::Timer;
+    flow_version_object2_triggers_item_reads_virtual_button :
+    FlowVersionObject2TriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowVersionObject2TriggersItem::VirtualButton;
+    flow_version_object_custom_node_config_fields_item_reads_select :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowVersionObjectCustomNodeConfigFieldsItem::Select;
+    flow_version_object_custom_node_config_fields_item_reads_checkbox :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::Checkbox;
+    flow_version_object_custom_node_config_fields_item_reads_string_template :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::StringTemplate;
+    flow_version_object_custom_node_config_fields_item_reads_number_template :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_version_object_custom_node_config_fields_item_reads_json_template :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_version_object_custom_node_config_fields_item_reads_payload_path :
+    FlowVersionObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowVersionObjectCustomNodeConfigFieldsItem::PayloadPath;
+    flow_version_object_custom_node_config_fields_item_reads_section :
+    FlowVersionObjectCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}"
+    => FlowVersionObjectCustomNodeConfigFieldsItem::Section;
+    flow_version_object_triggers_item_reads_app_file : FlowVersionObjectTriggersItem =
+    "{\"type\":\"appFile\"}" => FlowVersionObjectTriggersItem::AppFile;
+    flow_version_object_triggers_item_reads_object : FlowVersionObjectTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowVersionObjectTriggersItem::Object;
+    flow_version_object_triggers_item_reads_beckhoff : FlowVersionObjectTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowVersionObjectTriggersItem::Beckhoff;
+    flow_version_object_triggers_item_reads_data_table : FlowVersionObjectTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowVersionObjectTriggersItem::DataTable;
+    flow_version_object_triggers_item_reads_integration : FlowVersionObjectTriggersItem =
+    "{\"type\":\"integration\"}" => FlowVersionObjectTriggersItem::Integration;
+    flow_version_object_triggers_item_reads_device_id : FlowVersionObjectTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowVersionObjectTriggersItem::DeviceId;
+    flow_version_object_triggers_item_reads_device_id_inactivity :
+    FlowVersionObjectTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowVersionObjectTriggersItem::DeviceIdInactivity;
+    flow_version_object_triggers_item_reads_direct : FlowVersionObjectTriggersItem =
+    "{\"type\":\"direct\"}" => FlowVersionObjectTriggersItem::Direct;
+    flow_version_object_triggers_item_reads_endpoint : FlowVersionObjectTriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowVersionObjectTriggersItem::Endpoint;
+    flow_version_object_triggers_item_reads_event : FlowVersionObjectTriggersItem =
+    "{\"type\":\"event\"}" => FlowVersionObjectTriggersItem::Event;
+    flow_version_object_triggers_item_reads_file_tail : FlowVersionObjectTriggersItem =
+    "{\"type\":\"fileTail\"}" => FlowVersionObjectTriggersItem::FileTail;
+    flow_version_object_triggers_item_reads_file_watch : FlowVersionObjectTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowVersionObjectTriggersItem::FileWatch;
+    flow_version_object_triggers_item_reads_flow_error : FlowVersionObjectTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowVersionObjectTriggersItem::FlowError;
+    flow_version_object_triggers_item_reads_mqtt_topic : FlowVersionObjectTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowVersionObjectTriggersItem::MqttTopic;
+    flow_version_object_triggers_item_reads_on_sync : FlowVersionObjectTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowVersionObjectTriggersItem::OnSync;
+    flow_version_object_triggers_item_reads_opcua : FlowVersionObjectTriggersItem =
+    "{\"type\":\"opcua\"}" => FlowVersionObjectTriggersItem::Opcua;
+    flow_version_object_triggers_item_reads_redis : FlowVersionObjectTriggersItem =
+    "{\"type\":\"redis\"}" => FlowVersionObjectTriggersItem::Redis;
+    flow_version_object_triggers_item_reads_request : FlowVersionObjectTriggersItem =
+    "{\"type\":\"request\"}" => FlowVersionObjectTriggersItem::Request;
+    flow_version_object_triggers_item_reads_serial : FlowVersionObjectTriggersItem =
+    "{\"type\":\"serial\"}" => FlowVersionObjectTriggersItem::Serial;
+    flow_version_object_triggers_item_reads_snmp_trap : FlowVersionObjectTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowVersionObjectTriggersItem::SnmpTrap;
+    flow_version_object_triggers_item_reads_timer : FlowVersionObjectTriggersItem =
+    "{\"type\":\"timer\"}" => FlowVersionObjectTriggersItem::Timer;
+    flow_version_object_triggers_item_reads_virtual_button :
+    FlowVersionObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowVersionObjectTriggersItem::VirtualButton;
+    flow_version_post_custom_node_config_fields_item_reads_select :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowVersionPostCustomNodeConfigFieldsItem::Select;
+    flow_version_post_custom_node_config_fields_item_reads_checkbox :
+    FlowVersionPostCustomNodeConfigFieldsItem = "{\"type\":\"checkbox\",\"label\":\"\"}"
+    => FlowVersionPostCustomNodeConfigFieldsItem::Checkbox;
+    flow_version_post_custom_node_config_fields_item_reads_string_template :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::StringTemplate;
+    flow_version_post_custom_node_config_fields_item_reads_number_template :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::NumberTemplate;
+    flow_version_post_custom_node_config_fields_item_reads_json_template :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::JsonTemplate;
+    flow_version_post_custom_node_config_fields_item_reads_payload_path :
+    FlowVersionPostCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowVersionPostCustomNodeConfigFieldsItem::PayloadPath;
+    flow_version_post_custom_node_config_fields_item_reads_section :
+    FlowVersionPostCustomNodeConfigFieldsItem = "{\"type\":\"section\",\"label\":\"\"}"
+    => FlowVersionPostCustomNodeConfigFieldsItem::Section;
+    flow_version_post_triggers_item_reads_app_file : FlowVersionPostTriggersItem =
+    "{\"type\":\"appFile\"}" => FlowVersionPostTriggersItem::AppFile;
+    flow_version_post_triggers_item_reads_object : FlowVersionPostTriggersItem =
+    "{\"type\":\"customNodeStart\"}" => FlowVersionPostTriggersItem::Object;
+    flow_version_post_triggers_item_reads_beckhoff : FlowVersionPostTriggersItem =
+    "{\"type\":\"beckhoff\"}" => FlowVersionPostTriggersItem::Beckhoff;
+    flow_version_post_triggers_item_reads_data_table : FlowVersionPostTriggersItem =
+    "{\"type\":\"dataTable\"}" => FlowVersionPostTriggersItem::DataTable;
+    flow_version_post_triggers_item_reads_integration : FlowVersionPostTriggersItem =
+    "{\"type\":\"integration\"}" => FlowVersionPostTriggersItem::Integration;
+    flow_version_post_triggers_item_reads_device_id : FlowVersionPostTriggersItem =
+    "{\"type\":\"deviceId\"}" => FlowVersionPostTriggersItem::DeviceId;
+    flow_version_post_triggers_item_reads_device_id_inactivity :
+    FlowVersionPostTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowVersionPostTriggersItem::DeviceIdInactivity;
+    flow_version_post_triggers_item_reads_direct : FlowVersionPostTriggersItem =
+    "{\"type\":\"direct\"}" => FlowVersionPostTriggersItem::Direct;
+    flow_version_post_triggers_item_reads_endpoint : FlowVersionPostTriggersItem =
+    "{\"type\":\"endpoint\"}" => FlowVersionPostTriggersItem::Endpoint;
+    flow_version_post_triggers_item_reads_event : FlowVersionPostTriggersItem =
+    "{\"type\":\"event\"}" => FlowVersionPostTriggersItem::Event;
+    flow_version_post_triggers_item_reads_file_tail : FlowVersionPostTriggersItem =
+    "{\"type\":\"fileTail\"}" => FlowVersionPostTriggersItem::FileTail;
+    flow_version_post_triggers_item_reads_file_watch : FlowVersionPostTriggersItem =
+    "{\"type\":\"fileWatch\"}" => FlowVersionPostTriggersItem::FileWatch;
+    flow_version_post_triggers_item_reads_flow_error : FlowVersionPostTriggersItem =
+    "{\"type\":\"flowError\"}" => FlowVersionPostTriggersItem::FlowError;
+    flow_version_post_triggers_item_reads_mqtt_topic : FlowVersionPostTriggersItem =
+    "{\"type\":\"mqttTopic\"}" => FlowVersionPostTriggersItem::MqttTopic;
+    flow_version_post_triggers_item_reads_on_sync : FlowVersionPostTriggersItem =
+    "{\"type\":\"onSync\"}" => FlowVersionPostTriggersItem::OnSync;
+    flow_version_post_triggers_item_reads_opcua : FlowVersionPostTriggersItem =
+    "{\"type\":\"opcua\"}" => FlowVersionPostTriggersItem::Opcua;
+    flow_version_post_triggers_item_reads_redis : FlowVersionPostTriggersItem =
+    "{\"type\":\"redis\"}" => FlowVersionPostTriggersItem::Redis;
+    flow_version_post_triggers_item_reads_request : FlowVersionPostTriggersItem =
+    "{\"type\":\"request\"}" => FlowVersionPostTriggersItem::Request;
+    flow_version_post_triggers_item_reads_serial : FlowVersionPostTriggersItem =
+    "{\"type\":\"serial\"}" => FlowVersionPostTriggersItem::Serial;
+    flow_version_post_triggers_item_reads_snmp_trap : FlowVersionPostTriggersItem =
+    "{\"type\":\"snmpTrap\"}" => FlowVersionPostTriggersItem::SnmpTrap;
+    flow_version_post_triggers_item_reads_timer : FlowVersionPostTriggersItem =
+    "{\"type\":\"timer\"}" => FlowVersionPostTriggersItem::Timer;
+    flow_version_post_triggers_item_reads_virtual_button : FlowVersionPostTriggersItem =
+    "{\"type\":\"virtualButton\"}" => FlowVersionPostTriggersItem::VirtualButton;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_select :
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::Select;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_checkbox :
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::Checkbox;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_string_template
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::StringTemplate;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_number_template
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::NumberTemplate;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_json_template
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::JsonTemplate;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_payload_path
+    : FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::PayloadPath;
+    flows_import_post_flow_versions_item_custom_node_config_fields_item_reads_section :
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowsImportPostFlowVersionsItemCustomNodeConfigFieldsItem::Section;
+    flows_import_post_flow_versions_item_triggers_item_reads_app_file :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::AppFile;
+    flows_import_post_flow_versions_item_triggers_item_reads_object :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Object;
+    flows_import_post_flow_versions_item_triggers_item_reads_beckhoff :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Beckhoff;
+    flows_import_post_flow_versions_item_triggers_item_reads_data_table :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"dataTable\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::DataTable;
+    flows_import_post_flow_versions_item_triggers_item_reads_integration :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"integration\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Integration;
+    flows_import_post_flow_versions_item_triggers_item_reads_device_id :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"deviceId\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::DeviceId;
+    flows_import_post_flow_versions_item_triggers_item_reads_device_id_inactivity :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::DeviceIdInactivity;
+    flows_import_post_flow_versions_item_triggers_item_reads_direct :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"direct\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Direct;
+    flows_import_post_flow_versions_item_triggers_item_reads_endpoint :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"endpoint\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Endpoint;
+    flows_import_post_flow_versions_item_triggers_item_reads_event :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"event\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Event;
+    flows_import_post_flow_versions_item_triggers_item_reads_file_tail :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"fileTail\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::FileTail;
+    flows_import_post_flow_versions_item_triggers_item_reads_file_watch :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::FileWatch;
+    flows_import_post_flow_versions_item_triggers_item_reads_flow_error :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"flowError\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::FlowError;
+    flows_import_post_flow_versions_item_triggers_item_reads_mqtt_topic :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::MqttTopic;
+    flows_import_post_flow_versions_item_triggers_item_reads_on_sync :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"onSync\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::OnSync;
+    flows_import_post_flow_versions_item_triggers_item_reads_opcua :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"opcua\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Opcua;
+    flows_import_post_flow_versions_item_triggers_item_reads_redis :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"redis\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Redis;
+    flows_import_post_flow_versions_item_triggers_item_reads_request :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"request\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Request;
+    flows_import_post_flow_versions_item_triggers_item_reads_serial :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"serial\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Serial;
+    flows_import_post_flow_versions_item_triggers_item_reads_snmp_trap :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::SnmpTrap;
+    flows_import_post_flow_versions_item_triggers_item_reads_timer :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"timer\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::Timer;
+    flows_import_post_flow_versions_item_triggers_item_reads_virtual_button :
+    FlowsImportPostFlowVersionsItemTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowsImportPostFlowVersionsItemTriggersItem::VirtualButton;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_select :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::Select;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_checkbox :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::Checkbox;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_string_template :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::StringTemplate;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_number_template :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::NumberTemplate;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_json_template :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::JsonTemplate;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_payload_path :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::PayloadPath;
+    flows_import_post_flows_item_custom_node_config_fields_item_reads_section :
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    FlowsImportPostFlowsItemCustomNodeConfigFieldsItem::Section;
+    flows_import_post_flows_item_triggers_item_reads_app_file :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"appFile\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::AppFile;
+    flows_import_post_flows_item_triggers_item_reads_object :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Object;
+    flows_import_post_flows_item_triggers_item_reads_beckhoff :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Beckhoff;
+    flows_import_post_flows_item_triggers_item_reads_data_table :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"dataTable\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::DataTable;
+    flows_import_post_flows_item_triggers_item_reads_integration :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"integration\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Integration;
+    flows_import_post_flows_item_triggers_item_reads_device_id :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"deviceId\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::DeviceId;
+    flows_import_post_flows_item_triggers_item_reads_device_id_inactivity :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::DeviceIdInactivity;
+    flows_import_post_flows_item_triggers_item_reads_direct :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"direct\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Direct;
+    flows_import_post_flows_item_triggers_item_reads_endpoint :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"endpoint\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Endpoint;
+    flows_import_post_flows_item_triggers_item_reads_event :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"event\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Event;
+    flows_import_post_flows_item_triggers_item_reads_file_tail :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"fileTail\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::FileTail;
+    flows_import_post_flows_item_triggers_item_reads_file_watch :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::FileWatch;
+    flows_import_post_flows_item_triggers_item_reads_flow_error :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"flowError\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::FlowError;
+    flows_import_post_flows_item_triggers_item_reads_mqtt_topic :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::MqttTopic;
+    flows_import_post_flows_item_triggers_item_reads_on_sync :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"onSync\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::OnSync;
+    flows_import_post_flows_item_triggers_item_reads_opcua :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"opcua\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Opcua;
+    flows_import_post_flows_item_triggers_item_reads_redis :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"redis\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Redis;
+    flows_import_post_flows_item_triggers_item_reads_request :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"request\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Request;
+    flows_import_post_flows_item_triggers_item_reads_serial :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"serial\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Serial;
+    flows_import_post_flows_item_triggers_item_reads_snmp_trap :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::SnmpTrap;
+    flows_import_post_flows_item_triggers_item_reads_timer :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"timer\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::Timer;
+    flows_import_post_flows_item_triggers_item_reads_virtual_button :
+    FlowsImportPostFlowsItemTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    FlowsImportPostFlowsItemTriggersItem::VirtualButton;
     instance_custom_node_custom_node_config_fields_item_reads_select :
     InstanceCustomNodeCustomNodeConfigFieldsItem =
     "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
@@ -2818,9 +6697,207 @@ reads_alternative! {
     multi_device_command_time_reads_number : MultiDeviceCommandTime = "0.5" =>
     MultiDeviceCommandTime::Number; multi_device_command_time_reads_object :
     MultiDeviceCommandTime = "{\"$date\":\"\"}" => MultiDeviceCommandTime::Object;
-    org_disabled_at_reads_string : OrgDisabledAt = "\"1970-01-01T00:00:00Z\"" =>
-    OrgDisabledAt::String; org_disabled_at_reads_boolean : OrgDisabledAt = "false" =>
-    OrgDisabledAt::Boolean; workflow_custom_node_config_fields_item_reads_select :
+    notebook_data_export_options_relative_to_reads_string :
+    NotebookDataExportOptionsRelativeTo = "\"\"" =>
+    NotebookDataExportOptionsRelativeTo::String;
+    notebook_data_export_options_relative_to_reads_number :
+    NotebookDataExportOptionsRelativeTo = "0.5" =>
+    NotebookDataExportOptionsRelativeTo::Number;
+    notebook_data_export_options_relative_to_reads_object :
+    NotebookDataExportOptionsRelativeTo = "{\"$date\":\"\"}" =>
+    NotebookDataExportOptionsRelativeTo::Object;
+    notebook_execution_options_relative_to_reads_string :
+    NotebookExecutionOptionsRelativeTo = "\"\"" =>
+    NotebookExecutionOptionsRelativeTo::String;
+    notebook_execution_options_relative_to_reads_number :
+    NotebookExecutionOptionsRelativeTo = "0.5" =>
+    NotebookExecutionOptionsRelativeTo::Number;
+    notebook_execution_options_relative_to_reads_object :
+    NotebookExecutionOptionsRelativeTo = "{\"$date\":\"\"}" =>
+    NotebookExecutionOptionsRelativeTo::Object; notebook_inputs_item_reads_device_data :
+    NotebookInputsItem =
+    "{\"inputType\":\"deviceData\",\"fileName\":\"\",\"start\":0,\"end\":0}" =>
+    NotebookInputsItem::DeviceData; notebook_inputs_item_reads_device_connection_history
+    : NotebookInputsItem =
+    "{\"inputType\":\"deviceConnectionHistory\",\"fileName\":\"\",\"start\":0,\"end\":0}"
+    => NotebookInputsItem::DeviceConnectionHistory; notebook_inputs_item_reads_data_table
+    : NotebookInputsItem =
+    "{\"inputType\":\"dataTable\",\"fileName\":\"\",\"dataTableId\":\"\"}" =>
+    NotebookInputsItem::DataTable; notebook_inputs_item_reads_external_url :
+    NotebookInputsItem =
+    "{\"inputType\":\"externalUrl\",\"fileName\":\"\",\"sourceUrl\":\"\"}" =>
+    NotebookInputsItem::ExternalUrl; notebook_inputs_item_reads_application_file :
+    NotebookInputsItem =
+    "{\"inputType\":\"applicationFile\",\"fileName\":\"\",\"filePath\":\"\"}" =>
+    NotebookInputsItem::ApplicationFile; notebook_inputs_item_reads_device_metadata :
+    NotebookInputsItem = "{\"inputType\":\"deviceMetadata\",\"fileName\":\"\"}" =>
+    NotebookInputsItem::DeviceMetadata; notebook_inputs_item_reads_event_data :
+    NotebookInputsItem = "{\"inputType\":\"eventData\",\"fileName\":\"\"}" =>
+    NotebookInputsItem::EventData; notebook_outputs_item_reads_data_table :
+    NotebookOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"dataTable\",\"dataTableId\":\"\"}" =>
+    NotebookOutputsItem::DataTable; notebook_outputs_item_reads_file :
+    NotebookOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"file\",\"destinationFileNameTemplate\":\"\"}" =>
+    NotebookOutputsItem::File; notebook_outputs_item_reads_directory :
+    NotebookOutputsItem =
+    "{\"directoryName\":\"\",\"outputType\":\"directory\",\"destinationDirectoryTemplate\":\"\"}"
+    => NotebookOutputsItem::Directory; notebook_outputs_item_reads_execution_result :
+    NotebookOutputsItem =
+    "{\"fileName\":\"result.html\",\"outputType\":\"executionResult\"}" =>
+    NotebookOutputsItem::ExecutionResult; notebook_outputs_item_reads_temporary_url :
+    NotebookOutputsItem = "{\"fileName\":\"\",\"outputType\":\"temporaryUrl\"}" =>
+    NotebookOutputsItem::TemporaryUrl; notebook_patch_inputs_item_reads_device_data :
+    NotebookPatchInputsItem =
+    "{\"inputType\":\"deviceData\",\"fileName\":\"\",\"start\":0,\"end\":0}" =>
+    NotebookPatchInputsItem::DeviceData;
+    notebook_patch_inputs_item_reads_device_connection_history : NotebookPatchInputsItem
+    =
+    "{\"inputType\":\"deviceConnectionHistory\",\"fileName\":\"\",\"start\":0,\"end\":0}"
+    => NotebookPatchInputsItem::DeviceConnectionHistory;
+    notebook_patch_inputs_item_reads_data_table : NotebookPatchInputsItem =
+    "{\"inputType\":\"dataTable\",\"fileName\":\"\",\"dataTableId\":\"\"}" =>
+    NotebookPatchInputsItem::DataTable; notebook_patch_inputs_item_reads_external_url :
+    NotebookPatchInputsItem =
+    "{\"inputType\":\"externalUrl\",\"fileName\":\"\",\"sourceUrl\":\"\"}" =>
+    NotebookPatchInputsItem::ExternalUrl;
+    notebook_patch_inputs_item_reads_application_file : NotebookPatchInputsItem =
+    "{\"inputType\":\"applicationFile\",\"fileName\":\"\",\"filePath\":\"\"}" =>
+    NotebookPatchInputsItem::ApplicationFile;
+    notebook_patch_inputs_item_reads_device_metadata : NotebookPatchInputsItem =
+    "{\"inputType\":\"deviceMetadata\",\"fileName\":\"\"}" =>
+    NotebookPatchInputsItem::DeviceMetadata; notebook_patch_inputs_item_reads_event_data
+    : NotebookPatchInputsItem = "{\"inputType\":\"eventData\",\"fileName\":\"\"}" =>
+    NotebookPatchInputsItem::EventData; notebook_patch_outputs_item_reads_data_table :
+    NotebookPatchOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"dataTable\",\"dataTableId\":\"\"}" =>
+    NotebookPatchOutputsItem::DataTable; notebook_patch_outputs_item_reads_file :
+    NotebookPatchOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"file\",\"destinationFileNameTemplate\":\"\"}" =>
+    NotebookPatchOutputsItem::File; notebook_patch_outputs_item_reads_directory :
+    NotebookPatchOutputsItem =
+    "{\"directoryName\":\"\",\"outputType\":\"directory\",\"destinationDirectoryTemplate\":\"\"}"
+    => NotebookPatchOutputsItem::Directory;
+    notebook_patch_outputs_item_reads_execution_result : NotebookPatchOutputsItem =
+    "{\"fileName\":\"result.html\",\"outputType\":\"executionResult\"}" =>
+    NotebookPatchOutputsItem::ExecutionResult;
+    notebook_patch_outputs_item_reads_temporary_url : NotebookPatchOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"temporaryUrl\"}" =>
+    NotebookPatchOutputsItem::TemporaryUrl; notebook_post_inputs_item_reads_device_data :
+    NotebookPostInputsItem =
+    "{\"inputType\":\"deviceData\",\"fileName\":\"\",\"start\":0,\"end\":0}" =>
+    NotebookPostInputsItem::DeviceData;
+    notebook_post_inputs_item_reads_device_connection_history : NotebookPostInputsItem =
+    "{\"inputType\":\"deviceConnectionHistory\",\"fileName\":\"\",\"start\":0,\"end\":0}"
+    => NotebookPostInputsItem::DeviceConnectionHistory;
+    notebook_post_inputs_item_reads_data_table : NotebookPostInputsItem =
+    "{\"inputType\":\"dataTable\",\"fileName\":\"\",\"dataTableId\":\"\"}" =>
+    NotebookPostInputsItem::DataTable; notebook_post_inputs_item_reads_external_url :
+    NotebookPostInputsItem =
+    "{\"inputType\":\"externalUrl\",\"fileName\":\"\",\"sourceUrl\":\"\"}" =>
+    NotebookPostInputsItem::ExternalUrl; notebook_post_inputs_item_reads_application_file
+    : NotebookPostInputsItem =
+    "{\"inputType\":\"applicationFile\",\"fileName\":\"\",\"filePath\":\"\"}" =>
+    NotebookPostInputsItem::ApplicationFile;
+    notebook_post_inputs_item_reads_device_metadata : NotebookPostInputsItem =
+    "{\"inputType\":\"deviceMetadata\",\"fileName\":\"\"}" =>
+    NotebookPostInputsItem::DeviceMetadata; notebook_post_inputs_item_reads_event_data :
+    NotebookPostInputsItem = "{\"inputType\":\"eventData\",\"fileName\":\"\"}" =>
+    NotebookPostInputsItem::EventData; notebook_post_outputs_item_reads_data_table :
+    NotebookPostOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"dataTable\",\"dataTableId\":\"\"}" =>
+    NotebookPostOutputsItem::DataTable; notebook_post_outputs_item_reads_file :
+    NotebookPostOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"file\",\"destinationFileNameTemplate\":\"\"}" =>
+    NotebookPostOutputsItem::File; notebook_post_outputs_item_reads_directory :
+    NotebookPostOutputsItem =
+    "{\"directoryName\":\"\",\"outputType\":\"directory\",\"destinationDirectoryTemplate\":\"\"}"
+    => NotebookPostOutputsItem::Directory;
+    notebook_post_outputs_item_reads_execution_result : NotebookPostOutputsItem =
+    "{\"fileName\":\"result.html\",\"outputType\":\"executionResult\"}" =>
+    NotebookPostOutputsItem::ExecutionResult;
+    notebook_post_outputs_item_reads_temporary_url : NotebookPostOutputsItem =
+    "{\"fileName\":\"\",\"outputType\":\"temporaryUrl\"}" =>
+    NotebookPostOutputsItem::TemporaryUrl; org_disabled_at_reads_string : OrgDisabledAt =
+    "\"1970-01-01T00:00:00Z\"" => OrgDisabledAt::String; org_disabled_at_reads_boolean :
+    OrgDisabledAt = "false" => OrgDisabledAt::Boolean;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_select :
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::Select;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_checkbox :
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::Checkbox;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_string_template
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::StringTemplate;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_number_template
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::NumberTemplate;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_json_template
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::JsonTemplate;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_payload_path
+    : PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::PayloadPath;
+    palette_response_custom_nodes_item_custom_node_config_fields_item_reads_section :
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    PaletteResponseCustomNodesItemCustomNodeConfigFieldsItem::Section;
+    time_series_data_aggregation_reads_string : TimeSeriesDataAggregation = "\"FIRST\""
+    => TimeSeriesDataAggregation::String; time_series_data_aggregation_reads_timeatvalue
+    : TimeSeriesDataAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    TimeSeriesDataAggregation::Timeatvalue; time_series_data_aggregation_reads_object :
+    TimeSeriesDataAggregation = "{\"type\":\"FIRST\"}" =>
+    TimeSeriesDataAggregation::Object;
+    time_series_data_aggregation_timeatvalue_options_value_reads_string :
+    TimeSeriesDataAggregationTimeatvalueOptionsValue = "\"\"" =>
+    TimeSeriesDataAggregationTimeatvalueOptionsValue::String;
+    time_series_data_aggregation_timeatvalue_options_value_reads_number :
+    TimeSeriesDataAggregationTimeatvalueOptionsValue = "0.5" =>
+    TimeSeriesDataAggregationTimeatvalueOptionsValue::Number;
+    time_series_data_aggregation_timeatvalue_options_value_reads_boolean :
+    TimeSeriesDataAggregationTimeatvalueOptionsValue = "false" =>
+    TimeSeriesDataAggregationTimeatvalueOptionsValue::Boolean;
+    time_series_query_aggregation_reads_string : TimeSeriesQueryAggregation = "\"FIRST\""
+    => TimeSeriesQueryAggregation::String;
+    time_series_query_aggregation_reads_timeatvalue : TimeSeriesQueryAggregation =
+    "{\"type\":\"TIMEATVALUE\",\"options\":{\"value\":\"\"}}" =>
+    TimeSeriesQueryAggregation::Timeatvalue; time_series_query_aggregation_reads_object :
+    TimeSeriesQueryAggregation = "{\"type\":\"FIRST\"}" =>
+    TimeSeriesQueryAggregation::Object;
+    time_series_query_aggregation_timeatvalue_options_value_reads_string :
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue = "\"\"" =>
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue::String;
+    time_series_query_aggregation_timeatvalue_options_value_reads_number :
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue = "0.5" =>
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue::Number;
+    time_series_query_aggregation_timeatvalue_options_value_reads_boolean :
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue = "false" =>
+    TimeSeriesQueryAggregationTimeatvalueOptionsValue::Boolean;
+    validate_context_error_ctx_value_reads_string : ValidateContextErrorCtxValue = "\"\""
+    => ValidateContextErrorCtxValue::String;
+    validate_context_error_ctx_value_reads_number : ValidateContextErrorCtxValue = "0.5"
+    => ValidateContextErrorCtxValue::Number;
+    validate_context_error_ctx_value_reads_object : ValidateContextErrorCtxValue = "{}"
+    => ValidateContextErrorCtxValue::Object;
+    validate_context_error_ctx_value_reads_a_value_of_object2_as_object :
+    ValidateContextErrorCtxValue = "{}" => ValidateContextErrorCtxValue::Object;
+    validate_context_success_ctx_value_reads_string : ValidateContextSuccessCtxValue =
+    "\"\"" => ValidateContextSuccessCtxValue::String;
+    validate_context_success_ctx_value_reads_number : ValidateContextSuccessCtxValue =
+    "0.5" => ValidateContextSuccessCtxValue::Number;
+    validate_context_success_ctx_value_reads_object : ValidateContextSuccessCtxValue =
+    "{}" => ValidateContextSuccessCtxValue::Object;
+    validate_context_success_ctx_value_reads_a_value_of_object2_as_object :
+    ValidateContextSuccessCtxValue = "{}" => ValidateContextSuccessCtxValue::Object;
+    workflow_custom_node_config_fields_item_reads_select :
     WorkflowCustomNodeConfigFieldsItem =
     "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
     => WorkflowCustomNodeConfigFieldsItem::Select;
@@ -3043,7 +7120,169 @@ reads_alternative! {
     WorkflowVersion2ObjectTriggersItem::Timer;
     workflow_version2_object_triggers_item_reads_virtual_button :
     WorkflowVersion2ObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
-    WorkflowVersion2ObjectTriggersItem::VirtualButton;
+    WorkflowVersion2ObjectTriggersItem::VirtualButton; workflow_version3_reads_object :
+    WorkflowVersion3 = "{\"createdByType\":\"flow\"}" => WorkflowVersion3::Object;
+    workflow_version3_reads_object2 : WorkflowVersion3 = "{}" =>
+    WorkflowVersion3::Object2; workflow_version3_object2_triggers_item_reads_app_file :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion3Object2TriggersItem::AppFile;
+    workflow_version3_object2_triggers_item_reads_object :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion3Object2TriggersItem::Object;
+    workflow_version3_object2_triggers_item_reads_beckhoff :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion3Object2TriggersItem::Beckhoff;
+    workflow_version3_object2_triggers_item_reads_data_table :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion3Object2TriggersItem::DataTable;
+    workflow_version3_object2_triggers_item_reads_integration :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion3Object2TriggersItem::Integration;
+    workflow_version3_object2_triggers_item_reads_device_id :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion3Object2TriggersItem::DeviceId;
+    workflow_version3_object2_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion3Object2TriggersItem::DeviceIdInactivity;
+    workflow_version3_object2_triggers_item_reads_direct :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion3Object2TriggersItem::Direct;
+    workflow_version3_object2_triggers_item_reads_endpoint :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion3Object2TriggersItem::Endpoint;
+    workflow_version3_object2_triggers_item_reads_event :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion3Object2TriggersItem::Event;
+    workflow_version3_object2_triggers_item_reads_file_tail :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion3Object2TriggersItem::FileTail;
+    workflow_version3_object2_triggers_item_reads_file_watch :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion3Object2TriggersItem::FileWatch;
+    workflow_version3_object2_triggers_item_reads_flow_error :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion3Object2TriggersItem::FlowError;
+    workflow_version3_object2_triggers_item_reads_mqtt_topic :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion3Object2TriggersItem::MqttTopic;
+    workflow_version3_object2_triggers_item_reads_on_sync :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion3Object2TriggersItem::OnSync;
+    workflow_version3_object2_triggers_item_reads_opcua :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion3Object2TriggersItem::Opcua;
+    workflow_version3_object2_triggers_item_reads_redis :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion3Object2TriggersItem::Redis;
+    workflow_version3_object2_triggers_item_reads_request :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion3Object2TriggersItem::Request;
+    workflow_version3_object2_triggers_item_reads_serial :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion3Object2TriggersItem::Serial;
+    workflow_version3_object2_triggers_item_reads_snmp_trap :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion3Object2TriggersItem::SnmpTrap;
+    workflow_version3_object2_triggers_item_reads_timer :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion3Object2TriggersItem::Timer;
+    workflow_version3_object2_triggers_item_reads_virtual_button :
+    WorkflowVersion3Object2TriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion3Object2TriggersItem::VirtualButton;
+    workflow_version3_object_custom_node_config_fields_item_reads_select :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"select\",\"label\":\"\",\"defaultValue\":\"\",\"options\":[{\"value\":\"\"}]}"
+    => WorkflowVersion3ObjectCustomNodeConfigFieldsItem::Select;
+    workflow_version3_object_custom_node_config_fields_item_reads_checkbox :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"checkbox\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::Checkbox;
+    workflow_version3_object_custom_node_config_fields_item_reads_string_template :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"stringTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::StringTemplate;
+    workflow_version3_object_custom_node_config_fields_item_reads_number_template :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"numberTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::NumberTemplate;
+    workflow_version3_object_custom_node_config_fields_item_reads_json_template :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"jsonTemplate\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::JsonTemplate;
+    workflow_version3_object_custom_node_config_fields_item_reads_payload_path :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"payloadPath\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::PayloadPath;
+    workflow_version3_object_custom_node_config_fields_item_reads_section :
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem =
+    "{\"type\":\"section\",\"label\":\"\"}" =>
+    WorkflowVersion3ObjectCustomNodeConfigFieldsItem::Section;
+    workflow_version3_object_triggers_item_reads_app_file :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"appFile\"}" =>
+    WorkflowVersion3ObjectTriggersItem::AppFile;
+    workflow_version3_object_triggers_item_reads_object :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"customNodeStart\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Object;
+    workflow_version3_object_triggers_item_reads_beckhoff :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"beckhoff\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Beckhoff;
+    workflow_version3_object_triggers_item_reads_data_table :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"dataTable\"}" =>
+    WorkflowVersion3ObjectTriggersItem::DataTable;
+    workflow_version3_object_triggers_item_reads_integration :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"integration\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Integration;
+    workflow_version3_object_triggers_item_reads_device_id :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"deviceId\"}" =>
+    WorkflowVersion3ObjectTriggersItem::DeviceId;
+    workflow_version3_object_triggers_item_reads_device_id_inactivity :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"deviceIdInactivity\"}" =>
+    WorkflowVersion3ObjectTriggersItem::DeviceIdInactivity;
+    workflow_version3_object_triggers_item_reads_direct :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"direct\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Direct;
+    workflow_version3_object_triggers_item_reads_endpoint :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"endpoint\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Endpoint;
+    workflow_version3_object_triggers_item_reads_event :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"event\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Event;
+    workflow_version3_object_triggers_item_reads_file_tail :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"fileTail\"}" =>
+    WorkflowVersion3ObjectTriggersItem::FileTail;
+    workflow_version3_object_triggers_item_reads_file_watch :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"fileWatch\"}" =>
+    WorkflowVersion3ObjectTriggersItem::FileWatch;
+    workflow_version3_object_triggers_item_reads_flow_error :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"flowError\"}" =>
+    WorkflowVersion3ObjectTriggersItem::FlowError;
+    workflow_version3_object_triggers_item_reads_mqtt_topic :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"mqttTopic\"}" =>
+    WorkflowVersion3ObjectTriggersItem::MqttTopic;
+    workflow_version3_object_triggers_item_reads_on_sync :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"onSync\"}" =>
+    WorkflowVersion3ObjectTriggersItem::OnSync;
+    workflow_version3_object_triggers_item_reads_opcua :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"opcua\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Opcua;
+    workflow_version3_object_triggers_item_reads_redis :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"redis\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Redis;
+    workflow_version3_object_triggers_item_reads_request :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"request\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Request;
+    workflow_version3_object_triggers_item_reads_serial :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"serial\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Serial;
+    workflow_version3_object_triggers_item_reads_snmp_trap :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"snmpTrap\"}" =>
+    WorkflowVersion3ObjectTriggersItem::SnmpTrap;
+    workflow_version3_object_triggers_item_reads_timer :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"timer\"}" =>
+    WorkflowVersion3ObjectTriggersItem::Timer;
+    workflow_version3_object_triggers_item_reads_virtual_button :
+    WorkflowVersion3ObjectTriggersItem = "{\"type\":\"virtualButton\"}" =>
+    WorkflowVersion3ObjectTriggersItem::VirtualButton;
     workflow_version_object2_triggers_item_reads_app_file :
     WorkflowVersionObject2TriggersItem = "{\"type\":\"appFile\"}" =>
     WorkflowVersionObject2TriggersItem::AppFile;

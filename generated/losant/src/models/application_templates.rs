@@ -279,6 +279,9 @@ impl crate::client::ParamValue for ApplicationTemplatesGetFilterField {
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type ApplicationTemplatesGetSortDirection = ApplicationApiTokensGetSortDirection;
 
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type ApplicationTemplatesGetSortField = ApplicationDashboardsGetSortField;
+
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type ApplicationTemplatesSortDirection = ApiTokensSortDirection;
 

@@ -1392,8 +1392,8 @@ impl serde::Serialize for Integration2GooglePubSubConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
-pub type Integration2IntegrationType = FlowTriggersItemIntegrationMetaName;
+/// The same values as `FlowPatchTriggersItemIntegrationMetaName`, so the same type.
+pub type Integration2IntegrationType = FlowPatchTriggersItemIntegrationMetaName;
 
 /// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
 ///
@@ -2432,8 +2432,9 @@ impl serde::Serialize for WorkflowCustomNodeConfigFieldsItemSelectOptionsItem {
     }
 }
 
-/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
-pub type WorkflowCustomNodeConfigFieldsItemSelectType = FlowCustomNodeConfigFieldsItemSelectType;
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
+pub type WorkflowCustomNodeConfigFieldsItemSelectType =
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
@@ -3023,14 +3024,14 @@ impl serde::Serialize for WorkflowTriggersItemAppFileMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemAppFileMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemAppFileMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowTriggersItemAppFileMetaName = FlowTriggersItemAppFileMetaName;
+/// The same values as `FlowPatchTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowTriggersItemAppFileMetaName = FlowPatchTriggersItemAppFileMetaName;
 
-/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowTriggersItemAppFileType = FlowTriggersItemAppFileMetaName;
+/// The same values as `FlowPatchTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowTriggersItemAppFileType = FlowPatchTriggersItemAppFileMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3244,14 +3245,14 @@ impl serde::Serialize for WorkflowTriggersItemBeckhoffMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemBeckhoffMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemBeckhoffMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowTriggersItemBeckhoffMetaName = FlowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowPatchTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowTriggersItemBeckhoffMetaName = FlowPatchTriggersItemBeckhoffMetaName;
 
-/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowTriggersItemBeckhoffType = FlowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowPatchTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowTriggersItemBeckhoffType = FlowPatchTriggersItemBeckhoffMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3415,14 +3416,14 @@ impl serde::Serialize for WorkflowTriggersItemDataTableMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDataTableMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDataTableMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowTriggersItemDataTableMetaName = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowTriggersItemDataTableMetaName = FlowPatchTriggersItemDataTableMetaName;
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowTriggersItemDataTableType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowTriggersItemDataTableType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3520,12 +3521,12 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 pub type WorkflowTriggersItemDeviceIdConfigBatchBehavior =
-    FlowTriggersItemDeviceIdConfigBatchBehavior;
+    FlowPatchTriggersItemDeviceIdConfigBatchBehavior;
 
-/// The same values as `FlowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
-pub type WorkflowTriggersItemDeviceIdConfigTriggerOn = FlowTriggersItemDeviceIdConfigTriggerOn;
+/// The same values as `FlowPatchTriggersItemDeviceIdConfigTriggerOn`, so the same type.
+pub type WorkflowTriggersItemDeviceIdConfigTriggerOn = FlowPatchTriggersItemDeviceIdConfigTriggerOn;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3677,15 +3678,16 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdInactivityMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDeviceIdInactivityMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDeviceIdInactivityMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDeviceIdInactivityMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdInactivityMetaName`, so the same type.
 pub type WorkflowTriggersItemDeviceIdInactivityMetaName =
-    FlowTriggersItemDeviceIdInactivityMetaName;
+    FlowPatchTriggersItemDeviceIdInactivityMetaName;
 
-/// The same values as `FlowTriggersItemDeviceIdInactivityType`, so the same type.
-pub type WorkflowTriggersItemDeviceIdInactivityType = FlowTriggersItemDeviceIdInactivityType;
+/// The same values as `FlowPatchTriggersItemDeviceIdInactivityType`, so the same type.
+pub type WorkflowTriggersItemDeviceIdInactivityType = FlowPatchTriggersItemDeviceIdInactivityType;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -3773,18 +3775,18 @@ impl serde::Serialize for WorkflowTriggersItemDeviceIdMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 pub type WorkflowTriggersItemDeviceIdMetaAllowedAttributeType =
-    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
+    FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType;
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDeviceIdMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDeviceIdMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDeviceIdMetaName`, so the same type.
-pub type WorkflowTriggersItemDeviceIdMetaName = FlowTriggersItemDeviceIdMetaName;
+/// The same values as `FlowPatchTriggersItemDeviceIdMetaName`, so the same type.
+pub type WorkflowTriggersItemDeviceIdMetaName = FlowPatchTriggersItemDeviceIdMetaName;
 
-/// The same values as `FlowTriggersItemDeviceIdType`, so the same type.
-pub type WorkflowTriggersItemDeviceIdType = FlowTriggersItemDeviceIdType;
+/// The same values as `FlowPatchTriggersItemDeviceIdType`, so the same type.
+pub type WorkflowTriggersItemDeviceIdType = FlowPatchTriggersItemDeviceIdType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3932,14 +3934,14 @@ impl serde::Serialize for WorkflowTriggersItemDirectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemDirectMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemDirectMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowTriggersItemDirectMetaName = FlowTriggersItemDirectMetaName;
+/// The same values as `FlowPatchTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowTriggersItemDirectMetaName = FlowPatchTriggersItemDirectMetaName;
 
-/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowTriggersItemDirectType = FlowTriggersItemDirectMetaName;
+/// The same values as `FlowPatchTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowTriggersItemDirectType = FlowPatchTriggersItemDirectMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4091,14 +4093,14 @@ impl serde::Serialize for WorkflowTriggersItemEndpointMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemEndpointMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemEndpointMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowTriggersItemEndpointMetaName = FlowTriggersItemEndpointMetaName;
+/// The same values as `FlowPatchTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowTriggersItemEndpointMetaName = FlowPatchTriggersItemEndpointMetaName;
 
-/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowTriggersItemEndpointType = FlowTriggersItemEndpointMetaName;
+/// The same values as `FlowPatchTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowTriggersItemEndpointType = FlowPatchTriggersItemEndpointMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4262,14 +4264,14 @@ impl serde::Serialize for WorkflowTriggersItemEventMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemEventMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemEventMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowTriggersItemEventMetaName = FlowTriggersItemEventMetaName;
+/// The same values as `FlowPatchTriggersItemEventMetaName`, so the same type.
+pub type WorkflowTriggersItemEventMetaName = FlowPatchTriggersItemEventMetaName;
 
-/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowTriggersItemEventType = FlowTriggersItemEventMetaName;
+/// The same values as `FlowPatchTriggersItemEventMetaName`, so the same type.
+pub type WorkflowTriggersItemEventType = FlowPatchTriggersItemEventMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4433,14 +4435,14 @@ impl serde::Serialize for WorkflowTriggersItemFileTailMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemFileTailMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemFileTailMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowTriggersItemFileTailMetaName = FlowTriggersItemFileTailMetaName;
+/// The same values as `FlowPatchTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowTriggersItemFileTailMetaName = FlowPatchTriggersItemFileTailMetaName;
 
-/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowTriggersItemFileTailType = FlowTriggersItemFileTailMetaName;
+/// The same values as `FlowPatchTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowTriggersItemFileTailType = FlowPatchTriggersItemFileTailMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4612,14 +4614,14 @@ impl serde::Serialize for WorkflowTriggersItemFileWatchMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemFileWatchMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemFileWatchMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowTriggersItemFileWatchMetaName = FlowTriggersItemFileWatchMetaName;
+/// The same values as `FlowPatchTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowTriggersItemFileWatchMetaName = FlowPatchTriggersItemFileWatchMetaName;
 
-/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowTriggersItemFileWatchType = FlowTriggersItemFileWatchMetaName;
+/// The same values as `FlowPatchTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowTriggersItemFileWatchType = FlowPatchTriggersItemFileWatchMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4697,8 +4699,8 @@ impl serde::Serialize for WorkflowTriggersItemFlowErrorConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemFlowErrorConfigScope`, so the same type.
-pub type WorkflowTriggersItemFlowErrorConfigScope = FlowTriggersItemFlowErrorConfigScope;
+/// The same values as `FlowPatchTriggersItemFlowErrorConfigScope`, so the same type.
+pub type WorkflowTriggersItemFlowErrorConfigScope = FlowPatchTriggersItemFlowErrorConfigScope;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4774,14 +4776,14 @@ impl serde::Serialize for WorkflowTriggersItemFlowErrorMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemFlowErrorMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemFlowErrorMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowTriggersItemFlowErrorMetaName = FlowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowPatchTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowTriggersItemFlowErrorMetaName = FlowPatchTriggersItemFlowErrorMetaName;
 
-/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowTriggersItemFlowErrorType = FlowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowPatchTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowTriggersItemFlowErrorType = FlowPatchTriggersItemFlowErrorMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4949,14 +4951,14 @@ impl serde::Serialize for WorkflowTriggersItemIntegrationMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemIntegrationMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemIntegrationMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
-pub type WorkflowTriggersItemIntegrationMetaName = FlowTriggersItemIntegrationMetaName;
+/// The same values as `FlowPatchTriggersItemIntegrationMetaName`, so the same type.
+pub type WorkflowTriggersItemIntegrationMetaName = FlowPatchTriggersItemIntegrationMetaName;
 
-/// The same values as `FlowTriggersItemIntegrationType`, so the same type.
-pub type WorkflowTriggersItemIntegrationType = FlowTriggersItemIntegrationType;
+/// The same values as `FlowPatchTriggersItemIntegrationType`, so the same type.
+pub type WorkflowTriggersItemIntegrationType = FlowPatchTriggersItemIntegrationType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5034,9 +5036,9 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopicConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
+/// The same values as `FlowPatchTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 pub type WorkflowTriggersItemMqttTopicConfigIntegrationId =
-    FlowTriggersItemMqttTopicConfigIntegrationId;
+    FlowPatchTriggersItemMqttTopicConfigIntegrationId;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -5116,14 +5118,14 @@ impl serde::Serialize for WorkflowTriggersItemMqttTopicMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemMqttTopicMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemMqttTopicMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemMqttTopicMetaName`, so the same type.
-pub type WorkflowTriggersItemMqttTopicMetaName = FlowTriggersItemMqttTopicMetaName;
+/// The same values as `FlowPatchTriggersItemMqttTopicMetaName`, so the same type.
+pub type WorkflowTriggersItemMqttTopicMetaName = FlowPatchTriggersItemMqttTopicMetaName;
 
-/// The same values as `FlowTriggersItemMqttTopicType`, so the same type.
-pub type WorkflowTriggersItemMqttTopicType = FlowTriggersItemMqttTopicType;
+/// The same values as `FlowPatchTriggersItemMqttTopicType`, so the same type.
+pub type WorkflowTriggersItemMqttTopicType = FlowPatchTriggersItemMqttTopicType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5249,14 +5251,14 @@ impl serde::Serialize for WorkflowTriggersItemObjectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemObjectMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemObjectMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
-pub type WorkflowTriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
+/// The same values as `FlowPatchTriggersItemObjectMetaName`, so the same type.
+pub type WorkflowTriggersItemObjectMetaName = FlowPatchTriggersItemObjectMetaName;
 
-/// The same values as `FlowTriggersItemObjectType`, so the same type.
-pub type WorkflowTriggersItemObjectType = FlowTriggersItemObjectType;
+/// The same values as `FlowPatchTriggersItemObjectType`, so the same type.
+pub type WorkflowTriggersItemObjectType = FlowPatchTriggersItemObjectType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5334,8 +5336,9 @@ impl serde::Serialize for WorkflowTriggersItemOnSyncConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
-pub type WorkflowTriggersItemOnSyncConfigSyncTypesItem = FlowTriggersItemOnSyncConfigSyncTypesItem;
+/// The same values as `FlowPatchTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
+pub type WorkflowTriggersItemOnSyncConfigSyncTypesItem =
+    FlowPatchTriggersItemOnSyncConfigSyncTypesItem;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
@@ -5391,14 +5394,14 @@ impl serde::Serialize for WorkflowTriggersItemOnSyncMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemOnSyncMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemOnSyncMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowTriggersItemOnSyncMetaName = FlowTriggersItemOnSyncMetaName;
+/// The same values as `FlowPatchTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowTriggersItemOnSyncMetaName = FlowPatchTriggersItemOnSyncMetaName;
 
-/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowTriggersItemOnSyncType = FlowTriggersItemOnSyncMetaName;
+/// The same values as `FlowPatchTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowTriggersItemOnSyncType = FlowPatchTriggersItemOnSyncMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5598,14 +5601,14 @@ impl serde::Serialize for WorkflowTriggersItemOpcuaMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemOpcuaMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemOpcuaMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowTriggersItemOpcuaMetaName = FlowTriggersItemOpcuaMetaName;
+/// The same values as `FlowPatchTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowTriggersItemOpcuaMetaName = FlowPatchTriggersItemOpcuaMetaName;
 
-/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowTriggersItemOpcuaType = FlowTriggersItemOpcuaMetaName;
+/// The same values as `FlowPatchTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowTriggersItemOpcuaType = FlowPatchTriggersItemOpcuaMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5791,14 +5794,14 @@ impl serde::Serialize for WorkflowTriggersItemRedisMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemRedisMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemRedisMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemRedisMetaName`, so the same type.
-pub type WorkflowTriggersItemRedisMetaName = FlowTriggersItemRedisMetaName;
+/// The same values as `FlowPatchTriggersItemRedisMetaName`, so the same type.
+pub type WorkflowTriggersItemRedisMetaName = FlowPatchTriggersItemRedisMetaName;
 
-/// The same values as `FlowTriggersItemRedisType`, so the same type.
-pub type WorkflowTriggersItemRedisType = FlowTriggersItemRedisType;
+/// The same values as `FlowPatchTriggersItemRedisType`, so the same type.
+pub type WorkflowTriggersItemRedisType = FlowPatchTriggersItemRedisType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5880,5 +5883,5 @@ impl serde::Serialize for WorkflowTriggersItemRequestConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemRequestConfigMethod`, so the same type.
-pub type WorkflowTriggersItemRequestConfigMethod = FlowTriggersItemRequestConfigMethod;
+/// The same values as `FlowPatchTriggersItemRequestConfigMethod`, so the same type.
+pub type WorkflowTriggersItemRequestConfigMethod = FlowPatchTriggersItemRequestConfigMethod;

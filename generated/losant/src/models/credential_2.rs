@@ -80,14 +80,14 @@ impl serde::Serialize for WorkflowTriggersItemRequestMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemRequestMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemRequestMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowTriggersItemRequestMetaName = FlowTriggersItemRequestMetaName;
+/// The same values as `FlowPatchTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowTriggersItemRequestMetaName = FlowPatchTriggersItemRequestMetaName;
 
-/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowTriggersItemRequestType = FlowTriggersItemRequestMetaName;
+/// The same values as `FlowPatchTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowTriggersItemRequestType = FlowPatchTriggersItemRequestMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -287,17 +287,17 @@ impl serde::Serialize for WorkflowTriggersItemSerialMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemSerialMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemSerialMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowTriggersItemSerialMetaName = FlowTriggersItemSerialMetaName;
+/// The same values as `FlowPatchTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowTriggersItemSerialMetaName = FlowPatchTriggersItemSerialMetaName;
 
-/// The same values as `FlowTriggersItemSerialMetaParseBy`, so the same type.
-pub type WorkflowTriggersItemSerialMetaParseBy = FlowTriggersItemSerialMetaParseBy;
+/// The same values as `FlowPatchTriggersItemSerialMetaParseBy`, so the same type.
+pub type WorkflowTriggersItemSerialMetaParseBy = FlowPatchTriggersItemSerialMetaParseBy;
 
-/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowTriggersItemSerialType = FlowTriggersItemSerialMetaName;
+/// The same values as `FlowPatchTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowTriggersItemSerialType = FlowPatchTriggersItemSerialMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -470,17 +470,17 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUser {
     }
 }
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
 pub type WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
 pub type WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
 pub type WorkflowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -556,14 +556,14 @@ impl serde::Serialize for WorkflowTriggersItemSnmpTrapMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemSnmpTrapMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowTriggersItemSnmpTrapMetaName = FlowTriggersItemSnmpTrapMetaName;
+/// The same values as `FlowPatchTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapMetaName = FlowPatchTriggersItemSnmpTrapMetaName;
 
-/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowTriggersItemSnmpTrapType = FlowTriggersItemSnmpTrapMetaName;
+/// The same values as `FlowPatchTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowTriggersItemSnmpTrapType = FlowPatchTriggersItemSnmpTrapMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -739,17 +739,18 @@ impl serde::Serialize for WorkflowTriggersItemTimerMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemTimerMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemTimerMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowTriggersItemTimerMetaName = FlowTriggersItemTimerMetaName;
+/// The same values as `FlowPatchTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowTriggersItemTimerMetaName = FlowPatchTriggersItemTimerMetaName;
 
-/// The same values as `FlowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
-pub type WorkflowTriggersItemTimerMetaTimerTypeSelect = FlowTriggersItemTimerMetaTimerTypeSelect;
+/// The same values as `FlowPatchTriggersItemTimerMetaTimerTypeSelect`, so the same type.
+pub type WorkflowTriggersItemTimerMetaTimerTypeSelect =
+    FlowPatchTriggersItemTimerMetaTimerTypeSelect;
 
-/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowTriggersItemTimerType = FlowTriggersItemTimerMetaName;
+/// The same values as `FlowPatchTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowTriggersItemTimerType = FlowPatchTriggersItemTimerMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -883,17 +884,18 @@ impl serde::Serialize for WorkflowTriggersItemVirtualButtonMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowTriggersItemVirtualButtonMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
-pub type WorkflowTriggersItemVirtualButtonMetaDeviceId = FlowTriggersItemVirtualButtonMetaDeviceId;
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonMetaDeviceId =
+    FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
-pub type WorkflowTriggersItemVirtualButtonMetaName = FlowTriggersItemVirtualButtonMetaName;
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonMetaName = FlowPatchTriggersItemVirtualButtonMetaName;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
-pub type WorkflowTriggersItemVirtualButtonType = FlowTriggersItemVirtualButtonMetaName;
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
+pub type WorkflowTriggersItemVirtualButtonType = FlowPatchTriggersItemVirtualButtonMetaName;
 
 /// Workflow Version
 ///
@@ -1121,8 +1123,8 @@ impl serde::Serialize for WorkflowVersionObject2 {
     }
 }
 
-/// The same values as `WorkflowVersion2Object2FlowClass`, so the same type.
-pub type WorkflowVersionObject2FlowClass = WorkflowVersion2Object2FlowClass;
+/// The same values as `FlowVersionObject2FlowClass`, so the same type.
+pub type WorkflowVersionObject2FlowClass = FlowVersionObject2FlowClass;
 
 /// An object with the fields `key`, `json`.
 ///
@@ -1643,15 +1645,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemAppFileMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemAppFileMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemAppFileMetaName = FlowTriggersItemAppFileMetaName;
+/// The same values as `FlowPatchTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemAppFileMetaName = FlowPatchTriggersItemAppFileMetaName;
 
-/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemAppFileType = FlowTriggersItemAppFileMetaName;
+/// The same values as `FlowPatchTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemAppFileType = FlowPatchTriggersItemAppFileMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -1868,15 +1870,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemBeckhoffMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemBeckhoffMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = FlowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowPatchTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemBeckhoffMetaName = FlowPatchTriggersItemBeckhoffMetaName;
 
-/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemBeckhoffType = FlowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowPatchTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemBeckhoffType = FlowPatchTriggersItemBeckhoffMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2040,15 +2042,16 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDataTableMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDataTableMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDataTableMetaName = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDataTableMetaName =
+    FlowPatchTriggersItemDataTableMetaName;
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDataTableType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDataTableType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2146,13 +2149,13 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigBatchBehavior =
-    FlowTriggersItemDeviceIdConfigBatchBehavior;
+    FlowPatchTriggersItemDeviceIdConfigBatchBehavior;
 
-/// The same values as `FlowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdConfigTriggerOn =
-    FlowTriggersItemDeviceIdConfigTriggerOn;
+    FlowPatchTriggersItemDeviceIdConfigTriggerOn;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2304,17 +2307,17 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdInactivityMe
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDeviceIdInactivityMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdInactivityMetaName`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityMetaName =
-    FlowTriggersItemDeviceIdInactivityMetaName;
+    FlowPatchTriggersItemDeviceIdInactivityMetaName;
 
-/// The same values as `FlowTriggersItemDeviceIdInactivityType`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdInactivityType`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdInactivityType =
-    FlowTriggersItemDeviceIdInactivityType;
+    FlowPatchTriggersItemDeviceIdInactivityType;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -2403,19 +2406,19 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDeviceIdMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdMetaAllowedAttributeType =
-    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
+    FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType;
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemDeviceIdMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDeviceIdMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = FlowTriggersItemDeviceIdMetaName;
+/// The same values as `FlowPatchTriggersItemDeviceIdMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDeviceIdMetaName = FlowPatchTriggersItemDeviceIdMetaName;
 
-/// The same values as `FlowTriggersItemDeviceIdType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDeviceIdType = FlowTriggersItemDeviceIdType;
+/// The same values as `FlowPatchTriggersItemDeviceIdType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDeviceIdType = FlowPatchTriggersItemDeviceIdType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2563,14 +2566,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemDirectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDirectMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDirectMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDirectMetaName = FlowTriggersItemDirectMetaName;
+/// The same values as `FlowPatchTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDirectMetaName = FlowPatchTriggersItemDirectMetaName;
 
-/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemDirectType = FlowTriggersItemDirectMetaName;
+/// The same values as `FlowPatchTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemDirectType = FlowPatchTriggersItemDirectMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2722,15 +2726,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEndpointMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemEndpointMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEndpointMetaName = FlowTriggersItemEndpointMetaName;
+/// The same values as `FlowPatchTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEndpointMetaName = FlowPatchTriggersItemEndpointMetaName;
 
-/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEndpointType = FlowTriggersItemEndpointMetaName;
+/// The same values as `FlowPatchTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEndpointType = FlowPatchTriggersItemEndpointMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2894,14 +2898,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemEventMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEventMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEventMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEventMetaName = FlowTriggersItemEventMetaName;
+/// The same values as `FlowPatchTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEventMetaName = FlowPatchTriggersItemEventMetaName;
 
-/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemEventType = FlowTriggersItemEventMetaName;
+/// The same values as `FlowPatchTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemEventType = FlowPatchTriggersItemEventMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3065,15 +3070,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileTailMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFileTailMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileTailMetaName = FlowTriggersItemFileTailMetaName;
+/// The same values as `FlowPatchTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileTailMetaName = FlowPatchTriggersItemFileTailMetaName;
 
-/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileTailType = FlowTriggersItemFileTailMetaName;
+/// The same values as `FlowPatchTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileTailType = FlowPatchTriggersItemFileTailMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3245,15 +3250,16 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFileWatchMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFileWatchMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileWatchMetaName = FlowTriggersItemFileWatchMetaName;
+/// The same values as `FlowPatchTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileWatchMetaName =
+    FlowPatchTriggersItemFileWatchMetaName;
 
-/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFileWatchType = FlowTriggersItemFileWatchMetaName;
+/// The same values as `FlowPatchTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFileWatchType = FlowPatchTriggersItemFileWatchMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3331,9 +3337,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemFlowErrorConfigScope`, so the same type.
+/// The same values as `FlowPatchTriggersItemFlowErrorConfigScope`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFlowErrorConfigScope =
-    FlowTriggersItemFlowErrorConfigScope;
+    FlowPatchTriggersItemFlowErrorConfigScope;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -3409,15 +3415,16 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemFlowErrorMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemFlowErrorMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName = FlowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowPatchTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFlowErrorMetaName =
+    FlowPatchTriggersItemFlowErrorMetaName;
 
-/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemFlowErrorType = FlowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowPatchTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemFlowErrorType = FlowPatchTriggersItemFlowErrorMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3585,16 +3592,16 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemIntegrationMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemIntegrationMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemIntegrationMetaName`, so the same type.
 pub type WorkflowVersionObject2TriggersItemIntegrationMetaName =
-    FlowTriggersItemIntegrationMetaName;
+    FlowPatchTriggersItemIntegrationMetaName;
 
-/// The same values as `FlowTriggersItemIntegrationType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemIntegrationType = FlowTriggersItemIntegrationType;
+/// The same values as `FlowPatchTriggersItemIntegrationType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemIntegrationType = FlowPatchTriggersItemIntegrationType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3672,9 +3679,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
+/// The same values as `FlowPatchTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 pub type WorkflowVersionObject2TriggersItemMqttTopicConfigIntegrationId =
-    FlowTriggersItemMqttTopicConfigIntegrationId;
+    FlowPatchTriggersItemMqttTopicConfigIntegrationId;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -3754,15 +3761,16 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemMqttTopicMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemMqttTopicMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemMqttTopicMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName = FlowTriggersItemMqttTopicMetaName;
+/// The same values as `FlowPatchTriggersItemMqttTopicMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemMqttTopicMetaName =
+    FlowPatchTriggersItemMqttTopicMetaName;
 
-/// The same values as `FlowTriggersItemMqttTopicType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemMqttTopicType = FlowTriggersItemMqttTopicType;
+/// The same values as `FlowPatchTriggersItemMqttTopicType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemMqttTopicType = FlowPatchTriggersItemMqttTopicType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3888,14 +3896,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemObjectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemObjectMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemObjectMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
+/// The same values as `FlowPatchTriggersItemObjectMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemObjectMetaName = FlowPatchTriggersItemObjectMetaName;
 
-/// The same values as `FlowTriggersItemObjectType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemObjectType = FlowTriggersItemObjectType;
+/// The same values as `FlowPatchTriggersItemObjectType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemObjectType = FlowPatchTriggersItemObjectType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3973,9 +3982,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
+/// The same values as `FlowPatchTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 pub type WorkflowVersionObject2TriggersItemOnSyncConfigSyncTypesItem =
-    FlowTriggersItemOnSyncConfigSyncTypesItem;
+    FlowPatchTriggersItemOnSyncConfigSyncTypesItem;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
@@ -4031,14 +4040,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOnSyncMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOnSyncMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOnSyncMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = FlowTriggersItemOnSyncMetaName;
+/// The same values as `FlowPatchTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOnSyncMetaName = FlowPatchTriggersItemOnSyncMetaName;
 
-/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOnSyncType = FlowTriggersItemOnSyncMetaName;
+/// The same values as `FlowPatchTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOnSyncType = FlowPatchTriggersItemOnSyncMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4238,14 +4248,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemOpcuaMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOpcuaMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOpcuaMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = FlowTriggersItemOpcuaMetaName;
+/// The same values as `FlowPatchTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOpcuaMetaName = FlowPatchTriggersItemOpcuaMetaName;
 
-/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemOpcuaType = FlowTriggersItemOpcuaMetaName;
+/// The same values as `FlowPatchTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemOpcuaType = FlowPatchTriggersItemOpcuaMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4431,14 +4442,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRedisMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRedisMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRedisMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemRedisMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRedisMetaName = FlowTriggersItemRedisMetaName;
+/// The same values as `FlowPatchTriggersItemRedisMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRedisMetaName = FlowPatchTriggersItemRedisMetaName;
 
-/// The same values as `FlowTriggersItemRedisType`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRedisType = FlowTriggersItemRedisType;
+/// The same values as `FlowPatchTriggersItemRedisType`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRedisType = FlowPatchTriggersItemRedisType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4520,9 +4532,9 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemRequestConfigMethod`, so the same type.
+/// The same values as `FlowPatchTriggersItemRequestConfigMethod`, so the same type.
 pub type WorkflowVersionObject2TriggersItemRequestConfigMethod =
-    FlowTriggersItemRequestConfigMethod;
+    FlowPatchTriggersItemRequestConfigMethod;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4602,15 +4614,15 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemRequestMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemRequestMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRequestMetaName = FlowTriggersItemRequestMetaName;
+/// The same values as `FlowPatchTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRequestMetaName = FlowPatchTriggersItemRequestMetaName;
 
-/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemRequestType = FlowTriggersItemRequestMetaName;
+/// The same values as `FlowPatchTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemRequestType = FlowPatchTriggersItemRequestMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4810,17 +4822,19 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSerialMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialMetaName = FlowTriggersItemSerialMetaName;
+/// The same values as `FlowPatchTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialMetaName = FlowPatchTriggersItemSerialMetaName;
 
-/// The same values as `FlowTriggersItemSerialMetaParseBy`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy = FlowTriggersItemSerialMetaParseBy;
+/// The same values as `FlowPatchTriggersItemSerialMetaParseBy`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialMetaParseBy =
+    FlowPatchTriggersItemSerialMetaParseBy;
 
-/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSerialType = FlowTriggersItemSerialMetaName;
+/// The same values as `FlowPatchTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSerialType = FlowPatchTriggersItemSerialMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4999,17 +5013,17 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTr
     }
 }
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
 pub type WorkflowVersionObject2TriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -5085,12 +5099,12 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemSnmpTrapMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = FlowTriggersItemSnmpTrapMetaName;
+/// The same values as `FlowPatchTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapMetaName = FlowPatchTriggersItemSnmpTrapMetaName;
 
-/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemSnmpTrapType = FlowTriggersItemSnmpTrapMetaName;
+/// The same values as `FlowPatchTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemSnmpTrapType = FlowPatchTriggersItemSnmpTrapMetaName;

@@ -176,18 +176,19 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemTimerMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObject2TriggersItemTimerMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObject2TriggersItemTimerMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemTimerMetaName = FlowTriggersItemTimerMetaName;
+/// The same values as `FlowPatchTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemTimerMetaName = FlowPatchTriggersItemTimerMetaName;
 
-/// The same values as `FlowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
+/// The same values as `FlowPatchTriggersItemTimerMetaTimerTypeSelect`, so the same type.
 pub type WorkflowVersionObject2TriggersItemTimerMetaTimerTypeSelect =
-    FlowTriggersItemTimerMetaTimerTypeSelect;
+    FlowPatchTriggersItemTimerMetaTimerTypeSelect;
 
-/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowVersionObject2TriggersItemTimerType = FlowTriggersItemTimerMetaName;
+/// The same values as `FlowPatchTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObject2TriggersItemTimerType = FlowPatchTriggersItemTimerMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -322,21 +323,21 @@ impl serde::Serialize for WorkflowVersionObject2TriggersItemVirtualButtonMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaDeviceId =
-    FlowTriggersItemVirtualButtonMetaDeviceId;
+    FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonMetaName =
-    FlowTriggersItemVirtualButtonMetaName;
+    FlowPatchTriggersItemVirtualButtonMetaName;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
 pub type WorkflowVersionObject2TriggersItemVirtualButtonType =
-    FlowTriggersItemVirtualButtonMetaName;
+    FlowPatchTriggersItemVirtualButtonMetaName;
 
 /// The same values as `ApplicationKeyCreatedByType`, so the same type.
 pub type WorkflowVersionObjectCreatedByType = ApplicationKeyCreatedByType;
@@ -800,9 +801,9 @@ impl serde::Serialize for WorkflowVersionObjectCustomNodeConfigFieldsItemSelectO
     }
 }
 
-/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigFieldsItemSelectType =
-    FlowCustomNodeConfigFieldsItemSelectType;
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
@@ -867,8 +868,8 @@ pub type WorkflowVersionObjectCustomNodeConfigFieldsItemStringTemplateType =
 /// The same values as `FlowCustomNodeConfigResultMode`, so the same type.
 pub type WorkflowVersionObjectCustomNodeConfigResultMode = FlowCustomNodeConfigResultMode;
 
-/// The same values as `WorkflowVersion2ObjectFlowClass`, so the same type.
-pub type WorkflowVersionObjectFlowClass = WorkflowVersion2ObjectFlowClass;
+/// The same values as `FlowVersionObjectFlowClass`, so the same type.
+pub type WorkflowVersionObjectFlowClass = FlowVersionObjectFlowClass;
 
 /// An object with the fields `key`, `json`.
 ///
@@ -1392,14 +1393,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemAppFileMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemAppFileMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemAppFileMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemAppFileMetaName = FlowTriggersItemAppFileMetaName;
+/// The same values as `FlowPatchTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemAppFileMetaName = FlowPatchTriggersItemAppFileMetaName;
 
-/// The same values as `FlowTriggersItemAppFileMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemAppFileType = FlowTriggersItemAppFileMetaName;
+/// The same values as `FlowPatchTriggersItemAppFileMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemAppFileType = FlowPatchTriggersItemAppFileMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -1616,15 +1618,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemBeckhoffMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemBeckhoffMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = FlowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowPatchTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemBeckhoffMetaName = FlowPatchTriggersItemBeckhoffMetaName;
 
-/// The same values as `FlowTriggersItemBeckhoffMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemBeckhoffType = FlowTriggersItemBeckhoffMetaName;
+/// The same values as `FlowPatchTriggersItemBeckhoffMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemBeckhoffType = FlowPatchTriggersItemBeckhoffMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -1788,15 +1790,16 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDataTableMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDataTableMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDataTableMetaName = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDataTableMetaName =
+    FlowPatchTriggersItemDataTableMetaName;
 
-/// The same values as `FlowTriggersItemDataTableMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDataTableType = FlowTriggersItemDataTableMetaName;
+/// The same values as `FlowPatchTriggersItemDataTableMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDataTableType = FlowPatchTriggersItemDataTableMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -1894,13 +1897,13 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdConfigBatchBehavior`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigBatchBehavior =
-    FlowTriggersItemDeviceIdConfigBatchBehavior;
+    FlowPatchTriggersItemDeviceIdConfigBatchBehavior;
 
-/// The same values as `FlowTriggersItemDeviceIdConfigTriggerOn`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdConfigTriggerOn`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdConfigTriggerOn =
-    FlowTriggersItemDeviceIdConfigTriggerOn;
+    FlowPatchTriggersItemDeviceIdConfigTriggerOn;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2052,17 +2055,17 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdInactivityMet
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDeviceIdInactivityMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdInactivityMetaName`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityMetaName =
-    FlowTriggersItemDeviceIdInactivityMetaName;
+    FlowPatchTriggersItemDeviceIdInactivityMetaName;
 
-/// The same values as `FlowTriggersItemDeviceIdInactivityType`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdInactivityType`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdInactivityType =
-    FlowTriggersItemDeviceIdInactivityType;
+    FlowPatchTriggersItemDeviceIdInactivityType;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -2151,19 +2154,19 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDeviceIdMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
+/// The same values as `FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdMetaAllowedAttributeType =
-    FlowTriggersItemDeviceIdMetaAllowedAttributeType;
+    FlowPatchTriggersItemDeviceIdMetaAllowedAttributeType;
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemDeviceIdMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDeviceIdMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = FlowTriggersItemDeviceIdMetaName;
+/// The same values as `FlowPatchTriggersItemDeviceIdMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDeviceIdMetaName = FlowPatchTriggersItemDeviceIdMetaName;
 
-/// The same values as `FlowTriggersItemDeviceIdType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDeviceIdType = FlowTriggersItemDeviceIdType;
+/// The same values as `FlowPatchTriggersItemDeviceIdType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDeviceIdType = FlowPatchTriggersItemDeviceIdType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2311,14 +2314,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemDirectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDirectMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDirectMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDirectMetaName = FlowTriggersItemDirectMetaName;
+/// The same values as `FlowPatchTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDirectMetaName = FlowPatchTriggersItemDirectMetaName;
 
-/// The same values as `FlowTriggersItemDirectMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemDirectType = FlowTriggersItemDirectMetaName;
+/// The same values as `FlowPatchTriggersItemDirectMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemDirectType = FlowPatchTriggersItemDirectMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2470,15 +2474,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEndpointMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemEndpointMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEndpointMetaName = FlowTriggersItemEndpointMetaName;
+/// The same values as `FlowPatchTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEndpointMetaName = FlowPatchTriggersItemEndpointMetaName;
 
-/// The same values as `FlowTriggersItemEndpointMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEndpointType = FlowTriggersItemEndpointMetaName;
+/// The same values as `FlowPatchTriggersItemEndpointMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEndpointType = FlowPatchTriggersItemEndpointMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2642,14 +2646,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemEventMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEventMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEventMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEventMetaName = FlowTriggersItemEventMetaName;
+/// The same values as `FlowPatchTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEventMetaName = FlowPatchTriggersItemEventMetaName;
 
-/// The same values as `FlowTriggersItemEventMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemEventType = FlowTriggersItemEventMetaName;
+/// The same values as `FlowPatchTriggersItemEventMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemEventType = FlowPatchTriggersItemEventMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2813,15 +2818,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileTailMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFileTailMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileTailMetaName = FlowTriggersItemFileTailMetaName;
+/// The same values as `FlowPatchTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileTailMetaName = FlowPatchTriggersItemFileTailMetaName;
 
-/// The same values as `FlowTriggersItemFileTailMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileTailType = FlowTriggersItemFileTailMetaName;
+/// The same values as `FlowPatchTriggersItemFileTailMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileTailType = FlowPatchTriggersItemFileTailMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -2993,15 +2998,16 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFileWatchMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFileWatchMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileWatchMetaName = FlowTriggersItemFileWatchMetaName;
+/// The same values as `FlowPatchTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileWatchMetaName =
+    FlowPatchTriggersItemFileWatchMetaName;
 
-/// The same values as `FlowTriggersItemFileWatchMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFileWatchType = FlowTriggersItemFileWatchMetaName;
+/// The same values as `FlowPatchTriggersItemFileWatchMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFileWatchType = FlowPatchTriggersItemFileWatchMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3079,9 +3085,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemFlowErrorConfigScope`, so the same type.
+/// The same values as `FlowPatchTriggersItemFlowErrorConfigScope`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFlowErrorConfigScope =
-    FlowTriggersItemFlowErrorConfigScope;
+    FlowPatchTriggersItemFlowErrorConfigScope;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -3157,15 +3163,16 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemFlowErrorMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemFlowErrorMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName = FlowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowPatchTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFlowErrorMetaName =
+    FlowPatchTriggersItemFlowErrorMetaName;
 
-/// The same values as `FlowTriggersItemFlowErrorMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemFlowErrorType = FlowTriggersItemFlowErrorMetaName;
+/// The same values as `FlowPatchTriggersItemFlowErrorMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemFlowErrorType = FlowPatchTriggersItemFlowErrorMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3333,15 +3340,16 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemIntegrationMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemIntegrationMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemIntegrationMetaName = FlowTriggersItemIntegrationMetaName;
+/// The same values as `FlowPatchTriggersItemIntegrationMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemIntegrationMetaName =
+    FlowPatchTriggersItemIntegrationMetaName;
 
-/// The same values as `FlowTriggersItemIntegrationType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemIntegrationType = FlowTriggersItemIntegrationType;
+/// The same values as `FlowPatchTriggersItemIntegrationType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemIntegrationType = FlowPatchTriggersItemIntegrationType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3419,9 +3427,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemMqttTopicConfigIntegrationId`, so the same type.
+/// The same values as `FlowPatchTriggersItemMqttTopicConfigIntegrationId`, so the same type.
 pub type WorkflowVersionObjectTriggersItemMqttTopicConfigIntegrationId =
-    FlowTriggersItemMqttTopicConfigIntegrationId;
+    FlowPatchTriggersItemMqttTopicConfigIntegrationId;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -3501,15 +3509,16 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemMqttTopicMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemMqttTopicMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemMqttTopicMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName = FlowTriggersItemMqttTopicMetaName;
+/// The same values as `FlowPatchTriggersItemMqttTopicMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemMqttTopicMetaName =
+    FlowPatchTriggersItemMqttTopicMetaName;
 
-/// The same values as `FlowTriggersItemMqttTopicType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemMqttTopicType = FlowTriggersItemMqttTopicType;
+/// The same values as `FlowPatchTriggersItemMqttTopicType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemMqttTopicType = FlowPatchTriggersItemMqttTopicType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3635,14 +3644,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemObjectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemObjectMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemObjectMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
+/// The same values as `FlowPatchTriggersItemObjectMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemObjectMetaName = FlowPatchTriggersItemObjectMetaName;
 
-/// The same values as `FlowTriggersItemObjectType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemObjectType = FlowTriggersItemObjectType;
+/// The same values as `FlowPatchTriggersItemObjectType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemObjectType = FlowPatchTriggersItemObjectType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3720,9 +3730,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
+/// The same values as `FlowPatchTriggersItemOnSyncConfigSyncTypesItem`, so the same type.
 pub type WorkflowVersionObjectTriggersItemOnSyncConfigSyncTypesItem =
-    FlowTriggersItemOnSyncConfigSyncTypesItem;
+    FlowPatchTriggersItemOnSyncConfigSyncTypesItem;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`.
 ///
@@ -3778,14 +3788,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOnSyncMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOnSyncMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOnSyncMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = FlowTriggersItemOnSyncMetaName;
+/// The same values as `FlowPatchTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOnSyncMetaName = FlowPatchTriggersItemOnSyncMetaName;
 
-/// The same values as `FlowTriggersItemOnSyncMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOnSyncType = FlowTriggersItemOnSyncMetaName;
+/// The same values as `FlowPatchTriggersItemOnSyncMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOnSyncType = FlowPatchTriggersItemOnSyncMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -3985,14 +3996,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemOpcuaMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOpcuaMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOpcuaMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = FlowTriggersItemOpcuaMetaName;
+/// The same values as `FlowPatchTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOpcuaMetaName = FlowPatchTriggersItemOpcuaMetaName;
 
-/// The same values as `FlowTriggersItemOpcuaMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemOpcuaType = FlowTriggersItemOpcuaMetaName;
+/// The same values as `FlowPatchTriggersItemOpcuaMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemOpcuaType = FlowPatchTriggersItemOpcuaMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4178,14 +4190,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRedisMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRedisMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRedisMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemRedisMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRedisMetaName = FlowTriggersItemRedisMetaName;
+/// The same values as `FlowPatchTriggersItemRedisMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRedisMetaName = FlowPatchTriggersItemRedisMetaName;
 
-/// The same values as `FlowTriggersItemRedisType`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRedisType = FlowTriggersItemRedisType;
+/// The same values as `FlowPatchTriggersItemRedisType`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRedisType = FlowPatchTriggersItemRedisType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4267,8 +4280,9 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemRequestConfigMethod`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestConfigMethod = FlowTriggersItemRequestConfigMethod;
+/// The same values as `FlowPatchTriggersItemRequestConfigMethod`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestConfigMethod =
+    FlowPatchTriggersItemRequestConfigMethod;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4348,14 +4362,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemRequestMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestMetaName = FlowTriggersItemRequestMetaName;
+/// The same values as `FlowPatchTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestMetaName = FlowPatchTriggersItemRequestMetaName;
 
-/// The same values as `FlowTriggersItemRequestMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemRequestType = FlowTriggersItemRequestMetaName;
+/// The same values as `FlowPatchTriggersItemRequestMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemRequestType = FlowPatchTriggersItemRequestMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4555,17 +4570,19 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSerialMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemSerialMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemSerialMetaName = FlowTriggersItemSerialMetaName;
+/// The same values as `FlowPatchTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialMetaName = FlowPatchTriggersItemSerialMetaName;
 
-/// The same values as `FlowTriggersItemSerialMetaParseBy`, so the same type.
-pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy = FlowTriggersItemSerialMetaParseBy;
+/// The same values as `FlowPatchTriggersItemSerialMetaParseBy`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialMetaParseBy =
+    FlowPatchTriggersItemSerialMetaParseBy;
 
-/// The same values as `FlowTriggersItemSerialMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemSerialType = FlowTriggersItemSerialMetaName;
+/// The same values as `FlowPatchTriggersItemSerialMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSerialType = FlowPatchTriggersItemSerialMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -4744,17 +4761,17 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTra
     }
 }
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod`, so the same type.
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserAuthMethod;
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod`, so the same type.
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserEncryptionMethod;
 
-/// The same values as `FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
+/// The same values as `FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel`, so the same type.
 pub type WorkflowVersionObjectTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel =
-    FlowTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
+    FlowPatchTriggersItemSnmpTrapConfigSnmpTrapConfigUserSecurityLevel;
 
 /// An object with the fields `category`, `name`, `label`, `x`, `y`, `uiId`, `description`, `icon`, ….
 ///
@@ -4830,15 +4847,15 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemSnmpTrapMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = FlowTriggersItemSnmpTrapMetaName;
+/// The same values as `FlowPatchTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapMetaName = FlowPatchTriggersItemSnmpTrapMetaName;
 
-/// The same values as `FlowTriggersItemSnmpTrapMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemSnmpTrapType = FlowTriggersItemSnmpTrapMetaName;
+/// The same values as `FlowPatchTriggersItemSnmpTrapMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemSnmpTrapType = FlowPatchTriggersItemSnmpTrapMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5014,18 +5031,19 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemTimerMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type WorkflowVersionObjectTriggersItemTimerMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type WorkflowVersionObjectTriggersItemTimerMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemTimerMetaName = FlowTriggersItemTimerMetaName;
+/// The same values as `FlowPatchTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemTimerMetaName = FlowPatchTriggersItemTimerMetaName;
 
-/// The same values as `FlowTriggersItemTimerMetaTimerTypeSelect`, so the same type.
+/// The same values as `FlowPatchTriggersItemTimerMetaTimerTypeSelect`, so the same type.
 pub type WorkflowVersionObjectTriggersItemTimerMetaTimerTypeSelect =
-    FlowTriggersItemTimerMetaTimerTypeSelect;
+    FlowPatchTriggersItemTimerMetaTimerTypeSelect;
 
-/// The same values as `FlowTriggersItemTimerMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemTimerType = FlowTriggersItemTimerMetaName;
+/// The same values as `FlowPatchTriggersItemTimerMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemTimerType = FlowPatchTriggersItemTimerMetaName;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 ///
@@ -5160,17 +5178,18 @@ impl serde::Serialize for WorkflowVersionObjectTriggersItemVirtualButtonMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaDeviceId =
-    FlowTriggersItemVirtualButtonMetaDeviceId;
+    FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
 pub type WorkflowVersionObjectTriggersItemVirtualButtonMetaName =
-    FlowTriggersItemVirtualButtonMetaName;
+    FlowPatchTriggersItemVirtualButtonMetaName;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
-pub type WorkflowVersionObjectTriggersItemVirtualButtonType = FlowTriggersItemVirtualButtonMetaName;
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
+pub type WorkflowVersionObjectTriggersItemVirtualButtonType =
+    FlowPatchTriggersItemVirtualButtonMetaName;

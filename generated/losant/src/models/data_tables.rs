@@ -128,11 +128,14 @@ impl serde::Serialize for DataTables {
     }
 }
 
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type DataTablesGetFilterField = ApplicationDashboardsGetFilterField;
+
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type DataTablesGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type DataTablesGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type DataTablesGetSortField = ApplicationDashboardsGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type DataTablesSortDirection = ApiTokensSortDirection;

@@ -262,14 +262,14 @@ impl serde::Serialize for DeviceRecipes {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type DeviceRecipesGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type DeviceRecipesGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type DeviceRecipesGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type DeviceRecipesGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type DeviceRecipesGetSortField = ApplicationDashboardsGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type DeviceRecipesSortDirection = ApiTokensSortDirection;

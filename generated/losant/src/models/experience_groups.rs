@@ -3148,14 +3148,14 @@ impl serde::Serialize for ExperienceGroups {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type ExperienceGroupsGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type ExperienceGroupsGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type ExperienceGroupsGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type ExperienceGroupsGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type ExperienceGroupsGetSortField = ApplicationDashboardsGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type ExperienceGroupsSortDirection = ApiTokensSortDirection;

@@ -144,8 +144,8 @@ impl ExperienceViewPostHeaders {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type ExperienceViewsGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type ExperienceViewsGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type ExperienceViewsGetSortDirection = ApplicationApiTokensGetSortDirection;

@@ -2,8 +2,8 @@
 //! Types of the `files` resource alone.
 use super::*;
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type FilesGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type FilesGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type FilesGetSortDirection = ApplicationApiTokensGetSortDirection;

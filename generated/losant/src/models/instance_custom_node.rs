@@ -2,259 +2,6 @@
 //! Types of the `instance-custom-node` resource alone.
 use super::*;
 
-/// The `flowErrors` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct FlowErrors {
-    /// `flowVersion` on the wire: a string (1 to 255 characters).
-    pub flow_version: Option<String>,
-    /// `flowVersionId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub flow_version_id: Option<String>,
-    /// `deviceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub device_id: Option<String>,
-    /// `start` on the wire: a date and time (RFC 3339 text).
-    pub start: Option<chrono::DateTime<chrono::Utc>>,
-    /// `end` on the wire: a date and time (RFC 3339 text).
-    pub end: Option<chrono::DateTime<chrono::Utc>>,
-    /// `limit` on the wire: a number.
-    pub limit: Option<f64>,
-    /// `sortDirection` on the wire: a string (one of `asc`, `desc`, `ASC`, `DESC`, `""`).
-    pub sort_direction: Option<FlowErrorsSortDirection>,
-    /// `errors` on the wire: a list.
-    pub errors: Option<Vec<FlowErrorsErrorsItem>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for FlowErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            flow_version: fields.optional("flowVersion")?,
-            flow_version_id: fields.optional("flowVersionId")?,
-            device_id: fields.optional("deviceId")?,
-            start: fields.optional("start")?,
-            end: fields.optional("end")?,
-            limit: fields.optional("limit")?,
-            sort_direction: fields.optional("sortDirection")?,
-            errors: fields.optional("errors")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for FlowErrors {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("flowVersion", &self.flow_version)?;
-        fields.optional("flowVersionId", &self.flow_version_id)?;
-        fields.optional("deviceId", &self.device_id)?;
-        fields.optional("start", &self.start)?;
-        fields.optional("end", &self.end)?;
-        fields.optional("limit", &self.limit)?;
-        fields.optional("sortDirection", &self.sort_direction)?;
-        fields.optional("errors", &self.errors)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `time`, `deviceId`, `deviceName`, `flowVersion`, `flowVersionId`, `nodeId`, `nodeLabel`, `error`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct FlowErrorsErrorsItem {
-    /// `time` on the wire: a date and time (RFC 3339 text).
-    pub time: Option<chrono::DateTime<chrono::Utc>>,
-    /// `deviceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub device_id: Option<String>,
-    /// `deviceName` on the wire: a string (1 to 255 characters).
-    pub device_name: Option<String>,
-    /// `flowVersion` on the wire: a string (1 to 255 characters).
-    pub flow_version: Option<String>,
-    /// `flowVersionId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub flow_version_id: Option<String>,
-    /// `nodeId` on the wire: a string.
-    pub node_id: Option<String>,
-    /// `nodeLabel` on the wire: a string.
-    pub node_label: Option<String>,
-    /// `error` on the wire: an object.
-    pub error: Option<FlowErrorsErrorsItemError>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for FlowErrorsErrorsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            time: fields.optional("time")?,
-            device_id: fields.optional("deviceId")?,
-            device_name: fields.optional("deviceName")?,
-            flow_version: fields.optional("flowVersion")?,
-            flow_version_id: fields.optional("flowVersionId")?,
-            node_id: fields.optional("nodeId")?,
-            node_label: fields.optional("nodeLabel")?,
-            error: fields.optional("error")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for FlowErrorsErrorsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("time", &self.time)?;
-        fields.optional("deviceId", &self.device_id)?;
-        fields.optional("deviceName", &self.device_name)?;
-        fields.optional("flowVersion", &self.flow_version)?;
-        fields.optional("flowVersionId", &self.flow_version_id)?;
-        fields.optional("nodeId", &self.node_id)?;
-        fields.optional("nodeLabel", &self.node_label)?;
-        fields.optional("error", &self.error)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `name`, `message`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct FlowErrorsErrorsItemError {
-    /// `name` on the wire: a string.
-    pub name: Option<String>,
-    /// `message` on the wire: a string.
-    pub message: Option<String>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for FlowErrorsErrorsItemError {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            name: fields.optional("name")?,
-            message: fields.optional("message")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for FlowErrorsErrorsItemError {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("name", &self.name)?;
-        fields.optional("message", &self.message)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The same values as `ApiTokensSortDirection`, so the same type.
-pub type FlowErrorsSortDirection = ApiTokensSortDirection;
-
-/// The `flowStats` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct FlowStats {
-    /// `flowVersion` on the wire: a string (1 to 255 characters).
-    pub flow_version: Option<String>,
-    /// `flowVersionId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub flow_version_id: Option<String>,
-    /// `deviceId` on the wire: a string (matching `^[A-Fa-f\d]{24}$`).
-    pub device_id: Option<String>,
-    /// `start` on the wire: a date and time (RFC 3339 text).
-    pub start: Option<chrono::DateTime<chrono::Utc>>,
-    /// `end` on the wire: a date and time (RFC 3339 text).
-    pub end: Option<chrono::DateTime<chrono::Utc>>,
-    /// `resolution` on the wire: a number.
-    pub resolution: Option<f64>,
-    /// `metrics` on the wire: a list.
-    pub metrics: Option<Vec<FlowStatsMetricsItem>>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for FlowStats {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            flow_version: fields.optional("flowVersion")?,
-            flow_version_id: fields.optional("flowVersionId")?,
-            device_id: fields.optional("deviceId")?,
-            start: fields.optional("start")?,
-            end: fields.optional("end")?,
-            resolution: fields.optional("resolution")?,
-            metrics: fields.optional("metrics")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for FlowStats {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("flowVersion", &self.flow_version)?;
-        fields.optional("flowVersionId", &self.flow_version_id)?;
-        fields.optional("deviceId", &self.device_id)?;
-        fields.optional("start", &self.start)?;
-        fields.optional("end", &self.end)?;
-        fields.optional("resolution", &self.resolution)?;
-        fields.optional("metrics", &self.metrics)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// An object with the fields `time`, `pathsFailed`, `pathsCompleted`, `runCount`, `wallTime`.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct FlowStatsMetricsItem {
-    /// `time` on the wire: a date and time (RFC 3339 text).
-    pub time: Option<chrono::DateTime<chrono::Utc>>,
-    /// `pathsFailed` on the wire: a number.
-    pub paths_failed: Option<f64>,
-    /// `pathsCompleted` on the wire: a number.
-    pub paths_completed: Option<f64>,
-    /// `runCount` on the wire: a number.
-    pub run_count: Option<f64>,
-    /// `wallTime` on the wire: a number.
-    pub wall_time: Option<f64>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for FlowStatsMetricsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            time: fields.optional("time")?,
-            paths_failed: fields.optional("pathsFailed")?,
-            paths_completed: fields.optional("pathsCompleted")?,
-            run_count: fields.optional("runCount")?,
-            wall_time: fields.optional("wallTime")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for FlowStatsMetricsItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("time", &self.time)?;
-        fields.optional("pathsFailed", &self.paths_failed)?;
-        fields.optional("pathsCompleted", &self.paths_completed)?;
-        fields.optional("runCount", &self.run_count)?;
-        fields.optional("wallTime", &self.wall_time)?;
-        fields.end(&self.extra)
-    }
-}
-
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type InstanceCustomNodeErrorsSortDirection = ApplicationApiTokensGetSortDirection;
 
@@ -404,6 +151,9 @@ impl InstanceCustomNodePatch {
         self
     }
 }
+
+/// The same values as `FlowPatchCategory`, so the same type.
+pub type InstanceCustomNodePatchCategory = FlowPatchCategory;
 
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1118,9 +868,9 @@ impl InstanceCustomNodePatchCustomNodeConfigFieldsItemSelectOptionsItem {
     }
 }
 
-/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
 pub type InstanceCustomNodePatchCustomNodeConfigFieldsItemSelectType =
-    FlowCustomNodeConfigFieldsItemSelectType;
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1619,15 +1369,15 @@ impl InstanceCustomNodePatchTriggersItemObjectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type InstanceCustomNodePatchTriggersItemObjectMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
-pub type InstanceCustomNodePatchTriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
+/// The same values as `FlowPatchTriggersItemObjectMetaName`, so the same type.
+pub type InstanceCustomNodePatchTriggersItemObjectMetaName = FlowPatchTriggersItemObjectMetaName;
 
-/// The same values as `FlowTriggersItemObjectType`, so the same type.
-pub type InstanceCustomNodePatchTriggersItemObjectType = FlowTriggersItemObjectType;
+/// The same values as `FlowPatchTriggersItemObjectType`, so the same type.
+pub type InstanceCustomNodePatchTriggersItemObjectType = FlowPatchTriggersItemObjectType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1905,18 +1655,18 @@ impl InstanceCustomNodePatchTriggersItemVirtualButtonMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type InstanceCustomNodePatchTriggersItemVirtualButtonMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 pub type InstanceCustomNodePatchTriggersItemVirtualButtonMetaDeviceId =
-    FlowTriggersItemVirtualButtonMetaDeviceId;
+    FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
 pub type InstanceCustomNodePatchTriggersItemVirtualButtonMetaName =
-    FlowTriggersItemVirtualButtonMetaName;
+    FlowPatchTriggersItemVirtualButtonMetaName;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
 pub type InstanceCustomNodePatchTriggersItemVirtualButtonType =
-    FlowTriggersItemVirtualButtonMetaName;
+    FlowPatchTriggersItemVirtualButtonMetaName;

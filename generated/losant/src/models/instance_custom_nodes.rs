@@ -148,8 +148,8 @@ impl InstanceCustomNodePost {
     }
 }
 
-/// The same values as `InstanceCustomNodePatchCategory`, so the same type.
-pub type InstanceCustomNodePostCategory = InstanceCustomNodePatchCategory;
+/// The same values as `FlowPatchCategory`, so the same type.
+pub type InstanceCustomNodePostCategory = FlowPatchCategory;
 
 /// An object with the fields `outputCount`, `resultMode`, `resultDescription`, `fields`.
 #[derive(Debug, Clone, PartialEq)]
@@ -862,9 +862,9 @@ impl InstanceCustomNodePostCustomNodeConfigFieldsItemSelectOptionsItem {
     }
 }
 
-/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
 pub type InstanceCustomNodePostCustomNodeConfigFieldsItemSelectType =
-    FlowCustomNodeConfigFieldsItemSelectType;
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1363,14 +1363,15 @@ impl InstanceCustomNodePostTriggersItemObjectMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type InstanceCustomNodePostTriggersItemObjectMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type InstanceCustomNodePostTriggersItemObjectMetaCategory =
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemObjectMetaName`, so the same type.
-pub type InstanceCustomNodePostTriggersItemObjectMetaName = FlowTriggersItemObjectMetaName;
+/// The same values as `FlowPatchTriggersItemObjectMetaName`, so the same type.
+pub type InstanceCustomNodePostTriggersItemObjectMetaName = FlowPatchTriggersItemObjectMetaName;
 
-/// The same values as `FlowTriggersItemObjectType`, so the same type.
-pub type InstanceCustomNodePostTriggersItemObjectType = FlowTriggersItemObjectType;
+/// The same values as `FlowPatchTriggersItemObjectType`, so the same type.
+pub type InstanceCustomNodePostTriggersItemObjectType = FlowPatchTriggersItemObjectType;
 
 /// An object with the fields `key`, `type`, `config`, `meta`, `outputIds`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1648,21 +1649,21 @@ impl InstanceCustomNodePostTriggersItemVirtualButtonMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
 pub type InstanceCustomNodePostTriggersItemVirtualButtonMetaCategory =
-    FlowTriggersItemAppFileMetaCategory;
+    FlowPatchTriggersItemAppFileMetaCategory;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
 pub type InstanceCustomNodePostTriggersItemVirtualButtonMetaDeviceId =
-    FlowTriggersItemVirtualButtonMetaDeviceId;
+    FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
 pub type InstanceCustomNodePostTriggersItemVirtualButtonMetaName =
-    FlowTriggersItemVirtualButtonMetaName;
+    FlowPatchTriggersItemVirtualButtonMetaName;
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaName`, so the same type.
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaName`, so the same type.
 pub type InstanceCustomNodePostTriggersItemVirtualButtonType =
-    FlowTriggersItemVirtualButtonMetaName;
+    FlowPatchTriggersItemVirtualButtonMetaName;
 
 /// The `instanceCustomNodes` schema.
 ///
@@ -1730,14 +1731,14 @@ impl serde::Serialize for InstanceCustomNodes {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type InstanceCustomNodesGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type InstanceCustomNodesGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type InstanceCustomNodesGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type InstanceCustomNodesGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type InstanceCustomNodesGetSortField = ApplicationDashboardsGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type InstanceCustomNodesSortDirection = ApiTokensSortDirection;

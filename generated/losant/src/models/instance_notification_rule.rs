@@ -444,8 +444,8 @@ impl NotificationRulePatch {
     }
 }
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
-pub type NotificationRulePatchCallbackUrl = FlowTriggersItemVirtualButtonMetaDeviceId;
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+pub type NotificationRulePatchCallbackUrl = FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
 /// An object with the fields `subjectTemplate`, `bodyTemplate`, `sendToTarget`, `sendToOwner`, `sendToAddresses`.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,14 +2,14 @@
 //! Types of the `instance-notification-rules` resource alone.
 use super::*;
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type InstanceNotificationRulesGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type InstanceNotificationRulesGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type InstanceNotificationRulesGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type InstanceNotificationRulesGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type InstanceNotificationRulesGetSortField = ApplicationDashboardsGetSortField;
 
 /// The `notificationRulePost` schema.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,8 +119,8 @@ impl NotificationRulePost {
     }
 }
 
-/// The same values as `FlowTriggersItemVirtualButtonMetaDeviceId`, so the same type.
-pub type NotificationRulePostCallbackUrl = FlowTriggersItemVirtualButtonMetaDeviceId;
+/// The same values as `FlowPatchTriggersItemVirtualButtonMetaDeviceId`, so the same type.
+pub type NotificationRulePostCallbackUrl = FlowPatchTriggersItemVirtualButtonMetaDeviceId;
 
 /// An object with the fields `subjectTemplate`, `bodyTemplate`, `sendToTarget`, `sendToOwner`, `sendToAddresses`.
 #[derive(Debug, Clone, PartialEq)]

@@ -4279,14 +4279,14 @@ impl serde::Serialize for InstanceOrgs {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type InstanceOrgsGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type InstanceOrgsGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type InstanceOrgsGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type InstanceOrgsGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type InstanceOrgsGetSortField = ApplicationDashboardsGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type InstanceOrgsSortDirection = ApiTokensSortDirection;

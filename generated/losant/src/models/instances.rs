@@ -689,14 +689,14 @@ impl serde::Serialize for Instances {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type InstancesGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type InstancesGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type InstancesGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type InstancesGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type InstancesGetSortField = ApplicationDashboardsGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type InstancesSortDirection = ApiTokensSortDirection;

@@ -203,8 +203,8 @@ impl IntegrationPostGooglePubSubConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
-pub type IntegrationPostIntegrationType = FlowTriggersItemIntegrationMetaName;
+/// The same values as `FlowPatchTriggersItemIntegrationMetaName`, so the same type.
+pub type IntegrationPostIntegrationType = FlowPatchTriggersItemIntegrationMetaName;
 
 /// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
 #[derive(Debug, Clone, PartialEq)]

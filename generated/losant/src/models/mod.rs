@@ -11,6 +11,10 @@ mod application_certificate_authorities;
 mod application_certificate_authority;
 #[cfg(feature = "application-certificates")]
 mod application_certificates;
+#[cfg(feature = "application-dashboards")]
+mod application_dashboards;
+#[cfg(feature = "application-dashboards")]
+mod application_dashboards_2;
 #[cfg(feature = "application-job-logs")]
 mod application_job_logs;
 #[cfg(feature = "application-key")]
@@ -32,8 +36,20 @@ mod credential_3;
 mod credential_4;
 #[cfg(feature = "credentials")]
 mod credentials;
+#[cfg(feature = "dashboard")]
+mod dashboard;
+#[cfg(feature = "dashboards")]
+mod dashboards;
+#[cfg(feature = "dashboards")]
+mod dashboards_2;
+#[cfg(feature = "data")]
+mod data;
 #[cfg(feature = "data-table")]
 mod data_table;
+#[cfg(feature = "data-table-row")]
+mod data_table_row;
+#[cfg(feature = "data-table-rows")]
+mod data_table_rows;
 #[cfg(feature = "data-tables")]
 mod data_tables;
 #[cfg(feature = "device")]
@@ -86,6 +102,26 @@ mod experience_view;
 mod experience_views;
 #[cfg(feature = "files")]
 mod files;
+#[cfg(feature = "flow")]
+mod flow;
+#[cfg(feature = "flow-version")]
+mod flow_version;
+#[cfg(feature = "flow-versions")]
+mod flow_versions;
+#[cfg(feature = "flow-versions")]
+mod flow_versions_2;
+#[cfg(feature = "flows")]
+mod flows;
+#[cfg(feature = "flows")]
+mod flows_2;
+#[cfg(feature = "flows")]
+mod flows_3;
+#[cfg(feature = "flows")]
+mod flows_4;
+#[cfg(feature = "flows")]
+mod flows_5;
+#[cfg(feature = "flows")]
+mod flows_6;
 #[cfg(feature = "instance-api-tokens")]
 mod instance_api_tokens;
 #[cfg(feature = "instance-audit-log")]
@@ -126,12 +162,22 @@ mod instances;
 mod integration;
 #[cfg(feature = "integrations")]
 mod integrations;
+#[cfg(feature = "notebook")]
+mod notebook;
+#[cfg(feature = "notebooks")]
+mod notebooks;
 #[cfg(feature = "org-invites")]
 mod org_invites;
 #[cfg(feature = "orgs")]
 mod orgs;
 #[cfg(feature = "private-files")]
 mod private_files;
+#[cfg(feature = "resource-job")]
+mod resource_job;
+#[cfg(feature = "resource-jobs")]
+mod resource_jobs;
+#[cfg(any(feature = "data", feature = "devices"))]
+mod shared_advanced_device_query;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-api-tokens",
@@ -220,12 +266,17 @@ mod shared_api_token_post;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-dashboard",
+    feature = "application-dashboards",
     feature = "application-job-logs",
     feature = "application-keys",
     feature = "application-templates",
     feature = "audit-logs",
     feature = "credential",
     feature = "credentials",
+    feature = "dashboard",
+    feature = "dashboards",
+    feature = "data-table-rows",
     feature = "data-tables",
     feature = "device-attributes",
     feature = "device-recipes",
@@ -238,6 +289,10 @@ mod shared_api_token_post;
     feature = "experience-view",
     feature = "experience-views",
     feature = "files",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instance-custom-node",
@@ -250,8 +305,10 @@ mod shared_api_token_post;
     feature = "instance-sandboxes",
     feature = "instances",
     feature = "integrations",
+    feature = "notebooks",
     feature = "orgs",
     feature = "private-files",
+    feature = "resource-jobs",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -268,11 +325,15 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "application-api-tokens",
     feature = "application-certificate-authorities",
     feature = "application-certificates",
+    feature = "application-dashboards",
     feature = "application-job-logs",
     feature = "application-keys",
     feature = "application-templates",
     feature = "audit-logs",
     feature = "credentials",
+    feature = "dashboards",
+    feature = "data",
+    feature = "data-table-rows",
     feature = "data-tables",
     feature = "device",
     feature = "device-attributes",
@@ -287,6 +348,10 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "experience-versions",
     feature = "experience-views",
     feature = "files",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "instance-api-tokens",
     feature = "instance-audit-logs",
     feature = "instance-custom-node",
@@ -299,8 +364,10 @@ mod shared_application_api_tokens_get_filter_field;
     feature = "instance-sandboxes",
     feature = "instances",
     feature = "integrations",
+    feature = "notebooks",
     feature = "orgs",
     feature = "private-files",
+    feature = "resource-jobs",
     feature = "user-api-tokens",
     feature = "user-oauth-tokens",
     feature = "webhooks"
@@ -328,6 +395,87 @@ mod shared_application_certificate_authority;
     feature = "application-keys"
 ))]
 mod shared_application_certificate_filter_type;
+#[cfg(any(
+    feature = "application-dashboard",
+    feature = "application-dashboards",
+    feature = "dashboard",
+    feature = "dashboards"
+))]
+mod shared_application_dashboard_post_blocks_item_application_list_block_type;
+#[cfg(any(
+    feature = "application-dashboard",
+    feature = "application-dashboards",
+    feature = "dashboard",
+    feature = "dashboards"
+))]
+mod shared_application_dashboard_post_blocks_item_application_list_block_type_2;
+#[cfg(any(
+    feature = "application-dashboard",
+    feature = "application-dashboards",
+    feature = "dashboard",
+    feature = "dashboards"
+))]
+mod shared_application_dashboard_post_blocks_item_application_list_block_type_3;
+#[cfg(any(
+    feature = "application-dashboard",
+    feature = "application-dashboards",
+    feature = "dashboard",
+    feature = "dashboards",
+    feature = "data"
+))]
+mod shared_application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_object_type;
+#[cfg(any(
+    feature = "application-dashboard",
+    feature = "application-dashboards",
+    feature = "credential",
+    feature = "dashboard",
+    feature = "dashboards",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
+))]
+mod shared_application_dashboard_post_blocks_item_input_config_controls_item_select_type;
+#[cfg(any(
+    feature = "application-dashboards",
+    feature = "dashboards",
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "devices",
+    feature = "experience-groups",
+    feature = "experience-views",
+    feature = "files",
+    feature = "flows",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "notebooks",
+    feature = "orgs",
+    feature = "private-files",
+    feature = "user-oauth-tokens",
+    feature = "webhooks"
+))]
+mod shared_application_dashboards_get_filter_field;
+#[cfg(any(
+    feature = "application-dashboards",
+    feature = "application-templates",
+    feature = "data-tables",
+    feature = "device-recipes",
+    feature = "experience-groups",
+    feature = "flows",
+    feature = "instance-custom-nodes",
+    feature = "instance-notification-rules",
+    feature = "instance-orgs",
+    feature = "instances",
+    feature = "orgs",
+    feature = "webhooks"
+))]
+mod shared_application_dashboards_get_sort_field;
 #[cfg(any(feature = "application-job-log", feature = "application-job-logs"))]
 mod shared_application_job_log;
 #[cfg(any(feature = "application-key", feature = "application-keys"))]
@@ -344,58 +492,46 @@ mod shared_application_key;
 ))]
 mod shared_application_key_address_filter_type;
 #[cfg(any(
+    feature = "application-dashboard",
+    feature = "application-dashboards",
     feature = "application-key",
     feature = "application-keys",
     feature = "credential",
     feature = "credentials",
+    feature = "dashboard",
+    feature = "dashboards",
     feature = "experience-endpoint",
     feature = "experience-endpoints",
     feature = "experience-version",
     feature = "experience-versions",
     feature = "experience-view",
-    feature = "experience-views"
+    feature = "experience-views",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows"
 ))]
 mod shared_application_key_created_by_type;
 #[cfg(any(feature = "application-template", feature = "application-templates"))]
 mod shared_application_template;
-#[cfg(any(
-    feature = "application-templates",
-    feature = "data-tables",
-    feature = "device-recipes",
-    feature = "experience-groups",
-    feature = "instance-custom-nodes",
-    feature = "instance-notification-rules",
-    feature = "instance-orgs",
-    feature = "instances",
-    feature = "orgs",
-    feature = "webhooks"
-))]
-mod shared_application_templates_get_sort_field;
 #[cfg(any(feature = "audit-log", feature = "audit-logs"))]
 mod shared_audit_log;
 #[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
 mod shared_audit_logs_get_sort_field;
+#[cfg(any(feature = "devices", feature = "flow-versions"))]
+mod shared_bulk_delete_response;
 #[cfg(any(feature = "credential", feature = "credentials"))]
 mod shared_credential;
+#[cfg(any(feature = "application-dashboard", feature = "dashboard"))]
+mod shared_dashboard_patch;
+#[cfg(any(feature = "application-dashboard", feature = "dashboard"))]
+mod shared_dashboard_patch_2;
+#[cfg(any(feature = "application-dashboards", feature = "dashboards"))]
+mod shared_dashboards;
 #[cfg(any(feature = "data-table", feature = "data-tables"))]
 mod shared_data_table;
-#[cfg(any(
-    feature = "data-tables",
-    feature = "device-recipes",
-    feature = "devices",
-    feature = "experience-groups",
-    feature = "experience-views",
-    feature = "files",
-    feature = "instance-custom-nodes",
-    feature = "instance-notification-rules",
-    feature = "instance-orgs",
-    feature = "instances",
-    feature = "orgs",
-    feature = "private-files",
-    feature = "user-oauth-tokens",
-    feature = "webhooks"
-))]
-mod shared_data_tables_get_filter_field;
+#[cfg(any(feature = "data-table-row", feature = "data-table-rows"))]
+mod shared_data_table_row;
 #[cfg(any(feature = "device", feature = "devices"))]
 mod shared_device;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
@@ -408,7 +544,7 @@ mod shared_device_attribute;
     feature = "device-recipes",
     feature = "devices"
 ))]
-mod shared_device_attribute_data_type;
+mod shared_device_attribute_patch_system_aggregation;
 #[cfg(any(
     feature = "device",
     feature = "device-attributes",
@@ -434,7 +570,12 @@ mod shared_device_counts;
 mod shared_device_payload_counts_breakdown_resolution;
 #[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
 mod shared_device_recipe;
-#[cfg(any(feature = "devices", feature = "events"))]
+#[cfg(any(
+    feature = "devices",
+    feature = "events",
+    feature = "notebook",
+    feature = "notebooks"
+))]
 mod shared_devices_export_post_format;
 #[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
 mod shared_edge_deployment;
@@ -452,8 +593,10 @@ mod shared_edge_deployment_logs_item_change_type;
     feature = "embedded-deployments",
     feature = "file",
     feature = "files",
+    feature = "notebook",
     feature = "private-file",
-    feature = "private-files"
+    feature = "private-files",
+    feature = "resource-job"
 ))]
 mod shared_edge_deployment_logs_item_source_type;
 #[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
@@ -480,10 +623,6 @@ mod shared_experience_endpoint_patch_static_reply_type;
 mod shared_experience_group;
 #[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
 mod shared_experience_linked_resources;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-mod shared_experience_linked_resources_2;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-mod shared_experience_linked_resources_3;
 #[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
 mod shared_experience_slug;
 #[cfg(any(feature = "experience-user", feature = "experience-users"))]
@@ -492,6 +631,8 @@ mod shared_experience_user;
 mod shared_experience_users_get_filter_field;
 #[cfg(any(feature = "experience-version", feature = "experience-versions"))]
 mod shared_experience_version;
+#[cfg(any(feature = "experience-versions", feature = "flow-versions"))]
+mod shared_experience_versions_get_filter_field;
 #[cfg(any(
     feature = "experience-endpoint",
     feature = "experience-view",
@@ -510,9 +651,18 @@ mod shared_file_patch;
 #[cfg(any(feature = "files", feature = "private-files"))]
 mod shared_file_post;
 #[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flows"
+))]
+mod shared_flow;
+#[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flows",
     feature = "instance-custom-node",
     feature = "instance-custom-nodes"
 ))]
@@ -520,27 +670,119 @@ mod shared_flow_category;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
-    feature = "experience-view"
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
 ))]
-mod shared_flow_flow_class;
+mod shared_flow_custom_node_config_fields_item_checkbox_type;
+#[cfg(any(
+    feature = "flow",
+    feature = "flow-version",
+    feature = "instance-custom-node"
+))]
+mod shared_flow_errors;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flows"
+))]
+mod shared_flow_flow_class;
+#[cfg(any(feature = "flow", feature = "flow-version"))]
+mod shared_flow_log;
+#[cfg(any(
+    feature = "flow",
+    feature = "flows",
+    feature = "instance-custom-node",
+    feature = "instance-custom-nodes"
+))]
+mod shared_flow_patch_category;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_patch_triggers_item_app_file_meta_name;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
+    feature = "notebook",
+    feature = "notebooks"
+))]
+mod shared_flow_patch_triggers_item_data_table_meta_name;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "integration",
     feature = "integrations"
 ))]
-mod shared_flow_triggers_item_integration_meta_name;
+mod shared_flow_patch_triggers_item_integration_meta_name;
 #[cfg(any(
     feature = "credential",
     feature = "experience-endpoint",
     feature = "experience-view",
+    feature = "flow",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows",
     feature = "instance-custom-node",
     feature = "instance-custom-nodes",
     feature = "instance-notification-rule",
     feature = "instance-notification-rules"
 ))]
-mod shared_flow_triggers_item_virtual_button_meta_device_id;
+mod shared_flow_patch_triggers_item_virtual_button_meta_device_id;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+mod shared_flow_version;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+mod shared_flow_version_2;
+#[cfg(any(
+    feature = "credential",
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow-version",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_version_object2_flow_class;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_versions;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flow-versions",
+    feature = "flows"
+))]
+mod shared_flow_versions_2;
+#[cfg(any(
+    feature = "experience-endpoint",
+    feature = "experience-view",
+    feature = "flows"
+))]
+mod shared_flows;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 mod shared_instance_audit_log_actor_type;
 #[cfg(any(feature = "instance-custom-node", feature = "instance-custom-nodes"))]
@@ -590,14 +832,28 @@ mod shared_integration;
 ))]
 mod shared_integration2_mqtt_config_protocol;
 #[cfg(any(
+    feature = "application-dashboard",
+    feature = "dashboard",
+    feature = "data",
+    feature = "data-table-rows",
     feature = "device",
     feature = "device-recipe",
     feature = "devices",
     feature = "embedded-deployments",
     feature = "events",
-    feature = "instance-notification-rule"
+    feature = "flow-versions",
+    feature = "instance-notification-rule",
+    feature = "notebook"
 ))]
 mod shared_job_enqueued_result;
+#[cfg(any(feature = "notebook", feature = "notebooks"))]
+mod shared_notebook;
+#[cfg(any(
+    feature = "instance-org",
+    feature = "instance-sandbox",
+    feature = "notebook"
+))]
+mod shared_notebook_minute_counts;
 #[cfg(any(
     feature = "instance-notification-rule",
     feature = "instance-notification-rules"
@@ -621,13 +877,19 @@ mod shared_org_invite_post;
     feature = "orgs"
 ))]
 mod shared_payload_stats;
+#[cfg(any(feature = "resource-job", feature = "resource-jobs"))]
+mod shared_resource_job;
 #[cfg(any(
     feature = "application-api-token",
     feature = "application-certificate",
     feature = "application-certificate-authority",
+    feature = "application-dashboard",
     feature = "application-key",
     feature = "credential",
+    feature = "dashboard",
     feature = "data-table",
+    feature = "data-table-row",
+    feature = "data-table-rows",
     feature = "device",
     feature = "device-attribute",
     feature = "device-recipe",
@@ -645,6 +907,8 @@ mod shared_payload_stats;
     feature = "experience-version",
     feature = "experience-view",
     feature = "file",
+    feature = "flow",
+    feature = "flow-version",
     feature = "instance-api-token",
     feature = "instance-custom-node",
     feature = "instance-member",
@@ -654,12 +918,16 @@ mod shared_payload_stats;
     feature = "instance-org-member",
     feature = "instance-sandbox",
     feature = "integration",
+    feature = "notebook",
     feature = "private-file",
+    feature = "resource-job",
     feature = "user-api-token",
     feature = "user-oauth-token",
     feature = "webhook"
 ))]
 mod shared_success;
+#[cfg(any(feature = "notebook", feature = "resource-job"))]
+mod shared_success_with_execution_id;
 #[cfg(any(feature = "user-oauth-token", feature = "user-oauth-tokens"))]
 mod shared_user_oauth_token;
 #[cfg(any(feature = "webhook", feature = "webhooks"))]
@@ -675,25 +943,442 @@ mod webhook;
 #[cfg(feature = "webhooks")]
 mod webhooks;
 
-#[cfg(feature = "application-certificate")]
-pub use self::application_certificate::*;
-#[cfg(feature = "application-certificate-authorities")]
-pub use self::application_certificate_authorities::*;
-#[cfg(feature = "application-certificate-authority")]
-pub use self::application_certificate_authority::*;
-#[cfg(feature = "application-certificates")]
-pub use self::application_certificates::*;
 #[cfg(feature = "application-job-logs")]
 pub use self::application_job_logs::*;
-#[cfg(feature = "application-key")]
-pub use self::application_key::*;
 #[cfg(feature = "application-keys")]
 pub use self::application_keys::*;
+#[cfg(any(feature = "data", feature = "devices"))]
+pub use self::shared_advanced_device_query::*;
+#[cfg(feature = "events")]
+pub use self::events::*;
+#[cfg(feature = "experience-groups")]
+pub use self::experience_groups::*;
+#[cfg(feature = "experience-users")]
+pub use self::experience_users::*;
+#[cfg(feature = "flows")]
+pub use self::flows::*;
+#[cfg(feature = "flows")]
+pub use self::flows_2::*;
+#[cfg(feature = "flows")]
+pub use self::flows_3::*;
+#[cfg(feature = "flows")]
+pub use self::flows_4::*;
+#[cfg(feature = "flows")]
+pub use self::flows_5::*;
+#[cfg(feature = "flows")]
+pub use self::flows_6::*;
+#[cfg(feature = "flow-versions")]
+pub use self::flow_versions::*;
+#[cfg(feature = "flow-versions")]
+pub use self::flow_versions_2::*;
+#[cfg(feature = "instance-orgs")]
+pub use self::instance_orgs::*;
+#[cfg(feature = "data-table-rows")]
+pub use self::data_table_rows::*;
+#[cfg(
+    any(
+        feature = "application-api-token",
+        feature = "application-api-tokens",
+        feature = "instance-api-token",
+        feature = "instance-api-tokens",
+        feature = "user-api-token",
+        feature = "user-api-tokens"
+    )
+)]
+pub use self::shared_api_token::*;
+#[cfg(
+    any(
+        feature = "application-api-token",
+        feature = "application-api-tokens",
+        feature = "instance-api-token",
+        feature = "instance-api-tokens",
+        feature = "instance-org-invite",
+        feature = "instance-org-invites",
+        feature = "instance-org-member",
+        feature = "instance-org-members",
+        feature = "instance-orgs",
+        feature = "org-invites",
+        feature = "orgs",
+        feature = "user-api-token",
+        feature = "user-api-tokens",
+        feature = "user-oauth-token",
+        feature = "user-oauth-tokens"
+    )
+)]
+pub use self::shared_api_token_default_role::*;
+#[cfg(
+    any(
+        feature = "application-api-token",
+        feature = "application-api-tokens",
+        feature = "instance-api-token",
+        feature = "instance-api-tokens",
+        feature = "instance-org-invite",
+        feature = "instance-org-invites",
+        feature = "instance-org-member",
+        feature = "instance-org-members",
+        feature = "instance-orgs",
+        feature = "orgs",
+        feature = "user-api-token",
+        feature = "user-api-tokens",
+        feature = "user-oauth-token",
+        feature = "user-oauth-tokens"
+    )
+)]
+pub use self::shared_api_token_org_roles_item_application_roles_item_role::*;
+#[cfg(
+    any(
+        feature = "application-api-token",
+        feature = "application-api-tokens",
+        feature = "instance-api-token",
+        feature = "instance-api-tokens",
+        feature = "user-api-token",
+        feature = "user-api-tokens",
+        feature = "user-oauth-token",
+        feature = "user-oauth-tokens"
+    )
+)]
+pub use self::shared_api_token_org_roles_item_org_id::*;
+#[cfg(
+    any(
+        feature = "application-api-token",
+        feature = "instance-api-token",
+        feature = "user-api-token"
+    )
+)]
+pub use self::shared_api_token_patch::*;
+#[cfg(
+    any(
+        feature = "application-api-token",
+        feature = "application-api-tokens",
+        feature = "application-certificate",
+        feature = "application-certificate-authorities",
+        feature = "application-certificate-authority",
+        feature = "application-certificates",
+        feature = "application-key",
+        feature = "application-keys",
+        feature = "instance-api-token",
+        feature = "instance-api-tokens",
+        feature = "user-api-token",
+        feature = "user-api-tokens",
+        feature = "user-oauth-token",
+        feature = "user-oauth-tokens"
+    )
+)]
+pub use self::shared_api_token_patch_status::*;
+#[cfg(
+    any(
+        feature = "application-api-tokens",
+        feature = "instance-api-tokens",
+        feature = "user-api-tokens"
+    )
+)]
+pub use self::shared_api_token_post::*;
+#[cfg(
+    any(
+        feature = "application-api-tokens",
+        feature = "application-certificate-authorities",
+        feature = "application-certificates",
+        feature = "application-dashboard",
+        feature = "application-dashboards",
+        feature = "application-job-logs",
+        feature = "application-keys",
+        feature = "application-templates",
+        feature = "audit-logs",
+        feature = "credential",
+        feature = "credentials",
+        feature = "dashboard",
+        feature = "dashboards",
+        feature = "data-table-rows",
+        feature = "data-tables",
+        feature = "device-attributes",
+        feature = "device-recipes",
+        feature = "devices",
+        feature = "events",
+        feature = "experience-endpoint",
+        feature = "experience-endpoints",
+        feature = "experience-groups",
+        feature = "experience-users",
+        feature = "experience-view",
+        feature = "experience-views",
+        feature = "files",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "instance-api-tokens",
+        feature = "instance-audit-logs",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes",
+        feature = "instance-members",
+        feature = "instance-notification-rules",
+        feature = "instance-org-invites",
+        feature = "instance-org-members",
+        feature = "instance-orgs",
+        feature = "instance-sandboxes",
+        feature = "instances",
+        feature = "integrations",
+        feature = "notebooks",
+        feature = "orgs",
+        feature = "private-files",
+        feature = "resource-jobs",
+        feature = "user-api-tokens",
+        feature = "user-oauth-tokens",
+        feature = "webhooks"
+    )
+)]
+pub use self::shared_api_tokens_sort_direction::*;
+#[cfg(
+    any(
+        feature = "application-api-tokens",
+        feature = "application-certificate-authorities",
+        feature = "instance-api-tokens",
+        feature = "user-api-tokens"
+    )
+)]
+pub use self::shared_application_api_tokens_get_filter_field::*;
+#[cfg(
+    any(
+        feature = "application-api-tokens",
+        feature = "application-certificate-authorities",
+        feature = "application-certificates",
+        feature = "application-dashboards",
+        feature = "application-job-logs",
+        feature = "application-keys",
+        feature = "application-templates",
+        feature = "audit-logs",
+        feature = "credentials",
+        feature = "dashboards",
+        feature = "data",
+        feature = "data-table-rows",
+        feature = "data-tables",
+        feature = "device",
+        feature = "device-attributes",
+        feature = "device-recipes",
+        feature = "devices",
+        feature = "edge-deployments",
+        feature = "embedded-deployments",
+        feature = "events",
+        feature = "experience-endpoints",
+        feature = "experience-groups",
+        feature = "experience-users",
+        feature = "experience-versions",
+        feature = "experience-views",
+        feature = "files",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "instance-api-tokens",
+        feature = "instance-audit-logs",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes",
+        feature = "instance-members",
+        feature = "instance-notification-rules",
+        feature = "instance-org-invites",
+        feature = "instance-org-members",
+        feature = "instance-orgs",
+        feature = "instance-sandboxes",
+        feature = "instances",
+        feature = "integrations",
+        feature = "notebooks",
+        feature = "orgs",
+        feature = "private-files",
+        feature = "resource-jobs",
+        feature = "user-api-tokens",
+        feature = "user-oauth-tokens",
+        feature = "webhooks"
+    )
+)]
+pub use self::shared_application_api_tokens_get_sort_direction::*;
+#[cfg(any(feature = "application-certificate", feature = "application-certificates"))]
+pub use self::shared_application_certificate::*;
+#[cfg(feature = "application-certificate-authorities")]
+pub use self::application_certificate_authorities::*;
+#[cfg(
+    any(feature = "application-certificate-authorities", feature = "user-oauth-tokens")
+)]
+pub use self::shared_application_certificate_authorities_get_sort_field::*;
+#[cfg(
+    any(
+        feature = "application-certificate-authorities",
+        feature = "application-certificate-authority"
+    )
+)]
+pub use self::shared_application_certificate_authority::*;
+#[cfg(feature = "application-certificate-authority")]
+pub use self::application_certificate_authority::*;
+#[cfg(
+    any(
+        feature = "application-certificate",
+        feature = "application-certificates",
+        feature = "application-key",
+        feature = "application-keys"
+    )
+)]
+pub use self::shared_application_certificate_filter_type::*;
+#[cfg(feature = "application-certificate")]
+pub use self::application_certificate::*;
+#[cfg(feature = "application-certificates")]
+pub use self::application_certificates::*;
+#[cfg(feature = "application-dashboards")]
+pub use self::application_dashboards::*;
+#[cfg(feature = "application-dashboards")]
+pub use self::application_dashboards_2::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "application-dashboards",
+        feature = "dashboard",
+        feature = "dashboards"
+    )
+)]
+pub use self::shared_application_dashboard_post_blocks_item_application_list_block_type::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "application-dashboards",
+        feature = "dashboard",
+        feature = "dashboards"
+    )
+)]
+pub use self::shared_application_dashboard_post_blocks_item_application_list_block_type_2::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "application-dashboards",
+        feature = "dashboard",
+        feature = "dashboards"
+    )
+)]
+pub use self::shared_application_dashboard_post_blocks_item_application_list_block_type_3::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "application-dashboards",
+        feature = "dashboard",
+        feature = "dashboards",
+        feature = "data"
+    )
+)]
+pub use self::shared_application_dashboard_post_blocks_item_bar_config_segments_item_aggregation_object_type::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "application-dashboards",
+        feature = "credential",
+        feature = "dashboard",
+        feature = "dashboards",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes"
+    )
+)]
+pub use self::shared_application_dashboard_post_blocks_item_input_config_controls_item_select_type::*;
+#[cfg(
+    any(
+        feature = "application-dashboards",
+        feature = "dashboards",
+        feature = "data-tables",
+        feature = "device-recipes",
+        feature = "devices",
+        feature = "experience-groups",
+        feature = "experience-views",
+        feature = "files",
+        feature = "flows",
+        feature = "instance-custom-nodes",
+        feature = "instance-notification-rules",
+        feature = "instance-orgs",
+        feature = "instances",
+        feature = "notebooks",
+        feature = "orgs",
+        feature = "private-files",
+        feature = "user-oauth-tokens",
+        feature = "webhooks"
+    )
+)]
+pub use self::shared_application_dashboards_get_filter_field::*;
+#[cfg(
+    any(
+        feature = "application-dashboards",
+        feature = "application-templates",
+        feature = "data-tables",
+        feature = "device-recipes",
+        feature = "experience-groups",
+        feature = "flows",
+        feature = "instance-custom-nodes",
+        feature = "instance-notification-rules",
+        feature = "instance-orgs",
+        feature = "instances",
+        feature = "orgs",
+        feature = "webhooks"
+    )
+)]
+pub use self::shared_application_dashboards_get_sort_field::*;
+#[cfg(any(feature = "application-job-log", feature = "application-job-logs"))]
+pub use self::shared_application_job_log::*;
+#[cfg(any(feature = "application-key", feature = "application-keys"))]
+pub use self::shared_application_key::*;
+#[cfg(
+    any(
+        feature = "application-key",
+        feature = "application-keys",
+        feature = "device",
+        feature = "device-attribute",
+        feature = "device-attributes",
+        feature = "device-recipe",
+        feature = "device-recipes",
+        feature = "devices"
+    )
+)]
+pub use self::shared_application_key_address_filter_type::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "application-dashboards",
+        feature = "application-key",
+        feature = "application-keys",
+        feature = "credential",
+        feature = "credentials",
+        feature = "dashboard",
+        feature = "dashboards",
+        feature = "experience-endpoint",
+        feature = "experience-endpoints",
+        feature = "experience-version",
+        feature = "experience-versions",
+        feature = "experience-view",
+        feature = "experience-views",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_application_key_created_by_type::*;
+#[cfg(feature = "application-key")]
+pub use self::application_key::*;
+#[cfg(any(feature = "application-template", feature = "application-templates"))]
+pub use self::shared_application_template::*;
 #[cfg(feature = "application-templates")]
 pub use self::application_templates::*;
+#[cfg(feature = "devices")]
+pub use self::devices::*;
+#[cfg(any(feature = "audit-log", feature = "audit-logs"))]
+pub use self::shared_audit_log::*;
 #[cfg(feature = "audit-logs")]
 pub use self::audit_logs::*;
-pub use self::common::*;
+#[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
+pub use self::shared_audit_logs_get_sort_field::*;
+#[cfg(any(feature = "devices", feature = "flow-versions"))]
+pub use self::shared_bulk_delete_response::*;
+#[cfg(feature = "device")]
+pub use self::device::*;
+#[cfg(any(feature = "credential", feature = "credentials"))]
+pub use self::shared_credential::*;
 #[cfg(feature = "credential")]
 pub use self::credential::*;
 #[cfg(feature = "credential")]
@@ -704,644 +1389,570 @@ pub use self::credential_3::*;
 pub use self::credential_4::*;
 #[cfg(feature = "credentials")]
 pub use self::credentials::*;
+#[cfg(feature = "dashboard")]
+pub use self::dashboard::*;
+#[cfg(any(feature = "application-dashboard", feature = "dashboard"))]
+pub use self::shared_dashboard_patch::*;
+#[cfg(any(feature = "application-dashboard", feature = "dashboard"))]
+pub use self::shared_dashboard_patch_2::*;
+#[cfg(feature = "dashboards")]
+pub use self::dashboards::*;
+#[cfg(feature = "dashboards")]
+pub use self::dashboards_2::*;
+#[cfg(any(feature = "application-dashboards", feature = "dashboards"))]
+pub use self::shared_dashboards::*;
+#[cfg(any(feature = "data-table", feature = "data-tables"))]
+pub use self::shared_data_table::*;
 #[cfg(feature = "data-table")]
 pub use self::data_table::*;
 #[cfg(feature = "data-tables")]
 pub use self::data_tables::*;
-#[cfg(feature = "device")]
-pub use self::device::*;
-#[cfg(feature = "device-attribute")]
-pub use self::device_attribute::*;
-#[cfg(feature = "device-attributes")]
-pub use self::device_attributes::*;
-#[cfg(feature = "device-recipe")]
-pub use self::device_recipe::*;
-#[cfg(feature = "device-recipes")]
-pub use self::device_recipes::*;
-#[cfg(feature = "devices")]
-pub use self::devices::*;
-#[cfg(feature = "edge-deployments")]
-pub use self::edge_deployments::*;
-#[cfg(feature = "embedded-deployments")]
-pub use self::embedded_deployments::*;
-#[cfg(feature = "events")]
-pub use self::events::*;
-#[cfg(feature = "experience")]
-pub use self::experience::*;
-#[cfg(feature = "experience-domain")]
-pub use self::experience_domain::*;
-#[cfg(feature = "experience-domains")]
-pub use self::experience_domains::*;
-#[cfg(feature = "experience-endpoint")]
-pub use self::experience_endpoint::*;
-#[cfg(feature = "experience-endpoints")]
-pub use self::experience_endpoints::*;
-#[cfg(feature = "experience-group")]
-pub use self::experience_group::*;
-#[cfg(feature = "experience-groups")]
-pub use self::experience_groups::*;
-#[cfg(feature = "experience-slug")]
-pub use self::experience_slug::*;
-#[cfg(feature = "experience-slugs")]
-pub use self::experience_slugs::*;
-#[cfg(feature = "experience-user")]
-pub use self::experience_user::*;
-#[cfg(feature = "experience-users")]
-pub use self::experience_users::*;
-#[cfg(feature = "experience-version")]
-pub use self::experience_version::*;
-#[cfg(feature = "experience-versions")]
-pub use self::experience_versions::*;
-#[cfg(feature = "experience-view")]
-pub use self::experience_view::*;
-#[cfg(feature = "experience-views")]
-pub use self::experience_views::*;
-#[cfg(feature = "files")]
-pub use self::files::*;
-#[cfg(feature = "instance-api-tokens")]
-pub use self::instance_api_tokens::*;
-#[cfg(feature = "instance-audit-log")]
-pub use self::instance_audit_log::*;
-#[cfg(feature = "instance-audit-logs")]
-pub use self::instance_audit_logs::*;
-#[cfg(feature = "instance-custom-node")]
-pub use self::instance_custom_node::*;
-#[cfg(feature = "instance-custom-nodes")]
-pub use self::instance_custom_nodes::*;
-#[cfg(feature = "instance-member")]
-pub use self::instance_member::*;
-#[cfg(feature = "instance-members")]
-pub use self::instance_members::*;
-#[cfg(feature = "instance-notification-rule")]
-pub use self::instance_notification_rule::*;
-#[cfg(feature = "instance-notification-rules")]
-pub use self::instance_notification_rules::*;
-#[cfg(feature = "instance-org")]
-pub use self::instance_org::*;
-#[cfg(feature = "instance-org-invite")]
-pub use self::instance_org_invite::*;
-#[cfg(feature = "instance-org-invites")]
-pub use self::instance_org_invites::*;
-#[cfg(feature = "instance-org-member")]
-pub use self::instance_org_member::*;
-#[cfg(feature = "instance-org-members")]
-pub use self::instance_org_members::*;
-#[cfg(feature = "instance-orgs")]
-pub use self::instance_orgs::*;
-#[cfg(feature = "instance-sandbox")]
-pub use self::instance_sandbox::*;
-#[cfg(feature = "instance-sandboxes")]
-pub use self::instance_sandboxes::*;
-#[cfg(feature = "instances")]
-pub use self::instances::*;
-#[cfg(feature = "integration")]
-pub use self::integration::*;
-#[cfg(feature = "integrations")]
-pub use self::integrations::*;
-#[cfg(feature = "org-invites")]
-pub use self::org_invites::*;
-#[cfg(feature = "orgs")]
-pub use self::orgs::*;
-#[cfg(feature = "private-files")]
-pub use self::private_files::*;
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens"
-))]
-pub use self::shared_api_token::*;
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "instance-org-invite",
-    feature = "instance-org-invites",
-    feature = "instance-org-member",
-    feature = "instance-org-members",
-    feature = "instance-orgs",
-    feature = "org-invites",
-    feature = "orgs",
-    feature = "user-api-token",
-    feature = "user-api-tokens",
-    feature = "user-oauth-token",
-    feature = "user-oauth-tokens"
-))]
-pub use self::shared_api_token_default_role::*;
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "instance-org-invite",
-    feature = "instance-org-invites",
-    feature = "instance-org-member",
-    feature = "instance-org-members",
-    feature = "instance-orgs",
-    feature = "orgs",
-    feature = "user-api-token",
-    feature = "user-api-tokens",
-    feature = "user-oauth-token",
-    feature = "user-oauth-tokens"
-))]
-pub use self::shared_api_token_org_roles_item_application_roles_item_role::*;
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens",
-    feature = "user-oauth-token",
-    feature = "user-oauth-tokens"
-))]
-pub use self::shared_api_token_org_roles_item_org_id::*;
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "instance-api-token",
-    feature = "user-api-token"
-))]
-pub use self::shared_api_token_patch::*;
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-api-tokens",
-    feature = "application-certificate",
-    feature = "application-certificate-authorities",
-    feature = "application-certificate-authority",
-    feature = "application-certificates",
-    feature = "application-key",
-    feature = "application-keys",
-    feature = "instance-api-token",
-    feature = "instance-api-tokens",
-    feature = "user-api-token",
-    feature = "user-api-tokens",
-    feature = "user-oauth-token",
-    feature = "user-oauth-tokens"
-))]
-pub use self::shared_api_token_patch_status::*;
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-pub use self::shared_api_token_post::*;
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "application-certificate-authorities",
-    feature = "application-certificates",
-    feature = "application-job-logs",
-    feature = "application-keys",
-    feature = "application-templates",
-    feature = "audit-logs",
-    feature = "credential",
-    feature = "credentials",
-    feature = "data-tables",
-    feature = "device-attributes",
-    feature = "device-recipes",
-    feature = "devices",
-    feature = "events",
-    feature = "experience-endpoint",
-    feature = "experience-endpoints",
-    feature = "experience-groups",
-    feature = "experience-users",
-    feature = "experience-view",
-    feature = "experience-views",
-    feature = "files",
-    feature = "instance-api-tokens",
-    feature = "instance-audit-logs",
-    feature = "instance-custom-node",
-    feature = "instance-custom-nodes",
-    feature = "instance-members",
-    feature = "instance-notification-rules",
-    feature = "instance-org-invites",
-    feature = "instance-org-members",
-    feature = "instance-orgs",
-    feature = "instance-sandboxes",
-    feature = "instances",
-    feature = "integrations",
-    feature = "orgs",
-    feature = "private-files",
-    feature = "user-api-tokens",
-    feature = "user-oauth-tokens",
-    feature = "webhooks"
-))]
-pub use self::shared_api_tokens_sort_direction::*;
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "application-certificate-authorities",
-    feature = "instance-api-tokens",
-    feature = "user-api-tokens"
-))]
-pub use self::shared_application_api_tokens_get_filter_field::*;
-#[cfg(any(
-    feature = "application-api-tokens",
-    feature = "application-certificate-authorities",
-    feature = "application-certificates",
-    feature = "application-job-logs",
-    feature = "application-keys",
-    feature = "application-templates",
-    feature = "audit-logs",
-    feature = "credentials",
-    feature = "data-tables",
-    feature = "device",
-    feature = "device-attributes",
-    feature = "device-recipes",
-    feature = "devices",
-    feature = "edge-deployments",
-    feature = "embedded-deployments",
-    feature = "events",
-    feature = "experience-endpoints",
-    feature = "experience-groups",
-    feature = "experience-users",
-    feature = "experience-versions",
-    feature = "experience-views",
-    feature = "files",
-    feature = "instance-api-tokens",
-    feature = "instance-audit-logs",
-    feature = "instance-custom-node",
-    feature = "instance-custom-nodes",
-    feature = "instance-members",
-    feature = "instance-notification-rules",
-    feature = "instance-org-invites",
-    feature = "instance-org-members",
-    feature = "instance-orgs",
-    feature = "instance-sandboxes",
-    feature = "instances",
-    feature = "integrations",
-    feature = "orgs",
-    feature = "private-files",
-    feature = "user-api-tokens",
-    feature = "user-oauth-tokens",
-    feature = "webhooks"
-))]
-pub use self::shared_application_api_tokens_get_sort_direction::*;
-#[cfg(any(
-    feature = "application-certificate",
-    feature = "application-certificates"
-))]
-pub use self::shared_application_certificate::*;
-#[cfg(any(
-    feature = "application-certificate-authorities",
-    feature = "user-oauth-tokens"
-))]
-pub use self::shared_application_certificate_authorities_get_sort_field::*;
-#[cfg(any(
-    feature = "application-certificate-authorities",
-    feature = "application-certificate-authority"
-))]
-pub use self::shared_application_certificate_authority::*;
-#[cfg(any(
-    feature = "application-certificate",
-    feature = "application-certificates",
-    feature = "application-key",
-    feature = "application-keys"
-))]
-pub use self::shared_application_certificate_filter_type::*;
-#[cfg(any(feature = "application-job-log", feature = "application-job-logs"))]
-pub use self::shared_application_job_log::*;
-#[cfg(any(feature = "application-key", feature = "application-keys"))]
-pub use self::shared_application_key::*;
-#[cfg(any(
-    feature = "application-key",
-    feature = "application-keys",
-    feature = "device",
-    feature = "device-attribute",
-    feature = "device-attributes",
-    feature = "device-recipe",
-    feature = "device-recipes",
-    feature = "devices"
-))]
-pub use self::shared_application_key_address_filter_type::*;
-#[cfg(any(
-    feature = "application-key",
-    feature = "application-keys",
-    feature = "credential",
-    feature = "credentials",
-    feature = "experience-endpoint",
-    feature = "experience-endpoints",
-    feature = "experience-version",
-    feature = "experience-versions",
-    feature = "experience-view",
-    feature = "experience-views"
-))]
-pub use self::shared_application_key_created_by_type::*;
-#[cfg(any(feature = "application-template", feature = "application-templates"))]
-pub use self::shared_application_template::*;
-#[cfg(any(
-    feature = "application-templates",
-    feature = "data-tables",
-    feature = "device-recipes",
-    feature = "experience-groups",
-    feature = "instance-custom-nodes",
-    feature = "instance-notification-rules",
-    feature = "instance-orgs",
-    feature = "instances",
-    feature = "orgs",
-    feature = "webhooks"
-))]
-pub use self::shared_application_templates_get_sort_field::*;
-#[cfg(any(feature = "audit-log", feature = "audit-logs"))]
-pub use self::shared_audit_log::*;
-#[cfg(any(feature = "audit-logs", feature = "instance-audit-logs"))]
-pub use self::shared_audit_logs_get_sort_field::*;
-#[cfg(any(feature = "credential", feature = "credentials"))]
-pub use self::shared_credential::*;
-#[cfg(any(feature = "data-table", feature = "data-tables"))]
-pub use self::shared_data_table::*;
-#[cfg(any(
-    feature = "data-tables",
-    feature = "device-recipes",
-    feature = "devices",
-    feature = "experience-groups",
-    feature = "experience-views",
-    feature = "files",
-    feature = "instance-custom-nodes",
-    feature = "instance-notification-rules",
-    feature = "instance-orgs",
-    feature = "instances",
-    feature = "orgs",
-    feature = "private-files",
-    feature = "user-oauth-tokens",
-    feature = "webhooks"
-))]
-pub use self::shared_data_tables_get_filter_field::*;
+#[cfg(any(feature = "data-table-row", feature = "data-table-rows"))]
+pub use self::shared_data_table_row::*;
+#[cfg(feature = "data-table-row")]
+pub use self::data_table_row::*;
 #[cfg(any(feature = "device", feature = "devices"))]
 pub use self::shared_device::*;
 #[cfg(any(feature = "device-attribute", feature = "device-attributes"))]
 pub use self::shared_device_attribute::*;
-#[cfg(any(
-    feature = "device",
-    feature = "device-attribute",
-    feature = "device-attributes",
-    feature = "device-recipe",
-    feature = "device-recipes",
-    feature = "devices"
-))]
-pub use self::shared_device_attribute_data_type::*;
-#[cfg(any(
-    feature = "device",
-    feature = "device-attributes",
-    feature = "device-recipe",
-    feature = "device-recipes",
-    feature = "devices"
-))]
+pub use self::common::*;
+#[cfg(feature = "device-attribute")]
+pub use self::device_attribute::*;
+#[cfg(
+    any(
+        feature = "device",
+        feature = "device-attribute",
+        feature = "device-attributes",
+        feature = "device-recipe",
+        feature = "device-recipes",
+        feature = "devices"
+    )
+)]
+pub use self::shared_device_attribute_patch_system_aggregation::*;
+#[cfg(
+    any(
+        feature = "device",
+        feature = "device-attributes",
+        feature = "device-recipe",
+        feature = "device-recipes",
+        feature = "devices"
+    )
+)]
 pub use self::shared_device_attribute_post::*;
-#[cfg(any(
-    feature = "device",
-    feature = "device-recipe",
-    feature = "device-recipes",
-    feature = "devices"
-))]
+#[cfg(feature = "device-attributes")]
+pub use self::device_attributes::*;
+#[cfg(
+    any(
+        feature = "device",
+        feature = "device-recipe",
+        feature = "device-recipes",
+        feature = "devices"
+    )
+)]
 pub use self::shared_device_class_filter_array_item::*;
 #[cfg(any(feature = "instance-org", feature = "instance-sandbox"))]
 pub use self::shared_device_counts::*;
-#[cfg(any(
-    feature = "device",
-    feature = "instance-org",
-    feature = "instance-sandbox"
-))]
+#[cfg(any(feature = "device", feature = "instance-org", feature = "instance-sandbox"))]
 pub use self::shared_device_payload_counts_breakdown_resolution::*;
 #[cfg(any(feature = "device-recipe", feature = "device-recipes"))]
 pub use self::shared_device_recipe::*;
-#[cfg(any(feature = "devices", feature = "events"))]
+#[cfg(feature = "device-recipe")]
+pub use self::device_recipe::*;
+#[cfg(feature = "device-recipes")]
+pub use self::device_recipes::*;
+#[cfg(feature = "data")]
+pub use self::data::*;
+#[cfg(
+    any(
+        feature = "devices",
+        feature = "events",
+        feature = "notebook",
+        feature = "notebooks"
+    )
+)]
 pub use self::shared_devices_export_post_format::*;
 #[cfg(any(feature = "edge-deployment", feature = "edge-deployments"))]
 pub use self::shared_edge_deployment::*;
-#[cfg(any(
-    feature = "edge-deployment",
-    feature = "edge-deployments",
-    feature = "embedded-deployment",
-    feature = "embedded-deployments"
-))]
+#[cfg(
+    any(
+        feature = "edge-deployment",
+        feature = "edge-deployments",
+        feature = "embedded-deployment",
+        feature = "embedded-deployments"
+    )
+)]
 pub use self::shared_edge_deployment_logs_item_change_type::*;
-#[cfg(any(
-    feature = "edge-deployment",
-    feature = "edge-deployments",
-    feature = "embedded-deployment",
-    feature = "embedded-deployments",
-    feature = "file",
-    feature = "files",
-    feature = "private-file",
-    feature = "private-files"
-))]
+#[cfg(
+    any(
+        feature = "edge-deployment",
+        feature = "edge-deployments",
+        feature = "embedded-deployment",
+        feature = "embedded-deployments",
+        feature = "file",
+        feature = "files",
+        feature = "notebook",
+        feature = "private-file",
+        feature = "private-files",
+        feature = "resource-job"
+    )
+)]
 pub use self::shared_edge_deployment_logs_item_source_type::*;
+#[cfg(feature = "edge-deployments")]
+pub use self::edge_deployments::*;
 #[cfg(any(feature = "embedded-deployment", feature = "embedded-deployments"))]
 pub use self::shared_embedded_deployment::*;
+#[cfg(feature = "embedded-deployments")]
+pub use self::embedded_deployments::*;
 #[cfg(any(feature = "event", feature = "events"))]
 pub use self::shared_event::*;
+#[cfg(feature = "experience")]
+pub use self::experience::*;
 #[cfg(any(feature = "experience-domain", feature = "experience-domains"))]
 pub use self::shared_experience_domain::*;
-#[cfg(any(
-    feature = "experience-endpoint",
-    feature = "experience-endpoints",
-    feature = "experience-view"
-))]
+#[cfg(feature = "experience-domain")]
+pub use self::experience_domain::*;
+#[cfg(feature = "experience-domains")]
+pub use self::experience_domains::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-endpoints",
+        feature = "experience-view"
+    )
+)]
 pub use self::shared_experience_endpoint::*;
-#[cfg(any(
-    feature = "experience-endpoint",
-    feature = "experience-endpoints",
-    feature = "experience-version",
-    feature = "experience-versions",
-    feature = "experience-view"
-))]
+#[cfg(feature = "experience-endpoint")]
+pub use self::experience_endpoint::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-endpoints",
+        feature = "experience-version",
+        feature = "experience-versions",
+        feature = "experience-view"
+    )
+)]
 pub use self::shared_experience_endpoint_patch_static_reply_type::*;
+#[cfg(feature = "experience-endpoints")]
+pub use self::experience_endpoints::*;
 #[cfg(any(feature = "experience-group", feature = "experience-groups"))]
 pub use self::shared_experience_group::*;
+#[cfg(feature = "experience-group")]
+pub use self::experience_group::*;
 #[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
 pub use self::shared_experience_linked_resources::*;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-pub use self::shared_experience_linked_resources_2::*;
-#[cfg(any(feature = "experience-endpoint", feature = "experience-view"))]
-pub use self::shared_experience_linked_resources_3::*;
 #[cfg(any(feature = "experience-slug", feature = "experience-slugs"))]
 pub use self::shared_experience_slug::*;
+#[cfg(feature = "experience-slug")]
+pub use self::experience_slug::*;
+#[cfg(feature = "experience-slugs")]
+pub use self::experience_slugs::*;
 #[cfg(any(feature = "experience-user", feature = "experience-users"))]
 pub use self::shared_experience_user::*;
+#[cfg(feature = "experience-user")]
+pub use self::experience_user::*;
 #[cfg(any(feature = "experience-users", feature = "instance-sandboxes"))]
 pub use self::shared_experience_users_get_filter_field::*;
 #[cfg(any(feature = "experience-version", feature = "experience-versions"))]
 pub use self::shared_experience_version::*;
-#[cfg(any(
-    feature = "experience-endpoint",
-    feature = "experience-view",
-    feature = "experience-views"
-))]
+#[cfg(feature = "experience-version")]
+pub use self::experience_version::*;
+#[cfg(feature = "experience-versions")]
+pub use self::experience_versions::*;
+#[cfg(any(feature = "experience-versions", feature = "flow-versions"))]
+pub use self::shared_experience_versions_get_filter_field::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "experience-views"
+    )
+)]
 pub use self::shared_experience_view::*;
-#[cfg(any(
-    feature = "file",
-    feature = "files",
-    feature = "private-file",
-    feature = "private-files"
-))]
+#[cfg(feature = "experience-view")]
+pub use self::experience_view::*;
+#[cfg(feature = "experience-views")]
+pub use self::experience_views::*;
+#[cfg(
+    any(
+        feature = "file",
+        feature = "files",
+        feature = "private-file",
+        feature = "private-files"
+    )
+)]
 pub use self::shared_file::*;
 #[cfg(any(feature = "file", feature = "private-file"))]
 pub use self::shared_file_patch::*;
 #[cfg(any(feature = "files", feature = "private-files"))]
 pub use self::shared_file_post::*;
-#[cfg(any(
-    feature = "credential",
-    feature = "experience-endpoint",
-    feature = "experience-view",
-    feature = "instance-custom-node",
-    feature = "instance-custom-nodes"
-))]
+#[cfg(feature = "files")]
+pub use self::files::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flows",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes"
+    )
+)]
 pub use self::shared_flow_category::*;
-#[cfg(any(
-    feature = "credential",
-    feature = "experience-endpoint",
-    feature = "experience-view"
-))]
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes"
+    )
+)]
+pub use self::shared_flow_custom_node_config_fields_item_checkbox_type::*;
+#[cfg(any(feature = "flow", feature = "flow-version", feature = "instance-custom-node"))]
+pub use self::shared_flow_errors::*;
+#[cfg(feature = "flow")]
+pub use self::flow::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flows"
+    )
+)]
 pub use self::shared_flow_flow_class::*;
-#[cfg(any(
-    feature = "credential",
-    feature = "experience-endpoint",
-    feature = "experience-view",
-    feature = "integration",
-    feature = "integrations"
-))]
-pub use self::shared_flow_triggers_item_integration_meta_name::*;
-#[cfg(any(
-    feature = "credential",
-    feature = "experience-endpoint",
-    feature = "experience-view",
-    feature = "instance-custom-node",
-    feature = "instance-custom-nodes",
-    feature = "instance-notification-rule",
-    feature = "instance-notification-rules"
-))]
-pub use self::shared_flow_triggers_item_virtual_button_meta_device_id::*;
+#[cfg(any(feature = "flow", feature = "flow-version"))]
+pub use self::shared_flow_log::*;
+#[cfg(
+    any(
+        feature = "flow",
+        feature = "flows",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes"
+    )
+)]
+pub use self::shared_flow_patch_category::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_patch_triggers_item_app_file_meta_name::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "notebook",
+        feature = "notebooks"
+    )
+)]
+pub use self::shared_flow_patch_triggers_item_data_table_meta_name::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "integration",
+        feature = "integrations"
+    )
+)]
+pub use self::shared_flow_patch_triggers_item_integration_meta_name::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows",
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes",
+        feature = "instance-notification-rule",
+        feature = "instance-notification-rules"
+    )
+)]
+pub use self::shared_flow_patch_triggers_item_virtual_button_meta_device_id::*;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+pub use self::shared_flow_version::*;
+#[cfg(any(feature = "flow-version", feature = "flow-versions"))]
+pub use self::shared_flow_version_2::*;
+#[cfg(feature = "flow-version")]
+pub use self::flow_version::*;
+#[cfg(
+    any(
+        feature = "credential",
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow-version",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_version_object2_flow_class::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_versions::*;
+#[cfg(
+    any(
+        feature = "experience-endpoint",
+        feature = "experience-view",
+        feature = "flow-versions",
+        feature = "flows"
+    )
+)]
+pub use self::shared_flow_versions_2::*;
+#[cfg(
+    any(feature = "experience-endpoint", feature = "experience-view", feature = "flows")
+)]
+pub use self::shared_flows::*;
+#[cfg(feature = "instances")]
+pub use self::instances::*;
+#[cfg(feature = "instance-api-tokens")]
+pub use self::instance_api_tokens::*;
+#[cfg(feature = "instance-audit-log")]
+pub use self::instance_audit_log::*;
 #[cfg(any(feature = "instance-audit-log", feature = "instance-audit-logs"))]
 pub use self::shared_instance_audit_log_actor_type::*;
+#[cfg(feature = "instance-audit-logs")]
+pub use self::instance_audit_logs::*;
 #[cfg(any(feature = "instance-custom-node", feature = "instance-custom-nodes"))]
 pub use self::shared_instance_custom_node::*;
-#[cfg(any(
-    feature = "instance-custom-node",
-    feature = "instance-custom-nodes",
-    feature = "instance-notification-rule",
-    feature = "instance-notification-rules"
-))]
+#[cfg(
+    any(
+        feature = "instance-custom-node",
+        feature = "instance-custom-nodes",
+        feature = "instance-notification-rule",
+        feature = "instance-notification-rules"
+    )
+)]
 pub use self::shared_instance_custom_node_created_by_type::*;
+#[cfg(feature = "instance-custom-node")]
+pub use self::instance_custom_node::*;
+#[cfg(feature = "instance-custom-nodes")]
+pub use self::instance_custom_nodes::*;
 #[cfg(any(feature = "instance-member", feature = "instance-members"))]
 pub use self::shared_instance_member::*;
-#[cfg(any(
-    feature = "instance-member",
-    feature = "instance-members",
-    feature = "instances"
-))]
+#[cfg(feature = "instance-member")]
+pub use self::instance_member::*;
+#[cfg(
+    any(feature = "instance-member", feature = "instance-members", feature = "instances")
+)]
 pub use self::shared_instance_member_patch_role::*;
-#[cfg(any(
-    feature = "instance-members",
-    feature = "instance-org-invites",
-    feature = "instance-org-members"
-))]
+#[cfg(feature = "instance-members")]
+pub use self::instance_members::*;
+#[cfg(
+    any(
+        feature = "instance-members",
+        feature = "instance-org-invites",
+        feature = "instance-org-members"
+    )
+)]
 pub use self::shared_instance_members_get_filter_field::*;
-#[cfg(any(
-    feature = "instance-org",
-    feature = "instance-orgs",
-    feature = "instances",
-    feature = "orgs"
-))]
+#[cfg(
+    any(
+        feature = "instance-org",
+        feature = "instance-orgs",
+        feature = "instances",
+        feature = "orgs"
+    )
+)]
 pub use self::shared_instance_mfa_mode::*;
+#[cfg(feature = "instance-notification-rules")]
+pub use self::instance_notification_rules::*;
 #[cfg(any(feature = "instance-org", feature = "instance-orgs"))]
 pub use self::shared_instance_org::*;
 #[cfg(any(feature = "instance-org", feature = "instance-orgs", feature = "orgs"))]
 pub use self::shared_instance_org_banner_level::*;
+#[cfg(feature = "instance-org-invites")]
+pub use self::instance_org_invites::*;
 #[cfg(any(feature = "instance-org-member", feature = "instance-org-members"))]
 pub use self::shared_instance_org_member::*;
+#[cfg(feature = "instance-org-member")]
+pub use self::instance_org_member::*;
+#[cfg(feature = "instance-org-members")]
+pub use self::instance_org_members::*;
+#[cfg(feature = "instance-org")]
+pub use self::instance_org::*;
 #[cfg(any(feature = "instance-sandbox", feature = "instance-sandboxes"))]
 pub use self::shared_instance_sandbox::*;
+#[cfg(feature = "instance-sandbox")]
+pub use self::instance_sandbox::*;
+#[cfg(feature = "instance-sandboxes")]
+pub use self::instance_sandboxes::*;
 #[cfg(any(feature = "integration", feature = "integrations"))]
 pub use self::shared_integration::*;
-#[cfg(any(
-    feature = "credential",
-    feature = "integration",
-    feature = "integrations"
-))]
+#[cfg(any(feature = "credential", feature = "integration", feature = "integrations"))]
 pub use self::shared_integration2_mqtt_config_protocol::*;
-#[cfg(any(
-    feature = "device",
-    feature = "device-recipe",
-    feature = "devices",
-    feature = "embedded-deployments",
-    feature = "events",
-    feature = "instance-notification-rule"
-))]
+#[cfg(feature = "integration")]
+pub use self::integration::*;
+#[cfg(feature = "integrations")]
+pub use self::integrations::*;
+#[cfg(
+    any(
+        feature = "application-dashboard",
+        feature = "dashboard",
+        feature = "data",
+        feature = "data-table-rows",
+        feature = "device",
+        feature = "device-recipe",
+        feature = "devices",
+        feature = "embedded-deployments",
+        feature = "events",
+        feature = "flow-versions",
+        feature = "instance-notification-rule",
+        feature = "notebook"
+    )
+)]
 pub use self::shared_job_enqueued_result::*;
-#[cfg(any(
-    feature = "instance-notification-rule",
-    feature = "instance-notification-rules"
-))]
+#[cfg(any(feature = "notebook", feature = "notebooks"))]
+pub use self::shared_notebook::*;
+#[cfg(feature = "notebook")]
+pub use self::notebook::*;
+#[cfg(any(feature = "instance-org", feature = "instance-sandbox", feature = "notebook"))]
+pub use self::shared_notebook_minute_counts::*;
+#[cfg(feature = "notebooks")]
+pub use self::notebooks::*;
+#[cfg(
+    any(feature = "instance-notification-rule", feature = "instance-notification-rules")
+)]
 pub use self::shared_notification_rule::*;
+#[cfg(feature = "instance-notification-rule")]
+pub use self::instance_notification_rule::*;
 #[cfg(any(feature = "instance-orgs", feature = "orgs"))]
 pub use self::shared_org::*;
 #[cfg(any(feature = "instance-org-invite", feature = "instance-org-invites"))]
 pub use self::shared_org_invite::*;
-#[cfg(any(
-    feature = "instance-org-invites",
-    feature = "instance-org-members",
-    feature = "instance-orgs"
-))]
+#[cfg(feature = "org-invites")]
+pub use self::org_invites::*;
+#[cfg(
+    any(
+        feature = "instance-org-invites",
+        feature = "instance-org-members",
+        feature = "instance-orgs"
+    )
+)]
 pub use self::shared_org_invite_post::*;
-#[cfg(any(
-    feature = "instance-org",
-    feature = "instance-orgs",
-    feature = "instance-sandbox",
-    feature = "instance-sandboxes",
-    feature = "orgs"
-))]
+#[cfg(feature = "orgs")]
+pub use self::orgs::*;
+#[cfg(feature = "instance-org-invite")]
+pub use self::instance_org_invite::*;
+#[cfg(
+    any(
+        feature = "instance-org",
+        feature = "instance-orgs",
+        feature = "instance-sandbox",
+        feature = "instance-sandboxes",
+        feature = "orgs"
+    )
+)]
 pub use self::shared_payload_stats::*;
-#[cfg(any(
-    feature = "application-api-token",
-    feature = "application-certificate",
-    feature = "application-certificate-authority",
-    feature = "application-key",
-    feature = "credential",
-    feature = "data-table",
-    feature = "device",
-    feature = "device-attribute",
-    feature = "device-recipe",
-    feature = "devices",
-    feature = "edge-deployments",
-    feature = "embedded-deployments",
-    feature = "event",
-    feature = "events",
-    feature = "experience",
-    feature = "experience-domain",
-    feature = "experience-endpoint",
-    feature = "experience-group",
-    feature = "experience-slug",
-    feature = "experience-user",
-    feature = "experience-version",
-    feature = "experience-view",
-    feature = "file",
-    feature = "instance-api-token",
-    feature = "instance-custom-node",
-    feature = "instance-member",
-    feature = "instance-notification-rule",
-    feature = "instance-org",
-    feature = "instance-org-invite",
-    feature = "instance-org-member",
-    feature = "instance-sandbox",
-    feature = "integration",
-    feature = "private-file",
-    feature = "user-api-token",
-    feature = "user-oauth-token",
-    feature = "webhook"
-))]
+#[cfg(feature = "private-files")]
+pub use self::private_files::*;
+#[cfg(any(feature = "resource-job", feature = "resource-jobs"))]
+pub use self::shared_resource_job::*;
+#[cfg(feature = "resource-job")]
+pub use self::resource_job::*;
+#[cfg(feature = "resource-jobs")]
+pub use self::resource_jobs::*;
+#[cfg(
+    any(
+        feature = "application-api-token",
+        feature = "application-certificate",
+        feature = "application-certificate-authority",
+        feature = "application-dashboard",
+        feature = "application-key",
+        feature = "credential",
+        feature = "dashboard",
+        feature = "data-table",
+        feature = "data-table-row",
+        feature = "data-table-rows",
+        feature = "device",
+        feature = "device-attribute",
+        feature = "device-recipe",
+        feature = "devices",
+        feature = "edge-deployments",
+        feature = "embedded-deployments",
+        feature = "event",
+        feature = "events",
+        feature = "experience",
+        feature = "experience-domain",
+        feature = "experience-endpoint",
+        feature = "experience-group",
+        feature = "experience-slug",
+        feature = "experience-user",
+        feature = "experience-version",
+        feature = "experience-view",
+        feature = "file",
+        feature = "flow",
+        feature = "flow-version",
+        feature = "instance-api-token",
+        feature = "instance-custom-node",
+        feature = "instance-member",
+        feature = "instance-notification-rule",
+        feature = "instance-org",
+        feature = "instance-org-invite",
+        feature = "instance-org-member",
+        feature = "instance-sandbox",
+        feature = "integration",
+        feature = "notebook",
+        feature = "private-file",
+        feature = "resource-job",
+        feature = "user-api-token",
+        feature = "user-oauth-token",
+        feature = "webhook"
+    )
+)]
 pub use self::shared_success::*;
-#[cfg(any(feature = "user-oauth-token", feature = "user-oauth-tokens"))]
-pub use self::shared_user_oauth_token::*;
-#[cfg(any(feature = "webhook", feature = "webhooks"))]
-pub use self::shared_webhook::*;
+#[cfg(any(feature = "notebook", feature = "resource-job"))]
+pub use self::shared_success_with_execution_id::*;
 #[cfg(feature = "user-api-tokens")]
 pub use self::user_api_tokens::*;
+#[cfg(any(feature = "user-oauth-token", feature = "user-oauth-tokens"))]
+pub use self::shared_user_oauth_token::*;
 #[cfg(feature = "user-oauth-token")]
 pub use self::user_oauth_token::*;
 #[cfg(feature = "user-oauth-tokens")]
 pub use self::user_oauth_tokens::*;
+#[cfg(any(feature = "webhook", feature = "webhooks"))]
+pub use self::shared_webhook::*;
 #[cfg(feature = "webhook")]
 pub use self::webhook::*;
 #[cfg(feature = "webhooks")]

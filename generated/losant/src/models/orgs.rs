@@ -173,14 +173,14 @@ impl serde::Serialize for Orgs {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type OrgsGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type OrgsGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type OrgsGetSortDirection = ApplicationApiTokensGetSortDirection;
 
-/// The same values as `ApplicationTemplatesGetSortField`, so the same type.
-pub type OrgsGetSortField = ApplicationTemplatesGetSortField;
+/// The same values as `ApplicationDashboardsGetSortField`, so the same type.
+pub type OrgsGetSortField = ApplicationDashboardsGetSortField;
 
 /// The same values as `ApiTokensSortDirection`, so the same type.
 pub type OrgsSortDirection = ApiTokensSortDirection;

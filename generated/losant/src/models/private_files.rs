@@ -2,8 +2,8 @@
 //! Types of the `private-files` resource alone.
 use super::*;
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type PrivateFilesGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type PrivateFilesGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type PrivateFilesGetSortDirection = ApplicationApiTokensGetSortDirection;

@@ -588,9 +588,9 @@ impl serde::Serialize for InstanceCustomNodeCustomNodeConfigFieldsItemSelectOpti
     }
 }
 
-/// The same values as `FlowCustomNodeConfigFieldsItemSelectType`, so the same type.
+/// The same values as `ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType`, so the same type.
 pub type InstanceCustomNodeCustomNodeConfigFieldsItemSelectType =
-    FlowCustomNodeConfigFieldsItemSelectType;
+    ApplicationDashboardPostBlocksItemInputConfigControlsItemSelectType;
 
 /// An object with the fields `type`, `label`, `id`, `description`, `defaultValue`, `required`, `validRegExp`.
 ///
@@ -702,77 +702,6 @@ impl serde::Serialize for InstanceCustomNodeNodesItem {
         fields.optional("meta", &self.meta)?;
         fields.optional("outputIds", &self.output_ids)?;
         fields.end(&self.extra)
-    }
-}
-
-/// A string: one of `data`, `experience`, `logic`, `output`, `debug`, `""`.
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceCustomNodePatchCategory {
-    /// The value `data`.
-    Data,
-    /// The value `experience`.
-    Experience,
-    /// The value `logic`.
-    Logic,
-    /// The value `output`.
-    Output,
-    /// The value `debug`.
-    Debug,
-    /// The value ``.
-    Empty,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl InstanceCustomNodePatchCategory {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Data => "data",
-            Self::Experience => "experience",
-            Self::Logic => "logic",
-            Self::Output => "output",
-            Self::Debug => "debug",
-            Self::Empty => "",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for InstanceCustomNodePatchCategory {
-    fn from(value: &str) -> Self {
-        match value {
-            "data" => Self::Data,
-            "experience" => Self::Experience,
-            "logic" => Self::Logic,
-            "output" => Self::Output,
-            "debug" => Self::Debug,
-            "" => Self::Empty,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for InstanceCustomNodePatchCategory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for InstanceCustomNodePatchCategory {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for InstanceCustomNodePatchCategory {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
     }
 }
 
@@ -910,8 +839,8 @@ impl serde::Serialize for InstanceCustomNodeTriggersItemMeta {
     }
 }
 
-/// The same values as `FlowTriggersItemAppFileMetaCategory`, so the same type.
-pub type InstanceCustomNodeTriggersItemMetaCategory = FlowTriggersItemAppFileMetaCategory;
+/// The same values as `FlowPatchTriggersItemAppFileMetaCategory`, so the same type.
+pub type InstanceCustomNodeTriggersItemMetaCategory = FlowPatchTriggersItemAppFileMetaCategory;
 
 /// A string: one of `customNodeStart`.
 ///

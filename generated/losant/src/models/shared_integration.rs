@@ -132,8 +132,8 @@ impl serde::Serialize for IntegrationGooglePubSubConfig {
     }
 }
 
-/// The same values as `FlowTriggersItemIntegrationMetaName`, so the same type.
-pub type IntegrationIntegrationType = FlowTriggersItemIntegrationMetaName;
+/// The same values as `FlowPatchTriggersItemIntegrationMetaName`, so the same type.
+pub type IntegrationIntegrationType = FlowPatchTriggersItemIntegrationMetaName;
 
 /// An object with the fields `clientId`, `username`, `password`, `clean`, `port`, `protocol`, `host`, `privateKey`, ….
 ///

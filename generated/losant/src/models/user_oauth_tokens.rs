@@ -468,8 +468,8 @@ impl serde::Serialize for UserOauthTokens {
     }
 }
 
-/// The same values as `DataTablesGetFilterField`, so the same type.
-pub type UserOauthTokensGetFilterField = DataTablesGetFilterField;
+/// The same values as `ApplicationDashboardsGetFilterField`, so the same type.
+pub type UserOauthTokensGetFilterField = ApplicationDashboardsGetFilterField;
 
 /// The same values as `ApplicationApiTokensGetSortDirection`, so the same type.
 pub type UserOauthTokensGetSortDirection = ApplicationApiTokensGetSortDirection;

@@ -13,6 +13,10 @@ pub mod application_certificate_authorities;
 pub mod application_certificate_authority;
 #[cfg(feature = "application-certificates")]
 pub mod application_certificates;
+#[cfg(feature = "application-dashboard")]
+pub mod application_dashboard;
+#[cfg(feature = "application-dashboards")]
+pub mod application_dashboards;
 #[cfg(feature = "application-job-log")]
 pub mod application_job_log;
 #[cfg(feature = "application-job-logs")]
@@ -33,8 +37,18 @@ pub mod audit_logs;
 pub mod credential;
 #[cfg(feature = "credentials")]
 pub mod credentials;
+#[cfg(feature = "dashboard")]
+pub mod dashboard;
+#[cfg(feature = "dashboards")]
+pub mod dashboards;
+#[cfg(feature = "data")]
+pub mod data;
 #[cfg(feature = "data-table")]
 pub mod data_table;
+#[cfg(feature = "data-table-row")]
+pub mod data_table_row;
+#[cfg(feature = "data-table-rows")]
+pub mod data_table_rows;
 #[cfg(feature = "data-tables")]
 pub mod data_tables;
 #[cfg(feature = "device")]
@@ -95,6 +109,14 @@ pub mod experience_views;
 pub mod file;
 #[cfg(feature = "files")]
 pub mod files;
+#[cfg(feature = "flow")]
+pub mod flow;
+#[cfg(feature = "flow-version")]
+pub mod flow_version;
+#[cfg(feature = "flow-versions")]
+pub mod flow_versions;
+#[cfg(feature = "flows")]
+pub mod flows;
 #[cfg(feature = "instance-api-token")]
 pub mod instance_api_token;
 #[cfg(feature = "instance-api-tokens")]
@@ -137,6 +159,10 @@ pub mod instances;
 pub mod integration;
 #[cfg(feature = "integrations")]
 pub mod integrations;
+#[cfg(feature = "notebook")]
+pub mod notebook;
+#[cfg(feature = "notebooks")]
+pub mod notebooks;
 #[cfg(feature = "org-invites")]
 pub mod org_invites;
 #[cfg(feature = "orgs")]
@@ -145,6 +171,10 @@ pub mod orgs;
 pub mod private_file;
 #[cfg(feature = "private-files")]
 pub mod private_files;
+#[cfg(feature = "resource-job")]
+pub mod resource_job;
+#[cfg(feature = "resource-jobs")]
+pub mod resource_jobs;
 #[cfg(feature = "user-api-token")]
 pub mod user_api_token;
 #[cfg(feature = "user-api-tokens")]
@@ -211,6 +241,22 @@ impl crate::Client {
         &self,
     ) -> application_certificates::ApplicationCertificatesResource {
         application_certificates::ApplicationCertificatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Dashboard resource.
+    #[cfg(feature = "application-dashboard")]
+    pub fn application_dashboard(&self) -> application_dashboard::ApplicationDashboardResource {
+        application_dashboard::ApplicationDashboardResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Application Dashboards resource.
+    #[cfg(feature = "application-dashboards")]
+    pub fn application_dashboards(&self) -> application_dashboards::ApplicationDashboardsResource {
+        application_dashboards::ApplicationDashboardsResource {
             client: self.clone(),
         }
     }
@@ -295,10 +341,50 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Dashboard resource.
+    #[cfg(feature = "dashboard")]
+    pub fn dashboard(&self) -> dashboard::DashboardResource {
+        dashboard::DashboardResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Dashboards resource.
+    #[cfg(feature = "dashboards")]
+    pub fn dashboards(&self) -> dashboards::DashboardsResource {
+        dashboards::DashboardsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data resource.
+    #[cfg(feature = "data")]
+    pub fn data(&self) -> data::DataResource {
+        data::DataResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Data Table resource.
     #[cfg(feature = "data-table")]
     pub fn data_table(&self) -> data_table::DataTableResource {
         data_table::DataTableResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data Table Row resource.
+    #[cfg(feature = "data-table-row")]
+    pub fn data_table_row(&self) -> data_table_row::DataTableRowResource {
+        data_table_row::DataTableRowResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Data Table Rows resource.
+    #[cfg(feature = "data-table-rows")]
+    pub fn data_table_rows(&self) -> data_table_rows::DataTableRowsResource {
+        data_table_rows::DataTableRowsResource {
             client: self.clone(),
         }
     }
@@ -543,6 +629,38 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Flow resource.
+    #[cfg(feature = "flow")]
+    pub fn flow(&self) -> flow::FlowResource {
+        flow::FlowResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Flow Version resource.
+    #[cfg(feature = "flow-version")]
+    pub fn flow_version(&self) -> flow_version::FlowVersionResource {
+        flow_version::FlowVersionResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Flow Versions resource.
+    #[cfg(feature = "flow-versions")]
+    pub fn flow_versions(&self) -> flow_versions::FlowVersionsResource {
+        flow_versions::FlowVersionsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Flows resource.
+    #[cfg(feature = "flows")]
+    pub fn flows(&self) -> flows::FlowsResource {
+        flows::FlowsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Instance API Token resource.
     #[cfg(feature = "instance-api-token")]
     pub fn instance_api_token(&self) -> instance_api_token::InstanceApiTokenResource {
@@ -715,6 +833,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Notebook resource.
+    #[cfg(feature = "notebook")]
+    pub fn notebook(&self) -> notebook::NotebookResource {
+        notebook::NotebookResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Notebooks resource.
+    #[cfg(feature = "notebooks")]
+    pub fn notebooks(&self) -> notebooks::NotebooksResource {
+        notebooks::NotebooksResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Org Invites resource.
     #[cfg(feature = "org-invites")]
     pub fn org_invites(&self) -> org_invites::OrgInvitesResource {
@@ -743,6 +877,22 @@ impl crate::Client {
     #[cfg(feature = "private-files")]
     pub fn private_files(&self) -> private_files::PrivateFilesResource {
         private_files::PrivateFilesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Resource Job resource.
+    #[cfg(feature = "resource-job")]
+    pub fn resource_job(&self) -> resource_job::ResourceJobResource {
+        resource_job::ResourceJobResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Resource Jobs resource.
+    #[cfg(feature = "resource-jobs")]
+    pub fn resource_jobs(&self) -> resource_jobs::ResourceJobsResource {
+        resource_jobs::ResourceJobsResource {
             client: self.clone(),
         }
     }
