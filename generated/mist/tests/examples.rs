@@ -4465,6 +4465,36 @@ round_trips! {
     orgs_sites_search_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSites.actions.search.responses[5].example";
+    orgs_sles_get_sites_response_200 : ResponseOrgSiteSle =
+    "{\n  \"end\": 1651323600,\n  \"interval\": 3600,\n  \"limit\": 1,\n  \"page\": 2,\n  \"results\": [\n    {\n      \"application_health\": 0.8250000047942866,\n      \"gateway-health\": 1,\n      \"num_clients\": 65,\n      \"num_gateways\": 1,\n      \"site_id\": \"f5fcbee5-1234-5678-9101-1619ede87879\",\n      \"wan-link-health\": 0.9988471089272484\n    }\n  ],\n  \"start\": 1651269600,\n  \"total\": 4\n}"
+    from "resources.orgsSles.actions.getSites.responses[0].example";
+    orgs_sles_get_sites_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSles.actions.getSites.responses[1].example";
+    orgs_sles_get_sites_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSles.actions.getSites.responses[2].example";
+    orgs_sles_get_sites_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSles.actions.getSites.responses[3].example";
+    orgs_sles_get_sites_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSles.actions.getSites.responses[5].example";
+    orgs_sles_get_response_200 : InsightMetrics =
+    "{\n  \"end\": 1643706000,\n  \"interval\": 3600,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"ap-availability\": 0.9919400860511628,\n      \"ap-health\": 0.967607512909879,\n      \"capacity\": 0.7484652273070254,\n      \"coverage\": 0.91217567374857,\n      \"num_aps\": 13,\n      \"num_clients\": 12,\n      \"roaming\": 0.991735537682683,\n      \"roaming-exp\": 0.991735537682683,\n      \"site_id\": \"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\n      \"successful-connect\": 0.46052632135780236,\n      \"throughput\": 0.6775702123846302,\n      \"time-to-connect\": 0.9349112447196916\n    },\n    {\n      \"ap-availability\": 0.9990384613092129,\n      \"ap-health\": 0.48201754375507955,\n      \"capacity\": 0.9702673450306101,\n      \"coverage\": 0.8335392334930375,\n      \"num_aps\": 1,\n      \"num_clients\": 6,\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"site_id\": \"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 1\n    },\n    {\n      \"ap-availability\": 1,\n      \"ap-health\": 0.982456140612301,\n      \"capacity\": 1,\n      \"coverage\": 0.9276041182442488,\n      \"num_aps\": 2,\n      \"num_clients\": 3,\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"site_id\": \"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\n      \"successful-connect\": 1,\n      \"throughput\": 1,\n      \"time-to-connect\": 0.8125\n    },\n    {\n      \"ap-availability\": 0.9981132070973234,\n      \"ap-health\": 0.9991228068084047,\n      \"capacity\": 1,\n      \"coverage\": 1,\n      \"num_aps\": 1,\n      \"num_clients\": 0,\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"site_id\": \"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 0.5\n    }\n  ],\n  \"start\": 1643670000\n}"
+    from "resources.orgsSles.actions.get.responses[0].example";
+    orgs_sles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSles.actions.get.responses[1].example";
+    orgs_sles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSles.actions.get.responses[2].example"; orgs_sles_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSles.actions.get.responses[3].example"; orgs_sles_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSles.actions.get.responses[5].example";
     orgs_sso_list_response_200 : Ssos =
     "[\n  {\n    \"created_time\": 0,\n    \"custom_logout_url\": \"string\",\n    \"default_role\": \"string\",\n    \"domain\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"idp_cert\": \"string\",\n    \"idp_sign_algo\": \"sha256\",\n    \"idp_sso_url\": \"string\",\n    \"ignore_unmatched_roles\": true,\n    \"issuer\": \"string\",\n    \"modified_time\": 0,\n    \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"nameid_format\": \"email\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"type\": \"string\"\n  }\n]"
     from "resources.orgsSso.actions.list.responses[0].example";
@@ -9554,7 +9584,8 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_org_setting_junos_shell_access_admin :
     OrgSettingJunosShellAccessAdmin;
     unknown_value_is_kept_by_org_setting_mist_nac_ip_version :
-    OrgSettingMistNacIpVersion; unknown_value_is_kept_by_org_sites_count_distinct :
+    OrgSettingMistNacIpVersion; unknown_value_is_kept_by_org_site_sle_type :
+    OrgSiteSleType; unknown_value_is_kept_by_org_sites_count_distinct :
     OrgSitesCountDistinct; unknown_value_is_kept_by_org_tickets_count_distinct :
     OrgTicketsCountDistinct; unknown_value_is_kept_by_org_tunnel_count_distinct :
     OrgTunnelCountDistinct; unknown_value_is_kept_by_org_tunnel_type_count :
@@ -9851,6 +9882,17 @@ reads_alternative! {
     ResponseDeviceSearchResultsItems =
     "{\"power_constrained\":false,\"power_opmode\":\"\",\"mxtunnel_status\":\"\",\"wlans\":[]}"
     => ResponseDeviceSearchResultsItems::ApSearch;
+    response_org_site_sle_reads_org_site_sle_wifi : ResponseOrgSiteSle =
+    "{\"start\":0,\"end\":0,\"interval\":0,\"limit\":0,\"page\":0,\"total\":0,\"results\":[]}"
+    => ResponseOrgSiteSle::OrgSiteSleWifi;
+    response_org_site_sle_reads_a_value_of_org_site_wired_wifi_as_org_site_sle_wifi :
+    ResponseOrgSiteSle =
+    "{\"start\":0,\"end\":0,\"interval\":0,\"limit\":0,\"page\":0,\"total\":0,\"results\":[]}"
+    => ResponseOrgSiteSle::OrgSiteSleWifi;
+    response_org_site_sle_reads_a_value_of_org_site_wan_wifi_as_org_site_sle_wifi :
+    ResponseOrgSiteSle =
+    "{\"start\":0,\"end\":0,\"interval\":0,\"limit\":0,\"page\":0,\"total\":0,\"results\":[]}"
+    => ResponseOrgSiteSle::OrgSiteSleWifi;
     response_tunnel_search_item_reads_stats_mxtunnel : ResponseTunnelSearchItem =
     "{\"remote_ip\":\"\",\"state\":\"established\"}" =>
     ResponseTunnelSearchItem::StatsMxtunnel;

@@ -2339,6 +2339,26 @@ const CASES: &[(&str, &str, &str, u16, Option<&str>, Option<&str>)] = &[
         None,
     ),
     (
+        "orgsSles.getSites",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/insights/sites-sle",
+        200,
+        Some(
+            "{\"end\":1651323600,\"interval\":3600,\"limit\":1,\"page\":2,\"results\":[{\"application_health\":0.8250000047942866,\"gateway-health\":1,\"num_clients\":65,\"num_gateways\":1,\"site_id\":\"f5fcbee5-1234-5678-9101-1619ede87879\",\"wan-link-health\":0.9988471089272484}],\"start\":1651269600,\"total\":4}",
+        ),
+        None,
+    ),
+    (
+        "orgsSles.get",
+        "GET",
+        "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/insights/example",
+        200,
+        Some(
+            "{\"end\":1643706000,\"interval\":3600,\"limit\":100,\"results\":[{\"ap-availability\":0.9919400860511628,\"ap-health\":0.967607512909879,\"capacity\":0.7484652273070254,\"coverage\":0.91217567374857,\"num_aps\":13,\"num_clients\":12,\"roaming\":0.991735537682683,\"roaming-exp\":0.991735537682683,\"site_id\":\"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\"successful-connect\":0.46052632135780236,\"throughput\":0.6775702123846302,\"time-to-connect\":0.9349112447196916},{\"ap-availability\":0.9990384613092129,\"ap-health\":0.48201754375507955,\"capacity\":0.9702673450306101,\"coverage\":0.8335392334930375,\"num_aps\":1,\"num_clients\":6,\"roaming\":1,\"roaming-exp\":1,\"site_id\":\"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":1},{\"ap-availability\":1,\"ap-health\":0.982456140612301,\"capacity\":1,\"coverage\":0.9276041182442488,\"num_aps\":2,\"num_clients\":3,\"roaming\":1,\"roaming-exp\":1,\"site_id\":\"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\"successful-connect\":1,\"throughput\":1,\"time-to-connect\":0.8125},{\"ap-availability\":0.9981132070973234,\"ap-health\":0.9991228068084047,\"capacity\":1,\"coverage\":1,\"num_aps\":1,\"num_clients\":0,\"roaming\":1,\"roaming-exp\":1,\"site_id\":\"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":0.5}],\"start\":1643670000}",
+        ),
+        None,
+    ),
+    (
         "orgsSso.list",
         "GET",
         "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssos",

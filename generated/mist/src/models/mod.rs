@@ -103,6 +103,8 @@ mod orgs_setting;
 mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
 mod orgs_sites;
+#[cfg(feature = "orgs-sles")]
+mod orgs_sles;
 #[cfg(feature = "orgs-sso")]
 mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
@@ -499,7 +501,11 @@ mod shared_hour;
     feature = "sites-setting"
 ))]
 mod shared_idp_config;
-#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+#[cfg(any(
+    feature = "msps-sles",
+    feature = "orgs-sles",
+    feature = "sites-insights"
+))]
 mod shared_insight_metrics;
 #[cfg(any(
     feature = "orgs-device-profiles",
@@ -1032,6 +1038,8 @@ pub use self::orgs_setting::*;
 pub use self::orgs_sitegroups::*;
 #[cfg(feature = "orgs-sites")]
 pub use self::orgs_sites::*;
+#[cfg(feature = "orgs-sles")]
+pub use self::orgs_sles::*;
 #[cfg(feature = "orgs-sso")]
 pub use self::orgs_sso::*;
 #[cfg(feature = "orgs-sso-roles")]
@@ -1428,7 +1436,11 @@ pub use self::shared_hour::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_idp_config::*;
-#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+#[cfg(any(
+    feature = "msps-sles",
+    feature = "orgs-sles",
+    feature = "sites-insights"
+))]
 pub use self::shared_insight_metrics::*;
 #[cfg(any(
     feature = "orgs-device-profiles",

@@ -123,6 +123,8 @@ pub mod orgs_site_templates;
 pub mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
 pub mod orgs_sites;
+#[cfg(feature = "orgs-sles")]
+pub mod orgs_sles;
 #[cfg(feature = "orgs-sso")]
 pub mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
@@ -801,6 +803,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-sites")]
     pub fn orgs_sites(&self) -> orgs_sites::OrgsSitesResource {
         orgs_sites::OrgsSitesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs SLEs resource.
+    #[cfg(feature = "orgs-sles")]
+    pub fn orgs_sles(&self) -> orgs_sles::OrgsSlesResource {
+        orgs_sles::OrgsSlesResource {
             client: self.clone(),
         }
     }
