@@ -507,6 +507,75 @@ action! {
 }
 
 action! {
+    constants_models_get_gateway_default_config in constants_models : "GET"
+    "/api/v1/const/default_gateway_config", query["model", "srx550"], headers[], answer
+    200
+    "{\"dhcpd_config\":{\"lan\":{\"ip_end\":\"192.168.1.254\",\"ip_start\":\"192.168.1.2\"}},\"ip_configs\":{\"lan\":{\"ip\":\"192.168.1.1\",\"type\":\"static\"}},\"networks\":{\"lan\":{\"name\":\"lan\",\"subnet\":\"192.168.1.0/24\",\"vlan_id\":1}},\"path_preferences\":{\"wan\":{\"paths\":[{\"name\":\"wan\",\"type\":\"wan\"}]}},\"port_config\":{\"cl-1/0/0\":{\"ip_config\":{\"type\":\"dhcp\"},\"name\":\"lte\",\"usage\":\"wan\",\"wan_type\":\"lte\"},\"ge-0/0/0,ge-0/0/7\":{\"ip_config\":{\"type\":\"dhcp\"},\"name\":\"wan\",\"usage\":\"wan\"},\"ge-0/0/1-6\":{\"port_network\":\"lan\",\"usage\":\"lan\"}},\"service_policies\":[{\"action\":\"allow\",\"name\":\"Internet\",\"path_preference\":\"wan\",\"services\":[\"any\"],\"tenants\":[\"lan\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().get_gateway_default_config("srx550")
+}
+
+action! {
+    constants_models_list_device in constants_models : "GET"
+    "/api/v1/const/device_models", query[], headers[], answer 200
+    "[{\"ap_type\":\"jewel\",\"band24\":{\"band5_channels_op\":\"low\",\"max_clients\":128,\"max_power\":19,\"min_power\":8},\"band5\":{\"max_clients\":128,\"max_power\":17,\"min_power\":8},\"band6\":{\"max_clients\":128,\"max_power\":17,\"min_power\":8},\"band_24_usages\":[\"5\"],\"ce_dfs_ok\":true,\"cisco_pace\":true,\"description\":\"AP-45\",\"disallowed_channels\":{\"property1\":{\"property1\":[0],\"property2\":[0]},\"property2\":{\"property1\":[0],\"property2\":[0]}},\"display\":\"AP45\",\"fcc_dfs_ok\":true,\"has_11ax\":true,\"has_compass\":false,\"has_ext_ant\":true,\"has_extio\":false,\"has_height\":false,\"has_module_port\":true,\"has_poe_out\":true,\"has_scanning_radio\":true,\"has_selectable_radio\":true,\"has_usb\":true,\"has_vble\":true,\"has_wifi_band24\":true,\"has_wifi_band5\":true,\"has_wifi_band6\":true,\"max_poe_out\":15400,\"max_wlans\":0,\"model\":\"AP45\",\"other_dfs_ok\":true,\"outdoor\":false,\"radios\":{\"r0\":\"6\",\"r1\":\"5\",\"r2\":\"24\"},\"shared_scanning_radio\":true,\"type\":\"ap\",\"unmanaged\":true,\"vble\":{\"beacon_rate\":4,\"beams\":9,\"power\":8}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().list_device()
+}
+
+action! {
+    constants_models_list_mx_edge in constants_models : "GET"
+    "/api/v1/const/mxedge_models", query[], headers[], answer 200
+    "[{\"display\":\"X10\",\"model\":\"ME-X10\",\"ports\":{\"0\":{\"display\":\"xe0\",\"speed\":10000},\"1\":{\"display\":\"xe1\",\"speed\":10000},\"2\":{\"display\":\"xe2\",\"speed\":10000},\"3\":{\"display\":\"xe3\",\"speed\":10000}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().list_mx_edge()
+}
+
+action! {
+    constants_models_list_supported_other_device in constants_models : "GET"
+    "/api/v1/const/otherdevice_models", query[], headers[], answer 200
+    "[{\"_vendor_model_id\":\"65\",\"display\":\"W1850\",\"model\":\"W1850\",\"type\":\"router\",\"vendor\":\"cradlepoint\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().list_supported_other_device()
+}
+
+action! {
     mobile_sdk_invites_activate in mobile_sdk_invites : "POST"
     "/api/v1/mobile/verify/example", query[], headers[], body body : DeviceIdString =
     "{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}", answer 200
@@ -1216,6 +1285,84 @@ action! {
 }
 
 action! {
+    msps_sso_roles_list in msps_sso_roles : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_sso_roles_create in msps_sso_roles : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles", query[], headers[],
+    body body : SsoRoleMspRequest =
+    "{\"name\":\"\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"}]}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"orggroup_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"read\",\"scope\":\"orggroup\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    msps_sso_roles_update in msps_sso_roles : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SsoRoleMspRequest =
+    "{\"name\":\"\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"}]}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"orggroup_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"read\",\"scope\":\"orggroup\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    msps_sso_roles_delete in msps_sso_roles : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     msps_tickets_list in msps_tickets : "GET"
     "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets", query[], headers[],
     answer 200
@@ -1460,6 +1607,112 @@ action! {
     request client => client.orgs_admins()
     .uninvite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_list_aamw in orgs_advanced_anti_malware_profiles
+    : "GET" "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles", query[],
+    headers[], answer 200
+    "[{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .list_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_create_aamw in
+    orgs_advanced_anti_malware_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles", query[], headers[],
+    body body : AamwProfileRequest =
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    answer 200
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .create_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_get_aamw in orgs_advanced_anti_malware_profiles :
+    "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .get_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_update_aamw in
+    orgs_advanced_anti_malware_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AamwProfileRequest =
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    answer 200
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .update_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_delete_aamw in
+    orgs_advanced_anti_malware_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .delete_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2872,6 +3125,202 @@ action! {
 }
 
 action! {
+    orgs_evpn_topologies_list in orgs_evpn_topologies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], answer 200
+    "[{\"created_time\":1736421230,\"evpn_options\":{\"auto_loopback_subnet\":\"172.16.192.0/24\",\"auto_loopback_subnet6\":\"fd33:ab00:2::/64\",\"auto_router_id_subnet\":\"172.16.254.0/23\",\"core_as_border\":true,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"core\",\"underlay\":{\"as_base\":65001,\"subnet\":\"10.255.240.0/20\",\"use_ipv6\":false}},\"for_site\":false,\"id\":\"764fb173-94f9-447c-8454-def62e5a999f\",\"modified_time\":1736421230,\"name\":\"tert\",\"org_id\":\"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\"pod_names\":{\"1\":\"Pod 1\"},\"site_id\":\"00000000-0000-0000-0000-000000000000\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_evpn_topologies_create in orgs_evpn_topologies : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], body body : EvpnTopologyRequest =
+    "{\"name\":\"CC\",\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"collapsed-core\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_evpn_topologies_get in orgs_evpn_topologies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_evpn_topologies_update in orgs_evpn_topologies : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : EvpnTopologyRequest =
+    "{\"overwrite\":false,\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"none\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_evpn_topologies_delete in orgs_evpn_topologies : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_gateway_templates_list in orgs_gateway_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates", query[],
+    headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_gateway_templates_create in orgs_gateway_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates", query[],
+    headers[], body body : GatewayTemplateRequest =
+    "{\"dhcpd_config\":{\"Corp-Mgmt\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.172.9\",\"ip_end\":\"10.3.172.99\",\"ip_start\":\"10.3.172.50\",\"type\":\"local\"},\"Corp-lan\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.171.9\",\"ip_end\":\"10.3.171.99\",\"ip_start\":\"10.3.171.50\",\"type\":\"local\"}},\"dnsOverride\":true,\"dns_servers\":[\"10.3.20.201\",\"10.3.51.222\",\"1.1.1.1\"],\"dns_suffix\":[\"example.com\"],\"extra_routes\":{\"10.101.0.0/16\":{\"via\":\"10.3.100.10\"}},\"ip_configs\":{\"Corp-Core\":{\"ip\":\"10.3.100.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-Mgmt\":{\"ip\":\"10.3.172.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-lan\":{\"ip\":\"10.3.171.9\",\"netmask\":\"/24\",\"type\":\"static\"}},\"name\":\"ITParis\",\"ntpOverride\":true,\"ntp_servers\":[\"10.3.51.222\"],\"path_preferences\":{\"core\":{\"paths\":[{\"networks\":[\"Corp-Core\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"lab\":{\"paths\":[{\"networks\":[\"Corp-lan\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"mgmt\":{\"paths\":[{\"networks\":[\"Corp-Mgmt\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"untrust\":{\"paths\":[{\"name\":\"wan\",\"type\":\"wan\"}],\"strategy\":\"ordered\"}},\"port_config\":{\"ge-0/0/0\":{\"aggregated\":false,\"ip_config\":{\"gateway\":\"192.168.1.1\",\"ip\":\"192.168.1.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"name\":\"wan\",\"redundant\":false,\"traffic_shaping\":{\"enabled\":false},\"usage\":\"wan\",\"wan_type\":\"broadband\"},\"ge-0/0/6-7\":{\"ae_disable_lacp\":false,\"ae_idx\":\"0\",\"ae_lacp_force_up\":true,\"aggregated\":true,\"networks\":[\"Corp-lan\",\"Corp-Mgmt\",\"Corp-Core\"],\"usage\":\"lan\"}},\"service_policies\":[{\"action\":\"allow\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-Internal\",\"path_preference\":\"core\",\"services\":[\"internal_dns\",\"drive\"],\"tenants\":[\"ITParis\"]},{\"action\":\"deny\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-internet\",\"path_preference\":\"untrust\",\"services\":[\"internet_any\"],\"tenants\":[\"ITParis\"]}],\"type\":\"standalone\"}",
+    answer 200 "{\"name\":\"gw_template\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_gateway_templates_get in orgs_gateway_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{\"name\":\"gw_template\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_gateway_templates_update in orgs_gateway_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : GatewayTemplateRequest =
+    "{\"dhcpd_config\":{\"Corp-Mgmt\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.172.9\",\"ip_end\":\"10.3.172.99\",\"ip_start\":\"10.3.172.50\",\"type\":\"local\"},\"Corp-lan\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.171.9\",\"ip_end\":\"10.3.171.99\",\"ip_start\":\"10.3.171.50\",\"type\":\"local\"}},\"dnsOverride\":true,\"dns_servers\":[\"10.3.20.201\",\"10.3.51.222\",\"1.1.1.1\"],\"dns_suffix\":[\"example.com\"],\"extra_routes\":{\"10.101.0.0/16\":{\"via\":\"10.3.100.10\"}},\"ip_configs\":{\"Corp-Core\":{\"ip\":\"10.3.100.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-Mgmt\":{\"ip\":\"10.3.172.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-lan\":{\"ip\":\"10.3.171.9\",\"netmask\":\"/24\",\"type\":\"static\"}},\"name\":\"ITParis\",\"ntpOverride\":true,\"ntp_servers\":[\"10.3.51.222\"],\"path_preferences\":{\"core\":{\"paths\":[{\"networks\":[\"Corp-Core\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"lab\":{\"paths\":[{\"networks\":[\"Corp-lan\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"mgmt\":{\"paths\":[{\"networks\":[\"Corp-Mgmt\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"untrust\":{\"paths\":[{\"name\":\"wan\",\"type\":\"wan\"}],\"strategy\":\"ordered\"}},\"port_config\":{\"ge-0/0/0\":{\"aggregated\":false,\"ip_config\":{\"gateway\":\"192.168.1.1\",\"ip\":\"192.168.1.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"name\":\"wan\",\"redundant\":false,\"traffic_shaping\":{\"enabled\":false},\"usage\":\"wan\",\"wan_type\":\"broadband\"},\"ge-0/0/6-7\":{\"ae_disable_lacp\":false,\"ae_idx\":\"0\",\"ae_lacp_force_up\":true,\"aggregated\":true,\"networks\":[\"Corp-lan\",\"Corp-Mgmt\",\"Corp-Core\"],\"usage\":\"lan\"}},\"service_policies\":[{\"action\":\"allow\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-Internal\",\"path_preference\":\"core\",\"services\":[\"internal_dns\",\"drive\"],\"tenants\":[\"ITParis\"]},{\"action\":\"deny\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-internet\",\"path_preference\":\"untrust\",\"services\":[\"internet_any\"],\"tenants\":[\"ITParis\"]}],\"type\":\"standalone\"}",
+    answer 200 "{\"name\":\"gw_template\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_gateway_templates_delete in orgs_gateway_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_guests_list_authorizations in orgs_guests : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests", query[], headers[],
     answer 200
@@ -2989,6 +3438,108 @@ action! {
     request client => client.orgs_guests()
     .delete_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "0000000000ab")
+}
+
+action! {
+    orgs_idp_profiles_list in orgs_idp_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles", query[], headers[],
+    answer 200
+    "[{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_idp_profiles_create in orgs_idp_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles", query[], headers[],
+    body body : IdpProfileRequest =
+    "{\"base_profile\":\"strict\",\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    answer 200
+    "{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_idp_profiles_get in orgs_idp_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_idp_profiles_update in orgs_idp_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : IdpProfileRequest =
+    "{\"base_profile\":\"strict\",\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    answer 200
+    "{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_idp_profiles_delete in orgs_idp_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -3598,6 +4149,108 @@ action! {
 }
 
 action! {
+    orgs_mx_clusters_list_edge in orgs_mx_clusters : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"for_site\":true,\"id\":\"467f6eca-6276-4993-bfeb-53cbbbba6f78\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .list_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_mx_clusters_create_edge in orgs_mx_clusters : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters", query[], headers[],
+    body body : MxclusterRequest =
+    "{\"name\":\"string\",\"radsec\":{\"auth_servers\":[{\"host\":\"string\",\"port\":0}],\"enabled\":true},\"tunterm_ap_subnets\":[\"string\"],\"tunterm_hosts\":[\"string\"]}",
+    answer 200
+    "{\"created_time\":0,\"for_site\":true,\"id\":\"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .create_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_mx_clusters_get_edge in orgs_mx_clusters : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"for_site\":true,\"id\":\"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .get_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_mx_clusters_update_edge in orgs_mx_clusters : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MxclusterRequest =
+    "{\"name\":\"string\",\"radsec\":{\"auth_servers\":[{\"host\":\"string\",\"port\":0}],\"enabled\":true},\"tunterm_ap_subnets\":[\"string\"],\"tunterm_hosts\":[\"string\"]}",
+    answer 200
+    "{\"created_time\":0,\"for_site\":true,\"id\":\"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .update_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_mx_clusters_delete_edge in orgs_mx_clusters : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .delete_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_mx_tunnels_list in orgs_mx_tunnels : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels", query[], headers[],
     answer 200
@@ -4003,6 +4656,106 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_nac_tags()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_network_templates_list in orgs_network_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates", query[],
+    headers[], answer 200
+    "[{\"additional_config_cmds\":[\"set snmp community public\"],\"created_time\":0,\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"8.8.8.8\",\"4.4.4.4\"],\"dns_suffix\":[\".mist.local\",\".mist.com\"],\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"1.2.3.4\"}},\"group_tags\":{},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6808\",\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"default\"},\"modified_time\":0,\"name\":\"template_name\",\"networks\":{\"corp\":{\"vlan_id\":600},\"default\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":1},\"guest\":{\"vlan_id\":700},\"mgmt\":{\"vlan_id\":500}},\"ntp_servers\":[\"192.168.1.10\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"port_usages\":{\"ap\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"WAP\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":false,\"enable_qos\":true,\"mac_auth_only\":false,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"trunk\",\"networks\":[\"guest\",\"corp\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"default\",\"server_reject_network\":null,\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true},\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"iot\":{\"allow_dhcpd\":true,\"mode\":\"access\",\"port_network\":\"default\",\"stp_edge\":true},\"uplink\":{\"all_networks\":true,\"enable_qos\":false,\"mode\":\"trunk\",\"port_network\":\"default\",\"stp_edge\":false}},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"default\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"switch_matching\":{\"enable\":true,\"rules\":[{\"additional_config_cmds\":[\"set snmp community public\"],\"match_model\":\"EX4300\",\"match_name[0:3]\":\"abc\",\"name\":\"match by name\",\"port_config\":{\"ge-0/0/0\":{\"usage\":\"uplink\"},\"ge-0/0/8-16ge-1/0/0-47\":{\"usage\":\"ap\"}}},{\"additional_config_cmds\":[\"set snmp community public2\"],\"match_role\":\"access\",\"name\":\"match by role\",\"port_config\":{\"ge-0/0/0\":{\"usage\":\"uplink\"}}}]},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_network_templates_create in orgs_network_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates", query[],
+    headers[], body body : NetworkTemplateRequest =
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"192.0.2.10\"},\"property2\":{\"via\":\"198.51.100.1\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}",
+    answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"created_time\":0,\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"group_tags\":{},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6708\",\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"modified_time\":0,\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_network_templates_get in orgs_network_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_network_templates_update in orgs_network_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : NetworkTemplateRequest =
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"group_tags\":{},\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]}}}",
+    answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_network_templates_delete in orgs_network_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
@@ -4754,6 +5507,202 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_sec_intel_profiles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_security_policies_list_sec in orgs_security_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies", query[], headers[],
+    answer 200
+    "[{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .list_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_security_policies_create_sec in orgs_security_policies : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies", query[], headers[],
+    body body : SecpolicyRequest =
+    "{\"name\":\"string\",\"wlans\":[{\"acct_immediate_update\":false,\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"app_limit\":{\"apps\":{\"dropbox\":300,\"netflix\":60},\"enabled\":false,\"wxtag_ids\":{\"f99862d9-2726-931f-7559-3dfdf5d070d3\":30}},\"app_qos\":{\"apps\":{\"skype-business-video\":{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"src_subnet\":\"10.2.0.0/16\"}},\"enabled\":true,\"others\":[{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"port_ranges\":\"80,1024-6553\",\"protocol\":\"udp\",\"src_subnet\":\"10.2.0.0/16\"}]},\"arp_filter\":false,\"auth\":{\"anticlog_threshold\":16,\"eap_reauth\":false,\"enable_mac_auth\":false,\"key_idx\":1,\"keys\":[\"string\"],\"multi_psk_only\":false,\"pairwise\":[\"wpa2-ccmp\"],\"private_wlan\":true,\"psk\":\"foryoureyesonly\",\"type\":\"psk\",\"wep_as_secondary_auth\":true},\"auth_server_selection\":\"ordered\",\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_nas_id\":\"5c5b350e0101-nas\",\"auth_servers_nas_ip\":\"15.3.1.5\",\"auth_servers_retries\":5,\"auth_servers_timeout\":5,\"band\":\"string\",\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10,20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"cisco_cwa\":{\"allowed_hostnames\":[\"snapchat.com\"],\"allowed_subnets\":[\"63.5.3.0/24\"],\"blocked_subnets\":[\"192.168.0.0/16\"],\"enabled\":false},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":false,\"ip\":\"1.2.3.4\",\"port\":3799,\"secret\":\"testing456\"}],\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dns_server_rewrite\":{\"enabled\":false,\"radius_groups\":{\"contractor\":\"172.1.1.1\",\"guest\":\"8.8.8.8\"}},\"dtim\":2,\"dynamic_psk\":{\"default_psk\":\"foryoureyesonly\",\"default_vlan_id\":999,\"enabled\":false,\"source\":\"cloud_psks\"},\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"hotspot20\":{\"domain_name\":[\"mist.com\"],\"enabled\":true,\"nai_realms\":[\"string\"],\"operators\":[\"google\",\"att\"],\"rcoi\":[\"5A03BA0000\"],\"venue_name\":\"some_name\"},\"interface\":\"all\",\"isolation\":false,\"l2_isolation\":false,\"legacy_overds\":false,\"limit_bcast\":false,\"limit_probe_response\":true,\"max_idletime\":1800,\"mist_nac\":{\"enabled\":false},\"no_static_dns\":false,\"no_static_ip\":false,\"portal\":{\"amazon_client_id\":\"string\",\"amazon_client_secret\":\"string\",\"amazon_email_domains\":[\"string\"],\"amazon_enabled\":false,\"auth\":\"none\",\"azure_client_id\":\"string\",\"azure_client_secret\":\"string\",\"azure_enabled\":false,\"azure_tenant_id\":\"string\",\"broadnet_password\":\"password\",\"broadnet_sid\":\"MIST\",\"broadnet_user_id\":\"juniper\",\"bypass_when_cloud_down\":false,\"clickatell_api_key\":\"string\",\"cross_site\":false,\"email_enabled\":true,\"enabled\":false,\"expire\":1440,\"external_portal_url\":\"string\",\"facebook_client_id\":\"string\",\"facebook_client_secret\":\"string\",\"facebook_email_domains\":[\"string\"],\"facebook_enabled\":false,\"forward\":false,\"forward_url\":\"https://abc.com/promotions\",\"google_client_id\":\"string\",\"google_client_secret\":\"string\",\"google_email_domains\":[\"mydomain.edu\",\"mydomain.org\"],\"google_enabled\":false,\"gupshup_password\":\"string\",\"gupshup_userid\":\"string\",\"microsoft_client_id\":\"string\",\"microsoft_client_secret\":\"string\",\"microsoft_email_domains\":[\"string\"],\"microsoft_enabled\":false,\"passphrase_enabled\":false,\"password\":\"let me in\",\"predefined_sponsors_enabled\":true,\"privacy\":true,\"puzzel_password\":\"string\",\"puzzel_service_id\":\"string\",\"puzzel_username\":\"string\",\"smsMessageFormat\":\"string\",\"sms_enabled\":false,\"sms_provider\":\"twilio\",\"sponsor_auto_approve\":false,\"sponsor_email_domains\":[\"reserved.net\",\"reserved.org\"],\"sponsor_enabled\":false,\"sponsor_link_validity_duration\":\"30\",\"sponsor_notify_all\":false,\"sponsor_status_notify\":false,\"sponsors\":{\"sponsor1@company.com\":\"FirstName1 LastName1\",\"sponsor2@company.com\":\"FirstName2 LastName2\"},\"sso_default_role\":\"string\",\"sso_forced_role\":\"string\",\"sso_idp_cert\":\"string\",\"sso_idp_sign_algo\":\"sha256\",\"sso_idp_sso_url\":\"string\",\"sso_issuer\":\"string\",\"sso_nameid_format\":\"email\",\"telstra_client_id\":\"string\",\"telstra_client_secret\":\"string\",\"twilio_auth_token\":\"af9dac44c344a875ab5d31cb7abcdefg\",\"twilio_phone_number\":\"+18548888888\",\"twilio_sid\":\"AC72ec6ba0ec5af30e6731c5e47abcdefgh\"},\"portal_allowed_hostnames\":[\"snapchat.com\",\"ibm.com\"],\"portal_allowed_subnets\":[\"63.5.3.0/24\"],\"portal_denied_hostnames\":[\"msg.snapchat.com\"],\"qos\":{\"class\":\"best_effort\",\"overwrite\":false},\"radsec\":{\"enabled\":true,\"idle_timeout\":60,\"mxcluster_ids\":[\"572586b7-f97b-a22b-526c-8b97a3f609c4\"],\"proxy_hosts\":[\"mxedge1.local\"],\"server_name\":\"radsec.abc.com\",\"servers\":[{\"host\":\"1.1.1.1\",\"port\":1812}],\"use_mxedge\":true,\"use_site_mxedge\":false},\"rateset\":{\"24\":{\"ht\":\"00ff00ff00ff\",\"legacy\":[\"6\",\"9\",\"12\",\"18\",\"24b\",\"36\",\"48\",\"54\"],\"min_rssi\":-70,\"template\":\"custom\",\"vht\":\"03ff03ff03ff01ff\"},\"5\":{\"ht\":\"00ff00ff00ff\",\"legacy\":[\"6\",\"9\",\"12\",\"18\",\"24b\",\"36\",\"48\",\"54\"],\"min_rssi\":-70,\"template\":\"custom\",\"vht\":\"03ff03ff03ff01ff\"}},\"roam_mode\":\"NONE\",\"schedule\":{\"enabled\":false,\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\"}},\"sle_excluded\":false,\"ssid\":\"corporate\",\"use_eapol_v1\":false,\"vlan_enabled\":false,\"vlan_ids\":[3,4,5],\"vlan_pooling\":false,\"wxtag_ids\":[\"497f6eca-6276-4993-bfeb-53e4bbba6f08\"],\"wxtunnel_id\":\"string\",\"wxtunnel_remote_id\":\"string\"}]}",
+    answer 200
+    "{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .create_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_security_policies_get_sec in orgs_security_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .get_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_security_policies_update_sec in orgs_security_policies : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SecpolicyRequest = "{}", answer 200
+    "{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .update_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_security_policies_delete_sec in orgs_security_policies : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .delete_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_service_policies_list in orgs_service_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies", query[],
+    headers[], answer 200
+    "[{\"action\":\"allow\",\"created_time\":0,\"id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"services\":[\"string\"],\"tenants\":[\"string\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_service_policies_create in orgs_service_policies : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies", query[],
+    headers[], body body : OrgServicePolicyRequest =
+    "{\"action\":\"allow\",\"name\":\"string\",\"services\":[\"string\"],\"tenants\":[\"string\"]}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_service_policies_get in orgs_service_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_service_policies_update in orgs_service_policies : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : OrgServicePolicyRequest =
+    "{\"action\":\"allow\",\"name\":\"string\",\"services\":[\"string\"],\"tenants\":[\"string\"]}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_service_policies_delete in orgs_service_policies : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
@@ -8934,6 +9883,108 @@ action! {
 }
 
 action! {
+    sites_evpn_topologies_list in sites_evpn_topologies : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], answer 200
+    "[{\"created_time\":1736421230,\"evpn_options\":{\"auto_loopback_subnet\":\"172.16.192.0/24\",\"auto_loopback_subnet6\":\"fd33:ab00:2::/64\",\"auto_router_id_subnet\":\"172.16.254.0/23\",\"core_as_border\":true,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"core\",\"underlay\":{\"as_base\":65001,\"subnet\":\"10.255.240.0/20\",\"use_ipv6\":false}},\"for_site\":false,\"id\":\"764fb173-94f9-447c-8454-def62e5a999f\",\"modified_time\":1736421230,\"name\":\"tert\",\"org_id\":\"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\"pod_names\":{\"1\":\"Pod 1\"},\"site_id\":\"00000000-0000-0000-0000-000000000000\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_evpn_topologies_create in sites_evpn_topologies : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], body body : EvpnTopologyRequest =
+    "{\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"collapsed-core\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_evpn_topologies_get in sites_evpn_topologies : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_evpn_topologies_update in sites_evpn_topologies : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : EvpnTopologyRequest =
+    "{\"overwrite\":false,\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"none\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_evpn_topologies_delete in sites_evpn_topologies : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_gateway_templates_list_derived in sites_gateway_templates : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/derived",
     query[], headers[], answer 200 "[]", errors[(400, BadRequest,
@@ -11641,6 +12692,108 @@ action! {
 }
 
 action! {
+    sites_wx_tunnels_list in sites_wx_tunnels : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_tunnels_create in sites_wx_tunnels : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels", query[], headers[],
+    body body : WxlanTunnelRequest =
+    "{\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"mtu\":1500,\"name\":\"string\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"udp_port\":0,\"use_udp\":true}",
+    answer 200
+    "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_wx_tunnels_get in sites_wx_tunnels : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_tunnels_update in sites_wx_tunnels : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : WxlanTunnelRequest =
+    "{\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"mtu\":1500,\"name\":\"string\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"udp_port\":0,\"use_udp\":true}",
+    answer 200
+    "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_wx_tunnels_delete in sites_wx_tunnels : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_zones_list in sites_zones : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones", query[], headers[],
     answer 200
@@ -11852,6 +13005,20 @@ const ACTIONS: &[(&str, Run)] = &[
     ("admins_recover_password_verify", |server, client| {
         Box::pin(admins_recover_password_verify(server, client))
     }),
+    (
+        "constants_models_get_gateway_default_config",
+        |server, client| Box::pin(constants_models_get_gateway_default_config(server, client)),
+    ),
+    ("constants_models_list_device", |server, client| {
+        Box::pin(constants_models_list_device(server, client))
+    }),
+    ("constants_models_list_mx_edge", |server, client| {
+        Box::pin(constants_models_list_mx_edge(server, client))
+    }),
+    (
+        "constants_models_list_supported_other_device",
+        |server, client| Box::pin(constants_models_list_supported_other_device(server, client)),
+    ),
     ("mobile_sdk_invites_activate", |server, client| {
         Box::pin(mobile_sdk_invites_activate(server, client))
     }),
@@ -11968,6 +13135,18 @@ const ACTIONS: &[(&str, Run)] = &[
     ("msps_sles_get", |server, client| {
         Box::pin(msps_sles_get(server, client))
     }),
+    ("msps_sso_roles_list", |server, client| {
+        Box::pin(msps_sso_roles_list(server, client))
+    }),
+    ("msps_sso_roles_create", |server, client| {
+        Box::pin(msps_sso_roles_create(server, client))
+    }),
+    ("msps_sso_roles_update", |server, client| {
+        Box::pin(msps_sso_roles_update(server, client))
+    }),
+    ("msps_sso_roles_delete", |server, client| {
+        Box::pin(msps_sso_roles_delete(server, client))
+    }),
     ("msps_tickets_list", |server, client| {
         Box::pin(msps_tickets_list(server, client))
     }),
@@ -12007,6 +13186,42 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_admins_uninvite", |server, client| {
         Box::pin(orgs_admins_uninvite(server, client))
     }),
+    (
+        "orgs_advanced_anti_malware_profiles_list_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_list_aamw(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_create_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_create_aamw(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_get_aamw",
+        |server, client| Box::pin(orgs_advanced_anti_malware_profiles_get_aamw(server, client)),
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_update_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_update_aamw(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_delete_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_delete_aamw(
+                server, client,
+            ))
+        },
+    ),
     ("orgs_alarm_templates_list", |server, client| {
         Box::pin(orgs_alarm_templates_list(server, client))
     }),
@@ -12230,6 +13445,36 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_events_search_system", |server, client| {
         Box::pin(orgs_events_search_system(server, client))
     }),
+    ("orgs_evpn_topologies_list", |server, client| {
+        Box::pin(orgs_evpn_topologies_list(server, client))
+    }),
+    ("orgs_evpn_topologies_create", |server, client| {
+        Box::pin(orgs_evpn_topologies_create(server, client))
+    }),
+    ("orgs_evpn_topologies_get", |server, client| {
+        Box::pin(orgs_evpn_topologies_get(server, client))
+    }),
+    ("orgs_evpn_topologies_update", |server, client| {
+        Box::pin(orgs_evpn_topologies_update(server, client))
+    }),
+    ("orgs_evpn_topologies_delete", |server, client| {
+        Box::pin(orgs_evpn_topologies_delete(server, client))
+    }),
+    ("orgs_gateway_templates_list", |server, client| {
+        Box::pin(orgs_gateway_templates_list(server, client))
+    }),
+    ("orgs_gateway_templates_create", |server, client| {
+        Box::pin(orgs_gateway_templates_create(server, client))
+    }),
+    ("orgs_gateway_templates_get", |server, client| {
+        Box::pin(orgs_gateway_templates_get(server, client))
+    }),
+    ("orgs_gateway_templates_update", |server, client| {
+        Box::pin(orgs_gateway_templates_update(server, client))
+    }),
+    ("orgs_gateway_templates_delete", |server, client| {
+        Box::pin(orgs_gateway_templates_delete(server, client))
+    }),
     ("orgs_guests_list_authorizations", |server, client| {
         Box::pin(orgs_guests_list_authorizations(server, client))
     }),
@@ -12247,6 +13492,21 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("orgs_guests_delete_authorization", |server, client| {
         Box::pin(orgs_guests_delete_authorization(server, client))
+    }),
+    ("orgs_idp_profiles_list", |server, client| {
+        Box::pin(orgs_idp_profiles_list(server, client))
+    }),
+    ("orgs_idp_profiles_create", |server, client| {
+        Box::pin(orgs_idp_profiles_create(server, client))
+    }),
+    ("orgs_idp_profiles_get", |server, client| {
+        Box::pin(orgs_idp_profiles_get(server, client))
+    }),
+    ("orgs_idp_profiles_update", |server, client| {
+        Box::pin(orgs_idp_profiles_update(server, client))
+    }),
+    ("orgs_idp_profiles_delete", |server, client| {
+        Box::pin(orgs_idp_profiles_delete(server, client))
     }),
     ("orgs_integration_zscaler_get", |server, client| {
         Box::pin(orgs_integration_zscaler_get(server, client))
@@ -12370,6 +13630,21 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_marvis_invites_delete_client", |server, client| {
         Box::pin(orgs_marvis_invites_delete_client(server, client))
     }),
+    ("orgs_mx_clusters_list_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_list_edge(server, client))
+    }),
+    ("orgs_mx_clusters_create_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_create_edge(server, client))
+    }),
+    ("orgs_mx_clusters_get_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_get_edge(server, client))
+    }),
+    ("orgs_mx_clusters_update_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_update_edge(server, client))
+    }),
+    ("orgs_mx_clusters_delete_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_delete_edge(server, client))
+    }),
     ("orgs_mx_tunnels_list", |server, client| {
         Box::pin(orgs_mx_tunnels_list(server, client))
     }),
@@ -12432,6 +13707,21 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("orgs_nac_tags_delete", |server, client| {
         Box::pin(orgs_nac_tags_delete(server, client))
+    }),
+    ("orgs_network_templates_list", |server, client| {
+        Box::pin(orgs_network_templates_list(server, client))
+    }),
+    ("orgs_network_templates_create", |server, client| {
+        Box::pin(orgs_network_templates_create(server, client))
+    }),
+    ("orgs_network_templates_get", |server, client| {
+        Box::pin(orgs_network_templates_get(server, client))
+    }),
+    ("orgs_network_templates_update", |server, client| {
+        Box::pin(orgs_network_templates_update(server, client))
+    }),
+    ("orgs_network_templates_delete", |server, client| {
+        Box::pin(orgs_network_templates_delete(server, client))
     }),
     ("orgs_networks_list", |server, client| {
         Box::pin(orgs_networks_list(server, client))
@@ -12547,6 +13837,36 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("orgs_sec_intel_profiles_delete", |server, client| {
         Box::pin(orgs_sec_intel_profiles_delete(server, client))
+    }),
+    ("orgs_security_policies_list_sec", |server, client| {
+        Box::pin(orgs_security_policies_list_sec(server, client))
+    }),
+    ("orgs_security_policies_create_sec", |server, client| {
+        Box::pin(orgs_security_policies_create_sec(server, client))
+    }),
+    ("orgs_security_policies_get_sec", |server, client| {
+        Box::pin(orgs_security_policies_get_sec(server, client))
+    }),
+    ("orgs_security_policies_update_sec", |server, client| {
+        Box::pin(orgs_security_policies_update_sec(server, client))
+    }),
+    ("orgs_security_policies_delete_sec", |server, client| {
+        Box::pin(orgs_security_policies_delete_sec(server, client))
+    }),
+    ("orgs_service_policies_list", |server, client| {
+        Box::pin(orgs_service_policies_list(server, client))
+    }),
+    ("orgs_service_policies_create", |server, client| {
+        Box::pin(orgs_service_policies_create(server, client))
+    }),
+    ("orgs_service_policies_get", |server, client| {
+        Box::pin(orgs_service_policies_get(server, client))
+    }),
+    ("orgs_service_policies_update", |server, client| {
+        Box::pin(orgs_service_policies_update(server, client))
+    }),
+    ("orgs_service_policies_delete", |server, client| {
+        Box::pin(orgs_service_policies_delete(server, client))
     }),
     ("orgs_services_list", |server, client| {
         Box::pin(orgs_services_list(server, client))
@@ -13231,6 +14551,21 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_events_search_system", |server, client| {
         Box::pin(sites_events_search_system(server, client))
     }),
+    ("sites_evpn_topologies_list", |server, client| {
+        Box::pin(sites_evpn_topologies_list(server, client))
+    }),
+    ("sites_evpn_topologies_create", |server, client| {
+        Box::pin(sites_evpn_topologies_create(server, client))
+    }),
+    ("sites_evpn_topologies_get", |server, client| {
+        Box::pin(sites_evpn_topologies_get(server, client))
+    }),
+    ("sites_evpn_topologies_update", |server, client| {
+        Box::pin(sites_evpn_topologies_update(server, client))
+    }),
+    ("sites_evpn_topologies_delete", |server, client| {
+        Box::pin(sites_evpn_topologies_delete(server, client))
+    }),
     ("sites_gateway_templates_list_derived", |server, client| {
         Box::pin(sites_gateway_templates_list_derived(server, client))
     }),
@@ -13675,6 +15010,21 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("sites_wx_tags_delete", |server, client| {
         Box::pin(sites_wx_tags_delete(server, client))
+    }),
+    ("sites_wx_tunnels_list", |server, client| {
+        Box::pin(sites_wx_tunnels_list(server, client))
+    }),
+    ("sites_wx_tunnels_create", |server, client| {
+        Box::pin(sites_wx_tunnels_create(server, client))
+    }),
+    ("sites_wx_tunnels_get", |server, client| {
+        Box::pin(sites_wx_tunnels_get(server, client))
+    }),
+    ("sites_wx_tunnels_update", |server, client| {
+        Box::pin(sites_wx_tunnels_update(server, client))
+    }),
+    ("sites_wx_tunnels_delete", |server, client| {
+        Box::pin(sites_wx_tunnels_delete(server, client))
     }),
     ("sites_zones_list", |server, client| {
         Box::pin(sites_zones_list(server, client))

@@ -282,7 +282,27 @@ round_trips! {
     DynamicPskSource = "\"cloud_psks\"" from "schemas.dynamic_psk_source.examples[0]";
     schema_evpn_options_vs_instances_example_1 : EvpnOptionsVsInstances =
     "{\n  \"guest\": {\n    \"networks\": [\n      \"guest\"\n    ]\n  },\n  \"iot\": {\n    \"networks\": [\n      \"iot-wifi\",\n      \"iot-lan\"\n    ]\n  }\n}"
-    from "schemas.evpn_options_vs_instances.examples[0]"; schema_extra_routes_example_1 :
+    from "schemas.evpn_options_vs_instances.examples[0]";
+    schema_evpn_topology_switch_downlinks_example_1 : EvpnTopologySwitchDownlinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_downlinks.examples[0]";
+    schema_evpn_topology_switch_esilaglinks_example_1 : EvpnTopologySwitchEsilaglinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_esilaglinks.examples[0]";
+    schema_evpn_topology_switch_suggested_downlinks_example_1 :
+    EvpnTopologySwitchSuggestedDownlinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_suggested_downlinks.examples[0]";
+    schema_evpn_topology_switch_suggested_esilaglinks_example_1 :
+    EvpnTopologySwitchSuggestedEsilaglinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_suggested_esilaglinks.examples[0]";
+    schema_evpn_topology_switch_suggested_uplinks_example_1 :
+    EvpnTopologySwitchSuggestedUplinks = "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]"
+    from "schemas.evpn_topology_switch_suggested_uplinks.examples[0]";
+    schema_evpn_topology_switch_uplinks_example_1 : EvpnTopologySwitchUplinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_uplinks.examples[0]"; schema_extra_routes_example_1 :
     ExtraRoutes = "{\n  \"0.0.0.0/0\": {\n    \"via\": \"192.168.1.10\"\n  }\n}" from
     "schemas.extra_routes.examples[0]"; schema_extra_routes6_example_1 : ExtraRoutes6 =
     "{\n  \"2a02:1234:420a:10c9::/64\": {\n    \"via\": \"2a02:1234:200a::100\"\n  }\n}"
@@ -869,6 +889,73 @@ round_trips! {
     admins_recover_password_verify_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.adminsRecoverPassword.actions.verify.responses[5].example";
+    constants_models_get_gateway_default_config_response_200 : serde_json::Map < String,
+    serde_json::Value > =
+    "{\n  \"dhcpd_config\": {\n    \"lan\": {\n      \"ip_end\": \"192.168.1.254\",\n      \"ip_start\": \"192.168.1.2\"\n    }\n  },\n  \"ip_configs\": {\n    \"lan\": {\n      \"ip\": \"192.168.1.1\",\n      \"type\": \"static\"\n    }\n  },\n  \"networks\": {\n    \"lan\": {\n      \"name\": \"lan\",\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 1\n    }\n  },\n  \"path_preferences\": {\n    \"wan\": {\n      \"paths\": [\n        {\n          \"name\": \"wan\",\n          \"type\": \"wan\"\n        }\n      ]\n    }\n  },\n  \"port_config\": {\n    \"cl-1/0/0\": {\n      \"ip_config\": {\n        \"type\": \"dhcp\"\n      },\n      \"name\": \"lte\",\n      \"usage\": \"wan\",\n      \"wan_type\": \"lte\"\n    },\n    \"ge-0/0/0,ge-0/0/7\": {\n      \"ip_config\": {\n        \"type\": \"dhcp\"\n      },\n      \"name\": \"wan\",\n      \"usage\": \"wan\"\n    },\n    \"ge-0/0/1-6\": {\n      \"port_network\": \"lan\",\n      \"usage\": \"lan\"\n    }\n  },\n  \"service_policies\": [\n    {\n      \"action\": \"allow\",\n      \"name\": \"Internet\",\n      \"path_preference\": \"wan\",\n      \"services\": [\n        \"any\"\n      ],\n      \"tenants\": [\n        \"lan\"\n      ]\n    }\n  ]\n}"
+    from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[0].example";
+    constants_models_get_gateway_default_config_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[1].example";
+    constants_models_get_gateway_default_config_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[2].example";
+    constants_models_get_gateway_default_config_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[3].example";
+    constants_models_get_gateway_default_config_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[5].example";
+    constants_models_list_device_response_200 : ConstDeviceModels =
+    "[\n  {\n    \"ap_type\": \"jewel\",\n    \"band24\": {\n      \"band5_channels_op\": \"low\",\n      \"max_clients\": 128,\n      \"max_power\": 19,\n      \"min_power\": 8\n    },\n    \"band5\": {\n      \"max_clients\": 128,\n      \"max_power\": 17,\n      \"min_power\": 8\n    },\n    \"band6\": {\n      \"max_clients\": 128,\n      \"max_power\": 17,\n      \"min_power\": 8\n    },\n    \"band_24_usages\": [\n      \"5\"\n    ],\n    \"ce_dfs_ok\": true,\n    \"cisco_pace\": true,\n    \"description\": \"AP-45\",\n    \"disallowed_channels\": {\n      \"property1\": {\n        \"property1\": [\n          0\n        ],\n        \"property2\": [\n          0\n        ]\n      },\n      \"property2\": {\n        \"property1\": [\n          0\n        ],\n        \"property2\": [\n          0\n        ]\n      }\n    },\n    \"display\": \"AP45\",\n    \"fcc_dfs_ok\": true,\n    \"has_11ax\": true,\n    \"has_compass\": false,\n    \"has_ext_ant\": true,\n    \"has_extio\": false,\n    \"has_height\": false,\n    \"has_module_port\": true,\n    \"has_poe_out\": true,\n    \"has_scanning_radio\": true,\n    \"has_selectable_radio\": true,\n    \"has_usb\": true,\n    \"has_vble\": true,\n    \"has_wifi_band24\": true,\n    \"has_wifi_band5\": true,\n    \"has_wifi_band6\": true,\n    \"max_poe_out\": 15400,\n    \"max_wlans\": 0,\n    \"model\": \"AP45\",\n    \"other_dfs_ok\": true,\n    \"outdoor\": false,\n    \"radios\": {\n      \"r0\": \"6\",\n      \"r1\": \"5\",\n      \"r2\": \"24\"\n    },\n    \"shared_scanning_radio\": true,\n    \"type\": \"ap\",\n    \"unmanaged\": true,\n    \"vble\": {\n      \"beacon_rate\": 4,\n      \"beams\": 9,\n      \"power\": 8\n    }\n  }\n]"
+    from "resources.constantsModels.actions.listDevice.responses[0].example";
+    constants_models_list_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsModels.actions.listDevice.responses[1].example";
+    constants_models_list_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.listDevice.responses[2].example";
+    constants_models_list_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.listDevice.responses[3].example";
+    constants_models_list_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsModels.actions.listDevice.responses[5].example";
+    constants_models_list_mx_edge_response_200 : ConstMxedgeModels =
+    "[\n  {\n    \"display\": \"X10\",\n    \"model\": \"ME-X10\",\n    \"ports\": {\n      \"0\": {\n        \"display\": \"xe0\",\n        \"speed\": 10000\n      },\n      \"1\": {\n        \"display\": \"xe1\",\n        \"speed\": 10000\n      },\n      \"2\": {\n        \"display\": \"xe2\",\n        \"speed\": 10000\n      },\n      \"3\": {\n        \"display\": \"xe3\",\n        \"speed\": 10000\n      }\n    }\n  }\n]"
+    from "resources.constantsModels.actions.listMxEdge.responses[0].example";
+    constants_models_list_mx_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsModels.actions.listMxEdge.responses[1].example";
+    constants_models_list_mx_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.listMxEdge.responses[2].example";
+    constants_models_list_mx_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.listMxEdge.responses[3].example";
+    constants_models_list_mx_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsModels.actions.listMxEdge.responses[5].example";
+    constants_models_list_supported_other_device_response_200 : ConstOtherDeviceModels =
+    "[\n  {\n    \"_vendor_model_id\": \"65\",\n    \"display\": \"W1850\",\n    \"model\": \"W1850\",\n    \"type\": \"router\",\n    \"vendor\": \"cradlepoint\"\n  }\n]"
+    from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[0].example";
+    constants_models_list_supported_other_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[1].example";
+    constants_models_list_supported_other_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[2].example";
+    constants_models_list_supported_other_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[3].example";
+    constants_models_list_supported_other_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[5].example";
     mobile_sdk_invites_activate_request : DeviceIdString =
     "{\n  \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}" from
     "resources.mobileSdkInvites.actions.activate.body.example";
@@ -1422,6 +1509,60 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.mspsSles.actions.get.responses[5].example";
+    msps_sso_roles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.list.responses[1].example";
+    msps_sso_roles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.list.responses[2].example";
+    msps_sso_roles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.list.responses[3].example";
+    msps_sso_roles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.list.responses[5].example";
+    msps_sso_roles_create_response_200 : SsoRoleMsp =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"privileges\": [\n    {\n      \"orggroup_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"read\",\n      \"scope\": \"orggroup\"\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.mspsSsoRoles.actions.create.responses[0].example";
+    msps_sso_roles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.create.responses[1].example";
+    msps_sso_roles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.create.responses[2].example";
+    msps_sso_roles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.create.responses[3].example";
+    msps_sso_roles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.create.responses[5].example";
+    msps_sso_roles_update_response_200 : SsoRoleMsp =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"privileges\": [\n    {\n      \"orggroup_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"read\",\n      \"scope\": \"orggroup\"\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.mspsSsoRoles.actions.update.responses[0].example";
+    msps_sso_roles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.update.responses[1].example";
+    msps_sso_roles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.update.responses[2].example";
+    msps_sso_roles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.update.responses[3].example";
+    msps_sso_roles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.update.responses[5].example";
+    msps_sso_roles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.delete.responses[1].example";
+    msps_sso_roles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.delete.responses[2].example";
+    msps_sso_roles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.delete.responses[3].example";
+    msps_sso_roles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.delete.responses[5].example";
     msps_tickets_list_response_200 : Tickets =
     "[\n  {\n    \"comments\": [\n      {\n        \"attachments\": [\n          {\n            \"content_type\": \"string\",\n            \"content_url\": \"string\"\n          }\n        ],\n        \"author\": \"string\",\n        \"comment\": \"string\",\n        \"created_at\": 0\n      }\n    ],\n    \"created_at\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"requester\": \"string\",\n    \"status\": \"open\",\n    \"subject\": \"string\",\n    \"type\": \"string\",\n    \"updated_at\": 0\n  }\n]"
     from "resources.mspsTickets.actions.list.responses[0].example";
@@ -1616,6 +1757,98 @@ round_trips! {
     orgs_admins_uninvite_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAdmins.actions.uninvite.responses[5].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_200 : AamwProfiles =
+    "[\n  {\n    \"categories\": [\n      {\n        \"category\": \"executable\",\n        \"hash_lookup_only\": false\n      }\n    ],\n    \"fallback_action\": \"block\",\n    \"file_action\": \"block\",\n    \"name\": \"aamw-custom\",\n    \"verdict_threshold\": 8\n  }\n]"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_request : AamwProfileRequest =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.body.example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_200 : AamwProfile =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_200 : AamwProfile =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_request : AamwProfileRequest =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.body.example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_200 : AamwProfile =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[5].example";
     orgs_alarm_templates_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsAlarmTemplates.actions.list.responses[1].example";
@@ -2670,6 +2903,150 @@ round_trips! {
     orgs_events_search_system_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsEvents.actions.searchSystem.responses[5].example";
+    orgs_evpn_topologies_list_response_200 : EvpnTopologiesResponse =
+    "[\n  {\n    \"created_time\": 1736421230,\n    \"evpn_options\": {\n      \"auto_loopback_subnet\": \"172.16.192.0/24\",\n      \"auto_loopback_subnet6\": \"fd33:ab00:2::/64\",\n      \"auto_router_id_subnet\": \"172.16.254.0/23\",\n      \"core_as_border\": true,\n      \"overlay\": {\n        \"as\": 65000\n      },\n      \"per_vlan_vga_v4_mac\": false,\n      \"routed_at\": \"core\",\n      \"underlay\": {\n        \"as_base\": 65001,\n        \"subnet\": \"10.255.240.0/20\",\n        \"use_ipv6\": false\n      }\n    },\n    \"for_site\": false,\n    \"id\": \"764fb173-94f9-447c-8454-def62e5a999f\",\n    \"modified_time\": 1736421230,\n    \"name\": \"tert\",\n    \"org_id\": \"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\n    \"pod_names\": {\n      \"1\": \"Pod 1\"\n    },\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\"\n  }\n]"
+    from "resources.orgsEvpnTopologies.actions.list.responses[0].example";
+    orgs_evpn_topologies_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.list.responses[1].example";
+    orgs_evpn_topologies_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.list.responses[2].example";
+    orgs_evpn_topologies_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.list.responses[3].example";
+    orgs_evpn_topologies_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.list.responses[5].example";
+    orgs_evpn_topologies_create_request : EvpnTopologyRequest =
+    "{\n  \"name\": \"CC\",\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"collapsed-core\"\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.create.body.example";
+    orgs_evpn_topologies_create_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.create.responses[0].example";
+    orgs_evpn_topologies_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.create.responses[1].example";
+    orgs_evpn_topologies_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.create.responses[2].example";
+    orgs_evpn_topologies_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.create.responses[3].example";
+    orgs_evpn_topologies_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.create.responses[5].example";
+    orgs_evpn_topologies_get_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.get.responses[0].example";
+    orgs_evpn_topologies_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.get.responses[1].example";
+    orgs_evpn_topologies_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.get.responses[2].example";
+    orgs_evpn_topologies_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.get.responses[3].example";
+    orgs_evpn_topologies_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.get.responses[5].example";
+    orgs_evpn_topologies_update_request : EvpnTopologyRequest =
+    "{\n  \"overwrite\": false,\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"none\"\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.update.body.example";
+    orgs_evpn_topologies_update_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.update.responses[0].example";
+    orgs_evpn_topologies_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.update.responses[1].example";
+    orgs_evpn_topologies_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.update.responses[2].example";
+    orgs_evpn_topologies_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.update.responses[3].example";
+    orgs_evpn_topologies_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.update.responses[5].example";
+    orgs_evpn_topologies_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.delete.responses[1].example";
+    orgs_evpn_topologies_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.delete.responses[2].example";
+    orgs_evpn_topologies_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.delete.responses[3].example";
+    orgs_evpn_topologies_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.delete.responses[5].example";
+    orgs_gateway_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.list.responses[1].example";
+    orgs_gateway_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.list.responses[2].example";
+    orgs_gateway_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.list.responses[3].example";
+    orgs_gateway_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.list.responses[5].example";
+    orgs_gateway_templates_create_request : GatewayTemplateRequest =
+    "{\n  \"dhcpd_config\": {\n    \"Corp-Mgmt\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.172.9\",\n      \"ip_end\": \"10.3.172.99\",\n      \"ip_start\": \"10.3.172.50\",\n      \"type\": \"local\"\n    },\n    \"Corp-lan\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.171.9\",\n      \"ip_end\": \"10.3.171.99\",\n      \"ip_start\": \"10.3.171.50\",\n      \"type\": \"local\"\n    }\n  },\n  \"dnsOverride\": true,\n  \"dns_servers\": [\n    \"10.3.20.201\",\n    \"10.3.51.222\",\n    \"1.1.1.1\"\n  ],\n  \"dns_suffix\": [\n    \"example.com\"\n  ],\n  \"extra_routes\": {\n    \"10.101.0.0/16\": {\n      \"via\": \"10.3.100.10\"\n    }\n  },\n  \"ip_configs\": {\n    \"Corp-Core\": {\n      \"ip\": \"10.3.100.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-Mgmt\": {\n      \"ip\": \"10.3.172.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-lan\": {\n      \"ip\": \"10.3.171.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    }\n  },\n  \"name\": \"ITParis\",\n  \"ntpOverride\": true,\n  \"ntp_servers\": [\n    \"10.3.51.222\"\n  ],\n  \"path_preferences\": {\n    \"core\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Core\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"lab\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-lan\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"mgmt\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Mgmt\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"untrust\": {\n      \"paths\": [\n        {\n          \"name\": \"wan\",\n          \"type\": \"wan\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    }\n  },\n  \"port_config\": {\n    \"ge-0/0/0\": {\n      \"aggregated\": false,\n      \"ip_config\": {\n        \"gateway\": \"192.168.1.1\",\n        \"ip\": \"192.168.1.9\",\n        \"netmask\": \"/24\",\n        \"type\": \"static\"\n      },\n      \"name\": \"wan\",\n      \"redundant\": false,\n      \"traffic_shaping\": {\n        \"enabled\": false\n      },\n      \"usage\": \"wan\",\n      \"wan_type\": \"broadband\"\n    },\n    \"ge-0/0/6-7\": {\n      \"ae_disable_lacp\": false,\n      \"ae_idx\": \"0\",\n      \"ae_lacp_force_up\": true,\n      \"aggregated\": true,\n      \"networks\": [\n        \"Corp-lan\",\n        \"Corp-Mgmt\",\n        \"Corp-Core\"\n      ],\n      \"usage\": \"lan\"\n    }\n  },\n  \"service_policies\": [\n    {\n      \"action\": \"allow\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-Internal\",\n      \"path_preference\": \"core\",\n      \"services\": [\n        \"internal_dns\",\n        \"drive\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    },\n    {\n      \"action\": \"deny\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-internet\",\n      \"path_preference\": \"untrust\",\n      \"services\": [\n        \"internet_any\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    }\n  ],\n  \"type\": \"standalone\"\n}"
+    from "resources.orgsGatewayTemplates.actions.create.body.example";
+    orgs_gateway_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.create.responses[1].example";
+    orgs_gateway_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.create.responses[2].example";
+    orgs_gateway_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.create.responses[3].example";
+    orgs_gateway_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.create.responses[5].example";
+    orgs_gateway_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.get.responses[1].example";
+    orgs_gateway_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.get.responses[2].example";
+    orgs_gateway_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.get.responses[3].example";
+    orgs_gateway_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.get.responses[5].example";
+    orgs_gateway_templates_update_request : GatewayTemplateRequest =
+    "{\n  \"dhcpd_config\": {\n    \"Corp-Mgmt\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.172.9\",\n      \"ip_end\": \"10.3.172.99\",\n      \"ip_start\": \"10.3.172.50\",\n      \"type\": \"local\"\n    },\n    \"Corp-lan\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.171.9\",\n      \"ip_end\": \"10.3.171.99\",\n      \"ip_start\": \"10.3.171.50\",\n      \"type\": \"local\"\n    }\n  },\n  \"dnsOverride\": true,\n  \"dns_servers\": [\n    \"10.3.20.201\",\n    \"10.3.51.222\",\n    \"1.1.1.1\"\n  ],\n  \"dns_suffix\": [\n    \"example.com\"\n  ],\n  \"extra_routes\": {\n    \"10.101.0.0/16\": {\n      \"via\": \"10.3.100.10\"\n    }\n  },\n  \"ip_configs\": {\n    \"Corp-Core\": {\n      \"ip\": \"10.3.100.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-Mgmt\": {\n      \"ip\": \"10.3.172.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-lan\": {\n      \"ip\": \"10.3.171.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    }\n  },\n  \"name\": \"ITParis\",\n  \"ntpOverride\": true,\n  \"ntp_servers\": [\n    \"10.3.51.222\"\n  ],\n  \"path_preferences\": {\n    \"core\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Core\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"lab\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-lan\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"mgmt\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Mgmt\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"untrust\": {\n      \"paths\": [\n        {\n          \"name\": \"wan\",\n          \"type\": \"wan\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    }\n  },\n  \"port_config\": {\n    \"ge-0/0/0\": {\n      \"aggregated\": false,\n      \"ip_config\": {\n        \"gateway\": \"192.168.1.1\",\n        \"ip\": \"192.168.1.9\",\n        \"netmask\": \"/24\",\n        \"type\": \"static\"\n      },\n      \"name\": \"wan\",\n      \"redundant\": false,\n      \"traffic_shaping\": {\n        \"enabled\": false\n      },\n      \"usage\": \"wan\",\n      \"wan_type\": \"broadband\"\n    },\n    \"ge-0/0/6-7\": {\n      \"ae_disable_lacp\": false,\n      \"ae_idx\": \"0\",\n      \"ae_lacp_force_up\": true,\n      \"aggregated\": true,\n      \"networks\": [\n        \"Corp-lan\",\n        \"Corp-Mgmt\",\n        \"Corp-Core\"\n      ],\n      \"usage\": \"lan\"\n    }\n  },\n  \"service_policies\": [\n    {\n      \"action\": \"allow\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-Internal\",\n      \"path_preference\": \"core\",\n      \"services\": [\n        \"internal_dns\",\n        \"drive\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    },\n    {\n      \"action\": \"deny\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-internet\",\n      \"path_preference\": \"untrust\",\n      \"services\": [\n        \"internet_any\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    }\n  ],\n  \"type\": \"standalone\"\n}"
+    from "resources.orgsGatewayTemplates.actions.update.body.example";
+    orgs_gateway_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.update.responses[1].example";
+    orgs_gateway_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.update.responses[2].example";
+    orgs_gateway_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.update.responses[3].example";
+    orgs_gateway_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.update.responses[5].example";
+    orgs_gateway_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.delete.responses[1].example";
+    orgs_gateway_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.delete.responses[2].example";
+    orgs_gateway_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.delete.responses[3].example";
+    orgs_gateway_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.delete.responses[5].example";
     orgs_guests_list_authorizations_response_200 : Guests =
     "[\n  {\n    \"authorized\": true,\n    \"authorized_expiring_time\": 0,\n    \"authorized_time\": 0,\n    \"company\": \"string\",\n    \"email\": \"user@example.com\",\n    \"field1\": \"string\",\n    \"field2\": \"string\",\n    \"field3\": \"string\",\n    \"field4\": \"string\",\n    \"mac\": \"string\",\n    \"minutes\": 0,\n    \"name\": \"string\"\n  }\n]"
     from "resources.orgsGuests.actions.listAuthorizations.responses[0].example";
@@ -2760,6 +3137,84 @@ round_trips! {
     orgs_guests_delete_authorization_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsGuests.actions.deleteAuthorization.responses[5].example";
+    orgs_idp_profiles_list_response_200 : IdpProfiles =
+    "[\n  {\n    \"base_profile\": \"strict\",\n    \"created_time\": 0,\n    \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n    \"modified_time\": 0,\n    \"name\": \"relaxed\",\n    \"overwrites\": [\n      {\n        \"action\": \"alert\",\n        \"matching\": {\n          \"attack_name\": [\n            \"HTTP:INVALID:HDR-FIELD\"\n          ],\n          \"dst_subnet\": [\n            \"63.1.2.0/24\"\n          ],\n          \"severity\": [\n            \"major\"\n          ]\n        }\n      }\n    ]\n  }\n]"
+    from "resources.orgsIdpProfiles.actions.list.responses[0].example";
+    orgs_idp_profiles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.list.responses[1].example";
+    orgs_idp_profiles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.list.responses[2].example";
+    orgs_idp_profiles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.list.responses[3].example";
+    orgs_idp_profiles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.list.responses[5].example";
+    orgs_idp_profiles_create_request : IdpProfileRequest =
+    "{\n  \"base_profile\": \"strict\",\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.create.body.example";
+    orgs_idp_profiles_create_response_200 : IdpProfile =
+    "{\n  \"base_profile\": \"strict\",\n  \"created_time\": 0,\n  \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n  \"modified_time\": 0,\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.create.responses[0].example";
+    orgs_idp_profiles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.create.responses[1].example";
+    orgs_idp_profiles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.create.responses[2].example";
+    orgs_idp_profiles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.create.responses[3].example";
+    orgs_idp_profiles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.create.responses[5].example";
+    orgs_idp_profiles_get_response_200 : IdpProfile =
+    "{\n  \"base_profile\": \"strict\",\n  \"created_time\": 0,\n  \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n  \"modified_time\": 0,\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.get.responses[0].example";
+    orgs_idp_profiles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.get.responses[1].example";
+    orgs_idp_profiles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.get.responses[2].example";
+    orgs_idp_profiles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.get.responses[3].example";
+    orgs_idp_profiles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.get.responses[5].example";
+    orgs_idp_profiles_update_request : IdpProfileRequest =
+    "{\n  \"base_profile\": \"strict\",\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.update.body.example";
+    orgs_idp_profiles_update_response_200 : IdpProfile =
+    "{\n  \"base_profile\": \"strict\",\n  \"created_time\": 0,\n  \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n  \"modified_time\": 0,\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.update.responses[0].example";
+    orgs_idp_profiles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.update.responses[1].example";
+    orgs_idp_profiles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.update.responses[2].example";
+    orgs_idp_profiles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.update.responses[3].example";
+    orgs_idp_profiles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.update.responses[5].example";
+    orgs_idp_profiles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.delete.responses[1].example";
+    orgs_idp_profiles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.delete.responses[2].example";
+    orgs_idp_profiles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.delete.responses[3].example";
+    orgs_idp_profiles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.delete.responses[5].example";
     orgs_integration_zscaler_get_response_200 : AccountZscalerInfo =
     "{\n  \"cloud_name\": \"zscalerbeta.net\",\n  \"partner_key\": \"K35vrZcK3JvrZc\",\n  \"username\": \"john@nmo.com\"\n}"
     from "resources.orgsIntegrationZscaler.actions.get.responses[0].example";
@@ -3235,6 +3690,84 @@ round_trips! {
     orgs_marvis_invites_delete_client_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsMarvisInvites.actions.deleteClient.responses[5].example";
+    orgs_mx_clusters_list_edge_response_200 : Mxclusters =
+    "[\n  {\n    \"created_time\": 0,\n    \"for_site\": true,\n    \"id\": \"467f6eca-6276-4993-bfeb-53cbbbba6f78\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\"\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": true,\n      \"server_selection\": \"ordered\"\n    },\n    \"radsec_tls\": {\n      \"keypair\": \"string\"\n    },\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"tunterm_ap_subnets\": [\n      \"string\"\n    ],\n    \"tunterm_dhcpd_config\": {\n      \"enabled\": false,\n      \"property1\": {\n        \"enabled\": false,\n        \"servers\": [\n          \"string\"\n        ],\n        \"type\": \"relay\"\n      },\n      \"property2\": {\n        \"enabled\": false,\n        \"servers\": [\n          \"string\"\n        ],\n        \"type\": \"relay\"\n      },\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"tunterm_extra_routes\": {\n      \"property1\": {\n        \"via\": \"string\"\n      },\n      \"property2\": {\n        \"via\": \"string\"\n      }\n    },\n    \"tunterm_hosts\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.orgsMxClusters.actions.listEdge.responses[0].example";
+    orgs_mx_clusters_list_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.listEdge.responses[1].example";
+    orgs_mx_clusters_list_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.listEdge.responses[2].example";
+    orgs_mx_clusters_list_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.listEdge.responses[3].example";
+    orgs_mx_clusters_list_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.listEdge.responses[5].example";
+    orgs_mx_clusters_create_edge_request : MxclusterRequest =
+    "{\n  \"name\": \"string\",\n  \"radsec\": {\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 0\n      }\n    ],\n    \"enabled\": true\n  },\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.createEdge.body.example";
+    orgs_mx_clusters_create_edge_response_200 : Mxcluster =
+    "{\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"id\": \"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"radsec\": {\n    \"acct_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1813,\n        \"secret\": \"string\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1812,\n        \"secret\": \"string\"\n      }\n    ],\n    \"enabled\": true,\n    \"server_selection\": \"ordered\"\n  },\n  \"radsec_tls\": {\n    \"keypair\": \"string\"\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_dhcpd_config\": {\n    \"enabled\": false,\n    \"property1\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"property2\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"servers\": [\n      \"string\"\n    ],\n    \"type\": \"relay\"\n  },\n  \"tunterm_extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.createEdge.responses[0].example";
+    orgs_mx_clusters_create_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.createEdge.responses[1].example";
+    orgs_mx_clusters_create_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.createEdge.responses[2].example";
+    orgs_mx_clusters_create_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.createEdge.responses[3].example";
+    orgs_mx_clusters_create_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.createEdge.responses[5].example";
+    orgs_mx_clusters_get_edge_response_200 : Mxcluster =
+    "{\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"id\": \"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"radsec\": {\n    \"acct_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1813,\n        \"secret\": \"string\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1812,\n        \"secret\": \"string\"\n      }\n    ],\n    \"enabled\": true,\n    \"server_selection\": \"ordered\"\n  },\n  \"radsec_tls\": {\n    \"keypair\": \"string\"\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_dhcpd_config\": {\n    \"enabled\": false,\n    \"property1\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"property2\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"servers\": [\n      \"string\"\n    ],\n    \"type\": \"relay\"\n  },\n  \"tunterm_extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.getEdge.responses[0].example";
+    orgs_mx_clusters_get_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.getEdge.responses[1].example";
+    orgs_mx_clusters_get_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.getEdge.responses[2].example";
+    orgs_mx_clusters_get_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.getEdge.responses[3].example";
+    orgs_mx_clusters_get_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.getEdge.responses[5].example";
+    orgs_mx_clusters_update_edge_request : MxclusterRequest =
+    "{\n  \"name\": \"string\",\n  \"radsec\": {\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 0\n      }\n    ],\n    \"enabled\": true\n  },\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.body.example";
+    orgs_mx_clusters_update_edge_response_200 : Mxcluster =
+    "{\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"id\": \"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"radsec\": {\n    \"acct_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1813,\n        \"secret\": \"string\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1812,\n        \"secret\": \"string\"\n      }\n    ],\n    \"enabled\": true,\n    \"server_selection\": \"ordered\"\n  },\n  \"radsec_tls\": {\n    \"keypair\": \"string\"\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_dhcpd_config\": {\n    \"enabled\": false,\n    \"property1\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"property2\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"servers\": [\n      \"string\"\n    ],\n    \"type\": \"relay\"\n  },\n  \"tunterm_extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.responses[0].example";
+    orgs_mx_clusters_update_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.responses[1].example";
+    orgs_mx_clusters_update_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.updateEdge.responses[2].example";
+    orgs_mx_clusters_update_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.updateEdge.responses[3].example";
+    orgs_mx_clusters_update_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.responses[5].example";
+    orgs_mx_clusters_delete_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.deleteEdge.responses[1].example";
+    orgs_mx_clusters_delete_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.deleteEdge.responses[2].example";
+    orgs_mx_clusters_delete_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.deleteEdge.responses[3].example";
+    orgs_mx_clusters_delete_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.deleteEdge.responses[5].example";
     orgs_mx_tunnels_list_response_200 : Mxtunnels =
     "[\n  {\n    \"hello_interval\": 60,\n    \"hello_retries\": 3,\n    \"ipsec\": {\n      \"dns_servers\": [\n        \"172.16.0.8\"\n      ],\n      \"enabled\": true,\n      \"extra_routes\": [\n        {\n          \"dest\": \"172.16.0.0/12\",\n          \"next_hop\": \"172.16.0.1\"\n        }\n      ],\n      \"split_tunnel\": true\n    },\n    \"mxcluster_ids\": [\n      \"572586b7-f97b-a22b-526c-8b97a3f609c4\"\n    ],\n    \"name\": \"HQ\",\n    \"protocol\": \"udp\",\n    \"vlan_ids\": [\n      3,\n      4,\n      5\n    ]\n  }\n]"
     from "resources.orgsMxTunnels.actions.list.responses[0].example";
@@ -3526,6 +4059,81 @@ round_trips! {
     orgs_nac_tags_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsNacTags.actions.delete.responses[5].example";
+    orgs_network_templates_list_response_200 : NetworkTemplates =
+    "[\n  {\n    \"additional_config_cmds\": [\n      \"set snmp community public\"\n    ],\n    \"created_time\": 0,\n    \"dhcp_snooping\": {\n      \"all_networks\": true,\n      \"enable_arp_spoof_check\": true,\n      \"enable_ip_source_guard\": true,\n      \"enabled\": true,\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"dns_servers\": [\n      \"8.8.8.8\",\n      \"4.4.4.4\"\n    ],\n    \"dns_suffix\": [\n      \".mist.local\",\n      \".mist.com\"\n    ],\n    \"extra_routes\": {\n      \"0.0.0.0/0\": {\n        \"via\": \"1.2.3.4\"\n      }\n    },\n    \"group_tags\": {},\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6808\",\n    \"import_org_networks\": [\n      \"ap\"\n    ],\n    \"mist_nac\": {\n      \"enabled\": true,\n      \"network\": \"default\"\n    },\n    \"modified_time\": 0,\n    \"name\": \"template_name\",\n    \"networks\": {\n      \"corp\": {\n        \"vlan_id\": 600\n      },\n      \"default\": {\n        \"subnet\": \"192.168.1.0/24\",\n        \"vlan_id\": 1\n      },\n      \"guest\": {\n        \"vlan_id\": 700\n      },\n      \"mgmt\": {\n        \"vlan_id\": 500\n      }\n    },\n    \"ntp_servers\": [\n      \"192.168.1.10\"\n    ],\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"port_usages\": {\n      \"ap\": {\n        \"all_networks\": false,\n        \"allow_dhcpd\": true,\n        \"bypass_auth_when_server_down\": true,\n        \"description\": \"WAP\",\n        \"disable_autoneg\": false,\n        \"disabled\": false,\n        \"duplex\": \"auto\",\n        \"enable_mac_auth\": false,\n        \"enable_qos\": true,\n        \"mac_auth_only\": false,\n        \"mac_auth_protocol\": \"pap\",\n        \"mac_limit\": 0,\n        \"mode\": \"trunk\",\n        \"networks\": [\n          \"guest\",\n          \"corp\"\n        ],\n        \"persist_mac\": false,\n        \"poe_disabled\": false,\n        \"port_network\": \"default\",\n        \"server_reject_network\": null,\n        \"storm_control\": {\n          \"no_broadcast\": false,\n          \"no_multicast\": false,\n          \"no_registered_multicast\": false,\n          \"no_unknown_unicast\": false,\n          \"percentage\": 80\n        },\n        \"stp_edge\": true\n      },\n      \"dynamic\": {\n        \"mode\": \"dynamic\",\n        \"reset_default_when\": \"link_down\",\n        \"rules\": [\n          {\n            \"equals\": \"string\",\n            \"equals_any\": [\n              \"string\"\n            ],\n            \"expression\": \"string\",\n            \"src\": \"lldp_chassis_id\",\n            \"usage\": \"string\"\n          }\n        ]\n      },\n      \"iot\": {\n        \"allow_dhcpd\": true,\n        \"mode\": \"access\",\n        \"port_network\": \"default\",\n        \"stp_edge\": true\n      },\n      \"uplink\": {\n        \"all_networks\": true,\n        \"enable_qos\": false,\n        \"mode\": \"trunk\",\n        \"port_network\": \"default\",\n        \"stp_edge\": false\n      }\n    },\n    \"radius_config\": {\n      \"acct_interim_interval\": 0,\n      \"acct_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1813,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1812,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"auth_servers_retries\": 3,\n      \"auth_servers_timeout\": 5,\n      \"coa_enabled\": false,\n      \"coa_port\": 3799,\n      \"network\": \"default\"\n    },\n    \"remote_syslog\": {\n      \"archive\": {\n        \"files\": 20,\n        \"size\": \"5m\"\n      },\n      \"console\": {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ]\n      },\n      \"enabled\": false,\n      \"files\": [\n        {\n          \"archive\": {\n            \"files\": 10,\n            \"size\": \"5m\"\n          },\n          \"contents\": [\n            {\n              \"facility\": \"config\",\n              \"severity\": \"warning\"\n            }\n          ],\n          \"explicit_priority\": true,\n          \"file\": \"file-name\",\n          \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n          \"structured_data\": true\n        }\n      ],\n      \"network\": \"default\",\n      \"send_to_all_servers\": false,\n      \"servers\": [\n        {\n          \"facility\": \"config\",\n          \"host\": \"syslogd.internal\",\n          \"port\": 514,\n          \"protocol\": \"udp\",\n          \"severity\": \"info\",\n          \"tag\": \"\"\n        }\n      ],\n      \"time_format\": \"millisecond\",\n      \"users\": [\n        {\n          \"contents\": [\n            {\n              \"facility\": \"config\",\n              \"severity\": \"warning\"\n            }\n          ],\n          \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n          \"user\": \"*\"\n        }\n      ]\n    },\n    \"switch_matching\": {\n      \"enable\": true,\n      \"rules\": [\n        {\n          \"additional_config_cmds\": [\n            \"set snmp community public\"\n          ],\n          \"match_model\": \"EX4300\",\n          \"match_name[0:3]\": \"abc\",\n          \"name\": \"match by name\",\n          \"port_config\": {\n            \"ge-0/0/0\": {\n              \"usage\": \"uplink\"\n            },\n            \"ge-0/0/8-16ge-1/0/0-47\": {\n              \"usage\": \"ap\"\n            }\n          }\n        },\n        {\n          \"additional_config_cmds\": [\n            \"set snmp community public2\"\n          ],\n          \"match_role\": \"access\",\n          \"name\": \"match by role\",\n          \"port_config\": {\n            \"ge-0/0/0\": {\n              \"usage\": \"uplink\"\n            }\n          }\n        }\n      ]\n    },\n    \"switch_mgmt\": {\n      \"config_revert_timer\": 10,\n      \"protect_re\": {\n        \"enabled\": false\n      },\n      \"root_password\": \"string\",\n      \"tacacs\": {\n        \"acct_servers\": [\n          {\n            \"host\": \"198.51.100.1\",\n            \"port\": \"49\",\n            \"secret\": \"string\",\n            \"timeout\": 10\n          }\n        ],\n        \"enabled\": true,\n        \"network\": \"string\",\n        \"tacplus_servers\": [\n          {\n            \"host\": \"198.51.100.1\",\n            \"port\": \"49\",\n            \"secret\": \"string\",\n            \"timeout\": 10\n          }\n        ]\n      }\n    },\n    \"vrf_config\": {\n      \"enabled\": false\n    },\n    \"vrf_instances\": {\n      \"property1\": {\n        \"extra_routes\": {\n          \"property1\": {\n            \"via\": \"198.51.100.1\"\n          },\n          \"property2\": {\n            \"via\": \"198.51.100.10\"\n          }\n        },\n        \"networks\": [\n          \"string\"\n        ]\n      },\n      \"property2\": {\n        \"extra_routes\": {\n          \"property1\": {\n            \"via\": \"198.51.100.1\"\n          },\n          \"property2\": {\n            \"via\": \"198.51.100.10\"\n          }\n        },\n        \"networks\": [\n          \"string\"\n        ]\n      }\n    }\n  }\n]"
+    from "resources.orgsNetworkTemplates.actions.list.responses[0].example";
+    orgs_network_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.list.responses[1].example";
+    orgs_network_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.list.responses[2].example";
+    orgs_network_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.list.responses[3].example";
+    orgs_network_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.list.responses[5].example";
+    orgs_network_templates_create_request : NetworkTemplateRequest =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"192.0.2.10\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.1\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.create.body.example";
+    orgs_network_templates_create_response_200 : NetworkTemplate =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"created_time\": 0,\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"group_tags\": {},\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6708\",\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.create.responses[0].example";
+    orgs_network_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.create.responses[1].example";
+    orgs_network_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.create.responses[2].example";
+    orgs_network_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.create.responses[3].example";
+    orgs_network_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.create.responses[5].example";
+    orgs_network_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.get.responses[1].example";
+    orgs_network_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.get.responses[2].example";
+    orgs_network_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.get.responses[3].example";
+    orgs_network_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.get.responses[5].example";
+    orgs_network_templates_update_request : NetworkTemplateRequest =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"group_tags\": {},\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.update.body.example";
+    orgs_network_templates_update_response_200 : NetworkTemplate =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.update.responses[0].example";
+    orgs_network_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.update.responses[1].example";
+    orgs_network_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.update.responses[2].example";
+    orgs_network_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.update.responses[3].example";
+    orgs_network_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.update.responses[5].example";
+    orgs_network_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.delete.responses[1].example";
+    orgs_network_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.delete.responses[2].example";
+    orgs_network_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.delete.responses[3].example";
+    orgs_network_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.delete.responses[5].example";
     orgs_networks_list_response_200 : Networks =
     "[\n  {\n    \"created_time\": 0,\n    \"disallow_mist_services\": false,\n    \"gateway\": \"192.168.70.1\",\n    \"hosts\": {\n      \"property1\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      },\n      \"property2\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      }\n    },\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\n    \"internal_access\": {\n      \"enabled\": true\n    },\n    \"internet_access\": {\n      \"create_simple_service_policy\": false,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"enabled\": true,\n      \"restricted\": false,\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        }\n      }\n    },\n    \"isolation\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"subnet\": \"192.168.70.0/24\",\n    \"tenants\": {\n      \"property1\": {\n        \"addresses\": [\n          \"10.10.10.10\"\n        ]\n      },\n      \"property2\": {\n        \"addresses\": [\n          \"10.10.10.45\"\n        ]\n      }\n    },\n    \"vlan_id\": 10,\n    \"vpn_access\": {\n      \"property1\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      },\n      \"property2\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      }\n    }\n  }\n]"
     from "resources.orgsNetworks.actions.list.responses[0].example";
@@ -4078,6 +4686,150 @@ round_trips! {
     orgs_sec_intel_profiles_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSecIntelProfiles.actions.delete.responses[5].example";
+    orgs_security_policies_list_sec_response_200 : SecpolicyList =
+    "[\n  {\n    \"name\": \"corporate only\",\n    \"wlans\": [\n      {\n        \"auth\": {\n          \"pairwise\": [\n            \"wpa1-tkip\",\n            \"wpa2-tkip\"\n          ],\n          \"type\": \"psk\"\n        },\n        \"band\": \"both\",\n        \"ssid\": \"office\"\n      },\n      {\n        \"auth\": {\n          \"type\": \"open\"\n        },\n        \"band\": \"5\",\n        \"ssid\": \"office-guest\"\n      }\n    ]\n  }\n]"
+    from "resources.orgsSecurityPolicies.actions.listSec.responses[0].example";
+    orgs_security_policies_list_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.listSec.responses[1].example";
+    orgs_security_policies_list_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.listSec.responses[2].example";
+    orgs_security_policies_list_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.listSec.responses[3].example";
+    orgs_security_policies_list_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.listSec.responses[5].example";
+    orgs_security_policies_create_sec_request : SecpolicyRequest =
+    "{\n  \"name\": \"string\",\n  \"wlans\": [\n    {\n      \"acct_immediate_update\": false,\n      \"acct_interim_interval\": 0,\n      \"acct_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1813,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"allow_ipv6_ndp\": true,\n      \"allow_mdns\": false,\n      \"allow_ssdp\": false,\n      \"app_limit\": {\n        \"apps\": {\n          \"dropbox\": 300,\n          \"netflix\": 60\n        },\n        \"enabled\": false,\n        \"wxtag_ids\": {\n          \"f99862d9-2726-931f-7559-3dfdf5d070d3\": 30\n        }\n      },\n      \"app_qos\": {\n        \"apps\": {\n          \"skype-business-video\": {\n            \"dscp\": 32,\n            \"dst_subnet\": \"10.2.0.0/16\",\n            \"src_subnet\": \"10.2.0.0/16\"\n          }\n        },\n        \"enabled\": true,\n        \"others\": [\n          {\n            \"dscp\": 32,\n            \"dst_subnet\": \"10.2.0.0/16\",\n            \"port_ranges\": \"80,1024-6553\",\n            \"protocol\": \"udp\",\n            \"src_subnet\": \"10.2.0.0/16\"\n          }\n        ]\n      },\n      \"arp_filter\": false,\n      \"auth\": {\n        \"anticlog_threshold\": 16,\n        \"eap_reauth\": false,\n        \"enable_mac_auth\": false,\n        \"key_idx\": 1,\n        \"keys\": [\n          \"string\"\n        ],\n        \"multi_psk_only\": false,\n        \"pairwise\": [\n          \"wpa2-ccmp\"\n        ],\n        \"private_wlan\": true,\n        \"psk\": \"foryoureyesonly\",\n        \"type\": \"psk\",\n        \"wep_as_secondary_auth\": true\n      },\n      \"auth_server_selection\": \"ordered\",\n      \"auth_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1812,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"auth_servers_nas_id\": \"5c5b350e0101-nas\",\n      \"auth_servers_nas_ip\": \"15.3.1.5\",\n      \"auth_servers_retries\": 5,\n      \"auth_servers_timeout\": 5,\n      \"band\": \"string\",\n      \"band_steer\": false,\n      \"band_steer_force_band5\": false,\n      \"bands\": [\n        \"24\",\n        \"5\"\n      ],\n      \"block_blacklist_clients\": false,\n      \"bonjour\": {\n        \"additional_vlan_ids\": \"10,20\",\n        \"enabled\": false,\n        \"services\": {\n          \"airplay\": {\n            \"radius_groups\": [\n              \"teachers\"\n            ],\n            \"scope\": \"same_ap\"\n          }\n        }\n      },\n      \"cisco_cwa\": {\n        \"allowed_hostnames\": [\n          \"snapchat.com\"\n        ],\n        \"allowed_subnets\": [\n          \"63.5.3.0/24\"\n        ],\n        \"blocked_subnets\": [\n          \"192.168.0.0/16\"\n        ],\n        \"enabled\": false\n      },\n      \"client_limit_down\": 1000,\n      \"client_limit_down_enabled\": false,\n      \"client_limit_up\": 512,\n      \"client_limit_up_enabled\": false,\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": false,\n          \"ip\": \"1.2.3.4\",\n          \"port\": 3799,\n          \"secret\": \"testing456\"\n        }\n      ],\n      \"disable_11ax\": false,\n      \"disable_ht_vht_rates\": false,\n      \"disable_uapsd\": false,\n      \"disable_v1_roam_notify\": false,\n      \"disable_v2_roam_notify\": false,\n      \"disable_wmm\": false,\n      \"dns_server_rewrite\": {\n        \"enabled\": false,\n        \"radius_groups\": {\n          \"contractor\": \"172.1.1.1\",\n          \"guest\": \"8.8.8.8\"\n        }\n      },\n      \"dtim\": 2,\n      \"dynamic_psk\": {\n        \"default_psk\": \"foryoureyesonly\",\n        \"default_vlan_id\": 999,\n        \"enabled\": false,\n        \"source\": \"cloud_psks\"\n      },\n      \"dynamic_vlan\": {\n        \"default_vlan_id\": 999,\n        \"enabled\": false,\n        \"local_vlan_ids\": [\n          1\n        ],\n        \"type\": \"airespace-interface-name\",\n        \"vlans\": {\n          \"131\": \"default\",\n          \"322\": \"fast,video\"\n        }\n      },\n      \"enable_local_keycaching\": false,\n      \"enable_wireless_bridging\": false,\n      \"enabled\": true,\n      \"fast_dot1x_timers\": false,\n      \"hide_ssid\": false,\n      \"hostname_ie\": false,\n      \"hotspot20\": {\n        \"domain_name\": [\n          \"mist.com\"\n        ],\n        \"enabled\": true,\n        \"nai_realms\": [\n          \"string\"\n        ],\n        \"operators\": [\n          \"google\",\n          \"att\"\n        ],\n        \"rcoi\": [\n          \"5A03BA0000\"\n        ],\n        \"venue_name\": \"some_name\"\n      },\n      \"interface\": \"all\",\n      \"isolation\": false,\n      \"l2_isolation\": false,\n      \"legacy_overds\": false,\n      \"limit_bcast\": false,\n      \"limit_probe_response\": true,\n      \"max_idletime\": 1800,\n      \"mist_nac\": {\n        \"enabled\": false\n      },\n      \"no_static_dns\": false,\n      \"no_static_ip\": false,\n      \"portal\": {\n        \"amazon_client_id\": \"string\",\n        \"amazon_client_secret\": \"string\",\n        \"amazon_email_domains\": [\n          \"string\"\n        ],\n        \"amazon_enabled\": false,\n        \"auth\": \"none\",\n        \"azure_client_id\": \"string\",\n        \"azure_client_secret\": \"string\",\n        \"azure_enabled\": false,\n        \"azure_tenant_id\": \"string\",\n        \"broadnet_password\": \"password\",\n        \"broadnet_sid\": \"MIST\",\n        \"broadnet_user_id\": \"juniper\",\n        \"bypass_when_cloud_down\": false,\n        \"clickatell_api_key\": \"string\",\n        \"cross_site\": false,\n        \"email_enabled\": true,\n        \"enabled\": false,\n        \"expire\": 1440,\n        \"external_portal_url\": \"string\",\n        \"facebook_client_id\": \"string\",\n        \"facebook_client_secret\": \"string\",\n        \"facebook_email_domains\": [\n          \"string\"\n        ],\n        \"facebook_enabled\": false,\n        \"forward\": false,\n        \"forward_url\": \"https://abc.com/promotions\",\n        \"google_client_id\": \"string\",\n        \"google_client_secret\": \"string\",\n        \"google_email_domains\": [\n          \"mydomain.edu\",\n          \"mydomain.org\"\n        ],\n        \"google_enabled\": false,\n        \"gupshup_password\": \"string\",\n        \"gupshup_userid\": \"string\",\n        \"microsoft_client_id\": \"string\",\n        \"microsoft_client_secret\": \"string\",\n        \"microsoft_email_domains\": [\n          \"string\"\n        ],\n        \"microsoft_enabled\": false,\n        \"passphrase_enabled\": false,\n        \"password\": \"let me in\",\n        \"predefined_sponsors_enabled\": true,\n        \"privacy\": true,\n        \"puzzel_password\": \"string\",\n        \"puzzel_service_id\": \"string\",\n        \"puzzel_username\": \"string\",\n        \"smsMessageFormat\": \"string\",\n        \"sms_enabled\": false,\n        \"sms_provider\": \"twilio\",\n        \"sponsor_auto_approve\": false,\n        \"sponsor_email_domains\": [\n          \"reserved.net\",\n          \"reserved.org\"\n        ],\n        \"sponsor_enabled\": false,\n        \"sponsor_link_validity_duration\": \"30\",\n        \"sponsor_notify_all\": false,\n        \"sponsor_status_notify\": false,\n        \"sponsors\": {\n          \"sponsor1@company.com\": \"FirstName1 LastName1\",\n          \"sponsor2@company.com\": \"FirstName2 LastName2\"\n        },\n        \"sso_default_role\": \"string\",\n        \"sso_forced_role\": \"string\",\n        \"sso_idp_cert\": \"string\",\n        \"sso_idp_sign_algo\": \"sha256\",\n        \"sso_idp_sso_url\": \"string\",\n        \"sso_issuer\": \"string\",\n        \"sso_nameid_format\": \"email\",\n        \"telstra_client_id\": \"string\",\n        \"telstra_client_secret\": \"string\",\n        \"twilio_auth_token\": \"af9dac44c344a875ab5d31cb7abcdefg\",\n        \"twilio_phone_number\": \"+18548888888\",\n        \"twilio_sid\": \"AC72ec6ba0ec5af30e6731c5e47abcdefgh\"\n      },\n      \"portal_allowed_hostnames\": [\n        \"snapchat.com\",\n        \"ibm.com\"\n      ],\n      \"portal_allowed_subnets\": [\n        \"63.5.3.0/24\"\n      ],\n      \"portal_denied_hostnames\": [\n        \"msg.snapchat.com\"\n      ],\n      \"qos\": {\n        \"class\": \"best_effort\",\n        \"overwrite\": false\n      },\n      \"radsec\": {\n        \"enabled\": true,\n        \"idle_timeout\": 60,\n        \"mxcluster_ids\": [\n          \"572586b7-f97b-a22b-526c-8b97a3f609c4\"\n        ],\n        \"proxy_hosts\": [\n          \"mxedge1.local\"\n        ],\n        \"server_name\": \"radsec.abc.com\",\n        \"servers\": [\n          {\n            \"host\": \"1.1.1.1\",\n            \"port\": 1812\n          }\n        ],\n        \"use_mxedge\": true,\n        \"use_site_mxedge\": false\n      },\n      \"rateset\": {\n        \"24\": {\n          \"ht\": \"00ff00ff00ff\",\n          \"legacy\": [\n            \"6\",\n            \"9\",\n            \"12\",\n            \"18\",\n            \"24b\",\n            \"36\",\n            \"48\",\n            \"54\"\n          ],\n          \"min_rssi\": -70,\n          \"template\": \"custom\",\n          \"vht\": \"03ff03ff03ff01ff\"\n        },\n        \"5\": {\n          \"ht\": \"00ff00ff00ff\",\n          \"legacy\": [\n            \"6\",\n            \"9\",\n            \"12\",\n            \"18\",\n            \"24b\",\n            \"36\",\n            \"48\",\n            \"54\"\n          ],\n          \"min_rssi\": -70,\n          \"template\": \"custom\",\n          \"vht\": \"03ff03ff03ff01ff\"\n        }\n      },\n      \"roam_mode\": \"NONE\",\n      \"schedule\": {\n        \"enabled\": false,\n        \"hours\": {\n          \"fri\": \"09:00-17:00\",\n          \"mon\": \"09:00-17:00\"\n        }\n      },\n      \"sle_excluded\": false,\n      \"ssid\": \"corporate\",\n      \"use_eapol_v1\": false,\n      \"vlan_enabled\": false,\n      \"vlan_ids\": [\n        3,\n        4,\n        5\n      ],\n      \"vlan_pooling\": false,\n      \"wxtag_ids\": [\n        \"497f6eca-6276-4993-bfeb-53e4bbba6f08\"\n      ],\n      \"wxtunnel_id\": \"string\",\n      \"wxtunnel_remote_id\": \"string\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.body.example";
+    orgs_security_policies_create_sec_response_200 : Secpolicy =
+    "{\n  \"name\": \"corporate only\",\n  \"wlans\": [\n    {\n      \"auth\": {\n        \"pairwise\": [\n          \"wpa1-tkip\",\n          \"wpa2-tkip\"\n        ],\n        \"type\": \"psk\"\n      },\n      \"band\": \"both\",\n      \"ssid\": \"office\"\n    },\n    {\n      \"auth\": {\n        \"type\": \"open\"\n      },\n      \"band\": \"5\",\n      \"ssid\": \"office-guest\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.responses[0].example";
+    orgs_security_policies_create_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.responses[1].example";
+    orgs_security_policies_create_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.createSec.responses[2].example";
+    orgs_security_policies_create_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.createSec.responses[3].example";
+    orgs_security_policies_create_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.responses[5].example";
+    orgs_security_policies_get_sec_response_200 : Secpolicy =
+    "{\n  \"name\": \"corporate only\",\n  \"wlans\": [\n    {\n      \"auth\": {\n        \"pairwise\": [\n          \"wpa1-tkip\",\n          \"wpa2-tkip\"\n        ],\n        \"type\": \"psk\"\n      },\n      \"band\": \"both\",\n      \"ssid\": \"office\"\n    },\n    {\n      \"auth\": {\n        \"type\": \"open\"\n      },\n      \"band\": \"5\",\n      \"ssid\": \"office-guest\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.getSec.responses[0].example";
+    orgs_security_policies_get_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.getSec.responses[1].example";
+    orgs_security_policies_get_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.getSec.responses[2].example";
+    orgs_security_policies_get_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.getSec.responses[3].example";
+    orgs_security_policies_get_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.getSec.responses[5].example";
+    orgs_security_policies_update_sec_response_200 : Secpolicy =
+    "{\n  \"name\": \"corporate only\",\n  \"wlans\": [\n    {\n      \"auth\": {\n        \"pairwise\": [\n          \"wpa1-tkip\",\n          \"wpa2-tkip\"\n        ],\n        \"type\": \"psk\"\n      },\n      \"band\": \"both\",\n      \"ssid\": \"office\"\n    },\n    {\n      \"auth\": {\n        \"type\": \"open\"\n      },\n      \"band\": \"5\",\n      \"ssid\": \"office-guest\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.updateSec.responses[0].example";
+    orgs_security_policies_update_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.updateSec.responses[1].example";
+    orgs_security_policies_update_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.updateSec.responses[2].example";
+    orgs_security_policies_update_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.updateSec.responses[3].example";
+    orgs_security_policies_update_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.updateSec.responses[5].example";
+    orgs_security_policies_delete_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.deleteSec.responses[1].example";
+    orgs_security_policies_delete_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.deleteSec.responses[2].example";
+    orgs_security_policies_delete_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.deleteSec.responses[3].example";
+    orgs_security_policies_delete_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.deleteSec.responses[5].example";
+    orgs_service_policies_list_response_200 : OrgServicePolicies =
+    "[\n  {\n    \"action\": \"allow\",\n    \"created_time\": 0,\n    \"id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"services\": [\n      \"string\"\n    ],\n    \"tenants\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.orgsServicePolicies.actions.list.responses[0].example";
+    orgs_service_policies_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.list.responses[1].example";
+    orgs_service_policies_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.list.responses[2].example";
+    orgs_service_policies_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.list.responses[3].example";
+    orgs_service_policies_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.list.responses[5].example";
+    orgs_service_policies_create_request : OrgServicePolicyRequest =
+    "{\n  \"action\": \"allow\",\n  \"name\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"tenants\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsServicePolicies.actions.create.body.example";
+    orgs_service_policies_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.create.responses[1].example";
+    orgs_service_policies_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.create.responses[2].example";
+    orgs_service_policies_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.create.responses[3].example";
+    orgs_service_policies_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.create.responses[5].example";
+    orgs_service_policies_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.get.responses[1].example";
+    orgs_service_policies_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.get.responses[2].example";
+    orgs_service_policies_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.get.responses[3].example";
+    orgs_service_policies_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.get.responses[5].example";
+    orgs_service_policies_update_request : OrgServicePolicyRequest =
+    "{\n  \"action\": \"allow\",\n  \"name\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"tenants\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsServicePolicies.actions.update.body.example";
+    orgs_service_policies_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.update.responses[1].example";
+    orgs_service_policies_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.update.responses[2].example";
+    orgs_service_policies_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.update.responses[3].example";
+    orgs_service_policies_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.update.responses[5].example";
+    orgs_service_policies_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.delete.responses[1].example";
+    orgs_service_policies_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.delete.responses[2].example";
+    orgs_service_policies_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.delete.responses[3].example";
+    orgs_service_policies_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.delete.responses[5].example";
     orgs_services_list_response_200 : Services =
     "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
     from "resources.orgsServices.actions.list.responses[0].example";
@@ -7250,6 +8002,84 @@ round_trips! {
     sites_events_search_system_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesEvents.actions.searchSystem.responses[5].example";
+    sites_evpn_topologies_list_response_200 : EvpnTopologiesResponse =
+    "[\n  {\n    \"created_time\": 1736421230,\n    \"evpn_options\": {\n      \"auto_loopback_subnet\": \"172.16.192.0/24\",\n      \"auto_loopback_subnet6\": \"fd33:ab00:2::/64\",\n      \"auto_router_id_subnet\": \"172.16.254.0/23\",\n      \"core_as_border\": true,\n      \"overlay\": {\n        \"as\": 65000\n      },\n      \"per_vlan_vga_v4_mac\": false,\n      \"routed_at\": \"core\",\n      \"underlay\": {\n        \"as_base\": 65001,\n        \"subnet\": \"10.255.240.0/20\",\n        \"use_ipv6\": false\n      }\n    },\n    \"for_site\": false,\n    \"id\": \"764fb173-94f9-447c-8454-def62e5a999f\",\n    \"modified_time\": 1736421230,\n    \"name\": \"tert\",\n    \"org_id\": \"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\n    \"pod_names\": {\n      \"1\": \"Pod 1\"\n    },\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\"\n  }\n]"
+    from "resources.sitesEvpnTopologies.actions.list.responses[0].example";
+    sites_evpn_topologies_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.list.responses[1].example";
+    sites_evpn_topologies_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.list.responses[2].example";
+    sites_evpn_topologies_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.list.responses[3].example";
+    sites_evpn_topologies_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.list.responses[5].example";
+    sites_evpn_topologies_create_request : EvpnTopologyRequest =
+    "{\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"collapsed-core\"\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.create.body.example";
+    sites_evpn_topologies_create_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.create.responses[0].example";
+    sites_evpn_topologies_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.create.responses[1].example";
+    sites_evpn_topologies_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.create.responses[2].example";
+    sites_evpn_topologies_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.create.responses[3].example";
+    sites_evpn_topologies_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.create.responses[5].example";
+    sites_evpn_topologies_get_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.get.responses[0].example";
+    sites_evpn_topologies_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.get.responses[1].example";
+    sites_evpn_topologies_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.get.responses[2].example";
+    sites_evpn_topologies_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.get.responses[3].example";
+    sites_evpn_topologies_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.get.responses[5].example";
+    sites_evpn_topologies_update_request : EvpnTopologyRequest =
+    "{\n  \"overwrite\": false,\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"none\"\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.update.body.example";
+    sites_evpn_topologies_update_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.update.responses[0].example";
+    sites_evpn_topologies_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.update.responses[1].example";
+    sites_evpn_topologies_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.update.responses[2].example";
+    sites_evpn_topologies_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.update.responses[3].example";
+    sites_evpn_topologies_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.update.responses[5].example";
+    sites_evpn_topologies_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.delete.responses[1].example";
+    sites_evpn_topologies_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.delete.responses[2].example";
+    sites_evpn_topologies_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.delete.responses[3].example";
+    sites_evpn_topologies_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.delete.responses[5].example";
     sites_gateway_templates_list_derived_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesGatewayTemplates.actions.listDerived.responses[1].example";
@@ -9295,6 +10125,84 @@ round_trips! {
     sites_wx_tags_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesWxTags.actions.delete.responses[5].example";
+    sites_wx_tunnels_list_response_200 : WxlanTunnels =
+    "[\n  {\n    \"created_time\": 0,\n    \"dmvpn\": {\n      \"enabled\": true,\n      \"holding_time\": 0,\n      \"host_routes\": [\n        \"string\"\n      ]\n    },\n    \"for_mgmt\": true,\n    \"hello_interval\": 1,\n    \"hello_retries\": 3,\n    \"hostname\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ipsec\": {\n      \"enabled\": true,\n      \"psk\": \"string123\"\n    },\n    \"is_static\": true,\n    \"modified_time\": 0,\n    \"mtu\": 1500,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"peers\": [\n      \"string\"\n    ],\n    \"router_id\": \"string\",\n    \"secret\": \"string\",\n    \"sessions\": [\n      {\n        \"ap_as_session_id\": \"string\",\n        \"comment\": \"string\",\n        \"enable_cookie\": true,\n        \"ethertype\": \"ethernet\",\n        \"local_session_id\": 1,\n        \"pseudo_802.1ad_enabled\": true,\n        \"remote_id\": \"string\",\n        \"remote_session_id\": 1,\n        \"use_ap_as_session_ids\": true\n      }\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"udp_port\": 0,\n    \"use_udp\": true\n  }\n]"
+    from "resources.sitesWxTunnels.actions.list.responses[0].example";
+    sites_wx_tunnels_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.list.responses[1].example";
+    sites_wx_tunnels_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.list.responses[2].example";
+    sites_wx_tunnels_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.list.responses[3].example";
+    sites_wx_tunnels_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.list.responses[5].example";
+    sites_wx_tunnels_create_request : WxlanTunnelRequest =
+    "{\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.create.body.example";
+    sites_wx_tunnels_create_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.create.responses[0].example";
+    sites_wx_tunnels_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.create.responses[1].example";
+    sites_wx_tunnels_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.create.responses[2].example";
+    sites_wx_tunnels_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.create.responses[3].example";
+    sites_wx_tunnels_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.create.responses[5].example";
+    sites_wx_tunnels_get_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.get.responses[0].example";
+    sites_wx_tunnels_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.get.responses[1].example";
+    sites_wx_tunnels_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.get.responses[2].example";
+    sites_wx_tunnels_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.get.responses[3].example";
+    sites_wx_tunnels_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.get.responses[5].example";
+    sites_wx_tunnels_update_request : WxlanTunnelRequest =
+    "{\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.update.body.example";
+    sites_wx_tunnels_update_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.update.responses[0].example";
+    sites_wx_tunnels_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.update.responses[1].example";
+    sites_wx_tunnels_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.update.responses[2].example";
+    sites_wx_tunnels_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.update.responses[3].example";
+    sites_wx_tunnels_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.update.responses[5].example";
+    sites_wx_tunnels_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.delete.responses[1].example";
+    sites_wx_tunnels_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.delete.responses[2].example";
+    sites_wx_tunnels_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.delete.responses[3].example";
+    sites_wx_tunnels_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.delete.responses[5].example";
     sites_zones_list_response_200 : Zones =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"vertices\": [\n      {\n        \"x\": 0,\n        \"y\": 0\n      }\n    ]\n  }\n]"
     from "resources.sitesZones.actions.list.responses[0].example";
@@ -9456,7 +10364,9 @@ keeps_unknown_fields! {
 }
 
 keeps_unknown_values! {
-    unknown_value_is_kept_by_acl_tag_type : AclTagType;
+    unknown_value_is_kept_by_aamw_profile_action : AamwProfileAction;
+    unknown_value_is_kept_by_aamw_profile_category_category :
+    AamwProfileCategoryCategory; unknown_value_is_kept_by_acl_tag_type : AclTagType;
     unknown_value_is_kept_by_admin_compliance_status : AdminComplianceStatus;
     unknown_value_is_kept_by_admin_privilege_role : AdminPrivilegeRole;
     unknown_value_is_kept_by_admin_privilege_scope : AdminPrivilegeScope;
@@ -9486,7 +10396,10 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_client_info_source : ClientInfoSource;
     unknown_value_is_kept_by_client_key_mgmt : ClientKeyMgmt;
     unknown_value_is_kept_by_config_switch_local_accounts_user_role :
-    ConfigSwitchLocalAccountsUserRole; unknown_value_is_kept_by_const_device_type_ap :
+    ConfigSwitchLocalAccountsUserRole;
+    unknown_value_is_kept_by_const_device_ap_band24_usage : ConstDeviceApBand24Usage;
+    unknown_value_is_kept_by_const_device_ap_extios_default_dir :
+    ConstDeviceApExtiosDefaultDir; unknown_value_is_kept_by_const_device_type_ap :
     ConstDeviceTypeAp; unknown_value_is_kept_by_const_device_type_gateway :
     ConstDeviceTypeGateway; unknown_value_is_kept_by_const_device_type_switch :
     ConstDeviceTypeSwitch; unknown_value_is_kept_by_count_org_devices_mxtunnel_status :
@@ -9500,8 +10413,8 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_device_type_with_all : DeviceTypeWithAll;
     unknown_value_is_kept_by_dhcpd_config_option_type : DhcpdConfigOptionType;
     unknown_value_is_kept_by_dhcpd_config_type : DhcpdConfigType;
-    unknown_value_is_kept_by_dot11_band : Dot11Band; unknown_value_is_kept_by_dot11_proto
-    : Dot11Proto; unknown_value_is_kept_by_dynamic_psk_source : DynamicPskSource;
+    unknown_value_is_kept_by_dot11_proto : Dot11Proto;
+    unknown_value_is_kept_by_dynamic_psk_source : DynamicPskSource;
     unknown_value_is_kept_by_event_fastroam_type : EventFastroamType;
     unknown_value_is_kept_by_event_severity : EventSeverity;
     unknown_value_is_kept_by_evpn_config_role : EvpnConfigRole;
@@ -9555,7 +10468,10 @@ keeps_unknown_values! {
     MxclusterRadAuthServerKeywrapFormat;
     unknown_value_is_kept_by_mxcluster_radsec_nas_ip_source : MxclusterRadsecNasIpSource;
     unknown_value_is_kept_by_mxcluster_radsec_server_selection :
-    MxclusterRadsecServerSelection; unknown_value_is_kept_by_mxedge_mgmt_oob_ip_type :
+    MxclusterRadsecServerSelection;
+    unknown_value_is_kept_by_mxcluster_tunterm_hosts_selection :
+    MxclusterTuntermHostsSelection; unknown_value_is_kept_by_mxedge_for_site :
+    MxedgeForSite; unknown_value_is_kept_by_mxedge_mgmt_oob_ip_type :
     MxedgeMgmtOobIpType; unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
     unknown_value_is_kept_by_nac_access_type : NacAccessType;
     unknown_value_is_kept_by_nac_auth_type : NacAuthType;
@@ -9597,6 +10513,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_ospf_peer_stats_count_distinct : OspfPeerStatsCountDistinct;
     unknown_value_is_kept_by_poe_priority : PoePriority;
     unknown_value_is_kept_by_portal_template_alignment : PortalTemplateAlignment;
+    unknown_value_is_kept_by_privilege_msp_scope : PrivilegeMspScope;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
     unknown_value_is_kept_by_protect_re_allowed_service : ProtectReAllowedService;
     unknown_value_is_kept_by_protect_re_custom_protocol : ProtectReCustomProtocol;
@@ -9710,8 +10627,9 @@ keeps_unknown_values! {
     TunnelConfigProtocol; unknown_value_is_kept_by_tunnel_config_provider :
     TunnelConfigProvider; unknown_value_is_kept_by_tunnel_config_tunnel_mode :
     TunnelConfigTunnelMode; unknown_value_is_kept_by_tunnel_config_version :
-    TunnelConfigVersion; unknown_value_is_kept_by_tunterm_monitoring_protocol :
-    TuntermMonitoringProtocol; unknown_value_is_kept_by_var_source : VarSource;
+    TunnelConfigVersion; unknown_value_is_kept_by_tunterm_dhcpd_type : TuntermDhcpdType;
+    unknown_value_is_kept_by_tunterm_monitoring_protocol : TuntermMonitoringProtocol;
+    unknown_value_is_kept_by_var_source : VarSource;
     unknown_value_is_kept_by_visits_scope : VisitsScope;
     unknown_value_is_kept_by_vpn_mode : VpnMode;
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
@@ -9815,8 +10733,14 @@ reads_alternative! {
     "{\"type\":\"ap\"}" => ConfigDevice::DeviceAp; config_device_reads_device_switch :
     ConfigDevice = "{\"type\":\"switch\"}" => ConfigDevice::DeviceSwitch;
     config_device_reads_device_gateway : ConfigDevice = "{\"type\":\"gateway\"}" =>
-    ConfigDevice::DeviceGateway; deviceprofile_reads_deviceprofile_gateway :
-    Deviceprofile = "{\"name\":\"gw_template\",\"type\":\"gateway\"}" =>
+    ConfigDevice::DeviceGateway; const_device_model_reads_const_device_ap :
+    ConstDeviceModel = "{\"ap_type\":\"jewel\",\"type\":\"ap\"}" =>
+    ConstDeviceModel::ConstDeviceAp; const_device_model_reads_const_device_switch :
+    ConstDeviceModel = "{\"type\":\"gateway\"}" => ConstDeviceModel::ConstDeviceSwitch;
+    const_device_model_reads_const_device_gateway : ConstDeviceModel =
+    "{\"type\":\"switch\"}" => ConstDeviceModel::ConstDeviceGateway;
+    deviceprofile_reads_deviceprofile_gateway : Deviceprofile =
+    "{\"name\":\"gw_template\",\"type\":\"gateway\"}" =>
     Deviceprofile::DeviceprofileGateway; deviceprofile_reads_deviceprofile_switch :
     Deviceprofile = "{\"name\":\"\",\"type\":\"switch\"}" =>
     Deviceprofile::DeviceprofileSwitch; deviceprofile_reads_deviceprofile_ap :

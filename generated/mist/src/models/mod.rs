@@ -15,6 +15,8 @@ mod admins_lookup;
 mod admins_recover_password;
 mod common;
 mod common_2;
+#[cfg(feature = "constants-models")]
+mod constants_models;
 #[cfg(feature = "mobile-sdk-invites")]
 mod mobile_sdk_invites;
 #[cfg(feature = "msps")]
@@ -33,8 +35,12 @@ mod msps_marvis;
 mod msps_org_groups;
 #[cfg(feature = "msps-orgs")]
 mod msps_orgs;
+#[cfg(feature = "msps-sso-roles")]
+mod msps_sso_roles;
 #[cfg(feature = "msps-tickets")]
 mod msps_tickets;
+#[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+mod orgs_advanced_anti_malware_profiles;
 #[cfg(feature = "orgs-alarm-templates")]
 mod orgs_alarm_templates;
 #[cfg(feature = "orgs-alarms")]
@@ -55,8 +61,12 @@ mod orgs_devices;
 mod orgs_devices_ssr;
 #[cfg(feature = "orgs-events")]
 mod orgs_events;
+#[cfg(feature = "orgs-evpn-topologies")]
+mod orgs_evpn_topologies;
 #[cfg(feature = "orgs-guests")]
 mod orgs_guests;
+#[cfg(feature = "orgs-idp-profiles")]
+mod orgs_idp_profiles;
 #[cfg(feature = "orgs-integration-zscaler")]
 mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
@@ -73,6 +83,8 @@ mod orgs_maps;
 mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 mod orgs_marvis_invites;
+#[cfg(feature = "orgs-mx-clusters")]
+mod orgs_mx_clusters;
 #[cfg(feature = "orgs-mx-tunnels")]
 mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-crl")]
@@ -85,6 +97,8 @@ mod orgs_nac_idp;
 mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
+#[cfg(feature = "orgs-network-templates")]
+mod orgs_network_templates;
 #[cfg(feature = "orgs-premium-analytics")]
 mod orgs_premium_analytics;
 #[cfg(feature = "orgs-psks")]
@@ -95,6 +109,10 @@ mod orgs_rf_templates;
 mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
 mod orgs_sdk_templates;
+#[cfg(feature = "orgs-security-policies")]
+mod orgs_security_policies;
+#[cfg(feature = "orgs-service-policies")]
+mod orgs_service_policies;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
 #[cfg(feature = "orgs-setting")]
@@ -137,8 +155,6 @@ mod orgs_vpns;
 mod orgs_wlan_templates;
 #[cfg(feature = "orgs-wx-tags")]
 mod orgs_wx_tags;
-#[cfg(feature = "orgs-wx-tunnels")]
-mod orgs_wx_tunnels;
 #[cfg(feature = "self-account")]
 mod self_account;
 #[cfg(feature = "self-alarms")]
@@ -153,6 +169,7 @@ mod self_mfa;
 mod self_o_auth2;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-network-templates",
@@ -161,6 +178,8 @@ mod self_o_auth2;
 mod shared_acl_policies;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -168,10 +187,12 @@ mod shared_acl_policies;
     feature = "sites-setting"
 ))]
 mod shared_additional_config_cmds;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 mod shared_additional_vlan_ids;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
-mod shared_additional_vlan_ids_2;
 #[cfg(any(
     feature = "msps-admins",
     feature = "orgs-admins",
@@ -187,6 +208,7 @@ mod shared_admin;
 mod shared_admin_id;
 #[cfg(any(
     feature = "msps-admins",
+    feature = "msps-sso-roles",
     feature = "orgs-admins",
     feature = "orgs-api-tokens",
     feature = "orgs-sso-roles",
@@ -199,6 +221,9 @@ mod shared_admins;
 mod shared_alarm;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -240,10 +265,13 @@ mod shared_ap_ip_config;
 mod shared_ap_port_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -274,6 +302,7 @@ mod shared_ap_switch;
 mod shared_app_probing_apps;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -295,6 +324,7 @@ mod shared_auto_preemption;
 mod shared_avprofile;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
@@ -332,6 +362,21 @@ mod shared_client_key_mgmt;
     feature = "self-o-auth2"
 ))]
 mod shared_code_string;
+#[cfg(any(
+    feature = "constants-models",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-spectrum-analysis",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans"
+))]
+mod shared_const_device_ap_band24_usage;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -411,11 +456,11 @@ mod shared_device_type_with_all;
 #[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
@@ -435,6 +480,22 @@ mod shared_dot11_proto;
 ))]
 mod shared_email_string;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies"
+))]
+mod shared_evpn_config_role;
+#[cfg(any(
+    feature = "orgs-evpn-topologies",
+    feature = "sites-evpn-topologies",
+    feature = "sites-setting"
+))]
+mod shared_evpn_options;
+#[cfg(any(feature = "orgs-evpn-topologies", feature = "sites-evpn-topologies"))]
+mod shared_evpn_topologies_response;
+#[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "orgs-stats-tunnels",
@@ -444,12 +505,14 @@ mod shared_email_string;
 mod shared_fwupdate_stat;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 mod shared_gateway_idp_profiles_request;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-gateway-templates",
     feature = "sites-setting"
@@ -457,9 +520,13 @@ mod shared_gateway_idp_profiles_request;
 mod shared_gateway_matching;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting"
@@ -467,6 +534,7 @@ mod shared_gateway_matching;
 mod shared_gateway_port_duplex;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-vpns",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -475,8 +543,19 @@ mod shared_gateway_port_duplex;
     feature = "sites-vpns"
 ))]
 mod shared_gateway_port_vpn_path_bfd_profile;
-#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
 mod shared_gateway_template;
+#[cfg(any(feature = "orgs-gateway-templates", feature = "sites-setting"))]
+mod shared_gateway_template_request;
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates"
+))]
+mod shared_gateway_templates;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -487,6 +566,7 @@ mod shared_guest;
 #[cfg(any(feature = "orgs-guests", feature = "sites-guests"))]
 mod shared_guests;
 #[cfg(any(
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -494,6 +574,8 @@ mod shared_guests;
 mod shared_hour;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -502,6 +584,36 @@ mod shared_hour;
 ))]
 mod shared_idp_config;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+mod shared_idp_profile;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "orgs-service-policies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+mod shared_idp_profile_base_profile;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_idp_profile_request;
+#[cfg(any(
     feature = "msps-sles",
     feature = "orgs-sles",
     feature = "sites-insights"
@@ -509,10 +621,14 @@ mod shared_idp_config;
 mod shared_insight_metrics;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting",
@@ -522,11 +638,15 @@ mod shared_insight_metrics;
 mod shared_ip_type;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
@@ -535,6 +655,19 @@ mod shared_ip_type;
 mod shared_ip_type6;
 #[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
 mod shared_junos_local_port_config;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_junos_port_config;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -568,7 +701,9 @@ mod shared_map_import_json;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
+    feature = "msps-sso-roles",
     feature = "orgs",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-sso",
     feature = "orgs-sso-roles",
@@ -580,8 +715,13 @@ mod shared_map_import_json;
     feature = "sites-wlans"
 ))]
 mod shared_msp_id;
+#[cfg(any(feature = "orgs-mx-clusters", feature = "sites-setting"))]
+mod shared_mxcluster_nac;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -593,6 +733,9 @@ mod shared_msp_id;
 mod shared_mxcluster_rad_auth_server_keywrap_format;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -602,6 +745,13 @@ mod shared_mxcluster_rad_auth_server_keywrap_format;
 ))]
 mod shared_mxcluster_radsec_server_selection;
 #[cfg(any(
+    feature = "orgs-mx-clusters",
+    feature = "orgs-setting",
+    feature = "sites-setting"
+))]
+mod shared_mxedge_mgmt;
+#[cfg(any(
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-mx-edges",
     feature = "sites-setting",
@@ -626,6 +776,7 @@ mod shared_nac_rule_action;
 mod shared_name_string;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -636,33 +787,60 @@ mod shared_name_string;
 mod shared_network;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 mod shared_network_request;
+#[cfg(any(
+    feature = "orgs-network-templates",
+    feature = "sites-network-templates"
+))]
+mod shared_network_template;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 mod shared_org;
+#[cfg(any(feature = "orgs-service-policies", feature = "sites-service-policies"))]
+mod shared_org_service_policies;
 #[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
 mod shared_ospf_peer_stats_count_distinct;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
     feature = "sites-stats-ports"
 ))]
 mod shared_poe_priority;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+mod shared_portal_template_alignment;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 mod shared_privilege_org;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 mod shared_psk_list;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_radius_acct_port;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -672,6 +850,19 @@ mod shared_psk_list;
 mod shared_radius_acct_servers;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_radius_coa_port;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -720,7 +911,9 @@ mod shared_search_wxtag_apps;
 mod shared_secintel_profile;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-sec-intel-profiles",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -739,7 +932,12 @@ mod shared_site_ports_count_distinct;
 mod shared_site_stats_sitegroup_ids;
 #[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
 mod shared_site_template;
-#[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-sso",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 mod shared_sso_idp_sign_algo;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 mod shared_stats_org;
@@ -761,44 +959,30 @@ mod shared_stats_wan_tunnel_priority;
 ))]
 mod shared_stats_wireless_client;
 #[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-antivirus-profiles",
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-devices-ssr",
-    feature = "orgs-inventory",
-    feature = "orgs-mx-tunnels",
-    feature = "orgs-setting",
-    feature = "orgs-stats-devices",
-    feature = "orgs-stats-mx-edges",
-    feature = "orgs-user-macs",
-    feature = "orgs-wlans",
-    feature = "orgs-wx-tags",
-    feature = "sites-advanced-anti-malware-profiles",
-    feature = "sites-antivirus-profiles",
-    feature = "sites-device-profiles",
-    feature = "sites-devices",
-    feature = "sites-gateway-templates",
-    feature = "sites-idp-profiles",
-    feature = "sites-insights",
-    feature = "sites-jse",
+    feature = "orgs-network-templates",
     feature = "sites-network-templates",
-    feature = "sites-service-policies",
-    feature = "sites-setting",
-    feature = "sites-stats-devices",
-    feature = "sites-stats-mx-edges",
-    feature = "sites-wlans",
-    feature = "sites-wx-tags",
-    feature = "utilities-mx-edge"
+    feature = "sites-setting"
 ))]
-mod shared_strings;
-#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
 mod shared_switch_matching;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_switch_network;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -813,6 +997,7 @@ mod shared_ticket;
 mod shared_time_of_day;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-tunnels",
     feature = "sites-device-profiles",
@@ -835,11 +1020,16 @@ mod shared_uuids;
 mod shared_vars;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-networks",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-networks",
@@ -853,6 +1043,8 @@ mod shared_vpn;
 mod shared_websocket_session;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 mod shared_wxlan_rule;
+#[cfg(any(feature = "orgs-wx-tunnels", feature = "sites-wx-tunnels"))]
+mod shared_wxlan_tunnel;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 mod shared_zone_vertex;
 #[cfg(feature = "sites-alarms")]
@@ -879,8 +1071,6 @@ mod sites_devices_wan_cluster;
 mod sites_devices_wireless;
 #[cfg(feature = "sites-events")]
 mod sites_events;
-#[cfg(feature = "sites-gateway-templates")]
-mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
 mod sites_guests;
 #[cfg(feature = "sites-insights")]
@@ -893,14 +1083,10 @@ mod sites_licenses;
 mod sites_maps;
 #[cfg(feature = "sites-maps-auto-zone")]
 mod sites_maps_auto_zone;
-#[cfg(feature = "sites-network-templates")]
-mod sites_network_templates;
 #[cfg(feature = "sites-rogues")]
 mod sites_rogues;
 #[cfg(feature = "sites-rssi-zones")]
 mod sites_rssi_zones;
-#[cfg(feature = "sites-service-policies")]
-mod sites_service_policies;
 #[cfg(feature = "sites-services")]
 mod sites_services;
 #[cfg(feature = "sites-setting")]
@@ -950,6 +1136,8 @@ pub use self::admins_lookup::*;
 pub use self::admins_recover_password::*;
 pub use self::common::*;
 pub use self::common_2::*;
+#[cfg(feature = "constants-models")]
+pub use self::constants_models::*;
 #[cfg(feature = "mobile-sdk-invites")]
 pub use self::mobile_sdk_invites::*;
 #[cfg(feature = "msps")]
@@ -968,8 +1156,12 @@ pub use self::msps_marvis::*;
 pub use self::msps_org_groups::*;
 #[cfg(feature = "msps-orgs")]
 pub use self::msps_orgs::*;
+#[cfg(feature = "msps-sso-roles")]
+pub use self::msps_sso_roles::*;
 #[cfg(feature = "msps-tickets")]
 pub use self::msps_tickets::*;
+#[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+pub use self::orgs_advanced_anti_malware_profiles::*;
 #[cfg(feature = "orgs-alarm-templates")]
 pub use self::orgs_alarm_templates::*;
 #[cfg(feature = "orgs-alarms")]
@@ -990,8 +1182,12 @@ pub use self::orgs_devices::*;
 pub use self::orgs_devices_ssr::*;
 #[cfg(feature = "orgs-events")]
 pub use self::orgs_events::*;
+#[cfg(feature = "orgs-evpn-topologies")]
+pub use self::orgs_evpn_topologies::*;
 #[cfg(feature = "orgs-guests")]
 pub use self::orgs_guests::*;
+#[cfg(feature = "orgs-idp-profiles")]
+pub use self::orgs_idp_profiles::*;
 #[cfg(feature = "orgs-integration-zscaler")]
 pub use self::orgs_integration_zscaler::*;
 #[cfg(feature = "orgs-inventory")]
@@ -1008,6 +1204,8 @@ pub use self::orgs_maps::*;
 pub use self::orgs_marvis::*;
 #[cfg(feature = "orgs-marvis-invites")]
 pub use self::orgs_marvis_invites::*;
+#[cfg(feature = "orgs-mx-clusters")]
+pub use self::orgs_mx_clusters::*;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub use self::orgs_mx_tunnels::*;
 #[cfg(feature = "orgs-nac-crl")]
@@ -1020,6 +1218,8 @@ pub use self::orgs_nac_idp::*;
 pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
+#[cfg(feature = "orgs-network-templates")]
+pub use self::orgs_network_templates::*;
 #[cfg(feature = "orgs-premium-analytics")]
 pub use self::orgs_premium_analytics::*;
 #[cfg(feature = "orgs-psks")]
@@ -1030,6 +1230,10 @@ pub use self::orgs_rf_templates::*;
 pub use self::orgs_sdk_invites::*;
 #[cfg(feature = "orgs-sdk-templates")]
 pub use self::orgs_sdk_templates::*;
+#[cfg(feature = "orgs-security-policies")]
+pub use self::orgs_security_policies::*;
+#[cfg(feature = "orgs-service-policies")]
+pub use self::orgs_service_policies::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
 #[cfg(feature = "orgs-setting")]
@@ -1072,8 +1276,6 @@ pub use self::orgs_vpns::*;
 pub use self::orgs_wlan_templates::*;
 #[cfg(feature = "orgs-wx-tags")]
 pub use self::orgs_wx_tags::*;
-#[cfg(feature = "orgs-wx-tunnels")]
-pub use self::orgs_wx_tunnels::*;
 #[cfg(feature = "self-account")]
 pub use self::self_account::*;
 #[cfg(feature = "self-alarms")]
@@ -1088,6 +1290,7 @@ pub use self::self_mfa::*;
 pub use self::self_o_auth2::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-network-templates",
@@ -1096,6 +1299,8 @@ pub use self::self_o_auth2::*;
 pub use self::shared_acl_policies::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1103,10 +1308,12 @@ pub use self::shared_acl_policies::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_additional_config_cmds::*;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 pub use self::shared_additional_vlan_ids::*;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
-pub use self::shared_additional_vlan_ids_2::*;
 #[cfg(any(
     feature = "msps-admins",
     feature = "orgs-admins",
@@ -1122,6 +1329,7 @@ pub use self::shared_admin::*;
 pub use self::shared_admin_id::*;
 #[cfg(any(
     feature = "msps-admins",
+    feature = "msps-sso-roles",
     feature = "orgs-admins",
     feature = "orgs-api-tokens",
     feature = "orgs-sso-roles",
@@ -1134,6 +1342,9 @@ pub use self::shared_admins::*;
 pub use self::shared_alarm::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1175,10 +1386,13 @@ pub use self::shared_ap_ip_config::*;
 pub use self::shared_ap_port_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -1209,6 +1423,7 @@ pub use self::shared_ap_switch::*;
 pub use self::shared_app_probing_apps::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1230,6 +1445,7 @@ pub use self::shared_auto_preemption::*;
 pub use self::shared_avprofile::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
@@ -1267,6 +1483,21 @@ pub use self::shared_client_key_mgmt::*;
     feature = "self-o-auth2"
 ))]
 pub use self::shared_code_string::*;
+#[cfg(any(
+    feature = "constants-models",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-spectrum-analysis",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans"
+))]
+pub use self::shared_const_device_ap_band24_usage::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -1346,11 +1577,11 @@ pub use self::shared_device_type_with_all::*;
 #[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
@@ -1370,6 +1601,22 @@ pub use self::shared_dot11_proto::*;
 ))]
 pub use self::shared_email_string::*;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies"
+))]
+pub use self::shared_evpn_config_role::*;
+#[cfg(any(
+    feature = "orgs-evpn-topologies",
+    feature = "sites-evpn-topologies",
+    feature = "sites-setting"
+))]
+pub use self::shared_evpn_options::*;
+#[cfg(any(feature = "orgs-evpn-topologies", feature = "sites-evpn-topologies"))]
+pub use self::shared_evpn_topologies_response::*;
+#[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "orgs-stats-tunnels",
@@ -1379,12 +1626,14 @@ pub use self::shared_email_string::*;
 pub use self::shared_fwupdate_stat::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 pub use self::shared_gateway_idp_profiles_request::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-gateway-templates",
     feature = "sites-setting"
@@ -1392,9 +1641,13 @@ pub use self::shared_gateway_idp_profiles_request::*;
 pub use self::shared_gateway_matching::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting"
@@ -1402,6 +1655,7 @@ pub use self::shared_gateway_matching::*;
 pub use self::shared_gateway_port_duplex::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-vpns",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1410,8 +1664,19 @@ pub use self::shared_gateway_port_duplex::*;
     feature = "sites-vpns"
 ))]
 pub use self::shared_gateway_port_vpn_path_bfd_profile::*;
-#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
 pub use self::shared_gateway_template::*;
+#[cfg(any(feature = "orgs-gateway-templates", feature = "sites-setting"))]
+pub use self::shared_gateway_template_request::*;
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates"
+))]
+pub use self::shared_gateway_templates::*;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -1422,6 +1687,7 @@ pub use self::shared_guest::*;
 #[cfg(any(feature = "orgs-guests", feature = "sites-guests"))]
 pub use self::shared_guests::*;
 #[cfg(any(
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -1429,6 +1695,8 @@ pub use self::shared_guests::*;
 pub use self::shared_hour::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1437,6 +1705,36 @@ pub use self::shared_hour::*;
 ))]
 pub use self::shared_idp_config::*;
 #[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_idp_profile::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "orgs-service-policies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+pub use self::shared_idp_profile_base_profile::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_idp_profile_request::*;
+#[cfg(any(
     feature = "msps-sles",
     feature = "orgs-sles",
     feature = "sites-insights"
@@ -1444,10 +1742,14 @@ pub use self::shared_idp_config::*;
 pub use self::shared_insight_metrics::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting",
@@ -1457,11 +1759,15 @@ pub use self::shared_insight_metrics::*;
 pub use self::shared_ip_type::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
@@ -1470,6 +1776,19 @@ pub use self::shared_ip_type::*;
 pub use self::shared_ip_type6::*;
 #[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
 pub use self::shared_junos_local_port_config::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_junos_port_config::*;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -1503,7 +1822,9 @@ pub use self::shared_map_import_json::*;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
+    feature = "msps-sso-roles",
     feature = "orgs",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-sso",
     feature = "orgs-sso-roles",
@@ -1515,8 +1836,13 @@ pub use self::shared_map_import_json::*;
     feature = "sites-wlans"
 ))]
 pub use self::shared_msp_id::*;
+#[cfg(any(feature = "orgs-mx-clusters", feature = "sites-setting"))]
+pub use self::shared_mxcluster_nac::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -1528,6 +1854,9 @@ pub use self::shared_msp_id::*;
 pub use self::shared_mxcluster_rad_auth_server_keywrap_format::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1537,6 +1866,13 @@ pub use self::shared_mxcluster_rad_auth_server_keywrap_format::*;
 ))]
 pub use self::shared_mxcluster_radsec_server_selection::*;
 #[cfg(any(
+    feature = "orgs-mx-clusters",
+    feature = "orgs-setting",
+    feature = "sites-setting"
+))]
+pub use self::shared_mxedge_mgmt::*;
+#[cfg(any(
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-mx-edges",
     feature = "sites-setting",
@@ -1561,6 +1897,7 @@ pub use self::shared_nac_rule_action::*;
 pub use self::shared_name_string::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1571,33 +1908,60 @@ pub use self::shared_name_string::*;
 pub use self::shared_network::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 pub use self::shared_network_request::*;
+#[cfg(any(
+    feature = "orgs-network-templates",
+    feature = "sites-network-templates"
+))]
+pub use self::shared_network_template::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 pub use self::shared_org::*;
+#[cfg(any(feature = "orgs-service-policies", feature = "sites-service-policies"))]
+pub use self::shared_org_service_policies::*;
 #[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
 pub use self::shared_ospf_peer_stats_count_distinct::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
     feature = "sites-stats-ports"
 ))]
 pub use self::shared_poe_priority::*;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+pub use self::shared_portal_template_alignment::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 pub use self::shared_privilege_org::*;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 pub use self::shared_psk_list::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_radius_acct_port::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1607,6 +1971,19 @@ pub use self::shared_psk_list::*;
 pub use self::shared_radius_acct_servers::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_radius_coa_port::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -1655,7 +2032,9 @@ pub use self::shared_search_wxtag_apps::*;
 pub use self::shared_secintel_profile::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-sec-intel-profiles",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1674,7 +2053,12 @@ pub use self::shared_site_ports_count_distinct::*;
 pub use self::shared_site_stats_sitegroup_ids::*;
 #[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
 pub use self::shared_site_template::*;
-#[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-sso",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 pub use self::shared_sso_idp_sign_algo::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 pub use self::shared_stats_org::*;
@@ -1696,44 +2080,30 @@ pub use self::shared_stats_wan_tunnel_priority::*;
 ))]
 pub use self::shared_stats_wireless_client::*;
 #[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-antivirus-profiles",
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-devices-ssr",
-    feature = "orgs-inventory",
-    feature = "orgs-mx-tunnels",
-    feature = "orgs-setting",
-    feature = "orgs-stats-devices",
-    feature = "orgs-stats-mx-edges",
-    feature = "orgs-user-macs",
-    feature = "orgs-wlans",
-    feature = "orgs-wx-tags",
-    feature = "sites-advanced-anti-malware-profiles",
-    feature = "sites-antivirus-profiles",
-    feature = "sites-device-profiles",
-    feature = "sites-devices",
-    feature = "sites-gateway-templates",
-    feature = "sites-idp-profiles",
-    feature = "sites-insights",
-    feature = "sites-jse",
+    feature = "orgs-network-templates",
     feature = "sites-network-templates",
-    feature = "sites-service-policies",
-    feature = "sites-setting",
-    feature = "sites-stats-devices",
-    feature = "sites-stats-mx-edges",
-    feature = "sites-wlans",
-    feature = "sites-wx-tags",
-    feature = "utilities-mx-edge"
+    feature = "sites-setting"
 ))]
-pub use self::shared_strings::*;
-#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
 pub use self::shared_switch_matching::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_switch_network::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -1748,6 +2118,7 @@ pub use self::shared_ticket::*;
 pub use self::shared_time_of_day::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-tunnels",
     feature = "sites-device-profiles",
@@ -1770,11 +2141,16 @@ pub use self::shared_uuids::*;
 pub use self::shared_vars::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-networks",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-networks",
@@ -1788,6 +2164,8 @@ pub use self::shared_vpn::*;
 pub use self::shared_websocket_session::*;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 pub use self::shared_wxlan_rule::*;
+#[cfg(any(feature = "orgs-wx-tunnels", feature = "sites-wx-tunnels"))]
+pub use self::shared_wxlan_tunnel::*;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 pub use self::shared_zone_vertex::*;
 #[cfg(feature = "sites-alarms")]
@@ -1814,8 +2192,6 @@ pub use self::sites_devices_wan_cluster::*;
 pub use self::sites_devices_wireless::*;
 #[cfg(feature = "sites-events")]
 pub use self::sites_events::*;
-#[cfg(feature = "sites-gateway-templates")]
-pub use self::sites_gateway_templates::*;
 #[cfg(feature = "sites-guests")]
 pub use self::sites_guests::*;
 #[cfg(feature = "sites-insights")]
@@ -1828,14 +2204,10 @@ pub use self::sites_licenses::*;
 pub use self::sites_maps::*;
 #[cfg(feature = "sites-maps-auto-zone")]
 pub use self::sites_maps_auto_zone::*;
-#[cfg(feature = "sites-network-templates")]
-pub use self::sites_network_templates::*;
 #[cfg(feature = "sites-rogues")]
 pub use self::sites_rogues::*;
 #[cfg(feature = "sites-rssi-zones")]
 pub use self::sites_rssi_zones::*;
-#[cfg(feature = "sites-service-policies")]
-pub use self::sites_service_policies::*;
 #[cfg(feature = "sites-services")]
 pub use self::sites_services::*;
 #[cfg(feature = "sites-setting")]

@@ -11,6 +11,8 @@ pub mod admins_logout;
 pub mod admins_lookup;
 #[cfg(feature = "admins-recover-password")]
 pub mod admins_recover_password;
+#[cfg(feature = "constants-models")]
+pub mod constants_models;
 #[cfg(feature = "mobile-sdk-invites")]
 pub mod mobile_sdk_invites;
 #[cfg(feature = "msps")]
@@ -33,12 +35,16 @@ pub mod msps_org_groups;
 pub mod msps_orgs;
 #[cfg(feature = "msps-sles")]
 pub mod msps_sles;
+#[cfg(feature = "msps-sso-roles")]
+pub mod msps_sso_roles;
 #[cfg(feature = "msps-tickets")]
 pub mod msps_tickets;
 #[cfg(feature = "orgs")]
 pub mod orgs;
 #[cfg(feature = "orgs-admins")]
 pub mod orgs_admins;
+#[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+pub mod orgs_advanced_anti_malware_profiles;
 #[cfg(feature = "orgs-alarm-templates")]
 pub mod orgs_alarm_templates;
 #[cfg(feature = "orgs-alarms")]
@@ -69,8 +75,14 @@ pub mod orgs_devices;
 pub mod orgs_devices_ssr;
 #[cfg(feature = "orgs-events")]
 pub mod orgs_events;
+#[cfg(feature = "orgs-evpn-topologies")]
+pub mod orgs_evpn_topologies;
+#[cfg(feature = "orgs-gateway-templates")]
+pub mod orgs_gateway_templates;
 #[cfg(feature = "orgs-guests")]
 pub mod orgs_guests;
+#[cfg(feature = "orgs-idp-profiles")]
+pub mod orgs_idp_profiles;
 #[cfg(feature = "orgs-integration-zscaler")]
 pub mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
@@ -87,6 +99,8 @@ pub mod orgs_maps;
 pub mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 pub mod orgs_marvis_invites;
+#[cfg(feature = "orgs-mx-clusters")]
+pub mod orgs_mx_clusters;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-crl")]
@@ -99,6 +113,8 @@ pub mod orgs_nac_idp;
 pub mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 pub mod orgs_nac_tags;
+#[cfg(feature = "orgs-network-templates")]
+pub mod orgs_network_templates;
 #[cfg(feature = "orgs-networks")]
 pub mod orgs_networks;
 #[cfg(feature = "orgs-premium-analytics")]
@@ -113,6 +129,10 @@ pub mod orgs_sdk_invites;
 pub mod orgs_sdk_templates;
 #[cfg(feature = "orgs-sec-intel-profiles")]
 pub mod orgs_sec_intel_profiles;
+#[cfg(feature = "orgs-security-policies")]
+pub mod orgs_security_policies;
+#[cfg(feature = "orgs-service-policies")]
+pub mod orgs_service_policies;
 #[cfg(feature = "orgs-services")]
 pub mod orgs_services;
 #[cfg(feature = "orgs-setting")]
@@ -221,6 +241,8 @@ pub mod sites_devices_wired;
 pub mod sites_devices_wireless;
 #[cfg(feature = "sites-events")]
 pub mod sites_events;
+#[cfg(feature = "sites-evpn-topologies")]
+pub mod sites_evpn_topologies;
 #[cfg(feature = "sites-gateway-templates")]
 pub mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
@@ -303,6 +325,8 @@ pub mod sites_wlans;
 pub mod sites_wx_rules;
 #[cfg(feature = "sites-wx-tags")]
 pub mod sites_wx_tags;
+#[cfg(feature = "sites-wx-tunnels")]
+pub mod sites_wx_tunnels;
 #[cfg(feature = "sites-zones")]
 pub mod sites_zones;
 #[cfg(feature = "utilities-location")]
@@ -349,6 +373,14 @@ impl crate::Client {
         &self,
     ) -> admins_recover_password::AdminsRecoverPasswordResource {
         admins_recover_password::AdminsRecoverPasswordResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Constants Models resource.
+    #[cfg(feature = "constants-models")]
+    pub fn constants_models(&self) -> constants_models::ConstantsModelsResource {
+        constants_models::ConstantsModelsResource {
             client: self.clone(),
         }
     }
@@ -441,6 +473,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the MSPs SSO Roles resource.
+    #[cfg(feature = "msps-sso-roles")]
+    pub fn msps_sso_roles(&self) -> msps_sso_roles::MspsSsoRolesResource {
+        msps_sso_roles::MspsSsoRolesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the MSPs Tickets resource.
     #[cfg(feature = "msps-tickets")]
     pub fn msps_tickets(&self) -> msps_tickets::MspsTicketsResource {
@@ -461,6 +501,16 @@ impl crate::Client {
     #[cfg(feature = "orgs-admins")]
     pub fn orgs_admins(&self) -> orgs_admins::OrgsAdminsResource {
         orgs_admins::OrgsAdminsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Advanced Anti Malware Profiles resource.
+    #[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+    pub fn orgs_advanced_anti_malware_profiles(
+        &self,
+    ) -> orgs_advanced_anti_malware_profiles::OrgsAdvancedAntiMalwareProfilesResource {
+        orgs_advanced_anti_malware_profiles::OrgsAdvancedAntiMalwareProfilesResource {
             client: self.clone(),
         }
     }
@@ -587,10 +637,34 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs EVPN Topologies resource.
+    #[cfg(feature = "orgs-evpn-topologies")]
+    pub fn orgs_evpn_topologies(&self) -> orgs_evpn_topologies::OrgsEvpnTopologiesResource {
+        orgs_evpn_topologies::OrgsEvpnTopologiesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Gateway Templates resource.
+    #[cfg(feature = "orgs-gateway-templates")]
+    pub fn orgs_gateway_templates(&self) -> orgs_gateway_templates::OrgsGatewayTemplatesResource {
+        orgs_gateway_templates::OrgsGatewayTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Guests resource.
     #[cfg(feature = "orgs-guests")]
     pub fn orgs_guests(&self) -> orgs_guests::OrgsGuestsResource {
         orgs_guests::OrgsGuestsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs IDP Profiles resource.
+    #[cfg(feature = "orgs-idp-profiles")]
+    pub fn orgs_idp_profiles(&self) -> orgs_idp_profiles::OrgsIdpProfilesResource {
+        orgs_idp_profiles::OrgsIdpProfilesResource {
             client: self.clone(),
         }
     }
@@ -663,6 +737,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs MxClusters resource.
+    #[cfg(feature = "orgs-mx-clusters")]
+    pub fn orgs_mx_clusters(&self) -> orgs_mx_clusters::OrgsMxClustersResource {
+        orgs_mx_clusters::OrgsMxClustersResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs MxTunnels resource.
     #[cfg(feature = "orgs-mx-tunnels")]
     pub fn orgs_mx_tunnels(&self) -> orgs_mx_tunnels::OrgsMxTunnelsResource {
@@ -707,6 +789,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-nac-tags")]
     pub fn orgs_nac_tags(&self) -> orgs_nac_tags::OrgsNacTagsResource {
         orgs_nac_tags::OrgsNacTagsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Network Templates resource.
+    #[cfg(feature = "orgs-network-templates")]
+    pub fn orgs_network_templates(&self) -> orgs_network_templates::OrgsNetworkTemplatesResource {
+        orgs_network_templates::OrgsNetworkTemplatesResource {
             client: self.clone(),
         }
     }
@@ -763,6 +853,22 @@ impl crate::Client {
     #[cfg(feature = "orgs-sec-intel-profiles")]
     pub fn orgs_sec_intel_profiles(&self) -> orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
         orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Security Policies resource.
+    #[cfg(feature = "orgs-security-policies")]
+    pub fn orgs_security_policies(&self) -> orgs_security_policies::OrgsSecurityPoliciesResource {
+        orgs_security_policies::OrgsSecurityPoliciesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Service Policies resource.
+    #[cfg(feature = "orgs-service-policies")]
+    pub fn orgs_service_policies(&self) -> orgs_service_policies::OrgsServicePoliciesResource {
+        orgs_service_policies::OrgsServicePoliciesResource {
             client: self.clone(),
         }
     }
@@ -1207,6 +1313,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites EVPN Topologies resource.
+    #[cfg(feature = "sites-evpn-topologies")]
+    pub fn sites_evpn_topologies(&self) -> sites_evpn_topologies::SitesEvpnTopologiesResource {
+        sites_evpn_topologies::SitesEvpnTopologiesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Gateway Templates resource.
     #[cfg(feature = "sites-gateway-templates")]
     pub fn sites_gateway_templates(
@@ -1541,6 +1655,14 @@ impl crate::Client {
     #[cfg(feature = "sites-wx-tags")]
     pub fn sites_wx_tags(&self) -> sites_wx_tags::SitesWxTagsResource {
         sites_wx_tags::SitesWxTagsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites WxTunnels resource.
+    #[cfg(feature = "sites-wx-tunnels")]
+    pub fn sites_wx_tunnels(&self) -> sites_wx_tunnels::SitesWxTunnelsResource {
+        sites_wx_tunnels::SitesWxTunnelsResource {
             client: self.clone(),
         }
     }
