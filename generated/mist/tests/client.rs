@@ -507,6 +507,125 @@ action! {
 }
 
 action! {
+    constants_events_list_alarm_definitions in constants_events : "GET"
+    "/api/v1/const/alarm_defs", query[], headers[], answer 200
+    "[{\"display\":\"Device offline\",\"example\":{\"aps\":[\"d420b02000fa\"],\"count\":1,\"group\":\"infrastructure\",\"hostnames\":[\"Vendor_AP2\"],\"id\":\"e70c308f-7007-4866-9ecd-0d01842979ea\",\"last_seen\":1629753888,\"org_id\":\"09dac91f-6e73-4100-89f7-698e0fafbb1b\",\"severity\":\"warn\",\"site_id\":\"dcfb31a1-d615-4361-8c95-b9dde05aa704\",\"timestamp\":1629753888,\"type\":\"device_down\"},\"fields\":[\"aps\",\"hostnames\"],\"group\":\"infrastructure\",\"key\":\"device_down\",\"marvis_suggestion_category\":\"string\",\"severity\":\"warn\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_alarm_definitions()
+}
+
+action! {
+    constants_events_list_client_definitions in constants_events : "GET"
+    "/api/v1/const/client_events", query[], headers[], answer 200
+    "[{\"display\":\"11r Association\",\"key\":\"CLIENT_AUTH_ASSOCIATION_11R\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_client_definitions()
+}
+
+action! {
+    constants_events_list_device_definitions in constants_events : "GET"
+    "/api/v1/const/device_events", query[], headers[], answer 200
+    "[{\"description\":\"AP was assigned to a site\",\"display\":\"AP Assigned\",\"example\":{\"ap\":\"5c5b35000001\",\"audit_id\":\"e9a88814-fa81-5bdc-34b0-84e8735420e5\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1552408871,\"type\":\"AP_ASSIGNED\"},\"key\":\"AP_ASSIGNED\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_device_definitions()
+}
+
+action! {
+    constants_events_list_mx_edge_definitions in constants_events : "GET"
+    "/api/v1/const/mxedge_events", query[], headers[], answer 200
+    "[{\"description\":\"Config change on ME was triggered as a result of change made by user\",\"display\":\"ME Config changed by user\",\"example\":{\"audit_id\":\"e9a88814-fa81-5bdc-34b0-84e8735420e5\",\"mxcluster_id\":\"ed4665ed-c9ad-4835-8ca5-dda642765ad3\",\"mxedge_id\":\"387804a7-3474-85ce-15a2-f9a9684c9c9\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"service\":\"mxagent\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1552408871,\"type\":\"ME_CONFIG_CHANGED_BY_USER\"},\"key\":\"ME_CONFIG_CHANGED_BY_USER\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_mx_edge_definitions()
+}
+
+action! {
+    constants_events_list_nac_definitions in constants_events : "GET"
+    "/api/v1/const/nac_events", query[], headers[], answer 200
+    "[{\"ap\":\"5c5b355008c0\",\"bssid\":\"5c5b35548892\",\"cert_cn\":\"suriyas\",\"cert_expiry\":1711557441,\"cert_issuer\":\"/DC=net/DC=jnpr/CN=Juniper Networks Issuing AWS1 CA\",\"cert_san_upn\":[\"suriyas@juniper.net\"],\"cert_serial\":\"1300103d29e56ef083797bedc2000100103d29\",\"cert_subject\":\"/CN=suriyas/emailAddress=suriyas@juniper.net\",\"eap_type\":\"EAP-TLS\",\"nas_vendor\":\"Mist\",\"org_id\":\"94de66e8-556a-4d56-8780-a114620a5c42\",\"random_mac\":true,\"site_id\":\"b5a005ab-47d4-41f7-97bf-733f9cc252dd\",\"ssid\":\"Test_Suriya-SSID\",\"timestamp\":1685658478.438995,\"type\":\"NAC_CLIENT_CERT_CHECK_SUCCESS\",\"username\":\"suriyas@juniper.net\",\"wcid\":\"b43637b0-f0d9-0a1d-1ec2-73c394a9f679\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_nac_definitions()
+}
+
+action! {
+    constants_events_list_other_device_definitions in constants_events : "GET"
+    "/api/v1/const/otherdevice_events", query[], headers[], answer 200
+    "[{\"display\":\"Connected to NCM\",\"example\":{\"device_mac\":\"5c5b351e13b5\",\"mac\":\"0030447771c0\",\"org_id\":\"c080ce4d-4e35-4373-bdc4-08df15d257f5\",\"site_id\":\"1df889ad-9111-4c0e-a00b-8a008b83eb68\",\"text\":\"Connected to NCM\",\"timestamp\":1675827825.765,\"type\":\"CELLULAR_EDGE_CONNECTED_TO_NCM\",\"vendor\":\"cradlepoint\"},\"key\":\"CELLULAR_EDGE_CONNECTED_TO_NCM\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_other_device_definitions()
+}
+
+action! {
+    constants_events_list_system_definitions in constants_events : "GET"
+    "/api/v1/const/system_events", query[], headers[], answer 200
+    "[{\"display\":\"AP Disconnect\",\"group\":\"ap_health\",\"key\":\"ap_disconnected\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_system_definitions()
+}
+
+action! {
     constants_models_get_gateway_default_config in constants_models : "GET"
     "/api/v1/const/default_gateway_config", query["model", "srx550"], headers[], answer
     200
@@ -2458,6 +2577,100 @@ action! {
 }
 
 action! {
+    orgs_cert_list_certificates in orgs_cert : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/cert", query[], headers[], answer
+    200
+    "{\"cert\":\"-----BEGIN CERTIFICATE-----\\nMIIowDQYJKoZIhvcNAQELBQE\\n-----END CERTIFICATE-----\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .list_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_cert_rotate_certificate in orgs_cert : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/cert/apply_pending", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .rotate_certificate("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_cert_clear_certificates in orgs_cert : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/cert/regenerate", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .clear_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_cert_truncate_crl_file in orgs_cert : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/crl/truncate", query[], headers[],
+    body body : DaysNumber = "{}", answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .truncate_crl_file("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_cert_get_ssl_proxy in orgs_cert : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssl_proxy_cert", query[],
+    headers[], answer 200
+    "{\"cert\":\"-----BEGIN CERTIFICATE-----\\\\nMIIowDQYJKoZIhvcNAQELBQE\\\\n-----END CERTIFICATE-----\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .get_ssl_proxy("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     orgs_clients_marvis_delete in orgs_clients_marvis : "DELETE"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/marvisclients", query[],
     headers[], answer 200, errors[(400, BadRequest,
@@ -2472,6 +2685,84 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_clients_marvis()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_nac_count in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_nac()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_nac_count_events in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_nac()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_nac_search_events in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b35513227\",\"auth_type\":\"eap-ttls\",\"bssid\":\"5c5b355fafcc\",\"dryrun_nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\",\"dryrun_nacrule_matched\":true,\"idp_id\":\"912ef72e-2239-4996-b81e-469e87a27cd6\",\"idp_role\":[\"itsuperusers\",\"vip\"],\"mac\":\"ac3eb179e535\",\"nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\",\"nacrule_matched\":true,\"nas_vendor\":\"juniper-mist\",\"org_id\":\"27547ac2-d114-4e04-beb1-f3f1e6e81ec6\",\"random_mac\":\"false\",\"resp_attrs\":[\"Tunnel-Type=VLAN\",\"Tunnel-Medium-Type=IEEE-802\",\"Tunnel-Private-Group-Id=750\",\"User-Name=anonymous\"],\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"ssid\":\"mist_nac\",\"timestamp\":1691512031.358188,\"type\":\"NAC_CLIENT_PERMIT\",\"username\":\"user@deaflyz.net\",\"vlan\":\"750\"}],\"start\":1512572151,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_clients_nac()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_nac_search in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":1513362753,\"limit\":3,\"results\":[{\"ap\":[\"5c5b35bf16bb\",\"d4dc090041b4\"],\"auth_type\":\"eap-tls\",\"cert_cn\":[\"john@mycorp.net\"],\"cert_issuer\":[\"/C=US/ST=CA/CN=MyCorp\"],\"client_ip\":[\"10.7.51.74\"],\"edr_managed\":true,\"edr_provider\":\"sentinelone\",\"edr_status\":\"sentinelone_healthy\",\"idp_id\":\"string\",\"idp_role\":[\"string\"],\"last_ap\":\"string\",\"last_cert_cn\":\"john@mycorp.net\",\"last_cert_expiry\":1746711240,\"last_cert_issuer\":\"/C=US/ST=CA/CN=MyCorp\",\"last_cert_serial\":\"2c63510123456789\",\"last_cert_subject\":\"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\",\"last_client_ip\":\"10.7.51.74\",\"last_nacrule_id\":\"603b62db-d839-4152-9f7f-f2578443de8d\",\"last_nacrule_name\":\"Wireless Cert Auth\",\"last_nas_vendor\":\"juniper-mist\",\"last_ssid\":\"string\",\"last_status\":\"permitted\",\"mac\":\"string\",\"nacrule_id\":[\"603b62db-d839-4152-9f7f-f2578443de8d\"],\"nacrule_matched\":true,\"nacrule_name\":[\"Wireless Cert Auth\"],\"nas_vendor\":[\"juniper-mist\"],\"org_id\":\"31f27122-68a9-47a4-b526-8fb8a62a8acb\",\"random_mac\":\"true\",\"site_id\":\"832b1d74-9531-409b-ae37-4d7f3edbde92\",\"ssid\":[\"string\"],\"timestamp\":1694689718.612,\"type\":\"wireless\",\"usermac_label\":[\"non-compliant\",\"building26\",\"floor52\"]}],\"start\":1513276353,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_clients_nac()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2492,6 +2783,84 @@ action! {
     .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
     .clone())
+}
+
+action! {
+    orgs_clients_wan_count_events in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_client/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wan()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wan_count in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wan()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wan_search_events in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":{\"When\":\"2022-12-31 23:59:59.293000+00:00\",\"ev_type\":\"CLIENT_IP_ASSIGNED\",\"metadata\":{},\"org_id\":\"b0b9f142-aaba-11e6-aafc-0242ac110002\",\"random_mac\":true,\"site_id\":\"fc656275-b157-43fd-b922-5f4f341c19bf\",\"text\":\"DHCP Ack IP 192.168.88.216\",\"wcid\":\"62bbfb75-10d8-49d1-dec7-d2df91624287\"},\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wan()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wan_search in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"hostname\":[\"sonoszp\"],\"ip\":[\"192.168.1.139\"],\"last_hostname\":\"sonoszp\",\"last_ip\":\"192.168.1.139\",\"mfg\":\"Sonos\",\"org_id\":\"b4e16c72-d50e-4c03-a952-a3217e231e2c\",\"site_id\":\"f688779c-e335-4f88-8d7c-9c5e9964528b\",\"wcid\":\"8bbe7389-212b-c65d-2208-00fab2017936\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_clients_wan()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -3540,6 +3909,299 @@ action! {
     request client => client.orgs_idp_profiles()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_cradlepoint_test_connection in orgs_integration_cradlepoint : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], answer 200
+    "{\"error\":\"Cradlepoint API keys are no longer valid, please verify and update the keys under organization settings.\",\"last_status\":\"inactive\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .test_connection("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_integration_cradlepoint_update_connection_to_mist in
+    orgs_integration_cradlepoint : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], body body : AccountCradlepointConfig =
+    "{\"cp_api_id\":\"84446d61-2206-4ea5-855a-0043f980be54\",\"cp_api_key\":\"79c329da9893e34099c7d8ad5cb9c941\",\"ecm_api_id\":\"73446d61-2206-4ea5-855a-0043f980be62\",\"ecm_api_key\":\"68b329da9893e34099c7d8ad5cb9c9405\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .update_connection_to_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_cradlepoint_setup_connection_to_mist in orgs_integration_cradlepoint
+    : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], body body : AccountCradlepointConfig = "{}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .setup_connection_to_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_cradlepoint_delete_connection in orgs_integration_cradlepoint :
+    "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .delete_connection("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_integration_cradlepoint_sync_routers in orgs_integration_cradlepoint : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/sync",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .sync_routers("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_integration_jse_get_info in orgs_integration_jse : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/info", query[],
+    headers[], answer 200
+    "{\"cloud_name\":\"devcentral.juniperclouds.net\",\"org_names\":[\"Mist-Sys\",\"Mist-Eng\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .get_info("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_jse_get in orgs_integration_jse : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/setup", query[],
+    headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_jse_setup in orgs_integration_jse : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/setup", query[],
+    headers[], body body : AccountJseConfig =
+    "{\"cloud_name\":\"devcentral.juniperclouds.net\",\"password\":\"foryoureyesonly\",\"username\":\"john@abc.com\"}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .setup("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_integration_jse_delete in orgs_integration_jse : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/setup", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_sky_atp_udpate_allowed_list in orgs_integration_sky_atp : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/secintel_allowlist",
+    query[], headers[], body body : SkyatpList =
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    answer 200
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .udpate_allowed_list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_udpate_blocked_list in orgs_integration_sky_atp : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/secintel_blocklist",
+    query[], headers[], body body : SkyatpList =
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    answer 200
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .udpate_blocked_list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_get in orgs_integration_sky_atp : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], answer 200
+    "{\"Example\":{\"value\":{\"secintel\":{\"third_party_threat_feeds\":[\"block_list\"]},\"secintel_allowlist_url\":\"https://papi.s3.amazonaws.com/secintel_allowlist/xxx...\",\"secintel_blocklist_url\":\"https://papi.s3.amazonaws.com/secintel_blocklist/xxx...\"}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_sky_atp_udpate in orgs_integration_sky_atp : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], body body : AccountSkyatpDataRequest =
+    "{\"secintel\":{\"third_party_threat_feeds\":[\"block_list\"]}}", answer 200 "{}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .udpate("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_setup in orgs_integration_sky_atp : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], body body : AccountSkyatpConfig =
+    "{\"password\":\"foryoureyesonly\",\"realm\":\"mist-team\",\"username\":\"john@abc.com\"}",
+    answer 200
+    "{\"Example\":{\"value\":{\"secintel\":{\"third_party_threat_feeds\":[\"block_list\"]},\"secintel_allowlist_url\":\"https://papi.s3.amazonaws.com/secintel_allowlist/xxx...\",\"secintel_blocklist_url\":\"https://papi.s3.amazonaws.com/secintel_blocklist/xxx...\"}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .setup("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_delete in orgs_integration_sky_atp : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -5151,6 +5813,105 @@ action! {
     request client => client.orgs_rf_templates()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_scep_get_mist in orgs_scep : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep", query[],
+    headers[], answer 200
+    "{\"cert_providers\":[\"jamf\",\"intune\",\"byod\"],\"enabled\":false,\"intune_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_access_token\":\"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\"jamf_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_webhook_url\":\"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep().get_mist("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_scep_update_mist in orgs_scep : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep", query[],
+    headers[], body body : OrgSettingScep = "{\"enabled\":true}", answer 200
+    "{\"cert_providers\":[\"jamf\",\"intune\",\"byod\"],\"enabled\":false,\"intune_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_access_token\":\"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\"jamf_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_webhook_url\":\"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .update_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_scep_disable_mist in orgs_scep : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep", query[],
+    headers[], answer 200
+    "{\"cert_providers\":[\"jamf\",\"intune\",\"byod\"],\"enabled\":false,\"intune_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_access_token\":\"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\"jamf_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_webhook_url\":\"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .disable_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_scep_list_issued_client_certificates in orgs_scep : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep/client_certs",
+    query[], headers[], answer 200
+    "{\"results\":[{\"common_name\":\"john@corp.com\",\"created_time\":\"2025-08-18 10:10:30.949165+00:00\",\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"expire_time\":\"2026-08-18 10:06:00+00:00\",\"serial_number\":\"91984382552102771A2B3C4E5F224719956718003374658\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .list_issued_client_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_scep_revoke_issued_client_certificates in orgs_scep : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep/client_certs/revoke",
+    query[], headers[], body body : ClientCertSerialNumbers =
+    "{\"serial_numbers\":[\"13 00 13 03 23 EE D5 84 01\"]}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .revoke_issued_client_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
 }
 
 action! {
@@ -9160,6 +9921,162 @@ action! {
 }
 
 action! {
+    sites_clients_nac_count in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_nac()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_nac_count_events in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_nac()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_nac_search_events in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b35513227\",\"auth_type\":\"eap-ttls\",\"bssid\":\"5c5b355fafcc\",\"dryrun_nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\",\"dryrun_nacrule_matched\":true,\"idp_id\":\"912ef72e-2239-4996-b81e-469e87a27cd6\",\"idp_role\":[\"itsuperusers\",\"vip\"],\"mac\":\"ac3eb179e535\",\"nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\",\"nacrule_matched\":true,\"nas_vendor\":\"juniper-mist\",\"org_id\":\"27547ac2-d114-4e04-beb1-f3f1e6e81ec6\",\"random_mac\":\"false\",\"resp_attrs\":[\"Tunnel-Type=VLAN\",\"Tunnel-Medium-Type=IEEE-802\",\"Tunnel-Private-Group-Id=750\",\"User-Name=anonymous\"],\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"ssid\":\"mist_nac\",\"timestamp\":1691512031.358188,\"type\":\"NAC_CLIENT_PERMIT\",\"username\":\"user@deaflyz.net\",\"vlan\":\"750\"}],\"start\":1512572151,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_clients_nac()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_nac_search in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":1513362753,\"limit\":3,\"results\":[{\"ap\":[\"5c5b35bf16bb\",\"d4dc090041b4\"],\"auth_type\":\"eap-tls\",\"cert_cn\":[\"john@mycorp.net\"],\"cert_issuer\":[\"/C=US/ST=CA/CN=MyCorp\"],\"client_ip\":[\"10.7.51.74\"],\"edr_managed\":true,\"edr_provider\":\"sentinelone\",\"edr_status\":\"sentinelone_healthy\",\"idp_id\":\"string\",\"idp_role\":[\"string\"],\"last_ap\":\"string\",\"last_cert_cn\":\"john@mycorp.net\",\"last_cert_expiry\":1746711240,\"last_cert_issuer\":\"/C=US/ST=CA/CN=MyCorp\",\"last_cert_serial\":\"2c63510123456789\",\"last_cert_subject\":\"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\",\"last_client_ip\":\"10.7.51.74\",\"last_nacrule_id\":\"603b62db-d839-4152-9f7f-f2578443de8d\",\"last_nacrule_name\":\"Wireless Cert Auth\",\"last_nas_vendor\":\"juniper-mist\",\"last_ssid\":\"string\",\"last_status\":\"permitted\",\"mac\":\"string\",\"nacrule_id\":[\"603b62db-d839-4152-9f7f-f2578443de8d\"],\"nacrule_matched\":true,\"nacrule_name\":[\"Wireless Cert Auth\"],\"nas_vendor\":[\"juniper-mist\"],\"org_id\":\"31f27122-68a9-47a4-b526-8fb8a62a8acb\",\"random_mac\":\"true\",\"site_id\":\"832b1d74-9531-409b-ae37-4d7f3edbde92\",\"ssid\":[\"string\"],\"timestamp\":1694689718.612,\"type\":\"wireless\",\"usermac_label\":[\"non-compliant\",\"building26\",\"floor52\"]}],\"start\":1513276353,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_clients_nac()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wan_count_events in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_client/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wan()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wan_count in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wan()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wan_search_events in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":{\"When\":\"2022-12-31 23:59:59.293000+00:00\",\"ev_type\":\"CLIENT_IP_ASSIGNED\",\"metadata\":{},\"org_id\":\"b0b9f142-aaba-11e6-aafc-0242ac110002\",\"random_mac\":true,\"site_id\":\"fc656275-b157-43fd-b922-5f4f341c19bf\",\"text\":\"DHCP Ack IP 192.168.88.216\",\"wcid\":\"62bbfb75-10d8-49d1-dec7-d2df91624287\"},\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wan()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wan_search in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"hostname\":[\"sonoszp\"],\"ip\":[\"192.168.1.139\"],\"last_hostname\":\"sonoszp\",\"last_ip\":\"192.168.1.139\",\"mfg\":\"Sonos\",\"org_id\":\"b4e16c72-d50e-4c03-a952-a3217e231e2c\",\"site_id\":\"f688779c-e335-4f88-8d7c-9c5e9964528b\",\"wcid\":\"8bbe7389-212b-c65d-2208-00fab2017936\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_clients_wan()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_clients_wired_count in sites_clients_wired : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count", query[],
     headers[], answer 200
@@ -9662,6 +10579,65 @@ action! {
     .delete_image("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     0)
+}
+
+action! {
+    sites_devices_others_list in sites_devices_others : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/otherdevices", query[],
+    headers[], answer 200
+    "[{\"created_time\":1676983730,\"device_mac\":\"001122334455\",\"id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"mac\":\"5c5b35000018\",\"model\":\"AP41\",\"modified_time\":1676983730,\"name\":\"hallway\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"serial\":\"FXLH2015150025\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"vendor\":\"cradlepoint\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_others()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_others_count_events in sites_devices_others : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/otherdevices/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_others()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_devices_others_search_events in sites_devices_others : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/otherdevices/events/search",
+    query[], headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":{\"device_mac\":\"string\",\"mac\":\"5c5b351e13b5\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Plugged: The Internal 5GB (SIM1) has been inserted into Internal 1.\",\"timestamp\":547235620.89,\"type\":\"CELLULAR_EDGE_MODEM_WAN_PLUGGED\",\"vendor\":\"cradlepoint\"},\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_others()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
 }
 
 action! {
@@ -10820,6 +11796,87 @@ action! {
 }
 
 action! {
+    sites_rrm_get_current_channel_planning in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/current", query[], headers[],
+    answer 200
+    "{\"band_24\":{},\"band_24_metric\":{\"avg_aps_per_channel\":0,\"channel_distribution_uniformity\":0,\"cochannel_neighbors\":0,\"density\":0,\"naps_by_channel\":{},\"naps_by_power\":{},\"neighbors\":0,\"noise\":0},\"band_5\":{},\"band_5_metric\":{\"avg_aps_per_channel\":0,\"channel_distribution_uniformity\":0,\"cochannel_neighbors\":0,\"density\":0,\"naps_by_channel\":{},\"naps_by_power\":{},\"neighbors\":0,\"noise\":0},\"rftemplate\":{\"band_24\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":true,\"power\":5,\"power_max\":3,\"power_min\":18,\"preamble\":\"auto\"},\"band_5\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[36,40,44,48,52,56,60,64,100,104,108,112],\"disabled\":true,\"power\":9,\"power_max\":6,\"power_min\":17,\"preamble\":\"auto\"},\"country_code\":\"string\",\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"model_specific\":{\"property1\":{\"band_24\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":true,\"power\":9,\"power_max\":6,\"power_min\":17,\"preamble\":\"auto\"},\"band_5\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[36,40,44,48,52,56,60,64,100,104,108,112],\"disabled\":true,\"power\":10,\"power_max\":6,\"power_min\":15,\"preamble\":\"auto\"}}},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"},\"rftemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rftemplate_name\":\"string\",\"status\":\"updating\",\"timestamp\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rrm()
+    .get_current_channel_planning("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rrm_get_current_considerations in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/current/devices/000000ab-00ab-00ab-00ab-0000000000ab/band/24",
+    query[], headers[], answer 200
+    "{\"results\":[{\"channel\":36,\"noise\":-78,\"other_rssi\":-66,\"other_ssid\":\"Rivendell5G\",\"rssi\":-48,\"util_score\":0.1,\"util_score_non_wifi\":0.01,\"util_score_other\":0.05}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rrm()
+    .get_current_considerations("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap(), Dot11Band::from("24"))
+}
+
+action! {
+    sites_rrm_list_events in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/events", query[], headers[],
+    answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/rrm?start=1428939600&end=1428949600&limit=200&token=001a0010000000120010000005005880ec18000004776c616e007fffffeb067ab8e29c1d659b6a7c8cf698bf81490003\",\"results\":[{\"ap_id\":\"00000000-0000-0000-1000-5c5b359e4fe0\",\"band\":\"24\",\"bandwidth\":20,\"channel\":6,\"event\":\"scheduled-site_rrm\",\"power\":5,\"pre_bandwidth\":20,\"pre_channel\":1,\"pre_power\":11,\"pre_usage\":\"24\",\"timestamp\":1428939600,\"usage\":\"24\"}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_rrm()
+    .list_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rrm_list_current_neighbors in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/neighbors/band/24", query[],
+    headers[], answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/rrm?start=1428939600&end=1428949600&limit=200&token=001a0010000000120010000005005880ec18000004776c616e007fffffeb067ab8e29c1d659b6a7c8cf698bf81490003\",\"results\":[{\"mac\":\"a7c7096d7b8f\",\"neighbors\":[{\"mac\":\"5c5b35000311\",\"rssi\":-75}]}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_rrm()
+    .list_current_neighbors("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), Dot11Band::from("24"))
+}
+
+action! {
     sites_rssi_zones_list in sites_rssi_zones : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -11407,6 +12464,102 @@ action! {
 }
 
 action! {
+    sites_stats_calls_troubleshoot in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/client/0000000000ab/troubleshoot",
+    query["meeting_id", "1234567890abcdef"], headers[], answer 200
+    "{\"mac\":\"983a78ea4a44\",\"meeting_id\":\"b784d744-9a7c-4fad-9af0-f78858a319b1\",\"results\":[{\"ap_num_clients\":-0.08802365511655807,\"ap_rtt\":0.09924473613500595,\"audio_in\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899},\"audio_out\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899},\"client_cpu\":0.00834270566701889,\"client_n_streams\":0.00734270566701889,\"client_radio_band\":0.5841414928436279,\"client_rssi\":0.7594696879386902,\"client_rx_bytes\":0.00002365511655807,\"client_rx_rates\":0.02441493794322014,\"client_rx_retries\":-0.14325742423534393,\"client_tx_bytes\":0.00102365511655807,\"client_tx_rates\":0.22236637771129608,\"client_tx_retries\":0.3308201730251312,\"client_vpn_distance\":-0.0001660545531194657,\"client_wifi_version\":7.0566701889e-7,\"expected\":-2.8630001056670187,\"radio_ap_change\":0.01850946433842182,\"radio_bandwidth\":-0.021175479516386986,\"radio_channel\":0.11686426401138306,\"radio_rx_failed\":1.1782013177871704,\"radio_tx_power\":0.121039018034935,\"radio_util\":0.2452986091375351,\"radio_util_interference\":3.4367904663085938,\"site_num_clients\":0.055026158690452576,\"site_wan_avg_download_mbps\":3.0566701889e-7,\"site_wan_avg_upload_mbps\":5.566701889e-8,\"site_wan_download_mbps\":8.0566701889e-7,\"site_wan_jitter\":1.00566701889e-6,\"site_wan_rtt\":4.0566701889e-7,\"site_wan_upload_mbps\":2.0566701889e-7,\"timestamp\":1695425115,\"video_in\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899},\"video_out\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .troubleshoot("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab", "1234567890abcdef")
+}
+
+action! {
+    sites_stats_calls_count in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_calls_search in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/search", query[],
+    headers[], answer 200 "{\"results\":[{}]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_calls()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_calls_get_summary in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/summary", query[],
+    headers[], answer 200
+    "{\"bad_minutes\":5566.0,\"bad_minutes_client\":526.0,\"bad_minutes_site_wan\":3612.0,\"bad_minutes_wireless\":1428.0,\"num_aps\":1,\"num_users\":3,\"total_minutes\":575217}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .get_summary("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_calls_list_troubleshoot in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/troubleshoot",
+    query[], headers[], answer 200
+    "{\"mac\":\"983a78ea4a44\",\"meeting_id\":\"b784d744-9a7c-4fad-9af0-f78858a319b1\",\"results\":[{\"ap_num_clients\":-0.08802365511655807,\"ap_rtt\":0.09924473613500595,\"audio_in\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512},\"audio_out\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512},\"client_cpu\":0.00834270566701889,\"client_n_streams\":0.00734270566701889,\"client_radio_band\":0.5841414928436279,\"client_rssi\":0.7594696879386902,\"client_rx_bytes\":0.00002365511655807,\"client_rx_rates\":0.02441493794322014,\"client_rx_retries\":-0.14325742423534393,\"client_tx_bytes\":0.00102365511655807,\"client_tx_rates\":0.22236637771129608,\"client_tx_retries\":0.3308201730251312,\"client_vpn_distance\":-0.0001660545531194657,\"client_wifi_version\":7.0566701889e-7,\"expected\":-2.8630001056670187,\"radio_ap_change\":0.01850946433842182,\"radio_bandwidth\":-0.021175479516386986,\"radio_channel\":0.11686426401138306,\"radio_rx_failed\":1.1782013177871704,\"radio_tx_power\":0.121039018034935,\"radio_util\":0.2452986091375351,\"radio_util_interference\":3.4367904663085938,\"site_num_clients\":0.055026158690452576,\"site_wan_avg_download_mbps\":3.0566701889e-7,\"site_wan_avg_upload_mbps\":5.566701889e-8,\"site_wan_download_mbps\":8.0566701889e-7,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":2.0566701889e-7,\"timestamp\":1695425115,\"video_in\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512},\"video_out\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .list_troubleshoot("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_stats_clients_sdk_get_by_map in sites_stats_clients_sdk : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients",
     query[], headers[], answer 200 "[]", errors[(400, BadRequest,
@@ -11618,6 +12771,86 @@ action! {
     request client => client.sites_stats_devices()
     .get_switches_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_search_metrics in sites_stats_discovered_switches :
+    "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switch_metrics/search",
+    query[], headers[], answer 200
+    "{\"end\":1675193686.0191767,\"limit\":1,\"next\":\"/api/v1/sites/f5fcbee5-fbca-45b3-8bf1-1619ede87879/stats/discovered_switch_metrics/search?end=1675193686.0191767&limit=1&search_after=%5B1675193400000%5D&start=1675107286.0191767\",\"results\":[{\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\",\"scope\":\"site\",\"score\":100,\"site_id\":\"f5fcbee5-fbca-45b3-8bf1-1619ede87879\",\"timestamp\":1675193400,\"type\":\"inactive_wired_vlans\"}],\"start\":1675107286.0191767,\"total\":3}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_discovered_switches()
+    .search_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_count in sites_stats_discovered_switches : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switches/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_discovered_switches()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_list_metrics in sites_stats_discovered_switches :
+    "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switches/metrics",
+    query[], headers[], answer 200
+    "{\"inactive_wired_vlans\":{\"details\":{},\"score\":100},\"poe_compliance\":{\"details\":{\"total_aps\":63,\"total_power\":981500},\"score\":100},\"switch_ap_affinity\":{\"details\":{\"system_name\":[\"mist-lab-ex2300c\",\"switch1\"],\"threshold\":12},\"score\":33.3333},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":2,\"model\":\"EX2300-C-12P\",\"system_names\":[\"switch1\",\"mist-lab-ex2300c\"]},{\"major_count\":1,\"model\":\"EX4300-48P\",\"system_names\":[]}],\"total_switch_count\":5},\"score\":75}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_discovered_switches()
+    .list_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_search in sites_stats_discovered_switches : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switches/search",
+    query[], headers[], answer 200
+    "{\"end\":1604496474.8978634,\"limit\":1000,\"results\":[{\"aps\":[{\"hostname\":\"ap41nearlab\",\"inactive_wired_vlans\":[],\"mac\":\"5c5b352e2001\",\"poe_status\":true,\"when\":\"2019-06-13T19:53:16.870+0000\"}],\"mgmt_addr\":\"10.1.1.1\",\"model\":\"EX2300-C-12P\",\"org_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ac110007\",\"system_desc\":\"Juniper Networks, Inc. ex2300-c-12p Ethernet Switch, kernel JUNOS 18.2R2.6, Build date: 2018-12-07 13:19:04 UTC Copyright (c) 1996-2018 Juniper Networks, Inc.\",\"system_name\":\"mist-lab-ex2300c\",\"timestamp\":1560457177.037,\"vendor\":\"Juniper Networks\",\"version\":\"18.2R2.6\"}],\"start\":1604410074.8978484,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_discovered_switches()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -13006,6 +14239,37 @@ const ACTIONS: &[(&str, Run)] = &[
         Box::pin(admins_recover_password_verify(server, client))
     }),
     (
+        "constants_events_list_alarm_definitions",
+        |server, client| Box::pin(constants_events_list_alarm_definitions(server, client)),
+    ),
+    (
+        "constants_events_list_client_definitions",
+        |server, client| Box::pin(constants_events_list_client_definitions(server, client)),
+    ),
+    (
+        "constants_events_list_device_definitions",
+        |server, client| Box::pin(constants_events_list_device_definitions(server, client)),
+    ),
+    (
+        "constants_events_list_mx_edge_definitions",
+        |server, client| Box::pin(constants_events_list_mx_edge_definitions(server, client)),
+    ),
+    ("constants_events_list_nac_definitions", |server, client| {
+        Box::pin(constants_events_list_nac_definitions(server, client))
+    }),
+    (
+        "constants_events_list_other_device_definitions",
+        |server, client| {
+            Box::pin(constants_events_list_other_device_definitions(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "constants_events_list_system_definitions",
+        |server, client| Box::pin(constants_events_list_system_definitions(server, client)),
+    ),
+    (
         "constants_models_get_gateway_default_config",
         |server, client| Box::pin(constants_models_get_gateway_default_config(server, client)),
     ),
@@ -13337,11 +14601,50 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_assets_delete", |server, client| {
         Box::pin(orgs_assets_delete(server, client))
     }),
+    ("orgs_cert_list_certificates", |server, client| {
+        Box::pin(orgs_cert_list_certificates(server, client))
+    }),
+    ("orgs_cert_rotate_certificate", |server, client| {
+        Box::pin(orgs_cert_rotate_certificate(server, client))
+    }),
+    ("orgs_cert_clear_certificates", |server, client| {
+        Box::pin(orgs_cert_clear_certificates(server, client))
+    }),
+    ("orgs_cert_truncate_crl_file", |server, client| {
+        Box::pin(orgs_cert_truncate_crl_file(server, client))
+    }),
+    ("orgs_cert_get_ssl_proxy", |server, client| {
+        Box::pin(orgs_cert_get_ssl_proxy(server, client))
+    }),
     ("orgs_clients_marvis_delete", |server, client| {
         Box::pin(orgs_clients_marvis_delete(server, client))
     }),
+    ("orgs_clients_nac_count", |server, client| {
+        Box::pin(orgs_clients_nac_count(server, client))
+    }),
+    ("orgs_clients_nac_count_events", |server, client| {
+        Box::pin(orgs_clients_nac_count_events(server, client))
+    }),
+    ("orgs_clients_nac_search_events", |server, client| {
+        Box::pin(orgs_clients_nac_search_events(server, client))
+    }),
+    ("orgs_clients_nac_search", |server, client| {
+        Box::pin(orgs_clients_nac_search(server, client))
+    }),
     ("orgs_clients_sdk_update", |server, client| {
         Box::pin(orgs_clients_sdk_update(server, client))
+    }),
+    ("orgs_clients_wan_count_events", |server, client| {
+        Box::pin(orgs_clients_wan_count_events(server, client))
+    }),
+    ("orgs_clients_wan_count", |server, client| {
+        Box::pin(orgs_clients_wan_count(server, client))
+    }),
+    ("orgs_clients_wan_search_events", |server, client| {
+        Box::pin(orgs_clients_wan_search_events(server, client))
+    }),
+    ("orgs_clients_wan_search", |server, client| {
+        Box::pin(orgs_clients_wan_search(server, client))
     }),
     ("orgs_clients_wired_count", |server, client| {
         Box::pin(orgs_clients_wired_count(server, client))
@@ -13507,6 +14810,70 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("orgs_idp_profiles_delete", |server, client| {
         Box::pin(orgs_idp_profiles_delete(server, client))
+    }),
+    (
+        "orgs_integration_cradlepoint_test_connection",
+        |server, client| Box::pin(orgs_integration_cradlepoint_test_connection(server, client)),
+    ),
+    (
+        "orgs_integration_cradlepoint_update_connection_to_mist",
+        |server, client| {
+            Box::pin(orgs_integration_cradlepoint_update_connection_to_mist(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_integration_cradlepoint_setup_connection_to_mist",
+        |server, client| {
+            Box::pin(orgs_integration_cradlepoint_setup_connection_to_mist(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_integration_cradlepoint_delete_connection",
+        |server, client| {
+            Box::pin(orgs_integration_cradlepoint_delete_connection(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_integration_cradlepoint_sync_routers",
+        |server, client| Box::pin(orgs_integration_cradlepoint_sync_routers(server, client)),
+    ),
+    ("orgs_integration_jse_get_info", |server, client| {
+        Box::pin(orgs_integration_jse_get_info(server, client))
+    }),
+    ("orgs_integration_jse_get", |server, client| {
+        Box::pin(orgs_integration_jse_get(server, client))
+    }),
+    ("orgs_integration_jse_setup", |server, client| {
+        Box::pin(orgs_integration_jse_setup(server, client))
+    }),
+    ("orgs_integration_jse_delete", |server, client| {
+        Box::pin(orgs_integration_jse_delete(server, client))
+    }),
+    (
+        "orgs_integration_sky_atp_udpate_allowed_list",
+        |server, client| Box::pin(orgs_integration_sky_atp_udpate_allowed_list(server, client)),
+    ),
+    (
+        "orgs_integration_sky_atp_udpate_blocked_list",
+        |server, client| Box::pin(orgs_integration_sky_atp_udpate_blocked_list(server, client)),
+    ),
+    ("orgs_integration_sky_atp_get", |server, client| {
+        Box::pin(orgs_integration_sky_atp_get(server, client))
+    }),
+    ("orgs_integration_sky_atp_udpate", |server, client| {
+        Box::pin(orgs_integration_sky_atp_udpate(server, client))
+    }),
+    ("orgs_integration_sky_atp_setup", |server, client| {
+        Box::pin(orgs_integration_sky_atp_setup(server, client))
+    }),
+    ("orgs_integration_sky_atp_delete", |server, client| {
+        Box::pin(orgs_integration_sky_atp_delete(server, client))
     }),
     ("orgs_integration_zscaler_get", |server, client| {
         Box::pin(orgs_integration_zscaler_get(server, client))
@@ -13784,6 +15151,23 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_rf_templates_delete", |server, client| {
         Box::pin(orgs_rf_templates_delete(server, client))
     }),
+    ("orgs_scep_get_mist", |server, client| {
+        Box::pin(orgs_scep_get_mist(server, client))
+    }),
+    ("orgs_scep_update_mist", |server, client| {
+        Box::pin(orgs_scep_update_mist(server, client))
+    }),
+    ("orgs_scep_disable_mist", |server, client| {
+        Box::pin(orgs_scep_disable_mist(server, client))
+    }),
+    (
+        "orgs_scep_list_issued_client_certificates",
+        |server, client| Box::pin(orgs_scep_list_issued_client_certificates(server, client)),
+    ),
+    (
+        "orgs_scep_revoke_issued_client_certificates",
+        |server, client| Box::pin(orgs_scep_revoke_issued_client_certificates(server, client)),
+    ),
     ("orgs_sdk_invites_list", |server, client| {
         Box::pin(orgs_sdk_invites_list(server, client))
     }),
@@ -14428,6 +15812,30 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_beacons_delete", |server, client| {
         Box::pin(sites_beacons_delete(server, client))
     }),
+    ("sites_clients_nac_count", |server, client| {
+        Box::pin(sites_clients_nac_count(server, client))
+    }),
+    ("sites_clients_nac_count_events", |server, client| {
+        Box::pin(sites_clients_nac_count_events(server, client))
+    }),
+    ("sites_clients_nac_search_events", |server, client| {
+        Box::pin(sites_clients_nac_search_events(server, client))
+    }),
+    ("sites_clients_nac_search", |server, client| {
+        Box::pin(sites_clients_nac_search(server, client))
+    }),
+    ("sites_clients_wan_count_events", |server, client| {
+        Box::pin(sites_clients_wan_count_events(server, client))
+    }),
+    ("sites_clients_wan_count", |server, client| {
+        Box::pin(sites_clients_wan_count(server, client))
+    }),
+    ("sites_clients_wan_search_events", |server, client| {
+        Box::pin(sites_clients_wan_search_events(server, client))
+    }),
+    ("sites_clients_wan_search", |server, client| {
+        Box::pin(sites_clients_wan_search(server, client))
+    }),
     ("sites_clients_wired_count", |server, client| {
         Box::pin(sites_clients_wired_count(server, client))
     }),
@@ -14506,6 +15914,15 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("sites_devices_delete_image", |server, client| {
         Box::pin(sites_devices_delete_image(server, client))
+    }),
+    ("sites_devices_others_list", |server, client| {
+        Box::pin(sites_devices_others_list(server, client))
+    }),
+    ("sites_devices_others_count_events", |server, client| {
+        Box::pin(sites_devices_others_count_events(server, client))
+    }),
+    ("sites_devices_others_search_events", |server, client| {
+        Box::pin(sites_devices_others_search_events(server, client))
     }),
     ("sites_devices_wan_cluster_get_ha_node", |server, client| {
         Box::pin(sites_devices_wan_cluster_get_ha_node(server, client))
@@ -14696,6 +16113,19 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_rogues_get_ap", |server, client| {
         Box::pin(sites_rogues_get_ap(server, client))
     }),
+    (
+        "sites_rrm_get_current_channel_planning",
+        |server, client| Box::pin(sites_rrm_get_current_channel_planning(server, client)),
+    ),
+    ("sites_rrm_get_current_considerations", |server, client| {
+        Box::pin(sites_rrm_get_current_considerations(server, client))
+    }),
+    ("sites_rrm_list_events", |server, client| {
+        Box::pin(sites_rrm_list_events(server, client))
+    }),
+    ("sites_rrm_list_current_neighbors", |server, client| {
+        Box::pin(sites_rrm_list_current_neighbors(server, client))
+    }),
     ("sites_rssi_zones_list", |server, client| {
         Box::pin(sites_rssi_zones_list(server, client))
     }),
@@ -14807,6 +16237,21 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_stats_bgp_peers_search", |server, client| {
         Box::pin(sites_stats_bgp_peers_search(server, client))
     }),
+    ("sites_stats_calls_troubleshoot", |server, client| {
+        Box::pin(sites_stats_calls_troubleshoot(server, client))
+    }),
+    ("sites_stats_calls_count", |server, client| {
+        Box::pin(sites_stats_calls_count(server, client))
+    }),
+    ("sites_stats_calls_search", |server, client| {
+        Box::pin(sites_stats_calls_search(server, client))
+    }),
+    ("sites_stats_calls_get_summary", |server, client| {
+        Box::pin(sites_stats_calls_get_summary(server, client))
+    }),
+    ("sites_stats_calls_list_troubleshoot", |server, client| {
+        Box::pin(sites_stats_calls_list_troubleshoot(server, client))
+    }),
     ("sites_stats_clients_sdk_get_by_map", |server, client| {
         Box::pin(sites_stats_clients_sdk_get_by_map(server, client))
     }),
@@ -14848,6 +16293,25 @@ const ACTIONS: &[(&str, Run)] = &[
     (
         "sites_stats_devices_get_switches_metrics",
         |server, client| Box::pin(sites_stats_devices_get_switches_metrics(server, client)),
+    ),
+    (
+        "sites_stats_discovered_switches_search_metrics",
+        |server, client| {
+            Box::pin(sites_stats_discovered_switches_search_metrics(
+                server, client,
+            ))
+        },
+    ),
+    ("sites_stats_discovered_switches_count", |server, client| {
+        Box::pin(sites_stats_discovered_switches_count(server, client))
+    }),
+    (
+        "sites_stats_discovered_switches_list_metrics",
+        |server, client| Box::pin(sites_stats_discovered_switches_list_metrics(server, client)),
+    ),
+    (
+        "sites_stats_discovered_switches_search",
+        |server, client| Box::pin(sites_stats_discovered_switches_search(server, client)),
     ),
     ("sites_stats_mx_edges_list", |server, client| {
         Box::pin(sites_stats_mx_edges_list(server, client))

@@ -15,6 +15,8 @@ mod admins_lookup;
 mod admins_recover_password;
 mod common;
 mod common_2;
+#[cfg(feature = "constants-events")]
+mod constants_events;
 #[cfg(feature = "constants-models")]
 mod constants_models;
 #[cfg(feature = "mobile-sdk-invites")]
@@ -49,6 +51,12 @@ mod orgs_alarms;
 mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
+#[cfg(feature = "orgs-cert")]
+mod orgs_cert;
+#[cfg(feature = "orgs-clients-nac")]
+mod orgs_clients_nac;
+#[cfg(feature = "orgs-clients-wan")]
+mod orgs_clients_wan;
 #[cfg(feature = "orgs-clients-wired")]
 mod orgs_clients_wired;
 #[cfg(feature = "orgs-clients-wireless")]
@@ -67,6 +75,12 @@ mod orgs_evpn_topologies;
 mod orgs_guests;
 #[cfg(feature = "orgs-idp-profiles")]
 mod orgs_idp_profiles;
+#[cfg(feature = "orgs-integration-cradlepoint")]
+mod orgs_integration_cradlepoint;
+#[cfg(feature = "orgs-integration-jse")]
+mod orgs_integration_jse;
+#[cfg(feature = "orgs-integration-sky-atp")]
+mod orgs_integration_sky_atp;
 #[cfg(feature = "orgs-integration-zscaler")]
 mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
@@ -105,6 +119,8 @@ mod orgs_premium_analytics;
 mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 mod orgs_rf_templates;
+#[cfg(feature = "orgs-scep")]
+mod orgs_scep;
 #[cfg(feature = "orgs-sdk-invites")]
 mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
@@ -167,6 +183,8 @@ mod self_audit_logs;
 mod self_mfa;
 #[cfg(feature = "self-o-auth2")]
 mod self_o_auth2;
+#[cfg(any(feature = "orgs-integration-jse", feature = "sites-jse"))]
+mod shared_account_jse_info;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-network-templates",
@@ -289,11 +307,18 @@ mod shared_ap_radio;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-rf-templates",
+    feature = "sites-rrm",
     feature = "sites-setting"
 ))]
 mod shared_ap_radio_antenna_mode;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 mod shared_ap_radio_stat;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+mod shared_ap_redundancy;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 mod shared_ap_search;
 #[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
@@ -356,6 +381,8 @@ mod shared_ble_config_beacon_rate_mode;
 mod shared_client_info_source;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 mod shared_client_key_mgmt;
+#[cfg(any(feature = "orgs-clients-nac", feature = "sites-clients-nac"))]
+mod shared_client_nac;
 #[cfg(any(
     feature = "admins-login-o-auth2",
     feature = "msps-licenses",
@@ -371,6 +398,7 @@ mod shared_code_string;
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-rrm",
     feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
@@ -388,6 +416,8 @@ mod shared_count_ports_auth_state;
     feature = "msps-logs",
     feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wan",
     feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
@@ -406,9 +436,12 @@ mod shared_count_ports_auth_state;
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wan",
     feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
+    feature = "sites-devices-others",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
@@ -416,6 +449,8 @@ mod shared_count_ports_auth_state;
     feature = "sites-skyatp",
     feature = "sites-stats-apps",
     feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-calls",
+    feature = "sites-stats-discovered-switches",
     feature = "sites-stats-ospf",
     feature = "sites-stats-ports",
     feature = "sites-wan-usages",
@@ -437,6 +472,8 @@ mod shared_cpu_stat;
     feature = "sites-site-templates"
 ))]
 mod shared_day_of_week;
+#[cfg(any(feature = "orgs-scep", feature = "sites-rssi-zones"))]
+mod shared_device_id;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
@@ -454,6 +491,11 @@ mod shared_device_type_default_ap;
 ))]
 mod shared_device_type_with_all;
 #[cfg(any(
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+mod shared_discovered_switches_metric_scope;
+#[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "orgs-device-profiles",
     feature = "orgs-security-policies",
@@ -461,11 +503,18 @@ mod shared_device_type_with_all;
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-rrm",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
 ))]
 mod shared_dot11_band;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-rrm",
+    feature = "sites-stats-devices"
+))]
+mod shared_dot11_bandwidth;
 #[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "sites-clients-wireless",
@@ -479,6 +528,8 @@ mod shared_dot11_proto;
     feature = "self-account"
 ))]
 mod shared_email_string;
+#[cfg(any(feature = "orgs-clients-wan", feature = "sites-clients-wan"))]
+mod shared_events_client_wan;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-evpn-topologies",
@@ -668,6 +719,13 @@ mod shared_junos_local_port_config;
     feature = "sites-setting"
 ))]
 mod shared_junos_port_config;
+#[cfg(any(
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wireless",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wireless"
+))]
+mod shared_last_ap;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -873,8 +931,14 @@ mod shared_radius_coa_port;
 mod shared_radsec;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 mod shared_response_device_events_search;
-#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+#[cfg(any(
+    feature = "orgs-rf-templates",
+    feature = "sites-rf-templates",
+    feature = "sites-rrm"
+))]
 mod shared_rf_template;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+mod shared_rf_templates;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -1059,12 +1123,18 @@ mod sites_applications;
 mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 mod sites_beacons;
+#[cfg(feature = "sites-clients-nac")]
+mod sites_clients_nac;
+#[cfg(feature = "sites-clients-wan")]
+mod sites_clients_wan;
 #[cfg(feature = "sites-clients-wired")]
 mod sites_clients_wired;
 #[cfg(feature = "sites-clients-wireless")]
 mod sites_clients_wireless;
 #[cfg(feature = "sites-devices")]
 mod sites_devices;
+#[cfg(feature = "sites-devices-others")]
+mod sites_devices_others;
 #[cfg(feature = "sites-devices-wan-cluster")]
 mod sites_devices_wan_cluster;
 #[cfg(feature = "sites-devices-wireless")]
@@ -1075,8 +1145,6 @@ mod sites_events;
 mod sites_guests;
 #[cfg(feature = "sites-insights")]
 mod sites_insights;
-#[cfg(feature = "sites-jse")]
-mod sites_jse;
 #[cfg(feature = "sites-licenses")]
 mod sites_licenses;
 #[cfg(feature = "sites-maps")]
@@ -1085,6 +1153,8 @@ mod sites_maps;
 mod sites_maps_auto_zone;
 #[cfg(feature = "sites-rogues")]
 mod sites_rogues;
+#[cfg(feature = "sites-rrm")]
+mod sites_rrm;
 #[cfg(feature = "sites-rssi-zones")]
 mod sites_rssi_zones;
 #[cfg(feature = "sites-services")]
@@ -1099,12 +1169,16 @@ mod sites_spectrum_analysis;
 mod sites_stats_apps;
 #[cfg(feature = "sites-stats-beacons")]
 mod sites_stats_beacons;
+#[cfg(feature = "sites-stats-calls")]
+mod sites_stats_calls;
 #[cfg(feature = "sites-stats-clients-sdk")]
 mod sites_stats_clients_sdk;
 #[cfg(feature = "sites-stats-clients-wireless")]
 mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 mod sites_stats_devices;
+#[cfg(feature = "sites-stats-discovered-switches")]
+mod sites_stats_discovered_switches;
 #[cfg(feature = "sites-stats-ports")]
 mod sites_stats_ports;
 #[cfg(feature = "sites-stats-wx-rules")]
@@ -1136,6 +1210,8 @@ pub use self::admins_lookup::*;
 pub use self::admins_recover_password::*;
 pub use self::common::*;
 pub use self::common_2::*;
+#[cfg(feature = "constants-events")]
+pub use self::constants_events::*;
 #[cfg(feature = "constants-models")]
 pub use self::constants_models::*;
 #[cfg(feature = "mobile-sdk-invites")]
@@ -1170,6 +1246,12 @@ pub use self::orgs_alarms::*;
 pub use self::orgs_antivirus_profiles::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
+#[cfg(feature = "orgs-cert")]
+pub use self::orgs_cert::*;
+#[cfg(feature = "orgs-clients-nac")]
+pub use self::orgs_clients_nac::*;
+#[cfg(feature = "orgs-clients-wan")]
+pub use self::orgs_clients_wan::*;
 #[cfg(feature = "orgs-clients-wired")]
 pub use self::orgs_clients_wired::*;
 #[cfg(feature = "orgs-clients-wireless")]
@@ -1188,6 +1270,12 @@ pub use self::orgs_evpn_topologies::*;
 pub use self::orgs_guests::*;
 #[cfg(feature = "orgs-idp-profiles")]
 pub use self::orgs_idp_profiles::*;
+#[cfg(feature = "orgs-integration-cradlepoint")]
+pub use self::orgs_integration_cradlepoint::*;
+#[cfg(feature = "orgs-integration-jse")]
+pub use self::orgs_integration_jse::*;
+#[cfg(feature = "orgs-integration-sky-atp")]
+pub use self::orgs_integration_sky_atp::*;
 #[cfg(feature = "orgs-integration-zscaler")]
 pub use self::orgs_integration_zscaler::*;
 #[cfg(feature = "orgs-inventory")]
@@ -1226,6 +1314,8 @@ pub use self::orgs_premium_analytics::*;
 pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
 pub use self::orgs_rf_templates::*;
+#[cfg(feature = "orgs-scep")]
+pub use self::orgs_scep::*;
 #[cfg(feature = "orgs-sdk-invites")]
 pub use self::orgs_sdk_invites::*;
 #[cfg(feature = "orgs-sdk-templates")]
@@ -1288,6 +1378,8 @@ pub use self::self_audit_logs::*;
 pub use self::self_mfa::*;
 #[cfg(feature = "self-o-auth2")]
 pub use self::self_o_auth2::*;
+#[cfg(any(feature = "orgs-integration-jse", feature = "sites-jse"))]
+pub use self::shared_account_jse_info::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-network-templates",
@@ -1410,11 +1502,18 @@ pub use self::shared_ap_radio::*;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-rf-templates",
+    feature = "sites-rrm",
     feature = "sites-setting"
 ))]
 pub use self::shared_ap_radio_antenna_mode::*;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 pub use self::shared_ap_radio_stat::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+pub use self::shared_ap_redundancy::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 pub use self::shared_ap_search::*;
 #[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
@@ -1477,6 +1576,8 @@ pub use self::shared_ble_config_beacon_rate_mode::*;
 pub use self::shared_client_info_source::*;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 pub use self::shared_client_key_mgmt::*;
+#[cfg(any(feature = "orgs-clients-nac", feature = "sites-clients-nac"))]
+pub use self::shared_client_nac::*;
 #[cfg(any(
     feature = "admins-login-o-auth2",
     feature = "msps-licenses",
@@ -1492,6 +1593,7 @@ pub use self::shared_code_string::*;
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-rrm",
     feature = "sites-spectrum-analysis",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
@@ -1509,6 +1611,8 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "msps-logs",
     feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wan",
     feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
@@ -1527,9 +1631,12 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wan",
     feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
+    feature = "sites-devices-others",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
@@ -1537,6 +1644,8 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "sites-skyatp",
     feature = "sites-stats-apps",
     feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-calls",
+    feature = "sites-stats-discovered-switches",
     feature = "sites-stats-ospf",
     feature = "sites-stats-ports",
     feature = "sites-wan-usages",
@@ -1558,6 +1667,8 @@ pub use self::shared_cpu_stat::*;
     feature = "sites-site-templates"
 ))]
 pub use self::shared_day_of_week::*;
+#[cfg(any(feature = "orgs-scep", feature = "sites-rssi-zones"))]
+pub use self::shared_device_id::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
@@ -1575,6 +1686,11 @@ pub use self::shared_device_type_default_ap::*;
 ))]
 pub use self::shared_device_type_with_all::*;
 #[cfg(any(
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+pub use self::shared_discovered_switches_metric_scope::*;
+#[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "orgs-device-profiles",
     feature = "orgs-security-policies",
@@ -1582,11 +1698,18 @@ pub use self::shared_device_type_with_all::*;
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-rrm",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
 ))]
 pub use self::shared_dot11_band::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-rrm",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_dot11_bandwidth::*;
 #[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "sites-clients-wireless",
@@ -1600,6 +1723,8 @@ pub use self::shared_dot11_proto::*;
     feature = "self-account"
 ))]
 pub use self::shared_email_string::*;
+#[cfg(any(feature = "orgs-clients-wan", feature = "sites-clients-wan"))]
+pub use self::shared_events_client_wan::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-evpn-topologies",
@@ -1789,6 +1914,13 @@ pub use self::shared_junos_local_port_config::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_junos_port_config::*;
+#[cfg(any(
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wireless",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wireless"
+))]
+pub use self::shared_last_ap::*;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -1994,8 +2126,14 @@ pub use self::shared_radius_coa_port::*;
 pub use self::shared_radsec::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 pub use self::shared_response_device_events_search::*;
-#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+#[cfg(any(
+    feature = "orgs-rf-templates",
+    feature = "sites-rf-templates",
+    feature = "sites-rrm"
+))]
 pub use self::shared_rf_template::*;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+pub use self::shared_rf_templates::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -2180,12 +2318,18 @@ pub use self::sites_applications::*;
 pub use self::sites_assets::*;
 #[cfg(feature = "sites-beacons")]
 pub use self::sites_beacons::*;
+#[cfg(feature = "sites-clients-nac")]
+pub use self::sites_clients_nac::*;
+#[cfg(feature = "sites-clients-wan")]
+pub use self::sites_clients_wan::*;
 #[cfg(feature = "sites-clients-wired")]
 pub use self::sites_clients_wired::*;
 #[cfg(feature = "sites-clients-wireless")]
 pub use self::sites_clients_wireless::*;
 #[cfg(feature = "sites-devices")]
 pub use self::sites_devices::*;
+#[cfg(feature = "sites-devices-others")]
+pub use self::sites_devices_others::*;
 #[cfg(feature = "sites-devices-wan-cluster")]
 pub use self::sites_devices_wan_cluster::*;
 #[cfg(feature = "sites-devices-wireless")]
@@ -2196,8 +2340,6 @@ pub use self::sites_events::*;
 pub use self::sites_guests::*;
 #[cfg(feature = "sites-insights")]
 pub use self::sites_insights::*;
-#[cfg(feature = "sites-jse")]
-pub use self::sites_jse::*;
 #[cfg(feature = "sites-licenses")]
 pub use self::sites_licenses::*;
 #[cfg(feature = "sites-maps")]
@@ -2206,6 +2348,8 @@ pub use self::sites_maps::*;
 pub use self::sites_maps_auto_zone::*;
 #[cfg(feature = "sites-rogues")]
 pub use self::sites_rogues::*;
+#[cfg(feature = "sites-rrm")]
+pub use self::sites_rrm::*;
 #[cfg(feature = "sites-rssi-zones")]
 pub use self::sites_rssi_zones::*;
 #[cfg(feature = "sites-services")]
@@ -2220,12 +2364,16 @@ pub use self::sites_spectrum_analysis::*;
 pub use self::sites_stats_apps::*;
 #[cfg(feature = "sites-stats-beacons")]
 pub use self::sites_stats_beacons::*;
+#[cfg(feature = "sites-stats-calls")]
+pub use self::sites_stats_calls::*;
 #[cfg(feature = "sites-stats-clients-sdk")]
 pub use self::sites_stats_clients_sdk::*;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub use self::sites_stats_clients_wireless::*;
 #[cfg(feature = "sites-stats-devices")]
 pub use self::sites_stats_devices::*;
+#[cfg(feature = "sites-stats-discovered-switches")]
+pub use self::sites_stats_discovered_switches::*;
 #[cfg(feature = "sites-stats-ports")]
 pub use self::sites_stats_ports::*;
 #[cfg(feature = "sites-stats-wx-rules")]

@@ -11,6 +11,8 @@ pub mod admins_logout;
 pub mod admins_lookup;
 #[cfg(feature = "admins-recover-password")]
 pub mod admins_recover_password;
+#[cfg(feature = "constants-events")]
+pub mod constants_events;
 #[cfg(feature = "constants-models")]
 pub mod constants_models;
 #[cfg(feature = "mobile-sdk-invites")]
@@ -57,10 +59,16 @@ pub mod orgs_api_tokens;
 pub mod orgs_asset_filters;
 #[cfg(feature = "orgs-assets")]
 pub mod orgs_assets;
+#[cfg(feature = "orgs-cert")]
+pub mod orgs_cert;
 #[cfg(feature = "orgs-clients-marvis")]
 pub mod orgs_clients_marvis;
+#[cfg(feature = "orgs-clients-nac")]
+pub mod orgs_clients_nac;
 #[cfg(feature = "orgs-clients-sdk")]
 pub mod orgs_clients_sdk;
+#[cfg(feature = "orgs-clients-wan")]
+pub mod orgs_clients_wan;
 #[cfg(feature = "orgs-clients-wired")]
 pub mod orgs_clients_wired;
 #[cfg(feature = "orgs-clients-wireless")]
@@ -83,6 +91,12 @@ pub mod orgs_gateway_templates;
 pub mod orgs_guests;
 #[cfg(feature = "orgs-idp-profiles")]
 pub mod orgs_idp_profiles;
+#[cfg(feature = "orgs-integration-cradlepoint")]
+pub mod orgs_integration_cradlepoint;
+#[cfg(feature = "orgs-integration-jse")]
+pub mod orgs_integration_jse;
+#[cfg(feature = "orgs-integration-sky-atp")]
+pub mod orgs_integration_sky_atp;
 #[cfg(feature = "orgs-integration-zscaler")]
 pub mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
@@ -123,6 +137,8 @@ pub mod orgs_premium_analytics;
 pub mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 pub mod orgs_rf_templates;
+#[cfg(feature = "orgs-scep")]
+pub mod orgs_scep;
 #[cfg(feature = "orgs-sdk-invites")]
 pub mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
@@ -225,6 +241,10 @@ pub mod sites_asset_filters;
 pub mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 pub mod sites_beacons;
+#[cfg(feature = "sites-clients-nac")]
+pub mod sites_clients_nac;
+#[cfg(feature = "sites-clients-wan")]
+pub mod sites_clients_wan;
 #[cfg(feature = "sites-clients-wired")]
 pub mod sites_clients_wired;
 #[cfg(feature = "sites-clients-wireless")]
@@ -233,6 +253,8 @@ pub mod sites_clients_wireless;
 pub mod sites_device_profiles;
 #[cfg(feature = "sites-devices")]
 pub mod sites_devices;
+#[cfg(feature = "sites-devices-others")]
+pub mod sites_devices_others;
 #[cfg(feature = "sites-devices-wan-cluster")]
 pub mod sites_devices_wan_cluster;
 #[cfg(feature = "sites-devices-wired")]
@@ -269,6 +291,8 @@ pub mod sites_psks;
 pub mod sites_rf_templates;
 #[cfg(feature = "sites-rogues")]
 pub mod sites_rogues;
+#[cfg(feature = "sites-rrm")]
+pub mod sites_rrm;
 #[cfg(feature = "sites-rssi-zones")]
 pub mod sites_rssi_zones;
 #[cfg(feature = "sites-sec-intel-profiles")]
@@ -293,12 +317,16 @@ pub mod sites_stats_apps;
 pub mod sites_stats_beacons;
 #[cfg(feature = "sites-stats-bgp-peers")]
 pub mod sites_stats_bgp_peers;
+#[cfg(feature = "sites-stats-calls")]
+pub mod sites_stats_calls;
 #[cfg(feature = "sites-stats-clients-sdk")]
 pub mod sites_stats_clients_sdk;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 pub mod sites_stats_devices;
+#[cfg(feature = "sites-stats-discovered-switches")]
+pub mod sites_stats_discovered_switches;
 #[cfg(feature = "sites-stats-mx-edges")]
 pub mod sites_stats_mx_edges;
 #[cfg(feature = "sites-stats-ospf")]
@@ -373,6 +401,14 @@ impl crate::Client {
         &self,
     ) -> admins_recover_password::AdminsRecoverPasswordResource {
         admins_recover_password::AdminsRecoverPasswordResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Constants Events resource.
+    #[cfg(feature = "constants-events")]
+    pub fn constants_events(&self) -> constants_events::ConstantsEventsResource {
+        constants_events::ConstantsEventsResource {
             client: self.clone(),
         }
     }
@@ -565,6 +601,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Cert resource.
+    #[cfg(feature = "orgs-cert")]
+    pub fn orgs_cert(&self) -> orgs_cert::OrgsCertResource {
+        orgs_cert::OrgsCertResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Clients - Marvis resource.
     #[cfg(feature = "orgs-clients-marvis")]
     pub fn orgs_clients_marvis(&self) -> orgs_clients_marvis::OrgsClientsMarvisResource {
@@ -573,10 +617,26 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Clients - NAC resource.
+    #[cfg(feature = "orgs-clients-nac")]
+    pub fn orgs_clients_nac(&self) -> orgs_clients_nac::OrgsClientsNacResource {
+        orgs_clients_nac::OrgsClientsNacResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Clients - SDK resource.
     #[cfg(feature = "orgs-clients-sdk")]
     pub fn orgs_clients_sdk(&self) -> orgs_clients_sdk::OrgsClientsSdkResource {
         orgs_clients_sdk::OrgsClientsSdkResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Clients - Wan resource.
+    #[cfg(feature = "orgs-clients-wan")]
+    pub fn orgs_clients_wan(&self) -> orgs_clients_wan::OrgsClientsWanResource {
+        orgs_clients_wan::OrgsClientsWanResource {
             client: self.clone(),
         }
     }
@@ -665,6 +725,34 @@ impl crate::Client {
     #[cfg(feature = "orgs-idp-profiles")]
     pub fn orgs_idp_profiles(&self) -> orgs_idp_profiles::OrgsIdpProfilesResource {
         orgs_idp_profiles::OrgsIdpProfilesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Integration Cradlepoint resource.
+    #[cfg(feature = "orgs-integration-cradlepoint")]
+    pub fn orgs_integration_cradlepoint(
+        &self,
+    ) -> orgs_integration_cradlepoint::OrgsIntegrationCradlepointResource {
+        orgs_integration_cradlepoint::OrgsIntegrationCradlepointResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Integration JSE resource.
+    #[cfg(feature = "orgs-integration-jse")]
+    pub fn orgs_integration_jse(&self) -> orgs_integration_jse::OrgsIntegrationJseResource {
+        orgs_integration_jse::OrgsIntegrationJseResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Integration SkyATP resource.
+    #[cfg(feature = "orgs-integration-sky-atp")]
+    pub fn orgs_integration_sky_atp(
+        &self,
+    ) -> orgs_integration_sky_atp::OrgsIntegrationSkyAtpResource {
+        orgs_integration_sky_atp::OrgsIntegrationSkyAtpResource {
             client: self.clone(),
         }
     }
@@ -829,6 +917,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-rf-templates")]
     pub fn orgs_rf_templates(&self) -> orgs_rf_templates::OrgsRfTemplatesResource {
         orgs_rf_templates::OrgsRfTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs SCEP resource.
+    #[cfg(feature = "orgs-scep")]
+    pub fn orgs_scep(&self) -> orgs_scep::OrgsScepResource {
+        orgs_scep::OrgsScepResource {
             client: self.clone(),
         }
     }
@@ -1247,6 +1343,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Clients - NAC resource.
+    #[cfg(feature = "sites-clients-nac")]
+    pub fn sites_clients_nac(&self) -> sites_clients_nac::SitesClientsNacResource {
+        sites_clients_nac::SitesClientsNacResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Clients - Wan resource.
+    #[cfg(feature = "sites-clients-wan")]
+    pub fn sites_clients_wan(&self) -> sites_clients_wan::SitesClientsWanResource {
+        sites_clients_wan::SitesClientsWanResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Clients - Wired resource.
     #[cfg(feature = "sites-clients-wired")]
     pub fn sites_clients_wired(&self) -> sites_clients_wired::SitesClientsWiredResource {
@@ -1275,6 +1387,14 @@ impl crate::Client {
     #[cfg(feature = "sites-devices")]
     pub fn sites_devices(&self) -> sites_devices::SitesDevicesResource {
         sites_devices::SitesDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Devices - Others resource.
+    #[cfg(feature = "sites-devices-others")]
+    pub fn sites_devices_others(&self) -> sites_devices_others::SitesDevicesOthersResource {
+        sites_devices_others::SitesDevicesOthersResource {
             client: self.clone(),
         }
     }
@@ -1429,6 +1549,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites RRM resource.
+    #[cfg(feature = "sites-rrm")]
+    pub fn sites_rrm(&self) -> sites_rrm::SitesRrmResource {
+        sites_rrm::SitesRrmResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites RSSI Zones resource.
     #[cfg(feature = "sites-rssi-zones")]
     pub fn sites_rssi_zones(&self) -> sites_rssi_zones::SitesRssiZonesResource {
@@ -1529,6 +1657,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Stats - Calls resource.
+    #[cfg(feature = "sites-stats-calls")]
+    pub fn sites_stats_calls(&self) -> sites_stats_calls::SitesStatsCallsResource {
+        sites_stats_calls::SitesStatsCallsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Stats - Clients SDK resource.
     #[cfg(feature = "sites-stats-clients-sdk")]
     pub fn sites_stats_clients_sdk(&self) -> sites_stats_clients_sdk::SitesStatsClientsSdkResource {
@@ -1551,6 +1687,16 @@ impl crate::Client {
     #[cfg(feature = "sites-stats-devices")]
     pub fn sites_stats_devices(&self) -> sites_stats_devices::SitesStatsDevicesResource {
         sites_stats_devices::SitesStatsDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Stats - Discovered Switches resource.
+    #[cfg(feature = "sites-stats-discovered-switches")]
+    pub fn sites_stats_discovered_switches(
+        &self,
+    ) -> sites_stats_discovered_switches::SitesStatsDiscoveredSwitchesResource {
+        sites_stats_discovered_switches::SitesStatsDiscoveredSwitchesResource {
             client: self.clone(),
         }
     }
