@@ -507,6 +507,194 @@ action! {
 }
 
 action! {
+    constants_events_list_alarm_definitions in constants_events : "GET"
+    "/api/v1/const/alarm_defs", query[], headers[], answer 200
+    "[{\"display\":\"Device offline\",\"example\":{\"aps\":[\"d420b02000fa\"],\"count\":1,\"group\":\"infrastructure\",\"hostnames\":[\"Vendor_AP2\"],\"id\":\"e70c308f-7007-4866-9ecd-0d01842979ea\",\"last_seen\":1629753888,\"org_id\":\"09dac91f-6e73-4100-89f7-698e0fafbb1b\",\"severity\":\"warn\",\"site_id\":\"dcfb31a1-d615-4361-8c95-b9dde05aa704\",\"timestamp\":1629753888,\"type\":\"device_down\"},\"fields\":[\"aps\",\"hostnames\"],\"group\":\"infrastructure\",\"key\":\"device_down\",\"marvis_suggestion_category\":\"string\",\"severity\":\"warn\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_alarm_definitions()
+}
+
+action! {
+    constants_events_list_client_definitions in constants_events : "GET"
+    "/api/v1/const/client_events", query[], headers[], answer 200
+    "[{\"display\":\"11r Association\",\"key\":\"CLIENT_AUTH_ASSOCIATION_11R\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_client_definitions()
+}
+
+action! {
+    constants_events_list_device_definitions in constants_events : "GET"
+    "/api/v1/const/device_events", query[], headers[], answer 200
+    "[{\"description\":\"AP was assigned to a site\",\"display\":\"AP Assigned\",\"example\":{\"ap\":\"5c5b35000001\",\"audit_id\":\"e9a88814-fa81-5bdc-34b0-84e8735420e5\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1552408871,\"type\":\"AP_ASSIGNED\"},\"key\":\"AP_ASSIGNED\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_device_definitions()
+}
+
+action! {
+    constants_events_list_mx_edge_definitions in constants_events : "GET"
+    "/api/v1/const/mxedge_events", query[], headers[], answer 200
+    "[{\"description\":\"Config change on ME was triggered as a result of change made by user\",\"display\":\"ME Config changed by user\",\"example\":{\"audit_id\":\"e9a88814-fa81-5bdc-34b0-84e8735420e5\",\"mxcluster_id\":\"ed4665ed-c9ad-4835-8ca5-dda642765ad3\",\"mxedge_id\":\"387804a7-3474-85ce-15a2-f9a9684c9c9\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"service\":\"mxagent\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"timestamp\":1552408871,\"type\":\"ME_CONFIG_CHANGED_BY_USER\"},\"key\":\"ME_CONFIG_CHANGED_BY_USER\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_mx_edge_definitions()
+}
+
+action! {
+    constants_events_list_nac_definitions in constants_events : "GET"
+    "/api/v1/const/nac_events", query[], headers[], answer 200
+    "[{\"ap\":\"5c5b355008c0\",\"bssid\":\"5c5b35548892\",\"cert_cn\":\"suriyas\",\"cert_expiry\":1711557441,\"cert_issuer\":\"/DC=net/DC=jnpr/CN=Juniper Networks Issuing AWS1 CA\",\"cert_san_upn\":[\"suriyas@juniper.net\"],\"cert_serial\":\"1300103d29e56ef083797bedc2000100103d29\",\"cert_subject\":\"/CN=suriyas/emailAddress=suriyas@juniper.net\",\"eap_type\":\"EAP-TLS\",\"nas_vendor\":\"Mist\",\"org_id\":\"94de66e8-556a-4d56-8780-a114620a5c42\",\"random_mac\":true,\"site_id\":\"b5a005ab-47d4-41f7-97bf-733f9cc252dd\",\"ssid\":\"Test_Suriya-SSID\",\"timestamp\":1685658478.438995,\"type\":\"NAC_CLIENT_CERT_CHECK_SUCCESS\",\"username\":\"suriyas@juniper.net\",\"wcid\":\"b43637b0-f0d9-0a1d-1ec2-73c394a9f679\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_nac_definitions()
+}
+
+action! {
+    constants_events_list_other_device_definitions in constants_events : "GET"
+    "/api/v1/const/otherdevice_events", query[], headers[], answer 200
+    "[{\"display\":\"Connected to NCM\",\"example\":{\"device_mac\":\"5c5b351e13b5\",\"mac\":\"0030447771c0\",\"org_id\":\"c080ce4d-4e35-4373-bdc4-08df15d257f5\",\"site_id\":\"1df889ad-9111-4c0e-a00b-8a008b83eb68\",\"text\":\"Connected to NCM\",\"timestamp\":1675827825.765,\"type\":\"CELLULAR_EDGE_CONNECTED_TO_NCM\",\"vendor\":\"cradlepoint\"},\"key\":\"CELLULAR_EDGE_CONNECTED_TO_NCM\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_other_device_definitions()
+}
+
+action! {
+    constants_events_list_system_definitions in constants_events : "GET"
+    "/api/v1/const/system_events", query[], headers[], answer 200
+    "[{\"display\":\"AP Disconnect\",\"group\":\"ap_health\",\"key\":\"ap_disconnected\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_events().list_system_definitions()
+}
+
+action! {
+    constants_models_get_gateway_default_config in constants_models : "GET"
+    "/api/v1/const/default_gateway_config", query["model", "srx550"], headers[], answer
+    200
+    "{\"dhcpd_config\":{\"lan\":{\"ip_end\":\"192.168.1.254\",\"ip_start\":\"192.168.1.2\"}},\"ip_configs\":{\"lan\":{\"ip\":\"192.168.1.1\",\"type\":\"static\"}},\"networks\":{\"lan\":{\"name\":\"lan\",\"subnet\":\"192.168.1.0/24\",\"vlan_id\":1}},\"path_preferences\":{\"wan\":{\"paths\":[{\"name\":\"wan\",\"type\":\"wan\"}]}},\"port_config\":{\"cl-1/0/0\":{\"ip_config\":{\"type\":\"dhcp\"},\"name\":\"lte\",\"usage\":\"wan\",\"wan_type\":\"lte\"},\"ge-0/0/0,ge-0/0/7\":{\"ip_config\":{\"type\":\"dhcp\"},\"name\":\"wan\",\"usage\":\"wan\"},\"ge-0/0/1-6\":{\"port_network\":\"lan\",\"usage\":\"lan\"}},\"service_policies\":[{\"action\":\"allow\",\"name\":\"Internet\",\"path_preference\":\"wan\",\"services\":[\"any\"],\"tenants\":[\"lan\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().get_gateway_default_config("srx550")
+}
+
+action! {
+    constants_models_list_device in constants_models : "GET"
+    "/api/v1/const/device_models", query[], headers[], answer 200
+    "[{\"ap_type\":\"jewel\",\"band24\":{\"band5_channels_op\":\"low\",\"max_clients\":128,\"max_power\":19,\"min_power\":8},\"band5\":{\"max_clients\":128,\"max_power\":17,\"min_power\":8},\"band6\":{\"max_clients\":128,\"max_power\":17,\"min_power\":8},\"band_24_usages\":[\"5\"],\"ce_dfs_ok\":true,\"cisco_pace\":true,\"description\":\"AP-45\",\"disallowed_channels\":{\"property1\":{\"property1\":[0],\"property2\":[0]},\"property2\":{\"property1\":[0],\"property2\":[0]}},\"display\":\"AP45\",\"fcc_dfs_ok\":true,\"has_11ax\":true,\"has_compass\":false,\"has_ext_ant\":true,\"has_extio\":false,\"has_height\":false,\"has_module_port\":true,\"has_poe_out\":true,\"has_scanning_radio\":true,\"has_selectable_radio\":true,\"has_usb\":true,\"has_vble\":true,\"has_wifi_band24\":true,\"has_wifi_band5\":true,\"has_wifi_band6\":true,\"max_poe_out\":15400,\"max_wlans\":0,\"model\":\"AP45\",\"other_dfs_ok\":true,\"outdoor\":false,\"radios\":{\"r0\":\"6\",\"r1\":\"5\",\"r2\":\"24\"},\"shared_scanning_radio\":true,\"type\":\"ap\",\"unmanaged\":true,\"vble\":{\"beacon_rate\":4,\"beams\":9,\"power\":8}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().list_device()
+}
+
+action! {
+    constants_models_list_mx_edge in constants_models : "GET"
+    "/api/v1/const/mxedge_models", query[], headers[], answer 200
+    "[{\"display\":\"X10\",\"model\":\"ME-X10\",\"ports\":{\"0\":{\"display\":\"xe0\",\"speed\":10000},\"1\":{\"display\":\"xe1\",\"speed\":10000},\"2\":{\"display\":\"xe2\",\"speed\":10000},\"3\":{\"display\":\"xe3\",\"speed\":10000}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().list_mx_edge()
+}
+
+action! {
+    constants_models_list_supported_other_device in constants_models : "GET"
+    "/api/v1/const/otherdevice_models", query[], headers[], answer 200
+    "[{\"_vendor_model_id\":\"65\",\"display\":\"W1850\",\"model\":\"W1850\",\"type\":\"router\",\"vendor\":\"cradlepoint\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.constants_models().list_supported_other_device()
+}
+
+action! {
     mobile_sdk_invites_activate in mobile_sdk_invites : "POST"
     "/api/v1/mobile/verify/example", query[], headers[], body body : DeviceIdString =
     "{\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}", answer 200
@@ -1216,6 +1404,84 @@ action! {
 }
 
 action! {
+    msps_sso_roles_list in msps_sso_roles : "GET"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles", query[], headers[],
+    answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles().list("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    msps_sso_roles_create in msps_sso_roles : "POST"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles", query[], headers[],
+    body body : SsoRoleMspRequest =
+    "{\"name\":\"\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"}]}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"orggroup_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"read\",\"scope\":\"orggroup\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    msps_sso_roles_update in msps_sso_roles : "PUT"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SsoRoleMspRequest =
+    "{\"name\":\"\",\"privileges\":[{\"role\":\"admin\",\"scope\":\"msp\"}]}", answer 200
+    "{\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"modified_time\":0,\"msp_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"privileges\":[{\"orggroup_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"role\":\"read\",\"scope\":\"orggroup\"}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    msps_sso_roles_delete in msps_sso_roles : "DELETE"
+    "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/ssoroles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.msps_sso_roles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     msps_tickets_list in msps_tickets : "GET"
     "/api/v1/msps/000000ab-00ab-00ab-00ab-0000000000ab/tickets", query[], headers[],
     answer 200
@@ -1460,6 +1726,112 @@ action! {
     request client => client.orgs_admins()
     .uninvite("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_list_aamw in orgs_advanced_anti_malware_profiles
+    : "GET" "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles", query[],
+    headers[], answer 200
+    "[{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .list_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_create_aamw in
+    orgs_advanced_anti_malware_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles", query[], headers[],
+    body body : AamwProfileRequest =
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    answer 200
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .create_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_get_aamw in orgs_advanced_anti_malware_profiles :
+    "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .get_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_update_aamw in
+    orgs_advanced_anti_malware_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : AamwProfileRequest =
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    answer 200
+    "{\"categories\":[{\"category\":\"executable\",\"hash_lookup_only\":false}],\"fallback_action\":\"block\",\"file_action\":\"block\",\"name\":\"aamw-custom\",\"verdict_threshold\":8}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .update_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_advanced_anti_malware_profiles_delete_aamw in
+    orgs_advanced_anti_malware_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/aamwprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_advanced_anti_malware_profiles()
+    .delete_aamw("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2205,6 +2577,100 @@ action! {
 }
 
 action! {
+    orgs_cert_list_certificates in orgs_cert : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/cert", query[], headers[], answer
+    200
+    "{\"cert\":\"-----BEGIN CERTIFICATE-----\\nMIIowDQYJKoZIhvcNAQELBQE\\n-----END CERTIFICATE-----\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .list_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_cert_rotate_certificate in orgs_cert : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/cert/apply_pending", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .rotate_certificate("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_cert_clear_certificates in orgs_cert : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/cert/regenerate", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .clear_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_cert_truncate_crl_file in orgs_cert : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/crl/truncate", query[], headers[],
+    body body : DaysNumber = "{}", answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .truncate_crl_file("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_cert_get_ssl_proxy in orgs_cert : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/ssl_proxy_cert", query[],
+    headers[], answer 200
+    "{\"cert\":\"-----BEGIN CERTIFICATE-----\\\\nMIIowDQYJKoZIhvcNAQELBQE\\\\n-----END CERTIFICATE-----\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_cert()
+    .get_ssl_proxy("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     orgs_clients_marvis_delete in orgs_clients_marvis : "DELETE"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/stats/marvisclients", query[],
     headers[], answer 200, errors[(400, BadRequest,
@@ -2219,6 +2685,84 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_clients_marvis()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_nac_count in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_nac()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_nac_count_events in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_nac()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_nac_search_events in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b35513227\",\"auth_type\":\"eap-ttls\",\"bssid\":\"5c5b355fafcc\",\"dryrun_nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\",\"dryrun_nacrule_matched\":true,\"idp_id\":\"912ef72e-2239-4996-b81e-469e87a27cd6\",\"idp_role\":[\"itsuperusers\",\"vip\"],\"mac\":\"ac3eb179e535\",\"nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\",\"nacrule_matched\":true,\"nas_vendor\":\"juniper-mist\",\"org_id\":\"27547ac2-d114-4e04-beb1-f3f1e6e81ec6\",\"random_mac\":\"false\",\"resp_attrs\":[\"Tunnel-Type=VLAN\",\"Tunnel-Medium-Type=IEEE-802\",\"Tunnel-Private-Group-Id=750\",\"User-Name=anonymous\"],\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"ssid\":\"mist_nac\",\"timestamp\":1691512031.358188,\"type\":\"NAC_CLIENT_PERMIT\",\"username\":\"user@deaflyz.net\",\"vlan\":\"750\"}],\"start\":1512572151,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_clients_nac()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_nac_search in orgs_clients_nac : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":1513362753,\"limit\":3,\"results\":[{\"ap\":[\"5c5b35bf16bb\",\"d4dc090041b4\"],\"auth_type\":\"eap-tls\",\"cert_cn\":[\"john@mycorp.net\"],\"cert_issuer\":[\"/C=US/ST=CA/CN=MyCorp\"],\"client_ip\":[\"10.7.51.74\"],\"edr_managed\":true,\"edr_provider\":\"sentinelone\",\"edr_status\":\"sentinelone_healthy\",\"idp_id\":\"string\",\"idp_role\":[\"string\"],\"last_ap\":\"string\",\"last_cert_cn\":\"john@mycorp.net\",\"last_cert_expiry\":1746711240,\"last_cert_issuer\":\"/C=US/ST=CA/CN=MyCorp\",\"last_cert_serial\":\"2c63510123456789\",\"last_cert_subject\":\"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\",\"last_client_ip\":\"10.7.51.74\",\"last_nacrule_id\":\"603b62db-d839-4152-9f7f-f2578443de8d\",\"last_nacrule_name\":\"Wireless Cert Auth\",\"last_nas_vendor\":\"juniper-mist\",\"last_ssid\":\"string\",\"last_status\":\"permitted\",\"mac\":\"string\",\"nacrule_id\":[\"603b62db-d839-4152-9f7f-f2578443de8d\"],\"nacrule_matched\":true,\"nacrule_name\":[\"Wireless Cert Auth\"],\"nas_vendor\":[\"juniper-mist\"],\"org_id\":\"31f27122-68a9-47a4-b526-8fb8a62a8acb\",\"random_mac\":\"true\",\"site_id\":\"832b1d74-9531-409b-ae37-4d7f3edbde92\",\"ssid\":[\"string\"],\"timestamp\":1694689718.612,\"type\":\"wireless\",\"usermac_label\":[\"non-compliant\",\"building26\",\"floor52\"]}],\"start\":1513276353,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_clients_nac()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2239,6 +2783,84 @@ action! {
     .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
     .clone())
+}
+
+action! {
+    orgs_clients_wan_count_events in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_client/events/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wan()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wan_count in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wan()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_clients_wan_search_events in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":{\"When\":\"2022-12-31 23:59:59.293000+00:00\",\"ev_type\":\"CLIENT_IP_ASSIGNED\",\"metadata\":{},\"org_id\":\"b0b9f142-aaba-11e6-aafc-0242ac110002\",\"random_mac\":true,\"site_id\":\"fc656275-b157-43fd-b922-5f4f341c19bf\",\"text\":\"DHCP Ack IP 192.168.88.216\",\"wcid\":\"62bbfb75-10d8-49d1-dec7-d2df91624287\"},\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_clients_wan()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_clients_wan_search in orgs_clients_wan : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"hostname\":[\"sonoszp\"],\"ip\":[\"192.168.1.139\"],\"last_hostname\":\"sonoszp\",\"last_ip\":\"192.168.1.139\",\"mfg\":\"Sonos\",\"org_id\":\"b4e16c72-d50e-4c03-a952-a3217e231e2c\",\"site_id\":\"f688779c-e335-4f88-8d7c-9c5e9964528b\",\"wcid\":\"8bbe7389-212b-c65d-2208-00fab2017936\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.orgs_clients_wan()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -2872,6 +3494,202 @@ action! {
 }
 
 action! {
+    orgs_evpn_topologies_list in orgs_evpn_topologies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], answer 200
+    "[{\"created_time\":1736421230,\"evpn_options\":{\"auto_loopback_subnet\":\"172.16.192.0/24\",\"auto_loopback_subnet6\":\"fd33:ab00:2::/64\",\"auto_router_id_subnet\":\"172.16.254.0/23\",\"core_as_border\":true,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"core\",\"underlay\":{\"as_base\":65001,\"subnet\":\"10.255.240.0/20\",\"use_ipv6\":false}},\"for_site\":false,\"id\":\"764fb173-94f9-447c-8454-def62e5a999f\",\"modified_time\":1736421230,\"name\":\"tert\",\"org_id\":\"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\"pod_names\":{\"1\":\"Pod 1\"},\"site_id\":\"00000000-0000-0000-0000-000000000000\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_evpn_topologies_create in orgs_evpn_topologies : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], body body : EvpnTopologyRequest =
+    "{\"name\":\"CC\",\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"collapsed-core\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_evpn_topologies_get in orgs_evpn_topologies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_evpn_topologies_update in orgs_evpn_topologies : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : EvpnTopologyRequest =
+    "{\"overwrite\":false,\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"none\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_evpn_topologies_delete in orgs_evpn_topologies : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_evpn_topologies()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_gateway_templates_list in orgs_gateway_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates", query[],
+    headers[], answer 200 "[]", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_gateway_templates_create in orgs_gateway_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates", query[],
+    headers[], body body : GatewayTemplateRequest =
+    "{\"dhcpd_config\":{\"Corp-Mgmt\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.172.9\",\"ip_end\":\"10.3.172.99\",\"ip_start\":\"10.3.172.50\",\"type\":\"local\"},\"Corp-lan\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.171.9\",\"ip_end\":\"10.3.171.99\",\"ip_start\":\"10.3.171.50\",\"type\":\"local\"}},\"dnsOverride\":true,\"dns_servers\":[\"10.3.20.201\",\"10.3.51.222\",\"1.1.1.1\"],\"dns_suffix\":[\"example.com\"],\"extra_routes\":{\"10.101.0.0/16\":{\"via\":\"10.3.100.10\"}},\"ip_configs\":{\"Corp-Core\":{\"ip\":\"10.3.100.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-Mgmt\":{\"ip\":\"10.3.172.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-lan\":{\"ip\":\"10.3.171.9\",\"netmask\":\"/24\",\"type\":\"static\"}},\"name\":\"ITParis\",\"ntpOverride\":true,\"ntp_servers\":[\"10.3.51.222\"],\"path_preferences\":{\"core\":{\"paths\":[{\"networks\":[\"Corp-Core\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"lab\":{\"paths\":[{\"networks\":[\"Corp-lan\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"mgmt\":{\"paths\":[{\"networks\":[\"Corp-Mgmt\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"untrust\":{\"paths\":[{\"name\":\"wan\",\"type\":\"wan\"}],\"strategy\":\"ordered\"}},\"port_config\":{\"ge-0/0/0\":{\"aggregated\":false,\"ip_config\":{\"gateway\":\"192.168.1.1\",\"ip\":\"192.168.1.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"name\":\"wan\",\"redundant\":false,\"traffic_shaping\":{\"enabled\":false},\"usage\":\"wan\",\"wan_type\":\"broadband\"},\"ge-0/0/6-7\":{\"ae_disable_lacp\":false,\"ae_idx\":\"0\",\"ae_lacp_force_up\":true,\"aggregated\":true,\"networks\":[\"Corp-lan\",\"Corp-Mgmt\",\"Corp-Core\"],\"usage\":\"lan\"}},\"service_policies\":[{\"action\":\"allow\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-Internal\",\"path_preference\":\"core\",\"services\":[\"internal_dns\",\"drive\"],\"tenants\":[\"ITParis\"]},{\"action\":\"deny\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-internet\",\"path_preference\":\"untrust\",\"services\":[\"internet_any\"],\"tenants\":[\"ITParis\"]}],\"type\":\"standalone\"}",
+    answer 200 "{\"name\":\"gw_template\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_gateway_templates_get in orgs_gateway_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{\"name\":\"gw_template\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_gateway_templates_update in orgs_gateway_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : GatewayTemplateRequest =
+    "{\"dhcpd_config\":{\"Corp-Mgmt\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.172.9\",\"ip_end\":\"10.3.172.99\",\"ip_start\":\"10.3.172.50\",\"type\":\"local\"},\"Corp-lan\":{\"dns_servers\":[\"8.8.8.8\"],\"dns_suffix\":[\"stag.one\"],\"gateway\":\"10.3.171.9\",\"ip_end\":\"10.3.171.99\",\"ip_start\":\"10.3.171.50\",\"type\":\"local\"}},\"dnsOverride\":true,\"dns_servers\":[\"10.3.20.201\",\"10.3.51.222\",\"1.1.1.1\"],\"dns_suffix\":[\"example.com\"],\"extra_routes\":{\"10.101.0.0/16\":{\"via\":\"10.3.100.10\"}},\"ip_configs\":{\"Corp-Core\":{\"ip\":\"10.3.100.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-Mgmt\":{\"ip\":\"10.3.172.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"Corp-lan\":{\"ip\":\"10.3.171.9\",\"netmask\":\"/24\",\"type\":\"static\"}},\"name\":\"ITParis\",\"ntpOverride\":true,\"ntp_servers\":[\"10.3.51.222\"],\"path_preferences\":{\"core\":{\"paths\":[{\"networks\":[\"Corp-Core\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"lab\":{\"paths\":[{\"networks\":[\"Corp-lan\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"mgmt\":{\"paths\":[{\"networks\":[\"Corp-Mgmt\"],\"type\":\"local\"}],\"strategy\":\"ordered\"},\"untrust\":{\"paths\":[{\"name\":\"wan\",\"type\":\"wan\"}],\"strategy\":\"ordered\"}},\"port_config\":{\"ge-0/0/0\":{\"aggregated\":false,\"ip_config\":{\"gateway\":\"192.168.1.1\",\"ip\":\"192.168.1.9\",\"netmask\":\"/24\",\"type\":\"static\"},\"name\":\"wan\",\"redundant\":false,\"traffic_shaping\":{\"enabled\":false},\"usage\":\"wan\",\"wan_type\":\"broadband\"},\"ge-0/0/6-7\":{\"ae_disable_lacp\":false,\"ae_idx\":\"0\",\"ae_lacp_force_up\":true,\"aggregated\":true,\"networks\":[\"Corp-lan\",\"Corp-Mgmt\",\"Corp-Core\"],\"usage\":\"lan\"}},\"service_policies\":[{\"action\":\"allow\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-Internal\",\"path_preference\":\"core\",\"services\":[\"internal_dns\",\"drive\"],\"tenants\":[\"ITParis\"]},{\"action\":\"deny\",\"idp\":{\"enabled\":false},\"name\":\"ITParis-internet\",\"path_preference\":\"untrust\",\"services\":[\"internet_any\"],\"tenants\":[\"ITParis\"]}],\"type\":\"standalone\"}",
+    answer 200 "{\"name\":\"gw_template\"}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_gateway_templates_delete in orgs_gateway_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/gatewaytemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_gateway_templates()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_guests_list_authorizations in orgs_guests : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/guests", query[], headers[],
     answer 200
@@ -2989,6 +3807,401 @@ action! {
     request client => client.orgs_guests()
     .delete_authorization("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap(), "0000000000ab")
+}
+
+action! {
+    orgs_idp_profiles_list in orgs_idp_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles", query[], headers[],
+    answer 200
+    "[{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_idp_profiles_create in orgs_idp_profiles : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles", query[], headers[],
+    body body : IdpProfileRequest =
+    "{\"base_profile\":\"strict\",\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    answer 200
+    "{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_idp_profiles_get in orgs_idp_profiles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_idp_profiles_update in orgs_idp_profiles : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : IdpProfileRequest =
+    "{\"base_profile\":\"strict\",\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    answer 200
+    "{\"base_profile\":\"strict\",\"created_time\":0,\"id\":\"874ca978-d736-4d4b-bc90-a49a29eec133\",\"modified_time\":0,\"name\":\"relaxed\",\"overwrites\":[{\"action\":\"alert\",\"matching\":{\"attack_name\":[\"HTTP:INVALID:HDR-FIELD\"],\"dst_subnet\":[\"63.1.2.0/24\"],\"severity\":[\"major\"]}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_idp_profiles_delete in orgs_idp_profiles : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/idpprofiles/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_idp_profiles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_cradlepoint_test_connection in orgs_integration_cradlepoint : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], answer 200
+    "{\"error\":\"Cradlepoint API keys are no longer valid, please verify and update the keys under organization settings.\",\"last_status\":\"inactive\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .test_connection("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_integration_cradlepoint_update_connection_to_mist in
+    orgs_integration_cradlepoint : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], body body : AccountCradlepointConfig =
+    "{\"cp_api_id\":\"84446d61-2206-4ea5-855a-0043f980be54\",\"cp_api_key\":\"79c329da9893e34099c7d8ad5cb9c941\",\"ecm_api_id\":\"73446d61-2206-4ea5-855a-0043f980be62\",\"ecm_api_key\":\"68b329da9893e34099c7d8ad5cb9c9405\"}",
+    answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .update_connection_to_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_cradlepoint_setup_connection_to_mist in orgs_integration_cradlepoint
+    : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], body body : AccountCradlepointConfig = "{}", answer 200,
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .setup_connection_to_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_cradlepoint_delete_connection in orgs_integration_cradlepoint :
+    "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/setup",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .delete_connection("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_integration_cradlepoint_sync_routers in orgs_integration_cradlepoint : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/cradlepoint/sync",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_cradlepoint()
+    .sync_routers("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_integration_jse_get_info in orgs_integration_jse : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/info", query[],
+    headers[], answer 200
+    "{\"cloud_name\":\"devcentral.juniperclouds.net\",\"org_names\":[\"Mist-Sys\",\"Mist-Eng\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .get_info("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_jse_get in orgs_integration_jse : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/setup", query[],
+    headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_jse_setup in orgs_integration_jse : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/setup", query[],
+    headers[], body body : AccountJseConfig =
+    "{\"cloud_name\":\"devcentral.juniperclouds.net\",\"password\":\"foryoureyesonly\",\"username\":\"john@abc.com\"}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .setup("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_integration_jse_delete in orgs_integration_jse : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/jse/setup", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_jse()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_sky_atp_udpate_allowed_list in orgs_integration_sky_atp : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/secintel_allowlist",
+    query[], headers[], body body : SkyatpList =
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    answer 200
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .udpate_allowed_list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_udpate_blocked_list in orgs_integration_sky_atp : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/secintel_blocklist",
+    query[], headers[], body body : SkyatpList =
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    answer 200
+    "{\"domains\":[{\"comment\":\"restricted\",\"value\":\"unsafe.xxx\"}],\"ips\":[{\"comment\":\"nas\",\"value\":\"10.1.3.5\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .udpate_blocked_list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_get in orgs_integration_sky_atp : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], answer 200
+    "{\"Example\":{\"value\":{\"secintel\":{\"third_party_threat_feeds\":[\"block_list\"]},\"secintel_allowlist_url\":\"https://papi.s3.amazonaws.com/secintel_allowlist/xxx...\",\"secintel_blocklist_url\":\"https://papi.s3.amazonaws.com/secintel_blocklist/xxx...\"}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_integration_sky_atp_udpate in orgs_integration_sky_atp : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], body body : AccountSkyatpDataRequest =
+    "{\"secintel\":{\"third_party_threat_feeds\":[\"block_list\"]}}", answer 200 "{}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .udpate("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_setup in orgs_integration_sky_atp : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], body body : AccountSkyatpConfig =
+    "{\"password\":\"foryoureyesonly\",\"realm\":\"mist-team\",\"username\":\"john@abc.com\"}",
+    answer 200
+    "{\"Example\":{\"value\":{\"secintel\":{\"third_party_threat_feeds\":[\"block_list\"]},\"secintel_allowlist_url\":\"https://papi.s3.amazonaws.com/secintel_allowlist/xxx...\",\"secintel_blocklist_url\":\"https://papi.s3.amazonaws.com/secintel_blocklist/xxx...\"}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .setup("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_integration_sky_atp_delete in orgs_integration_sky_atp : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/skyatp/setup", query[],
+    headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_integration_sky_atp()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -3598,6 +4811,108 @@ action! {
 }
 
 action! {
+    orgs_mx_clusters_list_edge in orgs_mx_clusters : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"for_site\":true,\"id\":\"467f6eca-6276-4993-bfeb-53cbbbba6f78\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .list_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_mx_clusters_create_edge in orgs_mx_clusters : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters", query[], headers[],
+    body body : MxclusterRequest =
+    "{\"name\":\"string\",\"radsec\":{\"auth_servers\":[{\"host\":\"string\",\"port\":0}],\"enabled\":true},\"tunterm_ap_subnets\":[\"string\"],\"tunterm_hosts\":[\"string\"]}",
+    answer 200
+    "{\"created_time\":0,\"for_site\":true,\"id\":\"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .create_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_mx_clusters_get_edge in orgs_mx_clusters : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"for_site\":true,\"id\":\"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .get_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_mx_clusters_update_edge in orgs_mx_clusters : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : MxclusterRequest =
+    "{\"name\":\"string\",\"radsec\":{\"auth_servers\":[{\"host\":\"string\",\"port\":0}],\"enabled\":true},\"tunterm_ap_subnets\":[\"string\"],\"tunterm_hosts\":[\"string\"]}",
+    answer 200
+    "{\"created_time\":0,\"for_site\":true,\"id\":\"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"radsec\":{\"acct_servers\":[{\"host\":\"string\",\"port\":1813,\"secret\":\"string\"}],\"auth_servers\":[{\"host\":\"string\",\"port\":1812,\"secret\":\"string\"}],\"enabled\":true,\"server_selection\":\"ordered\"},\"radsec_tls\":{\"keypair\":\"string\"},\"site_id\":\"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\"tunterm_ap_subnets\":[\"string\"],\"tunterm_dhcpd_config\":{\"enabled\":false,\"property1\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"property2\":{\"enabled\":false,\"servers\":[\"string\"],\"type\":\"relay\"},\"servers\":[\"string\"],\"type\":\"relay\"},\"tunterm_extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"tunterm_hosts\":[\"string\"]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .update_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_mx_clusters_delete_edge in orgs_mx_clusters : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxclusters/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_mx_clusters()
+    .delete_edge("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_mx_tunnels_list in orgs_mx_tunnels : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/mxtunnels", query[], headers[],
     answer 200
@@ -4008,6 +5323,106 @@ action! {
 }
 
 action! {
+    orgs_network_templates_list in orgs_network_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates", query[],
+    headers[], answer 200
+    "[{\"additional_config_cmds\":[\"set snmp community public\"],\"created_time\":0,\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"8.8.8.8\",\"4.4.4.4\"],\"dns_suffix\":[\".mist.local\",\".mist.com\"],\"extra_routes\":{\"0.0.0.0/0\":{\"via\":\"1.2.3.4\"}},\"group_tags\":{},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6808\",\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"default\"},\"modified_time\":0,\"name\":\"template_name\",\"networks\":{\"corp\":{\"vlan_id\":600},\"default\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":1},\"guest\":{\"vlan_id\":700},\"mgmt\":{\"vlan_id\":500}},\"ntp_servers\":[\"192.168.1.10\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"port_usages\":{\"ap\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"WAP\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":false,\"enable_qos\":true,\"mac_auth_only\":false,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"trunk\",\"networks\":[\"guest\",\"corp\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"default\",\"server_reject_network\":null,\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true},\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"iot\":{\"allow_dhcpd\":true,\"mode\":\"access\",\"port_network\":\"default\",\"stp_edge\":true},\"uplink\":{\"all_networks\":true,\"enable_qos\":false,\"mode\":\"trunk\",\"port_network\":\"default\",\"stp_edge\":false}},\"radius_config\":{\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_retries\":3,\"auth_servers_timeout\":5,\"coa_enabled\":false,\"coa_port\":3799,\"network\":\"default\"},\"remote_syslog\":{\"archive\":{\"files\":20,\"size\":\"5m\"},\"console\":{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}]},\"enabled\":false,\"files\":[{\"archive\":{\"files\":10,\"size\":\"5m\"},\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"explicit_priority\":true,\"file\":\"file-name\",\"match\":\"!alarm|ntp|errors.crc_error[chan]\",\"structured_data\":true}],\"network\":\"default\",\"send_to_all_servers\":false,\"servers\":[{\"facility\":\"config\",\"host\":\"syslogd.internal\",\"port\":514,\"protocol\":\"udp\",\"severity\":\"info\",\"tag\":\"\"}],\"time_format\":\"millisecond\",\"users\":[{\"contents\":[{\"facility\":\"config\",\"severity\":\"warning\"}],\"match\":\"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\"user\":\"*\"}]},\"switch_matching\":{\"enable\":true,\"rules\":[{\"additional_config_cmds\":[\"set snmp community public\"],\"match_model\":\"EX4300\",\"match_name[0:3]\":\"abc\",\"name\":\"match by name\",\"port_config\":{\"ge-0/0/0\":{\"usage\":\"uplink\"},\"ge-0/0/8-16ge-1/0/0-47\":{\"usage\":\"ap\"}}},{\"additional_config_cmds\":[\"set snmp community public2\"],\"match_role\":\"access\",\"name\":\"match by role\",\"port_config\":{\"ge-0/0/0\":{\"usage\":\"uplink\"}}}]},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_network_templates_create in orgs_network_templates : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates", query[],
+    headers[], body body : NetworkTemplateRequest =
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"192.0.2.10\"},\"property2\":{\"via\":\"198.51.100.1\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}",
+    answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"created_time\":0,\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"group_tags\":{},\"id\":\"497f6eca-6276-4993-bfeb-53cbbbba6708\",\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"modified_time\":0,\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.10\"}},\"networks\":[\"string\"]}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_network_templates_get in orgs_network_templates : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_network_templates_update in orgs_network_templates : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : NetworkTemplateRequest =
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"group_tags\":{},\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]}}}",
+    answer 200
+    "{\"additional_config_cmds\":[\"set snmp community public\"],\"dhcp_snooping\":{\"all_networks\":true,\"enable_arp_spoof_check\":true,\"enable_ip_source_guard\":true,\"enabled\":true,\"networks\":[\"string\"]},\"dns_servers\":[\"string\"],\"dns_suffix\":[\"string\"],\"extra_routes\":{\"property1\":{\"via\":\"string\"},\"property2\":{\"via\":\"string\"}},\"import_org_networks\":[\"ap\"],\"mist_nac\":{\"enabled\":true,\"network\":\"string\"},\"name\":\"string\",\"networks\":{\"property1\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10},\"property2\":{\"subnet\":\"192.168.1.0/24\",\"vlan_id\":10}},\"ntp_servers\":[\"string\"],\"port_usages\":{\"dynamic\":{\"mode\":\"dynamic\",\"reset_default_when\":\"link_down\",\"rules\":[{\"equals\":\"string\",\"equals_any\":[\"string\"],\"expression\":\"string\",\"src\":\"lldp_chassis_id\",\"usage\":\"string\"}]},\"property1\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_auth\":\"dot1x\",\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"},\"property2\":{\"all_networks\":false,\"allow_dhcpd\":true,\"bypass_auth_when_server_down\":true,\"description\":\"string\",\"disable_autoneg\":false,\"disabled\":false,\"duplex\":\"auto\",\"enable_mac_auth\":true,\"enable_qos\":true,\"guest_network\":\"string\",\"mac_auth_only\":true,\"mac_auth_protocol\":\"pap\",\"mac_limit\":0,\"mode\":\"access\",\"networks\":[\"string\"],\"persist_mac\":false,\"poe_disabled\":false,\"port_network\":\"string\",\"server_reject_network\":null,\"speed\":\"auto\",\"storm_control\":{\"no_broadcast\":false,\"no_multicast\":false,\"no_registered_multicast\":false,\"no_unknown_unicast\":false,\"percentage\":80},\"stp_edge\":true,\"voip_network\":\"string\"}},\"switch_mgmt\":{\"config_revert_timer\":10,\"protect_re\":{\"enabled\":false},\"root_password\":\"string\",\"tacacs\":{\"acct_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}],\"enabled\":true,\"network\":\"string\",\"tacplus_servers\":[{\"host\":\"198.51.100.1\",\"port\":\"49\",\"secret\":\"string\",\"timeout\":10}]}},\"vrf_config\":{\"enabled\":false},\"vrf_instances\":{\"property1\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]},\"property2\":{\"extra_routes\":{\"property1\":{\"via\":\"198.51.100.1\"},\"property2\":{\"via\":\"198.51.100.2\"}},\"networks\":[\"string\"]}}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_network_templates_delete in orgs_network_templates : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networktemplates/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_network_templates()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     orgs_networks_list in orgs_networks : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/networks", query[], headers[],
     answer 200
@@ -4401,6 +5816,105 @@ action! {
 }
 
 action! {
+    orgs_scep_get_mist in orgs_scep : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep", query[],
+    headers[], answer 200
+    "{\"cert_providers\":[\"jamf\",\"intune\",\"byod\"],\"enabled\":false,\"intune_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_access_token\":\"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\"jamf_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_webhook_url\":\"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep().get_mist("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_scep_update_mist in orgs_scep : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep", query[],
+    headers[], body body : OrgSettingScep = "{\"enabled\":true}", answer 200
+    "{\"cert_providers\":[\"jamf\",\"intune\",\"byod\"],\"enabled\":false,\"intune_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_access_token\":\"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\"jamf_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_webhook_url\":\"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .update_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap()).body(body.clone())
+}
+
+action! {
+    orgs_scep_disable_mist in orgs_scep : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep", query[],
+    headers[], answer 200
+    "{\"cert_providers\":[\"jamf\",\"intune\",\"byod\"],\"enabled\":false,\"intune_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_access_token\":\"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\"jamf_scep_url\":\"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\"jamf_webhook_url\":\"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .disable_mist("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    orgs_scep_list_issued_client_certificates in orgs_scep : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep/client_certs",
+    query[], headers[], answer 200
+    "{\"results\":[{\"common_name\":\"john@corp.com\",\"created_time\":\"2025-08-18 10:10:30.949165+00:00\",\"device_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"expire_time\":\"2026-08-18 10:06:00+00:00\",\"serial_number\":\"91984382552102771A2B3C4E5F224719956718003374658\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .list_issued_client_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_scep_revoke_issued_client_certificates in orgs_scep : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/setting/mist_scep/client_certs/revoke",
+    query[], headers[], body body : ClientCertSerialNumbers =
+    "{\"serial_numbers\":[\"13 00 13 03 23 EE D5 84 01\"]}", answer 200, errors[(400,
+    BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_scep()
+    .revoke_issued_client_certificates("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap()).body(body.clone())
+}
+
+action! {
     orgs_sdk_invites_list in orgs_sdk_invites : "GET"
     "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/sdkinvites", query[], headers[],
     answer 200
@@ -4754,6 +6268,202 @@ action! {
     "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     request client => client.orgs_sec_intel_profiles()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_security_policies_list_sec in orgs_security_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies", query[], headers[],
+    answer 200
+    "[{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .list_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_security_policies_create_sec in orgs_security_policies : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies", query[], headers[],
+    body body : SecpolicyRequest =
+    "{\"name\":\"string\",\"wlans\":[{\"acct_immediate_update\":false,\"acct_interim_interval\":0,\"acct_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1813,\"secret\":\"testing123\"}],\"allow_ipv6_ndp\":true,\"allow_mdns\":false,\"allow_ssdp\":false,\"app_limit\":{\"apps\":{\"dropbox\":300,\"netflix\":60},\"enabled\":false,\"wxtag_ids\":{\"f99862d9-2726-931f-7559-3dfdf5d070d3\":30}},\"app_qos\":{\"apps\":{\"skype-business-video\":{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"src_subnet\":\"10.2.0.0/16\"}},\"enabled\":true,\"others\":[{\"dscp\":32,\"dst_subnet\":\"10.2.0.0/16\",\"port_ranges\":\"80,1024-6553\",\"protocol\":\"udp\",\"src_subnet\":\"10.2.0.0/16\"}]},\"arp_filter\":false,\"auth\":{\"anticlog_threshold\":16,\"eap_reauth\":false,\"enable_mac_auth\":false,\"key_idx\":1,\"keys\":[\"string\"],\"multi_psk_only\":false,\"pairwise\":[\"wpa2-ccmp\"],\"private_wlan\":true,\"psk\":\"foryoureyesonly\",\"type\":\"psk\",\"wep_as_secondary_auth\":true},\"auth_server_selection\":\"ordered\",\"auth_servers\":[{\"host\":\"1.2.3.4\",\"keywrap_enabled\":true,\"keywrap_format\":\"hex\",\"keywrap_kek\":\"1122334455\",\"keywrap_mack\":\"1122334455\",\"port\":1812,\"secret\":\"testing123\"}],\"auth_servers_nas_id\":\"5c5b350e0101-nas\",\"auth_servers_nas_ip\":\"15.3.1.5\",\"auth_servers_retries\":5,\"auth_servers_timeout\":5,\"band\":\"string\",\"band_steer\":false,\"band_steer_force_band5\":false,\"bands\":[\"24\",\"5\"],\"block_blacklist_clients\":false,\"bonjour\":{\"additional_vlan_ids\":\"10,20\",\"enabled\":false,\"services\":{\"airplay\":{\"radius_groups\":[\"teachers\"],\"scope\":\"same_ap\"}}},\"cisco_cwa\":{\"allowed_hostnames\":[\"snapchat.com\"],\"allowed_subnets\":[\"63.5.3.0/24\"],\"blocked_subnets\":[\"192.168.0.0/16\"],\"enabled\":false},\"client_limit_down\":1000,\"client_limit_down_enabled\":false,\"client_limit_up\":512,\"client_limit_up_enabled\":false,\"coa_servers\":[{\"disable_event_timestamp_check\":false,\"enabled\":false,\"ip\":\"1.2.3.4\",\"port\":3799,\"secret\":\"testing456\"}],\"disable_11ax\":false,\"disable_ht_vht_rates\":false,\"disable_uapsd\":false,\"disable_v1_roam_notify\":false,\"disable_v2_roam_notify\":false,\"disable_wmm\":false,\"dns_server_rewrite\":{\"enabled\":false,\"radius_groups\":{\"contractor\":\"172.1.1.1\",\"guest\":\"8.8.8.8\"}},\"dtim\":2,\"dynamic_psk\":{\"default_psk\":\"foryoureyesonly\",\"default_vlan_id\":999,\"enabled\":false,\"source\":\"cloud_psks\"},\"dynamic_vlan\":{\"default_vlan_id\":999,\"enabled\":false,\"local_vlan_ids\":[1],\"type\":\"airespace-interface-name\",\"vlans\":{\"131\":\"default\",\"322\":\"fast,video\"}},\"enable_local_keycaching\":false,\"enable_wireless_bridging\":false,\"enabled\":true,\"fast_dot1x_timers\":false,\"hide_ssid\":false,\"hostname_ie\":false,\"hotspot20\":{\"domain_name\":[\"mist.com\"],\"enabled\":true,\"nai_realms\":[\"string\"],\"operators\":[\"google\",\"att\"],\"rcoi\":[\"5A03BA0000\"],\"venue_name\":\"some_name\"},\"interface\":\"all\",\"isolation\":false,\"l2_isolation\":false,\"legacy_overds\":false,\"limit_bcast\":false,\"limit_probe_response\":true,\"max_idletime\":1800,\"mist_nac\":{\"enabled\":false},\"no_static_dns\":false,\"no_static_ip\":false,\"portal\":{\"amazon_client_id\":\"string\",\"amazon_client_secret\":\"string\",\"amazon_email_domains\":[\"string\"],\"amazon_enabled\":false,\"auth\":\"none\",\"azure_client_id\":\"string\",\"azure_client_secret\":\"string\",\"azure_enabled\":false,\"azure_tenant_id\":\"string\",\"broadnet_password\":\"password\",\"broadnet_sid\":\"MIST\",\"broadnet_user_id\":\"juniper\",\"bypass_when_cloud_down\":false,\"clickatell_api_key\":\"string\",\"cross_site\":false,\"email_enabled\":true,\"enabled\":false,\"expire\":1440,\"external_portal_url\":\"string\",\"facebook_client_id\":\"string\",\"facebook_client_secret\":\"string\",\"facebook_email_domains\":[\"string\"],\"facebook_enabled\":false,\"forward\":false,\"forward_url\":\"https://abc.com/promotions\",\"google_client_id\":\"string\",\"google_client_secret\":\"string\",\"google_email_domains\":[\"mydomain.edu\",\"mydomain.org\"],\"google_enabled\":false,\"gupshup_password\":\"string\",\"gupshup_userid\":\"string\",\"microsoft_client_id\":\"string\",\"microsoft_client_secret\":\"string\",\"microsoft_email_domains\":[\"string\"],\"microsoft_enabled\":false,\"passphrase_enabled\":false,\"password\":\"let me in\",\"predefined_sponsors_enabled\":true,\"privacy\":true,\"puzzel_password\":\"string\",\"puzzel_service_id\":\"string\",\"puzzel_username\":\"string\",\"smsMessageFormat\":\"string\",\"sms_enabled\":false,\"sms_provider\":\"twilio\",\"sponsor_auto_approve\":false,\"sponsor_email_domains\":[\"reserved.net\",\"reserved.org\"],\"sponsor_enabled\":false,\"sponsor_link_validity_duration\":\"30\",\"sponsor_notify_all\":false,\"sponsor_status_notify\":false,\"sponsors\":{\"sponsor1@company.com\":\"FirstName1 LastName1\",\"sponsor2@company.com\":\"FirstName2 LastName2\"},\"sso_default_role\":\"string\",\"sso_forced_role\":\"string\",\"sso_idp_cert\":\"string\",\"sso_idp_sign_algo\":\"sha256\",\"sso_idp_sso_url\":\"string\",\"sso_issuer\":\"string\",\"sso_nameid_format\":\"email\",\"telstra_client_id\":\"string\",\"telstra_client_secret\":\"string\",\"twilio_auth_token\":\"af9dac44c344a875ab5d31cb7abcdefg\",\"twilio_phone_number\":\"+18548888888\",\"twilio_sid\":\"AC72ec6ba0ec5af30e6731c5e47abcdefgh\"},\"portal_allowed_hostnames\":[\"snapchat.com\",\"ibm.com\"],\"portal_allowed_subnets\":[\"63.5.3.0/24\"],\"portal_denied_hostnames\":[\"msg.snapchat.com\"],\"qos\":{\"class\":\"best_effort\",\"overwrite\":false},\"radsec\":{\"enabled\":true,\"idle_timeout\":60,\"mxcluster_ids\":[\"572586b7-f97b-a22b-526c-8b97a3f609c4\"],\"proxy_hosts\":[\"mxedge1.local\"],\"server_name\":\"radsec.abc.com\",\"servers\":[{\"host\":\"1.1.1.1\",\"port\":1812}],\"use_mxedge\":true,\"use_site_mxedge\":false},\"rateset\":{\"24\":{\"ht\":\"00ff00ff00ff\",\"legacy\":[\"6\",\"9\",\"12\",\"18\",\"24b\",\"36\",\"48\",\"54\"],\"min_rssi\":-70,\"template\":\"custom\",\"vht\":\"03ff03ff03ff01ff\"},\"5\":{\"ht\":\"00ff00ff00ff\",\"legacy\":[\"6\",\"9\",\"12\",\"18\",\"24b\",\"36\",\"48\",\"54\"],\"min_rssi\":-70,\"template\":\"custom\",\"vht\":\"03ff03ff03ff01ff\"}},\"roam_mode\":\"NONE\",\"schedule\":{\"enabled\":false,\"hours\":{\"fri\":\"09:00-17:00\",\"mon\":\"09:00-17:00\"}},\"sle_excluded\":false,\"ssid\":\"corporate\",\"use_eapol_v1\":false,\"vlan_enabled\":false,\"vlan_ids\":[3,4,5],\"vlan_pooling\":false,\"wxtag_ids\":[\"497f6eca-6276-4993-bfeb-53e4bbba6f08\"],\"wxtunnel_id\":\"string\",\"wxtunnel_remote_id\":\"string\"}]}",
+    answer 200
+    "{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .create_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_security_policies_get_sec in orgs_security_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .get_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_security_policies_update_sec in orgs_security_policies : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : SecpolicyRequest = "{}", answer 200
+    "{\"name\":\"corporate only\",\"wlans\":[{\"auth\":{\"pairwise\":[\"wpa1-tkip\",\"wpa2-tkip\"],\"type\":\"psk\"},\"band\":\"both\",\"ssid\":\"office\"},{\"auth\":{\"type\":\"open\"},\"band\":\"5\",\"ssid\":\"office-guest\"}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .update_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_security_policies_delete_sec in orgs_security_policies : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/secpolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_security_policies()
+    .delete_sec("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_service_policies_list in orgs_service_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies", query[],
+    headers[], answer 200
+    "[{\"action\":\"allow\",\"created_time\":0,\"id\":\"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\"modified_time\":0,\"name\":\"string\",\"org_id\":\"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\"services\":[\"string\"],\"tenants\":[\"string\"]}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_service_policies_create in orgs_service_policies : "POST"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies", query[],
+    headers[], body body : OrgServicePolicyRequest =
+    "{\"action\":\"allow\",\"name\":\"string\",\"services\":[\"string\"],\"tenants\":[\"string\"]}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    orgs_service_policies_get in orgs_service_policies : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_service_policies_update in orgs_service_policies : "PUT"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : OrgServicePolicyRequest =
+    "{\"action\":\"allow\",\"name\":\"string\",\"services\":[\"string\"],\"tenants\":[\"string\"]}",
+    answer 200 "{}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    orgs_service_policies_delete in orgs_service_policies : "DELETE"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/servicepolicies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_service_policies()
     .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
     "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
@@ -5249,6 +6959,44 @@ action! {
     "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
     links["results", "next"], request client => client.orgs_sites()
     .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sles_get_sites in orgs_sles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/insights/sites-sle", query[],
+    headers[], answer 200
+    "{\"end\":1651323600,\"interval\":3600,\"limit\":1,\"page\":2,\"results\":[{\"application_health\":0.8250000047942866,\"gateway-health\":1,\"num_clients\":65,\"num_gateways\":1,\"site_id\":\"f5fcbee5-1234-5678-9101-1619ede87879\",\"wan-link-health\":0.9988471089272484}],\"start\":1651269600,\"total\":4}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sles().get_sites("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    orgs_sles_get in orgs_sles : "GET"
+    "/api/v1/orgs/000000ab-00ab-00ab-00ab-0000000000ab/insights/example", query[],
+    headers[], answer 200
+    "{\"end\":1643706000,\"interval\":3600,\"limit\":100,\"results\":[{\"ap-availability\":0.9919400860511628,\"ap-health\":0.967607512909879,\"capacity\":0.7484652273070254,\"coverage\":0.91217567374857,\"num_aps\":13,\"num_clients\":12,\"roaming\":0.991735537682683,\"roaming-exp\":0.991735537682683,\"site_id\":\"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\"successful-connect\":0.46052632135780236,\"throughput\":0.6775702123846302,\"time-to-connect\":0.9349112447196916},{\"ap-availability\":0.9990384613092129,\"ap-health\":0.48201754375507955,\"capacity\":0.9702673450306101,\"coverage\":0.8335392334930375,\"num_aps\":1,\"num_clients\":6,\"roaming\":1,\"roaming-exp\":1,\"site_id\":\"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":1},{\"ap-availability\":1,\"ap-health\":0.982456140612301,\"capacity\":1,\"coverage\":0.9276041182442488,\"num_aps\":2,\"num_clients\":3,\"roaming\":1,\"roaming-exp\":1,\"site_id\":\"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\"successful-connect\":1,\"throughput\":1,\"time-to-connect\":0.8125},{\"ap-availability\":0.9981132070973234,\"ap-health\":0.9991228068084047,\"capacity\":1,\"coverage\":1,\"num_aps\":1,\"num_clients\":0,\"roaming\":1,\"roaming-exp\":1,\"site_id\":\"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\"successful-connect\":1,\"throughput\":0,\"time-to-connect\":0.5}],\"start\":1643670000}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.orgs_sles().get("000000ab-00ab-00ab-00ab-0000000000ab"
+    .parse::< uuid::Uuid > ().unwrap(), "example")
 }
 
 action! {
@@ -8173,6 +9921,162 @@ action! {
 }
 
 action! {
+    sites_clients_nac_count in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_nac()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_nac_count_events in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_nac()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_nac_search_events in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":1513176951,\"limit\":10,\"results\":[{\"ap\":\"5c5b35513227\",\"auth_type\":\"eap-ttls\",\"bssid\":\"5c5b355fafcc\",\"dryrun_nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\",\"dryrun_nacrule_matched\":true,\"idp_id\":\"912ef72e-2239-4996-b81e-469e87a27cd6\",\"idp_role\":[\"itsuperusers\",\"vip\"],\"mac\":\"ac3eb179e535\",\"nacrule_id\":\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\",\"nacrule_matched\":true,\"nas_vendor\":\"juniper-mist\",\"org_id\":\"27547ac2-d114-4e04-beb1-f3f1e6e81ec6\",\"random_mac\":\"false\",\"resp_attrs\":[\"Tunnel-Type=VLAN\",\"Tunnel-Medium-Type=IEEE-802\",\"Tunnel-Private-Group-Id=750\",\"User-Name=anonymous\"],\"site_id\":\"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\"ssid\":\"mist_nac\",\"timestamp\":1691512031.358188,\"type\":\"NAC_CLIENT_PERMIT\",\"username\":\"user@deaflyz.net\",\"vlan\":\"750\"}],\"start\":1512572151,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_clients_nac()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_nac_search in sites_clients_nac : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/nac_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":1513362753,\"limit\":3,\"results\":[{\"ap\":[\"5c5b35bf16bb\",\"d4dc090041b4\"],\"auth_type\":\"eap-tls\",\"cert_cn\":[\"john@mycorp.net\"],\"cert_issuer\":[\"/C=US/ST=CA/CN=MyCorp\"],\"client_ip\":[\"10.7.51.74\"],\"edr_managed\":true,\"edr_provider\":\"sentinelone\",\"edr_status\":\"sentinelone_healthy\",\"idp_id\":\"string\",\"idp_role\":[\"string\"],\"last_ap\":\"string\",\"last_cert_cn\":\"john@mycorp.net\",\"last_cert_expiry\":1746711240,\"last_cert_issuer\":\"/C=US/ST=CA/CN=MyCorp\",\"last_cert_serial\":\"2c63510123456789\",\"last_cert_subject\":\"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\",\"last_client_ip\":\"10.7.51.74\",\"last_nacrule_id\":\"603b62db-d839-4152-9f7f-f2578443de8d\",\"last_nacrule_name\":\"Wireless Cert Auth\",\"last_nas_vendor\":\"juniper-mist\",\"last_ssid\":\"string\",\"last_status\":\"permitted\",\"mac\":\"string\",\"nacrule_id\":[\"603b62db-d839-4152-9f7f-f2578443de8d\"],\"nacrule_matched\":true,\"nacrule_name\":[\"Wireless Cert Auth\"],\"nas_vendor\":[\"juniper-mist\"],\"org_id\":\"31f27122-68a9-47a4-b526-8fb8a62a8acb\",\"random_mac\":\"true\",\"site_id\":\"832b1d74-9531-409b-ae37-4d7f3edbde92\",\"ssid\":[\"string\"],\"timestamp\":1694689718.612,\"type\":\"wireless\",\"usermac_label\":[\"non-compliant\",\"building26\",\"floor52\"]}],\"start\":1513276353,\"total\":2}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_clients_nac()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wan_count_events in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_client/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wan()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wan_count in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wan()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_clients_wan_search_events in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/events/search",
+    query[], headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":{\"When\":\"2022-12-31 23:59:59.293000+00:00\",\"ev_type\":\"CLIENT_IP_ASSIGNED\",\"metadata\":{},\"org_id\":\"b0b9f142-aaba-11e6-aafc-0242ac110002\",\"random_mac\":true,\"site_id\":\"fc656275-b157-43fd-b922-5f4f341c19bf\",\"text\":\"DHCP Ack IP 192.168.88.216\",\"wcid\":\"62bbfb75-10d8-49d1-dec7-d2df91624287\"},\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_clients_wan()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_clients_wan_search in sites_clients_wan : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wan_clients/search", query[],
+    headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":[{\"hostname\":[\"sonoszp\"],\"ip\":[\"192.168.1.139\"],\"last_hostname\":\"sonoszp\",\"last_ip\":\"192.168.1.139\",\"mfg\":\"Sonos\",\"org_id\":\"b4e16c72-d50e-4c03-a952-a3217e231e2c\",\"site_id\":\"f688779c-e335-4f88-8d7c-9c5e9964528b\",\"wcid\":\"8bbe7389-212b-c65d-2208-00fab2017936\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_clients_wan()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_clients_wired_count in sites_clients_wired : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wired_clients/count", query[],
     headers[], answer 200
@@ -8678,6 +10582,65 @@ action! {
 }
 
 action! {
+    sites_devices_others_list in sites_devices_others : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/otherdevices", query[],
+    headers[], answer 200
+    "[{\"created_time\":1676983730,\"device_mac\":\"001122334455\",\"id\":\"ae9dee49-69e7-4710-a114-5b827a777738\",\"mac\":\"5c5b35000018\",\"model\":\"AP41\",\"modified_time\":1676983730,\"name\":\"hallway\",\"org_id\":\"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\"serial\":\"FXLH2015150025\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"vendor\":\"cradlepoint\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_others()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_devices_others_count_events in sites_devices_others : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/otherdevices/events/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_others()
+    .count_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_devices_others_search_events in sites_devices_others : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/otherdevices/events/search",
+    query[], headers[], answer 200
+    "{\"end\":0,\"limit\":0,\"results\":{\"device_mac\":\"string\",\"mac\":\"5c5b351e13b5\",\"org_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\"site_id\":\"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\"text\":\"Plugged: The Internal 5GB (SIM1) has been inserted into Internal 1.\",\"timestamp\":547235620.89,\"type\":\"CELLULAR_EDGE_MODEM_WAN_PLUGGED\",\"vendor\":\"cradlepoint\"},\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_devices_others()
+    .search_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_devices_wan_cluster_get_ha_node in sites_devices_wan_cluster : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/devices/000000ab-00ab-00ab-00ab-0000000000ab/ha",
     query[], headers[], answer 200
@@ -8893,6 +10856,108 @@ action! {
     links["results", "next"], request client => client.sites_events()
     .search_system("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_evpn_topologies_list in sites_evpn_topologies : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], answer 200
+    "[{\"created_time\":1736421230,\"evpn_options\":{\"auto_loopback_subnet\":\"172.16.192.0/24\",\"auto_loopback_subnet6\":\"fd33:ab00:2::/64\",\"auto_router_id_subnet\":\"172.16.254.0/23\",\"core_as_border\":true,\"overlay\":{\"as\":65000},\"per_vlan_vga_v4_mac\":false,\"routed_at\":\"core\",\"underlay\":{\"as_base\":65001,\"subnet\":\"10.255.240.0/20\",\"use_ipv6\":false}},\"for_site\":false,\"id\":\"764fb173-94f9-447c-8454-def62e5a999f\",\"modified_time\":1736421230,\"name\":\"tert\",\"org_id\":\"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\"pod_names\":{\"1\":\"Pod 1\"},\"site_id\":\"00000000-0000-0000-0000-000000000000\"}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_evpn_topologies_create in sites_evpn_topologies : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies", query[],
+    headers[], body body : EvpnTopologyRequest =
+    "{\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"collapsed-core\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_evpn_topologies_get in sites_evpn_topologies : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_evpn_topologies_update in sites_evpn_topologies : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : EvpnTopologyRequest =
+    "{\"overwrite\":false,\"switches\":[{\"mac\":\"5c5b35000003\",\"role\":\"collapsed-core\"},{\"mac\":\"5c5b35000004\",\"role\":\"none\"}]}",
+    answer 200
+    "{\"id\":\"9197ec96-4c8d-529f-c595-035895e688b2\",\"name\":\"CC\",\"overwrite\":true,\"pod_names\":{\"1\":\"default\",\"2\":\"default\"},\"switches\":[{\"deviceprofile_id\":\"6a1deab1-96df-4fa2-8455-d5253f943d06\",\"downlink_ips\":[\"10.255.240.6\",\"10.255.240.8\"],\"downlinks\":[\"5c5b35000007\",\"5c5b35000008\"],\"esilaglinks\":[\"5c5b3500000f\"],\"evpn_id\":1,\"mac\":\"5c5b35000003\",\"model\":\"QFX10002-36Q\",\"role\":\"collapsed-core\",\"site_id\":\"1916d52a-4a90-11e5-8b45-1258369c38a9\",\"uplinks\":[\"5c5b35000005\",\"5c5b35000006\"]}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_evpn_topologies_delete in sites_evpn_topologies : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/evpn_topologies/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_evpn_topologies()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -9731,6 +11796,87 @@ action! {
 }
 
 action! {
+    sites_rrm_get_current_channel_planning in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/current", query[], headers[],
+    answer 200
+    "{\"band_24\":{},\"band_24_metric\":{\"avg_aps_per_channel\":0,\"channel_distribution_uniformity\":0,\"cochannel_neighbors\":0,\"density\":0,\"naps_by_channel\":{},\"naps_by_power\":{},\"neighbors\":0,\"noise\":0},\"band_5\":{},\"band_5_metric\":{\"avg_aps_per_channel\":0,\"channel_distribution_uniformity\":0,\"cochannel_neighbors\":0,\"density\":0,\"naps_by_channel\":{},\"naps_by_power\":{},\"neighbors\":0,\"noise\":0},\"rftemplate\":{\"band_24\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":true,\"power\":5,\"power_max\":3,\"power_min\":18,\"preamble\":\"auto\"},\"band_5\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[36,40,44,48,52,56,60,64,100,104,108,112],\"disabled\":true,\"power\":9,\"power_max\":6,\"power_min\":17,\"preamble\":\"auto\"},\"country_code\":\"string\",\"created_time\":0,\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"model_specific\":{\"property1\":{\"band_24\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[1,6,11],\"disabled\":true,\"power\":9,\"power_max\":6,\"power_min\":17,\"preamble\":\"auto\"},\"band_5\":{\"allow_rrm_disable\":true,\"antenna_mode\":\"default\",\"bandwidth\":20,\"channels\":[36,40,44,48,52,56,60,64,100,104,108,112],\"disabled\":true,\"power\":10,\"power_max\":6,\"power_min\":15,\"preamble\":\"auto\"}}},\"modified_time\":0,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"},\"rftemplate_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"rftemplate_name\":\"string\",\"status\":\"updating\",\"timestamp\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rrm()
+    .get_current_channel_planning("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_rrm_get_current_considerations in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/current/devices/000000ab-00ab-00ab-00ab-0000000000ab/band/24",
+    query[], headers[], answer 200
+    "{\"results\":[{\"channel\":36,\"noise\":-78,\"other_rssi\":-66,\"other_ssid\":\"Rivendell5G\",\"rssi\":-48,\"util_score\":0.1,\"util_score_non_wifi\":0.01,\"util_score_other\":0.05}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_rrm()
+    .get_current_considerations("000000ab-00ab-00ab-00ab-0000000000ab".parse::<
+    uuid::Uuid > ().unwrap(), "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid
+    > ().unwrap(), Dot11Band::from("24"))
+}
+
+action! {
+    sites_rrm_list_events in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/events", query[], headers[],
+    answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/rrm?start=1428939600&end=1428949600&limit=200&token=001a0010000000120010000005005880ec18000004776c616e007fffffeb067ab8e29c1d659b6a7c8cf698bf81490003\",\"results\":[{\"ap_id\":\"00000000-0000-0000-1000-5c5b359e4fe0\",\"band\":\"24\",\"bandwidth\":20,\"channel\":6,\"event\":\"scheduled-site_rrm\",\"power\":5,\"pre_bandwidth\":20,\"pre_channel\":1,\"pre_power\":11,\"pre_usage\":\"24\",\"timestamp\":1428939600,\"usage\":\"24\"}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_rrm()
+    .list_events("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_rrm_list_current_neighbors in sites_rrm : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rrm/neighbors/band/24", query[],
+    headers[], answer 200
+    "{\"end\":1428954000,\"limit\":100,\"next\":\"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/rrm?start=1428939600&end=1428949600&limit=200&token=001a0010000000120010000005005880ec18000004776c616e007fffffeb067ab8e29c1d659b6a7c8cf698bf81490003\",\"results\":[{\"mac\":\"a7c7096d7b8f\",\"neighbors\":[{\"mac\":\"5c5b35000311\",\"rssi\":-75}]}],\"start\":1428939600}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_rrm()
+    .list_current_neighbors("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid >
+    ().unwrap(), Dot11Band::from("24"))
+}
+
+action! {
     sites_rssi_zones_list in sites_rssi_zones : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/rssizones", query[], headers[],
     answer 200 "[]", errors[(400, BadRequest,
@@ -10318,6 +12464,102 @@ action! {
 }
 
 action! {
+    sites_stats_calls_troubleshoot in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/client/0000000000ab/troubleshoot",
+    query["meeting_id", "1234567890abcdef"], headers[], answer 200
+    "{\"mac\":\"983a78ea4a44\",\"meeting_id\":\"b784d744-9a7c-4fad-9af0-f78858a319b1\",\"results\":[{\"ap_num_clients\":-0.08802365511655807,\"ap_rtt\":0.09924473613500595,\"audio_in\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899},\"audio_out\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899},\"client_cpu\":0.00834270566701889,\"client_n_streams\":0.00734270566701889,\"client_radio_band\":0.5841414928436279,\"client_rssi\":0.7594696879386902,\"client_rx_bytes\":0.00002365511655807,\"client_rx_rates\":0.02441493794322014,\"client_rx_retries\":-0.14325742423534393,\"client_tx_bytes\":0.00102365511655807,\"client_tx_rates\":0.22236637771129608,\"client_tx_retries\":0.3308201730251312,\"client_vpn_distance\":-0.0001660545531194657,\"client_wifi_version\":7.0566701889e-7,\"expected\":-2.8630001056670187,\"radio_ap_change\":0.01850946433842182,\"radio_bandwidth\":-0.021175479516386986,\"radio_channel\":0.11686426401138306,\"radio_rx_failed\":1.1782013177871704,\"radio_tx_power\":0.121039018034935,\"radio_util\":0.2452986091375351,\"radio_util_interference\":3.4367904663085938,\"site_num_clients\":0.055026158690452576,\"site_wan_avg_download_mbps\":3.0566701889e-7,\"site_wan_avg_upload_mbps\":5.566701889e-8,\"site_wan_download_mbps\":8.0566701889e-7,\"site_wan_jitter\":1.00566701889e-6,\"site_wan_rtt\":4.0566701889e-7,\"site_wan_upload_mbps\":2.0566701889e-7,\"timestamp\":1695425115,\"video_in\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899},\"video_out\":{\"ap_num_clients\":-0.6565111,\"ap_rtt\":0.16559607,\"client_cpu\":3.7028809,\"client_n_streams\":0.15803306,\"client_radio_band\":0.5576923,\"client_rssi\":-1.0839354,\"client_rx_bytes\":2.2622051,\"client_rx_rates\":0.62357205,\"client_rx_retries\":0.26726437,\"client_tx_bytes\":0.15803306,\"client_tx_rates\":0.62357205,\"client_tx_retries\":0.77553505,\"client_vpn_distance\":1.6474955,\"client_wifi_version\":0.18267937,\"expected\":30.941595,\"radio_bandwidth\":-0.06538621,\"radio_channel\":-0.73391086,\"radio_tx_power\":0.10027129,\"radio_util\":12.770318,\"radio_util_interference\":-3.079999,\"site_num_clients\":0.017364305,\"wan_avg_download_mbps\":1.4803165,\"wan_avg_upload_mbps\":-0.038184267,\"wan_jitter\":5.9680853,\"wan_max_download_mbps\":1.4803165,\"wan_max_upload_mbps\":-0.038184267,\"wan_rtt\":46.77899}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .troubleshoot("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap(), "0000000000ab", "1234567890abcdef")
+}
+
+action! {
+    sites_stats_calls_count in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/count", query[],
+    headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_calls_search in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/search", query[],
+    headers[], answer 200 "{\"results\":[{}]}", errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_calls()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_calls_get_summary in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/summary", query[],
+    headers[], answer 200
+    "{\"bad_minutes\":5566.0,\"bad_minutes_client\":526.0,\"bad_minutes_site_wan\":3612.0,\"bad_minutes_wireless\":1428.0,\"num_aps\":1,\"num_users\":3,\"total_minutes\":575217}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .get_summary("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_calls_list_troubleshoot in sites_stats_calls : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/calls/troubleshoot",
+    query[], headers[], answer 200
+    "{\"mac\":\"983a78ea4a44\",\"meeting_id\":\"b784d744-9a7c-4fad-9af0-f78858a319b1\",\"results\":[{\"ap_num_clients\":-0.08802365511655807,\"ap_rtt\":0.09924473613500595,\"audio_in\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512},\"audio_out\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512},\"client_cpu\":0.00834270566701889,\"client_n_streams\":0.00734270566701889,\"client_radio_band\":0.5841414928436279,\"client_rssi\":0.7594696879386902,\"client_rx_bytes\":0.00002365511655807,\"client_rx_rates\":0.02441493794322014,\"client_rx_retries\":-0.14325742423534393,\"client_tx_bytes\":0.00102365511655807,\"client_tx_rates\":0.22236637771129608,\"client_tx_retries\":0.3308201730251312,\"client_vpn_distance\":-0.0001660545531194657,\"client_wifi_version\":7.0566701889e-7,\"expected\":-2.8630001056670187,\"radio_ap_change\":0.01850946433842182,\"radio_bandwidth\":-0.021175479516386986,\"radio_channel\":0.11686426401138306,\"radio_rx_failed\":1.1782013177871704,\"radio_tx_power\":0.121039018034935,\"radio_util\":0.2452986091375351,\"radio_util_interference\":3.4367904663085938,\"site_num_clients\":0.055026158690452576,\"site_wan_avg_download_mbps\":3.0566701889e-7,\"site_wan_avg_upload_mbps\":5.566701889e-8,\"site_wan_download_mbps\":8.0566701889e-7,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":2.0566701889e-7,\"timestamp\":1695425115,\"video_in\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512},\"video_out\":{\"ap_num_clients\":45.48306793636746,\"ap_rtt\":6.352042701509264,\"client_cpu\":9.323452578650581,\"client_radio_band\":0.5841414928436279,\"client_rssi\":17.251008563571506,\"client_tx_bytes\":1.8379177401463191,\"client_tx_rates\":10.668423069847954,\"client_tx_retries\":43.323209603627525,\"client_vpn_distance\":112.4420166015625,\"expected\":29.74261474609375,\"radio_bandwidth\":-0.1533682727151447,\"radio_channel\":0.662909648484654,\"radio_util\":27.891777674357098,\"radio_util_interference\":4.38913492154744,\"site_num_clients\":-0.2855822932389047,\"site_wan_avg_upload_mbps\":-0.988989942603641,\"site_wan_jitter\":0.7875519659784105,\"site_wan_rtt\":15.094849904378256,\"site_wan_upload_mbps\":-0.8131117953194512}}]}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_calls()
+    .list_troubleshoot("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
     sites_stats_clients_sdk_get_by_map in sites_stats_clients_sdk : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/maps/000000ab-00ab-00ab-00ab-0000000000ab/sdkclients",
     query[], headers[], answer 200 "[]", errors[(400, BadRequest,
@@ -10529,6 +12771,86 @@ action! {
     request client => client.sites_stats_devices()
     .get_switches_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
     .unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_search_metrics in sites_stats_discovered_switches :
+    "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switch_metrics/search",
+    query[], headers[], answer 200
+    "{\"end\":1675193686.0191767,\"limit\":1,\"next\":\"/api/v1/sites/f5fcbee5-fbca-45b3-8bf1-1619ede87879/stats/discovered_switch_metrics/search?end=1675193686.0191767&limit=1&search_after=%5B1675193400000%5D&start=1675107286.0191767\",\"results\":[{\"org_id\":\"203d3d02-dbc0-4c1b-9f41-76896a3330f4\",\"scope\":\"site\",\"score\":100,\"site_id\":\"f5fcbee5-fbca-45b3-8bf1-1619ede87879\",\"timestamp\":1675193400,\"type\":\"inactive_wired_vlans\"}],\"start\":1675107286.0191767,\"total\":3}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_discovered_switches()
+    .search_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_count in sites_stats_discovered_switches : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switches/count",
+    query[], headers[], answer 200
+    "{\"distinct\":\"string\",\"end\":0,\"limit\":0,\"results\":[{\"count\":0,\"property\":\"string\"}],\"start\":0,\"total\":0}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_discovered_switches()
+    .count("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_list_metrics in sites_stats_discovered_switches :
+    "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switches/metrics",
+    query[], headers[], answer 200
+    "{\"inactive_wired_vlans\":{\"details\":{},\"score\":100},\"poe_compliance\":{\"details\":{\"total_aps\":63,\"total_power\":981500},\"score\":100},\"switch_ap_affinity\":{\"details\":{\"system_name\":[\"mist-lab-ex2300c\",\"switch1\"],\"threshold\":12},\"score\":33.3333},\"version_compliance\":{\"details\":{\"major_versions\":[{\"major_count\":2,\"model\":\"EX2300-C-12P\",\"system_names\":[\"switch1\",\"mist-lab-ex2300c\"]},{\"major_count\":1,\"model\":\"EX4300-48P\",\"system_names\":[]}],\"total_switch_count\":5},\"score\":75}}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_stats_discovered_switches()
+    .list_metrics("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ()
+    .unwrap())
+}
+
+action! {
+    sites_stats_discovered_switches_search in sites_stats_discovered_switches : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/stats/discovered_switches/search",
+    query[], headers[], answer 200
+    "{\"end\":1604496474.8978634,\"limit\":1000,\"results\":[{\"aps\":[{\"hostname\":\"ap41nearlab\",\"inactive_wired_vlans\":[],\"mac\":\"5c5b352e2001\",\"poe_status\":true,\"when\":\"2019-06-13T19:53:16.870+0000\"}],\"mgmt_addr\":\"10.1.1.1\",\"model\":\"EX2300-C-12P\",\"org_id\":\"6748cfa6-4e12-11e6-9188-0242ac110007\",\"site_id\":\"67970e46-4e12-11e6-9188-0242ac110007\",\"system_desc\":\"Juniper Networks, Inc. ex2300-c-12p Ethernet Switch, kernel JUNOS 18.2R2.6, Build date: 2018-12-07 13:19:04 UTC Copyright (c) 1996-2018 Juniper Networks, Inc.\",\"system_name\":\"mist-lab-ex2300c\",\"timestamp\":1560457177.037,\"vendor\":\"Juniper Networks\",\"version\":\"18.2R2.6\"}],\"start\":1604410074.8978484,\"total\":1}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    links["results", "next"], request client => client.sites_stats_discovered_switches()
+    .search("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
 }
 
 action! {
@@ -11603,6 +13925,108 @@ action! {
 }
 
 action! {
+    sites_wx_tunnels_list in sites_wx_tunnels : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels", query[], headers[],
+    answer 200
+    "[{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}]",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .list("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_tunnels_create in sites_wx_tunnels : "POST"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels", query[], headers[],
+    body body : WxlanTunnelRequest =
+    "{\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"mtu\":1500,\"name\":\"string\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"udp_port\":0,\"use_udp\":true}",
+    answer 200
+    "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .create("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+    .body(body.clone())
+}
+
+action! {
+    sites_wx_tunnels_get in sites_wx_tunnels : "GET"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200
+    "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .get("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
+    sites_wx_tunnels_update in sites_wx_tunnels : "PUT"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], body body : WxlanTunnelRequest =
+    "{\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"mtu\":1500,\"name\":\"string\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"udp_port\":0,\"use_udp\":true}",
+    answer 200
+    "{\"created_time\":0,\"dmvpn\":{\"enabled\":true,\"holding_time\":0,\"host_routes\":[\"string\"]},\"for_mgmt\":true,\"hello_interval\":1,\"hello_retries\":3,\"hostname\":\"string\",\"id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"ipsec\":{\"enabled\":true,\"psk\":\"string123\"},\"is_static\":true,\"modified_time\":0,\"mtu\":1500,\"name\":\"string\",\"org_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"peers\":[\"string\"],\"router_id\":\"string\",\"secret\":\"string\",\"sessions\":[{\"ap_as_session_id\":\"string\",\"comment\":\"string\",\"enable_cookie\":true,\"ethertype\":\"ethernet\",\"local_session_id\":1,\"pseudo_802.1ad_enabled\":true,\"remote_id\":\"string\",\"remote_session_id\":1,\"use_ap_as_session_ids\":true}],\"site_id\":\"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\"udp_port\":0,\"use_udp\":true}",
+    errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .update("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap()).body(body
+    .clone())
+}
+
+action! {
+    sites_wx_tunnels_delete in sites_wx_tunnels : "DELETE"
+    "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/wxtunnels/000000ab-00ab-00ab-00ab-0000000000ab",
+    query[], headers[], answer 200, errors[(400, BadRequest,
+    "{\"detail\":\"JSON parse error - Expecting value: line 5 column 8 (char 56)\"}",
+    "JSON parse error - Expecting value: line 5 column 8 (char 56)"), (401, Unauthorized,
+    "{\"detail\":\"Authentication credentials were not provided.\"}",
+    "Authentication credentials were not provided."), (403, Forbidden,
+    "{\"detail\":\"You do not have permission to perform this action.\"}",
+    "You do not have permission to perform this action."), (404, NotFound, "{}"), (429,
+    RateLimited,
+    "{\"detail\":\"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"}",
+    "Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold")],
+    request client => client.sites_wx_tunnels()
+    .delete("000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap(),
+    "000000ab-00ab-00ab-00ab-0000000000ab".parse::< uuid::Uuid > ().unwrap())
+}
+
+action! {
     sites_zones_list in sites_zones : "GET"
     "/api/v1/sites/000000ab-00ab-00ab-00ab-0000000000ab/zones", query[], headers[],
     answer 200
@@ -11814,6 +14238,51 @@ const ACTIONS: &[(&str, Run)] = &[
     ("admins_recover_password_verify", |server, client| {
         Box::pin(admins_recover_password_verify(server, client))
     }),
+    (
+        "constants_events_list_alarm_definitions",
+        |server, client| Box::pin(constants_events_list_alarm_definitions(server, client)),
+    ),
+    (
+        "constants_events_list_client_definitions",
+        |server, client| Box::pin(constants_events_list_client_definitions(server, client)),
+    ),
+    (
+        "constants_events_list_device_definitions",
+        |server, client| Box::pin(constants_events_list_device_definitions(server, client)),
+    ),
+    (
+        "constants_events_list_mx_edge_definitions",
+        |server, client| Box::pin(constants_events_list_mx_edge_definitions(server, client)),
+    ),
+    ("constants_events_list_nac_definitions", |server, client| {
+        Box::pin(constants_events_list_nac_definitions(server, client))
+    }),
+    (
+        "constants_events_list_other_device_definitions",
+        |server, client| {
+            Box::pin(constants_events_list_other_device_definitions(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "constants_events_list_system_definitions",
+        |server, client| Box::pin(constants_events_list_system_definitions(server, client)),
+    ),
+    (
+        "constants_models_get_gateway_default_config",
+        |server, client| Box::pin(constants_models_get_gateway_default_config(server, client)),
+    ),
+    ("constants_models_list_device", |server, client| {
+        Box::pin(constants_models_list_device(server, client))
+    }),
+    ("constants_models_list_mx_edge", |server, client| {
+        Box::pin(constants_models_list_mx_edge(server, client))
+    }),
+    (
+        "constants_models_list_supported_other_device",
+        |server, client| Box::pin(constants_models_list_supported_other_device(server, client)),
+    ),
     ("mobile_sdk_invites_activate", |server, client| {
         Box::pin(mobile_sdk_invites_activate(server, client))
     }),
@@ -11930,6 +14399,18 @@ const ACTIONS: &[(&str, Run)] = &[
     ("msps_sles_get", |server, client| {
         Box::pin(msps_sles_get(server, client))
     }),
+    ("msps_sso_roles_list", |server, client| {
+        Box::pin(msps_sso_roles_list(server, client))
+    }),
+    ("msps_sso_roles_create", |server, client| {
+        Box::pin(msps_sso_roles_create(server, client))
+    }),
+    ("msps_sso_roles_update", |server, client| {
+        Box::pin(msps_sso_roles_update(server, client))
+    }),
+    ("msps_sso_roles_delete", |server, client| {
+        Box::pin(msps_sso_roles_delete(server, client))
+    }),
     ("msps_tickets_list", |server, client| {
         Box::pin(msps_tickets_list(server, client))
     }),
@@ -11969,6 +14450,42 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_admins_uninvite", |server, client| {
         Box::pin(orgs_admins_uninvite(server, client))
     }),
+    (
+        "orgs_advanced_anti_malware_profiles_list_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_list_aamw(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_create_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_create_aamw(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_get_aamw",
+        |server, client| Box::pin(orgs_advanced_anti_malware_profiles_get_aamw(server, client)),
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_update_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_update_aamw(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_advanced_anti_malware_profiles_delete_aamw",
+        |server, client| {
+            Box::pin(orgs_advanced_anti_malware_profiles_delete_aamw(
+                server, client,
+            ))
+        },
+    ),
     ("orgs_alarm_templates_list", |server, client| {
         Box::pin(orgs_alarm_templates_list(server, client))
     }),
@@ -12084,11 +14601,50 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_assets_delete", |server, client| {
         Box::pin(orgs_assets_delete(server, client))
     }),
+    ("orgs_cert_list_certificates", |server, client| {
+        Box::pin(orgs_cert_list_certificates(server, client))
+    }),
+    ("orgs_cert_rotate_certificate", |server, client| {
+        Box::pin(orgs_cert_rotate_certificate(server, client))
+    }),
+    ("orgs_cert_clear_certificates", |server, client| {
+        Box::pin(orgs_cert_clear_certificates(server, client))
+    }),
+    ("orgs_cert_truncate_crl_file", |server, client| {
+        Box::pin(orgs_cert_truncate_crl_file(server, client))
+    }),
+    ("orgs_cert_get_ssl_proxy", |server, client| {
+        Box::pin(orgs_cert_get_ssl_proxy(server, client))
+    }),
     ("orgs_clients_marvis_delete", |server, client| {
         Box::pin(orgs_clients_marvis_delete(server, client))
     }),
+    ("orgs_clients_nac_count", |server, client| {
+        Box::pin(orgs_clients_nac_count(server, client))
+    }),
+    ("orgs_clients_nac_count_events", |server, client| {
+        Box::pin(orgs_clients_nac_count_events(server, client))
+    }),
+    ("orgs_clients_nac_search_events", |server, client| {
+        Box::pin(orgs_clients_nac_search_events(server, client))
+    }),
+    ("orgs_clients_nac_search", |server, client| {
+        Box::pin(orgs_clients_nac_search(server, client))
+    }),
     ("orgs_clients_sdk_update", |server, client| {
         Box::pin(orgs_clients_sdk_update(server, client))
+    }),
+    ("orgs_clients_wan_count_events", |server, client| {
+        Box::pin(orgs_clients_wan_count_events(server, client))
+    }),
+    ("orgs_clients_wan_count", |server, client| {
+        Box::pin(orgs_clients_wan_count(server, client))
+    }),
+    ("orgs_clients_wan_search_events", |server, client| {
+        Box::pin(orgs_clients_wan_search_events(server, client))
+    }),
+    ("orgs_clients_wan_search", |server, client| {
+        Box::pin(orgs_clients_wan_search(server, client))
     }),
     ("orgs_clients_wired_count", |server, client| {
         Box::pin(orgs_clients_wired_count(server, client))
@@ -12192,6 +14748,36 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_events_search_system", |server, client| {
         Box::pin(orgs_events_search_system(server, client))
     }),
+    ("orgs_evpn_topologies_list", |server, client| {
+        Box::pin(orgs_evpn_topologies_list(server, client))
+    }),
+    ("orgs_evpn_topologies_create", |server, client| {
+        Box::pin(orgs_evpn_topologies_create(server, client))
+    }),
+    ("orgs_evpn_topologies_get", |server, client| {
+        Box::pin(orgs_evpn_topologies_get(server, client))
+    }),
+    ("orgs_evpn_topologies_update", |server, client| {
+        Box::pin(orgs_evpn_topologies_update(server, client))
+    }),
+    ("orgs_evpn_topologies_delete", |server, client| {
+        Box::pin(orgs_evpn_topologies_delete(server, client))
+    }),
+    ("orgs_gateway_templates_list", |server, client| {
+        Box::pin(orgs_gateway_templates_list(server, client))
+    }),
+    ("orgs_gateway_templates_create", |server, client| {
+        Box::pin(orgs_gateway_templates_create(server, client))
+    }),
+    ("orgs_gateway_templates_get", |server, client| {
+        Box::pin(orgs_gateway_templates_get(server, client))
+    }),
+    ("orgs_gateway_templates_update", |server, client| {
+        Box::pin(orgs_gateway_templates_update(server, client))
+    }),
+    ("orgs_gateway_templates_delete", |server, client| {
+        Box::pin(orgs_gateway_templates_delete(server, client))
+    }),
     ("orgs_guests_list_authorizations", |server, client| {
         Box::pin(orgs_guests_list_authorizations(server, client))
     }),
@@ -12209,6 +14795,85 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("orgs_guests_delete_authorization", |server, client| {
         Box::pin(orgs_guests_delete_authorization(server, client))
+    }),
+    ("orgs_idp_profiles_list", |server, client| {
+        Box::pin(orgs_idp_profiles_list(server, client))
+    }),
+    ("orgs_idp_profiles_create", |server, client| {
+        Box::pin(orgs_idp_profiles_create(server, client))
+    }),
+    ("orgs_idp_profiles_get", |server, client| {
+        Box::pin(orgs_idp_profiles_get(server, client))
+    }),
+    ("orgs_idp_profiles_update", |server, client| {
+        Box::pin(orgs_idp_profiles_update(server, client))
+    }),
+    ("orgs_idp_profiles_delete", |server, client| {
+        Box::pin(orgs_idp_profiles_delete(server, client))
+    }),
+    (
+        "orgs_integration_cradlepoint_test_connection",
+        |server, client| Box::pin(orgs_integration_cradlepoint_test_connection(server, client)),
+    ),
+    (
+        "orgs_integration_cradlepoint_update_connection_to_mist",
+        |server, client| {
+            Box::pin(orgs_integration_cradlepoint_update_connection_to_mist(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_integration_cradlepoint_setup_connection_to_mist",
+        |server, client| {
+            Box::pin(orgs_integration_cradlepoint_setup_connection_to_mist(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_integration_cradlepoint_delete_connection",
+        |server, client| {
+            Box::pin(orgs_integration_cradlepoint_delete_connection(
+                server, client,
+            ))
+        },
+    ),
+    (
+        "orgs_integration_cradlepoint_sync_routers",
+        |server, client| Box::pin(orgs_integration_cradlepoint_sync_routers(server, client)),
+    ),
+    ("orgs_integration_jse_get_info", |server, client| {
+        Box::pin(orgs_integration_jse_get_info(server, client))
+    }),
+    ("orgs_integration_jse_get", |server, client| {
+        Box::pin(orgs_integration_jse_get(server, client))
+    }),
+    ("orgs_integration_jse_setup", |server, client| {
+        Box::pin(orgs_integration_jse_setup(server, client))
+    }),
+    ("orgs_integration_jse_delete", |server, client| {
+        Box::pin(orgs_integration_jse_delete(server, client))
+    }),
+    (
+        "orgs_integration_sky_atp_udpate_allowed_list",
+        |server, client| Box::pin(orgs_integration_sky_atp_udpate_allowed_list(server, client)),
+    ),
+    (
+        "orgs_integration_sky_atp_udpate_blocked_list",
+        |server, client| Box::pin(orgs_integration_sky_atp_udpate_blocked_list(server, client)),
+    ),
+    ("orgs_integration_sky_atp_get", |server, client| {
+        Box::pin(orgs_integration_sky_atp_get(server, client))
+    }),
+    ("orgs_integration_sky_atp_udpate", |server, client| {
+        Box::pin(orgs_integration_sky_atp_udpate(server, client))
+    }),
+    ("orgs_integration_sky_atp_setup", |server, client| {
+        Box::pin(orgs_integration_sky_atp_setup(server, client))
+    }),
+    ("orgs_integration_sky_atp_delete", |server, client| {
+        Box::pin(orgs_integration_sky_atp_delete(server, client))
     }),
     ("orgs_integration_zscaler_get", |server, client| {
         Box::pin(orgs_integration_zscaler_get(server, client))
@@ -12332,6 +14997,21 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_marvis_invites_delete_client", |server, client| {
         Box::pin(orgs_marvis_invites_delete_client(server, client))
     }),
+    ("orgs_mx_clusters_list_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_list_edge(server, client))
+    }),
+    ("orgs_mx_clusters_create_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_create_edge(server, client))
+    }),
+    ("orgs_mx_clusters_get_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_get_edge(server, client))
+    }),
+    ("orgs_mx_clusters_update_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_update_edge(server, client))
+    }),
+    ("orgs_mx_clusters_delete_edge", |server, client| {
+        Box::pin(orgs_mx_clusters_delete_edge(server, client))
+    }),
     ("orgs_mx_tunnels_list", |server, client| {
         Box::pin(orgs_mx_tunnels_list(server, client))
     }),
@@ -12395,6 +15075,21 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_nac_tags_delete", |server, client| {
         Box::pin(orgs_nac_tags_delete(server, client))
     }),
+    ("orgs_network_templates_list", |server, client| {
+        Box::pin(orgs_network_templates_list(server, client))
+    }),
+    ("orgs_network_templates_create", |server, client| {
+        Box::pin(orgs_network_templates_create(server, client))
+    }),
+    ("orgs_network_templates_get", |server, client| {
+        Box::pin(orgs_network_templates_get(server, client))
+    }),
+    ("orgs_network_templates_update", |server, client| {
+        Box::pin(orgs_network_templates_update(server, client))
+    }),
+    ("orgs_network_templates_delete", |server, client| {
+        Box::pin(orgs_network_templates_delete(server, client))
+    }),
     ("orgs_networks_list", |server, client| {
         Box::pin(orgs_networks_list(server, client))
     }),
@@ -12456,6 +15151,23 @@ const ACTIONS: &[(&str, Run)] = &[
     ("orgs_rf_templates_delete", |server, client| {
         Box::pin(orgs_rf_templates_delete(server, client))
     }),
+    ("orgs_scep_get_mist", |server, client| {
+        Box::pin(orgs_scep_get_mist(server, client))
+    }),
+    ("orgs_scep_update_mist", |server, client| {
+        Box::pin(orgs_scep_update_mist(server, client))
+    }),
+    ("orgs_scep_disable_mist", |server, client| {
+        Box::pin(orgs_scep_disable_mist(server, client))
+    }),
+    (
+        "orgs_scep_list_issued_client_certificates",
+        |server, client| Box::pin(orgs_scep_list_issued_client_certificates(server, client)),
+    ),
+    (
+        "orgs_scep_revoke_issued_client_certificates",
+        |server, client| Box::pin(orgs_scep_revoke_issued_client_certificates(server, client)),
+    ),
     ("orgs_sdk_invites_list", |server, client| {
         Box::pin(orgs_sdk_invites_list(server, client))
     }),
@@ -12509,6 +15221,36 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("orgs_sec_intel_profiles_delete", |server, client| {
         Box::pin(orgs_sec_intel_profiles_delete(server, client))
+    }),
+    ("orgs_security_policies_list_sec", |server, client| {
+        Box::pin(orgs_security_policies_list_sec(server, client))
+    }),
+    ("orgs_security_policies_create_sec", |server, client| {
+        Box::pin(orgs_security_policies_create_sec(server, client))
+    }),
+    ("orgs_security_policies_get_sec", |server, client| {
+        Box::pin(orgs_security_policies_get_sec(server, client))
+    }),
+    ("orgs_security_policies_update_sec", |server, client| {
+        Box::pin(orgs_security_policies_update_sec(server, client))
+    }),
+    ("orgs_security_policies_delete_sec", |server, client| {
+        Box::pin(orgs_security_policies_delete_sec(server, client))
+    }),
+    ("orgs_service_policies_list", |server, client| {
+        Box::pin(orgs_service_policies_list(server, client))
+    }),
+    ("orgs_service_policies_create", |server, client| {
+        Box::pin(orgs_service_policies_create(server, client))
+    }),
+    ("orgs_service_policies_get", |server, client| {
+        Box::pin(orgs_service_policies_get(server, client))
+    }),
+    ("orgs_service_policies_update", |server, client| {
+        Box::pin(orgs_service_policies_update(server, client))
+    }),
+    ("orgs_service_policies_delete", |server, client| {
+        Box::pin(orgs_service_policies_delete(server, client))
     }),
     ("orgs_services_list", |server, client| {
         Box::pin(orgs_services_list(server, client))
@@ -12594,6 +15336,12 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("orgs_sites_search", |server, client| {
         Box::pin(orgs_sites_search(server, client))
+    }),
+    ("orgs_sles_get_sites", |server, client| {
+        Box::pin(orgs_sles_get_sites(server, client))
+    }),
+    ("orgs_sles_get", |server, client| {
+        Box::pin(orgs_sles_get(server, client))
     }),
     ("orgs_sso_list", |server, client| {
         Box::pin(orgs_sso_list(server, client))
@@ -13064,6 +15812,30 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_beacons_delete", |server, client| {
         Box::pin(sites_beacons_delete(server, client))
     }),
+    ("sites_clients_nac_count", |server, client| {
+        Box::pin(sites_clients_nac_count(server, client))
+    }),
+    ("sites_clients_nac_count_events", |server, client| {
+        Box::pin(sites_clients_nac_count_events(server, client))
+    }),
+    ("sites_clients_nac_search_events", |server, client| {
+        Box::pin(sites_clients_nac_search_events(server, client))
+    }),
+    ("sites_clients_nac_search", |server, client| {
+        Box::pin(sites_clients_nac_search(server, client))
+    }),
+    ("sites_clients_wan_count_events", |server, client| {
+        Box::pin(sites_clients_wan_count_events(server, client))
+    }),
+    ("sites_clients_wan_count", |server, client| {
+        Box::pin(sites_clients_wan_count(server, client))
+    }),
+    ("sites_clients_wan_search_events", |server, client| {
+        Box::pin(sites_clients_wan_search_events(server, client))
+    }),
+    ("sites_clients_wan_search", |server, client| {
+        Box::pin(sites_clients_wan_search(server, client))
+    }),
     ("sites_clients_wired_count", |server, client| {
         Box::pin(sites_clients_wired_count(server, client))
     }),
@@ -13143,6 +15915,15 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_devices_delete_image", |server, client| {
         Box::pin(sites_devices_delete_image(server, client))
     }),
+    ("sites_devices_others_list", |server, client| {
+        Box::pin(sites_devices_others_list(server, client))
+    }),
+    ("sites_devices_others_count_events", |server, client| {
+        Box::pin(sites_devices_others_count_events(server, client))
+    }),
+    ("sites_devices_others_search_events", |server, client| {
+        Box::pin(sites_devices_others_search_events(server, client))
+    }),
     ("sites_devices_wan_cluster_get_ha_node", |server, client| {
         Box::pin(sites_devices_wan_cluster_get_ha_node(server, client))
     }),
@@ -13186,6 +15967,21 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("sites_events_search_system", |server, client| {
         Box::pin(sites_events_search_system(server, client))
+    }),
+    ("sites_evpn_topologies_list", |server, client| {
+        Box::pin(sites_evpn_topologies_list(server, client))
+    }),
+    ("sites_evpn_topologies_create", |server, client| {
+        Box::pin(sites_evpn_topologies_create(server, client))
+    }),
+    ("sites_evpn_topologies_get", |server, client| {
+        Box::pin(sites_evpn_topologies_get(server, client))
+    }),
+    ("sites_evpn_topologies_update", |server, client| {
+        Box::pin(sites_evpn_topologies_update(server, client))
+    }),
+    ("sites_evpn_topologies_delete", |server, client| {
+        Box::pin(sites_evpn_topologies_delete(server, client))
     }),
     ("sites_gateway_templates_list_derived", |server, client| {
         Box::pin(sites_gateway_templates_list_derived(server, client))
@@ -13317,6 +16113,19 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_rogues_get_ap", |server, client| {
         Box::pin(sites_rogues_get_ap(server, client))
     }),
+    (
+        "sites_rrm_get_current_channel_planning",
+        |server, client| Box::pin(sites_rrm_get_current_channel_planning(server, client)),
+    ),
+    ("sites_rrm_get_current_considerations", |server, client| {
+        Box::pin(sites_rrm_get_current_considerations(server, client))
+    }),
+    ("sites_rrm_list_events", |server, client| {
+        Box::pin(sites_rrm_list_events(server, client))
+    }),
+    ("sites_rrm_list_current_neighbors", |server, client| {
+        Box::pin(sites_rrm_list_current_neighbors(server, client))
+    }),
     ("sites_rssi_zones_list", |server, client| {
         Box::pin(sites_rssi_zones_list(server, client))
     }),
@@ -13428,6 +16237,21 @@ const ACTIONS: &[(&str, Run)] = &[
     ("sites_stats_bgp_peers_search", |server, client| {
         Box::pin(sites_stats_bgp_peers_search(server, client))
     }),
+    ("sites_stats_calls_troubleshoot", |server, client| {
+        Box::pin(sites_stats_calls_troubleshoot(server, client))
+    }),
+    ("sites_stats_calls_count", |server, client| {
+        Box::pin(sites_stats_calls_count(server, client))
+    }),
+    ("sites_stats_calls_search", |server, client| {
+        Box::pin(sites_stats_calls_search(server, client))
+    }),
+    ("sites_stats_calls_get_summary", |server, client| {
+        Box::pin(sites_stats_calls_get_summary(server, client))
+    }),
+    ("sites_stats_calls_list_troubleshoot", |server, client| {
+        Box::pin(sites_stats_calls_list_troubleshoot(server, client))
+    }),
     ("sites_stats_clients_sdk_get_by_map", |server, client| {
         Box::pin(sites_stats_clients_sdk_get_by_map(server, client))
     }),
@@ -13469,6 +16293,25 @@ const ACTIONS: &[(&str, Run)] = &[
     (
         "sites_stats_devices_get_switches_metrics",
         |server, client| Box::pin(sites_stats_devices_get_switches_metrics(server, client)),
+    ),
+    (
+        "sites_stats_discovered_switches_search_metrics",
+        |server, client| {
+            Box::pin(sites_stats_discovered_switches_search_metrics(
+                server, client,
+            ))
+        },
+    ),
+    ("sites_stats_discovered_switches_count", |server, client| {
+        Box::pin(sites_stats_discovered_switches_count(server, client))
+    }),
+    (
+        "sites_stats_discovered_switches_list_metrics",
+        |server, client| Box::pin(sites_stats_discovered_switches_list_metrics(server, client)),
+    ),
+    (
+        "sites_stats_discovered_switches_search",
+        |server, client| Box::pin(sites_stats_discovered_switches_search(server, client)),
     ),
     ("sites_stats_mx_edges_list", |server, client| {
         Box::pin(sites_stats_mx_edges_list(server, client))
@@ -13631,6 +16474,21 @@ const ACTIONS: &[(&str, Run)] = &[
     }),
     ("sites_wx_tags_delete", |server, client| {
         Box::pin(sites_wx_tags_delete(server, client))
+    }),
+    ("sites_wx_tunnels_list", |server, client| {
+        Box::pin(sites_wx_tunnels_list(server, client))
+    }),
+    ("sites_wx_tunnels_create", |server, client| {
+        Box::pin(sites_wx_tunnels_create(server, client))
+    }),
+    ("sites_wx_tunnels_get", |server, client| {
+        Box::pin(sites_wx_tunnels_get(server, client))
+    }),
+    ("sites_wx_tunnels_update", |server, client| {
+        Box::pin(sites_wx_tunnels_update(server, client))
+    }),
+    ("sites_wx_tunnels_delete", |server, client| {
+        Box::pin(sites_wx_tunnels_delete(server, client))
     }),
     ("sites_zones_list", |server, client| {
         Box::pin(sites_zones_list(server, client))

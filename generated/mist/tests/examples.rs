@@ -222,8 +222,11 @@ round_trips! {
     schema_ble_config_power_mode_example_1 : BleConfigPowerMode = "\"custom\"" from
     "schemas.ble_config_power_mode.examples[0]"; schema_claim_codes_example_1 :
     ClaimCodes = "[\n  \"6JG8E-PTFV2-A9Z2N\",\n  \"DVH4V-SNMSZ-PDXBR\"\n]" from
-    "schemas.claim_codes.examples[0]"; schema_client_key_mgmt_example_1 : ClientKeyMgmt =
-    "\"WPA2-PSK\"" from "schemas.client_key_mgmt.examples[0]";
+    "schemas.claim_codes.examples[0]"; schema_client_cert_serial_numbers_example_1 :
+    ClientCertSerialNumbers =
+    "{\n  \"serial_numbers\": [\n    \"13 00 13 03 23 EE D5 84 01\"\n  ]\n}" from
+    "schemas.client_cert_serial_numbers.examples[0]"; schema_client_key_mgmt_example_1 :
+    ClientKeyMgmt = "\"WPA2-PSK\"" from "schemas.client_key_mgmt.examples[0]";
     schema_client_wireless_ap_example_1 : ClientWirelessAp =
     "[\n  \"a83a79a947ee\",\n  \"003e73170b4c\"\n]" from
     "schemas.client_wireless_ap.examples[0]";
@@ -257,9 +260,16 @@ round_trips! {
     : ClientWirelessVlan = "[\n  10\n]" from "schemas.client_wireless_vlan.examples[0]";
     schema_client_wireless_wlan_id_example_1 : ClientWirelessWlanId =
     "[\n  \"e5d67b07-aae8-494b-8584-cbc20c8110aa\"\n]" from
-    "schemas.client_wireless_wlan_id.examples[0]"; schema_device_id_example_1 : DeviceId
-    = "\"00000000-0000-0000-1000-d8695a0f9e61\"" from "schemas.device_id.examples[0]";
-    schema_dhcpd_config_dns_servers_example_1 : DhcpdConfigDnsServers =
+    "schemas.client_wireless_wlan_id.examples[0]";
+    schema_const_alarm_definition_fields_example_1 : ConstAlarmDefinitionFields =
+    "[\n  \"aps\",\n  \"hostnames\"\n]" from
+    "schemas.const_alarm_definition_fields.examples[0]";
+    schema_const_nac_events_cert_san_upn_example_1 : ConstNacEventsCertSanUpn =
+    "[\n  \"suriyas@juniper.net\"\n]" from
+    "schemas.const_nac_events_cert_san_upn.examples[0]"; schema_device_id_example_1 :
+    DeviceId = "\"00000000-0000-0000-1000-d8695a0f9e61\"" from
+    "schemas.device_id.examples[0]"; schema_dhcpd_config_dns_servers_example_1 :
+    DhcpdConfigDnsServers =
     "[\n  \"8.8.8.8\",\n  \"4.4.4.4\",\n  \"2001:4860:4860::8888\"\n]" from
     "schemas.dhcpd_config_dns_servers.examples[0]";
     schema_dhcpd_config_dns_suffix_example_1 : DhcpdConfigDnsSuffix =
@@ -282,7 +292,27 @@ round_trips! {
     DynamicPskSource = "\"cloud_psks\"" from "schemas.dynamic_psk_source.examples[0]";
     schema_evpn_options_vs_instances_example_1 : EvpnOptionsVsInstances =
     "{\n  \"guest\": {\n    \"networks\": [\n      \"guest\"\n    ]\n  },\n  \"iot\": {\n    \"networks\": [\n      \"iot-wifi\",\n      \"iot-lan\"\n    ]\n  }\n}"
-    from "schemas.evpn_options_vs_instances.examples[0]"; schema_extra_routes_example_1 :
+    from "schemas.evpn_options_vs_instances.examples[0]";
+    schema_evpn_topology_switch_downlinks_example_1 : EvpnTopologySwitchDownlinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_downlinks.examples[0]";
+    schema_evpn_topology_switch_esilaglinks_example_1 : EvpnTopologySwitchEsilaglinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_esilaglinks.examples[0]";
+    schema_evpn_topology_switch_suggested_downlinks_example_1 :
+    EvpnTopologySwitchSuggestedDownlinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_suggested_downlinks.examples[0]";
+    schema_evpn_topology_switch_suggested_esilaglinks_example_1 :
+    EvpnTopologySwitchSuggestedEsilaglinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_suggested_esilaglinks.examples[0]";
+    schema_evpn_topology_switch_suggested_uplinks_example_1 :
+    EvpnTopologySwitchSuggestedUplinks = "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]"
+    from "schemas.evpn_topology_switch_suggested_uplinks.examples[0]";
+    schema_evpn_topology_switch_uplinks_example_1 : EvpnTopologySwitchUplinks =
+    "[\n  \"5c5b35000005\",\n  \"5c5b35000006\"\n]" from
+    "schemas.evpn_topology_switch_uplinks.examples[0]"; schema_extra_routes_example_1 :
     ExtraRoutes = "{\n  \"0.0.0.0/0\": {\n    \"via\": \"192.168.1.10\"\n  }\n}" from
     "schemas.extra_routes.examples[0]"; schema_extra_routes6_example_1 : ExtraRoutes6 =
     "{\n  \"2a02:1234:420a:10c9::/64\": {\n    \"via\": \"2a02:1234:200a::100\"\n  }\n}"
@@ -323,11 +353,28 @@ round_trips! {
     IpType6 = "\"static\"" from "schemas.ip_type6.examples[0]";
     schema_l2tp_state_example_1 : L2tpState = "\"established\"" from
     "schemas.l2tp_state.examples[0]"; schema_last_ap_example_1 : LastAp =
-    "\"a83a79a947ee\"" from "schemas.last_ap.examples[0]";
-    schema_last_client_ip_example_1 : LastClientIp = "\"10.100.0.157\"" from
-    "schemas.last_client_ip.examples[0]"; schema_last_device_example_1 : LastDevice =
-    "\"Zebra\"" from "schemas.last_device.examples[0]"; schema_last_seen_example_1 :
-    LastSeen = "1470417522" from "schemas.last_seen.examples[0]";
+    "\"a83a79a947ee\"" from "schemas.last_ap.examples[0]"; schema_last_cert_cn_example_1
+    : LastCertCn = "\"john@mycorp.net\"" from "schemas.last_cert_cn.examples[0]";
+    schema_last_cert_expiry_example_1 : LastCertExpiry = "1746711240" from
+    "schemas.last_cert_expiry.examples[0]"; schema_last_cert_issuer_example_1 :
+    LastCertIssuer = "\"/C=US/ST=CA/CN=MyCorp\"" from
+    "schemas.last_cert_issuer.examples[0]"; schema_last_cert_serial_example_1 :
+    LastCertSerial = "\"2c63510123456789\"" from "schemas.last_cert_serial.examples[0]";
+    schema_last_cert_subject_example_1 : LastCertSubject =
+    "\"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\"" from
+    "schemas.last_cert_subject.examples[0]"; schema_last_client_ip_example_1 :
+    LastClientIp = "\"10.100.0.157\"" from "schemas.last_client_ip.examples[0]";
+    schema_last_device_example_1 : LastDevice = "\"Zebra\"" from
+    "schemas.last_device.examples[0]"; schema_last_nacrule_id_example_1 : LastNacruleId =
+    "\"603b62db-d839-4152-9f7f-f2578443de8d\"" from
+    "schemas.last_nacrule_id.examples[0]"; schema_last_nacrule_name_example_1 :
+    LastNacruleName = "\"Wireless Cert Auth\"" from
+    "schemas.last_nacrule_name.examples[0]"; schema_last_nas_vendor_example_1 :
+    LastNasVendor = "\"juniper-mist\"" from "schemas.last_nas_vendor.examples[0]";
+    schema_last_port_id_example_1 : LastPortId = "\"ge-0/0/17.0\"" from
+    "schemas.last_port_id.examples[0]"; schema_last_seen_example_1 : LastSeen =
+    "1470417522" from "schemas.last_seen.examples[0]"; schema_last_ssid_example_1 :
+    LastSsid = "\"MyCorp-NAC\"" from "schemas.last_ssid.examples[0]";
     schema_last_username_example_1 : LastUsername = "\"john@mycorp.net\"" from
     "schemas.last_username.examples[0]"; schema_last_vlan_example_1 : LastVlan = "10"
     from "schemas.last_vlan.examples[0]";
@@ -368,18 +415,29 @@ round_trips! {
     "schemas.mxedge_tunterm_multicast_config_ssdp_vlan_ids.examples[0]";
     schema_nac_access_type_example_1 : NacAccessType = "\"wireless\"" from
     "schemas.nac_access_type.examples[0]"; schema_nac_auth_type_example_1 : NacAuthType =
-    "\"eap-tls\"" from "schemas.nac_auth_type.examples[0]";
-    schema_nac_client_event_idp_role_example_1 : NacClientEventIdpRole =
-    "[\n  \"itsuperusers\",\n  \"vip\"\n]" from
+    "\"eap-tls\"" from "schemas.nac_auth_type.examples[0]"; schema_nac_cert_cn_example_1
+    : NacCertCn = "[\n  \"john@mycorp.net\"\n]" from "schemas.nac_cert_cn.examples[0]";
+    schema_nac_cert_issuer_example_1 : NacCertIssuer =
+    "[\n  \"/C=US/ST=CA/CN=MyCorp\"\n]" from "schemas.nac_cert_issuer.examples[0]";
+    schema_nac_cert_serial_example_1 : NacCertSerial = "[\n  \"2c63510123456789\"\n]"
+    from "schemas.nac_cert_serial.examples[0]"; schema_nac_cert_subject_example_1 :
+    NacCertSubject =
+    "[\n  \"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\"\n]" from
+    "schemas.nac_cert_subject.examples[0]"; schema_nac_client_ap_example_1 : NacClientAp
+    = "[\n  \"5c5b35bf16bb\",\n  \"d4dc090041b4\"\n]" from
+    "schemas.nac_client_ap.examples[0]"; schema_nac_client_event_idp_role_example_1 :
+    NacClientEventIdpRole = "[\n  \"itsuperusers\",\n  \"vip\"\n]" from
     "schemas.nac_client_event_idp_role.examples[0]";
     schema_nac_client_event_usermac_labels_example_1 : NacClientEventUsermacLabels =
     "[\n  \"bldg5\",\n  \"printer\"\n]" from
-    "schemas.nac_client_event_usermac_labels.examples[0]";
-    schema_nac_client_mac_example_1 : NacClientMac = "\"ac3eb179e535\"" from
-    "schemas.nac_client_mac.examples[0]"; schema_nac_device_mac_example_1 : NacDeviceMac
-    = "\"60c78d8c7f6f\"" from "schemas.nac_device_mac.examples[0]";
-    schema_nac_event_dryrun_nacrule_id_example_1 : NacEventDryrunNacruleId =
-    "\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\"" from
+    "schemas.nac_client_event_usermac_labels.examples[0]"; schema_nac_client_ip_example_1
+    : NacClientIp = "[\n  \"10.100.0.157\"\n]" from "schemas.nac_client_ip.examples[0]";
+    schema_nac_client_last_status_example_1 : NacClientLastStatus = "\"permitted\"" from
+    "schemas.nac_client_last_status.examples[0]"; schema_nac_client_mac_example_1 :
+    NacClientMac = "\"ac3eb179e535\"" from "schemas.nac_client_mac.examples[0]";
+    schema_nac_device_mac_example_1 : NacDeviceMac = "\"60c78d8c7f6f\"" from
+    "schemas.nac_device_mac.examples[0]"; schema_nac_event_dryrun_nacrule_id_example_1 :
+    NacEventDryrunNacruleId = "\"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\"" from
     "schemas.nac_event_dryrun_nacrule_id.examples[0]"; schema_nac_event_idp_id_example_1
     : NacEventIdpId = "\"912ef72e-2239-4996-b81e-469e87a27cd6\"" from
     "schemas.nac_event_idp_id.examples[0]"; schema_nac_event_idp_username_example_1 :
@@ -393,9 +451,17 @@ round_trips! {
     schema_nac_event_ssid_example_1 : NacEventSsid = "\"MyCorp-NAC\"" from
     "schemas.nac_event_ssid.examples[0]"; schema_nac_event_type_example_1 : NacEventType
     = "\"NAC_CLIENT_PERMIT\"" from "schemas.nac_event_type.examples[0]";
-    schema_nac_rule_action_example_1 : NacRuleAction = "\"allow\"" from
-    "schemas.nac_rule_action.examples[0]"; schema_nac_rule_apply_tags_example_1 :
-    NacRuleApplyTags = "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
+    schema_nac_nacrule_id_example_1 : NacNacruleId =
+    "[\n  \"603b62db-d839-4152-9f7f-f2578443de8d\"\n]" from
+    "schemas.nac_nacrule_id.examples[0]"; schema_nac_nacrule_name_example_1 :
+    NacNacruleName = "[\n  \"Wireless Cert Auth\"\n]" from
+    "schemas.nac_nacrule_name.examples[0]"; schema_nac_nas_vendor_example_1 :
+    NacNasVendor = "[\n  \"juniper-mist\"\n]" from "schemas.nac_nas_vendor.examples[0]";
+    schema_nac_port_id_example_1 : NacPortId = "[\n  \"ge-0/0/17.0\"\n]" from
+    "schemas.nac_port_id.examples[0]"; schema_nac_rule_action_example_1 : NacRuleAction =
+    "\"allow\"" from "schemas.nac_rule_action.examples[0]";
+    schema_nac_rule_apply_tags_example_1 : NacRuleApplyTags =
+    "[\n  \"c049dfcd-0c73-5014-1c64-062e9903f1e5\"\n]" from
     "schemas.nac_rule_apply_tags.examples[0]"; schema_nac_rule_guest_auth_state_example_1
     : NacRuleGuestAuthState = "\"authorized\"" from
     "schemas.nac_rule_guest_auth_state.examples[0]";
@@ -409,7 +475,8 @@ round_trips! {
     from "schemas.nac_rule_matching_site_ids.examples[0]";
     schema_nac_rule_matching_sitegroup_ids_example_1 : NacRuleMatchingSitegroupIds =
     "[\n  \"bb19fc3e-4124-4b57-80d9-c3f6edce47c4\",\n  \"bb19fc3e-6564-4b57-80d9-c3f6edce47c1\"\n]"
-    from "schemas.nac_rule_matching_sitegroup_ids.examples[0]";
+    from "schemas.nac_rule_matching_sitegroup_ids.examples[0]"; schema_nac_ssid_example_1
+    : NacSsid = "[\n  \"MyCorp-NAC\"\n]" from "schemas.nac_ssid.examples[0]";
     schema_nac_tag_egress_vlan_names_example_1 : NacTagEgressVlanNames =
     "[\n  \"1vlan-30\",\n  \"1vlan-20\",\n  \"2-vlan10\"\n]" from
     "schemas.nac_tag_egress_vlan_names.examples[0]";
@@ -618,6 +685,8 @@ round_trips! {
     schema_template_applies_org_id_example_1 : TemplateAppliesOrgId =
     "\"a97c1b22-a4e9-411e-9bfd-d8695a0f9e61\"" from
     "schemas.template_applies_org_id.examples[0]";
+    schema_test_cradlepoint_last_status_example_1 : TestCradlepointLastStatus =
+    "\"inactive\"" from "schemas.test_cradlepoint_last_status.examples[0]";
     schema_ticket_comments_attachment_id_example_1 : TicketCommentsAttachmentId =
     "\"00000000-0000-0000-0000-15231a659c13\"" from
     "schemas.ticket_comments_attachment_id.examples[0]";
@@ -869,6 +938,181 @@ round_trips! {
     admins_recover_password_verify_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.adminsRecoverPassword.actions.verify.responses[5].example";
+    constants_events_list_alarm_definitions_response_200 : ConstAlarmDefinitions =
+    "[\n  {\n    \"display\": \"Device offline\",\n    \"example\": {\n      \"aps\": [\n        \"d420b02000fa\"\n      ],\n      \"count\": 1,\n      \"group\": \"infrastructure\",\n      \"hostnames\": [\n        \"Vendor_AP2\"\n      ],\n      \"id\": \"e70c308f-7007-4866-9ecd-0d01842979ea\",\n      \"last_seen\": 1629753888,\n      \"org_id\": \"09dac91f-6e73-4100-89f7-698e0fafbb1b\",\n      \"severity\": \"warn\",\n      \"site_id\": \"dcfb31a1-d615-4361-8c95-b9dde05aa704\",\n      \"timestamp\": 1629753888,\n      \"type\": \"device_down\"\n    },\n    \"fields\": [\n      \"aps\",\n      \"hostnames\"\n    ],\n    \"group\": \"infrastructure\",\n    \"key\": \"device_down\",\n    \"marvis_suggestion_category\": \"string\",\n    \"severity\": \"warn\"\n  }\n]"
+    from "resources.constantsEvents.actions.listAlarmDefinitions.responses[0].example";
+    constants_events_list_alarm_definitions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsEvents.actions.listAlarmDefinitions.responses[1].example";
+    constants_events_list_alarm_definitions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsEvents.actions.listAlarmDefinitions.responses[2].example";
+    constants_events_list_alarm_definitions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsEvents.actions.listAlarmDefinitions.responses[3].example";
+    constants_events_list_alarm_definitions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsEvents.actions.listAlarmDefinitions.responses[5].example";
+    constants_events_list_client_definitions_response_200 : ConstEvents =
+    "[\n  {\n    \"display\": \"11r Association\",\n    \"key\": \"CLIENT_AUTH_ASSOCIATION_11R\"\n  }\n]"
+    from "resources.constantsEvents.actions.listClientDefinitions.responses[0].example";
+    constants_events_list_client_definitions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsEvents.actions.listClientDefinitions.responses[1].example";
+    constants_events_list_client_definitions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsEvents.actions.listClientDefinitions.responses[2].example";
+    constants_events_list_client_definitions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsEvents.actions.listClientDefinitions.responses[3].example";
+    constants_events_list_client_definitions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsEvents.actions.listClientDefinitions.responses[5].example";
+    constants_events_list_device_definitions_response_200 : ConstEvents =
+    "[\n  {\n    \"description\": \"AP was assigned to a site\",\n    \"display\": \"AP Assigned\",\n    \"example\": {\n      \"ap\": \"5c5b35000001\",\n      \"audit_id\": \"e9a88814-fa81-5bdc-34b0-84e8735420e5\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1552408871,\n      \"type\": \"AP_ASSIGNED\"\n    },\n    \"key\": \"AP_ASSIGNED\"\n  }\n]"
+    from "resources.constantsEvents.actions.listDeviceDefinitions.responses[0].example";
+    constants_events_list_device_definitions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsEvents.actions.listDeviceDefinitions.responses[1].example";
+    constants_events_list_device_definitions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsEvents.actions.listDeviceDefinitions.responses[2].example";
+    constants_events_list_device_definitions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsEvents.actions.listDeviceDefinitions.responses[3].example";
+    constants_events_list_device_definitions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsEvents.actions.listDeviceDefinitions.responses[5].example";
+    constants_events_list_mx_edge_definitions_response_200 : ConstEvents =
+    "[\n  {\n    \"description\": \"Config change on ME was triggered as a result of change made by user\",\n    \"display\": \"ME Config changed by user\",\n    \"example\": {\n      \"audit_id\": \"e9a88814-fa81-5bdc-34b0-84e8735420e5\",\n      \"mxcluster_id\": \"ed4665ed-c9ad-4835-8ca5-dda642765ad3\",\n      \"mxedge_id\": \"387804a7-3474-85ce-15a2-f9a9684c9c9\",\n      \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n      \"service\": \"mxagent\",\n      \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n      \"timestamp\": 1552408871,\n      \"type\": \"ME_CONFIG_CHANGED_BY_USER\"\n    },\n    \"key\": \"ME_CONFIG_CHANGED_BY_USER\"\n  }\n]"
+    from "resources.constantsEvents.actions.listMxEdgeDefinitions.responses[0].example";
+    constants_events_list_mx_edge_definitions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsEvents.actions.listMxEdgeDefinitions.responses[1].example";
+    constants_events_list_mx_edge_definitions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsEvents.actions.listMxEdgeDefinitions.responses[2].example";
+    constants_events_list_mx_edge_definitions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsEvents.actions.listMxEdgeDefinitions.responses[3].example";
+    constants_events_list_mx_edge_definitions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsEvents.actions.listMxEdgeDefinitions.responses[5].example";
+    constants_events_list_nac_definitions_response_200 : ConstNacEvents =
+    "[\n  {\n    \"ap\": \"5c5b355008c0\",\n    \"bssid\": \"5c5b35548892\",\n    \"cert_cn\": \"suriyas\",\n    \"cert_expiry\": 1711557441,\n    \"cert_issuer\": \"/DC=net/DC=jnpr/CN=Juniper Networks Issuing AWS1 CA\",\n    \"cert_san_upn\": [\n      \"suriyas@juniper.net\"\n    ],\n    \"cert_serial\": \"1300103d29e56ef083797bedc2000100103d29\",\n    \"cert_subject\": \"/CN=suriyas/emailAddress=suriyas@juniper.net\",\n    \"eap_type\": \"EAP-TLS\",\n    \"nas_vendor\": \"Mist\",\n    \"org_id\": \"94de66e8-556a-4d56-8780-a114620a5c42\",\n    \"random_mac\": true,\n    \"site_id\": \"b5a005ab-47d4-41f7-97bf-733f9cc252dd\",\n    \"ssid\": \"Test_Suriya-SSID\",\n    \"timestamp\": 1685658478.438995,\n    \"type\": \"NAC_CLIENT_CERT_CHECK_SUCCESS\",\n    \"username\": \"suriyas@juniper.net\",\n    \"wcid\": \"b43637b0-f0d9-0a1d-1ec2-73c394a9f679\"\n  }\n]"
+    from "resources.constantsEvents.actions.listNacDefinitions.responses[0].example";
+    constants_events_list_nac_definitions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsEvents.actions.listNacDefinitions.responses[1].example";
+    constants_events_list_nac_definitions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsEvents.actions.listNacDefinitions.responses[2].example";
+    constants_events_list_nac_definitions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsEvents.actions.listNacDefinitions.responses[3].example";
+    constants_events_list_nac_definitions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsEvents.actions.listNacDefinitions.responses[5].example";
+    constants_events_list_other_device_definitions_response_200 : ConstEvents =
+    "[\n  {\n    \"display\": \"Connected to NCM\",\n    \"example\": {\n      \"device_mac\": \"5c5b351e13b5\",\n      \"mac\": \"0030447771c0\",\n      \"org_id\": \"c080ce4d-4e35-4373-bdc4-08df15d257f5\",\n      \"site_id\": \"1df889ad-9111-4c0e-a00b-8a008b83eb68\",\n      \"text\": \"Connected to NCM\",\n      \"timestamp\": 1675827825.765,\n      \"type\": \"CELLULAR_EDGE_CONNECTED_TO_NCM\",\n      \"vendor\": \"cradlepoint\"\n    },\n    \"key\": \"CELLULAR_EDGE_CONNECTED_TO_NCM\"\n  }\n]"
+    from
+    "resources.constantsEvents.actions.listOtherDeviceDefinitions.responses[0].example";
+    constants_events_list_other_device_definitions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.constantsEvents.actions.listOtherDeviceDefinitions.responses[1].example";
+    constants_events_list_other_device_definitions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsEvents.actions.listOtherDeviceDefinitions.responses[2].example";
+    constants_events_list_other_device_definitions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsEvents.actions.listOtherDeviceDefinitions.responses[3].example";
+    constants_events_list_other_device_definitions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.constantsEvents.actions.listOtherDeviceDefinitions.responses[5].example";
+    constants_events_list_system_definitions_response_200 : ConstEvents =
+    "[\n  {\n    \"display\": \"AP Disconnect\",\n    \"group\": \"ap_health\",\n    \"key\": \"ap_disconnected\"\n  }\n]"
+    from "resources.constantsEvents.actions.listSystemDefinitions.responses[0].example";
+    constants_events_list_system_definitions_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsEvents.actions.listSystemDefinitions.responses[1].example";
+    constants_events_list_system_definitions_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsEvents.actions.listSystemDefinitions.responses[2].example";
+    constants_events_list_system_definitions_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsEvents.actions.listSystemDefinitions.responses[3].example";
+    constants_events_list_system_definitions_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsEvents.actions.listSystemDefinitions.responses[5].example";
+    constants_models_get_gateway_default_config_response_200 : serde_json::Map < String,
+    serde_json::Value > =
+    "{\n  \"dhcpd_config\": {\n    \"lan\": {\n      \"ip_end\": \"192.168.1.254\",\n      \"ip_start\": \"192.168.1.2\"\n    }\n  },\n  \"ip_configs\": {\n    \"lan\": {\n      \"ip\": \"192.168.1.1\",\n      \"type\": \"static\"\n    }\n  },\n  \"networks\": {\n    \"lan\": {\n      \"name\": \"lan\",\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 1\n    }\n  },\n  \"path_preferences\": {\n    \"wan\": {\n      \"paths\": [\n        {\n          \"name\": \"wan\",\n          \"type\": \"wan\"\n        }\n      ]\n    }\n  },\n  \"port_config\": {\n    \"cl-1/0/0\": {\n      \"ip_config\": {\n        \"type\": \"dhcp\"\n      },\n      \"name\": \"lte\",\n      \"usage\": \"wan\",\n      \"wan_type\": \"lte\"\n    },\n    \"ge-0/0/0,ge-0/0/7\": {\n      \"ip_config\": {\n        \"type\": \"dhcp\"\n      },\n      \"name\": \"wan\",\n      \"usage\": \"wan\"\n    },\n    \"ge-0/0/1-6\": {\n      \"port_network\": \"lan\",\n      \"usage\": \"lan\"\n    }\n  },\n  \"service_policies\": [\n    {\n      \"action\": \"allow\",\n      \"name\": \"Internet\",\n      \"path_preference\": \"wan\",\n      \"services\": [\n        \"any\"\n      ],\n      \"tenants\": [\n        \"lan\"\n      ]\n    }\n  ]\n}"
+    from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[0].example";
+    constants_models_get_gateway_default_config_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[1].example";
+    constants_models_get_gateway_default_config_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[2].example";
+    constants_models_get_gateway_default_config_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[3].example";
+    constants_models_get_gateway_default_config_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.constantsModels.actions.getGatewayDefaultConfig.responses[5].example";
+    constants_models_list_device_response_200 : ConstDeviceModels =
+    "[\n  {\n    \"ap_type\": \"jewel\",\n    \"band24\": {\n      \"band5_channels_op\": \"low\",\n      \"max_clients\": 128,\n      \"max_power\": 19,\n      \"min_power\": 8\n    },\n    \"band5\": {\n      \"max_clients\": 128,\n      \"max_power\": 17,\n      \"min_power\": 8\n    },\n    \"band6\": {\n      \"max_clients\": 128,\n      \"max_power\": 17,\n      \"min_power\": 8\n    },\n    \"band_24_usages\": [\n      \"5\"\n    ],\n    \"ce_dfs_ok\": true,\n    \"cisco_pace\": true,\n    \"description\": \"AP-45\",\n    \"disallowed_channels\": {\n      \"property1\": {\n        \"property1\": [\n          0\n        ],\n        \"property2\": [\n          0\n        ]\n      },\n      \"property2\": {\n        \"property1\": [\n          0\n        ],\n        \"property2\": [\n          0\n        ]\n      }\n    },\n    \"display\": \"AP45\",\n    \"fcc_dfs_ok\": true,\n    \"has_11ax\": true,\n    \"has_compass\": false,\n    \"has_ext_ant\": true,\n    \"has_extio\": false,\n    \"has_height\": false,\n    \"has_module_port\": true,\n    \"has_poe_out\": true,\n    \"has_scanning_radio\": true,\n    \"has_selectable_radio\": true,\n    \"has_usb\": true,\n    \"has_vble\": true,\n    \"has_wifi_band24\": true,\n    \"has_wifi_band5\": true,\n    \"has_wifi_band6\": true,\n    \"max_poe_out\": 15400,\n    \"max_wlans\": 0,\n    \"model\": \"AP45\",\n    \"other_dfs_ok\": true,\n    \"outdoor\": false,\n    \"radios\": {\n      \"r0\": \"6\",\n      \"r1\": \"5\",\n      \"r2\": \"24\"\n    },\n    \"shared_scanning_radio\": true,\n    \"type\": \"ap\",\n    \"unmanaged\": true,\n    \"vble\": {\n      \"beacon_rate\": 4,\n      \"beams\": 9,\n      \"power\": 8\n    }\n  }\n]"
+    from "resources.constantsModels.actions.listDevice.responses[0].example";
+    constants_models_list_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsModels.actions.listDevice.responses[1].example";
+    constants_models_list_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.listDevice.responses[2].example";
+    constants_models_list_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.listDevice.responses[3].example";
+    constants_models_list_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsModels.actions.listDevice.responses[5].example";
+    constants_models_list_mx_edge_response_200 : ConstMxedgeModels =
+    "[\n  {\n    \"display\": \"X10\",\n    \"model\": \"ME-X10\",\n    \"ports\": {\n      \"0\": {\n        \"display\": \"xe0\",\n        \"speed\": 10000\n      },\n      \"1\": {\n        \"display\": \"xe1\",\n        \"speed\": 10000\n      },\n      \"2\": {\n        \"display\": \"xe2\",\n        \"speed\": 10000\n      },\n      \"3\": {\n        \"display\": \"xe3\",\n        \"speed\": 10000\n      }\n    }\n  }\n]"
+    from "resources.constantsModels.actions.listMxEdge.responses[0].example";
+    constants_models_list_mx_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.constantsModels.actions.listMxEdge.responses[1].example";
+    constants_models_list_mx_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.listMxEdge.responses[2].example";
+    constants_models_list_mx_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.listMxEdge.responses[3].example";
+    constants_models_list_mx_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.constantsModels.actions.listMxEdge.responses[5].example";
+    constants_models_list_supported_other_device_response_200 : ConstOtherDeviceModels =
+    "[\n  {\n    \"_vendor_model_id\": \"65\",\n    \"display\": \"W1850\",\n    \"model\": \"W1850\",\n    \"type\": \"router\",\n    \"vendor\": \"cradlepoint\"\n  }\n]"
+    from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[0].example";
+    constants_models_list_supported_other_device_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[1].example";
+    constants_models_list_supported_other_device_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[2].example";
+    constants_models_list_supported_other_device_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[3].example";
+    constants_models_list_supported_other_device_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.constantsModels.actions.listSupportedOtherDevice.responses[5].example";
     mobile_sdk_invites_activate_request : DeviceIdString =
     "{\n  \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}" from
     "resources.mobileSdkInvites.actions.activate.body.example";
@@ -1423,6 +1667,60 @@ round_trips! {
     ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.mspsSles.actions.get.responses[5].example";
+    msps_sso_roles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.list.responses[1].example";
+    msps_sso_roles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.list.responses[2].example";
+    msps_sso_roles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.list.responses[3].example";
+    msps_sso_roles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.list.responses[5].example";
+    msps_sso_roles_create_response_200 : SsoRoleMsp =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"privileges\": [\n    {\n      \"orggroup_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"read\",\n      \"scope\": \"orggroup\"\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.mspsSsoRoles.actions.create.responses[0].example";
+    msps_sso_roles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.create.responses[1].example";
+    msps_sso_roles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.create.responses[2].example";
+    msps_sso_roles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.create.responses[3].example";
+    msps_sso_roles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.create.responses[5].example";
+    msps_sso_roles_update_response_200 : SsoRoleMsp =
+    "{\n  \"created_time\": 0,\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"modified_time\": 0,\n  \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"privileges\": [\n    {\n      \"orggroup_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"role\": \"read\",\n      \"scope\": \"orggroup\"\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n}"
+    from "resources.mspsSsoRoles.actions.update.responses[0].example";
+    msps_sso_roles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.update.responses[1].example";
+    msps_sso_roles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.update.responses[2].example";
+    msps_sso_roles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.update.responses[3].example";
+    msps_sso_roles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.update.responses[5].example";
+    msps_sso_roles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.mspsSsoRoles.actions.delete.responses[1].example";
+    msps_sso_roles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.mspsSsoRoles.actions.delete.responses[2].example";
+    msps_sso_roles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.mspsSsoRoles.actions.delete.responses[3].example";
+    msps_sso_roles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.mspsSsoRoles.actions.delete.responses[5].example";
     msps_tickets_list_response_200 : Tickets =
     "[\n  {\n    \"comments\": [\n      {\n        \"attachments\": [\n          {\n            \"content_type\": \"string\",\n            \"content_url\": \"string\"\n          }\n        ],\n        \"author\": \"string\",\n        \"comment\": \"string\",\n        \"created_at\": 0\n      }\n    ],\n    \"created_at\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"requester\": \"string\",\n    \"status\": \"open\",\n    \"subject\": \"string\",\n    \"type\": \"string\",\n    \"updated_at\": 0\n  }\n]"
     from "resources.mspsTickets.actions.list.responses[0].example";
@@ -1617,6 +1915,98 @@ round_trips! {
     orgs_admins_uninvite_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAdmins.actions.uninvite.responses[5].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_200 : AamwProfiles =
+    "[\n  {\n    \"categories\": [\n      {\n        \"category\": \"executable\",\n        \"hash_lookup_only\": false\n      }\n    ],\n    \"fallback_action\": \"block\",\n    \"file_action\": \"block\",\n    \"name\": \"aamw-custom\",\n    \"verdict_threshold\": 8\n  }\n]"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_list_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.listAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_request : AamwProfileRequest =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.body.example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_200 : AamwProfile =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_create_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.createAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_200 : AamwProfile =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_get_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.getAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_request : AamwProfileRequest =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.body.example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_200 : AamwProfile =
+    "{\n  \"categories\": [\n    {\n      \"category\": \"executable\",\n      \"hash_lookup_only\": false\n    }\n  ],\n  \"fallback_action\": \"block\",\n  \"file_action\": \"block\",\n  \"name\": \"aamw-custom\",\n  \"verdict_threshold\": 8\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[0].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_update_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.updateAamw.responses[5].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[1].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[2].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[3].example";
+    orgs_advanced_anti_malware_profiles_delete_aamw_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsAdvancedAntiMalwareProfiles.actions.deleteAamw.responses[5].example";
     orgs_alarm_templates_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsAlarmTemplates.actions.list.responses[1].example";
@@ -2157,6 +2547,72 @@ round_trips! {
     orgs_assets_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsAssets.actions.delete.responses[5].example";
+    orgs_cert_list_certificates_response_200 : ResponseCertificate =
+    "{\n  \"cert\": \"-----BEGIN CERTIFICATE-----\\nMIIowDQYJKoZIhvcNAQELBQE\\n-----END CERTIFICATE-----\"\n}"
+    from "resources.orgsCert.actions.listCertificates.responses[0].example";
+    orgs_cert_list_certificates_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsCert.actions.listCertificates.responses[1].example";
+    orgs_cert_list_certificates_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsCert.actions.listCertificates.responses[2].example";
+    orgs_cert_list_certificates_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsCert.actions.listCertificates.responses[3].example";
+    orgs_cert_list_certificates_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsCert.actions.listCertificates.responses[5].example";
+    orgs_cert_rotate_certificate_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsCert.actions.rotateCertificate.responses[1].example";
+    orgs_cert_rotate_certificate_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsCert.actions.rotateCertificate.responses[2].example";
+    orgs_cert_rotate_certificate_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsCert.actions.rotateCertificate.responses[3].example";
+    orgs_cert_rotate_certificate_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsCert.actions.rotateCertificate.responses[5].example";
+    orgs_cert_clear_certificates_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsCert.actions.clearCertificates.responses[1].example";
+    orgs_cert_clear_certificates_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsCert.actions.clearCertificates.responses[2].example";
+    orgs_cert_clear_certificates_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsCert.actions.clearCertificates.responses[3].example";
+    orgs_cert_clear_certificates_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsCert.actions.clearCertificates.responses[5].example";
+    orgs_cert_truncate_crl_file_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsCert.actions.truncateCrlFile.responses[1].example";
+    orgs_cert_truncate_crl_file_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsCert.actions.truncateCrlFile.responses[2].example";
+    orgs_cert_truncate_crl_file_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsCert.actions.truncateCrlFile.responses[3].example";
+    orgs_cert_truncate_crl_file_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsCert.actions.truncateCrlFile.responses[5].example";
+    orgs_cert_get_ssl_proxy_response_200 : OrgSslProxyCert =
+    "{\n  \"cert\": \"-----BEGIN CERTIFICATE-----\\\\nMIIowDQYJKoZIhvcNAQELBQE\\\\n-----END CERTIFICATE-----\"\n}"
+    from "resources.orgsCert.actions.getSslProxy.responses[0].example";
+    orgs_cert_get_ssl_proxy_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsCert.actions.getSslProxy.responses[1].example";
+    orgs_cert_get_ssl_proxy_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsCert.actions.getSslProxy.responses[2].example";
+    orgs_cert_get_ssl_proxy_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsCert.actions.getSslProxy.responses[3].example";
+    orgs_cert_get_ssl_proxy_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsCert.actions.getSslProxy.responses[5].example";
     orgs_clients_marvis_delete_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.orgsClientsMarvis.actions.delete.responses[1].example";
@@ -2169,6 +2625,66 @@ round_trips! {
     orgs_clients_marvis_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsClientsMarvis.actions.delete.responses[5].example";
+    orgs_clients_nac_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsNac.actions.count.responses[0].example";
+    orgs_clients_nac_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsNac.actions.count.responses[1].example";
+    orgs_clients_nac_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsNac.actions.count.responses[2].example";
+    orgs_clients_nac_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsNac.actions.count.responses[3].example";
+    orgs_clients_nac_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsNac.actions.count.responses[5].example";
+    orgs_clients_nac_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsNac.actions.countEvents.responses[0].example";
+    orgs_clients_nac_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsNac.actions.countEvents.responses[1].example";
+    orgs_clients_nac_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsNac.actions.countEvents.responses[2].example";
+    orgs_clients_nac_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsNac.actions.countEvents.responses[3].example";
+    orgs_clients_nac_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsNac.actions.countEvents.responses[5].example";
+    orgs_clients_nac_search_events_response_200 : ResponseEventsNacClientSearch =
+    "{\n  \"end\": 1513176951,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"ap\": \"5c5b35513227\",\n      \"auth_type\": \"eap-ttls\",\n      \"bssid\": \"5c5b355fafcc\",\n      \"dryrun_nacrule_id\": \"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\",\n      \"dryrun_nacrule_matched\": true,\n      \"idp_id\": \"912ef72e-2239-4996-b81e-469e87a27cd6\",\n      \"idp_role\": [\n        \"itsuperusers\",\n        \"vip\"\n      ],\n      \"mac\": \"ac3eb179e535\",\n      \"nacrule_id\": \"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\",\n      \"nacrule_matched\": true,\n      \"nas_vendor\": \"juniper-mist\",\n      \"org_id\": \"27547ac2-d114-4e04-beb1-f3f1e6e81ec6\",\n      \"random_mac\": \"false\",\n      \"resp_attrs\": [\n        \"Tunnel-Type=VLAN\",\n        \"Tunnel-Medium-Type=IEEE-802\",\n        \"Tunnel-Private-Group-Id=750\",\n        \"User-Name=anonymous\"\n      ],\n      \"site_id\": \"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\n      \"ssid\": \"mist_nac\",\n      \"timestamp\": 1691512031.358188,\n      \"type\": \"NAC_CLIENT_PERMIT\",\n      \"username\": \"user@deaflyz.net\",\n      \"vlan\": \"750\"\n    }\n  ],\n  \"start\": 1512572151,\n  \"total\": 1\n}"
+    from "resources.orgsClientsNac.actions.searchEvents.responses[0].example";
+    orgs_clients_nac_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsNac.actions.searchEvents.responses[1].example";
+    orgs_clients_nac_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsNac.actions.searchEvents.responses[2].example";
+    orgs_clients_nac_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsNac.actions.searchEvents.responses[3].example";
+    orgs_clients_nac_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsNac.actions.searchEvents.responses[5].example";
+    orgs_clients_nac_search_response_200 : ResponseClientNacSearch =
+    "{\n  \"end\": 1513362753,\n  \"limit\": 3,\n  \"results\": [\n    {\n      \"ap\": [\n        \"5c5b35bf16bb\",\n        \"d4dc090041b4\"\n      ],\n      \"auth_type\": \"eap-tls\",\n      \"cert_cn\": [\n        \"john@mycorp.net\"\n      ],\n      \"cert_issuer\": [\n        \"/C=US/ST=CA/CN=MyCorp\"\n      ],\n      \"client_ip\": [\n        \"10.7.51.74\"\n      ],\n      \"edr_managed\": true,\n      \"edr_provider\": \"sentinelone\",\n      \"edr_status\": \"sentinelone_healthy\",\n      \"idp_id\": \"string\",\n      \"idp_role\": [\n        \"string\"\n      ],\n      \"last_ap\": \"string\",\n      \"last_cert_cn\": \"john@mycorp.net\",\n      \"last_cert_expiry\": 1746711240,\n      \"last_cert_issuer\": \"/C=US/ST=CA/CN=MyCorp\",\n      \"last_cert_serial\": \"2c63510123456789\",\n      \"last_cert_subject\": \"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\",\n      \"last_client_ip\": \"10.7.51.74\",\n      \"last_nacrule_id\": \"603b62db-d839-4152-9f7f-f2578443de8d\",\n      \"last_nacrule_name\": \"Wireless Cert Auth\",\n      \"last_nas_vendor\": \"juniper-mist\",\n      \"last_ssid\": \"string\",\n      \"last_status\": \"permitted\",\n      \"mac\": \"string\",\n      \"nacrule_id\": [\n        \"603b62db-d839-4152-9f7f-f2578443de8d\"\n      ],\n      \"nacrule_matched\": true,\n      \"nacrule_name\": [\n        \"Wireless Cert Auth\"\n      ],\n      \"nas_vendor\": [\n        \"juniper-mist\"\n      ],\n      \"org_id\": \"31f27122-68a9-47a4-b526-8fb8a62a8acb\",\n      \"random_mac\": \"true\",\n      \"site_id\": \"832b1d74-9531-409b-ae37-4d7f3edbde92\",\n      \"ssid\": [\n        \"string\"\n      ],\n      \"timestamp\": 1694689718.612,\n      \"type\": \"wireless\",\n      \"usermac_label\": [\n        \"non-compliant\",\n        \"building26\",\n        \"floor52\"\n      ]\n    }\n  ],\n  \"start\": 1513276353,\n  \"total\": 2\n}"
+    from "resources.orgsClientsNac.actions.search.responses[0].example";
+    orgs_clients_nac_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsNac.actions.search.responses[1].example";
+    orgs_clients_nac_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsNac.actions.search.responses[2].example";
+    orgs_clients_nac_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsNac.actions.search.responses[3].example";
+    orgs_clients_nac_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsNac.actions.search.responses[5].example";
     orgs_clients_sdk_update_request : NameString = "{\n  \"name\": \"John Smith\"\n}"
     from "resources.orgsClientsSdk.actions.update.body.example";
     orgs_clients_sdk_update_response_400 : ResponseHttp400 =
@@ -2183,6 +2699,66 @@ round_trips! {
     orgs_clients_sdk_update_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsClientsSdk.actions.update.responses[5].example";
+    orgs_clients_wan_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWan.actions.countEvents.responses[0].example";
+    orgs_clients_wan_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWan.actions.countEvents.responses[1].example";
+    orgs_clients_wan_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWan.actions.countEvents.responses[2].example";
+    orgs_clients_wan_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWan.actions.countEvents.responses[3].example";
+    orgs_clients_wan_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWan.actions.countEvents.responses[5].example";
+    orgs_clients_wan_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWan.actions.count.responses[0].example";
+    orgs_clients_wan_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWan.actions.count.responses[1].example";
+    orgs_clients_wan_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWan.actions.count.responses[2].example";
+    orgs_clients_wan_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWan.actions.count.responses[3].example";
+    orgs_clients_wan_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWan.actions.count.responses[5].example";
+    orgs_clients_wan_search_events_response_200 : SearchEventsWanClient =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": {\n    \"When\": \"2022-12-31 23:59:59.293000+00:00\",\n    \"ev_type\": \"CLIENT_IP_ASSIGNED\",\n    \"metadata\": {},\n    \"org_id\": \"b0b9f142-aaba-11e6-aafc-0242ac110002\",\n    \"random_mac\": true,\n    \"site_id\": \"fc656275-b157-43fd-b922-5f4f341c19bf\",\n    \"text\": \"DHCP Ack IP 192.168.88.216\",\n    \"wcid\": \"62bbfb75-10d8-49d1-dec7-d2df91624287\"\n  },\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWan.actions.searchEvents.responses[0].example";
+    orgs_clients_wan_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWan.actions.searchEvents.responses[1].example";
+    orgs_clients_wan_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWan.actions.searchEvents.responses[2].example";
+    orgs_clients_wan_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWan.actions.searchEvents.responses[3].example";
+    orgs_clients_wan_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWan.actions.searchEvents.responses[5].example";
+    orgs_clients_wan_search_response_200 : SearchWanClient =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"hostname\": [\n        \"sonoszp\"\n      ],\n      \"ip\": [\n        \"192.168.1.139\"\n      ],\n      \"last_hostname\": \"sonoszp\",\n      \"last_ip\": \"192.168.1.139\",\n      \"mfg\": \"Sonos\",\n      \"org_id\": \"b4e16c72-d50e-4c03-a952-a3217e231e2c\",\n      \"site_id\": \"f688779c-e335-4f88-8d7c-9c5e9964528b\",\n      \"wcid\": \"8bbe7389-212b-c65d-2208-00fab2017936\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.orgsClientsWan.actions.search.responses[0].example";
+    orgs_clients_wan_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsClientsWan.actions.search.responses[1].example";
+    orgs_clients_wan_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsClientsWan.actions.search.responses[2].example";
+    orgs_clients_wan_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsClientsWan.actions.search.responses[3].example";
+    orgs_clients_wan_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsClientsWan.actions.search.responses[5].example";
     orgs_clients_wired_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.orgsClientsWired.actions.count.responses[0].example";
@@ -2671,6 +3247,150 @@ round_trips! {
     orgs_events_search_system_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsEvents.actions.searchSystem.responses[5].example";
+    orgs_evpn_topologies_list_response_200 : EvpnTopologiesResponse =
+    "[\n  {\n    \"created_time\": 1736421230,\n    \"evpn_options\": {\n      \"auto_loopback_subnet\": \"172.16.192.0/24\",\n      \"auto_loopback_subnet6\": \"fd33:ab00:2::/64\",\n      \"auto_router_id_subnet\": \"172.16.254.0/23\",\n      \"core_as_border\": true,\n      \"overlay\": {\n        \"as\": 65000\n      },\n      \"per_vlan_vga_v4_mac\": false,\n      \"routed_at\": \"core\",\n      \"underlay\": {\n        \"as_base\": 65001,\n        \"subnet\": \"10.255.240.0/20\",\n        \"use_ipv6\": false\n      }\n    },\n    \"for_site\": false,\n    \"id\": \"764fb173-94f9-447c-8454-def62e5a999f\",\n    \"modified_time\": 1736421230,\n    \"name\": \"tert\",\n    \"org_id\": \"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\n    \"pod_names\": {\n      \"1\": \"Pod 1\"\n    },\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\"\n  }\n]"
+    from "resources.orgsEvpnTopologies.actions.list.responses[0].example";
+    orgs_evpn_topologies_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.list.responses[1].example";
+    orgs_evpn_topologies_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.list.responses[2].example";
+    orgs_evpn_topologies_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.list.responses[3].example";
+    orgs_evpn_topologies_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.list.responses[5].example";
+    orgs_evpn_topologies_create_request : EvpnTopologyRequest =
+    "{\n  \"name\": \"CC\",\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"collapsed-core\"\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.create.body.example";
+    orgs_evpn_topologies_create_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.create.responses[0].example";
+    orgs_evpn_topologies_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.create.responses[1].example";
+    orgs_evpn_topologies_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.create.responses[2].example";
+    orgs_evpn_topologies_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.create.responses[3].example";
+    orgs_evpn_topologies_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.create.responses[5].example";
+    orgs_evpn_topologies_get_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.get.responses[0].example";
+    orgs_evpn_topologies_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.get.responses[1].example";
+    orgs_evpn_topologies_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.get.responses[2].example";
+    orgs_evpn_topologies_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.get.responses[3].example";
+    orgs_evpn_topologies_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.get.responses[5].example";
+    orgs_evpn_topologies_update_request : EvpnTopologyRequest =
+    "{\n  \"overwrite\": false,\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"none\"\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.update.body.example";
+    orgs_evpn_topologies_update_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.orgsEvpnTopologies.actions.update.responses[0].example";
+    orgs_evpn_topologies_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.update.responses[1].example";
+    orgs_evpn_topologies_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.update.responses[2].example";
+    orgs_evpn_topologies_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.update.responses[3].example";
+    orgs_evpn_topologies_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.update.responses[5].example";
+    orgs_evpn_topologies_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsEvpnTopologies.actions.delete.responses[1].example";
+    orgs_evpn_topologies_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.delete.responses[2].example";
+    orgs_evpn_topologies_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsEvpnTopologies.actions.delete.responses[3].example";
+    orgs_evpn_topologies_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsEvpnTopologies.actions.delete.responses[5].example";
+    orgs_gateway_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.list.responses[1].example";
+    orgs_gateway_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.list.responses[2].example";
+    orgs_gateway_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.list.responses[3].example";
+    orgs_gateway_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.list.responses[5].example";
+    orgs_gateway_templates_create_request : GatewayTemplateRequest =
+    "{\n  \"dhcpd_config\": {\n    \"Corp-Mgmt\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.172.9\",\n      \"ip_end\": \"10.3.172.99\",\n      \"ip_start\": \"10.3.172.50\",\n      \"type\": \"local\"\n    },\n    \"Corp-lan\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.171.9\",\n      \"ip_end\": \"10.3.171.99\",\n      \"ip_start\": \"10.3.171.50\",\n      \"type\": \"local\"\n    }\n  },\n  \"dnsOverride\": true,\n  \"dns_servers\": [\n    \"10.3.20.201\",\n    \"10.3.51.222\",\n    \"1.1.1.1\"\n  ],\n  \"dns_suffix\": [\n    \"example.com\"\n  ],\n  \"extra_routes\": {\n    \"10.101.0.0/16\": {\n      \"via\": \"10.3.100.10\"\n    }\n  },\n  \"ip_configs\": {\n    \"Corp-Core\": {\n      \"ip\": \"10.3.100.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-Mgmt\": {\n      \"ip\": \"10.3.172.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-lan\": {\n      \"ip\": \"10.3.171.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    }\n  },\n  \"name\": \"ITParis\",\n  \"ntpOverride\": true,\n  \"ntp_servers\": [\n    \"10.3.51.222\"\n  ],\n  \"path_preferences\": {\n    \"core\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Core\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"lab\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-lan\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"mgmt\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Mgmt\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"untrust\": {\n      \"paths\": [\n        {\n          \"name\": \"wan\",\n          \"type\": \"wan\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    }\n  },\n  \"port_config\": {\n    \"ge-0/0/0\": {\n      \"aggregated\": false,\n      \"ip_config\": {\n        \"gateway\": \"192.168.1.1\",\n        \"ip\": \"192.168.1.9\",\n        \"netmask\": \"/24\",\n        \"type\": \"static\"\n      },\n      \"name\": \"wan\",\n      \"redundant\": false,\n      \"traffic_shaping\": {\n        \"enabled\": false\n      },\n      \"usage\": \"wan\",\n      \"wan_type\": \"broadband\"\n    },\n    \"ge-0/0/6-7\": {\n      \"ae_disable_lacp\": false,\n      \"ae_idx\": \"0\",\n      \"ae_lacp_force_up\": true,\n      \"aggregated\": true,\n      \"networks\": [\n        \"Corp-lan\",\n        \"Corp-Mgmt\",\n        \"Corp-Core\"\n      ],\n      \"usage\": \"lan\"\n    }\n  },\n  \"service_policies\": [\n    {\n      \"action\": \"allow\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-Internal\",\n      \"path_preference\": \"core\",\n      \"services\": [\n        \"internal_dns\",\n        \"drive\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    },\n    {\n      \"action\": \"deny\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-internet\",\n      \"path_preference\": \"untrust\",\n      \"services\": [\n        \"internet_any\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    }\n  ],\n  \"type\": \"standalone\"\n}"
+    from "resources.orgsGatewayTemplates.actions.create.body.example";
+    orgs_gateway_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.create.responses[1].example";
+    orgs_gateway_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.create.responses[2].example";
+    orgs_gateway_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.create.responses[3].example";
+    orgs_gateway_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.create.responses[5].example";
+    orgs_gateway_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.get.responses[1].example";
+    orgs_gateway_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.get.responses[2].example";
+    orgs_gateway_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.get.responses[3].example";
+    orgs_gateway_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.get.responses[5].example";
+    orgs_gateway_templates_update_request : GatewayTemplateRequest =
+    "{\n  \"dhcpd_config\": {\n    \"Corp-Mgmt\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.172.9\",\n      \"ip_end\": \"10.3.172.99\",\n      \"ip_start\": \"10.3.172.50\",\n      \"type\": \"local\"\n    },\n    \"Corp-lan\": {\n      \"dns_servers\": [\n        \"8.8.8.8\"\n      ],\n      \"dns_suffix\": [\n        \"stag.one\"\n      ],\n      \"gateway\": \"10.3.171.9\",\n      \"ip_end\": \"10.3.171.99\",\n      \"ip_start\": \"10.3.171.50\",\n      \"type\": \"local\"\n    }\n  },\n  \"dnsOverride\": true,\n  \"dns_servers\": [\n    \"10.3.20.201\",\n    \"10.3.51.222\",\n    \"1.1.1.1\"\n  ],\n  \"dns_suffix\": [\n    \"example.com\"\n  ],\n  \"extra_routes\": {\n    \"10.101.0.0/16\": {\n      \"via\": \"10.3.100.10\"\n    }\n  },\n  \"ip_configs\": {\n    \"Corp-Core\": {\n      \"ip\": \"10.3.100.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-Mgmt\": {\n      \"ip\": \"10.3.172.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    },\n    \"Corp-lan\": {\n      \"ip\": \"10.3.171.9\",\n      \"netmask\": \"/24\",\n      \"type\": \"static\"\n    }\n  },\n  \"name\": \"ITParis\",\n  \"ntpOverride\": true,\n  \"ntp_servers\": [\n    \"10.3.51.222\"\n  ],\n  \"path_preferences\": {\n    \"core\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Core\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"lab\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-lan\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"mgmt\": {\n      \"paths\": [\n        {\n          \"networks\": [\n            \"Corp-Mgmt\"\n          ],\n          \"type\": \"local\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    },\n    \"untrust\": {\n      \"paths\": [\n        {\n          \"name\": \"wan\",\n          \"type\": \"wan\"\n        }\n      ],\n      \"strategy\": \"ordered\"\n    }\n  },\n  \"port_config\": {\n    \"ge-0/0/0\": {\n      \"aggregated\": false,\n      \"ip_config\": {\n        \"gateway\": \"192.168.1.1\",\n        \"ip\": \"192.168.1.9\",\n        \"netmask\": \"/24\",\n        \"type\": \"static\"\n      },\n      \"name\": \"wan\",\n      \"redundant\": false,\n      \"traffic_shaping\": {\n        \"enabled\": false\n      },\n      \"usage\": \"wan\",\n      \"wan_type\": \"broadband\"\n    },\n    \"ge-0/0/6-7\": {\n      \"ae_disable_lacp\": false,\n      \"ae_idx\": \"0\",\n      \"ae_lacp_force_up\": true,\n      \"aggregated\": true,\n      \"networks\": [\n        \"Corp-lan\",\n        \"Corp-Mgmt\",\n        \"Corp-Core\"\n      ],\n      \"usage\": \"lan\"\n    }\n  },\n  \"service_policies\": [\n    {\n      \"action\": \"allow\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-Internal\",\n      \"path_preference\": \"core\",\n      \"services\": [\n        \"internal_dns\",\n        \"drive\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    },\n    {\n      \"action\": \"deny\",\n      \"idp\": {\n        \"enabled\": false\n      },\n      \"name\": \"ITParis-internet\",\n      \"path_preference\": \"untrust\",\n      \"services\": [\n        \"internet_any\"\n      ],\n      \"tenants\": [\n        \"ITParis\"\n      ]\n    }\n  ],\n  \"type\": \"standalone\"\n}"
+    from "resources.orgsGatewayTemplates.actions.update.body.example";
+    orgs_gateway_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.update.responses[1].example";
+    orgs_gateway_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.update.responses[2].example";
+    orgs_gateway_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.update.responses[3].example";
+    orgs_gateway_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.update.responses[5].example";
+    orgs_gateway_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsGatewayTemplates.actions.delete.responses[1].example";
+    orgs_gateway_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.delete.responses[2].example";
+    orgs_gateway_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsGatewayTemplates.actions.delete.responses[3].example";
+    orgs_gateway_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsGatewayTemplates.actions.delete.responses[5].example";
     orgs_guests_list_authorizations_response_200 : Guests =
     "[\n  {\n    \"authorized\": true,\n    \"authorized_expiring_time\": 0,\n    \"authorized_time\": 0,\n    \"company\": \"string\",\n    \"email\": \"user@example.com\",\n    \"field1\": \"string\",\n    \"field2\": \"string\",\n    \"field3\": \"string\",\n    \"field4\": \"string\",\n    \"mac\": \"string\",\n    \"minutes\": 0,\n    \"name\": \"string\"\n  }\n]"
     from "resources.orgsGuests.actions.listAuthorizations.responses[0].example";
@@ -2761,6 +3481,322 @@ round_trips! {
     orgs_guests_delete_authorization_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsGuests.actions.deleteAuthorization.responses[5].example";
+    orgs_idp_profiles_list_response_200 : IdpProfiles =
+    "[\n  {\n    \"base_profile\": \"strict\",\n    \"created_time\": 0,\n    \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n    \"modified_time\": 0,\n    \"name\": \"relaxed\",\n    \"overwrites\": [\n      {\n        \"action\": \"alert\",\n        \"matching\": {\n          \"attack_name\": [\n            \"HTTP:INVALID:HDR-FIELD\"\n          ],\n          \"dst_subnet\": [\n            \"63.1.2.0/24\"\n          ],\n          \"severity\": [\n            \"major\"\n          ]\n        }\n      }\n    ]\n  }\n]"
+    from "resources.orgsIdpProfiles.actions.list.responses[0].example";
+    orgs_idp_profiles_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.list.responses[1].example";
+    orgs_idp_profiles_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.list.responses[2].example";
+    orgs_idp_profiles_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.list.responses[3].example";
+    orgs_idp_profiles_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.list.responses[5].example";
+    orgs_idp_profiles_create_request : IdpProfileRequest =
+    "{\n  \"base_profile\": \"strict\",\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.create.body.example";
+    orgs_idp_profiles_create_response_200 : IdpProfile =
+    "{\n  \"base_profile\": \"strict\",\n  \"created_time\": 0,\n  \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n  \"modified_time\": 0,\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.create.responses[0].example";
+    orgs_idp_profiles_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.create.responses[1].example";
+    orgs_idp_profiles_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.create.responses[2].example";
+    orgs_idp_profiles_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.create.responses[3].example";
+    orgs_idp_profiles_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.create.responses[5].example";
+    orgs_idp_profiles_get_response_200 : IdpProfile =
+    "{\n  \"base_profile\": \"strict\",\n  \"created_time\": 0,\n  \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n  \"modified_time\": 0,\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.get.responses[0].example";
+    orgs_idp_profiles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.get.responses[1].example";
+    orgs_idp_profiles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.get.responses[2].example";
+    orgs_idp_profiles_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.get.responses[3].example";
+    orgs_idp_profiles_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.get.responses[5].example";
+    orgs_idp_profiles_update_request : IdpProfileRequest =
+    "{\n  \"base_profile\": \"strict\",\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.update.body.example";
+    orgs_idp_profiles_update_response_200 : IdpProfile =
+    "{\n  \"base_profile\": \"strict\",\n  \"created_time\": 0,\n  \"id\": \"874ca978-d736-4d4b-bc90-a49a29eec133\",\n  \"modified_time\": 0,\n  \"name\": \"relaxed\",\n  \"overwrites\": [\n    {\n      \"action\": \"alert\",\n      \"matching\": {\n        \"attack_name\": [\n          \"HTTP:INVALID:HDR-FIELD\"\n        ],\n        \"dst_subnet\": [\n          \"63.1.2.0/24\"\n        ],\n        \"severity\": [\n          \"major\"\n        ]\n      }\n    }\n  ]\n}"
+    from "resources.orgsIdpProfiles.actions.update.responses[0].example";
+    orgs_idp_profiles_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.update.responses[1].example";
+    orgs_idp_profiles_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.update.responses[2].example";
+    orgs_idp_profiles_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.update.responses[3].example";
+    orgs_idp_profiles_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.update.responses[5].example";
+    orgs_idp_profiles_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIdpProfiles.actions.delete.responses[1].example";
+    orgs_idp_profiles_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIdpProfiles.actions.delete.responses[2].example";
+    orgs_idp_profiles_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIdpProfiles.actions.delete.responses[3].example";
+    orgs_idp_profiles_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIdpProfiles.actions.delete.responses[5].example";
+    orgs_integration_cradlepoint_test_connection_response_200 : TestCradlepoint =
+    "{\n  \"error\": \"Cradlepoint API keys are no longer valid, please verify and update the keys under organization settings.\",\n  \"last_status\": \"inactive\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.testConnection.responses[0].example";
+    orgs_integration_cradlepoint_test_connection_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.testConnection.responses[1].example";
+    orgs_integration_cradlepoint_test_connection_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.testConnection.responses[2].example";
+    orgs_integration_cradlepoint_test_connection_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.testConnection.responses[3].example";
+    orgs_integration_cradlepoint_test_connection_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.testConnection.responses[5].example";
+    orgs_integration_cradlepoint_update_connection_to_mist_request :
+    AccountCradlepointConfig =
+    "{\n  \"cp_api_id\": \"84446d61-2206-4ea5-855a-0043f980be54\",\n  \"cp_api_key\": \"79c329da9893e34099c7d8ad5cb9c941\",\n  \"ecm_api_id\": \"73446d61-2206-4ea5-855a-0043f980be62\",\n  \"ecm_api_key\": \"68b329da9893e34099c7d8ad5cb9c9405\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.updateConnectionToMist.body.example"
+    hiding "68b329da9893e34099c7d8ad5cb9c9405", "79c329da9893e34099c7d8ad5cb9c941";
+    orgs_integration_cradlepoint_update_connection_to_mist_response_400 : ResponseHttp400
+    =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.updateConnectionToMist.responses[1].example";
+    orgs_integration_cradlepoint_update_connection_to_mist_response_401 : ResponseHttp401
+    = "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.updateConnectionToMist.responses[2].example";
+    orgs_integration_cradlepoint_update_connection_to_mist_response_403 : ResponseHttp403
+    = "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.updateConnectionToMist.responses[3].example";
+    orgs_integration_cradlepoint_update_connection_to_mist_response_429 : ResponseHttp429
+    =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.updateConnectionToMist.responses[5].example";
+    orgs_integration_cradlepoint_setup_connection_to_mist_response_400 : ResponseHttp400
+    =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.setupConnectionToMist.responses[1].example";
+    orgs_integration_cradlepoint_setup_connection_to_mist_response_401 : ResponseHttp401
+    = "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.setupConnectionToMist.responses[2].example";
+    orgs_integration_cradlepoint_setup_connection_to_mist_response_403 : ResponseHttp403
+    = "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.setupConnectionToMist.responses[3].example";
+    orgs_integration_cradlepoint_setup_connection_to_mist_response_429 : ResponseHttp429
+    =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.setupConnectionToMist.responses[5].example";
+    orgs_integration_cradlepoint_delete_connection_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.deleteConnection.responses[1].example";
+    orgs_integration_cradlepoint_delete_connection_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.deleteConnection.responses[2].example";
+    orgs_integration_cradlepoint_delete_connection_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.deleteConnection.responses[3].example";
+    orgs_integration_cradlepoint_delete_connection_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsIntegrationCradlepoint.actions.deleteConnection.responses[5].example";
+    orgs_integration_cradlepoint_sync_routers_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationCradlepoint.actions.syncRouters.responses[1].example";
+    orgs_integration_cradlepoint_sync_routers_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.syncRouters.responses[2].example";
+    orgs_integration_cradlepoint_sync_routers_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationCradlepoint.actions.syncRouters.responses[3].example";
+    orgs_integration_cradlepoint_sync_routers_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationCradlepoint.actions.syncRouters.responses[5].example";
+    orgs_integration_jse_get_info_response_200 : AccountJseInfo =
+    "{\n  \"cloud_name\": \"devcentral.juniperclouds.net\",\n  \"org_names\": [\n    \"Mist-Sys\",\n    \"Mist-Eng\"\n  ]\n}"
+    from "resources.orgsIntegrationJse.actions.getInfo.responses[0].example";
+    orgs_integration_jse_get_info_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationJse.actions.getInfo.responses[1].example";
+    orgs_integration_jse_get_info_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationJse.actions.getInfo.responses[2].example";
+    orgs_integration_jse_get_info_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationJse.actions.getInfo.responses[3].example";
+    orgs_integration_jse_get_info_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationJse.actions.getInfo.responses[5].example";
+    orgs_integration_jse_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationJse.actions.get.responses[1].example";
+    orgs_integration_jse_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationJse.actions.get.responses[2].example";
+    orgs_integration_jse_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationJse.actions.get.responses[3].example";
+    orgs_integration_jse_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationJse.actions.get.responses[5].example";
+    orgs_integration_jse_setup_request : AccountJseConfig =
+    "{\n  \"cloud_name\": \"devcentral.juniperclouds.net\",\n  \"password\": \"foryoureyesonly\",\n  \"username\": \"john@abc.com\"\n}"
+    from "resources.orgsIntegrationJse.actions.setup.body.example" hiding
+    "foryoureyesonly"; orgs_integration_jse_setup_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationJse.actions.setup.responses[1].example";
+    orgs_integration_jse_setup_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationJse.actions.setup.responses[2].example";
+    orgs_integration_jse_setup_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationJse.actions.setup.responses[3].example";
+    orgs_integration_jse_setup_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationJse.actions.setup.responses[5].example";
+    orgs_integration_jse_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationJse.actions.delete.responses[1].example";
+    orgs_integration_jse_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationJse.actions.delete.responses[2].example";
+    orgs_integration_jse_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationJse.actions.delete.responses[3].example";
+    orgs_integration_jse_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationJse.actions.delete.responses[5].example";
+    orgs_integration_sky_atp_udpate_allowed_list_request : SkyatpList =
+    "{\n  \"domains\": [\n    {\n      \"comment\": \"restricted\",\n      \"value\": \"unsafe.xxx\"\n    }\n  ],\n  \"ips\": [\n    {\n      \"comment\": \"nas\",\n      \"value\": \"10.1.3.5\"\n    }\n  ]\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.udpateAllowedList.body.example";
+    orgs_integration_sky_atp_udpate_allowed_list_response_200 : SkyatpList =
+    "{\n  \"domains\": [\n    {\n      \"comment\": \"restricted\",\n      \"value\": \"unsafe.xxx\"\n    }\n  ],\n  \"ips\": [\n    {\n      \"comment\": \"nas\",\n      \"value\": \"10.1.3.5\"\n    }\n  ]\n}"
+    from
+    "resources.orgsIntegrationSkyAtp.actions.udpateAllowedList.responses[0].example";
+    orgs_integration_sky_atp_udpate_allowed_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsIntegrationSkyAtp.actions.udpateAllowedList.responses[1].example";
+    orgs_integration_sky_atp_udpate_allowed_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.udpateAllowedList.responses[2].example";
+    orgs_integration_sky_atp_udpate_allowed_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.udpateAllowedList.responses[3].example";
+    orgs_integration_sky_atp_udpate_allowed_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsIntegrationSkyAtp.actions.udpateAllowedList.responses[5].example";
+    orgs_integration_sky_atp_udpate_blocked_list_request : SkyatpList =
+    "{\n  \"domains\": [\n    {\n      \"comment\": \"restricted\",\n      \"value\": \"unsafe.xxx\"\n    }\n  ],\n  \"ips\": [\n    {\n      \"comment\": \"nas\",\n      \"value\": \"10.1.3.5\"\n    }\n  ]\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.udpateBlockedList.body.example";
+    orgs_integration_sky_atp_udpate_blocked_list_response_200 : SkyatpList =
+    "{\n  \"domains\": [\n    {\n      \"comment\": \"restricted\",\n      \"value\": \"unsafe.xxx\"\n    }\n  ],\n  \"ips\": [\n    {\n      \"comment\": \"nas\",\n      \"value\": \"10.1.3.5\"\n    }\n  ]\n}"
+    from
+    "resources.orgsIntegrationSkyAtp.actions.udpateBlockedList.responses[0].example";
+    orgs_integration_sky_atp_udpate_blocked_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsIntegrationSkyAtp.actions.udpateBlockedList.responses[1].example";
+    orgs_integration_sky_atp_udpate_blocked_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.udpateBlockedList.responses[2].example";
+    orgs_integration_sky_atp_udpate_blocked_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.udpateBlockedList.responses[3].example";
+    orgs_integration_sky_atp_udpate_blocked_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsIntegrationSkyAtp.actions.udpateBlockedList.responses[5].example";
+    orgs_integration_sky_atp_get_response_200 : AccountSkyatpData =
+    "{\n  \"Example\": {\n    \"value\": {\n      \"secintel\": {\n        \"third_party_threat_feeds\": [\n          \"block_list\"\n        ]\n      },\n      \"secintel_allowlist_url\": \"https://papi.s3.amazonaws.com/secintel_allowlist/xxx...\",\n      \"secintel_blocklist_url\": \"https://papi.s3.amazonaws.com/secintel_blocklist/xxx...\"\n    }\n  }\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.get.responses[0].example";
+    orgs_integration_sky_atp_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.get.responses[1].example";
+    orgs_integration_sky_atp_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.get.responses[2].example";
+    orgs_integration_sky_atp_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.get.responses[3].example";
+    orgs_integration_sky_atp_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.get.responses[5].example";
+    orgs_integration_sky_atp_udpate_request : AccountSkyatpDataRequest =
+    "{\n  \"secintel\": {\n    \"third_party_threat_feeds\": [\n      \"block_list\"\n    ]\n  }\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.udpate.body.example";
+    orgs_integration_sky_atp_udpate_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.udpate.responses[1].example";
+    orgs_integration_sky_atp_udpate_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.udpate.responses[2].example";
+    orgs_integration_sky_atp_udpate_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.udpate.responses[3].example";
+    orgs_integration_sky_atp_udpate_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.udpate.responses[5].example";
+    orgs_integration_sky_atp_setup_request : AccountSkyatpConfig =
+    "{\n  \"password\": \"foryoureyesonly\",\n  \"realm\": \"mist-team\",\n  \"username\": \"john@abc.com\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.setup.body.example" hiding
+    "foryoureyesonly"; orgs_integration_sky_atp_setup_response_200 : AccountSkyatpData =
+    "{\n  \"Example\": {\n    \"value\": {\n      \"secintel\": {\n        \"third_party_threat_feeds\": [\n          \"block_list\"\n        ]\n      },\n      \"secintel_allowlist_url\": \"https://papi.s3.amazonaws.com/secintel_allowlist/xxx...\",\n      \"secintel_blocklist_url\": \"https://papi.s3.amazonaws.com/secintel_blocklist/xxx...\"\n    }\n  }\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.setup.responses[0].example";
+    orgs_integration_sky_atp_setup_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.setup.responses[1].example";
+    orgs_integration_sky_atp_setup_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.setup.responses[2].example";
+    orgs_integration_sky_atp_setup_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.setup.responses[3].example";
+    orgs_integration_sky_atp_setup_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.setup.responses[5].example";
+    orgs_integration_sky_atp_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.delete.responses[1].example";
+    orgs_integration_sky_atp_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.delete.responses[2].example";
+    orgs_integration_sky_atp_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsIntegrationSkyAtp.actions.delete.responses[3].example";
+    orgs_integration_sky_atp_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsIntegrationSkyAtp.actions.delete.responses[5].example";
     orgs_integration_zscaler_get_response_200 : AccountZscalerInfo =
     "{\n  \"cloud_name\": \"zscalerbeta.net\",\n  \"partner_key\": \"K35vrZcK3JvrZc\",\n  \"username\": \"john@nmo.com\"\n}"
     from "resources.orgsIntegrationZscaler.actions.get.responses[0].example";
@@ -3236,6 +4272,84 @@ round_trips! {
     orgs_marvis_invites_delete_client_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsMarvisInvites.actions.deleteClient.responses[5].example";
+    orgs_mx_clusters_list_edge_response_200 : Mxclusters =
+    "[\n  {\n    \"created_time\": 0,\n    \"for_site\": true,\n    \"id\": \"467f6eca-6276-4993-bfeb-53cbbbba6f78\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"radsec\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1813,\n          \"secret\": \"string\"\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"string\",\n          \"port\": 1812,\n          \"secret\": \"string\"\n        }\n      ],\n      \"enabled\": true,\n      \"server_selection\": \"ordered\"\n    },\n    \"radsec_tls\": {\n      \"keypair\": \"string\"\n    },\n    \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n    \"tunterm_ap_subnets\": [\n      \"string\"\n    ],\n    \"tunterm_dhcpd_config\": {\n      \"enabled\": false,\n      \"property1\": {\n        \"enabled\": false,\n        \"servers\": [\n          \"string\"\n        ],\n        \"type\": \"relay\"\n      },\n      \"property2\": {\n        \"enabled\": false,\n        \"servers\": [\n          \"string\"\n        ],\n        \"type\": \"relay\"\n      },\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"tunterm_extra_routes\": {\n      \"property1\": {\n        \"via\": \"string\"\n      },\n      \"property2\": {\n        \"via\": \"string\"\n      }\n    },\n    \"tunterm_hosts\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.orgsMxClusters.actions.listEdge.responses[0].example";
+    orgs_mx_clusters_list_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.listEdge.responses[1].example";
+    orgs_mx_clusters_list_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.listEdge.responses[2].example";
+    orgs_mx_clusters_list_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.listEdge.responses[3].example";
+    orgs_mx_clusters_list_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.listEdge.responses[5].example";
+    orgs_mx_clusters_create_edge_request : MxclusterRequest =
+    "{\n  \"name\": \"string\",\n  \"radsec\": {\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 0\n      }\n    ],\n    \"enabled\": true\n  },\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.createEdge.body.example";
+    orgs_mx_clusters_create_edge_response_200 : Mxcluster =
+    "{\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"id\": \"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"radsec\": {\n    \"acct_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1813,\n        \"secret\": \"string\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1812,\n        \"secret\": \"string\"\n      }\n    ],\n    \"enabled\": true,\n    \"server_selection\": \"ordered\"\n  },\n  \"radsec_tls\": {\n    \"keypair\": \"string\"\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_dhcpd_config\": {\n    \"enabled\": false,\n    \"property1\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"property2\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"servers\": [\n      \"string\"\n    ],\n    \"type\": \"relay\"\n  },\n  \"tunterm_extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.createEdge.responses[0].example";
+    orgs_mx_clusters_create_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.createEdge.responses[1].example";
+    orgs_mx_clusters_create_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.createEdge.responses[2].example";
+    orgs_mx_clusters_create_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.createEdge.responses[3].example";
+    orgs_mx_clusters_create_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.createEdge.responses[5].example";
+    orgs_mx_clusters_get_edge_response_200 : Mxcluster =
+    "{\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"id\": \"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"radsec\": {\n    \"acct_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1813,\n        \"secret\": \"string\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1812,\n        \"secret\": \"string\"\n      }\n    ],\n    \"enabled\": true,\n    \"server_selection\": \"ordered\"\n  },\n  \"radsec_tls\": {\n    \"keypair\": \"string\"\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_dhcpd_config\": {\n    \"enabled\": false,\n    \"property1\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"property2\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"servers\": [\n      \"string\"\n    ],\n    \"type\": \"relay\"\n  },\n  \"tunterm_extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.getEdge.responses[0].example";
+    orgs_mx_clusters_get_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.getEdge.responses[1].example";
+    orgs_mx_clusters_get_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.getEdge.responses[2].example";
+    orgs_mx_clusters_get_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.getEdge.responses[3].example";
+    orgs_mx_clusters_get_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.getEdge.responses[5].example";
+    orgs_mx_clusters_update_edge_request : MxclusterRequest =
+    "{\n  \"name\": \"string\",\n  \"radsec\": {\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 0\n      }\n    ],\n    \"enabled\": true\n  },\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.body.example";
+    orgs_mx_clusters_update_edge_response_200 : Mxcluster =
+    "{\n  \"created_time\": 0,\n  \"for_site\": true,\n  \"id\": \"468f6eca-6276-4993-bfeb-53cbbbba6f68\",\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"radsec\": {\n    \"acct_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1813,\n        \"secret\": \"string\"\n      }\n    ],\n    \"auth_servers\": [\n      {\n        \"host\": \"string\",\n        \"port\": 1812,\n        \"secret\": \"string\"\n      }\n    ],\n    \"enabled\": true,\n    \"server_selection\": \"ordered\"\n  },\n  \"radsec_tls\": {\n    \"keypair\": \"string\"\n  },\n  \"site_id\": \"72771e6a-6f5e-4de4-a5b9-1266c4197811\",\n  \"tunterm_ap_subnets\": [\n    \"string\"\n  ],\n  \"tunterm_dhcpd_config\": {\n    \"enabled\": false,\n    \"property1\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"property2\": {\n      \"enabled\": false,\n      \"servers\": [\n        \"string\"\n      ],\n      \"type\": \"relay\"\n    },\n    \"servers\": [\n      \"string\"\n    ],\n    \"type\": \"relay\"\n  },\n  \"tunterm_extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"tunterm_hosts\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.responses[0].example";
+    orgs_mx_clusters_update_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.responses[1].example";
+    orgs_mx_clusters_update_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.updateEdge.responses[2].example";
+    orgs_mx_clusters_update_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.updateEdge.responses[3].example";
+    orgs_mx_clusters_update_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.updateEdge.responses[5].example";
+    orgs_mx_clusters_delete_edge_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsMxClusters.actions.deleteEdge.responses[1].example";
+    orgs_mx_clusters_delete_edge_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsMxClusters.actions.deleteEdge.responses[2].example";
+    orgs_mx_clusters_delete_edge_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsMxClusters.actions.deleteEdge.responses[3].example";
+    orgs_mx_clusters_delete_edge_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsMxClusters.actions.deleteEdge.responses[5].example";
     orgs_mx_tunnels_list_response_200 : Mxtunnels =
     "[\n  {\n    \"hello_interval\": 60,\n    \"hello_retries\": 3,\n    \"ipsec\": {\n      \"dns_servers\": [\n        \"172.16.0.8\"\n      ],\n      \"enabled\": true,\n      \"extra_routes\": [\n        {\n          \"dest\": \"172.16.0.0/12\",\n          \"next_hop\": \"172.16.0.1\"\n        }\n      ],\n      \"split_tunnel\": true\n    },\n    \"mxcluster_ids\": [\n      \"572586b7-f97b-a22b-526c-8b97a3f609c4\"\n    ],\n    \"name\": \"HQ\",\n    \"protocol\": \"udp\",\n    \"vlan_ids\": [\n      3,\n      4,\n      5\n    ]\n  }\n]"
     from "resources.orgsMxTunnels.actions.list.responses[0].example";
@@ -3527,6 +4641,81 @@ round_trips! {
     orgs_nac_tags_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsNacTags.actions.delete.responses[5].example";
+    orgs_network_templates_list_response_200 : NetworkTemplates =
+    "[\n  {\n    \"additional_config_cmds\": [\n      \"set snmp community public\"\n    ],\n    \"created_time\": 0,\n    \"dhcp_snooping\": {\n      \"all_networks\": true,\n      \"enable_arp_spoof_check\": true,\n      \"enable_ip_source_guard\": true,\n      \"enabled\": true,\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"dns_servers\": [\n      \"8.8.8.8\",\n      \"4.4.4.4\"\n    ],\n    \"dns_suffix\": [\n      \".mist.local\",\n      \".mist.com\"\n    ],\n    \"extra_routes\": {\n      \"0.0.0.0/0\": {\n        \"via\": \"1.2.3.4\"\n      }\n    },\n    \"group_tags\": {},\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6808\",\n    \"import_org_networks\": [\n      \"ap\"\n    ],\n    \"mist_nac\": {\n      \"enabled\": true,\n      \"network\": \"default\"\n    },\n    \"modified_time\": 0,\n    \"name\": \"template_name\",\n    \"networks\": {\n      \"corp\": {\n        \"vlan_id\": 600\n      },\n      \"default\": {\n        \"subnet\": \"192.168.1.0/24\",\n        \"vlan_id\": 1\n      },\n      \"guest\": {\n        \"vlan_id\": 700\n      },\n      \"mgmt\": {\n        \"vlan_id\": 500\n      }\n    },\n    \"ntp_servers\": [\n      \"192.168.1.10\"\n    ],\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"port_usages\": {\n      \"ap\": {\n        \"all_networks\": false,\n        \"allow_dhcpd\": true,\n        \"bypass_auth_when_server_down\": true,\n        \"description\": \"WAP\",\n        \"disable_autoneg\": false,\n        \"disabled\": false,\n        \"duplex\": \"auto\",\n        \"enable_mac_auth\": false,\n        \"enable_qos\": true,\n        \"mac_auth_only\": false,\n        \"mac_auth_protocol\": \"pap\",\n        \"mac_limit\": 0,\n        \"mode\": \"trunk\",\n        \"networks\": [\n          \"guest\",\n          \"corp\"\n        ],\n        \"persist_mac\": false,\n        \"poe_disabled\": false,\n        \"port_network\": \"default\",\n        \"server_reject_network\": null,\n        \"storm_control\": {\n          \"no_broadcast\": false,\n          \"no_multicast\": false,\n          \"no_registered_multicast\": false,\n          \"no_unknown_unicast\": false,\n          \"percentage\": 80\n        },\n        \"stp_edge\": true\n      },\n      \"dynamic\": {\n        \"mode\": \"dynamic\",\n        \"reset_default_when\": \"link_down\",\n        \"rules\": [\n          {\n            \"equals\": \"string\",\n            \"equals_any\": [\n              \"string\"\n            ],\n            \"expression\": \"string\",\n            \"src\": \"lldp_chassis_id\",\n            \"usage\": \"string\"\n          }\n        ]\n      },\n      \"iot\": {\n        \"allow_dhcpd\": true,\n        \"mode\": \"access\",\n        \"port_network\": \"default\",\n        \"stp_edge\": true\n      },\n      \"uplink\": {\n        \"all_networks\": true,\n        \"enable_qos\": false,\n        \"mode\": \"trunk\",\n        \"port_network\": \"default\",\n        \"stp_edge\": false\n      }\n    },\n    \"radius_config\": {\n      \"acct_interim_interval\": 0,\n      \"acct_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1813,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"auth_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1812,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"auth_servers_retries\": 3,\n      \"auth_servers_timeout\": 5,\n      \"coa_enabled\": false,\n      \"coa_port\": 3799,\n      \"network\": \"default\"\n    },\n    \"remote_syslog\": {\n      \"archive\": {\n        \"files\": 20,\n        \"size\": \"5m\"\n      },\n      \"console\": {\n        \"contents\": [\n          {\n            \"facility\": \"config\",\n            \"severity\": \"warning\"\n          }\n        ]\n      },\n      \"enabled\": false,\n      \"files\": [\n        {\n          \"archive\": {\n            \"files\": 10,\n            \"size\": \"5m\"\n          },\n          \"contents\": [\n            {\n              \"facility\": \"config\",\n              \"severity\": \"warning\"\n            }\n          ],\n          \"explicit_priority\": true,\n          \"file\": \"file-name\",\n          \"match\": \"!alarm|ntp|errors.crc_error[chan]\",\n          \"structured_data\": true\n        }\n      ],\n      \"network\": \"default\",\n      \"send_to_all_servers\": false,\n      \"servers\": [\n        {\n          \"facility\": \"config\",\n          \"host\": \"syslogd.internal\",\n          \"port\": 514,\n          \"protocol\": \"udp\",\n          \"severity\": \"info\",\n          \"tag\": \"\"\n        }\n      ],\n      \"time_format\": \"millisecond\",\n      \"users\": [\n        {\n          \"contents\": [\n            {\n              \"facility\": \"config\",\n              \"severity\": \"warning\"\n            }\n          ],\n          \"match\": \"\\\"!alarm|ntp|errors.crc_error[chan]\\\"\",\n          \"user\": \"*\"\n        }\n      ]\n    },\n    \"switch_matching\": {\n      \"enable\": true,\n      \"rules\": [\n        {\n          \"additional_config_cmds\": [\n            \"set snmp community public\"\n          ],\n          \"match_model\": \"EX4300\",\n          \"match_name[0:3]\": \"abc\",\n          \"name\": \"match by name\",\n          \"port_config\": {\n            \"ge-0/0/0\": {\n              \"usage\": \"uplink\"\n            },\n            \"ge-0/0/8-16ge-1/0/0-47\": {\n              \"usage\": \"ap\"\n            }\n          }\n        },\n        {\n          \"additional_config_cmds\": [\n            \"set snmp community public2\"\n          ],\n          \"match_role\": \"access\",\n          \"name\": \"match by role\",\n          \"port_config\": {\n            \"ge-0/0/0\": {\n              \"usage\": \"uplink\"\n            }\n          }\n        }\n      ]\n    },\n    \"switch_mgmt\": {\n      \"config_revert_timer\": 10,\n      \"protect_re\": {\n        \"enabled\": false\n      },\n      \"root_password\": \"string\",\n      \"tacacs\": {\n        \"acct_servers\": [\n          {\n            \"host\": \"198.51.100.1\",\n            \"port\": \"49\",\n            \"secret\": \"string\",\n            \"timeout\": 10\n          }\n        ],\n        \"enabled\": true,\n        \"network\": \"string\",\n        \"tacplus_servers\": [\n          {\n            \"host\": \"198.51.100.1\",\n            \"port\": \"49\",\n            \"secret\": \"string\",\n            \"timeout\": 10\n          }\n        ]\n      }\n    },\n    \"vrf_config\": {\n      \"enabled\": false\n    },\n    \"vrf_instances\": {\n      \"property1\": {\n        \"extra_routes\": {\n          \"property1\": {\n            \"via\": \"198.51.100.1\"\n          },\n          \"property2\": {\n            \"via\": \"198.51.100.10\"\n          }\n        },\n        \"networks\": [\n          \"string\"\n        ]\n      },\n      \"property2\": {\n        \"extra_routes\": {\n          \"property1\": {\n            \"via\": \"198.51.100.1\"\n          },\n          \"property2\": {\n            \"via\": \"198.51.100.10\"\n          }\n        },\n        \"networks\": [\n          \"string\"\n        ]\n      }\n    }\n  }\n]"
+    from "resources.orgsNetworkTemplates.actions.list.responses[0].example" hiding
+    "testing123"; orgs_network_templates_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.list.responses[1].example";
+    orgs_network_templates_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.list.responses[2].example";
+    orgs_network_templates_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.list.responses[3].example";
+    orgs_network_templates_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.list.responses[5].example";
+    orgs_network_templates_create_request : NetworkTemplateRequest =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"192.0.2.10\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.1\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.create.body.example";
+    orgs_network_templates_create_response_200 : NetworkTemplate =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"created_time\": 0,\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"group_tags\": {},\n  \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6708\",\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"modified_time\": 0,\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.10\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.create.responses[0].example";
+    orgs_network_templates_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.create.responses[1].example";
+    orgs_network_templates_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.create.responses[2].example";
+    orgs_network_templates_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.create.responses[3].example";
+    orgs_network_templates_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.create.responses[5].example";
+    orgs_network_templates_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.get.responses[1].example";
+    orgs_network_templates_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.get.responses[2].example";
+    orgs_network_templates_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.get.responses[3].example";
+    orgs_network_templates_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.get.responses[5].example";
+    orgs_network_templates_update_request : NetworkTemplateRequest =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"group_tags\": {},\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.update.body.example";
+    orgs_network_templates_update_response_200 : NetworkTemplate =
+    "{\n  \"additional_config_cmds\": [\n    \"set snmp community public\"\n  ],\n  \"dhcp_snooping\": {\n    \"all_networks\": true,\n    \"enable_arp_spoof_check\": true,\n    \"enable_ip_source_guard\": true,\n    \"enabled\": true,\n    \"networks\": [\n      \"string\"\n    ]\n  },\n  \"dns_servers\": [\n    \"string\"\n  ],\n  \"dns_suffix\": [\n    \"string\"\n  ],\n  \"extra_routes\": {\n    \"property1\": {\n      \"via\": \"string\"\n    },\n    \"property2\": {\n      \"via\": \"string\"\n    }\n  },\n  \"import_org_networks\": [\n    \"ap\"\n  ],\n  \"mist_nac\": {\n    \"enabled\": true,\n    \"network\": \"string\"\n  },\n  \"name\": \"string\",\n  \"networks\": {\n    \"property1\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    },\n    \"property2\": {\n      \"subnet\": \"192.168.1.0/24\",\n      \"vlan_id\": 10\n    }\n  },\n  \"ntp_servers\": [\n    \"string\"\n  ],\n  \"port_usages\": {\n    \"dynamic\": {\n      \"mode\": \"dynamic\",\n      \"reset_default_when\": \"link_down\",\n      \"rules\": [\n        {\n          \"equals\": \"string\",\n          \"equals_any\": [\n            \"string\"\n          ],\n          \"expression\": \"string\",\n          \"src\": \"lldp_chassis_id\",\n          \"usage\": \"string\"\n        }\n      ]\n    },\n    \"property1\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_auth\": \"dot1x\",\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    },\n    \"property2\": {\n      \"all_networks\": false,\n      \"allow_dhcpd\": true,\n      \"bypass_auth_when_server_down\": true,\n      \"description\": \"string\",\n      \"disable_autoneg\": false,\n      \"disabled\": false,\n      \"duplex\": \"auto\",\n      \"enable_mac_auth\": true,\n      \"enable_qos\": true,\n      \"guest_network\": \"string\",\n      \"mac_auth_only\": true,\n      \"mac_auth_protocol\": \"pap\",\n      \"mac_limit\": 0,\n      \"mode\": \"access\",\n      \"networks\": [\n        \"string\"\n      ],\n      \"persist_mac\": false,\n      \"poe_disabled\": false,\n      \"port_network\": \"string\",\n      \"server_reject_network\": null,\n      \"speed\": \"auto\",\n      \"storm_control\": {\n        \"no_broadcast\": false,\n        \"no_multicast\": false,\n        \"no_registered_multicast\": false,\n        \"no_unknown_unicast\": false,\n        \"percentage\": 80\n      },\n      \"stp_edge\": true,\n      \"voip_network\": \"string\"\n    }\n  },\n  \"switch_mgmt\": {\n    \"config_revert_timer\": 10,\n    \"protect_re\": {\n      \"enabled\": false\n    },\n    \"root_password\": \"string\",\n    \"tacacs\": {\n      \"acct_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ],\n      \"enabled\": true,\n      \"network\": \"string\",\n      \"tacplus_servers\": [\n        {\n          \"host\": \"198.51.100.1\",\n          \"port\": \"49\",\n          \"secret\": \"string\",\n          \"timeout\": 10\n        }\n      ]\n    }\n  },\n  \"vrf_config\": {\n    \"enabled\": false\n  },\n  \"vrf_instances\": {\n    \"property1\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    },\n    \"property2\": {\n      \"extra_routes\": {\n        \"property1\": {\n          \"via\": \"198.51.100.1\"\n        },\n        \"property2\": {\n          \"via\": \"198.51.100.2\"\n        }\n      },\n      \"networks\": [\n        \"string\"\n      ]\n    }\n  }\n}"
+    from "resources.orgsNetworkTemplates.actions.update.responses[0].example";
+    orgs_network_templates_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.update.responses[1].example";
+    orgs_network_templates_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.update.responses[2].example";
+    orgs_network_templates_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.update.responses[3].example";
+    orgs_network_templates_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.update.responses[5].example";
+    orgs_network_templates_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsNetworkTemplates.actions.delete.responses[1].example";
+    orgs_network_templates_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.delete.responses[2].example";
+    orgs_network_templates_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsNetworkTemplates.actions.delete.responses[3].example";
+    orgs_network_templates_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsNetworkTemplates.actions.delete.responses[5].example";
     orgs_networks_list_response_200 : Networks =
     "[\n  {\n    \"created_time\": 0,\n    \"disallow_mist_services\": false,\n    \"gateway\": \"192.168.70.1\",\n    \"hosts\": {\n      \"property1\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      },\n      \"property2\": {\n        \"external_ips\": \"172.16.10.32-172.16.10.35\",\n        \"ips\": \"192.168.70.32-192.168.70.35\"\n      }\n    },\n    \"id\": \"497f6eca-6276-4993-bfeb-53cbbbba6f13\",\n    \"internal_access\": {\n      \"enabled\": true\n    },\n    \"internet_access\": {\n      \"create_simple_service_policy\": false,\n      \"destination_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.30\",\n          \"name\": \"web server\",\n          \"port\": \"443\"\n        }\n      },\n      \"enabled\": true,\n      \"restricted\": false,\n      \"static_nat\": {\n        \"property1\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        },\n        \"property2\": {\n          \"internal_ip\": \"192.168.70.3\",\n          \"name\": \"printer-1\"\n        }\n      }\n    },\n    \"isolation\": true,\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"subnet\": \"192.168.70.0/24\",\n    \"tenants\": {\n      \"property1\": {\n        \"addresses\": [\n          \"10.10.10.10\"\n        ]\n      },\n      \"property2\": {\n        \"addresses\": [\n          \"10.10.10.45\"\n        ]\n      }\n    },\n    \"vlan_id\": 10,\n    \"vpn_access\": {\n      \"property1\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      },\n      \"property2\": {\n        \"allow_ping\": true,\n        \"destination_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.5/30\",\n            \"name\": \"web server\",\n            \"port\": \"443\"\n          }\n        },\n        \"nat_pool\": \"172.16.0.0/26\",\n        \"routed\": true,\n        \"source_nat\": {\n          \"external_ip\": \"172.16.0.8/30\"\n        },\n        \"static_nat\": {\n          \"property1\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          },\n          \"property2\": {\n            \"internal_ip\": \"192.168.70.3\",\n            \"name\": \"pos_station-1\"\n          }\n        },\n        \"summarized_subnet\": \"172.16.0.0/16\"\n      }\n    }\n  }\n]"
     from "resources.orgsNetworks.actions.list.responses[0].example";
@@ -3812,6 +5001,89 @@ round_trips! {
     orgs_rf_templates_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsRfTemplates.actions.delete.responses[5].example";
+    orgs_scep_get_mist_response_200 : OrgSettingScepResponse =
+    "{\n  \"cert_providers\": [\n    \"jamf\",\n    \"intune\",\n    \"byod\"\n  ],\n  \"enabled\": false,\n  \"intune_scep_url\": \"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\n  \"jamf_access_token\": \"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\n  \"jamf_scep_url\": \"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\n  \"jamf_webhook_url\": \"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"\n}"
+    from "resources.orgsScep.actions.getMist.responses[0].example" hiding
+    "1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81="; orgs_scep_get_mist_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsScep.actions.getMist.responses[1].example";
+    orgs_scep_get_mist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsScep.actions.getMist.responses[2].example";
+    orgs_scep_get_mist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsScep.actions.getMist.responses[3].example";
+    orgs_scep_get_mist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsScep.actions.getMist.responses[5].example";
+    orgs_scep_update_mist_request : OrgSettingScep = "{\n  \"enabled\": true\n}" from
+    "resources.orgsScep.actions.updateMist.body.example";
+    orgs_scep_update_mist_response_200 : OrgSettingScepResponse =
+    "{\n  \"cert_providers\": [\n    \"jamf\",\n    \"intune\",\n    \"byod\"\n  ],\n  \"enabled\": false,\n  \"intune_scep_url\": \"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\n  \"jamf_access_token\": \"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\n  \"jamf_scep_url\": \"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\n  \"jamf_webhook_url\": \"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"\n}"
+    from "resources.orgsScep.actions.updateMist.responses[0].example" hiding
+    "1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81="; orgs_scep_update_mist_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsScep.actions.updateMist.responses[1].example";
+    orgs_scep_update_mist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsScep.actions.updateMist.responses[2].example";
+    orgs_scep_update_mist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsScep.actions.updateMist.responses[3].example";
+    orgs_scep_update_mist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsScep.actions.updateMist.responses[5].example";
+    orgs_scep_disable_mist_response_200 : OrgSettingScepResponse =
+    "{\n  \"cert_providers\": [\n    \"jamf\",\n    \"intune\",\n    \"byod\"\n  ],\n  \"enabled\": false,\n  \"intune_scep_url\": \"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\n  \"jamf_access_token\": \"1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81=\",\n  \"jamf_scep_url\": \"https://scep.mistsys.com/api/v1/incoming/intune/:org_id/scep\",\n  \"jamf_webhook_url\": \"https://scep.mistsys.com/api/v1/webhook/jamf/:org_id/scep\"\n}"
+    from "resources.orgsScep.actions.disableMist.responses[0].example" hiding
+    "1Z4QqEnCt05Jjt3TV5LgPJ4V_WL_RWnJ7dqVMLYHj81="; orgs_scep_disable_mist_response_400 :
+    ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsScep.actions.disableMist.responses[1].example";
+    orgs_scep_disable_mist_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsScep.actions.disableMist.responses[2].example";
+    orgs_scep_disable_mist_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsScep.actions.disableMist.responses[3].example";
+    orgs_scep_disable_mist_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsScep.actions.disableMist.responses[5].example";
+    orgs_scep_list_issued_client_certificates_response_200 :
+    IssuedClientCertificatesResults =
+    "{\n  \"results\": [\n    {\n      \"common_name\": \"john@corp.com\",\n      \"created_time\": \"2025-08-18 10:10:30.949165+00:00\",\n      \"device_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n      \"expire_time\": \"2026-08-18 10:06:00+00:00\",\n      \"serial_number\": \"91984382552102771A2B3C4E5F224719956718003374658\"\n    }\n  ]\n}"
+    from "resources.orgsScep.actions.listIssuedClientCertificates.responses[0].example";
+    orgs_scep_list_issued_client_certificates_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsScep.actions.listIssuedClientCertificates.responses[1].example";
+    orgs_scep_list_issued_client_certificates_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsScep.actions.listIssuedClientCertificates.responses[2].example";
+    orgs_scep_list_issued_client_certificates_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsScep.actions.listIssuedClientCertificates.responses[3].example";
+    orgs_scep_list_issued_client_certificates_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsScep.actions.listIssuedClientCertificates.responses[5].example";
+    orgs_scep_revoke_issued_client_certificates_request : ClientCertSerialNumbers =
+    "{\n  \"serial_numbers\": [\n    \"13 00 13 03 23 EE D5 84 01\"\n  ]\n}" from
+    "resources.orgsScep.actions.revokeIssuedClientCertificates.body.example";
+    orgs_scep_revoke_issued_client_certificates_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.orgsScep.actions.revokeIssuedClientCertificates.responses[1].example";
+    orgs_scep_revoke_issued_client_certificates_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsScep.actions.revokeIssuedClientCertificates.responses[2].example";
+    orgs_scep_revoke_issued_client_certificates_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsScep.actions.revokeIssuedClientCertificates.responses[3].example";
+    orgs_scep_revoke_issued_client_certificates_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.orgsScep.actions.revokeIssuedClientCertificates.responses[5].example";
     orgs_sdk_invites_list_response_200 : SdkinviteList =
     "[\n  {\n    \"created_time\": 1428954000,\n    \"enabled\": true,\n    \"expire_time\": 1428954000,\n    \"id\": \"5034b980-b49e-501c-66e0-9de4c38f18a2\",\n    \"name\": \"Macy's\",\n    \"quota\": -1\n  }\n]"
     from "resources.orgsSdkInvites.actions.list.responses[0].example";
@@ -4079,6 +5351,151 @@ round_trips! {
     orgs_sec_intel_profiles_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSecIntelProfiles.actions.delete.responses[5].example";
+    orgs_security_policies_list_sec_response_200 : SecpolicyList =
+    "[\n  {\n    \"name\": \"corporate only\",\n    \"wlans\": [\n      {\n        \"auth\": {\n          \"pairwise\": [\n            \"wpa1-tkip\",\n            \"wpa2-tkip\"\n          ],\n          \"type\": \"psk\"\n        },\n        \"band\": \"both\",\n        \"ssid\": \"office\"\n      },\n      {\n        \"auth\": {\n          \"type\": \"open\"\n        },\n        \"band\": \"5\",\n        \"ssid\": \"office-guest\"\n      }\n    ]\n  }\n]"
+    from "resources.orgsSecurityPolicies.actions.listSec.responses[0].example";
+    orgs_security_policies_list_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.listSec.responses[1].example";
+    orgs_security_policies_list_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.listSec.responses[2].example";
+    orgs_security_policies_list_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.listSec.responses[3].example";
+    orgs_security_policies_list_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.listSec.responses[5].example";
+    orgs_security_policies_create_sec_request : SecpolicyRequest =
+    "{\n  \"name\": \"string\",\n  \"wlans\": [\n    {\n      \"acct_immediate_update\": false,\n      \"acct_interim_interval\": 0,\n      \"acct_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1813,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"allow_ipv6_ndp\": true,\n      \"allow_mdns\": false,\n      \"allow_ssdp\": false,\n      \"app_limit\": {\n        \"apps\": {\n          \"dropbox\": 300,\n          \"netflix\": 60\n        },\n        \"enabled\": false,\n        \"wxtag_ids\": {\n          \"f99862d9-2726-931f-7559-3dfdf5d070d3\": 30\n        }\n      },\n      \"app_qos\": {\n        \"apps\": {\n          \"skype-business-video\": {\n            \"dscp\": 32,\n            \"dst_subnet\": \"10.2.0.0/16\",\n            \"src_subnet\": \"10.2.0.0/16\"\n          }\n        },\n        \"enabled\": true,\n        \"others\": [\n          {\n            \"dscp\": 32,\n            \"dst_subnet\": \"10.2.0.0/16\",\n            \"port_ranges\": \"80,1024-6553\",\n            \"protocol\": \"udp\",\n            \"src_subnet\": \"10.2.0.0/16\"\n          }\n        ]\n      },\n      \"arp_filter\": false,\n      \"auth\": {\n        \"anticlog_threshold\": 16,\n        \"eap_reauth\": false,\n        \"enable_mac_auth\": false,\n        \"key_idx\": 1,\n        \"keys\": [\n          \"string\"\n        ],\n        \"multi_psk_only\": false,\n        \"pairwise\": [\n          \"wpa2-ccmp\"\n        ],\n        \"private_wlan\": true,\n        \"psk\": \"foryoureyesonly\",\n        \"type\": \"psk\",\n        \"wep_as_secondary_auth\": true\n      },\n      \"auth_server_selection\": \"ordered\",\n      \"auth_servers\": [\n        {\n          \"host\": \"1.2.3.4\",\n          \"keywrap_enabled\": true,\n          \"keywrap_format\": \"hex\",\n          \"keywrap_kek\": \"1122334455\",\n          \"keywrap_mack\": \"1122334455\",\n          \"port\": 1812,\n          \"secret\": \"testing123\"\n        }\n      ],\n      \"auth_servers_nas_id\": \"5c5b350e0101-nas\",\n      \"auth_servers_nas_ip\": \"15.3.1.5\",\n      \"auth_servers_retries\": 5,\n      \"auth_servers_timeout\": 5,\n      \"band\": \"string\",\n      \"band_steer\": false,\n      \"band_steer_force_band5\": false,\n      \"bands\": [\n        \"24\",\n        \"5\"\n      ],\n      \"block_blacklist_clients\": false,\n      \"bonjour\": {\n        \"additional_vlan_ids\": \"10,20\",\n        \"enabled\": false,\n        \"services\": {\n          \"airplay\": {\n            \"radius_groups\": [\n              \"teachers\"\n            ],\n            \"scope\": \"same_ap\"\n          }\n        }\n      },\n      \"cisco_cwa\": {\n        \"allowed_hostnames\": [\n          \"snapchat.com\"\n        ],\n        \"allowed_subnets\": [\n          \"63.5.3.0/24\"\n        ],\n        \"blocked_subnets\": [\n          \"192.168.0.0/16\"\n        ],\n        \"enabled\": false\n      },\n      \"client_limit_down\": 1000,\n      \"client_limit_down_enabled\": false,\n      \"client_limit_up\": 512,\n      \"client_limit_up_enabled\": false,\n      \"coa_servers\": [\n        {\n          \"disable_event_timestamp_check\": false,\n          \"enabled\": false,\n          \"ip\": \"1.2.3.4\",\n          \"port\": 3799,\n          \"secret\": \"testing456\"\n        }\n      ],\n      \"disable_11ax\": false,\n      \"disable_ht_vht_rates\": false,\n      \"disable_uapsd\": false,\n      \"disable_v1_roam_notify\": false,\n      \"disable_v2_roam_notify\": false,\n      \"disable_wmm\": false,\n      \"dns_server_rewrite\": {\n        \"enabled\": false,\n        \"radius_groups\": {\n          \"contractor\": \"172.1.1.1\",\n          \"guest\": \"8.8.8.8\"\n        }\n      },\n      \"dtim\": 2,\n      \"dynamic_psk\": {\n        \"default_psk\": \"foryoureyesonly\",\n        \"default_vlan_id\": 999,\n        \"enabled\": false,\n        \"source\": \"cloud_psks\"\n      },\n      \"dynamic_vlan\": {\n        \"default_vlan_id\": 999,\n        \"enabled\": false,\n        \"local_vlan_ids\": [\n          1\n        ],\n        \"type\": \"airespace-interface-name\",\n        \"vlans\": {\n          \"131\": \"default\",\n          \"322\": \"fast,video\"\n        }\n      },\n      \"enable_local_keycaching\": false,\n      \"enable_wireless_bridging\": false,\n      \"enabled\": true,\n      \"fast_dot1x_timers\": false,\n      \"hide_ssid\": false,\n      \"hostname_ie\": false,\n      \"hotspot20\": {\n        \"domain_name\": [\n          \"mist.com\"\n        ],\n        \"enabled\": true,\n        \"nai_realms\": [\n          \"string\"\n        ],\n        \"operators\": [\n          \"google\",\n          \"att\"\n        ],\n        \"rcoi\": [\n          \"5A03BA0000\"\n        ],\n        \"venue_name\": \"some_name\"\n      },\n      \"interface\": \"all\",\n      \"isolation\": false,\n      \"l2_isolation\": false,\n      \"legacy_overds\": false,\n      \"limit_bcast\": false,\n      \"limit_probe_response\": true,\n      \"max_idletime\": 1800,\n      \"mist_nac\": {\n        \"enabled\": false\n      },\n      \"no_static_dns\": false,\n      \"no_static_ip\": false,\n      \"portal\": {\n        \"amazon_client_id\": \"string\",\n        \"amazon_client_secret\": \"string\",\n        \"amazon_email_domains\": [\n          \"string\"\n        ],\n        \"amazon_enabled\": false,\n        \"auth\": \"none\",\n        \"azure_client_id\": \"string\",\n        \"azure_client_secret\": \"string\",\n        \"azure_enabled\": false,\n        \"azure_tenant_id\": \"string\",\n        \"broadnet_password\": \"password\",\n        \"broadnet_sid\": \"MIST\",\n        \"broadnet_user_id\": \"juniper\",\n        \"bypass_when_cloud_down\": false,\n        \"clickatell_api_key\": \"string\",\n        \"cross_site\": false,\n        \"email_enabled\": true,\n        \"enabled\": false,\n        \"expire\": 1440,\n        \"external_portal_url\": \"string\",\n        \"facebook_client_id\": \"string\",\n        \"facebook_client_secret\": \"string\",\n        \"facebook_email_domains\": [\n          \"string\"\n        ],\n        \"facebook_enabled\": false,\n        \"forward\": false,\n        \"forward_url\": \"https://abc.com/promotions\",\n        \"google_client_id\": \"string\",\n        \"google_client_secret\": \"string\",\n        \"google_email_domains\": [\n          \"mydomain.edu\",\n          \"mydomain.org\"\n        ],\n        \"google_enabled\": false,\n        \"gupshup_password\": \"string\",\n        \"gupshup_userid\": \"string\",\n        \"microsoft_client_id\": \"string\",\n        \"microsoft_client_secret\": \"string\",\n        \"microsoft_email_domains\": [\n          \"string\"\n        ],\n        \"microsoft_enabled\": false,\n        \"passphrase_enabled\": false,\n        \"password\": \"let me in\",\n        \"predefined_sponsors_enabled\": true,\n        \"privacy\": true,\n        \"puzzel_password\": \"string\",\n        \"puzzel_service_id\": \"string\",\n        \"puzzel_username\": \"string\",\n        \"smsMessageFormat\": \"string\",\n        \"sms_enabled\": false,\n        \"sms_provider\": \"twilio\",\n        \"sponsor_auto_approve\": false,\n        \"sponsor_email_domains\": [\n          \"reserved.net\",\n          \"reserved.org\"\n        ],\n        \"sponsor_enabled\": false,\n        \"sponsor_link_validity_duration\": \"30\",\n        \"sponsor_notify_all\": false,\n        \"sponsor_status_notify\": false,\n        \"sponsors\": {\n          \"sponsor1@company.com\": \"FirstName1 LastName1\",\n          \"sponsor2@company.com\": \"FirstName2 LastName2\"\n        },\n        \"sso_default_role\": \"string\",\n        \"sso_forced_role\": \"string\",\n        \"sso_idp_cert\": \"string\",\n        \"sso_idp_sign_algo\": \"sha256\",\n        \"sso_idp_sso_url\": \"string\",\n        \"sso_issuer\": \"string\",\n        \"sso_nameid_format\": \"email\",\n        \"telstra_client_id\": \"string\",\n        \"telstra_client_secret\": \"string\",\n        \"twilio_auth_token\": \"af9dac44c344a875ab5d31cb7abcdefg\",\n        \"twilio_phone_number\": \"+18548888888\",\n        \"twilio_sid\": \"AC72ec6ba0ec5af30e6731c5e47abcdefgh\"\n      },\n      \"portal_allowed_hostnames\": [\n        \"snapchat.com\",\n        \"ibm.com\"\n      ],\n      \"portal_allowed_subnets\": [\n        \"63.5.3.0/24\"\n      ],\n      \"portal_denied_hostnames\": [\n        \"msg.snapchat.com\"\n      ],\n      \"qos\": {\n        \"class\": \"best_effort\",\n        \"overwrite\": false\n      },\n      \"radsec\": {\n        \"enabled\": true,\n        \"idle_timeout\": 60,\n        \"mxcluster_ids\": [\n          \"572586b7-f97b-a22b-526c-8b97a3f609c4\"\n        ],\n        \"proxy_hosts\": [\n          \"mxedge1.local\"\n        ],\n        \"server_name\": \"radsec.abc.com\",\n        \"servers\": [\n          {\n            \"host\": \"1.1.1.1\",\n            \"port\": 1812\n          }\n        ],\n        \"use_mxedge\": true,\n        \"use_site_mxedge\": false\n      },\n      \"rateset\": {\n        \"24\": {\n          \"ht\": \"00ff00ff00ff\",\n          \"legacy\": [\n            \"6\",\n            \"9\",\n            \"12\",\n            \"18\",\n            \"24b\",\n            \"36\",\n            \"48\",\n            \"54\"\n          ],\n          \"min_rssi\": -70,\n          \"template\": \"custom\",\n          \"vht\": \"03ff03ff03ff01ff\"\n        },\n        \"5\": {\n          \"ht\": \"00ff00ff00ff\",\n          \"legacy\": [\n            \"6\",\n            \"9\",\n            \"12\",\n            \"18\",\n            \"24b\",\n            \"36\",\n            \"48\",\n            \"54\"\n          ],\n          \"min_rssi\": -70,\n          \"template\": \"custom\",\n          \"vht\": \"03ff03ff03ff01ff\"\n        }\n      },\n      \"roam_mode\": \"NONE\",\n      \"schedule\": {\n        \"enabled\": false,\n        \"hours\": {\n          \"fri\": \"09:00-17:00\",\n          \"mon\": \"09:00-17:00\"\n        }\n      },\n      \"sle_excluded\": false,\n      \"ssid\": \"corporate\",\n      \"use_eapol_v1\": false,\n      \"vlan_enabled\": false,\n      \"vlan_ids\": [\n        3,\n        4,\n        5\n      ],\n      \"vlan_pooling\": false,\n      \"wxtag_ids\": [\n        \"497f6eca-6276-4993-bfeb-53e4bbba6f08\"\n      ],\n      \"wxtunnel_id\": \"string\",\n      \"wxtunnel_remote_id\": \"string\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.body.example" hiding
+    "af9dac44c344a875ab5d31cb7abcdefg", "foryoureyesonly", "let me in", "testing123",
+    "testing456"; orgs_security_policies_create_sec_response_200 : Secpolicy =
+    "{\n  \"name\": \"corporate only\",\n  \"wlans\": [\n    {\n      \"auth\": {\n        \"pairwise\": [\n          \"wpa1-tkip\",\n          \"wpa2-tkip\"\n        ],\n        \"type\": \"psk\"\n      },\n      \"band\": \"both\",\n      \"ssid\": \"office\"\n    },\n    {\n      \"auth\": {\n        \"type\": \"open\"\n      },\n      \"band\": \"5\",\n      \"ssid\": \"office-guest\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.responses[0].example";
+    orgs_security_policies_create_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.responses[1].example";
+    orgs_security_policies_create_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.createSec.responses[2].example";
+    orgs_security_policies_create_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.createSec.responses[3].example";
+    orgs_security_policies_create_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.createSec.responses[5].example";
+    orgs_security_policies_get_sec_response_200 : Secpolicy =
+    "{\n  \"name\": \"corporate only\",\n  \"wlans\": [\n    {\n      \"auth\": {\n        \"pairwise\": [\n          \"wpa1-tkip\",\n          \"wpa2-tkip\"\n        ],\n        \"type\": \"psk\"\n      },\n      \"band\": \"both\",\n      \"ssid\": \"office\"\n    },\n    {\n      \"auth\": {\n        \"type\": \"open\"\n      },\n      \"band\": \"5\",\n      \"ssid\": \"office-guest\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.getSec.responses[0].example";
+    orgs_security_policies_get_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.getSec.responses[1].example";
+    orgs_security_policies_get_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.getSec.responses[2].example";
+    orgs_security_policies_get_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.getSec.responses[3].example";
+    orgs_security_policies_get_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.getSec.responses[5].example";
+    orgs_security_policies_update_sec_response_200 : Secpolicy =
+    "{\n  \"name\": \"corporate only\",\n  \"wlans\": [\n    {\n      \"auth\": {\n        \"pairwise\": [\n          \"wpa1-tkip\",\n          \"wpa2-tkip\"\n        ],\n        \"type\": \"psk\"\n      },\n      \"band\": \"both\",\n      \"ssid\": \"office\"\n    },\n    {\n      \"auth\": {\n        \"type\": \"open\"\n      },\n      \"band\": \"5\",\n      \"ssid\": \"office-guest\"\n    }\n  ]\n}"
+    from "resources.orgsSecurityPolicies.actions.updateSec.responses[0].example";
+    orgs_security_policies_update_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.updateSec.responses[1].example";
+    orgs_security_policies_update_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.updateSec.responses[2].example";
+    orgs_security_policies_update_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.updateSec.responses[3].example";
+    orgs_security_policies_update_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.updateSec.responses[5].example";
+    orgs_security_policies_delete_sec_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSecurityPolicies.actions.deleteSec.responses[1].example";
+    orgs_security_policies_delete_sec_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.deleteSec.responses[2].example";
+    orgs_security_policies_delete_sec_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSecurityPolicies.actions.deleteSec.responses[3].example";
+    orgs_security_policies_delete_sec_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSecurityPolicies.actions.deleteSec.responses[5].example";
+    orgs_service_policies_list_response_200 : OrgServicePolicies =
+    "[\n  {\n    \"action\": \"allow\",\n    \"created_time\": 0,\n    \"id\": \"6f4bf402-45f9-2a56-6c8b-7f83d3bc98e9\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"a40f5d1f-d889-42e9-94ea-b9b33585fc6b\",\n    \"services\": [\n      \"string\"\n    ],\n    \"tenants\": [\n      \"string\"\n    ]\n  }\n]"
+    from "resources.orgsServicePolicies.actions.list.responses[0].example";
+    orgs_service_policies_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.list.responses[1].example";
+    orgs_service_policies_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.list.responses[2].example";
+    orgs_service_policies_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.list.responses[3].example";
+    orgs_service_policies_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.list.responses[5].example";
+    orgs_service_policies_create_request : OrgServicePolicyRequest =
+    "{\n  \"action\": \"allow\",\n  \"name\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"tenants\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsServicePolicies.actions.create.body.example";
+    orgs_service_policies_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.create.responses[1].example";
+    orgs_service_policies_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.create.responses[2].example";
+    orgs_service_policies_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.create.responses[3].example";
+    orgs_service_policies_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.create.responses[5].example";
+    orgs_service_policies_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.get.responses[1].example";
+    orgs_service_policies_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.get.responses[2].example";
+    orgs_service_policies_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.get.responses[3].example";
+    orgs_service_policies_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.get.responses[5].example";
+    orgs_service_policies_update_request : OrgServicePolicyRequest =
+    "{\n  \"action\": \"allow\",\n  \"name\": \"string\",\n  \"services\": [\n    \"string\"\n  ],\n  \"tenants\": [\n    \"string\"\n  ]\n}"
+    from "resources.orgsServicePolicies.actions.update.body.example";
+    orgs_service_policies_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.update.responses[1].example";
+    orgs_service_policies_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.update.responses[2].example";
+    orgs_service_policies_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.update.responses[3].example";
+    orgs_service_policies_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.update.responses[5].example";
+    orgs_service_policies_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsServicePolicies.actions.delete.responses[1].example";
+    orgs_service_policies_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsServicePolicies.actions.delete.responses[2].example";
+    orgs_service_policies_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsServicePolicies.actions.delete.responses[3].example";
+    orgs_service_policies_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsServicePolicies.actions.delete.responses[5].example";
     orgs_services_list_response_200 : Services =
     "[\n  {\n    \"addresses\": [\n      \"string\"\n    ],\n    \"apps\": [\n      \"string\"\n    ],\n    \"dscp\": 8,\n    \"hostnames\": [\n      \"string\"\n    ],\n    \"max_jitter\": 0,\n    \"max_latency\": 0,\n    \"max_loss\": 0,\n    \"name\": \"string\",\n    \"specs\": [\n      {\n        \"port_range\": \"0\",\n        \"protocol\": \"any\"\n      }\n    ],\n    \"traffic_class\": \"best_effort\",\n    \"traffic_type\": \"default\",\n    \"type\": \"custom\"\n  }\n]"
     from "resources.orgsServices.actions.list.responses[0].example";
@@ -4467,6 +5884,36 @@ round_trips! {
     orgs_sites_search_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.orgsSites.actions.search.responses[5].example";
+    orgs_sles_get_sites_response_200 : ResponseOrgSiteSle =
+    "{\n  \"end\": 1651323600,\n  \"interval\": 3600,\n  \"limit\": 1,\n  \"page\": 2,\n  \"results\": [\n    {\n      \"application_health\": 0.8250000047942866,\n      \"gateway-health\": 1,\n      \"num_clients\": 65,\n      \"num_gateways\": 1,\n      \"site_id\": \"f5fcbee5-1234-5678-9101-1619ede87879\",\n      \"wan-link-health\": 0.9988471089272484\n    }\n  ],\n  \"start\": 1651269600,\n  \"total\": 4\n}"
+    from "resources.orgsSles.actions.getSites.responses[0].example";
+    orgs_sles_get_sites_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSles.actions.getSites.responses[1].example";
+    orgs_sles_get_sites_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSles.actions.getSites.responses[2].example";
+    orgs_sles_get_sites_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSles.actions.getSites.responses[3].example";
+    orgs_sles_get_sites_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSles.actions.getSites.responses[5].example";
+    orgs_sles_get_response_200 : InsightMetrics =
+    "{\n  \"end\": 1643706000,\n  \"interval\": 3600,\n  \"limit\": 100,\n  \"results\": [\n    {\n      \"ap-availability\": 0.9919400860511628,\n      \"ap-health\": 0.967607512909879,\n      \"capacity\": 0.7484652273070254,\n      \"coverage\": 0.91217567374857,\n      \"num_aps\": 13,\n      \"num_clients\": 12,\n      \"roaming\": 0.991735537682683,\n      \"roaming-exp\": 0.991735537682683,\n      \"site_id\": \"ab0aca7a-d45c-469b-b3bb-4fe240642d0b\",\n      \"successful-connect\": 0.46052632135780236,\n      \"throughput\": 0.6775702123846302,\n      \"time-to-connect\": 0.9349112447196916\n    },\n    {\n      \"ap-availability\": 0.9990384613092129,\n      \"ap-health\": 0.48201754375507955,\n      \"capacity\": 0.9702673450306101,\n      \"coverage\": 0.8335392334930375,\n      \"num_aps\": 1,\n      \"num_clients\": 6,\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"site_id\": \"49ff76e0-a283-4e7d-b38d-041f1e9aff3c\",\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 1\n    },\n    {\n      \"ap-availability\": 1,\n      \"ap-health\": 0.982456140612301,\n      \"capacity\": 1,\n      \"coverage\": 0.9276041182442488,\n      \"num_aps\": 2,\n      \"num_clients\": 3,\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"site_id\": \"9b9b48f1-15a4-459e-86cc-9cbec9005983\",\n      \"successful-connect\": 1,\n      \"throughput\": 1,\n      \"time-to-connect\": 0.8125\n    },\n    {\n      \"ap-availability\": 0.9981132070973234,\n      \"ap-health\": 0.9991228068084047,\n      \"capacity\": 1,\n      \"coverage\": 1,\n      \"num_aps\": 1,\n      \"num_clients\": 0,\n      \"roaming\": 1,\n      \"roaming-exp\": 1,\n      \"site_id\": \"eb0e1671-7a6b-472b-94c3-c187dafe5274\",\n      \"successful-connect\": 1,\n      \"throughput\": 0,\n      \"time-to-connect\": 0.5\n    }\n  ],\n  \"start\": 1643670000\n}"
+    from "resources.orgsSles.actions.get.responses[0].example";
+    orgs_sles_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.orgsSles.actions.get.responses[1].example";
+    orgs_sles_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.orgsSles.actions.get.responses[2].example"; orgs_sles_get_response_403 :
+    ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.orgsSles.actions.get.responses[3].example"; orgs_sles_get_response_429 :
+    ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.orgsSles.actions.get.responses[5].example";
     orgs_sso_list_response_200 : Ssos =
     "[\n  {\n    \"created_time\": 0,\n    \"custom_logout_url\": \"string\",\n    \"default_role\": \"string\",\n    \"domain\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"idp_cert\": \"string\",\n    \"idp_sign_algo\": \"sha256\",\n    \"idp_sso_url\": \"string\",\n    \"ignore_unmatched_roles\": true,\n    \"issuer\": \"string\",\n    \"modified_time\": 0,\n    \"msp_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"name\": \"string\",\n    \"nameid_format\": \"email\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"type\": \"string\"\n  }\n]"
     from "resources.orgsSso.actions.list.responses[0].example";
@@ -6684,6 +8131,126 @@ round_trips! {
     sites_beacons_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesBeacons.actions.delete.responses[5].example";
+    sites_clients_nac_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsNac.actions.count.responses[0].example";
+    sites_clients_nac_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsNac.actions.count.responses[1].example";
+    sites_clients_nac_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsNac.actions.count.responses[2].example";
+    sites_clients_nac_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsNac.actions.count.responses[3].example";
+    sites_clients_nac_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsNac.actions.count.responses[5].example";
+    sites_clients_nac_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsNac.actions.countEvents.responses[0].example";
+    sites_clients_nac_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsNac.actions.countEvents.responses[1].example";
+    sites_clients_nac_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsNac.actions.countEvents.responses[2].example";
+    sites_clients_nac_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsNac.actions.countEvents.responses[3].example";
+    sites_clients_nac_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsNac.actions.countEvents.responses[5].example";
+    sites_clients_nac_search_events_response_200 : ResponseEventsNacClientSearch =
+    "{\n  \"end\": 1513176951,\n  \"limit\": 10,\n  \"results\": [\n    {\n      \"ap\": \"5c5b35513227\",\n      \"auth_type\": \"eap-ttls\",\n      \"bssid\": \"5c5b355fafcc\",\n      \"dryrun_nacrule_id\": \"32f27e7d-ff26-4a9b-b3d1-ff9bcb264012\",\n      \"dryrun_nacrule_matched\": true,\n      \"idp_id\": \"912ef72e-2239-4996-b81e-469e87a27cd6\",\n      \"idp_role\": [\n        \"itsuperusers\",\n        \"vip\"\n      ],\n      \"mac\": \"ac3eb179e535\",\n      \"nacrule_id\": \"32f27e7d-ff26-4a9b-b3d1-ff9bcb264c62\",\n      \"nacrule_matched\": true,\n      \"nas_vendor\": \"juniper-mist\",\n      \"org_id\": \"27547ac2-d114-4e04-beb1-f3f1e6e81ec6\",\n      \"random_mac\": \"false\",\n      \"resp_attrs\": [\n        \"Tunnel-Type=VLAN\",\n        \"Tunnel-Medium-Type=IEEE-802\",\n        \"Tunnel-Private-Group-Id=750\",\n        \"User-Name=anonymous\"\n      ],\n      \"site_id\": \"441a1214-6928-442a-8e92-e1d34b8ec6a6\",\n      \"ssid\": \"mist_nac\",\n      \"timestamp\": 1691512031.358188,\n      \"type\": \"NAC_CLIENT_PERMIT\",\n      \"username\": \"user@deaflyz.net\",\n      \"vlan\": \"750\"\n    }\n  ],\n  \"start\": 1512572151,\n  \"total\": 1\n}"
+    from "resources.sitesClientsNac.actions.searchEvents.responses[0].example";
+    sites_clients_nac_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsNac.actions.searchEvents.responses[1].example";
+    sites_clients_nac_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsNac.actions.searchEvents.responses[2].example";
+    sites_clients_nac_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsNac.actions.searchEvents.responses[3].example";
+    sites_clients_nac_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsNac.actions.searchEvents.responses[5].example";
+    sites_clients_nac_search_response_200 : ResponseClientNacSearch =
+    "{\n  \"end\": 1513362753,\n  \"limit\": 3,\n  \"results\": [\n    {\n      \"ap\": [\n        \"5c5b35bf16bb\",\n        \"d4dc090041b4\"\n      ],\n      \"auth_type\": \"eap-tls\",\n      \"cert_cn\": [\n        \"john@mycorp.net\"\n      ],\n      \"cert_issuer\": [\n        \"/C=US/ST=CA/CN=MyCorp\"\n      ],\n      \"client_ip\": [\n        \"10.7.51.74\"\n      ],\n      \"edr_managed\": true,\n      \"edr_provider\": \"sentinelone\",\n      \"edr_status\": \"sentinelone_healthy\",\n      \"idp_id\": \"string\",\n      \"idp_role\": [\n        \"string\"\n      ],\n      \"last_ap\": \"string\",\n      \"last_cert_cn\": \"john@mycorp.net\",\n      \"last_cert_expiry\": 1746711240,\n      \"last_cert_issuer\": \"/C=US/ST=CA/CN=MyCorp\",\n      \"last_cert_serial\": \"2c63510123456789\",\n      \"last_cert_subject\": \"/C=US/O=MyCorp/CN=john@mycorp.net/emailAddress=john@mycorp.net\",\n      \"last_client_ip\": \"10.7.51.74\",\n      \"last_nacrule_id\": \"603b62db-d839-4152-9f7f-f2578443de8d\",\n      \"last_nacrule_name\": \"Wireless Cert Auth\",\n      \"last_nas_vendor\": \"juniper-mist\",\n      \"last_ssid\": \"string\",\n      \"last_status\": \"permitted\",\n      \"mac\": \"string\",\n      \"nacrule_id\": [\n        \"603b62db-d839-4152-9f7f-f2578443de8d\"\n      ],\n      \"nacrule_matched\": true,\n      \"nacrule_name\": [\n        \"Wireless Cert Auth\"\n      ],\n      \"nas_vendor\": [\n        \"juniper-mist\"\n      ],\n      \"org_id\": \"31f27122-68a9-47a4-b526-8fb8a62a8acb\",\n      \"random_mac\": \"true\",\n      \"site_id\": \"832b1d74-9531-409b-ae37-4d7f3edbde92\",\n      \"ssid\": [\n        \"string\"\n      ],\n      \"timestamp\": 1694689718.612,\n      \"type\": \"wireless\",\n      \"usermac_label\": [\n        \"non-compliant\",\n        \"building26\",\n        \"floor52\"\n      ]\n    }\n  ],\n  \"start\": 1513276353,\n  \"total\": 2\n}"
+    from "resources.sitesClientsNac.actions.search.responses[0].example";
+    sites_clients_nac_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsNac.actions.search.responses[1].example";
+    sites_clients_nac_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsNac.actions.search.responses[2].example";
+    sites_clients_nac_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsNac.actions.search.responses[3].example";
+    sites_clients_nac_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsNac.actions.search.responses[5].example";
+    sites_clients_wan_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWan.actions.countEvents.responses[0].example";
+    sites_clients_wan_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWan.actions.countEvents.responses[1].example";
+    sites_clients_wan_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWan.actions.countEvents.responses[2].example";
+    sites_clients_wan_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWan.actions.countEvents.responses[3].example";
+    sites_clients_wan_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWan.actions.countEvents.responses[5].example";
+    sites_clients_wan_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWan.actions.count.responses[0].example";
+    sites_clients_wan_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWan.actions.count.responses[1].example";
+    sites_clients_wan_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWan.actions.count.responses[2].example";
+    sites_clients_wan_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWan.actions.count.responses[3].example";
+    sites_clients_wan_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWan.actions.count.responses[5].example";
+    sites_clients_wan_search_events_response_200 : SearchEventsWanClient =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": {\n    \"When\": \"2022-12-31 23:59:59.293000+00:00\",\n    \"ev_type\": \"CLIENT_IP_ASSIGNED\",\n    \"metadata\": {},\n    \"org_id\": \"b0b9f142-aaba-11e6-aafc-0242ac110002\",\n    \"random_mac\": true,\n    \"site_id\": \"fc656275-b157-43fd-b922-5f4f341c19bf\",\n    \"text\": \"DHCP Ack IP 192.168.88.216\",\n    \"wcid\": \"62bbfb75-10d8-49d1-dec7-d2df91624287\"\n  },\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWan.actions.searchEvents.responses[0].example";
+    sites_clients_wan_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWan.actions.searchEvents.responses[1].example";
+    sites_clients_wan_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWan.actions.searchEvents.responses[2].example";
+    sites_clients_wan_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWan.actions.searchEvents.responses[3].example";
+    sites_clients_wan_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWan.actions.searchEvents.responses[5].example";
+    sites_clients_wan_search_response_200 : SearchWanClient =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"hostname\": [\n        \"sonoszp\"\n      ],\n      \"ip\": [\n        \"192.168.1.139\"\n      ],\n      \"last_hostname\": \"sonoszp\",\n      \"last_ip\": \"192.168.1.139\",\n      \"mfg\": \"Sonos\",\n      \"org_id\": \"b4e16c72-d50e-4c03-a952-a3217e231e2c\",\n      \"site_id\": \"f688779c-e335-4f88-8d7c-9c5e9964528b\",\n      \"wcid\": \"8bbe7389-212b-c65d-2208-00fab2017936\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesClientsWan.actions.search.responses[0].example";
+    sites_clients_wan_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesClientsWan.actions.search.responses[1].example";
+    sites_clients_wan_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesClientsWan.actions.search.responses[2].example";
+    sites_clients_wan_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesClientsWan.actions.search.responses[3].example";
+    sites_clients_wan_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesClientsWan.actions.search.responses[5].example";
     sites_clients_wired_count_response_200 : ResponseCount =
     "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
     from "resources.sitesClientsWired.actions.count.responses[0].example";
@@ -7056,6 +8623,51 @@ round_trips! {
     sites_devices_delete_image_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesDevices.actions.deleteImage.responses[5].example";
+    sites_devices_others_list_response_200 : DeviceOthers =
+    "[\n  {\n    \"created_time\": 1676983730,\n    \"device_mac\": \"001122334455\",\n    \"id\": \"ae9dee49-69e7-4710-a114-5b827a777738\",\n    \"mac\": \"5c5b35000018\",\n    \"model\": \"AP41\",\n    \"modified_time\": 1676983730,\n    \"name\": \"hallway\",\n    \"org_id\": \"2818e386-8dec-2562-9ede-5b8a0fbbdc71\",\n    \"serial\": \"FXLH2015150025\",\n    \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n    \"vendor\": \"cradlepoint\"\n  }\n]"
+    from "resources.sitesDevicesOthers.actions.list.responses[0].example";
+    sites_devices_others_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesOthers.actions.list.responses[1].example";
+    sites_devices_others_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesOthers.actions.list.responses[2].example";
+    sites_devices_others_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesOthers.actions.list.responses[3].example";
+    sites_devices_others_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesOthers.actions.list.responses[5].example";
+    sites_devices_others_count_events_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesDevicesOthers.actions.countEvents.responses[0].example";
+    sites_devices_others_count_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesOthers.actions.countEvents.responses[1].example";
+    sites_devices_others_count_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesOthers.actions.countEvents.responses[2].example";
+    sites_devices_others_count_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesOthers.actions.countEvents.responses[3].example";
+    sites_devices_others_count_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesOthers.actions.countEvents.responses[5].example";
+    sites_devices_others_search_events_response_200 : ResponseEventsOtherDevicesSearch =
+    "{\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": {\n    \"device_mac\": \"string\",\n    \"mac\": \"5c5b351e13b5\",\n    \"org_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862a\",\n    \"site_id\": \"4ac1dcf4-9d8b-7211-65c4-057819f0862b\",\n    \"text\": \"Plugged: The Internal 5GB (SIM1) has been inserted into Internal 1.\",\n    \"timestamp\": 547235620.89,\n    \"type\": \"CELLULAR_EDGE_MODEM_WAN_PLUGGED\",\n    \"vendor\": \"cradlepoint\"\n  },\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesDevicesOthers.actions.searchEvents.responses[0].example";
+    sites_devices_others_search_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesDevicesOthers.actions.searchEvents.responses[1].example";
+    sites_devices_others_search_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesDevicesOthers.actions.searchEvents.responses[2].example";
+    sites_devices_others_search_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesDevicesOthers.actions.searchEvents.responses[3].example";
+    sites_devices_others_search_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesDevicesOthers.actions.searchEvents.responses[5].example";
     sites_devices_wan_cluster_get_ha_node_response_200 : GatewayCluster =
     "{\n  \"nodes\": [\n    {\n      \"mac\": \"aff827549235\"\n    },\n    {\n      \"mac\": \"8396cd006c8c\"\n    }\n  ]\n}"
     from "resources.sitesDevicesWanCluster.actions.getHaNode.responses[0].example";
@@ -7223,6 +8835,84 @@ round_trips! {
     sites_events_search_system_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesEvents.actions.searchSystem.responses[5].example";
+    sites_evpn_topologies_list_response_200 : EvpnTopologiesResponse =
+    "[\n  {\n    \"created_time\": 1736421230,\n    \"evpn_options\": {\n      \"auto_loopback_subnet\": \"172.16.192.0/24\",\n      \"auto_loopback_subnet6\": \"fd33:ab00:2::/64\",\n      \"auto_router_id_subnet\": \"172.16.254.0/23\",\n      \"core_as_border\": true,\n      \"overlay\": {\n        \"as\": 65000\n      },\n      \"per_vlan_vga_v4_mac\": false,\n      \"routed_at\": \"core\",\n      \"underlay\": {\n        \"as_base\": 65001,\n        \"subnet\": \"10.255.240.0/20\",\n        \"use_ipv6\": false\n      }\n    },\n    \"for_site\": false,\n    \"id\": \"764fb173-94f9-447c-8454-def62e5a999f\",\n    \"modified_time\": 1736421230,\n    \"name\": \"tert\",\n    \"org_id\": \"3a2627d7-bfbc-45af-b85d-8841581c6d63\",\n    \"pod_names\": {\n      \"1\": \"Pod 1\"\n    },\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\"\n  }\n]"
+    from "resources.sitesEvpnTopologies.actions.list.responses[0].example";
+    sites_evpn_topologies_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.list.responses[1].example";
+    sites_evpn_topologies_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.list.responses[2].example";
+    sites_evpn_topologies_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.list.responses[3].example";
+    sites_evpn_topologies_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.list.responses[5].example";
+    sites_evpn_topologies_create_request : EvpnTopologyRequest =
+    "{\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"collapsed-core\"\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.create.body.example";
+    sites_evpn_topologies_create_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.create.responses[0].example";
+    sites_evpn_topologies_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.create.responses[1].example";
+    sites_evpn_topologies_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.create.responses[2].example";
+    sites_evpn_topologies_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.create.responses[3].example";
+    sites_evpn_topologies_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.create.responses[5].example";
+    sites_evpn_topologies_get_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.get.responses[0].example";
+    sites_evpn_topologies_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.get.responses[1].example";
+    sites_evpn_topologies_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.get.responses[2].example";
+    sites_evpn_topologies_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.get.responses[3].example";
+    sites_evpn_topologies_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.get.responses[5].example";
+    sites_evpn_topologies_update_request : EvpnTopologyRequest =
+    "{\n  \"overwrite\": false,\n  \"switches\": [\n    {\n      \"mac\": \"5c5b35000003\",\n      \"role\": \"collapsed-core\"\n    },\n    {\n      \"mac\": \"5c5b35000004\",\n      \"role\": \"none\"\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.update.body.example";
+    sites_evpn_topologies_update_response_200 : EvpnTopology =
+    "{\n  \"id\": \"9197ec96-4c8d-529f-c595-035895e688b2\",\n  \"name\": \"CC\",\n  \"overwrite\": true,\n  \"pod_names\": {\n    \"1\": \"default\",\n    \"2\": \"default\"\n  },\n  \"switches\": [\n    {\n      \"deviceprofile_id\": \"6a1deab1-96df-4fa2-8455-d5253f943d06\",\n      \"downlink_ips\": [\n        \"10.255.240.6\",\n        \"10.255.240.8\"\n      ],\n      \"downlinks\": [\n        \"5c5b35000007\",\n        \"5c5b35000008\"\n      ],\n      \"esilaglinks\": [\n        \"5c5b3500000f\"\n      ],\n      \"evpn_id\": 1,\n      \"mac\": \"5c5b35000003\",\n      \"model\": \"QFX10002-36Q\",\n      \"role\": \"collapsed-core\",\n      \"site_id\": \"1916d52a-4a90-11e5-8b45-1258369c38a9\",\n      \"uplinks\": [\n        \"5c5b35000005\",\n        \"5c5b35000006\"\n      ]\n    }\n  ]\n}"
+    from "resources.sitesEvpnTopologies.actions.update.responses[0].example";
+    sites_evpn_topologies_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.update.responses[1].example";
+    sites_evpn_topologies_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.update.responses[2].example";
+    sites_evpn_topologies_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.update.responses[3].example";
+    sites_evpn_topologies_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.update.responses[5].example";
+    sites_evpn_topologies_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesEvpnTopologies.actions.delete.responses[1].example";
+    sites_evpn_topologies_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.delete.responses[2].example";
+    sites_evpn_topologies_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesEvpnTopologies.actions.delete.responses[3].example";
+    sites_evpn_topologies_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesEvpnTopologies.actions.delete.responses[5].example";
     sites_gateway_templates_list_derived_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesGatewayTemplates.actions.listDerived.responses[1].example";
@@ -7838,6 +9528,66 @@ round_trips! {
     sites_rogues_get_ap_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesRogues.actions.getAp.responses[5].example";
+    sites_rrm_get_current_channel_planning_response_200 : Rrm =
+    "{\n  \"band_24\": {},\n  \"band_24_metric\": {\n    \"avg_aps_per_channel\": 0,\n    \"channel_distribution_uniformity\": 0,\n    \"cochannel_neighbors\": 0,\n    \"density\": 0,\n    \"naps_by_channel\": {},\n    \"naps_by_power\": {},\n    \"neighbors\": 0,\n    \"noise\": 0\n  },\n  \"band_5\": {},\n  \"band_5_metric\": {\n    \"avg_aps_per_channel\": 0,\n    \"channel_distribution_uniformity\": 0,\n    \"cochannel_neighbors\": 0,\n    \"density\": 0,\n    \"naps_by_channel\": {},\n    \"naps_by_power\": {},\n    \"neighbors\": 0,\n    \"noise\": 0\n  },\n  \"rftemplate\": {\n    \"band_24\": {\n      \"allow_rrm_disable\": true,\n      \"antenna_mode\": \"default\",\n      \"bandwidth\": 20,\n      \"channels\": [\n        1,\n        6,\n        11\n      ],\n      \"disabled\": true,\n      \"power\": 5,\n      \"power_max\": 3,\n      \"power_min\": 18,\n      \"preamble\": \"auto\"\n    },\n    \"band_5\": {\n      \"allow_rrm_disable\": true,\n      \"antenna_mode\": \"default\",\n      \"bandwidth\": 20,\n      \"channels\": [\n        36,\n        40,\n        44,\n        48,\n        52,\n        56,\n        60,\n        64,\n        100,\n        104,\n        108,\n        112\n      ],\n      \"disabled\": true,\n      \"power\": 9,\n      \"power_max\": 6,\n      \"power_min\": 17,\n      \"preamble\": \"auto\"\n    },\n    \"country_code\": \"string\",\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"model_specific\": {\n      \"property1\": {\n        \"band_24\": {\n          \"allow_rrm_disable\": true,\n          \"antenna_mode\": \"default\",\n          \"bandwidth\": 20,\n          \"channels\": [\n            1,\n            6,\n            11\n          ],\n          \"disabled\": true,\n          \"power\": 9,\n          \"power_max\": 6,\n          \"power_min\": 17,\n          \"preamble\": \"auto\"\n        },\n        \"band_5\": {\n          \"allow_rrm_disable\": true,\n          \"antenna_mode\": \"default\",\n          \"bandwidth\": 20,\n          \"channels\": [\n            36,\n            40,\n            44,\n            48,\n            52,\n            56,\n            60,\n            64,\n            100,\n            104,\n            108,\n            112\n          ],\n          \"disabled\": true,\n          \"power\": 10,\n          \"power_max\": 6,\n          \"power_min\": 15,\n          \"preamble\": \"auto\"\n        }\n      }\n    },\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\"\n  },\n  \"rftemplate_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"rftemplate_name\": \"string\",\n  \"status\": \"updating\",\n  \"timestamp\": 0\n}"
+    from "resources.sitesRrm.actions.getCurrentChannelPlanning.responses[0].example";
+    sites_rrm_get_current_channel_planning_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRrm.actions.getCurrentChannelPlanning.responses[1].example";
+    sites_rrm_get_current_channel_planning_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRrm.actions.getCurrentChannelPlanning.responses[2].example";
+    sites_rrm_get_current_channel_planning_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRrm.actions.getCurrentChannelPlanning.responses[3].example";
+    sites_rrm_get_current_channel_planning_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRrm.actions.getCurrentChannelPlanning.responses[5].example";
+    sites_rrm_get_current_considerations_response_200 : ResponseRrmConsideration =
+    "{\n  \"results\": [\n    {\n      \"channel\": 36,\n      \"noise\": -78,\n      \"other_rssi\": -66,\n      \"other_ssid\": \"Rivendell5G\",\n      \"rssi\": -48,\n      \"util_score\": 0.1,\n      \"util_score_non_wifi\": 0.01,\n      \"util_score_other\": 0.05\n    }\n  ]\n}"
+    from "resources.sitesRrm.actions.getCurrentConsiderations.responses[0].example";
+    sites_rrm_get_current_considerations_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRrm.actions.getCurrentConsiderations.responses[1].example";
+    sites_rrm_get_current_considerations_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRrm.actions.getCurrentConsiderations.responses[2].example";
+    sites_rrm_get_current_considerations_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRrm.actions.getCurrentConsiderations.responses[3].example";
+    sites_rrm_get_current_considerations_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRrm.actions.getCurrentConsiderations.responses[5].example";
+    sites_rrm_list_events_response_200 : ResponseEventsRrm =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"next\": \"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/rrm?start=1428939600&end=1428949600&limit=200&token=001a0010000000120010000005005880ec18000004776c616e007fffffeb067ab8e29c1d659b6a7c8cf698bf81490003\",\n  \"results\": [\n    {\n      \"ap_id\": \"00000000-0000-0000-1000-5c5b359e4fe0\",\n      \"band\": \"24\",\n      \"bandwidth\": 20,\n      \"channel\": 6,\n      \"event\": \"scheduled-site_rrm\",\n      \"power\": 5,\n      \"pre_bandwidth\": 20,\n      \"pre_channel\": 1,\n      \"pre_power\": 11,\n      \"pre_usage\": \"24\",\n      \"timestamp\": 1428939600,\n      \"usage\": \"24\"\n    }\n  ],\n  \"start\": 1428939600\n}"
+    from "resources.sitesRrm.actions.listEvents.responses[0].example";
+    sites_rrm_list_events_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRrm.actions.listEvents.responses[1].example";
+    sites_rrm_list_events_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRrm.actions.listEvents.responses[2].example";
+    sites_rrm_list_events_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRrm.actions.listEvents.responses[3].example";
+    sites_rrm_list_events_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRrm.actions.listEvents.responses[5].example";
+    sites_rrm_list_current_neighbors_response_200 : ResponseRrmNeighbors =
+    "{\n  \"end\": 1428954000,\n  \"limit\": 100,\n  \"next\": \"/api/v1/sites/dca0a44b-324c-11e6-a776-0243ad110007/events/rrm?start=1428939600&end=1428949600&limit=200&token=001a0010000000120010000005005880ec18000004776c616e007fffffeb067ab8e29c1d659b6a7c8cf698bf81490003\",\n  \"results\": [\n    {\n      \"mac\": \"a7c7096d7b8f\",\n      \"neighbors\": [\n        {\n          \"mac\": \"5c5b35000311\",\n          \"rssi\": -75\n        }\n      ]\n    }\n  ],\n  \"start\": 1428939600\n}"
+    from "resources.sitesRrm.actions.listCurrentNeighbors.responses[0].example";
+    sites_rrm_list_current_neighbors_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesRrm.actions.listCurrentNeighbors.responses[1].example";
+    sites_rrm_list_current_neighbors_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesRrm.actions.listCurrentNeighbors.responses[2].example";
+    sites_rrm_list_current_neighbors_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesRrm.actions.listCurrentNeighbors.responses[3].example";
+    sites_rrm_list_current_neighbors_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesRrm.actions.listCurrentNeighbors.responses[5].example";
     sites_rssi_zones_list_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesRssiZones.actions.list.responses[1].example";
@@ -8295,6 +10045,78 @@ round_trips! {
     sites_stats_bgp_peers_search_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStatsBgpPeers.actions.search.responses[5].example";
+    sites_stats_calls_troubleshoot_response_200 : CallTroubleshoot =
+    "{\n  \"mac\": \"983a78ea4a44\",\n  \"meeting_id\": \"b784d744-9a7c-4fad-9af0-f78858a319b1\",\n  \"results\": [\n    {\n      \"ap_num_clients\": -0.08802365511655807,\n      \"ap_rtt\": 0.09924473613500595,\n      \"audio_in\": {\n        \"ap_num_clients\": -0.6565111,\n        \"ap_rtt\": 0.16559607,\n        \"client_cpu\": 3.7028809,\n        \"client_n_streams\": 0.15803306,\n        \"client_radio_band\": 0.5576923,\n        \"client_rssi\": -1.0839354,\n        \"client_rx_bytes\": 2.2622051,\n        \"client_rx_rates\": 0.62357205,\n        \"client_rx_retries\": 0.26726437,\n        \"client_tx_bytes\": 0.15803306,\n        \"client_tx_rates\": 0.62357205,\n        \"client_tx_retries\": 0.77553505,\n        \"client_vpn_distance\": 1.6474955,\n        \"client_wifi_version\": 0.18267937,\n        \"expected\": 30.941595,\n        \"radio_bandwidth\": -0.06538621,\n        \"radio_channel\": -0.73391086,\n        \"radio_tx_power\": 0.10027129,\n        \"radio_util\": 12.770318,\n        \"radio_util_interference\": -3.079999,\n        \"site_num_clients\": 0.017364305,\n        \"wan_avg_download_mbps\": 1.4803165,\n        \"wan_avg_upload_mbps\": -0.038184267,\n        \"wan_jitter\": 5.9680853,\n        \"wan_max_download_mbps\": 1.4803165,\n        \"wan_max_upload_mbps\": -0.038184267,\n        \"wan_rtt\": 46.77899\n      },\n      \"audio_out\": {\n        \"ap_num_clients\": -0.6565111,\n        \"ap_rtt\": 0.16559607,\n        \"client_cpu\": 3.7028809,\n        \"client_n_streams\": 0.15803306,\n        \"client_radio_band\": 0.5576923,\n        \"client_rssi\": -1.0839354,\n        \"client_rx_bytes\": 2.2622051,\n        \"client_rx_rates\": 0.62357205,\n        \"client_rx_retries\": 0.26726437,\n        \"client_tx_bytes\": 0.15803306,\n        \"client_tx_rates\": 0.62357205,\n        \"client_tx_retries\": 0.77553505,\n        \"client_vpn_distance\": 1.6474955,\n        \"client_wifi_version\": 0.18267937,\n        \"expected\": 30.941595,\n        \"radio_bandwidth\": -0.06538621,\n        \"radio_channel\": -0.73391086,\n        \"radio_tx_power\": 0.10027129,\n        \"radio_util\": 12.770318,\n        \"radio_util_interference\": -3.079999,\n        \"site_num_clients\": 0.017364305,\n        \"wan_avg_download_mbps\": 1.4803165,\n        \"wan_avg_upload_mbps\": -0.038184267,\n        \"wan_jitter\": 5.9680853,\n        \"wan_max_download_mbps\": 1.4803165,\n        \"wan_max_upload_mbps\": -0.038184267,\n        \"wan_rtt\": 46.77899\n      },\n      \"client_cpu\": 0.00834270566701889,\n      \"client_n_streams\": 0.00734270566701889,\n      \"client_radio_band\": 0.5841414928436279,\n      \"client_rssi\": 0.7594696879386902,\n      \"client_rx_bytes\": 0.00002365511655807,\n      \"client_rx_rates\": 0.02441493794322014,\n      \"client_rx_retries\": -0.14325742423534393,\n      \"client_tx_bytes\": 0.00102365511655807,\n      \"client_tx_rates\": 0.22236637771129608,\n      \"client_tx_retries\": 0.3308201730251312,\n      \"client_vpn_distance\": -0.0001660545531194657,\n      \"client_wifi_version\": 7.0566701889e-7,\n      \"expected\": -2.8630001056670187,\n      \"radio_ap_change\": 0.01850946433842182,\n      \"radio_bandwidth\": -0.021175479516386986,\n      \"radio_channel\": 0.11686426401138306,\n      \"radio_rx_failed\": 1.1782013177871704,\n      \"radio_tx_power\": 0.121039018034935,\n      \"radio_util\": 0.2452986091375351,\n      \"radio_util_interference\": 3.4367904663085938,\n      \"site_num_clients\": 0.055026158690452576,\n      \"site_wan_avg_download_mbps\": 3.0566701889e-7,\n      \"site_wan_avg_upload_mbps\": 5.566701889e-8,\n      \"site_wan_download_mbps\": 8.0566701889e-7,\n      \"site_wan_jitter\": 1.00566701889e-6,\n      \"site_wan_rtt\": 4.0566701889e-7,\n      \"site_wan_upload_mbps\": 2.0566701889e-7,\n      \"timestamp\": 1695425115,\n      \"video_in\": {\n        \"ap_num_clients\": -0.6565111,\n        \"ap_rtt\": 0.16559607,\n        \"client_cpu\": 3.7028809,\n        \"client_n_streams\": 0.15803306,\n        \"client_radio_band\": 0.5576923,\n        \"client_rssi\": -1.0839354,\n        \"client_rx_bytes\": 2.2622051,\n        \"client_rx_rates\": 0.62357205,\n        \"client_rx_retries\": 0.26726437,\n        \"client_tx_bytes\": 0.15803306,\n        \"client_tx_rates\": 0.62357205,\n        \"client_tx_retries\": 0.77553505,\n        \"client_vpn_distance\": 1.6474955,\n        \"client_wifi_version\": 0.18267937,\n        \"expected\": 30.941595,\n        \"radio_bandwidth\": -0.06538621,\n        \"radio_channel\": -0.73391086,\n        \"radio_tx_power\": 0.10027129,\n        \"radio_util\": 12.770318,\n        \"radio_util_interference\": -3.079999,\n        \"site_num_clients\": 0.017364305,\n        \"wan_avg_download_mbps\": 1.4803165,\n        \"wan_avg_upload_mbps\": -0.038184267,\n        \"wan_jitter\": 5.9680853,\n        \"wan_max_download_mbps\": 1.4803165,\n        \"wan_max_upload_mbps\": -0.038184267,\n        \"wan_rtt\": 46.77899\n      },\n      \"video_out\": {\n        \"ap_num_clients\": -0.6565111,\n        \"ap_rtt\": 0.16559607,\n        \"client_cpu\": 3.7028809,\n        \"client_n_streams\": 0.15803306,\n        \"client_radio_band\": 0.5576923,\n        \"client_rssi\": -1.0839354,\n        \"client_rx_bytes\": 2.2622051,\n        \"client_rx_rates\": 0.62357205,\n        \"client_rx_retries\": 0.26726437,\n        \"client_tx_bytes\": 0.15803306,\n        \"client_tx_rates\": 0.62357205,\n        \"client_tx_retries\": 0.77553505,\n        \"client_vpn_distance\": 1.6474955,\n        \"client_wifi_version\": 0.18267937,\n        \"expected\": 30.941595,\n        \"radio_bandwidth\": -0.06538621,\n        \"radio_channel\": -0.73391086,\n        \"radio_tx_power\": 0.10027129,\n        \"radio_util\": 12.770318,\n        \"radio_util_interference\": -3.079999,\n        \"site_num_clients\": 0.017364305,\n        \"wan_avg_download_mbps\": 1.4803165,\n        \"wan_avg_upload_mbps\": -0.038184267,\n        \"wan_jitter\": 5.9680853,\n        \"wan_max_download_mbps\": 1.4803165,\n        \"wan_max_upload_mbps\": -0.038184267,\n        \"wan_rtt\": 46.77899\n      }\n    }\n  ]\n}"
+    from "resources.sitesStatsCalls.actions.troubleshoot.responses[0].example";
+    sites_stats_calls_troubleshoot_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsCalls.actions.troubleshoot.responses[1].example";
+    sites_stats_calls_troubleshoot_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsCalls.actions.troubleshoot.responses[2].example";
+    sites_stats_calls_troubleshoot_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsCalls.actions.troubleshoot.responses[3].example";
+    sites_stats_calls_troubleshoot_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsCalls.actions.troubleshoot.responses[5].example";
+    sites_stats_calls_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsCalls.actions.count.responses[0].example";
+    sites_stats_calls_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsCalls.actions.count.responses[1].example";
+    sites_stats_calls_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsCalls.actions.count.responses[2].example";
+    sites_stats_calls_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsCalls.actions.count.responses[3].example";
+    sites_stats_calls_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsCalls.actions.count.responses[5].example";
+    sites_stats_calls_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsCalls.actions.search.responses[1].example";
+    sites_stats_calls_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsCalls.actions.search.responses[2].example";
+    sites_stats_calls_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsCalls.actions.search.responses[3].example";
+    sites_stats_calls_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsCalls.actions.search.responses[5].example";
+    sites_stats_calls_get_summary_response_200 : ResponseStatsCallsSummary =
+    "{\n  \"bad_minutes\": 5566.0,\n  \"bad_minutes_client\": 526.0,\n  \"bad_minutes_site_wan\": 3612.0,\n  \"bad_minutes_wireless\": 1428.0,\n  \"num_aps\": 1,\n  \"num_users\": 3,\n  \"total_minutes\": 575217\n}"
+    from "resources.sitesStatsCalls.actions.getSummary.responses[0].example";
+    sites_stats_calls_get_summary_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsCalls.actions.getSummary.responses[1].example";
+    sites_stats_calls_get_summary_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsCalls.actions.getSummary.responses[2].example";
+    sites_stats_calls_get_summary_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsCalls.actions.getSummary.responses[3].example";
+    sites_stats_calls_get_summary_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsCalls.actions.getSummary.responses[5].example";
+    sites_stats_calls_list_troubleshoot_response_200 : ResponseCallTroubleshootSummary =
+    "{\n  \"mac\": \"983a78ea4a44\",\n  \"meeting_id\": \"b784d744-9a7c-4fad-9af0-f78858a319b1\",\n  \"results\": [\n    {\n      \"ap_num_clients\": -0.08802365511655807,\n      \"ap_rtt\": 0.09924473613500595,\n      \"audio_in\": {\n        \"ap_num_clients\": 45.48306793636746,\n        \"ap_rtt\": 6.352042701509264,\n        \"client_cpu\": 9.323452578650581,\n        \"client_radio_band\": 0.5841414928436279,\n        \"client_rssi\": 17.251008563571506,\n        \"client_tx_bytes\": 1.8379177401463191,\n        \"client_tx_rates\": 10.668423069847954,\n        \"client_tx_retries\": 43.323209603627525,\n        \"client_vpn_distance\": 112.4420166015625,\n        \"expected\": 29.74261474609375,\n        \"radio_bandwidth\": -0.1533682727151447,\n        \"radio_channel\": 0.662909648484654,\n        \"radio_util\": 27.891777674357098,\n        \"radio_util_interference\": 4.38913492154744,\n        \"site_num_clients\": -0.2855822932389047,\n        \"site_wan_avg_upload_mbps\": -0.988989942603641,\n        \"site_wan_jitter\": 0.7875519659784105,\n        \"site_wan_rtt\": 15.094849904378256,\n        \"site_wan_upload_mbps\": -0.8131117953194512\n      },\n      \"audio_out\": {\n        \"ap_num_clients\": 45.48306793636746,\n        \"ap_rtt\": 6.352042701509264,\n        \"client_cpu\": 9.323452578650581,\n        \"client_radio_band\": 0.5841414928436279,\n        \"client_rssi\": 17.251008563571506,\n        \"client_tx_bytes\": 1.8379177401463191,\n        \"client_tx_rates\": 10.668423069847954,\n        \"client_tx_retries\": 43.323209603627525,\n        \"client_vpn_distance\": 112.4420166015625,\n        \"expected\": 29.74261474609375,\n        \"radio_bandwidth\": -0.1533682727151447,\n        \"radio_channel\": 0.662909648484654,\n        \"radio_util\": 27.891777674357098,\n        \"radio_util_interference\": 4.38913492154744,\n        \"site_num_clients\": -0.2855822932389047,\n        \"site_wan_avg_upload_mbps\": -0.988989942603641,\n        \"site_wan_jitter\": 0.7875519659784105,\n        \"site_wan_rtt\": 15.094849904378256,\n        \"site_wan_upload_mbps\": -0.8131117953194512\n      },\n      \"client_cpu\": 0.00834270566701889,\n      \"client_n_streams\": 0.00734270566701889,\n      \"client_radio_band\": 0.5841414928436279,\n      \"client_rssi\": 0.7594696879386902,\n      \"client_rx_bytes\": 0.00002365511655807,\n      \"client_rx_rates\": 0.02441493794322014,\n      \"client_rx_retries\": -0.14325742423534393,\n      \"client_tx_bytes\": 0.00102365511655807,\n      \"client_tx_rates\": 0.22236637771129608,\n      \"client_tx_retries\": 0.3308201730251312,\n      \"client_vpn_distance\": -0.0001660545531194657,\n      \"client_wifi_version\": 7.0566701889e-7,\n      \"expected\": -2.8630001056670187,\n      \"radio_ap_change\": 0.01850946433842182,\n      \"radio_bandwidth\": -0.021175479516386986,\n      \"radio_channel\": 0.11686426401138306,\n      \"radio_rx_failed\": 1.1782013177871704,\n      \"radio_tx_power\": 0.121039018034935,\n      \"radio_util\": 0.2452986091375351,\n      \"radio_util_interference\": 3.4367904663085938,\n      \"site_num_clients\": 0.055026158690452576,\n      \"site_wan_avg_download_mbps\": 3.0566701889e-7,\n      \"site_wan_avg_upload_mbps\": 5.566701889e-8,\n      \"site_wan_download_mbps\": 8.0566701889e-7,\n      \"site_wan_jitter\": 0.7875519659784105,\n      \"site_wan_rtt\": 15.094849904378256,\n      \"site_wan_upload_mbps\": 2.0566701889e-7,\n      \"timestamp\": 1695425115,\n      \"video_in\": {\n        \"ap_num_clients\": 45.48306793636746,\n        \"ap_rtt\": 6.352042701509264,\n        \"client_cpu\": 9.323452578650581,\n        \"client_radio_band\": 0.5841414928436279,\n        \"client_rssi\": 17.251008563571506,\n        \"client_tx_bytes\": 1.8379177401463191,\n        \"client_tx_rates\": 10.668423069847954,\n        \"client_tx_retries\": 43.323209603627525,\n        \"client_vpn_distance\": 112.4420166015625,\n        \"expected\": 29.74261474609375,\n        \"radio_bandwidth\": -0.1533682727151447,\n        \"radio_channel\": 0.662909648484654,\n        \"radio_util\": 27.891777674357098,\n        \"radio_util_interference\": 4.38913492154744,\n        \"site_num_clients\": -0.2855822932389047,\n        \"site_wan_avg_upload_mbps\": -0.988989942603641,\n        \"site_wan_jitter\": 0.7875519659784105,\n        \"site_wan_rtt\": 15.094849904378256,\n        \"site_wan_upload_mbps\": -0.8131117953194512\n      },\n      \"video_out\": {\n        \"ap_num_clients\": 45.48306793636746,\n        \"ap_rtt\": 6.352042701509264,\n        \"client_cpu\": 9.323452578650581,\n        \"client_radio_band\": 0.5841414928436279,\n        \"client_rssi\": 17.251008563571506,\n        \"client_tx_bytes\": 1.8379177401463191,\n        \"client_tx_rates\": 10.668423069847954,\n        \"client_tx_retries\": 43.323209603627525,\n        \"client_vpn_distance\": 112.4420166015625,\n        \"expected\": 29.74261474609375,\n        \"radio_bandwidth\": -0.1533682727151447,\n        \"radio_channel\": 0.662909648484654,\n        \"radio_util\": 27.891777674357098,\n        \"radio_util_interference\": 4.38913492154744,\n        \"site_num_clients\": -0.2855822932389047,\n        \"site_wan_avg_upload_mbps\": -0.988989942603641,\n        \"site_wan_jitter\": 0.7875519659784105,\n        \"site_wan_rtt\": 15.094849904378256,\n        \"site_wan_upload_mbps\": -0.8131117953194512\n      }\n    }\n  ]\n}"
+    from "resources.sitesStatsCalls.actions.listTroubleshoot.responses[0].example";
+    sites_stats_calls_list_troubleshoot_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsCalls.actions.listTroubleshoot.responses[1].example";
+    sites_stats_calls_list_troubleshoot_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsCalls.actions.listTroubleshoot.responses[2].example";
+    sites_stats_calls_list_troubleshoot_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsCalls.actions.listTroubleshoot.responses[3].example";
+    sites_stats_calls_list_troubleshoot_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsCalls.actions.listTroubleshoot.responses[5].example";
     sites_stats_clients_sdk_get_by_map_response_400 : ResponseHttp400 =
     "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
     from "resources.sitesStatsClientsSdk.actions.getByMap.responses[1].example";
@@ -8458,6 +10280,74 @@ round_trips! {
     sites_stats_devices_get_switches_metrics_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesStatsDevices.actions.getSwitchesMetrics.responses[5].example";
+    sites_stats_discovered_switches_search_metrics_response_200 :
+    ResponseDiscoveredSwitchMetrics =
+    "{\n  \"end\": 1675193686.0191767,\n  \"limit\": 1,\n  \"next\": \"/api/v1/sites/f5fcbee5-fbca-45b3-8bf1-1619ede87879/stats/discovered_switch_metrics/search?end=1675193686.0191767&limit=1&search_after=%5B1675193400000%5D&start=1675107286.0191767\",\n  \"results\": [\n    {\n      \"org_id\": \"203d3d02-dbc0-4c1b-9f41-76896a3330f4\",\n      \"scope\": \"site\",\n      \"score\": 100,\n      \"site_id\": \"f5fcbee5-fbca-45b3-8bf1-1619ede87879\",\n      \"timestamp\": 1675193400,\n      \"type\": \"inactive_wired_vlans\"\n    }\n  ],\n  \"start\": 1675107286.0191767,\n  \"total\": 3\n}"
+    from
+    "resources.sitesStatsDiscoveredSwitches.actions.searchMetrics.responses[0].example";
+    sites_stats_discovered_switches_search_metrics_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesStatsDiscoveredSwitches.actions.searchMetrics.responses[1].example";
+    sites_stats_discovered_switches_search_metrics_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.searchMetrics.responses[2].example";
+    sites_stats_discovered_switches_search_metrics_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.searchMetrics.responses[3].example";
+    sites_stats_discovered_switches_search_metrics_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesStatsDiscoveredSwitches.actions.searchMetrics.responses[5].example";
+    sites_stats_discovered_switches_count_response_200 : ResponseCount =
+    "{\n  \"distinct\": \"string\",\n  \"end\": 0,\n  \"limit\": 0,\n  \"results\": [\n    {\n      \"count\": 0,\n      \"property\": \"string\"\n    }\n  ],\n  \"start\": 0,\n  \"total\": 0\n}"
+    from "resources.sitesStatsDiscoveredSwitches.actions.count.responses[0].example";
+    sites_stats_discovered_switches_count_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsDiscoveredSwitches.actions.count.responses[1].example";
+    sites_stats_discovered_switches_count_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.count.responses[2].example";
+    sites_stats_discovered_switches_count_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.count.responses[3].example";
+    sites_stats_discovered_switches_count_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsDiscoveredSwitches.actions.count.responses[5].example";
+    sites_stats_discovered_switches_list_metrics_response_200 : ResponseDswitchesMetrics
+    =
+    "{\n  \"inactive_wired_vlans\": {\n    \"details\": {},\n    \"score\": 100\n  },\n  \"poe_compliance\": {\n    \"details\": {\n      \"total_aps\": 63,\n      \"total_power\": 981500\n    },\n    \"score\": 100\n  },\n  \"switch_ap_affinity\": {\n    \"details\": {\n      \"system_name\": [\n        \"mist-lab-ex2300c\",\n        \"switch1\"\n      ],\n      \"threshold\": 12\n    },\n    \"score\": 33.3333\n  },\n  \"version_compliance\": {\n    \"details\": {\n      \"major_versions\": [\n        {\n          \"major_count\": 2,\n          \"model\": \"EX2300-C-12P\",\n          \"system_names\": [\n            \"switch1\",\n            \"mist-lab-ex2300c\"\n          ]\n        },\n        {\n          \"major_count\": 1,\n          \"model\": \"EX4300-48P\",\n          \"system_names\": []\n        }\n      ],\n      \"total_switch_count\": 5\n    },\n    \"score\": 75\n  }\n}"
+    from
+    "resources.sitesStatsDiscoveredSwitches.actions.listMetrics.responses[0].example";
+    sites_stats_discovered_switches_list_metrics_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from
+    "resources.sitesStatsDiscoveredSwitches.actions.listMetrics.responses[1].example";
+    sites_stats_discovered_switches_list_metrics_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.listMetrics.responses[2].example";
+    sites_stats_discovered_switches_list_metrics_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.listMetrics.responses[3].example";
+    sites_stats_discovered_switches_list_metrics_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from
+    "resources.sitesStatsDiscoveredSwitches.actions.listMetrics.responses[5].example";
+    sites_stats_discovered_switches_search_response_200 : ResponseDiscoveredSwitches =
+    "{\n  \"end\": 1604496474.8978634,\n  \"limit\": 1000,\n  \"results\": [\n    {\n      \"aps\": [\n        {\n          \"hostname\": \"ap41nearlab\",\n          \"inactive_wired_vlans\": [],\n          \"mac\": \"5c5b352e2001\",\n          \"poe_status\": true,\n          \"when\": \"2019-06-13T19:53:16.870+0000\"\n        }\n      ],\n      \"mgmt_addr\": \"10.1.1.1\",\n      \"model\": \"EX2300-C-12P\",\n      \"org_id\": \"6748cfa6-4e12-11e6-9188-0242ac110007\",\n      \"site_id\": \"67970e46-4e12-11e6-9188-0242ac110007\",\n      \"system_desc\": \"Juniper Networks, Inc. ex2300-c-12p Ethernet Switch, kernel JUNOS 18.2R2.6, Build date: 2018-12-07 13:19:04 UTC Copyright (c) 1996-2018 Juniper Networks, Inc.\",\n      \"system_name\": \"mist-lab-ex2300c\",\n      \"timestamp\": 1560457177.037,\n      \"vendor\": \"Juniper Networks\",\n      \"version\": \"18.2R2.6\"\n    }\n  ],\n  \"start\": 1604410074.8978484,\n  \"total\": 1\n}"
+    from "resources.sitesStatsDiscoveredSwitches.actions.search.responses[0].example";
+    sites_stats_discovered_switches_search_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesStatsDiscoveredSwitches.actions.search.responses[1].example";
+    sites_stats_discovered_switches_search_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.search.responses[2].example";
+    sites_stats_discovered_switches_search_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesStatsDiscoveredSwitches.actions.search.responses[3].example";
+    sites_stats_discovered_switches_search_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesStatsDiscoveredSwitches.actions.search.responses[5].example";
     sites_stats_mx_edges_list_response_200 : StatsMxedges =
     "[\n  {\n    \"cpu_stat\": {\n      \"cpus\": {\n        \"cpu0\": {\n          \"idle\": 89,\n          \"interrupt\": 0,\n          \"system\": 8,\n          \"usage\": 10,\n          \"user\": 1\n        },\n        \"cpu1\": {\n          \"idle\": 81,\n          \"interrupt\": 0,\n          \"system\": 4,\n          \"usage\": 18,\n          \"user\": 13\n        },\n        \"cpu2\": {\n          \"idle\": 81,\n          \"interrupt\": 0,\n          \"system\": 4,\n          \"usage\": 18,\n          \"user\": 13\n        },\n        \"cpu3\": {\n          \"idle\": 2,\n          \"interrupt\": 0,\n          \"system\": 50,\n          \"usage\": 97,\n          \"user\": 46\n        }\n      },\n      \"idle\": 62,\n      \"interrupt\": 0,\n      \"system\": 17,\n      \"usage\": 37,\n      \"user\": 19\n    },\n    \"created_time\": 1632684398,\n    \"for_site\": false,\n    \"id\": \"00000000-0000-0000-1000-020000a80cb4\",\n    \"ip_stat\": {\n      \"ip\": \"192.168.1.244\",\n      \"ips\": {\n        \"ens18\": \"192.168.1.244/24,fe80::104c:ffff:fee0:caf8/64\"\n      },\n      \"macs\": {\n        \"ens18\": \"e4434b217044\"\n      }\n    },\n    \"lag_stat\": {\n      \"lacp0\": {\n        \"active_ports\": [\n          \"port0\",\n          \"port1\"\n        ]\n      }\n    },\n    \"last_seen\": 1633721215,\n    \"mac\": \"020000a80cb4\",\n    \"memory_stat\": {\n      \"active\": 394936320,\n      \"available\": 4699291648,\n      \"buffers\": 107646976,\n      \"cached\": 478060544,\n      \"free\": 4330659840,\n      \"inactive\": 211980288,\n      \"swap_cached\": 0,\n      \"swap_free\": 1022357504,\n      \"swap_total\": 1022357504,\n      \"total\": 8365957120,\n      \"usage\": 48\n    },\n    \"model\": \"ME-VM\",\n    \"modified_time\": 1633643629,\n    \"mxagent_registered\": true,\n    \"mxcluster_id\": \"678bc339-7635-4556-bbc0-e77ad493ef8b\",\n    \"name\": \"me-vm-1\",\n    \"num_tunnels\": 0,\n    \"oob_ip_config\": {\n      \"dns\": [\n        \"8.8.8.8\",\n        \"1.1.1.1\"\n      ],\n      \"gateway\": \"10.0.0.1\",\n      \"ip\": \"10.0.0.10\",\n      \"netmask\": \"255.255.255.0\",\n      \"type\": \"static\"\n    },\n    \"org_id\": \"11b08247-b1ee-4152-9b25-312b323ce480\",\n    \"port_stat\": {\n      \"port0\": {\n        \"full_duplex\": true,\n        \"mac\": \"9e294e49091d\",\n        \"rx_bytes\": 646898375700,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 8784449574,\n        \"speed\": 10000,\n        \"state\": \"forwarding\",\n        \"tx_bytes\": 647200748038,\n        \"tx_errors\": 0,\n        \"tx_pkts\": 8788647466,\n        \"up\": true\n      },\n      \"port1\": {\n        \"full_duplex\": true,\n        \"mac\": \"a270fe53437e\",\n        \"rx_bytes\": 647200437652,\n        \"rx_errors\": 0,\n        \"rx_pkts\": 8788644886,\n        \"speed\": 10000,\n        \"state\": \"forwarding\",\n        \"tx_bytes\": 646898681650,\n        \"tx_errors\": 0,\n        \"tx_pkts\": 8784452092,\n        \"up\": true\n      }\n    },\n    \"serial\": \"string\",\n    \"service_stat\": {\n      \"mxagent\": {\n        \"ext_ip\": \"99.0.86.164\",\n        \"last_seen\": 1633721215,\n        \"package_state\": \"Installed\",\n        \"package_version\": \"3.1.1037-1\",\n        \"running_state\": \"Running\",\n        \"uptime\": 21240\n      },\n      \"tunterm\": {\n        \"ext_ip\": \"99.0.86.164\",\n        \"last_seen\": 1633721203,\n        \"package_state\": \"Installed\",\n        \"package_version\": \"0.1.2449+deb10\",\n        \"running_state\": \"Running\",\n        \"uptime\": 76261\n      }\n    },\n    \"services\": [\n      \"tunterm\"\n    ],\n    \"site_id\": \"00000000-0000-0000-0000-000000000000\",\n    \"status\": \"connected\",\n    \"tunterm_ip_config\": {\n      \"gateway\": \"192.168.11.1\",\n      \"ip\": \"192.168.11.91\",\n      \"netmask\": \"255.255.255.0\"\n    },\n    \"tunterm_port_config\": {\n      \"downstream_ports\": [\n        \"0\",\n        \"1\"\n      ],\n      \"separate_upstream_downstream\": false,\n      \"upstream_ports\": [\n        \"0\",\n        \"1\"\n      ]\n    },\n    \"tunterm_registered\": true,\n    \"tunterm_stat\": {\n      \"monitoring_failed\": false\n    },\n    \"uptime\": 76281,\n    \"virtualization_type\": \"KVM\"\n  }\n]"
     from "resources.sitesStatsMxEdges.actions.list.responses[0].example";
@@ -9270,6 +11160,84 @@ round_trips! {
     sites_wx_tags_delete_response_429 : ResponseHttp429 =
     "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
     from "resources.sitesWxTags.actions.delete.responses[5].example";
+    sites_wx_tunnels_list_response_200 : WxlanTunnels =
+    "[\n  {\n    \"created_time\": 0,\n    \"dmvpn\": {\n      \"enabled\": true,\n      \"holding_time\": 0,\n      \"host_routes\": [\n        \"string\"\n      ]\n    },\n    \"for_mgmt\": true,\n    \"hello_interval\": 1,\n    \"hello_retries\": 3,\n    \"hostname\": \"string\",\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"ipsec\": {\n      \"enabled\": true,\n      \"psk\": \"string123\"\n    },\n    \"is_static\": true,\n    \"modified_time\": 0,\n    \"mtu\": 1500,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"peers\": [\n      \"string\"\n    ],\n    \"router_id\": \"string\",\n    \"secret\": \"string\",\n    \"sessions\": [\n      {\n        \"ap_as_session_id\": \"string\",\n        \"comment\": \"string\",\n        \"enable_cookie\": true,\n        \"ethertype\": \"ethernet\",\n        \"local_session_id\": 1,\n        \"pseudo_802.1ad_enabled\": true,\n        \"remote_id\": \"string\",\n        \"remote_session_id\": 1,\n        \"use_ap_as_session_ids\": true\n      }\n    ],\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"udp_port\": 0,\n    \"use_udp\": true\n  }\n]"
+    from "resources.sitesWxTunnels.actions.list.responses[0].example" hiding "string123";
+    sites_wx_tunnels_list_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.list.responses[1].example";
+    sites_wx_tunnels_list_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.list.responses[2].example";
+    sites_wx_tunnels_list_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.list.responses[3].example";
+    sites_wx_tunnels_list_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.list.responses[5].example";
+    sites_wx_tunnels_create_request : WxlanTunnelRequest =
+    "{\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.create.body.example" hiding "string123";
+    sites_wx_tunnels_create_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.create.responses[0].example" hiding
+    "string123"; sites_wx_tunnels_create_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.create.responses[1].example";
+    sites_wx_tunnels_create_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.create.responses[2].example";
+    sites_wx_tunnels_create_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.create.responses[3].example";
+    sites_wx_tunnels_create_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.create.responses[5].example";
+    sites_wx_tunnels_get_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.get.responses[0].example" hiding "string123";
+    sites_wx_tunnels_get_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.get.responses[1].example";
+    sites_wx_tunnels_get_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.get.responses[2].example";
+    sites_wx_tunnels_get_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.get.responses[3].example";
+    sites_wx_tunnels_get_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.get.responses[5].example";
+    sites_wx_tunnels_update_request : WxlanTunnelRequest =
+    "{\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.update.body.example" hiding "string123";
+    sites_wx_tunnels_update_response_200 : WxlanTunnel =
+    "{\n  \"created_time\": 0,\n  \"dmvpn\": {\n    \"enabled\": true,\n    \"holding_time\": 0,\n    \"host_routes\": [\n      \"string\"\n    ]\n  },\n  \"for_mgmt\": true,\n  \"hello_interval\": 1,\n  \"hello_retries\": 3,\n  \"hostname\": \"string\",\n  \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"ipsec\": {\n    \"enabled\": true,\n    \"psk\": \"string123\"\n  },\n  \"is_static\": true,\n  \"modified_time\": 0,\n  \"mtu\": 1500,\n  \"name\": \"string\",\n  \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"peers\": [\n    \"string\"\n  ],\n  \"router_id\": \"string\",\n  \"secret\": \"string\",\n  \"sessions\": [\n    {\n      \"ap_as_session_id\": \"string\",\n      \"comment\": \"string\",\n      \"enable_cookie\": true,\n      \"ethertype\": \"ethernet\",\n      \"local_session_id\": 1,\n      \"pseudo_802.1ad_enabled\": true,\n      \"remote_id\": \"string\",\n      \"remote_session_id\": 1,\n      \"use_ap_as_session_ids\": true\n    }\n  ],\n  \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n  \"udp_port\": 0,\n  \"use_udp\": true\n}"
+    from "resources.sitesWxTunnels.actions.update.responses[0].example" hiding
+    "string123"; sites_wx_tunnels_update_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.update.responses[1].example";
+    sites_wx_tunnels_update_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.update.responses[2].example";
+    sites_wx_tunnels_update_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.update.responses[3].example";
+    sites_wx_tunnels_update_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.update.responses[5].example";
+    sites_wx_tunnels_delete_response_400 : ResponseHttp400 =
+    "{\n  \"detail\": \"JSON parse error - Expecting value: line 5 column 8 (char 56)\"\n}"
+    from "resources.sitesWxTunnels.actions.delete.responses[1].example";
+    sites_wx_tunnels_delete_response_401 : ResponseHttp401 =
+    "{\n  \"detail\": \"Authentication credentials were not provided.\"\n}" from
+    "resources.sitesWxTunnels.actions.delete.responses[2].example";
+    sites_wx_tunnels_delete_response_403 : ResponseHttp403 =
+    "{\n  \"detail\": \"You do not have permission to perform this action.\"\n}" from
+    "resources.sitesWxTunnels.actions.delete.responses[3].example";
+    sites_wx_tunnels_delete_response_429 : ResponseHttp429 =
+    "{\n  \"detail\": \"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold\"\n}"
+    from "resources.sitesWxTunnels.actions.delete.responses[5].example";
     sites_zones_list_response_200 : Zones =
     "[\n  {\n    \"created_time\": 0,\n    \"id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"map_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"modified_time\": 0,\n    \"name\": \"string\",\n    \"org_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"site_id\": \"b069b358-4c97-5319-1f8c-7c5ca64d6ab1\",\n    \"vertices\": [\n      {\n        \"x\": 0,\n        \"y\": 0\n      }\n    ]\n  }\n]"
     from "resources.sitesZones.actions.list.responses[0].example";
@@ -9418,6 +11386,8 @@ round_trips! {
 keeps_unknown_fields! {
     unknown_field_is_kept_by_ap_radio_mac : ApRadioMac =
     "{\"mac\":\"5c5b350001a0\",\"radio_macs\":[\"5c5b350001a0\",\"5c5b350001a1\"]}";
+    unknown_field_is_kept_by_client_cert_serial_numbers : ClientCertSerialNumbers =
+    "{\"serial_numbers\":[\"13 00 13 03 23 EE D5 84 01\"]}";
     unknown_field_is_kept_by_gateway_vrf_instance : GatewayVrfInstance =
     "{\"networks\":[\"CORP_NET\",\"MGMT_NET\"]}"; unknown_field_is_kept_by_org_apitoken :
     OrgApitoken =
@@ -9431,7 +11401,9 @@ keeps_unknown_fields! {
 }
 
 keeps_unknown_values! {
-    unknown_value_is_kept_by_acl_tag_type : AclTagType;
+    unknown_value_is_kept_by_aamw_profile_action : AamwProfileAction;
+    unknown_value_is_kept_by_aamw_profile_category_category :
+    AamwProfileCategoryCategory; unknown_value_is_kept_by_acl_tag_type : AclTagType;
     unknown_value_is_kept_by_admin_compliance_status : AdminComplianceStatus;
     unknown_value_is_kept_by_admin_privilege_role : AdminPrivilegeRole;
     unknown_value_is_kept_by_admin_privilege_scope : AdminPrivilegeScope;
@@ -9461,22 +11433,30 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_client_info_source : ClientInfoSource;
     unknown_value_is_kept_by_client_key_mgmt : ClientKeyMgmt;
     unknown_value_is_kept_by_config_switch_local_accounts_user_role :
-    ConfigSwitchLocalAccountsUserRole; unknown_value_is_kept_by_const_device_type_ap :
+    ConfigSwitchLocalAccountsUserRole;
+    unknown_value_is_kept_by_const_device_ap_band24_usage : ConstDeviceApBand24Usage;
+    unknown_value_is_kept_by_const_device_ap_extios_default_dir :
+    ConstDeviceApExtiosDefaultDir; unknown_value_is_kept_by_const_device_type_ap :
     ConstDeviceTypeAp; unknown_value_is_kept_by_const_device_type_gateway :
     ConstDeviceTypeGateway; unknown_value_is_kept_by_const_device_type_switch :
     ConstDeviceTypeSwitch; unknown_value_is_kept_by_count_org_devices_mxtunnel_status :
     CountOrgDevicesMxtunnelStatus; unknown_value_is_kept_by_count_ports_auth_state :
     CountPortsAuthState; unknown_value_is_kept_by_count_ports_stp_role :
     CountPortsStpRole; unknown_value_is_kept_by_count_ports_stp_state :
-    CountPortsStpState; unknown_value_is_kept_by_day_of_week : DayOfWeek;
+    CountPortsStpState; unknown_value_is_kept_by_count_site_calls_distinct :
+    CountSiteCallsDistinct; unknown_value_is_kept_by_day_of_week : DayOfWeek;
     unknown_value_is_kept_by_device_search_radius_filter_status :
     DeviceSearchRadiusFilterStatus; unknown_value_is_kept_by_device_status :
     DeviceStatus; unknown_value_is_kept_by_device_type : DeviceType;
     unknown_value_is_kept_by_device_type_with_all : DeviceTypeWithAll;
     unknown_value_is_kept_by_dhcpd_config_option_type : DhcpdConfigOptionType;
     unknown_value_is_kept_by_dhcpd_config_type : DhcpdConfigType;
-    unknown_value_is_kept_by_dot11_band : Dot11Band; unknown_value_is_kept_by_dot11_proto
-    : Dot11Proto; unknown_value_is_kept_by_dynamic_psk_source : DynamicPskSource;
+    unknown_value_is_kept_by_discovered_switch_metric_type : DiscoveredSwitchMetricType;
+    unknown_value_is_kept_by_discovered_switches_metric_scope :
+    DiscoveredSwitchesMetricScope; unknown_value_is_kept_by_dot11_proto : Dot11Proto;
+    unknown_value_is_kept_by_dynamic_psk_source : DynamicPskSource;
+    unknown_value_is_kept_by_edr_provider : EdrProvider;
+    unknown_value_is_kept_by_edr_status : EdrStatus;
     unknown_value_is_kept_by_event_fastroam_type : EventFastroamType;
     unknown_value_is_kept_by_event_severity : EventSeverity;
     unknown_value_is_kept_by_evpn_config_role : EvpnConfigRole;
@@ -9530,10 +11510,14 @@ keeps_unknown_values! {
     MxclusterRadAuthServerKeywrapFormat;
     unknown_value_is_kept_by_mxcluster_radsec_nas_ip_source : MxclusterRadsecNasIpSource;
     unknown_value_is_kept_by_mxcluster_radsec_server_selection :
-    MxclusterRadsecServerSelection; unknown_value_is_kept_by_mxedge_mgmt_oob_ip_type :
+    MxclusterRadsecServerSelection;
+    unknown_value_is_kept_by_mxcluster_tunterm_hosts_selection :
+    MxclusterTuntermHostsSelection; unknown_value_is_kept_by_mxedge_for_site :
+    MxedgeForSite; unknown_value_is_kept_by_mxedge_mgmt_oob_ip_type :
     MxedgeMgmtOobIpType; unknown_value_is_kept_by_mxtunnel_protocol : MxtunnelProtocol;
     unknown_value_is_kept_by_nac_access_type : NacAccessType;
     unknown_value_is_kept_by_nac_auth_type : NacAuthType;
+    unknown_value_is_kept_by_nac_client_last_status : NacClientLastStatus;
     unknown_value_is_kept_by_nac_rule_action : NacRuleAction;
     unknown_value_is_kept_by_nac_rule_guest_auth_state : NacRuleGuestAuthState;
     unknown_value_is_kept_by_nac_rule_matching_port_type : NacRuleMatchingPortType;
@@ -9552,6 +11536,9 @@ keeps_unknown_values! {
     OrgDevicesLastConfigsCountDistinct;
     unknown_value_is_kept_by_org_guests_count_distinct : OrgGuestsCountDistinct;
     unknown_value_is_kept_by_org_logs_count_distinct : OrgLogsCountDistinct;
+    unknown_value_is_kept_by_org_nac_client_events_count_distinct :
+    OrgNacClientEventsCountDistinct;
+    unknown_value_is_kept_by_org_nac_clients_count_distinct : OrgNacClientsCountDistinct;
     unknown_value_is_kept_by_org_setting_auto_device_naming_rule_src :
     OrgSettingAutoDeviceNamingRuleSrc;
     unknown_value_is_kept_by_org_setting_auto_site_assignment_src :
@@ -9559,18 +11546,25 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_org_setting_junos_shell_access_admin :
     OrgSettingJunosShellAccessAdmin;
     unknown_value_is_kept_by_org_setting_mist_nac_ip_version :
-    OrgSettingMistNacIpVersion; unknown_value_is_kept_by_org_sites_count_distinct :
+    OrgSettingMistNacIpVersion; unknown_value_is_kept_by_org_setting_scep_cert_provider :
+    OrgSettingScepCertProvider; unknown_value_is_kept_by_org_site_sle_type :
+    OrgSiteSleType; unknown_value_is_kept_by_org_sites_count_distinct :
     OrgSitesCountDistinct; unknown_value_is_kept_by_org_tickets_count_distinct :
     OrgTicketsCountDistinct; unknown_value_is_kept_by_org_tunnel_count_distinct :
     OrgTunnelCountDistinct; unknown_value_is_kept_by_org_tunnel_type_count :
     OrgTunnelTypeCount; unknown_value_is_kept_by_org_ui_settings_purpose :
-    OrgUiSettingsPurpose; unknown_value_is_kept_by_org_wired_clients_count_distinct :
+    OrgUiSettingsPurpose; unknown_value_is_kept_by_org_wan_clients_count_distinct :
+    OrgWanClientsCountDistinct;
+    unknown_value_is_kept_by_org_wan_clients_events_count_distinct :
+    OrgWanClientsEventsCountDistinct;
+    unknown_value_is_kept_by_org_wired_clients_count_distinct :
     OrgWiredClientsCountDistinct; unknown_value_is_kept_by_ospf_area_network_auth_type :
     OspfAreaNetworkAuthType; unknown_value_is_kept_by_ospf_area_network_interface_type :
     OspfAreaNetworkInterfaceType; unknown_value_is_kept_by_ospf_area_type : OspfAreaType;
     unknown_value_is_kept_by_ospf_peer_stats_count_distinct : OspfPeerStatsCountDistinct;
     unknown_value_is_kept_by_poe_priority : PoePriority;
     unknown_value_is_kept_by_portal_template_alignment : PortalTemplateAlignment;
+    unknown_value_is_kept_by_privilege_msp_scope : PrivilegeMspScope;
     unknown_value_is_kept_by_privilege_org_scope : PrivilegeOrgScope;
     unknown_value_is_kept_by_protect_re_allowed_service : ProtectReAllowedService;
     unknown_value_is_kept_by_protect_re_custom_protocol : ProtectReCustomProtocol;
@@ -9589,6 +11583,8 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_response_map_import_ap_action : ResponseMapImportApAction;
     unknown_value_is_kept_by_rf_client_type : RfClientType;
     unknown_value_is_kept_by_rogue_type : RogueType;
+    unknown_value_is_kept_by_rrm_event_type : RrmEventType;
+    unknown_value_is_kept_by_rrm_status : RrmStatus;
     unknown_value_is_kept_by_scan_data_item_band : ScanDataItemBand;
     unknown_value_is_kept_by_search_org_sw_or_gw_ports_type : SearchOrgSwOrGwPortsType;
     unknown_value_is_kept_by_search_site_devices_desc_sort : SearchSiteDevicesDescSort;
@@ -9615,15 +11611,24 @@ keeps_unknown_values! {
     SiteClientSessionsCountDistinct;
     unknown_value_is_kept_by_site_device_events_count_distinct :
     SiteDeviceEventsCountDistinct; unknown_value_is_kept_by_site_devices_count_distinct :
-    SiteDevicesCountDistinct; unknown_value_is_kept_by_site_ports_count_distinct :
-    SitePortsCountDistinct; unknown_value_is_kept_by_site_rogue_events_count_distinct :
+    SiteDevicesCountDistinct;
+    unknown_value_is_kept_by_site_discovered_switches_count_distinct :
+    SiteDiscoveredSwitchesCountDistinct;
+    unknown_value_is_kept_by_site_nac_clients_count_distinct :
+    SiteNacClientsCountDistinct;
+    unknown_value_is_kept_by_site_other_device_events_count_distinct :
+    SiteOtherDeviceEventsCountDistinct;
+    unknown_value_is_kept_by_site_ports_count_distinct : SitePortsCountDistinct;
+    unknown_value_is_kept_by_site_rogue_events_count_distinct :
     SiteRogueEventsCountDistinct;
     unknown_value_is_kept_by_site_service_events_count_distinct :
     SiteServiceEventsCountDistinct;
     unknown_value_is_kept_by_site_sky_atp_events_count_distinct :
     SiteSkyAtpEventsCountDistinct;
     unknown_value_is_kept_by_site_system_events_count_distinct :
-    SiteSystemEventsCountDistinct; unknown_value_is_kept_by_site_wifi_proxy_arp :
+    SiteSystemEventsCountDistinct;
+    unknown_value_is_kept_by_site_wan_clients_count_distinct :
+    SiteWanClientsCountDistinct; unknown_value_is_kept_by_site_wifi_proxy_arp :
     SiteWifiProxyArp; unknown_value_is_kept_by_site_wired_clients_count_distinct :
     SiteWiredClientsCountDistinct; unknown_value_is_kept_by_site_zone_count_distinct :
     SiteZoneCountDistinct; unknown_value_is_kept_by_snmp_config_engine_id_type :
@@ -9658,7 +11663,6 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_switch_dhcpd_config_type : SwitchDhcpdConfigType;
     unknown_value_is_kept_by_switch_iot_port_alarm_class : SwitchIotPortAlarmClass;
     unknown_value_is_kept_by_switch_iot_port_input_src : SwitchIotPortInputSrc;
-    unknown_value_is_kept_by_switch_metric_scope : SwitchMetricScope;
     unknown_value_is_kept_by_switch_metric_type : SwitchMetricType;
     unknown_value_is_kept_by_switch_port_local_usage_dot1x : SwitchPortLocalUsageDot1x;
     unknown_value_is_kept_by_switch_port_local_usage_mode : SwitchPortLocalUsageMode;
@@ -9673,6 +11677,7 @@ keeps_unknown_values! {
     unknown_value_is_kept_by_synthetictest_config_custom_probe_type :
     SynthetictestConfigCustomProbeType;
     unknown_value_is_kept_by_system_defined_port_usages : SystemDefinedPortUsages;
+    unknown_value_is_kept_by_test_cradlepoint_last_status : TestCradlepointLastStatus;
     unknown_value_is_kept_by_ticket_status : TicketStatus;
     unknown_value_is_kept_by_troubleshoot_type : TroubleshootType;
     unknown_value_is_kept_by_tunnel_config_auth_algo : TunnelConfigAuthAlgo;
@@ -9684,8 +11689,9 @@ keeps_unknown_values! {
     TunnelConfigProtocol; unknown_value_is_kept_by_tunnel_config_provider :
     TunnelConfigProvider; unknown_value_is_kept_by_tunnel_config_tunnel_mode :
     TunnelConfigTunnelMode; unknown_value_is_kept_by_tunnel_config_version :
-    TunnelConfigVersion; unknown_value_is_kept_by_tunterm_monitoring_protocol :
-    TuntermMonitoringProtocol; unknown_value_is_kept_by_var_source : VarSource;
+    TunnelConfigVersion; unknown_value_is_kept_by_tunterm_dhcpd_type : TuntermDhcpdType;
+    unknown_value_is_kept_by_tunterm_monitoring_protocol : TuntermMonitoringProtocol;
+    unknown_value_is_kept_by_var_source : VarSource;
     unknown_value_is_kept_by_visits_scope : VisitsScope;
     unknown_value_is_kept_by_vpn_mode : VpnMode;
     unknown_value_is_kept_by_vpn_path_selection_strategy : VpnPathSelectionStrategy;
@@ -9789,8 +11795,14 @@ reads_alternative! {
     "{\"type\":\"ap\"}" => ConfigDevice::DeviceAp; config_device_reads_device_switch :
     ConfigDevice = "{\"type\":\"switch\"}" => ConfigDevice::DeviceSwitch;
     config_device_reads_device_gateway : ConfigDevice = "{\"type\":\"gateway\"}" =>
-    ConfigDevice::DeviceGateway; deviceprofile_reads_deviceprofile_gateway :
-    Deviceprofile = "{\"name\":\"gw_template\",\"type\":\"gateway\"}" =>
+    ConfigDevice::DeviceGateway; const_device_model_reads_const_device_ap :
+    ConstDeviceModel = "{\"ap_type\":\"jewel\",\"type\":\"ap\"}" =>
+    ConstDeviceModel::ConstDeviceAp; const_device_model_reads_const_device_switch :
+    ConstDeviceModel = "{\"type\":\"gateway\"}" => ConstDeviceModel::ConstDeviceSwitch;
+    const_device_model_reads_const_device_gateway : ConstDeviceModel =
+    "{\"type\":\"switch\"}" => ConstDeviceModel::ConstDeviceGateway;
+    deviceprofile_reads_deviceprofile_gateway : Deviceprofile =
+    "{\"name\":\"gw_template\",\"type\":\"gateway\"}" =>
     Deviceprofile::DeviceprofileGateway; deviceprofile_reads_deviceprofile_switch :
     Deviceprofile = "{\"name\":\"\",\"type\":\"switch\"}" =>
     Deviceprofile::DeviceprofileSwitch; deviceprofile_reads_deviceprofile_ap :
@@ -9856,6 +11868,17 @@ reads_alternative! {
     ResponseDeviceSearchResultsItems =
     "{\"power_constrained\":false,\"power_opmode\":\"\",\"mxtunnel_status\":\"\",\"wlans\":[]}"
     => ResponseDeviceSearchResultsItems::ApSearch;
+    response_org_site_sle_reads_org_site_sle_wifi : ResponseOrgSiteSle =
+    "{\"start\":0,\"end\":0,\"interval\":0,\"limit\":0,\"page\":0,\"total\":0,\"results\":[]}"
+    => ResponseOrgSiteSle::OrgSiteSleWifi;
+    response_org_site_sle_reads_a_value_of_org_site_wired_wifi_as_org_site_sle_wifi :
+    ResponseOrgSiteSle =
+    "{\"start\":0,\"end\":0,\"interval\":0,\"limit\":0,\"page\":0,\"total\":0,\"results\":[]}"
+    => ResponseOrgSiteSle::OrgSiteSleWifi;
+    response_org_site_sle_reads_a_value_of_org_site_wan_wifi_as_org_site_sle_wifi :
+    ResponseOrgSiteSle =
+    "{\"start\":0,\"end\":0,\"interval\":0,\"limit\":0,\"page\":0,\"total\":0,\"results\":[]}"
+    => ResponseOrgSiteSle::OrgSiteSleWifi;
     response_tunnel_search_item_reads_stats_mxtunnel : ResponseTunnelSearchItem =
     "{\"remote_ip\":\"\",\"state\":\"established\"}" =>
     ResponseTunnelSearchItem::StatsMxtunnel;

@@ -2514,6 +2514,9 @@ impl serde::Serialize for SiteSettingDerivedAccounts {
     }
 }
 
+/// The `strings` schema.
+pub type Strings = Vec<String>;
+
 /// The `switch_auto_upgrade` schema.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -2782,6 +2785,95 @@ pub type SwitchDhcpdConfigVendorOptions =
 
 /// Epoch (seconds)
 pub type Timestamp = f64;
+
+/// The `tunterm_dhcpd_config_property` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TuntermDhcpdConfigProperty {
+    /// `enabled` on the wire: a boolean. Default: `false`.
+    pub enabled: Option<bool>,
+    /// `servers` on the wire.
+    pub servers: Option<Strings>,
+    /// `type` on the wire.
+    pub r#type: Option<TuntermDhcpdType>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for TuntermDhcpdConfigProperty {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            enabled: fields.optional("enabled")?,
+            servers: fields.optional("servers")?,
+            r#type: fields.optional("type")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for TuntermDhcpdConfigProperty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("enabled", &self.enabled)?;
+        fields.optional("servers", &self.servers)?;
+        fields.optional("type", &self.r#type)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// enum: `relay`
+///
+/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
+/// adds later never fails a call. New values may become variants in a later version: match
+/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TuntermDhcpdType {
+    /// The value `relay`.
+    Relay,
+    /// A value this version of the SDK does not know.
+    Unknown(crate::UnknownValue),
+}
+
+impl TuntermDhcpdType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Relay => "relay",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl From<&str> for TuntermDhcpdType {
+    fn from(value: &str) -> Self {
+        match value {
+            "relay" => Self::Relay,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl std::fmt::Display for TuntermDhcpdType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for TuntermDhcpdType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TuntermDhcpdType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::support::enum_value(deserializer)
+    }
+}
 
 /// Amount of packets sent since connection
 pub type TxPkts = i64;
@@ -6747,92 +6839,3 @@ impl serde::Serialize for WebhookSiteSle {
         fields.end(&self.extra)
     }
 }
-
-/// The `webhook_site_sle_event` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WebhookSiteSleEvent {
-    /// `org_id` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub org_id: Option<OrgId>,
-    /// `site_id` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub site_id: Option<SiteId>,
-    /// `sle` on the wire.
-    pub sle: Option<WebhookSiteSleEventSle>,
-    /// `timestamp` on the wire.
-    ///
-    /// Read-only: set by the server, never sent in a request.
-    pub timestamp: Option<Timestamp>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WebhookSiteSleEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            org_id: fields.optional("org_id")?,
-            site_id: fields.optional("site_id")?,
-            sle: fields.optional("sle")?,
-            timestamp: fields.optional("timestamp")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WebhookSiteSleEvent {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("org_id", &self.org_id)?;
-        fields.optional("site_id", &self.site_id)?;
-        fields.optional("sle", &self.sle)?;
-        fields.optional("timestamp", &self.timestamp)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `webhook_site_sle_event_sle` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct WebhookSiteSleEventSle {
-    /// `ap-availability` on the wire: a number. Example: `0.6`.
-    pub ap_availability: Option<f64>,
-    /// `successful-connect` on the wire: a number. Example: `0.7`.
-    pub successful_connect: Option<f64>,
-    /// `time-to-connect` on the wire: a number. Example: `0.9`.
-    pub time_to_connect: Option<f64>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for WebhookSiteSleEventSle {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            ap_availability: fields.optional("ap-availability")?,
-            successful_connect: fields.optional("successful-connect")?,
-            time_to_connect: fields.optional("time-to-connect")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for WebhookSiteSleEventSle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("ap-availability", &self.ap_availability)?;
-        fields.optional("successful-connect", &self.successful_connect)?;
-        fields.optional("time-to-connect", &self.time_to_connect)?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `webhook_site_sle_events` schema.
-pub type WebhookSiteSleEvents = Vec<WebhookSiteSleEvent>;

@@ -2,6 +2,95 @@
 //! Types every build of the crate has.
 use super::*;
 
+/// The `webhook_site_sle_event` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookSiteSleEvent {
+    /// `org_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub org_id: Option<OrgId>,
+    /// `site_id` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub site_id: Option<SiteId>,
+    /// `sle` on the wire.
+    pub sle: Option<WebhookSiteSleEventSle>,
+    /// `timestamp` on the wire.
+    ///
+    /// Read-only: set by the server, never sent in a request.
+    pub timestamp: Option<Timestamp>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            org_id: fields.optional("org_id")?,
+            site_id: fields.optional("site_id")?,
+            sle: fields.optional("sle")?,
+            timestamp: fields.optional("timestamp")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSleEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("org_id", &self.org_id)?;
+        fields.optional("site_id", &self.site_id)?;
+        fields.optional("sle", &self.sle)?;
+        fields.optional("timestamp", &self.timestamp)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_event_sle` schema.
+///
+/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct WebhookSiteSleEventSle {
+    /// `ap-availability` on the wire: a number. Example: `0.6`.
+    pub ap_availability: Option<f64>,
+    /// `successful-connect` on the wire: a number. Example: `0.7`.
+    pub successful_connect: Option<f64>,
+    /// `time-to-connect` on the wire: a number. Example: `0.9`.
+    pub time_to_connect: Option<f64>,
+    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookSiteSleEventSle {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = crate::support::Fields::deserialize(deserializer)?;
+        Ok(Self {
+            ap_availability: fields.optional("ap-availability")?,
+            successful_connect: fields.optional("successful-connect")?,
+            time_to_connect: fields.optional("time-to-connect")?,
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl serde::Serialize for WebhookSiteSleEventSle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut fields = crate::support::FieldsOut::new(serializer)?;
+        fields.optional("ap-availability", &self.ap_availability)?;
+        fields.optional("successful-connect", &self.successful_connect)?;
+        fields.optional("time-to-connect", &self.time_to_connect)?;
+        fields.end(&self.extra)
+    }
+}
+
+/// The `webhook_site_sle_events` schema.
+pub type WebhookSiteSleEvents = Vec<WebhookSiteSleEvent>;
+
 /// The `webhook_site_sle_topic` schema.
 ///
 /// A value this version of the SDK does not know is kept in `Unknown`, so a value the server

@@ -15,6 +15,10 @@ mod admins_lookup;
 mod admins_recover_password;
 mod common;
 mod common_2;
+#[cfg(feature = "constants-events")]
+mod constants_events;
+#[cfg(feature = "constants-models")]
+mod constants_models;
 #[cfg(feature = "mobile-sdk-invites")]
 mod mobile_sdk_invites;
 #[cfg(feature = "msps")]
@@ -33,8 +37,12 @@ mod msps_marvis;
 mod msps_org_groups;
 #[cfg(feature = "msps-orgs")]
 mod msps_orgs;
+#[cfg(feature = "msps-sso-roles")]
+mod msps_sso_roles;
 #[cfg(feature = "msps-tickets")]
 mod msps_tickets;
+#[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+mod orgs_advanced_anti_malware_profiles;
 #[cfg(feature = "orgs-alarm-templates")]
 mod orgs_alarm_templates;
 #[cfg(feature = "orgs-alarms")]
@@ -43,6 +51,12 @@ mod orgs_alarms;
 mod orgs_antivirus_profiles;
 #[cfg(feature = "orgs-api-tokens")]
 mod orgs_api_tokens;
+#[cfg(feature = "orgs-cert")]
+mod orgs_cert;
+#[cfg(feature = "orgs-clients-nac")]
+mod orgs_clients_nac;
+#[cfg(feature = "orgs-clients-wan")]
+mod orgs_clients_wan;
 #[cfg(feature = "orgs-clients-wired")]
 mod orgs_clients_wired;
 #[cfg(feature = "orgs-clients-wireless")]
@@ -55,8 +69,18 @@ mod orgs_devices;
 mod orgs_devices_ssr;
 #[cfg(feature = "orgs-events")]
 mod orgs_events;
+#[cfg(feature = "orgs-evpn-topologies")]
+mod orgs_evpn_topologies;
 #[cfg(feature = "orgs-guests")]
 mod orgs_guests;
+#[cfg(feature = "orgs-idp-profiles")]
+mod orgs_idp_profiles;
+#[cfg(feature = "orgs-integration-cradlepoint")]
+mod orgs_integration_cradlepoint;
+#[cfg(feature = "orgs-integration-jse")]
+mod orgs_integration_jse;
+#[cfg(feature = "orgs-integration-sky-atp")]
+mod orgs_integration_sky_atp;
 #[cfg(feature = "orgs-integration-zscaler")]
 mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
@@ -73,6 +97,8 @@ mod orgs_maps;
 mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 mod orgs_marvis_invites;
+#[cfg(feature = "orgs-mx-clusters")]
+mod orgs_mx_clusters;
 #[cfg(feature = "orgs-mx-tunnels")]
 mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-crl")]
@@ -85,16 +111,24 @@ mod orgs_nac_idp;
 mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 mod orgs_nac_tags;
+#[cfg(feature = "orgs-network-templates")]
+mod orgs_network_templates;
 #[cfg(feature = "orgs-premium-analytics")]
 mod orgs_premium_analytics;
 #[cfg(feature = "orgs-psks")]
 mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 mod orgs_rf_templates;
+#[cfg(feature = "orgs-scep")]
+mod orgs_scep;
 #[cfg(feature = "orgs-sdk-invites")]
 mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
 mod orgs_sdk_templates;
+#[cfg(feature = "orgs-security-policies")]
+mod orgs_security_policies;
+#[cfg(feature = "orgs-service-policies")]
+mod orgs_service_policies;
 #[cfg(feature = "orgs-services")]
 mod orgs_services;
 #[cfg(feature = "orgs-setting")]
@@ -103,6 +137,8 @@ mod orgs_setting;
 mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
 mod orgs_sites;
+#[cfg(feature = "orgs-sles")]
+mod orgs_sles;
 #[cfg(feature = "orgs-sso")]
 mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
@@ -135,8 +171,6 @@ mod orgs_vpns;
 mod orgs_wlan_templates;
 #[cfg(feature = "orgs-wx-tags")]
 mod orgs_wx_tags;
-#[cfg(feature = "orgs-wx-tunnels")]
-mod orgs_wx_tunnels;
 #[cfg(feature = "self-account")]
 mod self_account;
 #[cfg(feature = "self-alarms")]
@@ -149,8 +183,11 @@ mod self_audit_logs;
 mod self_mfa;
 #[cfg(feature = "self-o-auth2")]
 mod self_o_auth2;
+#[cfg(any(feature = "orgs-integration-jse", feature = "sites-jse"))]
+mod shared_account_jse_info;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-network-templates",
@@ -159,6 +196,8 @@ mod self_o_auth2;
 mod shared_acl_policies;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -166,10 +205,12 @@ mod shared_acl_policies;
     feature = "sites-setting"
 ))]
 mod shared_additional_config_cmds;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 mod shared_additional_vlan_ids;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
-mod shared_additional_vlan_ids_2;
 #[cfg(any(
     feature = "msps-admins",
     feature = "orgs-admins",
@@ -185,6 +226,7 @@ mod shared_admin;
 mod shared_admin_id;
 #[cfg(any(
     feature = "msps-admins",
+    feature = "msps-sso-roles",
     feature = "orgs-admins",
     feature = "orgs-api-tokens",
     feature = "orgs-sso-roles",
@@ -197,6 +239,9 @@ mod shared_admins;
 mod shared_alarm;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -238,10 +283,13 @@ mod shared_ap_ip_config;
 mod shared_ap_port_config;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -259,11 +307,18 @@ mod shared_ap_radio;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-rf-templates",
+    feature = "sites-rrm",
     feature = "sites-setting"
 ))]
 mod shared_ap_radio_antenna_mode;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 mod shared_ap_radio_stat;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+mod shared_ap_redundancy;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 mod shared_ap_search;
 #[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
@@ -272,6 +327,7 @@ mod shared_ap_switch;
 mod shared_app_probing_apps;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -293,6 +349,7 @@ mod shared_auto_preemption;
 mod shared_avprofile;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
@@ -324,12 +381,30 @@ mod shared_ble_config_beacon_rate_mode;
 mod shared_client_info_source;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 mod shared_client_key_mgmt;
+#[cfg(any(feature = "orgs-clients-nac", feature = "sites-clients-nac"))]
+mod shared_client_nac;
 #[cfg(any(
     feature = "admins-login-o-auth2",
     feature = "msps-licenses",
     feature = "self-o-auth2"
 ))]
 mod shared_code_string;
+#[cfg(any(
+    feature = "constants-models",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-rrm",
+    feature = "sites-spectrum-analysis",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans"
+))]
+mod shared_const_device_ap_band24_usage;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -341,6 +416,8 @@ mod shared_count_ports_auth_state;
     feature = "msps-logs",
     feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wan",
     feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
@@ -359,9 +436,12 @@ mod shared_count_ports_auth_state;
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wan",
     feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
+    feature = "sites-devices-others",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
@@ -369,6 +449,8 @@ mod shared_count_ports_auth_state;
     feature = "sites-skyatp",
     feature = "sites-stats-apps",
     feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-calls",
+    feature = "sites-stats-discovered-switches",
     feature = "sites-stats-ospf",
     feature = "sites-stats-ports",
     feature = "sites-wan-usages",
@@ -390,6 +472,8 @@ mod shared_cpu_stat;
     feature = "sites-site-templates"
 ))]
 mod shared_day_of_week;
+#[cfg(any(feature = "orgs-scep", feature = "sites-rssi-zones"))]
+mod shared_device_id;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
@@ -407,18 +491,30 @@ mod shared_device_type_default_ap;
 ))]
 mod shared_device_type_with_all;
 #[cfg(any(
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+mod shared_discovered_switches_metric_scope;
+#[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-spectrum-analysis",
+    feature = "sites-rrm",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
 ))]
 mod shared_dot11_band;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-rrm",
+    feature = "sites-stats-devices"
+))]
+mod shared_dot11_bandwidth;
 #[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "sites-clients-wireless",
@@ -432,6 +528,24 @@ mod shared_dot11_proto;
     feature = "self-account"
 ))]
 mod shared_email_string;
+#[cfg(any(feature = "orgs-clients-wan", feature = "sites-clients-wan"))]
+mod shared_events_client_wan;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies"
+))]
+mod shared_evpn_config_role;
+#[cfg(any(
+    feature = "orgs-evpn-topologies",
+    feature = "sites-evpn-topologies",
+    feature = "sites-setting"
+))]
+mod shared_evpn_options;
+#[cfg(any(feature = "orgs-evpn-topologies", feature = "sites-evpn-topologies"))]
+mod shared_evpn_topologies_response;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
@@ -442,12 +556,14 @@ mod shared_email_string;
 mod shared_fwupdate_stat;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 mod shared_gateway_idp_profiles_request;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-gateway-templates",
     feature = "sites-setting"
@@ -455,9 +571,13 @@ mod shared_gateway_idp_profiles_request;
 mod shared_gateway_matching;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting"
@@ -465,6 +585,7 @@ mod shared_gateway_matching;
 mod shared_gateway_port_duplex;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-vpns",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -473,8 +594,19 @@ mod shared_gateway_port_duplex;
     feature = "sites-vpns"
 ))]
 mod shared_gateway_port_vpn_path_bfd_profile;
-#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
 mod shared_gateway_template;
+#[cfg(any(feature = "orgs-gateway-templates", feature = "sites-setting"))]
+mod shared_gateway_template_request;
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates"
+))]
+mod shared_gateway_templates;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -485,6 +617,7 @@ mod shared_guest;
 #[cfg(any(feature = "orgs-guests", feature = "sites-guests"))]
 mod shared_guests;
 #[cfg(any(
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -492,6 +625,8 @@ mod shared_guests;
 mod shared_hour;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -499,14 +634,52 @@ mod shared_hour;
     feature = "sites-setting"
 ))]
 mod shared_idp_config;
-#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+mod shared_idp_profile;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "orgs-service-policies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+mod shared_idp_profile_base_profile;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+mod shared_idp_profile_request;
+#[cfg(any(
+    feature = "msps-sles",
+    feature = "orgs-sles",
+    feature = "sites-insights"
+))]
 mod shared_insight_metrics;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting",
@@ -516,11 +689,15 @@ mod shared_insight_metrics;
 mod shared_ip_type;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
@@ -529,6 +706,26 @@ mod shared_ip_type;
 mod shared_ip_type6;
 #[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
 mod shared_junos_local_port_config;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_junos_port_config;
+#[cfg(any(
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wireless",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wireless"
+))]
+mod shared_last_ap;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -562,7 +759,9 @@ mod shared_map_import_json;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
+    feature = "msps-sso-roles",
     feature = "orgs",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-sso",
     feature = "orgs-sso-roles",
@@ -574,8 +773,13 @@ mod shared_map_import_json;
     feature = "sites-wlans"
 ))]
 mod shared_msp_id;
+#[cfg(any(feature = "orgs-mx-clusters", feature = "sites-setting"))]
+mod shared_mxcluster_nac;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -587,6 +791,9 @@ mod shared_msp_id;
 mod shared_mxcluster_rad_auth_server_keywrap_format;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -596,6 +803,13 @@ mod shared_mxcluster_rad_auth_server_keywrap_format;
 ))]
 mod shared_mxcluster_radsec_server_selection;
 #[cfg(any(
+    feature = "orgs-mx-clusters",
+    feature = "orgs-setting",
+    feature = "sites-setting"
+))]
+mod shared_mxedge_mgmt;
+#[cfg(any(
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-mx-edges",
     feature = "sites-setting",
@@ -620,6 +834,7 @@ mod shared_nac_rule_action;
 mod shared_name_string;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -630,33 +845,60 @@ mod shared_name_string;
 mod shared_network;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 mod shared_network_request;
+#[cfg(any(
+    feature = "orgs-network-templates",
+    feature = "sites-network-templates"
+))]
+mod shared_network_template;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 mod shared_org;
+#[cfg(any(feature = "orgs-service-policies", feature = "sites-service-policies"))]
+mod shared_org_service_policies;
 #[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
 mod shared_ospf_peer_stats_count_distinct;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
     feature = "sites-stats-ports"
 ))]
 mod shared_poe_priority;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+mod shared_portal_template_alignment;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 mod shared_privilege_org;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 mod shared_psk_list;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_radius_acct_port;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -666,6 +908,19 @@ mod shared_psk_list;
 mod shared_radius_acct_servers;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+mod shared_radius_coa_port;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -676,8 +931,14 @@ mod shared_radius_acct_servers;
 mod shared_radsec;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 mod shared_response_device_events_search;
-#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+#[cfg(any(
+    feature = "orgs-rf-templates",
+    feature = "sites-rf-templates",
+    feature = "sites-rrm"
+))]
 mod shared_rf_template;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+mod shared_rf_templates;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -714,7 +975,9 @@ mod shared_search_wxtag_apps;
 mod shared_secintel_profile;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-sec-intel-profiles",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -733,7 +996,12 @@ mod shared_site_ports_count_distinct;
 mod shared_site_stats_sitegroup_ids;
 #[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
 mod shared_site_template;
-#[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-sso",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 mod shared_sso_idp_sign_algo;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 mod shared_stats_org;
@@ -755,44 +1023,30 @@ mod shared_stats_wan_tunnel_priority;
 ))]
 mod shared_stats_wireless_client;
 #[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-antivirus-profiles",
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-devices-ssr",
-    feature = "orgs-inventory",
-    feature = "orgs-mx-tunnels",
-    feature = "orgs-setting",
-    feature = "orgs-stats-devices",
-    feature = "orgs-stats-mx-edges",
-    feature = "orgs-user-macs",
-    feature = "orgs-wlans",
-    feature = "orgs-wx-tags",
-    feature = "sites-advanced-anti-malware-profiles",
-    feature = "sites-antivirus-profiles",
-    feature = "sites-device-profiles",
-    feature = "sites-devices",
-    feature = "sites-gateway-templates",
-    feature = "sites-idp-profiles",
-    feature = "sites-insights",
-    feature = "sites-jse",
+    feature = "orgs-network-templates",
     feature = "sites-network-templates",
-    feature = "sites-service-policies",
-    feature = "sites-setting",
-    feature = "sites-stats-devices",
-    feature = "sites-stats-mx-edges",
-    feature = "sites-wlans",
-    feature = "sites-wx-tags",
-    feature = "utilities-mx-edge"
+    feature = "sites-setting"
 ))]
-mod shared_strings;
-#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
 mod shared_switch_matching;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+mod shared_switch_network;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -807,6 +1061,7 @@ mod shared_ticket;
 mod shared_time_of_day;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-tunnels",
     feature = "sites-device-profiles",
@@ -829,11 +1084,16 @@ mod shared_uuids;
 mod shared_vars;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-networks",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-networks",
@@ -847,6 +1107,8 @@ mod shared_vpn;
 mod shared_websocket_session;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 mod shared_wxlan_rule;
+#[cfg(any(feature = "orgs-wx-tunnels", feature = "sites-wx-tunnels"))]
+mod shared_wxlan_tunnel;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 mod shared_zone_vertex;
 #[cfg(feature = "sites-alarms")]
@@ -861,40 +1123,40 @@ mod sites_applications;
 mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 mod sites_beacons;
+#[cfg(feature = "sites-clients-nac")]
+mod sites_clients_nac;
+#[cfg(feature = "sites-clients-wan")]
+mod sites_clients_wan;
 #[cfg(feature = "sites-clients-wired")]
 mod sites_clients_wired;
 #[cfg(feature = "sites-clients-wireless")]
 mod sites_clients_wireless;
 #[cfg(feature = "sites-devices")]
 mod sites_devices;
+#[cfg(feature = "sites-devices-others")]
+mod sites_devices_others;
 #[cfg(feature = "sites-devices-wan-cluster")]
 mod sites_devices_wan_cluster;
 #[cfg(feature = "sites-devices-wireless")]
 mod sites_devices_wireless;
 #[cfg(feature = "sites-events")]
 mod sites_events;
-#[cfg(feature = "sites-gateway-templates")]
-mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
 mod sites_guests;
 #[cfg(feature = "sites-insights")]
 mod sites_insights;
-#[cfg(feature = "sites-jse")]
-mod sites_jse;
 #[cfg(feature = "sites-licenses")]
 mod sites_licenses;
 #[cfg(feature = "sites-maps")]
 mod sites_maps;
 #[cfg(feature = "sites-maps-auto-zone")]
 mod sites_maps_auto_zone;
-#[cfg(feature = "sites-network-templates")]
-mod sites_network_templates;
 #[cfg(feature = "sites-rogues")]
 mod sites_rogues;
+#[cfg(feature = "sites-rrm")]
+mod sites_rrm;
 #[cfg(feature = "sites-rssi-zones")]
 mod sites_rssi_zones;
-#[cfg(feature = "sites-service-policies")]
-mod sites_service_policies;
 #[cfg(feature = "sites-services")]
 mod sites_services;
 #[cfg(feature = "sites-setting")]
@@ -907,12 +1169,16 @@ mod sites_spectrum_analysis;
 mod sites_stats_apps;
 #[cfg(feature = "sites-stats-beacons")]
 mod sites_stats_beacons;
+#[cfg(feature = "sites-stats-calls")]
+mod sites_stats_calls;
 #[cfg(feature = "sites-stats-clients-sdk")]
 mod sites_stats_clients_sdk;
 #[cfg(feature = "sites-stats-clients-wireless")]
 mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 mod sites_stats_devices;
+#[cfg(feature = "sites-stats-discovered-switches")]
+mod sites_stats_discovered_switches;
 #[cfg(feature = "sites-stats-ports")]
 mod sites_stats_ports;
 #[cfg(feature = "sites-stats-wx-rules")]
@@ -944,6 +1210,10 @@ pub use self::admins_lookup::*;
 pub use self::admins_recover_password::*;
 pub use self::common::*;
 pub use self::common_2::*;
+#[cfg(feature = "constants-events")]
+pub use self::constants_events::*;
+#[cfg(feature = "constants-models")]
+pub use self::constants_models::*;
 #[cfg(feature = "mobile-sdk-invites")]
 pub use self::mobile_sdk_invites::*;
 #[cfg(feature = "msps")]
@@ -962,8 +1232,12 @@ pub use self::msps_marvis::*;
 pub use self::msps_org_groups::*;
 #[cfg(feature = "msps-orgs")]
 pub use self::msps_orgs::*;
+#[cfg(feature = "msps-sso-roles")]
+pub use self::msps_sso_roles::*;
 #[cfg(feature = "msps-tickets")]
 pub use self::msps_tickets::*;
+#[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+pub use self::orgs_advanced_anti_malware_profiles::*;
 #[cfg(feature = "orgs-alarm-templates")]
 pub use self::orgs_alarm_templates::*;
 #[cfg(feature = "orgs-alarms")]
@@ -972,6 +1246,12 @@ pub use self::orgs_alarms::*;
 pub use self::orgs_antivirus_profiles::*;
 #[cfg(feature = "orgs-api-tokens")]
 pub use self::orgs_api_tokens::*;
+#[cfg(feature = "orgs-cert")]
+pub use self::orgs_cert::*;
+#[cfg(feature = "orgs-clients-nac")]
+pub use self::orgs_clients_nac::*;
+#[cfg(feature = "orgs-clients-wan")]
+pub use self::orgs_clients_wan::*;
 #[cfg(feature = "orgs-clients-wired")]
 pub use self::orgs_clients_wired::*;
 #[cfg(feature = "orgs-clients-wireless")]
@@ -984,8 +1264,18 @@ pub use self::orgs_devices::*;
 pub use self::orgs_devices_ssr::*;
 #[cfg(feature = "orgs-events")]
 pub use self::orgs_events::*;
+#[cfg(feature = "orgs-evpn-topologies")]
+pub use self::orgs_evpn_topologies::*;
 #[cfg(feature = "orgs-guests")]
 pub use self::orgs_guests::*;
+#[cfg(feature = "orgs-idp-profiles")]
+pub use self::orgs_idp_profiles::*;
+#[cfg(feature = "orgs-integration-cradlepoint")]
+pub use self::orgs_integration_cradlepoint::*;
+#[cfg(feature = "orgs-integration-jse")]
+pub use self::orgs_integration_jse::*;
+#[cfg(feature = "orgs-integration-sky-atp")]
+pub use self::orgs_integration_sky_atp::*;
 #[cfg(feature = "orgs-integration-zscaler")]
 pub use self::orgs_integration_zscaler::*;
 #[cfg(feature = "orgs-inventory")]
@@ -1002,6 +1292,8 @@ pub use self::orgs_maps::*;
 pub use self::orgs_marvis::*;
 #[cfg(feature = "orgs-marvis-invites")]
 pub use self::orgs_marvis_invites::*;
+#[cfg(feature = "orgs-mx-clusters")]
+pub use self::orgs_mx_clusters::*;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub use self::orgs_mx_tunnels::*;
 #[cfg(feature = "orgs-nac-crl")]
@@ -1014,16 +1306,24 @@ pub use self::orgs_nac_idp::*;
 pub use self::orgs_nac_rules::*;
 #[cfg(feature = "orgs-nac-tags")]
 pub use self::orgs_nac_tags::*;
+#[cfg(feature = "orgs-network-templates")]
+pub use self::orgs_network_templates::*;
 #[cfg(feature = "orgs-premium-analytics")]
 pub use self::orgs_premium_analytics::*;
 #[cfg(feature = "orgs-psks")]
 pub use self::orgs_psks::*;
 #[cfg(feature = "orgs-rf-templates")]
 pub use self::orgs_rf_templates::*;
+#[cfg(feature = "orgs-scep")]
+pub use self::orgs_scep::*;
 #[cfg(feature = "orgs-sdk-invites")]
 pub use self::orgs_sdk_invites::*;
 #[cfg(feature = "orgs-sdk-templates")]
 pub use self::orgs_sdk_templates::*;
+#[cfg(feature = "orgs-security-policies")]
+pub use self::orgs_security_policies::*;
+#[cfg(feature = "orgs-service-policies")]
+pub use self::orgs_service_policies::*;
 #[cfg(feature = "orgs-services")]
 pub use self::orgs_services::*;
 #[cfg(feature = "orgs-setting")]
@@ -1032,6 +1332,8 @@ pub use self::orgs_setting::*;
 pub use self::orgs_sitegroups::*;
 #[cfg(feature = "orgs-sites")]
 pub use self::orgs_sites::*;
+#[cfg(feature = "orgs-sles")]
+pub use self::orgs_sles::*;
 #[cfg(feature = "orgs-sso")]
 pub use self::orgs_sso::*;
 #[cfg(feature = "orgs-sso-roles")]
@@ -1064,8 +1366,6 @@ pub use self::orgs_vpns::*;
 pub use self::orgs_wlan_templates::*;
 #[cfg(feature = "orgs-wx-tags")]
 pub use self::orgs_wx_tags::*;
-#[cfg(feature = "orgs-wx-tunnels")]
-pub use self::orgs_wx_tunnels::*;
 #[cfg(feature = "self-account")]
 pub use self::self_account::*;
 #[cfg(feature = "self-alarms")]
@@ -1078,8 +1378,11 @@ pub use self::self_audit_logs::*;
 pub use self::self_mfa::*;
 #[cfg(feature = "self-o-auth2")]
 pub use self::self_o_auth2::*;
+#[cfg(any(feature = "orgs-integration-jse", feature = "sites-jse"))]
+pub use self::shared_account_jse_info::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-network-templates",
@@ -1088,6 +1391,8 @@ pub use self::self_o_auth2::*;
 pub use self::shared_acl_policies::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1095,10 +1400,12 @@ pub use self::shared_acl_policies::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_additional_config_cmds::*;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 pub use self::shared_additional_vlan_ids::*;
-#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
-pub use self::shared_additional_vlan_ids_2::*;
 #[cfg(any(
     feature = "msps-admins",
     feature = "orgs-admins",
@@ -1114,6 +1421,7 @@ pub use self::shared_admin::*;
 pub use self::shared_admin_id::*;
 #[cfg(any(
     feature = "msps-admins",
+    feature = "msps-sso-roles",
     feature = "orgs-admins",
     feature = "orgs-api-tokens",
     feature = "orgs-sso-roles",
@@ -1126,6 +1434,9 @@ pub use self::shared_admins::*;
 pub use self::shared_alarm::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1167,10 +1478,13 @@ pub use self::shared_ap_ip_config::*;
 pub use self::shared_ap_port_config::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -1188,11 +1502,18 @@ pub use self::shared_ap_radio::*;
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-rf-templates",
+    feature = "sites-rrm",
     feature = "sites-setting"
 ))]
 pub use self::shared_ap_radio_antenna_mode::*;
 #[cfg(any(feature = "orgs-stats-devices", feature = "sites-stats-devices"))]
 pub use self::shared_ap_radio_stat::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+pub use self::shared_ap_redundancy::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-devices"))]
 pub use self::shared_ap_search::*;
 #[cfg(any(feature = "orgs-device-profiles", feature = "sites-device-profiles"))]
@@ -1201,6 +1522,7 @@ pub use self::shared_ap_switch::*;
 pub use self::shared_app_probing_apps::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1222,6 +1544,7 @@ pub use self::shared_auto_preemption::*;
 pub use self::shared_avprofile::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-bgp-peers",
     feature = "orgs-stats-devices",
     feature = "sites-device-profiles",
@@ -1253,12 +1576,30 @@ pub use self::shared_ble_config_beacon_rate_mode::*;
 pub use self::shared_client_info_source::*;
 #[cfg(any(feature = "orgs-clients-wireless", feature = "sites-clients-wireless"))]
 pub use self::shared_client_key_mgmt::*;
+#[cfg(any(feature = "orgs-clients-nac", feature = "sites-clients-nac"))]
+pub use self::shared_client_nac::*;
 #[cfg(any(
     feature = "admins-login-o-auth2",
     feature = "msps-licenses",
     feature = "self-o-auth2"
 ))]
 pub use self::shared_code_string::*;
+#[cfg(any(
+    feature = "constants-models",
+    feature = "orgs-clients-wireless",
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-clients-wireless",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-rrm",
+    feature = "sites-spectrum-analysis",
+    feature = "sites-stats-clients-wireless",
+    feature = "sites-stats-devices",
+    feature = "sites-wlans"
+))]
+pub use self::shared_const_device_ap_band24_usage::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -1270,6 +1611,8 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "msps-logs",
     feature = "msps-tickets",
     feature = "orgs-alarms",
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wan",
     feature = "orgs-clients-wired",
     feature = "orgs-clients-wireless",
     feature = "orgs-devices",
@@ -1288,9 +1631,12 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "orgs-tickets",
     feature = "orgs-webhooks",
     feature = "sites-alarms",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wan",
     feature = "sites-clients-wired",
     feature = "sites-clients-wireless",
     feature = "sites-devices",
+    feature = "sites-devices-others",
     feature = "sites-events",
     feature = "sites-guests",
     feature = "sites-rogues",
@@ -1298,6 +1644,8 @@ pub use self::shared_count_ports_auth_state::*;
     feature = "sites-skyatp",
     feature = "sites-stats-apps",
     feature = "sites-stats-bgp-peers",
+    feature = "sites-stats-calls",
+    feature = "sites-stats-discovered-switches",
     feature = "sites-stats-ospf",
     feature = "sites-stats-ports",
     feature = "sites-wan-usages",
@@ -1319,6 +1667,8 @@ pub use self::shared_cpu_stat::*;
     feature = "sites-site-templates"
 ))]
 pub use self::shared_day_of_week::*;
+#[cfg(any(feature = "orgs-scep", feature = "sites-rssi-zones"))]
+pub use self::shared_device_id::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
     feature = "orgs-devices",
@@ -1336,18 +1686,30 @@ pub use self::shared_device_type_default_ap::*;
 ))]
 pub use self::shared_device_type_with_all::*;
 #[cfg(any(
+    feature = "sites-stats-devices",
+    feature = "sites-stats-discovered-switches"
+))]
+pub use self::shared_discovered_switches_metric_scope::*;
+#[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-clients-wireless",
     feature = "sites-device-profiles",
     feature = "sites-devices",
-    feature = "sites-spectrum-analysis",
+    feature = "sites-rrm",
     feature = "sites-stats-clients-wireless",
     feature = "sites-stats-devices",
     feature = "sites-wlans"
 ))]
 pub use self::shared_dot11_band::*;
+#[cfg(any(
+    feature = "orgs-stats-devices",
+    feature = "sites-rrm",
+    feature = "sites-stats-devices"
+))]
+pub use self::shared_dot11_bandwidth::*;
 #[cfg(any(
     feature = "orgs-clients-wireless",
     feature = "sites-clients-wireless",
@@ -1361,6 +1723,24 @@ pub use self::shared_dot11_proto::*;
     feature = "self-account"
 ))]
 pub use self::shared_email_string::*;
+#[cfg(any(feature = "orgs-clients-wan", feature = "sites-clients-wan"))]
+pub use self::shared_events_client_wan::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies"
+))]
+pub use self::shared_evpn_config_role::*;
+#[cfg(any(
+    feature = "orgs-evpn-topologies",
+    feature = "sites-evpn-topologies",
+    feature = "sites-setting"
+))]
+pub use self::shared_evpn_options::*;
+#[cfg(any(feature = "orgs-evpn-topologies", feature = "sites-evpn-topologies"))]
+pub use self::shared_evpn_topologies_response::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
@@ -1371,12 +1751,14 @@ pub use self::shared_email_string::*;
 pub use self::shared_fwupdate_stat::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 pub use self::shared_gateway_idp_profiles_request::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "sites-device-profiles",
     feature = "sites-gateway-templates",
     feature = "sites-setting"
@@ -1384,9 +1766,13 @@ pub use self::shared_gateway_idp_profiles_request::*;
 pub use self::shared_gateway_matching::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting"
@@ -1394,6 +1780,7 @@ pub use self::shared_gateway_matching::*;
 pub use self::shared_gateway_port_duplex::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-vpns",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1402,8 +1789,19 @@ pub use self::shared_gateway_port_duplex::*;
     feature = "sites-vpns"
 ))]
 pub use self::shared_gateway_port_vpn_path_bfd_profile::*;
-#[cfg(any(feature = "sites-gateway-templates", feature = "sites-setting"))]
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
 pub use self::shared_gateway_template::*;
+#[cfg(any(feature = "orgs-gateway-templates", feature = "sites-setting"))]
+pub use self::shared_gateway_template_request::*;
+#[cfg(any(
+    feature = "orgs-gateway-templates",
+    feature = "sites-gateway-templates"
+))]
+pub use self::shared_gateway_templates::*;
 #[cfg(any(
     feature = "orgs-guests",
     feature = "sites-guests",
@@ -1414,6 +1812,7 @@ pub use self::shared_guest::*;
 #[cfg(any(feature = "orgs-guests", feature = "sites-guests"))]
 pub use self::shared_guests::*;
 #[cfg(any(
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-setting",
     feature = "sites-wlans"
@@ -1421,6 +1820,8 @@ pub use self::shared_guests::*;
 pub use self::shared_hour::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1428,14 +1829,52 @@ pub use self::shared_hour::*;
     feature = "sites-setting"
 ))]
 pub use self::shared_idp_config::*;
-#[cfg(any(feature = "msps-sles", feature = "sites-insights"))]
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_idp_profile::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "orgs-service-policies",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-gateway-templates",
+    feature = "sites-service-policies",
+    feature = "sites-setting"
+))]
+pub use self::shared_idp_profile_base_profile::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-idp-profiles",
+    feature = "sites-devices",
+    feature = "sites-setting"
+))]
+pub use self::shared_idp_profile_request::*;
+#[cfg(any(
+    feature = "msps-sles",
+    feature = "orgs-sles",
+    feature = "sites-insights"
+))]
 pub use self::shared_insight_metrics::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-setting",
@@ -1445,11 +1884,15 @@ pub use self::shared_insight_metrics::*;
 pub use self::shared_ip_type::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-mx-edges",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
@@ -1458,6 +1901,26 @@ pub use self::shared_ip_type::*;
 pub use self::shared_ip_type6::*;
 #[cfg(any(feature = "sites-devices", feature = "sites-devices-wired"))]
 pub use self::shared_junos_local_port_config::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-gateway-templates",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_junos_port_config::*;
+#[cfg(any(
+    feature = "orgs-clients-nac",
+    feature = "orgs-clients-wireless",
+    feature = "sites-clients-nac",
+    feature = "sites-clients-wireless"
+))]
+pub use self::shared_last_ap::*;
 #[cfg(any(
     feature = "orgs-sites",
     feature = "orgs-stats-sites",
@@ -1491,7 +1954,9 @@ pub use self::shared_map_import_json::*;
 #[cfg(any(
     feature = "msps-org-groups",
     feature = "msps-orgs",
+    feature = "msps-sso-roles",
     feature = "orgs",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-sso",
     feature = "orgs-sso-roles",
@@ -1503,8 +1968,13 @@ pub use self::shared_map_import_json::*;
     feature = "sites-wlans"
 ))]
 pub use self::shared_msp_id::*;
+#[cfg(any(feature = "orgs-mx-clusters", feature = "sites-setting"))]
+pub use self::shared_mxcluster_nac::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -1516,6 +1986,9 @@ pub use self::shared_msp_id::*;
 pub use self::shared_mxcluster_rad_auth_server_keywrap_format::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-mx-clusters",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1525,6 +1998,13 @@ pub use self::shared_mxcluster_rad_auth_server_keywrap_format::*;
 ))]
 pub use self::shared_mxcluster_radsec_server_selection::*;
 #[cfg(any(
+    feature = "orgs-mx-clusters",
+    feature = "orgs-setting",
+    feature = "sites-setting"
+))]
+pub use self::shared_mxedge_mgmt::*;
+#[cfg(any(
+    feature = "orgs-mx-clusters",
     feature = "orgs-setting",
     feature = "orgs-stats-mx-edges",
     feature = "sites-setting",
@@ -1549,6 +2029,7 @@ pub use self::shared_nac_rule_action::*;
 pub use self::shared_name_string::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1559,33 +2040,60 @@ pub use self::shared_name_string::*;
 pub use self::shared_network::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-networks",
     feature = "sites-devices",
     feature = "sites-setting"
 ))]
 pub use self::shared_network_request::*;
+#[cfg(any(
+    feature = "orgs-network-templates",
+    feature = "sites-network-templates"
+))]
+pub use self::shared_network_template::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs"))]
 pub use self::shared_org::*;
+#[cfg(any(feature = "orgs-service-policies", feature = "sites-service-policies"))]
+pub use self::shared_org_service_policies::*;
 #[cfg(any(feature = "orgs-stats-ospf", feature = "sites-stats-ospf"))]
 pub use self::shared_ospf_peer_stats_count_distinct::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting",
     feature = "sites-stats-devices",
     feature = "sites-stats-ports"
 ))]
 pub use self::shared_poe_priority::*;
+#[cfg(any(feature = "orgs-wlans", feature = "sites-wlans"))]
+pub use self::shared_portal_template_alignment::*;
 #[cfg(any(feature = "orgs-api-tokens", feature = "orgs-sso-roles"))]
 pub use self::shared_privilege_org::*;
 #[cfg(any(feature = "orgs-psks", feature = "sites-psks"))]
 pub use self::shared_psk_list::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-ap-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_radius_acct_port::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
@@ -1595,6 +2103,19 @@ pub use self::shared_psk_list::*;
 pub use self::shared_radius_acct_servers::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-network-templates",
+    feature = "orgs-security-policies",
+    feature = "orgs-wlans",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-network-templates",
+    feature = "sites-setting",
+    feature = "sites-wlans"
+))]
+pub use self::shared_radius_coa_port::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-security-policies",
     feature = "orgs-wlans",
     feature = "sites-ap-templates",
     feature = "sites-device-profiles",
@@ -1605,8 +2126,14 @@ pub use self::shared_radius_acct_servers::*;
 pub use self::shared_radsec::*;
 #[cfg(any(feature = "orgs-devices", feature = "sites-events"))]
 pub use self::shared_response_device_events_search::*;
-#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+#[cfg(any(
+    feature = "orgs-rf-templates",
+    feature = "sites-rf-templates",
+    feature = "sites-rrm"
+))]
 pub use self::shared_rf_template::*;
+#[cfg(any(feature = "orgs-rf-templates", feature = "sites-rf-templates"))]
+pub use self::shared_rf_templates::*;
 #[cfg(any(
     feature = "orgs-stats-devices",
     feature = "orgs-stats-ports",
@@ -1643,7 +2170,9 @@ pub use self::shared_search_wxtag_apps::*;
 pub use self::shared_secintel_profile::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-sec-intel-profiles",
+    feature = "orgs-service-policies",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-gateway-templates",
@@ -1662,7 +2191,12 @@ pub use self::shared_site_ports_count_distinct::*;
 pub use self::shared_site_stats_sitegroup_ids::*;
 #[cfg(any(feature = "orgs-site-templates", feature = "sites-site-templates"))]
 pub use self::shared_site_template::*;
-#[cfg(any(feature = "orgs-sso", feature = "orgs-wlans", feature = "sites-wlans"))]
+#[cfg(any(
+    feature = "orgs-security-policies",
+    feature = "orgs-sso",
+    feature = "orgs-wlans",
+    feature = "sites-wlans"
+))]
 pub use self::shared_sso_idp_sign_algo::*;
 #[cfg(any(feature = "msps-orgs", feature = "orgs-stats"))]
 pub use self::shared_stats_org::*;
@@ -1684,44 +2218,30 @@ pub use self::shared_stats_wan_tunnel_priority::*;
 ))]
 pub use self::shared_stats_wireless_client::*;
 #[cfg(any(
-    feature = "msps-orgs",
-    feature = "orgs-antivirus-profiles",
-    feature = "orgs-device-profiles",
-    feature = "orgs-devices",
-    feature = "orgs-devices-ssr",
-    feature = "orgs-inventory",
-    feature = "orgs-mx-tunnels",
-    feature = "orgs-setting",
-    feature = "orgs-stats-devices",
-    feature = "orgs-stats-mx-edges",
-    feature = "orgs-user-macs",
-    feature = "orgs-wlans",
-    feature = "orgs-wx-tags",
-    feature = "sites-advanced-anti-malware-profiles",
-    feature = "sites-antivirus-profiles",
-    feature = "sites-device-profiles",
-    feature = "sites-devices",
-    feature = "sites-gateway-templates",
-    feature = "sites-idp-profiles",
-    feature = "sites-insights",
-    feature = "sites-jse",
+    feature = "orgs-network-templates",
     feature = "sites-network-templates",
-    feature = "sites-service-policies",
-    feature = "sites-setting",
-    feature = "sites-stats-devices",
-    feature = "sites-stats-mx-edges",
-    feature = "sites-wlans",
-    feature = "sites-wx-tags",
-    feature = "utilities-mx-edge"
+    feature = "sites-setting"
 ))]
-pub use self::shared_strings::*;
-#[cfg(any(feature = "sites-network-templates", feature = "sites-setting"))]
 pub use self::shared_switch_matching::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
+    feature = "sites-device-profiles",
+    feature = "sites-devices",
+    feature = "sites-evpn-topologies",
+    feature = "sites-network-templates",
+    feature = "sites-setting"
+))]
+pub use self::shared_switch_network::*;
+#[cfg(any(
+    feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-network-templates",
     feature = "sites-device-profiles",
     feature = "sites-devices",
     feature = "sites-devices-wired",
+    feature = "sites-evpn-topologies",
     feature = "sites-network-templates",
     feature = "sites-setting"
 ))]
@@ -1736,6 +2256,7 @@ pub use self::shared_ticket::*;
 pub use self::shared_time_of_day::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-gateway-templates",
     feature = "orgs-stats-devices",
     feature = "orgs-stats-tunnels",
     feature = "sites-device-profiles",
@@ -1758,11 +2279,16 @@ pub use self::shared_uuids::*;
 pub use self::shared_vars::*;
 #[cfg(any(
     feature = "orgs-device-profiles",
+    feature = "orgs-evpn-topologies",
+    feature = "orgs-gateway-templates",
+    feature = "orgs-network-templates",
     feature = "orgs-networks",
+    feature = "orgs-security-policies",
     feature = "orgs-setting",
     feature = "orgs-wlans",
     feature = "sites-device-profiles",
     feature = "sites-devices",
+    feature = "sites-evpn-topologies",
     feature = "sites-gateway-templates",
     feature = "sites-network-templates",
     feature = "sites-networks",
@@ -1776,6 +2302,8 @@ pub use self::shared_vpn::*;
 pub use self::shared_websocket_session::*;
 #[cfg(any(feature = "orgs-wx-rules", feature = "sites-wx-rules"))]
 pub use self::shared_wxlan_rule::*;
+#[cfg(any(feature = "orgs-wx-tunnels", feature = "sites-wx-tunnels"))]
+pub use self::shared_wxlan_tunnel::*;
 #[cfg(any(feature = "sites-stats-zones", feature = "sites-zones"))]
 pub use self::shared_zone_vertex::*;
 #[cfg(feature = "sites-alarms")]
@@ -1790,40 +2318,40 @@ pub use self::sites_applications::*;
 pub use self::sites_assets::*;
 #[cfg(feature = "sites-beacons")]
 pub use self::sites_beacons::*;
+#[cfg(feature = "sites-clients-nac")]
+pub use self::sites_clients_nac::*;
+#[cfg(feature = "sites-clients-wan")]
+pub use self::sites_clients_wan::*;
 #[cfg(feature = "sites-clients-wired")]
 pub use self::sites_clients_wired::*;
 #[cfg(feature = "sites-clients-wireless")]
 pub use self::sites_clients_wireless::*;
 #[cfg(feature = "sites-devices")]
 pub use self::sites_devices::*;
+#[cfg(feature = "sites-devices-others")]
+pub use self::sites_devices_others::*;
 #[cfg(feature = "sites-devices-wan-cluster")]
 pub use self::sites_devices_wan_cluster::*;
 #[cfg(feature = "sites-devices-wireless")]
 pub use self::sites_devices_wireless::*;
 #[cfg(feature = "sites-events")]
 pub use self::sites_events::*;
-#[cfg(feature = "sites-gateway-templates")]
-pub use self::sites_gateway_templates::*;
 #[cfg(feature = "sites-guests")]
 pub use self::sites_guests::*;
 #[cfg(feature = "sites-insights")]
 pub use self::sites_insights::*;
-#[cfg(feature = "sites-jse")]
-pub use self::sites_jse::*;
 #[cfg(feature = "sites-licenses")]
 pub use self::sites_licenses::*;
 #[cfg(feature = "sites-maps")]
 pub use self::sites_maps::*;
 #[cfg(feature = "sites-maps-auto-zone")]
 pub use self::sites_maps_auto_zone::*;
-#[cfg(feature = "sites-network-templates")]
-pub use self::sites_network_templates::*;
 #[cfg(feature = "sites-rogues")]
 pub use self::sites_rogues::*;
+#[cfg(feature = "sites-rrm")]
+pub use self::sites_rrm::*;
 #[cfg(feature = "sites-rssi-zones")]
 pub use self::sites_rssi_zones::*;
-#[cfg(feature = "sites-service-policies")]
-pub use self::sites_service_policies::*;
 #[cfg(feature = "sites-services")]
 pub use self::sites_services::*;
 #[cfg(feature = "sites-setting")]
@@ -1836,12 +2364,16 @@ pub use self::sites_spectrum_analysis::*;
 pub use self::sites_stats_apps::*;
 #[cfg(feature = "sites-stats-beacons")]
 pub use self::sites_stats_beacons::*;
+#[cfg(feature = "sites-stats-calls")]
+pub use self::sites_stats_calls::*;
 #[cfg(feature = "sites-stats-clients-sdk")]
 pub use self::sites_stats_clients_sdk::*;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub use self::sites_stats_clients_wireless::*;
 #[cfg(feature = "sites-stats-devices")]
 pub use self::sites_stats_devices::*;
+#[cfg(feature = "sites-stats-discovered-switches")]
+pub use self::sites_stats_discovered_switches::*;
 #[cfg(feature = "sites-stats-ports")]
 pub use self::sites_stats_ports::*;
 #[cfg(feature = "sites-stats-wx-rules")]

@@ -144,87 +144,6 @@ impl serde::Serialize for ApRadioStat {
     }
 }
 
-/// The `ap_redundancy` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ApRedundancy {
-    /// `modules` on the wire.
-    pub modules: Option<ApRedundancyModules>,
-    /// `num_aps` on the wire: an integer. Example: `15`.
-    pub num_aps: Option<i64>,
-    /// `num_aps_with_switch_redundancy` on the wire: an integer. Example: `8`.
-    pub num_aps_with_switch_redundancy: Option<i64>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ApRedundancy {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            modules: fields.optional("modules")?,
-            num_aps: fields.optional("num_aps")?,
-            num_aps_with_switch_redundancy: fields.optional("num_aps_with_switch_redundancy")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ApRedundancy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("modules", &self.modules)?;
-        fields.optional("num_aps", &self.num_aps)?;
-        fields.optional(
-            "num_aps_with_switch_redundancy",
-            &self.num_aps_with_switch_redundancy,
-        )?;
-        fields.end(&self.extra)
-    }
-}
-
-/// The `ap_redundancy_module` schema.
-///
-/// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct ApRedundancyModule {
-    /// `num_aps` on the wire: an integer. Example: `15`.
-    pub num_aps: Option<i64>,
-    /// `num_aps_with_switch_redundancy` on the wire: an integer. Example: `8`.
-    pub num_aps_with_switch_redundancy: Option<i64>,
-    /// Fields unknown to this SDK version, kept so that a value read and written back loses nothing.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-impl<'de> serde::Deserialize<'de> for ApRedundancyModule {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = crate::support::Fields::deserialize(deserializer)?;
-        Ok(Self {
-            num_aps: fields.optional("num_aps")?,
-            num_aps_with_switch_redundancy: fields.optional("num_aps_with_switch_redundancy")?,
-            extra: fields.rest(),
-        })
-    }
-}
-
-impl serde::Serialize for ApRedundancyModule {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut fields = crate::support::FieldsOut::new(serializer)?;
-        fields.optional("num_aps", &self.num_aps)?;
-        fields.optional(
-            "num_aps_with_switch_redundancy",
-            &self.num_aps_with_switch_redundancy,
-        )?;
-        fields.end(&self.extra)
-    }
-}
-
-/// Property key is the node id
-pub type ApRedundancyModules = std::collections::BTreeMap<String, ApRedundancyModule>;
-
 /// The `ap_stat_mesh_downlink` schema.
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.
@@ -708,9 +627,6 @@ impl serde::Serialize for DhcpdStatLan {
     }
 }
 
-/// channel width for the band.enum: `0`(disabled, response only), `20`, `40`, `80` (only applicable for band_5 and band_6), `160` (only for band_6)
-pub type Dot11Bandwidth = i64;
-
 /// Property key is the interface name
 pub type IfStat = std::collections::BTreeMap<String, IfStatProperty>;
 
@@ -865,9 +781,6 @@ impl serde::Serialize for IfStatPropertyServpInfo {
         fields.end(&self.extra)
     }
 }
-
-/// The `integers` schema.
-pub type Integers = Vec<i64>;
 
 /// The `ip_stat` schema.
 ///

@@ -402,20 +402,8 @@ impl serde::Serialize for EventsClient {
     }
 }
 
-/// Latest AP where the client is/was connected to
-pub type LastAp = String;
-
-/// The last known IP Address for the client
-pub type LastClientIp = String;
-
 /// Latest type of device we identified (e.g. iPhone, Mac, ...)
 pub type LastDevice = String;
-
-/// If dot1x authentication, the username used during the latest authentication. Otherwise, the MAC address of the client
-pub type LastUsername = String;
-
-/// Latest VLAN ID assigned to the client
-pub type LastVlan = i64;
 
 /// enum: `ap`, `device`, `hostname`, `ip`, `model`, `os`, `ssid`, `vlan`
 ///

@@ -2,9 +2,6 @@
 //! Types of the `sites-rssi-zones` resource alone.
 use super::*;
 
-/// The `device_id` schema.
-pub type DeviceId = uuid::Uuid;
-
 /// RSSI Zone
 ///
 /// Only answers hold it, so it has no constructor: in a test, use `serde_json::from_value`.

@@ -310,8 +310,8 @@ impl SpectrumAnalysis {
     }
 }
 
-/// The same values as `Dot11Band`, so the same type.
-pub type SpectrumAnalysisBand = Dot11Band;
+/// The same values as `ConstDeviceApBand24Usage`, so the same type.
+pub type SpectrumAnalysisBand = ConstDeviceApBand24Usage;
 
 /// Format of the spectrum analysis data. enum: `json`, `stream`
 ///

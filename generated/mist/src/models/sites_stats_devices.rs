@@ -327,66 +327,8 @@ impl serde::Serialize for ResponseSwitchMetricsVersionComplianceDetails {
 /// The same values as `DeviceStatus`, so the same type.
 pub type StatDeviceStatusFilter = DeviceStatus;
 
-/// enum: `site`, `switch`
-///
-/// A value this version of the SDK does not know is kept in `Unknown`, so a value the server
-/// adds later never fails a call. New values may become variants in a later version: match
-/// with a wildcard arm, and read any value with [`as_str`](Self::as_str).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SwitchMetricScope {
-    /// The value `site`.
-    Site,
-    /// The value `switch`.
-    Switch,
-    /// A value this version of the SDK does not know.
-    Unknown(crate::UnknownValue),
-}
-
-impl SwitchMetricScope {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Site => "site",
-            Self::Switch => "switch",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl From<&str> for SwitchMetricScope {
-    fn from(value: &str) -> Self {
-        match value {
-            "site" => Self::Site,
-            "switch" => Self::Switch,
-            other => Self::Unknown(crate::UnknownValue::new(other)),
-        }
-    }
-}
-
-impl std::fmt::Display for SwitchMetricScope {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SwitchMetricScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SwitchMetricScope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::enum_value(deserializer)
-    }
-}
-
-impl crate::client::ParamValue for SwitchMetricScope {
-    fn texts(&self) -> Vec<String> {
-        vec![self.as_str().to_owned()]
-    }
-}
+/// The same values as `DiscoveredSwitchesMetricScope`, so the same type.
+pub type SwitchMetricScope = DiscoveredSwitchesMetricScope;
 
 /// enum: `active_ports_summary`
 ///

@@ -11,6 +11,10 @@ pub mod admins_logout;
 pub mod admins_lookup;
 #[cfg(feature = "admins-recover-password")]
 pub mod admins_recover_password;
+#[cfg(feature = "constants-events")]
+pub mod constants_events;
+#[cfg(feature = "constants-models")]
+pub mod constants_models;
 #[cfg(feature = "mobile-sdk-invites")]
 pub mod mobile_sdk_invites;
 #[cfg(feature = "msps")]
@@ -33,12 +37,16 @@ pub mod msps_org_groups;
 pub mod msps_orgs;
 #[cfg(feature = "msps-sles")]
 pub mod msps_sles;
+#[cfg(feature = "msps-sso-roles")]
+pub mod msps_sso_roles;
 #[cfg(feature = "msps-tickets")]
 pub mod msps_tickets;
 #[cfg(feature = "orgs")]
 pub mod orgs;
 #[cfg(feature = "orgs-admins")]
 pub mod orgs_admins;
+#[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+pub mod orgs_advanced_anti_malware_profiles;
 #[cfg(feature = "orgs-alarm-templates")]
 pub mod orgs_alarm_templates;
 #[cfg(feature = "orgs-alarms")]
@@ -51,10 +59,16 @@ pub mod orgs_api_tokens;
 pub mod orgs_asset_filters;
 #[cfg(feature = "orgs-assets")]
 pub mod orgs_assets;
+#[cfg(feature = "orgs-cert")]
+pub mod orgs_cert;
 #[cfg(feature = "orgs-clients-marvis")]
 pub mod orgs_clients_marvis;
+#[cfg(feature = "orgs-clients-nac")]
+pub mod orgs_clients_nac;
 #[cfg(feature = "orgs-clients-sdk")]
 pub mod orgs_clients_sdk;
+#[cfg(feature = "orgs-clients-wan")]
+pub mod orgs_clients_wan;
 #[cfg(feature = "orgs-clients-wired")]
 pub mod orgs_clients_wired;
 #[cfg(feature = "orgs-clients-wireless")]
@@ -69,8 +83,20 @@ pub mod orgs_devices;
 pub mod orgs_devices_ssr;
 #[cfg(feature = "orgs-events")]
 pub mod orgs_events;
+#[cfg(feature = "orgs-evpn-topologies")]
+pub mod orgs_evpn_topologies;
+#[cfg(feature = "orgs-gateway-templates")]
+pub mod orgs_gateway_templates;
 #[cfg(feature = "orgs-guests")]
 pub mod orgs_guests;
+#[cfg(feature = "orgs-idp-profiles")]
+pub mod orgs_idp_profiles;
+#[cfg(feature = "orgs-integration-cradlepoint")]
+pub mod orgs_integration_cradlepoint;
+#[cfg(feature = "orgs-integration-jse")]
+pub mod orgs_integration_jse;
+#[cfg(feature = "orgs-integration-sky-atp")]
+pub mod orgs_integration_sky_atp;
 #[cfg(feature = "orgs-integration-zscaler")]
 pub mod orgs_integration_zscaler;
 #[cfg(feature = "orgs-inventory")]
@@ -87,6 +113,8 @@ pub mod orgs_maps;
 pub mod orgs_marvis;
 #[cfg(feature = "orgs-marvis-invites")]
 pub mod orgs_marvis_invites;
+#[cfg(feature = "orgs-mx-clusters")]
+pub mod orgs_mx_clusters;
 #[cfg(feature = "orgs-mx-tunnels")]
 pub mod orgs_mx_tunnels;
 #[cfg(feature = "orgs-nac-crl")]
@@ -99,6 +127,8 @@ pub mod orgs_nac_idp;
 pub mod orgs_nac_rules;
 #[cfg(feature = "orgs-nac-tags")]
 pub mod orgs_nac_tags;
+#[cfg(feature = "orgs-network-templates")]
+pub mod orgs_network_templates;
 #[cfg(feature = "orgs-networks")]
 pub mod orgs_networks;
 #[cfg(feature = "orgs-premium-analytics")]
@@ -107,12 +137,18 @@ pub mod orgs_premium_analytics;
 pub mod orgs_psks;
 #[cfg(feature = "orgs-rf-templates")]
 pub mod orgs_rf_templates;
+#[cfg(feature = "orgs-scep")]
+pub mod orgs_scep;
 #[cfg(feature = "orgs-sdk-invites")]
 pub mod orgs_sdk_invites;
 #[cfg(feature = "orgs-sdk-templates")]
 pub mod orgs_sdk_templates;
 #[cfg(feature = "orgs-sec-intel-profiles")]
 pub mod orgs_sec_intel_profiles;
+#[cfg(feature = "orgs-security-policies")]
+pub mod orgs_security_policies;
+#[cfg(feature = "orgs-service-policies")]
+pub mod orgs_service_policies;
 #[cfg(feature = "orgs-services")]
 pub mod orgs_services;
 #[cfg(feature = "orgs-setting")]
@@ -123,6 +159,8 @@ pub mod orgs_site_templates;
 pub mod orgs_sitegroups;
 #[cfg(feature = "orgs-sites")]
 pub mod orgs_sites;
+#[cfg(feature = "orgs-sles")]
+pub mod orgs_sles;
 #[cfg(feature = "orgs-sso")]
 pub mod orgs_sso;
 #[cfg(feature = "orgs-sso-roles")]
@@ -203,6 +241,10 @@ pub mod sites_asset_filters;
 pub mod sites_assets;
 #[cfg(feature = "sites-beacons")]
 pub mod sites_beacons;
+#[cfg(feature = "sites-clients-nac")]
+pub mod sites_clients_nac;
+#[cfg(feature = "sites-clients-wan")]
+pub mod sites_clients_wan;
 #[cfg(feature = "sites-clients-wired")]
 pub mod sites_clients_wired;
 #[cfg(feature = "sites-clients-wireless")]
@@ -211,6 +253,8 @@ pub mod sites_clients_wireless;
 pub mod sites_device_profiles;
 #[cfg(feature = "sites-devices")]
 pub mod sites_devices;
+#[cfg(feature = "sites-devices-others")]
+pub mod sites_devices_others;
 #[cfg(feature = "sites-devices-wan-cluster")]
 pub mod sites_devices_wan_cluster;
 #[cfg(feature = "sites-devices-wired")]
@@ -219,6 +263,8 @@ pub mod sites_devices_wired;
 pub mod sites_devices_wireless;
 #[cfg(feature = "sites-events")]
 pub mod sites_events;
+#[cfg(feature = "sites-evpn-topologies")]
+pub mod sites_evpn_topologies;
 #[cfg(feature = "sites-gateway-templates")]
 pub mod sites_gateway_templates;
 #[cfg(feature = "sites-guests")]
@@ -245,6 +291,8 @@ pub mod sites_psks;
 pub mod sites_rf_templates;
 #[cfg(feature = "sites-rogues")]
 pub mod sites_rogues;
+#[cfg(feature = "sites-rrm")]
+pub mod sites_rrm;
 #[cfg(feature = "sites-rssi-zones")]
 pub mod sites_rssi_zones;
 #[cfg(feature = "sites-sec-intel-profiles")]
@@ -269,12 +317,16 @@ pub mod sites_stats_apps;
 pub mod sites_stats_beacons;
 #[cfg(feature = "sites-stats-bgp-peers")]
 pub mod sites_stats_bgp_peers;
+#[cfg(feature = "sites-stats-calls")]
+pub mod sites_stats_calls;
 #[cfg(feature = "sites-stats-clients-sdk")]
 pub mod sites_stats_clients_sdk;
 #[cfg(feature = "sites-stats-clients-wireless")]
 pub mod sites_stats_clients_wireless;
 #[cfg(feature = "sites-stats-devices")]
 pub mod sites_stats_devices;
+#[cfg(feature = "sites-stats-discovered-switches")]
+pub mod sites_stats_discovered_switches;
 #[cfg(feature = "sites-stats-mx-edges")]
 pub mod sites_stats_mx_edges;
 #[cfg(feature = "sites-stats-ospf")]
@@ -301,6 +353,8 @@ pub mod sites_wlans;
 pub mod sites_wx_rules;
 #[cfg(feature = "sites-wx-tags")]
 pub mod sites_wx_tags;
+#[cfg(feature = "sites-wx-tunnels")]
+pub mod sites_wx_tunnels;
 #[cfg(feature = "sites-zones")]
 pub mod sites_zones;
 #[cfg(feature = "utilities-location")]
@@ -347,6 +401,22 @@ impl crate::Client {
         &self,
     ) -> admins_recover_password::AdminsRecoverPasswordResource {
         admins_recover_password::AdminsRecoverPasswordResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Constants Events resource.
+    #[cfg(feature = "constants-events")]
+    pub fn constants_events(&self) -> constants_events::ConstantsEventsResource {
+        constants_events::ConstantsEventsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Constants Models resource.
+    #[cfg(feature = "constants-models")]
+    pub fn constants_models(&self) -> constants_models::ConstantsModelsResource {
+        constants_models::ConstantsModelsResource {
             client: self.clone(),
         }
     }
@@ -439,6 +509,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the MSPs SSO Roles resource.
+    #[cfg(feature = "msps-sso-roles")]
+    pub fn msps_sso_roles(&self) -> msps_sso_roles::MspsSsoRolesResource {
+        msps_sso_roles::MspsSsoRolesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the MSPs Tickets resource.
     #[cfg(feature = "msps-tickets")]
     pub fn msps_tickets(&self) -> msps_tickets::MspsTicketsResource {
@@ -459,6 +537,16 @@ impl crate::Client {
     #[cfg(feature = "orgs-admins")]
     pub fn orgs_admins(&self) -> orgs_admins::OrgsAdminsResource {
         orgs_admins::OrgsAdminsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Advanced Anti Malware Profiles resource.
+    #[cfg(feature = "orgs-advanced-anti-malware-profiles")]
+    pub fn orgs_advanced_anti_malware_profiles(
+        &self,
+    ) -> orgs_advanced_anti_malware_profiles::OrgsAdvancedAntiMalwareProfilesResource {
+        orgs_advanced_anti_malware_profiles::OrgsAdvancedAntiMalwareProfilesResource {
             client: self.clone(),
         }
     }
@@ -513,6 +601,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Cert resource.
+    #[cfg(feature = "orgs-cert")]
+    pub fn orgs_cert(&self) -> orgs_cert::OrgsCertResource {
+        orgs_cert::OrgsCertResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Clients - Marvis resource.
     #[cfg(feature = "orgs-clients-marvis")]
     pub fn orgs_clients_marvis(&self) -> orgs_clients_marvis::OrgsClientsMarvisResource {
@@ -521,10 +617,26 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Clients - NAC resource.
+    #[cfg(feature = "orgs-clients-nac")]
+    pub fn orgs_clients_nac(&self) -> orgs_clients_nac::OrgsClientsNacResource {
+        orgs_clients_nac::OrgsClientsNacResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Clients - SDK resource.
     #[cfg(feature = "orgs-clients-sdk")]
     pub fn orgs_clients_sdk(&self) -> orgs_clients_sdk::OrgsClientsSdkResource {
         orgs_clients_sdk::OrgsClientsSdkResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Clients - Wan resource.
+    #[cfg(feature = "orgs-clients-wan")]
+    pub fn orgs_clients_wan(&self) -> orgs_clients_wan::OrgsClientsWanResource {
+        orgs_clients_wan::OrgsClientsWanResource {
             client: self.clone(),
         }
     }
@@ -585,10 +697,62 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs EVPN Topologies resource.
+    #[cfg(feature = "orgs-evpn-topologies")]
+    pub fn orgs_evpn_topologies(&self) -> orgs_evpn_topologies::OrgsEvpnTopologiesResource {
+        orgs_evpn_topologies::OrgsEvpnTopologiesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Gateway Templates resource.
+    #[cfg(feature = "orgs-gateway-templates")]
+    pub fn orgs_gateway_templates(&self) -> orgs_gateway_templates::OrgsGatewayTemplatesResource {
+        orgs_gateway_templates::OrgsGatewayTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Guests resource.
     #[cfg(feature = "orgs-guests")]
     pub fn orgs_guests(&self) -> orgs_guests::OrgsGuestsResource {
         orgs_guests::OrgsGuestsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs IDP Profiles resource.
+    #[cfg(feature = "orgs-idp-profiles")]
+    pub fn orgs_idp_profiles(&self) -> orgs_idp_profiles::OrgsIdpProfilesResource {
+        orgs_idp_profiles::OrgsIdpProfilesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Integration Cradlepoint resource.
+    #[cfg(feature = "orgs-integration-cradlepoint")]
+    pub fn orgs_integration_cradlepoint(
+        &self,
+    ) -> orgs_integration_cradlepoint::OrgsIntegrationCradlepointResource {
+        orgs_integration_cradlepoint::OrgsIntegrationCradlepointResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Integration JSE resource.
+    #[cfg(feature = "orgs-integration-jse")]
+    pub fn orgs_integration_jse(&self) -> orgs_integration_jse::OrgsIntegrationJseResource {
+        orgs_integration_jse::OrgsIntegrationJseResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Integration SkyATP resource.
+    #[cfg(feature = "orgs-integration-sky-atp")]
+    pub fn orgs_integration_sky_atp(
+        &self,
+    ) -> orgs_integration_sky_atp::OrgsIntegrationSkyAtpResource {
+        orgs_integration_sky_atp::OrgsIntegrationSkyAtpResource {
             client: self.clone(),
         }
     }
@@ -661,6 +825,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs MxClusters resource.
+    #[cfg(feature = "orgs-mx-clusters")]
+    pub fn orgs_mx_clusters(&self) -> orgs_mx_clusters::OrgsMxClustersResource {
+        orgs_mx_clusters::OrgsMxClustersResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs MxTunnels resource.
     #[cfg(feature = "orgs-mx-tunnels")]
     pub fn orgs_mx_tunnels(&self) -> orgs_mx_tunnels::OrgsMxTunnelsResource {
@@ -709,6 +881,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs Network Templates resource.
+    #[cfg(feature = "orgs-network-templates")]
+    pub fn orgs_network_templates(&self) -> orgs_network_templates::OrgsNetworkTemplatesResource {
+        orgs_network_templates::OrgsNetworkTemplatesResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs Networks resource.
     #[cfg(feature = "orgs-networks")]
     pub fn orgs_networks(&self) -> orgs_networks::OrgsNetworksResource {
@@ -741,6 +921,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Orgs SCEP resource.
+    #[cfg(feature = "orgs-scep")]
+    pub fn orgs_scep(&self) -> orgs_scep::OrgsScepResource {
+        orgs_scep::OrgsScepResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Orgs SDK Invites resource.
     #[cfg(feature = "orgs-sdk-invites")]
     pub fn orgs_sdk_invites(&self) -> orgs_sdk_invites::OrgsSdkInvitesResource {
@@ -761,6 +949,22 @@ impl crate::Client {
     #[cfg(feature = "orgs-sec-intel-profiles")]
     pub fn orgs_sec_intel_profiles(&self) -> orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
         orgs_sec_intel_profiles::OrgsSecIntelProfilesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Security Policies resource.
+    #[cfg(feature = "orgs-security-policies")]
+    pub fn orgs_security_policies(&self) -> orgs_security_policies::OrgsSecurityPoliciesResource {
+        orgs_security_policies::OrgsSecurityPoliciesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs Service Policies resource.
+    #[cfg(feature = "orgs-service-policies")]
+    pub fn orgs_service_policies(&self) -> orgs_service_policies::OrgsServicePoliciesResource {
+        orgs_service_policies::OrgsServicePoliciesResource {
             client: self.clone(),
         }
     }
@@ -801,6 +1005,14 @@ impl crate::Client {
     #[cfg(feature = "orgs-sites")]
     pub fn orgs_sites(&self) -> orgs_sites::OrgsSitesResource {
         orgs_sites::OrgsSitesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Orgs SLEs resource.
+    #[cfg(feature = "orgs-sles")]
+    pub fn orgs_sles(&self) -> orgs_sles::OrgsSlesResource {
+        orgs_sles::OrgsSlesResource {
             client: self.clone(),
         }
     }
@@ -1131,6 +1343,22 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Clients - NAC resource.
+    #[cfg(feature = "sites-clients-nac")]
+    pub fn sites_clients_nac(&self) -> sites_clients_nac::SitesClientsNacResource {
+        sites_clients_nac::SitesClientsNacResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Clients - Wan resource.
+    #[cfg(feature = "sites-clients-wan")]
+    pub fn sites_clients_wan(&self) -> sites_clients_wan::SitesClientsWanResource {
+        sites_clients_wan::SitesClientsWanResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Clients - Wired resource.
     #[cfg(feature = "sites-clients-wired")]
     pub fn sites_clients_wired(&self) -> sites_clients_wired::SitesClientsWiredResource {
@@ -1159,6 +1387,14 @@ impl crate::Client {
     #[cfg(feature = "sites-devices")]
     pub fn sites_devices(&self) -> sites_devices::SitesDevicesResource {
         sites_devices::SitesDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Devices - Others resource.
+    #[cfg(feature = "sites-devices-others")]
+    pub fn sites_devices_others(&self) -> sites_devices_others::SitesDevicesOthersResource {
+        sites_devices_others::SitesDevicesOthersResource {
             client: self.clone(),
         }
     }
@@ -1193,6 +1429,14 @@ impl crate::Client {
     #[cfg(feature = "sites-events")]
     pub fn sites_events(&self) -> sites_events::SitesEventsResource {
         sites_events::SitesEventsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites EVPN Topologies resource.
+    #[cfg(feature = "sites-evpn-topologies")]
+    pub fn sites_evpn_topologies(&self) -> sites_evpn_topologies::SitesEvpnTopologiesResource {
+        sites_evpn_topologies::SitesEvpnTopologiesResource {
             client: self.clone(),
         }
     }
@@ -1305,6 +1549,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites RRM resource.
+    #[cfg(feature = "sites-rrm")]
+    pub fn sites_rrm(&self) -> sites_rrm::SitesRrmResource {
+        sites_rrm::SitesRrmResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites RSSI Zones resource.
     #[cfg(feature = "sites-rssi-zones")]
     pub fn sites_rssi_zones(&self) -> sites_rssi_zones::SitesRssiZonesResource {
@@ -1405,6 +1657,14 @@ impl crate::Client {
         }
     }
 
+    /// The actions of the Sites Stats - Calls resource.
+    #[cfg(feature = "sites-stats-calls")]
+    pub fn sites_stats_calls(&self) -> sites_stats_calls::SitesStatsCallsResource {
+        sites_stats_calls::SitesStatsCallsResource {
+            client: self.clone(),
+        }
+    }
+
     /// The actions of the Sites Stats - Clients SDK resource.
     #[cfg(feature = "sites-stats-clients-sdk")]
     pub fn sites_stats_clients_sdk(&self) -> sites_stats_clients_sdk::SitesStatsClientsSdkResource {
@@ -1427,6 +1687,16 @@ impl crate::Client {
     #[cfg(feature = "sites-stats-devices")]
     pub fn sites_stats_devices(&self) -> sites_stats_devices::SitesStatsDevicesResource {
         sites_stats_devices::SitesStatsDevicesResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites Stats - Discovered Switches resource.
+    #[cfg(feature = "sites-stats-discovered-switches")]
+    pub fn sites_stats_discovered_switches(
+        &self,
+    ) -> sites_stats_discovered_switches::SitesStatsDiscoveredSwitchesResource {
+        sites_stats_discovered_switches::SitesStatsDiscoveredSwitchesResource {
             client: self.clone(),
         }
     }
@@ -1531,6 +1801,14 @@ impl crate::Client {
     #[cfg(feature = "sites-wx-tags")]
     pub fn sites_wx_tags(&self) -> sites_wx_tags::SitesWxTagsResource {
         sites_wx_tags::SitesWxTagsResource {
+            client: self.clone(),
+        }
+    }
+
+    /// The actions of the Sites WxTunnels resource.
+    #[cfg(feature = "sites-wx-tunnels")]
+    pub fn sites_wx_tunnels(&self) -> sites_wx_tunnels::SitesWxTunnelsResource {
+        sites_wx_tunnels::SitesWxTunnelsResource {
             client: self.clone(),
         }
     }
