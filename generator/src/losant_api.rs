@@ -421,7 +421,12 @@ pub(crate) fn rust_pattern(pattern: &str) -> String {
 
 /// The length of the repetition (`{n}`, `{n,}`, `{n,m}`) at the start of `chars`, if one is.
 fn repetition_len(chars: &[char]) -> Option<usize> {
-    let digits = |from: usize| chars[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = |from: usize| {
+        chars[from..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
     let n = digits(1);
     if n == 0 {
         return None;
@@ -1108,7 +1113,10 @@ mod tests {
             // Real repetitions stay.
             ("^[A-Fa-f\\d]{24}$", "^[A-Fa-f\\d]{24}$"),
             (".{12,}$", ".{12,}$"),
-            ("^(?!\\.{1,2}$)[0-9a-zA-Z_.-]{1,255}$", "^(?!\\.{1,2}$)[0-9a-zA-Z_.-]{1,255}$"),
+            (
+                "^(?!\\.{1,2}$)[0-9a-zA-Z_.-]{1,255}$",
+                "^(?!\\.{1,2}$)[0-9a-zA-Z_.-]{1,255}$",
+            ),
             ("a{2}{b}", r"a{2}\{b\}"),
             // Escaped braces stay escaped, and an escaped backslash escapes nothing after it.
             (r"\{x\}", r"\{x\}"),
