@@ -70,6 +70,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "ApiErrorBody",
     "ApiResponse",
     "Attach",
+    "Auth",
     "HeaderMap",
     "StatusCode",
     "AfterReceive",
