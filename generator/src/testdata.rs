@@ -153,14 +153,15 @@ fn secrets(spec: &Spec, schema: &Value, example: &Value) -> Vec<Lit> {
         }
     }
     out.sort();
-    out.dedup();
-    out.into_iter()
+    // How often a text stands at a secret place, and how often anywhere in the example.
+    let count = |list: &[String], text: &str| list.iter().filter(|s| *s == text).count();
+    let mut kept = out.clone();
+    kept.dedup();
+    kept.into_iter()
         .filter(|secret| {
             let lower = secret.to_lowercase();
-            let as_secret =
-                out_count(&strings, secret) <= secret_count(spec, schema, example, secret);
             secret.len() >= 4
-                && as_secret
+                && count(&strings, secret) <= count(&out, secret)
                 && !texts.iter().any(|t| t.contains(&lower))
                 && !strings
                     .iter()
@@ -168,18 +169,6 @@ fn secrets(spec: &Spec, schema: &Value, example: &Value) -> Vec<Lit> {
         })
         .map(Lit)
         .collect()
-}
-
-/// How many strings of the example are `text`.
-fn out_count(strings: &[String], text: &str) -> usize {
-    strings.iter().filter(|s| *s == text).count()
-}
-
-/// How many `x-secret` places of the example hold `text`.
-fn secret_count(spec: &Spec, schema: &Value, example: &Value, text: &str) -> usize {
-    let mut all = Vec::new();
-    collect_secrets(spec, schema, example, &mut all);
-    all.iter().filter(|s| *s == text).count()
 }
 
 /// Walks the example beside its schema, without recursion and without a depth limit: each
